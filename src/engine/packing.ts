@@ -1,0 +1,35 @@
+/**
+ * The f32/u32 form of an instance that both the kernel and the CPU twin consume, and the integer
+ * codes of the enum-valued run parameters (shared with shaders/sequence.wgsl).
+ */
+import type { Instance } from '../model/instance.ts';
+import type { Advantage, Aggregation, ExactDirection } from './spec.ts';
+
+export interface PackedInstance {
+  P: number;
+  K: number;
+  d: number;
+  L: number;
+  start: number;
+  phi: Float32Array; // Φ[P][K][d], rounded to f32
+  rewardKind: number; // 0 table, 1 exact-match, 2 final-answer
+  rewardData: Uint32Array; // R[P][K] (table) or the target y*_1..y*_L
+}
+
+export const REWARD_CODE = { table: 0, 'exact-match': 1, 'final-answer': 2 } as const;
+export const ADVANTAGE_CODE: Record<Advantage, number> = { none: 0, mean: 1, 'group-std': 2, 'batch-std': 3, rloo: 4, oracle: 5 };
+export const AGGREGATION_CODE: Record<Aggregation, number> = { 'seq-sum': 0, 'seq-mean-token-mean': 1, 'token-mean': 2, constant: 3 };
+export const EXACT_DIRECTION_CODE: Record<ExactDirection, number> = { gradient: 0, gap: 1, 'expected-update': 2 };
+
+export function packInstance(inst: Instance): PackedInstance {
+  return {
+    P: inst.P,
+    K: inst.K,
+    d: inst.d,
+    L: inst.L,
+    start: inst.start,
+    phi: Float32Array.from(inst.phi),
+    rewardKind: REWARD_CODE[inst.reward],
+    rewardData: inst.reward === 'table' ? Uint32Array.from(inst.rewardTable) : Uint32Array.from(inst.target),
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Philox4x32-10 (Salmon et al., SC'11), the counter-based generator of Random123, cuRAND, JAX.
+ * Bit-identical twin of `shaders/philox.wgsl`; checked against Random123's kat_vectors.
+ *
+ * gradgap's stream layout: key = (seed, stream), counter = (run, step, sample, token).
+ * No state lives anywhere: any draw can be recomputed from its coordinates.
+ *
+ * @example
+ *   const [x0] = philox4x32([run, step, sample, token], [seed, STREAM_TRAINING]);
+ *   const u = uniformFromBits(x0); // in [0, 1)
+ */
+
+const M0 = 0xd2511f53;
+const M1 = 0xcd9e8d57;
+const W0 = 0x9e3779b9;
+const W1 = 0xbb67ae85;
+// M split into 16-bit halves so that every product below is exact in a float64.
+const M0_HI = M0 >>> 16;
+const M0_LO = M0 & 0xffff;
+const M1_HI = M1 >>> 16;
+const M1_LO = M1 & 0xffff;
+
+/** Key word 1 of the training-sample stream (token and prompt draws). */
+export const STREAM_TRAINING = 0;
+/** Key word 1 of the instance stream (features, θ*, reward tables). */
+export const STREAM_INSTANCE = 1;
+/** `token` coordinate used for a bandit group's prompt draw (no real token has this index). */
+export const PROMPT_DRAW = 0xffffffff;
+
+/** High 32 bits of a·m for u32 a and a constant m = mHi·2^16 + mLo. */
+function mulhi(a: number, mHi: number, mLo: number): number {
+  const lo = a * mLo; // < 2^48, exact
+  const hi = a * mHi; // < 2^48, exact
+  return Math.floor((hi + Math.floor(lo / 65536)) / 65536) >>> 0;
+}
+
+/** One Philox4x32 block with `rounds` rounds (10 is the standard). Returns four u32 words. */
+export function philox4x32(
+  counter: readonly [number, number, number, number],
+  key: readonly [number, number],
+  rounds = 10,
+): [number, number, number, number] {
+  let c0 = counter[0] >>> 0, c1 = counter[1] >>> 0, c2 = counter[2] >>> 0, c3 = counter[3] >>> 0;
+  let k0 = key[0] >>> 0, k1 = key[1] >>> 0;
+  for (let r = 0; r < rounds; r++) {
+    if (r > 0) {
+      k0 = (k0 + W0) >>> 0;
+      k1 = (k1 + W1) >>> 0;
+    }
+    const hi0 = mulhi(c0, M0_HI, M0_LO);
+    const lo0 = Math.imul(c0, M0) >>> 0;
+    const hi1 = mulhi(c2, M1_HI, M1_LO);
+    const lo1 = Math.imul(c2, M1) >>> 0;
+    c0 = (hi1 ^ c1 ^ k0) >>> 0;
+    c1 = lo1;
+    c2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c3 = lo0;
+  }
+  return [c0, c1, c2, c3];
+}
+
+/** First word of the block only: the hot path of token sampling (avoids an array allocation). */
+export function philoxWord0(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): number {
+  c0 >>>= 0; c1 >>>= 0; c2 >>>= 0; c3 >>>= 0; k0 >>>= 0; k1 >>>= 0;
+  for (let r = 0; r < 10; r++) {
+    if (r > 0) {
+      k0 = (k0 + W0) >>> 0;
+      k1 = (k1 + W1) >>> 0;
+    }
+    const hi0 = mulhi(c0, M0_HI, M0_LO);
+    const lo0 = Math.imul(c0, M0) >>> 0;
+    const hi1 = mulhi(c2, M1_HI, M1_LO);
+    const lo1 = Math.imul(c2, M1) >>> 0;
+    c0 = (hi1 ^ c1 ^ k0) >>> 0;
+    c1 = lo1;
+    c2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c3 = lo0;
+  }
+  return c0;
+}
+
+/**
+ * u32 → f32 in [0, 1) keeping 24 bits. Dividing by 2^32 instead could round up to exactly 1.0.
+ * The result is exactly representable in f32, so the WGSL twin gives the same value.
+ */
+export function uniformFromBits(x: number): number {
+  return (x >>> 8) * 5.960464477539063e-8; // 2^-24
+}
+
+/** A float64 standard normal from two u32 words (Box–Muller); host-side instance generation only. */
+export function normalFromBits(x: number, y: number): number {
+  const u1 = ((x >>> 0) + 1) / 4294967297; // (0, 1): never log(0)
+  const u2 = (y >>> 0) / 4294967296;
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}

@@ -1,0 +1,67 @@
+/**
+ * What a sweep reports (SPEC 1.4): per-run arrays (struct of arrays, run index = cell·seeds + seed)
+ * and per-cell statistics reduced over seeds.
+ */
+import type { Cell, SweepSpec } from './spec.ts';
+
+/** Per-run outputs. Trajectory-shaped arrays are [run · recordSteps.length + record]. */
+export interface RunOutputs {
+  runCount: number;
+  recordSteps: number[]; // the steps at which J and ‖θ‖ were recorded
+  initialJ: Float32Array; // J(θ0), exact
+  finalJ: Float32Array; // J at the last step; NaN when diverged
+  minJ: Float32Array; // minimum of J over the recorded steps
+  diverged: Uint8Array; // 1 when θ became NaN or ±Inf; such a run is never averaged in
+  trajectory: Float32Array; // J at each recorded step
+  thetaNorm: Float32Array; // ‖θ‖ at each recorded step
+}
+
+/** Statistics of one grid cell over its seeds. Quantiles are nearest-rank order statistics of the finite final J. */
+export interface CellStats {
+  cell: number;
+  runs: number; // seeds in the cell
+  finite: number; // runs that did not diverge
+  diverged: number;
+  meanFinalJ: number; // over finite runs; NaN when none
+  q10: number;
+  q25: number;
+  q50: number;
+  q75: number;
+  q90: number;
+  collapsed: number; // runs with final J < collapseFraction·J0, diverged runs included
+  collapseProbability: number; // collapsed / runs
+}
+
+export type BackendKind = 'webgpu' | 'cpu';
+
+/** Which engine ran, and why it was chosen. */
+export interface BackendInfo {
+  kind: BackendKind;
+  threads: number; // CPU worker count (1 for webgpu)
+  adapter: string; // adapter description, or 'none'
+  fallbackAdapter: boolean; // software adapter (SwiftShader, llvmpipe…)
+  reason: string; // why this backend: 'auto: software adapter', 'user override', …
+}
+
+export interface SweepResult {
+  spec: SweepSpec;
+  specHash: string;
+  cells: Cell[];
+  runs: RunOutputs;
+  cellStats: CellStats[]; // one per cell; cells of unfinished chunks are absent
+  backend: BackendInfo;
+  wallMs: number;
+  complete: boolean; // false when cancelled or the device was lost
+  stopReason: 'done' | 'cancelled' | 'device-lost' | 'error';
+  message: string; // human-readable stop reason (device-loss text, cancel, …)
+  runsDone: number;
+}
+
+/** Progress report, once per finished chunk. */
+export interface Progress {
+  runsDone: number;
+  runsTotal: number;
+  chunksDone: number;
+  chunksTotal: number;
+  elapsedMs: number;
+}

@@ -1,0 +1,173 @@
+/**
+ * Runs a sweep: validate, choose the backend, run chunk by chunk with progress and cancel, and
+ * assemble the results table (SPEC 2.2). Device loss and cancel keep what finished.
+ *
+ * @example
+ *   const result = await runSweep({ grid: { stepSize: [1, 10, 100] }, seeds: 64 }, { onProgress });
+ *   result.cellStats[2].collapseProbability;
+ */
+import { allocateChunk, simulateChunkCpu, type ChunkOutputs } from './cpu-chunk.ts';
+import { CpuPool, availableThreads } from './cpu-pool.ts';
+import { acquireGpu, WebGpuUnavailableError, type GpuContext } from './device.ts';
+import type { BackendInfo, CellStats, Progress, RunOutputs, SweepResult } from './results.ts';
+import { GpuEngine } from './sequence.ts';
+import { expandGrid, recordSteps, type Cell, type SweepSpec, type SweepSpecInput } from './spec.ts';
+import { specHash } from './spec-hash.ts';
+import { cellStatsCpu } from './stats.ts';
+import { parseSpec } from './validate.ts';
+
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+
+export interface SweepOptions {
+  backend?: BackendChoice; // 'auto' picks WebGPU on a hardware adapter, the CPU twin otherwise
+  threads?: number; // CPU workers (default: all cores)
+  signal?: AbortSignal; // cancel: stops within one chunk
+  onProgress?: (p: Progress) => void; // once per finished chunk
+  gpu?: GpuContext; // reuse an acquired device
+  chunkRuns?: number; // upper bound on runs per chunk (tests use small chunks)
+}
+
+/** Decides the backend without running anything; acquires the GPU when it will be used. */
+export async function chooseBackend(choice: BackendChoice = 'auto', threads = availableThreads(), gpu?: GpuContext): Promise<{ info: BackendInfo; gpu?: GpuContext }> {
+  const cpu = (reason: string, ctx?: GpuContext): { info: BackendInfo; gpu?: GpuContext } => ({
+    info: { kind: 'cpu', threads, adapter: ctx?.adapterName ?? 'none', fallbackAdapter: ctx?.fallbackAdapter ?? false, reason },
+  });
+  if (choice === 'cpu') return cpu('user override: CPU twin');
+  let ctx = gpu;
+  if (!ctx) {
+    try {
+      ctx = await acquireGpu();
+    } catch (error) {
+      if (choice === 'webgpu') throw error;
+      return cpu(`auto: ${(error as Error).message}`);
+    }
+  }
+  const gpuInfo: BackendInfo = { kind: 'webgpu', threads: 1, adapter: ctx.adapterName, fallbackAdapter: ctx.fallbackAdapter, reason: '' };
+  if (choice === 'webgpu') return { info: { ...gpuInfo, reason: 'user override: WebGPU' }, gpu: ctx };
+  if (ctx.fallbackAdapter) {
+    return cpu(`auto: ${ctx.adapterName} is a software adapter; the CPU twin on ${threads} thread(s) is faster`, ctx);
+  }
+  return { info: { ...gpuInfo, reason: 'auto: hardware adapter' }, gpu: ctx };
+}
+
+function emptyOutputs(runCount: number, steps: number[]): RunOutputs {
+  const c = allocateChunk(0, runCount, steps.length);
+  c.finalJ.fill(NaN);
+  return { runCount, recordSteps: steps, initialJ: c.initialJ, finalJ: c.finalJ, minJ: c.minJ, diverged: c.diverged, trajectory: c.trajectory, thetaNorm: c.thetaNorm };
+}
+
+function storeChunk(runs: RunOutputs, c: ChunkOutputs): void {
+  const R = runs.recordSteps.length;
+  runs.initialJ.set(c.initialJ, c.begin);
+  runs.finalJ.set(c.finalJ, c.begin);
+  runs.minJ.set(c.minJ, c.begin);
+  runs.diverged.set(c.diverged, c.begin);
+  runs.trajectory.set(c.trajectory, c.begin * R);
+  runs.thetaNorm.set(c.thetaNorm, c.begin * R);
+}
+
+/** Threshold below which a run of this cell counts as collapsed. */
+export function collapseThreshold(spec: SweepSpec, cell: Cell): number {
+  return spec.collapseFraction * cell.params.J0;
+}
+
+/** CPU chunks: whole cells when cells are large, otherwise enough chunks to keep every worker busy. */
+function cpuRanges(total: number, seeds: number, threads: number, chunkRuns?: number): [number, number][] {
+  const target = chunkRuns ?? Math.max(1, Math.min(4096, Math.ceil(total / (threads * 8))));
+  const ranges: [number, number][] = [];
+  for (let b = 0; b < total; b += target) ranges.push([b, Math.min(total, b + target)]);
+  void seeds;
+  return ranges;
+}
+
+export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}): Promise<SweepResult> {
+  const spec = parseSpec(input); // throws SpecError before anything runs
+  const started = performance.now();
+  const cells = expandGrid(spec);
+  const total = cells.length * spec.seeds;
+  const steps = recordSteps(spec.base.iterations, spec.base.recordEvery);
+  const runs = emptyOutputs(total, steps);
+  const threads = Math.max(1, options.threads ?? availableThreads());
+  const { info, gpu } = await chooseBackend(options.backend, threads, options.gpu);
+  const cellStats: (CellStats | undefined)[] = new Array(cells.length);
+  const cellDone = new Uint32Array(cells.length);
+  let runsDone = 0;
+  let chunksDone = 0;
+  let chunksTotal = 0;
+  const progress = () =>
+    options.onProgress?.({ runsDone, runsTotal: total, chunksDone, chunksTotal, elapsedMs: performance.now() - started });
+
+  // A chunk's outputs land in the table; cells whose every seed is in get their statistics.
+  const accept = (c: ChunkOutputs, gpuStats?: CellStats[]) => {
+    storeChunk(runs, c);
+    for (const s of gpuStats ?? []) cellStats[s.cell] = s;
+    for (let run = c.begin; run < c.end; run++) {
+      const cell = Math.floor(run / spec.seeds);
+      if (++cellDone[cell] === spec.seeds && !cellStats[cell]) {
+        const b = cell * spec.seeds;
+        cellStats[cell] = cellStatsCpu(cell, runs.finalJ.subarray(b, b + spec.seeds), runs.diverged.subarray(b, b + spec.seeds), collapseThreshold(spec, cells[cell]));
+      }
+    }
+    runsDone += c.end - c.begin;
+    chunksDone++;
+    progress();
+  };
+
+  let stopReason: SweepResult['stopReason'] = 'done';
+  let message = '';
+  try {
+    if (info.kind === 'webgpu') {
+      const engine = new GpuEngine(gpu!);
+      const ranges = engine.planChunks(spec, cells, options.chunkRuns);
+      chunksTotal = ranges.length;
+      for (const [begin, end] of ranges) {
+        if (options.signal?.aborted) break;
+        const { outputs, stats } = await engine.runChunk(spec, cells, begin, end);
+        accept(outputs, stats);
+      }
+    } else {
+      const ranges = cpuRanges(total, spec.seeds, threads, options.chunkRuns);
+      chunksTotal = ranges.length;
+      if (typeof Worker !== 'undefined') {
+        const pool = new CpuPool(Math.min(threads, ranges.length));
+        try {
+          await pool.run(spec, ranges, (c) => accept(c), options.signal);
+        } finally {
+          pool.terminate();
+        }
+      } else {
+        for (const [begin, end] of ranges) {
+          if (options.signal?.aborted) break;
+          accept(simulateChunkCpu(spec, begin, end));
+          await new Promise((r) => setTimeout(r, 0)); // let a cancel land between chunks
+        }
+      }
+    }
+    if (options.signal?.aborted) {
+      stopReason = 'cancelled';
+      message = `cancelled after ${runsDone} of ${total} runs`;
+    }
+  } catch (error) {
+    const lost = gpu && (error as Error)?.name === 'DeviceLostError';
+    stopReason = lost ? 'device-lost' : 'error';
+    message = lost
+      ? `the GPU device was lost (${(error as Error).message}); ${runsDone} of ${total} runs finished and are kept. Run again to finish.`
+      : `${(error as Error)?.message ?? error}`;
+    if (!lost && runsDone === 0) throw error;
+  }
+  return {
+    spec,
+    specHash: await specHash(spec),
+    cells,
+    runs,
+    cellStats: cellStats.filter((s): s is CellStats => s !== undefined),
+    backend: info,
+    wallMs: performance.now() - started,
+    complete: stopReason === 'done',
+    stopReason,
+    message,
+    runsDone,
+  };
+}
+
+export { WebGpuUnavailableError };

@@ -1,0 +1,365 @@
+/**
+ * CPU twin of `shaders/sequence.wgsl`: one RLVR training run of the log-linear policy, the same
+ * maths in the same order with the same Philox stream. It is the test oracle for the kernel and
+ * the engine on machines whose WebGPU adapter is a software one.
+ *
+ * The twin rounds to f32 wherever the kernel stores to memory (θ, π, C, J); its running sums are
+ * float64 where the kernel's are f32, and JS exp is not WGSL exp, so values agree to ~1e-6
+ * relative and sampled tokens agree except when a uniform draw sits within that of a CDF edge.
+ *
+ * One step (SPEC 1.3), with score s(o) = Σ_t Φ[o_{t−1}][o_t] − E_π Φ[o_{t−1}]:
+ *   w = Σ_j c_j s(o_j) = Σ_{a,b} (C[a][b] − n_a π[a][b]) Φ[a][b],  C[a][b] = Σ_j c_j #(a→b in o_j),
+ * with c_j = A_j · aggregation scale and n_a = Σ_b C[a][b]; then θ ← θ + η·w.
+ * Exact mode replaces C by its expectation (forward–backward over the chain).
+ */
+import { PROMPT_DRAW, STREAM_TRAINING, philoxWord0, uniformFromBits } from './philox.ts';
+import type { RunParams } from './spec.ts';
+import { aggregationLengthScale } from './spec.ts';
+import { ADVANTAGE_CODE, AGGREGATION_CODE, type PackedInstance } from './packing.ts';
+import { expectedAdvantageFactor } from './expected-advantage.ts';
+
+/** Per-run outputs the twin writes; trajectory arrays have one slot per recorded step. */
+export interface RunRecord {
+  finalJ: number;
+  minJ: number;
+  diverged: boolean;
+  trajectory: Float32Array;
+  thetaNorm: Float32Array;
+}
+
+/** Optional probe for tests: every sampled token, in (step, sample, position) order. */
+export type TokenProbe = (step: number, sample: number, position: number, token: number) => void;
+
+const f32 = Math.fround;
+
+/** Fills `pi` with the row-softmax of Φ·θ (max-subtracted), rounded to f32. False when a logit overflowed. */
+function computePolicy(inst: PackedInstance, theta: Float32Array, pi: Float32Array): boolean {
+  let finite = true;
+  const { P, K, d, phi } = inst;
+  for (let a = 0; a < P; a++) {
+    let max = -Infinity;
+    for (let b = 0; b < K; b++) {
+      const base = (a * K + b) * d;
+      let logit = 0;
+      for (let k = 0; k < d; k++) logit += phi[base + k] * theta[k];
+      pi[a * K + b] = logit;
+      if (pi[a * K + b] > max) max = pi[a * K + b];
+    }
+    let sum = 0;
+    for (let b = 0; b < K; b++) {
+      pi[a * K + b] = Math.exp(pi[a * K + b] - max);
+      sum += pi[a * K + b];
+    }
+    const inv = f32(sum);
+    for (let b = 0; b < K; b++) pi[a * K + b] = pi[a * K + b] / inv;
+    if (!Number.isFinite(max)) finite = false;
+  }
+  return finite;
+}
+
+/** Exact J of the current table (f32 result); fills `rowJ` with per-prompt J for bandits. */
+function successRateF32(inst: PackedInstance, pi: Float32Array, rowJ: Float32Array, alpha: Float32Array, next: Float32Array): number {
+  const { P, K, L } = inst;
+  if (inst.rewardKind === 0) {
+    let total = 0;
+    for (let a = 0; a < P; a++) {
+      let row = 0;
+      for (let b = 0; b < K; b++) if (inst.rewardData[a * K + b]) row += pi[a * K + b];
+      rowJ[a] = row;
+      total += rowJ[a];
+    }
+    return f32(total / P);
+  }
+  if (inst.rewardKind === 1) {
+    let J = 1;
+    let prev = inst.start;
+    for (let t = 0; t < L; t++) {
+      J = f32(J * pi[prev * K + inst.rewardData[t]]);
+      prev = inst.rewardData[t];
+    }
+    return J;
+  }
+  alpha.fill(0, 0, K);
+  alpha[inst.start] = 1;
+  for (let t = 0; t < L; t++) {
+    for (let b = 0; b < K; b++) {
+      let s = 0;
+      for (let a = 0; a < P; a++) s += alpha[a] * pi[a * K + b];
+      next[b] = s;
+    }
+    alpha.set(next.subarray(0, K));
+  }
+  return alpha[inst.rewardData[L - 1]];
+}
+
+/** Scratch arrays sized for one run; reused across runs of the same shape to avoid allocation. */
+export class RunScratch {
+  readonly theta: Float32Array;
+  readonly pi: Float32Array;
+  readonly C: Float32Array;
+  readonly w: Float32Array;
+  readonly tokens: Int32Array;
+  readonly rewards: Float32Array;
+  readonly coef: Float32Array;
+  readonly prompts: Int32Array;
+  readonly rowJ: Float32Array;
+  readonly alpha: Float32Array;
+  readonly next: Float32Array;
+  readonly beta: Float32Array;
+  constructor(inst: PackedInstance, p: RunParams) {
+    const { P, K, d, L } = inst;
+    const samples = p.B * p.G;
+    this.theta = new Float32Array(d);
+    this.pi = new Float32Array(P * K);
+    this.C = new Float32Array(P * K);
+    this.w = new Float32Array(d);
+    this.tokens = new Int32Array(samples * L);
+    this.rewards = new Float32Array(samples);
+    this.coef = new Float32Array(samples);
+    this.prompts = new Int32Array(p.B);
+    this.rowJ = new Float32Array(P);
+    this.alpha = new Float32Array(Math.max(P, K));
+    this.next = new Float32Array(Math.max(P, K));
+    this.beta = new Float32Array((L + 1) * K);
+  }
+}
+
+/** Advantages of one step's samples, times the aggregation scale, into `coef` (SPEC 1.3 table). */
+function sampledCoefficients(p: RunParams, inst: PackedInstance, s: RunScratch, J: number): void {
+  const G = p.G;
+  const B = p.B;
+  const n = B * G;
+  const adv = ADVANTAGE_CODE[p.advantage];
+  const scale = f32(f32(1 / n) * f32(aggregationLengthScale(p.aggregation, inst.L)));
+  let batchStd = 0;
+  if (adv === ADVANTAGE_CODE['batch-std']) {
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += s.rewards[j];
+    const mean = f32(sum / n);
+    let ss = 0;
+    for (let j = 0; j < n; j++) ss += (s.rewards[j] - mean) * (s.rewards[j] - mean);
+    batchStd = f32(Math.sqrt(f32(ss / (p.std === 'unbiased' ? n - 1 : n))));
+  }
+  for (let g = 0; g < B; g++) {
+    let sum = 0;
+    for (let i = 0; i < G; i++) sum += s.rewards[g * G + i];
+    const mean = f32(sum / G);
+    let std = 0;
+    if (adv === ADVANTAGE_CODE['group-std']) {
+      let ss = 0;
+      for (let i = 0; i < G; i++) ss += (s.rewards[g * G + i] - mean) * (s.rewards[g * G + i] - mean);
+      std = f32(Math.sqrt(f32(ss / (p.std === 'unbiased' ? G - 1 : G))));
+    }
+    const baselineJ = inst.rewardKind === 0 ? s.rowJ[s.prompts[g]] : J;
+    for (let i = 0; i < G; i++) {
+      const r = s.rewards[g * G + i];
+      let A: number;
+      switch (adv) {
+        case 0: A = r; break; // none
+        case 1: A = r - mean; break; // mean
+        case 2: A = f32(r - mean) / f32(std + p.epsilon); break; // group-std
+        case 3: A = f32(r - mean) / f32(batchStd + p.epsilon); break; // batch-std
+        case 4: A = r - f32(f32(sum - r) / (G - 1)); break; // rloo
+        default: A = r - baselineJ; // oracle
+      }
+      s.coef[g * G + i] = f32(f32(A) * scale);
+    }
+  }
+}
+
+/** Samples B·G responses at `step`, fills tokens, rewards, and the weighted transition counts C. */
+function sampleStep(p: RunParams, inst: PackedInstance, s: RunScratch, seed: number, run: number, step: number, probe?: TokenProbe): void {
+  const { P, K, L } = inst;
+  const G = p.G;
+  for (let g = 0; g < p.B; g++) {
+    if (inst.rewardKind !== 0) s.prompts[g] = inst.start;
+    else if (p.B === P) s.prompts[g] = g;
+    else s.prompts[g] = Math.min(Math.floor(uniformFromBits(philoxWord0(run, step, g, PROMPT_DRAW, seed, STREAM_TRAINING)) * P), P - 1);
+  }
+  for (let j = 0; j < p.B * G; j++) {
+    let prev = s.prompts[(j / G) | 0];
+    let allMatch = true;
+    for (let t = 0; t < L; t++) {
+      const u = uniformFromBits(philoxWord0(run, step, j, t, seed, STREAM_TRAINING));
+      const row = prev * K;
+      let acc = 0;
+      let b = K - 1; // u beyond the rounded CDF's last edge: take the last action
+      for (let c = 0; c < K; c++) {
+        acc = f32(acc + s.pi[row + c]);
+        if (u < acc) {
+          b = c;
+          break;
+        }
+      }
+      s.tokens[j * L + t] = b;
+      if (probe) probe(step, j, t, b);
+      if (inst.rewardKind !== 0 && b !== inst.rewardData[t]) allMatch = false;
+      prev = b;
+    }
+    const first = s.prompts[(j / G) | 0];
+    s.rewards[j] =
+      inst.rewardKind === 0 ? inst.rewardData[first * K + s.tokens[j * L]]
+        : inst.rewardKind === 1 ? (allMatch ? 1 : 0)
+          : s.tokens[j * L + L - 1] === inst.rewardData[L - 1] ? 1 : 0;
+  }
+}
+
+/** C[a][b] = Σ_j c_j · #(a→b in o_j), accumulated in (j, t) order as the kernel's row threads do. */
+function sampledCounts(p: RunParams, inst: PackedInstance, s: RunScratch): void {
+  const { K, L } = inst;
+  s.C.fill(0);
+  for (let j = 0; j < p.B * p.G; j++) {
+    const c = s.coef[j];
+    if (c === 0) continue;
+    let prev = s.prompts[(j / p.G) | 0];
+    for (let t = 0; t < L; t++) {
+      const b = s.tokens[j * L + t];
+      s.C[prev * K + b] += c;
+      prev = b;
+    }
+  }
+}
+
+/** Expected C for exact mode: ∇J = Σ_{a,b} (C − n_a π) Φ with C the success-weighted transition mass. */
+function exactCounts(p: RunParams, inst: PackedInstance, s: RunScratch, J: number): void {
+  const { P, K, L } = inst;
+  s.C.fill(0);
+  const lengthScale = p.exactDirection === 'expected-update' ? aggregationLengthScale(p.aggregation, L) : 1;
+  const factor = (Jx: number) =>
+    p.exactDirection === 'expected-update' ? expectedAdvantageFactor(p.advantage, p.G, Jx, p.epsilon, p.std) * lengthScale : 1;
+  if (inst.rewardKind === 0) {
+    for (let a = 0; a < P; a++) {
+      const f = f32(factor(s.rowJ[a]) / P);
+      for (let b = 0; b < K; b++) if (inst.rewardData[a * K + b]) s.C[a * K + b] = s.pi[a * K + b] * f;
+    }
+  } else if (inst.rewardKind === 1) {
+    const f = f32(J * factor(J));
+    let prev = inst.start;
+    for (let t = 0; t < L; t++) {
+      s.C[prev * K + inst.rewardData[t]] += f;
+      prev = inst.rewardData[t];
+    }
+  } else {
+    // β_t(b) = P(o_L = y | o_t = b), backward; then C += α_{t−1}(a) π(b|a) β_t(b), forward.
+    const beta = s.beta;
+    beta.fill(0, L * K, (L + 1) * K);
+    beta[L * K + inst.rewardData[L - 1]] = 1;
+    for (let t = L - 1; t >= 1; t--) {
+      for (let a = 0; a < K; a++) {
+        let acc = 0;
+        for (let b = 0; b < K; b++) acc += s.pi[a * K + b] * beta[(t + 1) * K + b];
+        beta[t * K + a] = acc;
+      }
+    }
+    const f = f32(factor(J));
+    s.alpha.fill(0, 0, K);
+    s.alpha[inst.start] = 1;
+    for (let t = 1; t <= L; t++) {
+      for (let a = 0; a < P; a++) {
+        const fa = s.alpha[a];
+        if (fa === 0) continue;
+        for (let b = 0; b < K; b++) s.C[a * K + b] += f32(f32(fa * s.pi[a * K + b]) * beta[t * K + b]) * f;
+      }
+      for (let b = 0; b < K; b++) {
+        let acc = 0;
+        for (let a = 0; a < P; a++) acc += s.alpha[a] * s.pi[a * K + b];
+        s.next[b] = acc;
+      }
+      s.alpha.set(s.next.subarray(0, K));
+    }
+  }
+  if (p.exactDirection === 'gap') {
+    // g = ∇J / (J(1−J)): the gradient of logit J (reconstructed identity, SPEC 1.1).
+    const inv = f32(1 / Math.max(J * (1 - J), 1e-30));
+    for (let i = 0; i < P * K; i++) s.C[i] = s.C[i] * inv;
+  }
+}
+
+/** w = Σ_{a,b} (C[a][b] − n_a π[a][b]) Φ[a][b], then θ ← θ + η·w. Returns false when θ left the finite floats. */
+function applyUpdate(p: RunParams, inst: PackedInstance, s: RunScratch): boolean {
+  const { P, K, d, phi } = inst;
+  const w = s.w;
+  w.fill(0);
+  for (let a = 0; a < P; a++) {
+    let n = 0;
+    for (let b = 0; b < K; b++) n += s.C[a * K + b];
+    const na = f32(n);
+    for (let b = 0; b < K; b++) {
+      const D = f32(s.C[a * K + b] - f32(na * s.pi[a * K + b]));
+      if (D === 0) continue;
+      const base = (a * K + b) * d;
+      for (let k = 0; k < d; k++) w[k] += D * phi[base + k];
+    }
+  }
+  let finite = true;
+  for (let k = 0; k < d; k++) {
+    s.theta[k] = s.theta[k] + f32(p.stepSize) * w[k];
+    if (!Number.isFinite(s.theta[k])) finite = false;
+  }
+  return finite;
+}
+
+/** A diverged run: flagged, final J NaN, the records it never reached NaN. */
+function markDiverged(out: RunRecord, rec: number, records: number): void {
+  out.diverged = true;
+  out.finalJ = NaN;
+  for (; rec < records; rec++) {
+    out.trajectory[rec] = NaN;
+    out.thetaNorm[rec] = NaN;
+  }
+}
+
+/**
+ * Runs one training run from θ0 for p.iterations steps. `recordSteps` lists the steps whose J and
+ * ‖θ‖ are written into `out.trajectory` / `out.thetaNorm`.
+ */
+export function simulateRun(
+  p: RunParams,
+  inst: PackedInstance,
+  theta0: Float32Array,
+  seed: number,
+  run: number,
+  recordSteps: readonly number[],
+  out: RunRecord,
+  scratch = new RunScratch(inst, p),
+  probe?: TokenProbe,
+): RunRecord {
+  const s = scratch;
+  s.theta.set(theta0);
+  let rec = 0;
+  out.minJ = Infinity;
+  out.diverged = false;
+  for (let step = 0; step <= p.iterations; step++) {
+    if (!computePolicy(inst, s.theta, s.pi)) {
+      markDiverged(out, rec, recordSteps.length);
+      break;
+    }
+    const isRecord = recordSteps[rec] === step;
+    const needJ = isRecord || p.mode === 'exact' || p.advantage === 'oracle';
+    const J = needJ ? successRateF32(inst, s.pi, s.rowJ, s.alpha, s.next) : 0;
+    if (isRecord) {
+      let ss = 0;
+      for (let k = 0; k < inst.d; k++) ss += s.theta[k] * s.theta[k];
+      out.trajectory[rec] = J;
+      out.thetaNorm[rec] = Math.sqrt(ss);
+      if (J < out.minJ) out.minJ = f32(J);
+      rec++;
+    }
+    if (step === p.iterations) {
+      out.finalJ = J;
+      break;
+    }
+    if (p.mode === 'sampled') {
+      sampleStep(p, inst, s, seed, run, step, probe);
+      sampledCoefficients(p, inst, s, J);
+      sampledCounts(p, inst, s);
+    } else {
+      exactCounts(p, inst, s, J);
+    }
+    if (!applyUpdate(p, inst, s)) {
+      markDiverged(out, rec, recordSteps.length);
+      break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+/** SHA-256 of a canonical JSON form (keys sorted): the cache key and provenance id of a spec. */
+
+/** JSON with object keys sorted at every level, so equal specs hash equal. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Hash of a sweep spec. The grid becomes [key, values] pairs first: its key order sets the cell order. */
+export function specHash(spec: { grid?: object }): Promise<string> {
+  return sha256Hex(canonicalJson({ ...spec, grid: Object.entries(spec.grid ?? {}) }));
+}

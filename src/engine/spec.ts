@@ -1,0 +1,199 @@
+/**
+ * The sweep spec: a JSON-serializable description of many RLVR training runs (SPEC 1.2–1.4).
+ * A sweep is a base parameter set, a grid over some of its fields, and a number of seeds per
+ * grid cell. Each (cell, seed) pair is one run; run index = cell · seeds + seed.
+ *
+ * @example
+ *   const spec = withDefaults({ grid: { stepSize: logSpaced(0.3, 100, 6) }, seeds: 256 });
+ *   const cells = expandGrid(spec); // 6 cells, 1536 runs
+ */
+
+/** Policy family: a bandit over N prompts × K responses, or an autoregressive token policy. */
+export type Family = 'bandit' | 'token';
+/** Bandit: `tabular` = one-hot arms (N=1, d=K); `gaussian` = contextual. Token: `gaussian` or `tabular` = bigram one-hot (d=V²). */
+export type Features = 'gaussian' | 'tabular';
+/** Token-level reward: the whole sequence equals the target, or only its last token does. Bandits use their reward table. */
+export type Reward = 'exact-match' | 'final-answer';
+export type Advantage = 'none' | 'mean' | 'group-std' | 'batch-std' | 'rloo' | 'oracle';
+export type Aggregation = 'seq-sum' | 'seq-mean-token-mean' | 'token-mean' | 'constant';
+/** `sampled`: G sampled responses per prompt. `exact`: the expected update, no sampling noise. */
+export type Mode = 'sampled' | 'exact';
+/** Exact-mode direction: ∇J, the gradient gap g = ∇J/(J(1−J)), or E[A·s] of the chosen advantage and aggregation. */
+export type ExactDirection = 'gradient' | 'gap' | 'expected-update';
+export type StdKind = 'unbiased' | 'biased';
+
+export const FAMILIES: readonly Family[] = ['bandit', 'token'];
+export const FEATURES: readonly Features[] = ['gaussian', 'tabular'];
+export const REWARDS: readonly Reward[] = ['exact-match', 'final-answer'];
+export const ADVANTAGES: readonly Advantage[] = ['none', 'mean', 'group-std', 'batch-std', 'rloo', 'oracle'];
+export const AGGREGATIONS: readonly Aggregation[] = ['seq-sum', 'seq-mean-token-mean', 'token-mean', 'constant'];
+export const MODES: readonly Mode[] = ['sampled', 'exact'];
+export const EXACT_DIRECTIONS: readonly ExactDirection[] = ['gradient', 'gap', 'expected-update'];
+export const STD_KINDS: readonly StdKind[] = ['unbiased', 'biased'];
+
+/** Everything one training run needs. All fields are plain JSON values. */
+export interface RunParams {
+  family: Family;
+  features: Features;
+  reward: Reward; // token family only
+  V: number; // vocabulary size (token)
+  L: number; // response length (token); bandits have L = 1
+  N: number; // prompts (bandit)
+  K: number; // responses per prompt (bandit)
+  d: number; // feature dimension; forced to K (tabular bandit) or V² (tabular token)
+  J0: number; // target initial success rate; θ0 = α·θ* with α found by bisection
+  theta0: number[] | null; // explicit θ0 instead of J0 (length d), same for every seed
+  stepSize: number; // η
+  G: number; // group size: sampled responses per prompt
+  B: number; // prompts per batch (bandit); token level has one prompt, B = 1
+  advantage: Advantage;
+  aggregation: Aggregation;
+  epsilon: number; // ε in the std-normalized advantages
+  std: StdKind; // Bessel-corrected (TRL, verl, OpenRLHF) or biased group std
+  mode: Mode;
+  exactDirection: ExactDirection;
+  iterations: number; // SGD steps per run
+  recordEvery: number; // J is recorded at steps 0, k, 2k, … and at the last step
+}
+
+/** Fields a grid may sweep over. */
+export type GridKey = 'stepSize' | 'L' | 'J0' | 'G' | 'V' | 'd' | 'N' | 'K' | 'B' | 'advantage' | 'aggregation';
+export const GRID_KEYS: readonly GridKey[] = ['stepSize', 'L', 'J0', 'G', 'V', 'd', 'N', 'K', 'B', 'advantage', 'aggregation'];
+
+export type Grid = Partial<{ [K in GridKey]: RunParams[K][] }>;
+
+export interface SweepSpec {
+  version: 1;
+  base: RunParams;
+  grid: Grid; // cartesian product, in the key order given
+  seeds: number; // runs per grid cell
+  seed: number; // master seed (u32): Philox key word 0
+  collapseFraction: number; // a run has collapsed when final J < collapseFraction · J0(θ0)
+}
+
+/** A partially written spec, as a notebook or a user types it. */
+export interface SweepSpecInput {
+  version?: 1;
+  base?: Partial<RunParams>;
+  grid?: Grid;
+  seeds?: number;
+  seed?: number;
+  collapseFraction?: number;
+}
+
+export const DEFAULT_RUN: Readonly<RunParams> = Object.freeze({
+  family: 'token',
+  features: 'gaussian',
+  reward: 'exact-match',
+  V: 8,
+  L: 8,
+  N: 1,
+  K: 8,
+  d: 6,
+  J0: 0.2,
+  theta0: null,
+  stepSize: 1,
+  G: 8,
+  B: 1,
+  advantage: 'group-std',
+  aggregation: 'seq-sum',
+  epsilon: 1e-4,
+  std: 'unbiased',
+  mode: 'sampled',
+  exactDirection: 'expected-update',
+  iterations: 150,
+  recordEvery: 10,
+});
+
+/** Fills every missing field with its default. Does not validate: see `validateSpec`. */
+export function withDefaults(input: SweepSpecInput): SweepSpec {
+  return {
+    version: 1,
+    base: { ...DEFAULT_RUN, ...(input.base ?? {}) } as RunParams,
+    grid: input.grid ?? {},
+    seeds: input.seeds ?? 64,
+    seed: input.seed ?? 1,
+    collapseFraction: input.collapseFraction ?? 0.5,
+  };
+}
+
+/** `count` log-spaced values from `lo` to `hi` inclusive, rounded to 4 significant digits. */
+export function logSpaced(lo: number, hi: number, count: number): number[] {
+  if (count === 1) return [lo];
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const v = Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * i) / (count - 1));
+    out.push(Number(v.toPrecision(4)));
+  }
+  return out;
+}
+
+/** The derived dimension: tabular features fix d. */
+export function effectiveDim(p: RunParams): number {
+  if (p.features === 'tabular') return p.family === 'bandit' ? p.K : p.V * p.V;
+  return p.d;
+}
+
+/** States (rows) and actions (columns) of the per-run transition table. */
+export function tableShape(p: RunParams): { P: number; K: number; L: number } {
+  if (p.family === 'bandit') return { P: p.features === 'tabular' ? 1 : p.N, K: p.K, L: 1 };
+  return { P: p.V, K: p.V, L: p.L };
+}
+
+/** Scale the aggregation applies to the summed token score; effective step size = η · scale · L (SPEC 1.3). */
+export function aggregationLengthScale(aggregation: Aggregation, L: number): number {
+  // Without a stop token every response has length L = L_max, so the three normalized
+  // aggregations coincide: each divides the summed token score by L.
+  return aggregation === 'seq-sum' ? 1 : 1 / L;
+}
+
+/** Effective step size: η times the factor the aggregation puts on the summed token score. */
+export function effectiveStepSize(p: Pick<RunParams, 'stepSize' | 'aggregation' | 'L' | 'family'>): number {
+  const L = p.family === 'bandit' ? 1 : p.L;
+  return p.stepSize * aggregationLengthScale(p.aggregation, L);
+}
+
+/** One grid cell: its index, the grid values that define it, and the full run parameters. */
+export interface Cell {
+  index: number;
+  values: Partial<Record<GridKey, number | string>>; // the grid coordinates of this cell
+  params: RunParams;
+}
+
+/** Number of cells of the grid (product of the value-list lengths). */
+export function cellCount(spec: Pick<SweepSpec, 'grid'>): number {
+  let n = 1;
+  for (const key of Object.keys(spec.grid) as GridKey[]) n *= spec.grid[key]!.length;
+  return n;
+}
+
+/** Cartesian product of the grid; the last key varies fastest. Tabular features force d. */
+export function expandGrid(spec: SweepSpec): Cell[] {
+  const keys = Object.keys(spec.grid) as GridKey[];
+  const n = cellCount(spec);
+  const cells: Cell[] = [];
+  for (let index = 0; index < n; index++) {
+    let rest = index;
+    const values: Partial<Record<GridKey, number | string>> = {};
+    const params = { ...spec.base } as RunParams;
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const list = spec.grid[keys[k]]! as (number | string)[];
+      const v = list[rest % list.length];
+      rest = Math.floor(rest / list.length);
+      values[keys[k]] = v;
+      (params as unknown as Record<string, unknown>)[keys[k]] = v;
+    }
+    params.d = effectiveDim(params);
+    if (params.family === 'bandit' && params.features === 'tabular') params.N = 1;
+    cells.push({ index, values, params });
+  }
+  return cells;
+}
+
+/** Steps at which J is recorded: 0, k, 2k, … and always the last step. */
+export function recordSteps(iterations: number, recordEvery: number): number[] {
+  const steps: number[] = [];
+  for (let t = 0; t <= iterations; t += recordEvery) steps.push(t);
+  if (steps[steps.length - 1] !== iterations) steps.push(iterations);
+  return steps;
+}

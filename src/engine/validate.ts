@@ -1,0 +1,186 @@
+/**
+ * Validation of a sweep spec before anything is dispatched (SPEC 2.5). Every problem names the
+ * field, the value and the allowed range, so a cell can show it beside the field and the CLI
+ * can print it and exit 2.
+ *
+ * @example
+ *   const issues = validateSpec(input);        // [] when the spec is valid
+ *   const spec = parseSpec(input);             // throws SpecError listing every issue
+ */
+import {
+  ADVANTAGES, AGGREGATIONS, EXACT_DIRECTIONS, FAMILIES, FEATURES, GRID_KEYS, MODES, REWARDS, STD_KINDS,
+  cellCount, expandGrid, tableShape, withDefaults,
+  type GridKey, type RunParams, type SweepSpec, type SweepSpecInput,
+} from './spec.ts';
+
+/** One problem with a spec: where (`base.L`, `grid.stepSize[2]`, `seeds`) and what is allowed. */
+export interface SpecIssue {
+  field: string;
+  message: string;
+}
+
+/** Thrown by `parseSpec`; `issues` holds every problem found, not only the first. */
+export class SpecError extends Error {
+  constructor(readonly issues: SpecIssue[]) {
+    super(issues.map((i) => `${i.field}: ${i.message}`).join('\n'));
+    this.name = 'SpecError';
+  }
+}
+
+/** Engine limits that do not depend on the device; device limits are checked when chunking. */
+export const LIMITS = Object.freeze({
+  V: [2, 64],
+  L: [1, 256],
+  N: [1, 1024],
+  K: [2, 256],
+  d: [1, 1024],
+  G: [1, 1024],
+  B: [1, 1024],
+  iterations: [1, 100_000],
+  seeds: [1, 65_536],
+  gridValues: 1000, // values per grid key
+  cells: 65_536,
+  runs: 4_194_304, // cells × seeds
+  tableEntries: 4096, // P·K of the transition table
+  tokensPerStep: 8192, // B·G·L sampled tokens per step
+  runSteps: 2 ** 40, // runs × iterations
+  stepSize: 1e6,
+});
+
+type Check = (v: unknown) => string | null;
+
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.length} values]` : String(v));
+
+function intIn(lo: number, hi: number): Check {
+  return (v) => (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `must be an integer in [${lo}, ${hi}]`);
+}
+function oneOf(list: readonly string[]): Check {
+  return (v) => (typeof v === 'string' && list.includes(v) ? null : `must be one of ${list.join(', ')}`);
+}
+function realIn(lo: number, hi: number, open: 'open' | 'closed' | 'left-open'): Check {
+  const text = open === 'open' ? `(${lo}, ${hi})` : open === 'left-open' ? `(${lo}, ${hi}]` : `[${lo}, ${hi}]`;
+  return (v) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `must be a finite number in ${text}`;
+    const okLo = open === 'closed' ? v >= lo : v > lo;
+    const okHi = open === 'open' ? v < hi : v <= hi;
+    return okLo && okHi ? null : `must be a number in ${text}`;
+  };
+}
+
+const FIELD_CHECKS: Record<keyof RunParams, Check> = {
+  family: oneOf(FAMILIES),
+  features: oneOf(FEATURES),
+  reward: oneOf(REWARDS),
+  V: intIn(LIMITS.V[0], LIMITS.V[1]),
+  L: intIn(LIMITS.L[0], LIMITS.L[1]),
+  N: intIn(LIMITS.N[0], LIMITS.N[1]),
+  K: intIn(LIMITS.K[0], LIMITS.K[1]),
+  d: intIn(LIMITS.d[0], LIMITS.d[1]),
+  J0: realIn(0, 1, 'open'),
+  theta0: (v) => (v === null || (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x))) ? null : 'must be null or an array of finite numbers'),
+  stepSize: realIn(0, LIMITS.stepSize, 'left-open'),
+  G: intIn(LIMITS.G[0], LIMITS.G[1]),
+  B: intIn(LIMITS.B[0], LIMITS.B[1]),
+  advantage: oneOf(ADVANTAGES),
+  aggregation: oneOf(AGGREGATIONS),
+  epsilon: realIn(0, 1, 'closed'),
+  std: oneOf(STD_KINDS),
+  mode: oneOf(MODES),
+  exactDirection: oneOf(EXACT_DIRECTIONS),
+  iterations: intIn(LIMITS.iterations[0], LIMITS.iterations[1]),
+  recordEvery: intIn(1, LIMITS.iterations[1]),
+};
+
+/** Problems that only show once fields are combined (one cell's full parameters). */
+function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string }[] {
+  const out: { key: keyof RunParams; message: string }[] = [];
+  const needsPairs = p.advantage === 'group-std' || p.advantage === 'rloo' || p.advantage === 'mean';
+  if (p.mode === 'sampled' && needsPairs && p.G < 2) out.push({ key: 'G', message: `G = ${p.G}, but advantage ${p.advantage} needs G ≥ 2 (a group of one has no baseline)` });
+  if (p.mode === 'exact' && p.exactDirection === 'expected-update' && needsPairs && p.G < 2) out.push({ key: 'G', message: `G = ${p.G}, but advantage ${p.advantage} needs G ≥ 2` });
+  if (p.mode === 'sampled' && p.advantage === 'batch-std' && p.B * p.G < 2) out.push({ key: 'G', message: `B·G = ${p.B * p.G}, but batch-std needs at least 2 responses per batch` });
+  if (p.family === 'token' && p.B !== 1) out.push({ key: 'B', message: `B = ${p.B}, but the token family has one prompt: B must be 1` });
+  if (p.family === 'bandit') {
+    const { P } = tableShape(p);
+    if (p.B > P) out.push({ key: 'B', message: `B = ${p.B} exceeds the ${P} prompt(s) of the bandit: must be in [1, ${P}]` });
+  }
+  if (p.mode === 'exact' && p.exactDirection === 'expected-update' && p.advantage === 'batch-std' && p.family === 'bandit' && p.B > 1) {
+    out.push({ key: 'advantage', message: 'batch-std with B > 1 has no closed-form expected update: use mode "sampled", or group-std' });
+  }
+  if (p.recordEvery > p.iterations) out.push({ key: 'recordEvery', message: `recordEvery = ${p.recordEvery} must be in [1, iterations = ${p.iterations}]` });
+  const { P, K, L } = tableShape(p);
+  if (P * K > LIMITS.tableEntries) out.push({ key: p.family === 'bandit' ? 'K' : 'V', message: `the policy table has ${P}×${K} = ${P * K} entries; at most ${LIMITS.tableEntries}` });
+  const tokens = p.mode === 'sampled' ? p.B * p.G * L : 0;
+  if (tokens > LIMITS.tokensPerStep) out.push({ key: 'G', message: `B·G·L = ${tokens} sampled tokens per step; at most ${LIMITS.tokensPerStep}` });
+  if (p.features === 'tabular' && p.family === 'token' && p.V * p.V > LIMITS.d[1]) out.push({ key: 'V', message: `tabular-bigram features have d = V² = ${p.V * p.V}; V must be in [2, 32]` });
+  if (p.theta0 && p.theta0.length !== (p.features === 'tabular' ? (p.family === 'bandit' ? p.K : p.V * p.V) : p.d)) {
+    out.push({ key: 'theta0', message: `theta0 has ${p.theta0.length} entries; it must have d entries` });
+  }
+  return out;
+}
+
+/** Every problem of a (possibly partial) spec; [] when it is valid. Never throws. */
+export function validateSpec(input: SweepSpecInput): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  if (input === null || typeof input !== 'object') return [{ field: 'spec', message: 'must be a JSON object' }];
+  if (input.version !== undefined && input.version !== 1) issues.push({ field: 'version', message: `version = ${show(input.version)}: only version 1 is known` });
+  const spec = withDefaults(input);
+  for (const key of Object.keys(spec.base)) {
+    if (!(key in FIELD_CHECKS)) issues.push({ field: `base.${key}`, message: `unknown field; known fields: ${Object.keys(FIELD_CHECKS).join(', ')}` });
+  }
+  for (const [key, check] of Object.entries(FIELD_CHECKS) as [keyof RunParams, Check][]) {
+    const problem = check(spec.base[key]);
+    if (problem) issues.push({ field: `base.${key}`, message: `${key} = ${show(spec.base[key])}: ${problem}` });
+  }
+  for (const check of [
+    ['seeds', intIn(LIMITS.seeds[0], LIMITS.seeds[1])],
+    ['seed', intIn(0, 0xffffffff)],
+    ['collapseFraction', realIn(0, 1, 'left-open')],
+  ] as const) {
+    const value = (spec as unknown as Record<string, unknown>)[check[0]];
+    const problem = check[1](value);
+    if (problem) issues.push({ field: check[0], message: `${check[0]} = ${show(value)}: ${problem}` });
+  }
+  if (spec.grid === null || typeof spec.grid !== 'object' || Array.isArray(spec.grid)) {
+    issues.push({ field: 'grid', message: 'must be an object mapping field names to value lists' });
+    return issues;
+  }
+  for (const [key, values] of Object.entries(spec.grid) as [string, unknown][]) {
+    if (!GRID_KEYS.includes(key as GridKey)) {
+      issues.push({ field: `grid.${key}`, message: `"${key}" cannot be swept; grid keys: ${GRID_KEYS.join(', ')}` });
+      continue;
+    }
+    if (!Array.isArray(values) || values.length === 0 || values.length > LIMITS.gridValues) {
+      issues.push({ field: `grid.${key}`, message: `must be a list of 1 to ${LIMITS.gridValues} values` });
+      continue;
+    }
+    values.forEach((v, i) => {
+      const problem = FIELD_CHECKS[key as GridKey](v);
+      if (problem) issues.push({ field: `grid.${key}[${i}]`, message: `${key} = ${show(v)}: ${problem}` });
+    });
+  }
+  if (issues.length > 0) return issues;
+  const cells = cellCount(spec);
+  if (cells > LIMITS.cells) return [{ field: 'grid', message: `the grid has ${cells} cells; at most ${LIMITS.cells}` }];
+  const runs = cells * spec.seeds;
+  if (runs > LIMITS.runs) return [{ field: 'seeds', message: `${cells} cells × ${spec.seeds} seeds = ${runs} runs; at most ${LIMITS.runs} runs per sweep (shard bigger sweeps)` }];
+  const seen = new Set<string>();
+  for (const cell of expandGrid(spec)) {
+    if (runs * cell.params.iterations > LIMITS.runSteps) return [{ field: 'base.iterations', message: `${runs} runs × ${cell.params.iterations} iterations exceeds ${LIMITS.runSteps} run-steps` }];
+    for (const { key, message } of crossFieldIssues(cell.params)) {
+      const field = key in spec.grid ? `grid.${key}` : `base.${key}`;
+      const where = Object.keys(cell.values).length ? ` (cell ${cell.index}: ${Object.entries(cell.values).map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
+      const id = `${field}|${message}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      issues.push({ field, message: message + where });
+    }
+  }
+  return issues;
+}
+
+/** Defaults filled and validated; throws a SpecError naming every problem. */
+export function parseSpec(input: SweepSpecInput): SweepSpec {
+  const issues = validateSpec(input);
+  if (issues.length) throw new SpecError(issues);
+  return withDefaults(input);
+}

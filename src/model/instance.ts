@@ -1,0 +1,137 @@
+/**
+ * Problem instances: the features Φ, the hidden θ*, and the reward (SPEC 1.2), drawn from the
+ * Philox instance stream so that any instance is a pure function of (seed, seed index, shape).
+ *
+ * Both families are one object: a table of P states × K actions with features Φ[P][K][d].
+ * - bandit: states are prompts, actions responses, L = 1, reward table R[P][K];
+ * - token: states and actions are the V tokens, start state 0, L steps, θ shared across positions.
+ *
+ * The instance depends on the seed index but not on η, G, the advantage or L (the target is the
+ * greedy path of θ*, and a longer L only extends it), so cells that differ in those are paired:
+ * seed s starts from the same problem and the same θ0 in every cell.
+ *
+ * @example
+ *   const inst = makeInstance(params, spec.seed, seedIndex);
+ *   const theta0 = initialTheta(inst, params); // α·θ*, with J(θ0) = J0
+ */
+import { normalFromBits, philox4x32, STREAM_INSTANCE } from '../engine/philox.ts';
+import { effectiveDim, tableShape, type RunParams } from '../engine/spec.ts';
+import { policyLogits, softmaxRows, successRate } from './policy.ts';
+
+export type RewardKind = 'table' | 'exact-match' | 'final-answer';
+
+export interface Instance {
+  P: number; // states (prompts, or previous token)
+  K: number; // actions (responses, or next token)
+  d: number; // feature dimension
+  L: number; // steps per response (1 for bandits)
+  start: number; // start state of a token sequence (token family); bandits draw a prompt
+  phi: Float64Array; // Φ[P][K][d], d fastest
+  reward: RewardKind;
+  rewardTable: Uint8Array; // R[P][K] for bandits, empty otherwise
+  target: Int32Array; // y*_1..y*_L for token rewards (final-answer uses only y*_L)
+  thetaStar: Float64Array; // the hidden parameter that makes the correct answers realizable
+}
+
+// Counter word 1 of the instance stream: which quantity a draw belongs to.
+const TAG_PHI = 1;
+const TAG_THETA_STAR = 2;
+
+function gaussianVector(seed: number, seedIndex: number, tag: number, length: number): Float64Array {
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i += 2) {
+    const [x0, x1, x2, x3] = philox4x32([seedIndex, tag, i >>> 1, 0], [seed, STREAM_INSTANCE]);
+    out[i] = normalFromBits(x0, x1);
+    if (i + 1 < length) out[i + 1] = normalFromBits(x2, x3);
+  }
+  return out;
+}
+
+function oneHotFeatures(P: number, K: number, d: number, column: (a: number, b: number) => number): Float64Array {
+  const phi = new Float64Array(P * K * d);
+  for (let a = 0; a < P; a++) for (let b = 0; b < K; b++) phi[(a * K + b) * d + column(a, b)] = 1;
+  return phi;
+}
+
+function argmaxRow(phi: Float64Array, theta: Float64Array, a: number, K: number, d: number): number {
+  let best = 0;
+  let bestValue = -Infinity;
+  for (let b = 0; b < K; b++) {
+    let v = 0;
+    for (let k = 0; k < d; k++) v += phi[(a * K + b) * d + k] * theta[k];
+    if (v > bestValue) {
+      bestValue = v;
+      best = b;
+    }
+  }
+  return best;
+}
+
+/** Draws the instance of seed index `seedIndex` for the shape and feature kind of `p`. */
+export function makeInstance(p: RunParams, seed: number, seedIndex: number): Instance {
+  const { P, K, L } = tableShape(p);
+  const d = effectiveDim(p);
+  const thetaStar = gaussianVector(seed, seedIndex, TAG_THETA_STAR, d);
+  let phi: Float64Array;
+  if (p.features === 'tabular') {
+    phi = p.family === 'bandit' ? oneHotFeatures(P, K, d, (_a, b) => b) : oneHotFeatures(P, K, d, (a, b) => a * K + b);
+  } else {
+    // Entries N(0, 1/d), so E‖Φ[a][b]‖² = 1 whatever d: step sizes stay comparable across d.
+    phi = gaussianVector(seed, seedIndex, TAG_PHI, P * K * d);
+    const scale = 1 / Math.sqrt(d);
+    for (let i = 0; i < phi.length; i++) phi[i] *= scale;
+  }
+  if (p.family === 'bandit') {
+    // Realizable rewards: the response θ* ranks first is the correct one.
+    const rewardTable = new Uint8Array(P * K);
+    for (let a = 0; a < P; a++) rewardTable[a * K + argmaxRow(phi, thetaStar, a, K, d)] = 1;
+    return { P, K, d, L, start: 0, phi, reward: 'table', rewardTable, target: new Int32Array(0), thetaStar };
+  }
+  // The target y* is θ*'s greedy path from the start token.
+  const target = new Int32Array(L);
+  let prev = 0;
+  for (let t = 0; t < L; t++) prev = target[t] = argmaxRow(phi, thetaStar, prev, K, d);
+  return { P, K, d, L, start: 0, phi, reward: p.reward, rewardTable: new Uint8Array(0), target, thetaStar };
+}
+
+/** Error raised when no scale α of θ* reaches the requested J0. */
+export class InitError extends Error {}
+
+/**
+ * θ0 for a run: the explicit θ0 when given, else α·θ* with α found by bisection so that
+ * J(α·θ*) = J0 (SPEC 1.2). Works in float64; the engine stores θ0 as f32.
+ */
+export function initialTheta(inst: Instance, p: Pick<RunParams, 'theta0' | 'J0'>): Float64Array {
+  if (p.theta0) return Float64Array.from(p.theta0);
+  // Logits are linear in α: precompute Φ·θ* once, so each bisection step is one softmax.
+  const starLogits = policyLogits(inst, inst.thetaStar);
+  const J = (alpha: number) => successRate(inst, softmaxRows(starLogits.map((v) => alpha * v), inst.P, inst.K));
+  const target = p.J0;
+  let lo = 0;
+  let jLo = J(0);
+  let hi: number;
+  // Bracket the root: search upward from 0 when J(0) < J0, downward otherwise.
+  const dir = jLo < target ? 1 : -1;
+  let step = 1;
+  hi = lo;
+  let jHi = jLo;
+  for (let i = 0; i < 60 && (jHi - target) * dir < 0; i++) {
+    lo = hi;
+    jLo = jHi;
+    hi = dir * step;
+    jHi = J(hi);
+    step *= 2;
+  }
+  if ((jHi - target) * dir < 0) {
+    throw new InitError(`J0 = ${target} is not reachable by scaling θ* (J(0) = ${J(0).toPrecision(4)}, J(${hi}) = ${jHi.toPrecision(4)})`);
+  }
+  for (let i = 0; i < 100; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (mid === lo || mid === hi) break;
+    const jm = J(mid);
+    if ((jm - target) * dir < 0) lo = mid;
+    else hi = mid;
+  }
+  const alpha = 0.5 * (lo + hi);
+  return inst.thetaStar.map((v) => alpha * v);
+}
