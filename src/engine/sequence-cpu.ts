@@ -15,7 +15,7 @@
 import { PROMPT_DRAW, STREAM_TRAINING, philoxWord0, uniformFromBits } from './philox.ts';
 import type { RunParams } from './spec.ts';
 import { aggregationLengthScale } from './spec.ts';
-import { ADVANTAGE_CODE, AGGREGATION_CODE, type PackedInstance } from './packing.ts';
+import { ADVANTAGE_CODE, type PackedInstance } from './packing.ts';
 import { expectedAdvantageFactor } from './expected-advantage.ts';
 
 /** Per-run outputs the twin writes; trajectory arrays have one slot per recorded step. */
@@ -43,6 +43,7 @@ function computePolicy(inst: PackedInstance, theta: Float32Array, pi: Float32Arr
       let logit = 0;
       for (let k = 0; k < d; k++) logit += phi[base + k] * theta[k];
       pi[a * K + b] = logit;
+      if (!Number.isFinite(pi[a * K + b])) finite = false;
       if (pi[a * K + b] > max) max = pi[a * K + b];
     }
     let sum = 0;
@@ -52,7 +53,6 @@ function computePolicy(inst: PackedInstance, theta: Float32Array, pi: Float32Arr
     }
     const inv = f32(sum);
     for (let b = 0; b < K; b++) pi[a * K + b] = pi[a * K + b] / inv;
-    if (!Number.isFinite(max)) finite = false;
   }
   return finite;
 }
@@ -157,8 +157,8 @@ function sampledCoefficients(p: RunParams, inst: PackedInstance, s: RunScratch, 
       switch (adv) {
         case 0: A = r; break; // none
         case 1: A = r - mean; break; // mean
-        case 2: A = f32(r - mean) / f32(std + p.epsilon); break; // group-std
-        case 3: A = f32(r - mean) / f32(batchStd + p.epsilon); break; // batch-std
+        case 2: A = f32(r - mean) / f32(std + f32(p.epsilon)); break; // group-std
+        case 3: A = f32(r - mean) / f32(batchStd + f32(p.epsilon)); break; // batch-std
         case 4: A = r - f32(f32(sum - r) / (G - 1)); break; // rloo
         default: A = r - baselineJ; // oracle
       }

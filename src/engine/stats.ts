@@ -9,9 +9,10 @@ import type { CellStats } from './results.ts';
 export const REDUCE_LANES = 64;
 export const QUANTILES = [0.1, 0.25, 0.5, 0.75, 0.9] as const;
 
-/** 1-based nearest rank of quantile q among n values: ceil(q·n), at least 1. */
+/** 1-based nearest rank of quantile q among n values: ceil(q·n), at least 1; integer per-mille as in the kernel. */
 export function quantileRank(q: number, n: number): number {
-  return Math.max(1, Math.ceil(q * n - 1e-9));
+  const perMille = Math.round(q * 1000);
+  return Math.max(1, Math.floor((perMille * n + 999) / 1000));
 }
 
 /** Stats of one cell. `finalJ`, `diverged` hold the cell's runs; `threshold` = collapseFraction·J0. */

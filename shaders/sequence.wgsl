@@ -1,0 +1,464 @@
+// One fused training kernel (SPEC 1.3, 2.2): each workgroup owns one run and advances it through
+// many SGD steps without leaving the GPU. Its threads split every phase of a step (policy rows,
+// sampled responses, count rows, parameter coordinates), and the run's policy table π, weighted
+// transition counts C, sampled tokens and θ live in workgroup memory. Twin: src/engine/sequence-cpu.ts.
+//
+// The host prepends philox.wgsl and replaces the MAX_* sizes with the chunk's largest shapes.
+//
+// Step:  π = softmax rows of Φ·θ;  sample B·G responses (Philox counter = (run, step, sample, token));
+//        A = advantage, c_j = A_j · scale;  C[a][b] = Σ_j c_j #(a→b in o_j)  (exact mode: its expectation);
+//        w_k = Σ_{a,b} (C[a][b] − n_a π[a][b]) Φ[a][b][k];  θ ← θ + η w.
+
+const WG: u32 = 64u;
+
+struct RunInfo {
+  run: u32,            // global run index: Philox counter word 0
+  phiOffset: u32,      // first element of this run's Φ[P][K][d] in `phi`
+  rewardOffset: u32,   // first element of its reward table or target in `rewardData`
+  thetaOffset: u32,    // first element of its θ in `theta`
+  P: u32,
+  K: u32,
+  d: u32,
+  L: u32,
+  G: u32,
+  B: u32,
+  start: u32,          // start state of a token sequence
+  rewardKind: u32,     // 0 table (bandit), 1 exact match, 2 final answer
+  advantage: u32,      // 0 none, 1 mean, 2 group-std, 3 batch-std, 4 rloo, 5 oracle
+  mode: u32,           // 0 sampled, 1 exact
+  exactDirection: u32, // 0 ∇J, 1 gap g, 2 E[A·s]
+  stdUnbiased: u32,
+  epsilon: f32,
+  stepSize: f32,
+  sampleScale: f32,    // f32(1/(B·G)) · aggregation length scale, rounded as the twin rounds it
+  lengthScale: f32,    // aggregation length scale alone (exact expected update)
+};
+
+struct Dispatch {
+  stepBegin: u32,   // first step this dispatch handles
+  stepEnd: u32,     // steps stepBegin..stepEnd−1 are updated; stepEnd is recorded only if it is the last
+  iterations: u32,
+  recordEvery: u32,
+  recordCount: u32,
+  runCount: u32,
+  seed: u32,
+  traceStride: u32, // tokens per run-step in tokenTrace; 0 = no trace (tests compare tokens with the twin)
+};
+
+struct RunState {
+  minJ: f32,
+  finalJ: f32,
+  diverged: u32,
+  _pad: u32,
+};
+
+@group(0) @binding(0) var<uniform> dispatch: Dispatch;
+@group(0) @binding(1) var<storage, read> runs: array<RunInfo>;
+@group(0) @binding(2) var<storage, read> phi: array<f32>;
+@group(0) @binding(3) var<storage, read> rewardData: array<u32>;
+@group(0) @binding(4) var<storage, read_write> theta: array<f32>;
+@group(0) @binding(5) var<storage, read_write> state: array<RunState>;
+@group(0) @binding(6) var<storage, read_write> records: array<f32>; // [J | ‖θ‖][record][run]
+@group(0) @binding(7) var<storage, read_write> tokenTrace: array<u32>; // [step][run][sample·L + t]
+
+var<workgroup> wTheta: array<f32, MAX_D>;
+var<workgroup> wPi: array<f32, MAX_PK>;
+var<workgroup> wC: array<f32, MAX_PK>;
+var<workgroup> wTok: array<u32, MAX_TOK>;
+var<workgroup> wReward: array<f32, MAX_S>;
+var<workgroup> wCoef: array<f32, MAX_S>;
+var<workgroup> wPrompt: array<u32, MAX_B>;
+var<workgroup> wRowJ: array<f32, MAX_P>;
+var<workgroup> wAlpha: array<f32, MAX_K>;
+var<workgroup> wNext: array<f32, MAX_K>;
+var<workgroup> wBeta: array<f32, MAX_BETA>;
+var<workgroup> wJ: f32;
+var<workgroup> wBad: atomic<u32>;
+var<workgroup> wBadUniform: u32;
+
+fn isFiniteF32(x: f32) -> bool {
+  // Bit test, not x == x: compilers may fold NaN comparisons away.
+  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}
+
+// π = softmax rows of Φ·θ, max-subtracted; one thread per row.
+fn computePolicy(info: RunInfo, tid: u32) {
+  for (var a = tid; a < info.P; a = a + WG) {
+    var mx = bitcast<f32>(0xff7fffffu); // lowest finite f32
+    var overflow = false;
+    for (var b = 0u; b < info.K; b = b + 1u) {
+      let base = info.phiOffset + (a * info.K + b) * info.d;
+      var logit = 0.0;
+      for (var k = 0u; k < info.d; k = k + 1u) {
+        logit = logit + phi[base + k] * wTheta[k];
+      }
+      wPi[a * info.K + b] = logit;
+      if (!isFiniteF32(logit)) { overflow = true; }
+      mx = max(mx, logit);
+    }
+    var sum = 0.0;
+    for (var b = 0u; b < info.K; b = b + 1u) {
+      let e = exp(wPi[a * info.K + b] - mx);
+      wPi[a * info.K + b] = e;
+      sum = sum + e;
+    }
+    for (var b = 0u; b < info.K; b = b + 1u) {
+      wPi[a * info.K + b] = wPi[a * info.K + b] / sum;
+    }
+    if (overflow) { atomicStore(&wBad, 1u); }
+  }
+}
+
+// Exact J into wJ (and per-prompt J into wRowJ for bandits). Called by all threads.
+fn computeSuccessRate(info: RunInfo, tid: u32) {
+  if (info.rewardKind == 0u) {
+    for (var a = tid; a < info.P; a = a + WG) {
+      var row = 0.0;
+      for (var b = 0u; b < info.K; b = b + 1u) {
+        if (rewardData[info.rewardOffset + a * info.K + b] != 0u) { row = row + wPi[a * info.K + b]; }
+      }
+      wRowJ[a] = row;
+    }
+    workgroupBarrier();
+    if (tid == 0u) {
+      var total = 0.0;
+      for (var a = 0u; a < info.P; a = a + 1u) { total = total + wRowJ[a]; }
+      wJ = total / f32(info.P);
+    }
+  } else if (info.rewardKind == 1u) {
+    if (tid == 0u) {
+      var J = 1.0;
+      var prev = info.start;
+      for (var t = 0u; t < info.L; t = t + 1u) {
+        let y = rewardData[info.rewardOffset + t];
+        J = J * wPi[prev * info.K + y];
+        prev = y;
+      }
+      wJ = J;
+    }
+  } else {
+    for (var b = tid; b < info.K; b = b + WG) { wAlpha[b] = select(0.0, 1.0, b == info.start); }
+    workgroupBarrier();
+    for (var t = 0u; t < info.L; t = t + 1u) {
+      for (var b = tid; b < info.K; b = b + WG) {
+        var s = 0.0;
+        for (var a = 0u; a < info.P; a = a + 1u) { s = s + wAlpha[a] * wPi[a * info.K + b]; }
+        wNext[b] = s;
+      }
+      workgroupBarrier();
+      for (var b = tid; b < info.K; b = b + WG) { wAlpha[b] = wNext[b]; }
+      workgroupBarrier();
+    }
+    if (tid == 0u) { wJ = wAlpha[rewardData[info.rewardOffset + info.L - 1u]]; }
+  }
+  workgroupBarrier();
+}
+
+// Samples B·G responses; one thread per response. Fills wTok, wReward, wPrompt.
+fn sampleResponses(info: RunInfo, local: u32, step: u32, tid: u32) {
+  let key = vec2<u32>(dispatch.seed, 0u);
+  for (var g = tid; g < info.B; g = g + WG) {
+    if (info.rewardKind != 0u) {
+      wPrompt[g] = info.start;
+    } else if (info.B == info.P) {
+      wPrompt[g] = g;
+    } else {
+      let u = uniform_from_bits(philox4x32_10(vec4<u32>(info.run, step, g, 0xffffffffu), key).x);
+      wPrompt[g] = min(u32(floor(u * f32(info.P))), info.P - 1u);
+    }
+  }
+  workgroupBarrier();
+  let n = info.B * info.G;
+  for (var j = tid; j < n; j = j + WG) {
+    let first = wPrompt[j / info.G];
+    var prev = first;
+    var allMatch = true;
+    for (var t = 0u; t < info.L; t = t + 1u) {
+      let u = uniform_from_bits(philox4x32_10(vec4<u32>(info.run, step, j, t), key).x);
+      let row = prev * info.K;
+      var acc = 0.0;
+      var pick = info.K - 1u; // beyond the rounded CDF's last edge: the last action
+      for (var c = 0u; c < info.K; c = c + 1u) {
+        acc = acc + wPi[row + c];
+        if (u < acc) { pick = c; break; }
+      }
+      wTok[j * info.L + t] = pick;
+      if (dispatch.traceStride != 0u) {
+        tokenTrace[(step * dispatch.runCount + local) * dispatch.traceStride + j * info.L + t] = pick;
+      }
+      if (info.rewardKind != 0u && pick != rewardData[info.rewardOffset + t]) { allMatch = false; }
+      prev = pick;
+    }
+    var r = 0.0;
+    if (info.rewardKind == 0u) {
+      r = f32(rewardData[info.rewardOffset + first * info.K + wTok[j * info.L]]);
+    } else if (info.rewardKind == 1u) {
+      r = select(0.0, 1.0, allMatch);
+    } else {
+      r = select(0.0, 1.0, wTok[j * info.L + info.L - 1u] == rewardData[info.rewardOffset + info.L - 1u]);
+    }
+    wReward[j] = r;
+  }
+  workgroupBarrier();
+}
+
+// Advantages × aggregation scale into wCoef (SPEC 1.3 table); thread 0, in the twin's order.
+fn computeCoefficients(info: RunInfo, tid: u32) {
+  if (tid == 0u) {
+    let n = info.B * info.G;
+    var batchStd = 0.0;
+    if (info.advantage == 3u) {
+      var sum = 0.0;
+      for (var j = 0u; j < n; j = j + 1u) { sum = sum + wReward[j]; }
+      let mean = sum / f32(n);
+      var ss = 0.0;
+      for (var j = 0u; j < n; j = j + 1u) { ss = ss + (wReward[j] - mean) * (wReward[j] - mean); }
+      batchStd = sqrt(ss / f32(select(n, n - 1u, info.stdUnbiased != 0u)));
+    }
+    for (var g = 0u; g < info.B; g = g + 1u) {
+      var sum = 0.0;
+      for (var i = 0u; i < info.G; i = i + 1u) { sum = sum + wReward[g * info.G + i]; }
+      let mean = sum / f32(info.G);
+      var sd = 0.0;
+      if (info.advantage == 2u) {
+        var ss = 0.0;
+        for (var i = 0u; i < info.G; i = i + 1u) {
+          let e = wReward[g * info.G + i] - mean;
+          ss = ss + e * e;
+        }
+        sd = sqrt(ss / f32(select(info.G, info.G - 1u, info.stdUnbiased != 0u)));
+      }
+      var baseline = wJ;
+      if (info.rewardKind == 0u) { baseline = wRowJ[wPrompt[g]]; }
+      for (var i = 0u; i < info.G; i = i + 1u) {
+        let r = wReward[g * info.G + i];
+        var A = r;
+        switch info.advantage {
+          case 1u: { A = r - mean; }
+          case 2u: { A = (r - mean) / (sd + info.epsilon); }
+          case 3u: { A = (r - mean) / (batchStd + info.epsilon); }
+          case 4u: { A = r - (sum - r) / f32(info.G - 1u); }
+          case 5u: { A = r - baseline; }
+          default: { }
+        }
+        wCoef[g * info.G + i] = A * info.sampleScale;
+      }
+    }
+  }
+  workgroupBarrier();
+}
+
+// C[a][b] = Σ_j c_j #(a→b in o_j); thread per row, scanning responses in (j, t) order.
+fn sampledCounts(info: RunInfo, tid: u32) {
+  let n = info.B * info.G;
+  for (var a = tid; a < info.P; a = a + WG) {
+    for (var b = 0u; b < info.K; b = b + 1u) { wC[a * info.K + b] = 0.0; }
+    for (var j = 0u; j < n; j = j + 1u) {
+      let c = wCoef[j];
+      if (c == 0.0) { continue; }
+      var prev = wPrompt[j / info.G];
+      for (var t = 0u; t < info.L; t = t + 1u) {
+        let b = wTok[j * info.L + t];
+        if (prev == a) { wC[a * info.K + b] = wC[a * info.K + b] + c; }
+        prev = b;
+      }
+    }
+  }
+  workgroupBarrier();
+}
+
+// f(1,k) − f(0,k) of the group-std advantage with k successes among the other G−1 responses.
+fn groupStdGap(G: u32, k: u32, epsilon: f32, unbiased: bool) -> f32 {
+  var out = 0.0;
+  for (var r = 0u; r < 2u; r = r + 1u) {
+    let m = f32(r + k) / f32(G);
+    let num = f32(r) - m;
+    var v = m * (1.0 - m);
+    if (unbiased) { v = v * f32(G) / f32(G - 1u); }
+    var f = 0.0;
+    if (num != 0.0) { f = num / (sqrt(v) + epsilon); }
+    out = out + select(-f, f, r == 1u);
+  }
+  return out;
+}
+
+// c(J) with E[A·s] = c(J)·∇J (src/engine/expected-advantage.ts).
+fn expectedAdvantageFactor(info: RunInfo, J: f32) -> f32 {
+  switch info.advantage {
+    case 0u, 4u, 5u: { return 1.0; }
+    case 1u: { return 1.0 - 1.0 / f32(info.G); }
+    default: {
+      if (info.G < 2u) { return 0.0; }
+      let n = info.G - 1u;
+      let unbiased = info.stdUnbiased != 0u;
+      if (J <= 0.0) { return groupStdGap(info.G, 0u, info.epsilon, unbiased); }
+      if (J >= 1.0) { return groupStdGap(info.G, n, info.epsilon, unbiased); }
+      let logJ = log(J);
+      let log1J = log(1.0 - J);
+      var logChoose = 0.0;
+      var total = 0.0;
+      for (var k = 0u; k <= n; k = k + 1u) {
+        if (k > 0u) { logChoose = logChoose + log(f32(n - k + 1u) / f32(k)); }
+        total = total + exp(logChoose + f32(k) * logJ + f32(n - k) * log1J) * groupStdGap(info.G, k, info.epsilon, unbiased);
+      }
+      return total;
+    }
+  }
+}
+
+fn exactFactor(info: RunInfo, J: f32) -> f32 {
+  if (info.exactDirection == 2u) { return expectedAdvantageFactor(info, J) * info.lengthScale; }
+  return 1.0;
+}
+
+// Expected C: the success-weighted transition mass, so that Σ (C − n_a π) Φ = ∇J (× factor).
+fn exactCounts(info: RunInfo, tid: u32) {
+  let PK = info.P * info.K;
+  for (var e = tid; e < PK; e = e + WG) { wC[e] = 0.0; }
+  workgroupBarrier();
+  let J = wJ;
+  if (info.rewardKind == 0u) {
+    for (var a = tid; a < info.P; a = a + WG) {
+      let f = exactFactor(info, wRowJ[a]) / f32(info.P);
+      for (var b = 0u; b < info.K; b = b + 1u) {
+        if (rewardData[info.rewardOffset + a * info.K + b] != 0u) { wC[a * info.K + b] = wPi[a * info.K + b] * f; }
+      }
+    }
+  } else if (info.rewardKind == 1u) {
+    if (tid == 0u) {
+      let f = J * exactFactor(info, J);
+      var prev = info.start;
+      for (var t = 0u; t < info.L; t = t + 1u) {
+        let y = rewardData[info.rewardOffset + t];
+        wC[prev * info.K + y] = wC[prev * info.K + y] + f;
+        prev = y;
+      }
+    }
+  } else {
+    // β_t(b) = P(o_L = y | o_t = b) backward; then C += α_{t−1}(a) π(b|a) β_t(b) forward.
+    let K = info.K;
+    let L = info.L;
+    for (var b = tid; b < K; b = b + WG) {
+      wBeta[L * K + b] = select(0.0, 1.0, b == rewardData[info.rewardOffset + L - 1u]);
+      wAlpha[b] = select(0.0, 1.0, b == info.start);
+    }
+    workgroupBarrier();
+    for (var t = L - 1u; t >= 1u; t = t - 1u) {
+      for (var a = tid; a < K; a = a + WG) {
+        var acc = 0.0;
+        for (var b = 0u; b < K; b = b + 1u) { acc = acc + wPi[a * K + b] * wBeta[(t + 1u) * K + b]; }
+        wBeta[t * K + a] = acc;
+      }
+      workgroupBarrier();
+    }
+    let f = exactFactor(info, J);
+    for (var t = 1u; t <= L; t = t + 1u) {
+      for (var a = tid; a < info.P; a = a + WG) {
+        let fa = wAlpha[a];
+        if (fa != 0.0) {
+          for (var b = 0u; b < K; b = b + 1u) {
+            wC[a * K + b] = wC[a * K + b] + fa * wPi[a * K + b] * wBeta[t * K + b] * f;
+          }
+        }
+      }
+      workgroupBarrier();
+      for (var b = tid; b < K; b = b + WG) {
+        var acc = 0.0;
+        for (var a = 0u; a < info.P; a = a + 1u) { acc = acc + wAlpha[a] * wPi[a * K + b]; }
+        wNext[b] = acc;
+      }
+      workgroupBarrier();
+      for (var b = tid; b < K; b = b + WG) { wAlpha[b] = wNext[b]; }
+      workgroupBarrier();
+    }
+  }
+  workgroupBarrier();
+  if (info.exactDirection == 1u) {
+    // g = ∇J / (J(1−J)), the gradient of logit J (reconstructed identity, SPEC 1.1).
+    let inv = 1.0 / max(J * (1.0 - J), 1e-30);
+    for (var e = tid; e < PK; e = e + WG) { wC[e] = wC[e] * inv; }
+  }
+  workgroupBarrier();
+}
+
+// D = C − n_a π in place (thread per row), then w_k and θ_k += η w_k (thread per coordinate).
+fn applyUpdate(info: RunInfo, tid: u32) {
+  for (var a = tid; a < info.P; a = a + WG) {
+    var n = 0.0;
+    for (var b = 0u; b < info.K; b = b + 1u) { n = n + wC[a * info.K + b]; }
+    for (var b = 0u; b < info.K; b = b + 1u) {
+      wC[a * info.K + b] = wC[a * info.K + b] - n * wPi[a * info.K + b];
+    }
+  }
+  workgroupBarrier();
+  for (var k = tid; k < info.d; k = k + WG) {
+    var w = 0.0;
+    for (var e = 0u; e < info.P * info.K; e = e + 1u) {
+      let D = wC[e];
+      if (D != 0.0) { w = w + D * phi[info.phiOffset + e * info.d + k]; }
+    }
+    let next = wTheta[k] + info.stepSize * w;
+    wTheta[k] = next;
+    if (!isFiniteF32(next)) { atomicStore(&wBad, 1u); }
+  }
+  workgroupBarrier();
+}
+
+fn recordIndex(step: u32) -> u32 {
+  if (step % dispatch.recordEvery == 0u) { return step / dispatch.recordEvery; }
+  return dispatch.recordCount - 1u; // the last step, when it is not a multiple of recordEvery
+}
+
+fn writeRecord(local: u32, rec: u32, J: f32, norm: f32) {
+  records[rec * dispatch.runCount + local] = J;
+  records[(dispatch.recordCount + rec) * dispatch.runCount + local] = norm;
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) tid: u32) {
+  let local = wid.x;
+  if (local >= dispatch.runCount) { return; }
+  let info = runs[local];
+  if (tid == 0u) {
+    atomicStore(&wBad, 0u);
+    wBadUniform = state[local].diverged;
+  }
+  for (var k = tid; k < info.d; k = k + WG) { wTheta[k] = theta[info.thetaOffset + k]; }
+  if (workgroupUniformLoad(&wBadUniform) != 0u) { return; }
+
+  for (var step = dispatch.stepBegin; step <= dispatch.stepEnd; step = step + 1u) {
+    let last = step == dispatch.iterations;
+    if (step == dispatch.stepEnd && !last) { break; } // the next dispatch starts here
+    computePolicy(info, tid);
+    workgroupBarrier();
+    let isRecord = step % dispatch.recordEvery == 0u || last;
+    if (isRecord || info.mode == 1u || info.advantage == 5u) { computeSuccessRate(info, tid); }
+    if (tid == 0u) {
+      wBadUniform = atomicLoad(&wBad);
+      if (isRecord && wBadUniform == 0u) {
+        var ss = 0.0;
+        for (var k = 0u; k < info.d; k = k + 1u) { ss = ss + wTheta[k] * wTheta[k]; }
+        writeRecord(local, recordIndex(step), wJ, sqrt(ss));
+        state[local].minJ = min(state[local].minJ, wJ);
+        if (last) { state[local].finalJ = wJ; }
+      }
+    }
+    if (workgroupUniformLoad(&wBadUniform) != 0u || last) { break; }
+    if (info.mode == 0u) {
+      sampleResponses(info, local, step, tid);
+      computeCoefficients(info, tid);
+      sampledCounts(info, tid);
+    } else {
+      exactCounts(info, tid);
+    }
+    applyUpdate(info, tid);
+    if (tid == 0u) { wBadUniform = atomicLoad(&wBad); }
+    if (workgroupUniformLoad(&wBadUniform) != 0u) { break; }
+  }
+
+  if (tid == 0u && wBadUniform != 0u) {
+    // Diverged: flag it. The host filled final J and the records with NaN; the unreached ones stay so.
+    state[local].diverged = 1u;
+  }
+  for (var k = tid; k < info.d; k = k + WG) { theta[info.thetaOffset + k] = wTheta[k]; }
+}
