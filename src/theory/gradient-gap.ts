@@ -1,0 +1,149 @@
+/**
+ * The exact gradient ∇J, the score moments μ⁺ = E[s | r=1] and μ⁻ = E[s | r=0], and the
+ * gradient gap g = μ⁺ − μ⁻ (reconstructed, SPEC 1.1), float64, no sampling.
+ *
+ * Every family's ∇J is a weighted sum of feature rows, ∇J = Σ_{a,b} D[a][b]·Φ[a][b], with
+ * D[a][b] = E[r · (#(a→b in o) − Σ_t 1{o_{t−1}=a}·π(b|a))] (the score is Σ_t Φ[o_{t−1}][o_t] − E_π Φ[o_{t−1}]).
+ * Since E[s] = 0: μ⁺ = ∇J / J, μ⁻ = −∇J / (1 − J), and g = ∇J / (J(1 − J)) = ∇ logit J.
+ *
+ * @example
+ *   const gg = gradientGap(inst, theta);
+ *   gg.gradient; // ∇J
+ *   gg.gap;      // g, with ∇J = J(1−J)·g
+ */
+import type { Instance } from '../model/instance.ts';
+import { complementProbability, forwardMarginals, policyTables, exactSuccessRate, type PolicyTables, type SuccessRate } from './success-rate.ts';
+import { checkInstance, checkTheta, TheoryInputError } from './theory-input.ts';
+
+export interface GradientGap extends SuccessRate {
+  gradient: Float64Array; // ∇J
+  muPlus: Float64Array; // μ⁺ = E[s | r = 1]
+  muMinus: Float64Array; // μ⁻ = E[s | r = 0]
+  gap: Float64Array; // g = μ⁺ − μ⁻
+  promptGradient: Float64Array | null; // ∇J_x per prompt, [P][d] (bandits), else null
+  tables: PolicyTables;
+}
+
+/** Σ_{a,b} D[a][b]·Φ[a][b] over rows [rowBegin, rowEnd). */
+function featureSum(inst: Instance, D: Float64Array, rowBegin: number, rowEnd: number): Float64Array {
+  const { K, d, phi } = inst;
+  const out = new Float64Array(d);
+  for (let e = rowBegin * K; e < rowEnd * K; e++) {
+    const w = D[e];
+    if (w === 0) continue;
+    for (let k = 0; k < d; k++) out[k] += w * phi[e * d + k];
+  }
+  return out;
+}
+
+/** Bandit: D_x[b] = π(b|x)(R[x][b] − J_x)/P, with R − J_x taken as 1 − J_x or −J_x from the exact sums. */
+function banditWeights(inst: Instance, tables: PolicyTables, sr: SuccessRate): Float64Array {
+  const { P, K } = inst;
+  const D = new Float64Array(P * K);
+  for (let a = 0; a < P; a++) {
+    for (let b = 0; b < K; b++) {
+      const e = a * K + b;
+      D[e] = tables.pi[e] * (inst.rewardTable[e] ? sr.promptFailure![a] : -sr.promptSuccess![a]);
+    }
+  }
+  return D;
+}
+
+/** Exact match: the target's score s(y*) = Σ_t (e_{y_t} − π(·|y_{t−1}))·Φ, so D = μ⁺'s weights (no factor J). */
+function targetScoreWeights(inst: Instance, tables: PolicyTables): Float64Array {
+  const { K, L } = inst;
+  const D = new Float64Array(inst.P * K);
+  let a = inst.start;
+  for (let t = 0; t < L; t++) {
+    const y = inst.target[t];
+    for (let b = 0; b < K; b++) {
+      // 1 − π(y|a) as the sum of the other entries, so saturated rows keep their precision.
+      D[a * K + b] += b === y ? complementProbability(tables.pi, K, a, y) : -tables.pi[a * K + b];
+    }
+    a = y;
+  }
+  return D;
+}
+
+/**
+ * Final answer: D[a][b] = Σ_t α_{t−1}(a)·π(b|a)·(β_t(b) − β_{t−1}(a)), with β_t(b) = P(o_L = y | o_t = b)
+ * from the backward recursion. The difference is taken from whichever of β and 1 − β is the
+ * smaller near the row, so it never cancels catastrophically.
+ */
+function finalAnswerWeights(inst: Instance, tables: PolicyTables): Float64Array {
+  const { K, L } = inst;
+  const { pi } = tables;
+  const y = inst.target[L - 1];
+  const alpha = forwardMarginals(inst, pi);
+  const beta: Float64Array[] = new Array(L + 1);
+  const betaBar: Float64Array[] = new Array(L + 1); // 1 − β, summed from failures
+  beta[L] = new Float64Array(K);
+  betaBar[L] = new Float64Array(K).fill(1);
+  beta[L][y] = 1;
+  betaBar[L][y] = 0;
+  for (let t = L; t >= 1; t--) {
+    const prev = new Float64Array(K);
+    const prevBar = new Float64Array(K);
+    for (let a = 0; a < K; a++) {
+      let s = 0;
+      let sBar = 0;
+      for (let b = 0; b < K; b++) {
+        s += pi[a * K + b] * beta[t][b];
+        sBar += pi[a * K + b] * betaBar[t][b];
+      }
+      prev[a] = s;
+      prevBar[a] = sBar;
+    }
+    beta[t - 1] = prev;
+    betaBar[t - 1] = prevBar;
+  }
+  const D = new Float64Array(inst.P * K);
+  for (let t = 1; t <= L; t++) {
+    for (let a = 0; a < K; a++) {
+      const fa = alpha[t - 1][a];
+      if (fa === 0) continue;
+      const useBar = beta[t - 1][a] > 0.5;
+      for (let b = 0; b < K; b++) {
+        const diff = useBar ? betaBar[t - 1][a] - betaBar[t][b] : beta[t][b] - beta[t - 1][a];
+        D[a * K + b] += fa * pi[a * K + b] * diff;
+      }
+    }
+  }
+  return D;
+}
+
+/** J, ∇J, μ⁺, μ⁻ and g at θ, exact for every family (SPEC 1.1–1.2). Throws when J is 0 or 1 to float64 precision. */
+export function gradientGap(inst: Instance, theta: ArrayLike<number>): GradientGap {
+  checkInstance(inst);
+  checkTheta(theta, inst.d);
+  const tables = policyTables(inst, theta);
+  const sr = exactSuccessRate(inst, tables);
+  const { d } = inst;
+  if (!(sr.failure > 0)) throw new TheoryInputError('theta', `J = 1 to float64 precision at this θ (1 − J = ${sr.failure}): the gradient gap is undefined`);
+  let gradient: Float64Array;
+  let muPlus: Float64Array;
+  let promptGradient: Float64Array | null = null;
+  if (inst.reward === 'exact-match') {
+    // μ⁺ is the target's own score; computing it first avoids dividing by a J that may underflow at large L.
+    muPlus = featureSum(inst, targetScoreWeights(inst, tables), 0, inst.P);
+    gradient = muPlus.map((v) => v * sr.J);
+  } else {
+    if (!(sr.J > 0)) throw new TheoryInputError('theta', 'J = 0 to float64 precision at this θ: the gradient gap is undefined');
+    if (inst.reward === 'table') {
+      const D = banditWeights(inst, tables, sr);
+      promptGradient = new Float64Array(inst.P * d);
+      gradient = new Float64Array(d);
+      for (let a = 0; a < inst.P; a++) {
+        const gx = featureSum(inst, D, a, a + 1);
+        promptGradient.set(gx, a * d);
+        for (let k = 0; k < d; k++) gradient[k] += gx[k] / inst.P;
+      }
+    } else {
+      gradient = featureSum(inst, finalAnswerWeights(inst, tables), 0, inst.P);
+    }
+    muPlus = gradient.map((v) => v / sr.J);
+  }
+  const muMinus = gradient.map((v) => -v / sr.failure);
+  const gap = muPlus.map((v) => v / sr.failure); // μ⁺ − μ⁻ = μ⁺(1 + J/(1−J)) = μ⁺/(1−J)
+  return { ...sr, gradient, muPlus, muMinus, gap, promptGradient, tables };
+}

@@ -1,0 +1,43 @@
+/**
+ * Random instances of every family for the theory tests (not part of the public API).
+ * Draws come from the Philox instance stream, so every test is deterministic.
+ */
+import { makeInstance, initialTheta, type Instance } from '../model/instance.ts';
+import { normalFromBits, philox4x32 } from '../engine/philox.ts';
+import { DEFAULT_RUN, effectiveDim, type RunParams } from '../engine/spec.ts';
+
+/** The five families the theory covers, as run parameters. */
+export const FAMILY_CASES: Record<string, Partial<RunParams>> = {
+  'bandit tabular': { family: 'bandit', features: 'tabular', K: 6, N: 1, L: 1 },
+  'bandit contextual': { family: 'bandit', features: 'gaussian', K: 5, N: 4, d: 5, L: 1 },
+  'token gaussian exact-match': { family: 'token', features: 'gaussian', reward: 'exact-match', V: 6, L: 5, d: 4 },
+  'token gaussian final-answer': { family: 'token', features: 'gaussian', reward: 'final-answer', V: 6, L: 5, d: 4 },
+  'token tabular': { family: 'token', features: 'tabular', reward: 'exact-match', V: 4, L: 4 },
+};
+
+export function caseParams(overrides: Partial<RunParams>): RunParams {
+  const p = { ...DEFAULT_RUN, ...overrides } as RunParams;
+  p.d = effectiveDim(p);
+  if (p.family === 'bandit') p.L = 1;
+  return p;
+}
+
+/** Gaussian noise of length d from (seed, tag). */
+export function noise(seed: number, tag: number, d: number, scale: number): Float64Array {
+  const out = new Float64Array(d);
+  for (let k = 0; k < d; k++) {
+    const [x, y] = philox4x32([k, tag, 7, 7], [seed, 99]);
+    out[k] = scale * normalFromBits(x, y);
+  }
+  return out;
+}
+
+/** Instance `seedIndex` of a family with θ = α·θ* (J(θ) = J0) plus a seeded perturbation. */
+export function randomPoint(overrides: Partial<RunParams>, seedIndex: number, J0: number, jitter = 0.3): { p: RunParams; inst: Instance; theta: Float64Array } {
+  const p = caseParams({ ...overrides, J0 });
+  const inst = makeInstance(p, 11, seedIndex);
+  const theta = initialTheta(inst, p);
+  const e = noise(11, seedIndex, p.d, jitter);
+  for (let k = 0; k < theta.length; k++) theta[k] += e[k];
+  return { p, inst, theta };
+}
