@@ -27,8 +27,11 @@ export interface RunRecord {
   thetaNorm: Float32Array;
 }
 
-/** Optional probe for tests: every sampled token, in (step, sample, position) order. */
-export type TokenProbe = (step: number, sample: number, position: number, token: number) => void;
+/**
+ * Optional probe for tests: every sampled token in (step, sample, position) order, with the
+ * distance of its uniform draw to the nearest edge of the chosen CDF bin (tiny = a float tie).
+ */
+export type TokenProbe = (step: number, sample: number, position: number, token: number, edgeMargin: number) => void;
 
 const f32 = Math.fround;
 
@@ -183,8 +186,10 @@ function sampleStep(p: RunParams, inst: PackedInstance, s: RunScratch, seed: num
       const u = uniformFromBits(philoxWord0(run, step, j, t, seed, STREAM_TRAINING));
       const row = prev * K;
       let acc = 0;
+      let below = 0;
       let b = K - 1; // u beyond the rounded CDF's last edge: take the last action
       for (let c = 0; c < K; c++) {
+        below = acc;
         acc = f32(acc + s.pi[row + c]);
         if (u < acc) {
           b = c;
@@ -192,7 +197,7 @@ function sampleStep(p: RunParams, inst: PackedInstance, s: RunScratch, seed: num
         }
       }
       s.tokens[j * L + t] = b;
-      if (probe) probe(step, j, t, b);
+      if (probe) probe(step, j, t, b, Math.min(u - below, Math.abs(acc - u)));
       if (inst.rewardKind !== 0 && b !== inst.rewardData[t]) allMatch = false;
       prev = b;
     }

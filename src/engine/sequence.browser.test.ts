@@ -1,22 +1,136 @@
-import { describe, expect, it } from 'vitest';
-import { acquireGpu } from './device.ts';
+/**
+ * The WGSL kernels against their CPU twins, in real headless Chromium on WebGPU: every family ×
+ * advantage × aggregation in sampled mode (token streams compared draw by draw), every exact
+ * direction, and the GPU per-cell reduction against stats.ts.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { acquireGpu, type GpuContext } from './device.ts';
 import { GpuEngine } from './sequence.ts';
-import { simulateChunkCpu } from './cpu-chunk.ts';
-import { expandGrid, withDefaults } from './spec.ts';
+import { RunScratch, simulateRun, type RunRecord } from './sequence-cpu.ts';
+import { setupRuns } from './setup.ts';
+import { ADVANTAGES, AGGREGATIONS, expandGrid, recordSteps, withDefaults, type RunParams, type SweepSpec } from './spec.ts';
+import { cellStatsCpu } from './stats.ts';
 
-describe('smoke', () => {
-  it('runs a chunk', async () => {
-    const ctx = await acquireGpu();
-    console.log('adapter', ctx.adapterName, ctx.fallbackAdapter);
-    const engine = new GpuEngine(ctx);
-    const spec = withDefaults({ base: { iterations: 30, recordEvery: 10 }, grid: { stepSize: [1, 30] }, seeds: 8 });
+/** A float tie: the draw lies this close to a CDF edge, where f32 rounding of π may move it across. */
+const TIE_MARGIN = 1e-5;
+/**
+ * Final-J tolerance for runs whose token streams agree. The twin sums in float64 where the kernel
+ * sums in f32, and exp differs in the last bits, so θ drifts apart by ~1e-6 relative per step;
+ * over tens of steps that moves J by ~1e-6 here (SwiftShader; the maximum is printed), and 1e-4
+ * leaves room for GPUs whose exp is less precise.
+ */
+const J_TOLERANCE = 1e-4;
+
+const FAMILIES: Record<string, Partial<RunParams>> = {
+  'bandit tabular': { family: 'bandit', features: 'tabular', K: 6, B: 1 },
+  'bandit contextual, B < N': { family: 'bandit', features: 'gaussian', N: 5, K: 4, d: 3, B: 2 },
+  'bandit contextual, B = N': { family: 'bandit', features: 'gaussian', N: 3, K: 4, d: 3, B: 3 },
+  'token gaussian exact-match': { family: 'token', features: 'gaussian', reward: 'exact-match', V: 5, d: 4, L: 4 },
+  'token gaussian final-answer': { family: 'token', features: 'gaussian', reward: 'final-answer', V: 5, d: 4, L: 4, J0: 0.4 },
+  'token tabular-bigram exact-match': { family: 'token', features: 'tabular', reward: 'exact-match', V: 4, L: 3 },
+};
+
+interface Comparison {
+  runs: number;
+  tieRuns: number; // runs whose token streams part at a float tie (then their J may differ)
+  mismatches: string[]; // streams that part away from any tie: a real disagreement
+  maxJDiff: number; // over runs with identical streams
+  draws: number;
+}
+
+function cpuRun(spec: SweepSpec, run: number, probe?: Parameters<typeof simulateRun>[8]): RunRecord {
+  const cells = expandGrid(spec);
+  const { instances, runs } = setupRuns(spec, cells, run, run + 1);
+  const r = runs[0];
+  const steps = recordSteps(spec.base.iterations, spec.base.recordEvery);
+  const out: RunRecord = { finalJ: 0, minJ: 0, diverged: false, trajectory: new Float32Array(steps.length), thetaNorm: new Float32Array(steps.length) };
+  const inst = instances[r.instanceId];
+  return simulateRun(r.cell.params, inst, r.theta0, spec.seed, run, steps, out, new RunScratch(inst, r.cell.params), probe);
+}
+
+async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> {
+  const cells = expandGrid(spec);
+  const n = cells.length * spec.seeds;
+  const gpu = await engine.runChunk(spec, cells, 0, n, spec.base.mode === 'sampled');
+  const result: Comparison = { runs: n, tieRuns: 0, mismatches: [], maxJDiff: 0, draws: 0 };
+  for (let run = 0; run < n; run++) {
+    const p = cells[Math.floor(run / spec.seeds)].params;
+    const L = p.family === 'bandit' ? 1 : p.L;
+    let parted: 'no' | 'tie' | 'real' = 'no';
+    const cpu = cpuRun(spec, run, (step, j, t, token, margin) => {
+      if (parted !== 'no') return;
+      result.draws++;
+      const gpuToken = gpu.tokenTrace![(step * n + run) * gpu.traceStride! + j * L + t];
+      if (gpuToken === token) return;
+      parted = margin < TIE_MARGIN ? 'tie' : 'real';
+      if (parted === 'real') result.mismatches.push(`run ${run} step ${step} sample ${j} token ${t}: cpu ${token} gpu ${gpuToken} (margin ${margin})`);
+    });
+    if (parted === 'tie') result.tieRuns++;
+    if (parted !== 'no') continue;
+    expect(gpu.outputs.diverged[run]).toBe(cpu.diverged ? 1 : 0);
+    if (!cpu.diverged) result.maxJDiff = Math.max(result.maxJDiff, Math.abs(gpu.outputs.finalJ[run] - cpu.finalJ));
+    for (let r = 0; r < cpu.trajectory.length; r++) {
+      if (Number.isNaN(cpu.trajectory[r])) expect(gpu.outputs.trajectory[run * cpu.trajectory.length + r]).toBeNaN();
+      else expect(Math.abs(gpu.outputs.trajectory[run * cpu.trajectory.length + r] - cpu.trajectory[r])).toBeLessThanOrEqual(J_TOLERANCE);
+    }
+  }
+  return result;
+}
+
+describe('sequence.wgsl against its CPU twin', () => {
+  let engine: GpuEngine;
+  let ctx: GpuContext;
+  const report: string[] = [];
+  beforeAll(async () => {
+    ctx = await acquireGpu();
+    engine = new GpuEngine(ctx);
+  });
+
+  for (const [name, family] of Object.entries(FAMILIES)) {
+    it(`sampled: ${name}, every advantage × aggregation`, async () => {
+      const spec = withDefaults({
+        base: { ...family, G: 4, stepSize: 2, iterations: 12, recordEvery: 4 },
+        grid: { advantage: [...ADVANTAGES], aggregation: [...AGGREGATIONS] },
+        seeds: 3,
+        seed: 11,
+      });
+      const c = await compare(engine, spec);
+      report.push(`${name}: ${c.runs} runs, ${c.draws} draws compared, ${c.tieRuns} runs parted at a float tie, max |ΔJ| ${c.maxJDiff.toExponential(2)}`);
+      expect(c.mismatches).toEqual([]);
+      expect(c.tieRuns).toBeLessThanOrEqual(Math.ceil(c.runs * 0.05));
+      expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
+    });
+  }
+
+  for (const [name, family] of Object.entries(FAMILIES)) {
+    it(`exact: ${name}, ∇J, gap, and E[A·s] of every advantage × aggregation`, async () => {
+      for (const exactDirection of ['gradient', 'gap', 'expected-update'] as const) {
+        const expected = exactDirection === 'expected-update';
+        const spec = withDefaults({
+          base: { ...family, G: 4, B: 1, stepSize: 1, mode: 'exact', exactDirection, iterations: 15, recordEvery: 5 },
+          grid: expected ? { advantage: [...ADVANTAGES], aggregation: [...AGGREGATIONS] } : {},
+          seeds: 2,
+          seed: 5,
+        });
+        const c = await compare(engine, spec);
+        report.push(`${name} exact ${exactDirection}: ${c.runs} runs, max |ΔJ| ${c.maxJDiff.toExponential(2)}`);
+        expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
+      }
+    });
+  }
+
+  it('reduce.wgsl gives the twin statistics: quantiles and counts exactly, the mean to f32 rounding', async () => {
+    const spec = withDefaults({ base: { iterations: 20, recordEvery: 10 }, grid: { stepSize: [0.5, 30, 300] }, seeds: 100, seed: 3 });
     const cells = expandGrid(spec);
-    const ranges = engine.planChunks(spec, cells);
-    const { outputs, stats } = await engine.runChunk(spec, cells, ranges[0][0], ranges[0][1]);
-    const cpu = simulateChunkCpu(spec, 0, 16);
-    console.log(Array.from(outputs.finalJ).map((x) => x.toFixed(4)).join(' '));
-    console.log(Array.from(cpu.finalJ).map((x) => x.toFixed(4)).join(' '));
-    console.log(JSON.stringify(stats));
-    expect(outputs.finalJ.length).toBe(16);
+    const { outputs, stats } = await engine.runChunk(spec, cells, 0, cells.length * spec.seeds);
+    expect(stats.length).toBe(cells.length);
+    for (const s of stats) {
+      const b = s.cell * spec.seeds;
+      const twin = cellStatsCpu(s.cell, outputs.finalJ.subarray(b, b + spec.seeds), outputs.diverged.subarray(b, b + spec.seeds), spec.collapseFraction * cells[s.cell].params.J0);
+      expect({ ...s, meanFinalJ: 0 }).toEqual({ ...twin, meanFinalJ: 0 });
+      expect(Math.abs(s.meanFinalJ - twin.meanFinalJ)).toBeLessThanOrEqual(1e-6 * Math.abs(twin.meanFinalJ) + 1e-12);
+    }
+    report.push(`reduce: ${stats.length} cells agree`);
+    console.log(`GPU vs CPU twin on ${ctx.adapterName}:\n${report.join('\n')}`);
   });
 });
