@@ -56,7 +56,7 @@ async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> 
   for (let run = 0; run < n; run++) {
     const p = cells[Math.floor(run / spec.seeds)].params;
     const L = p.family === 'bandit' ? 1 : p.L;
-    let parted: 'no' | 'tie' | 'real' = 'no';
+    let parted = 'no' as 'no' | 'tie' | 'real'; // set inside the probe callback
     const cpu = cpuRun(spec, run, (step, j, t, token, margin) => {
       if (parted !== 'no') return;
       result.draws++;

@@ -32,6 +32,14 @@ const F32 = 4;
 const WORK_PER_DISPATCH = 4e8;
 const MAX_CHUNK_RUNS = 16_384;
 
+/** One chunk's outputs, its cells' statistics, and (tests only) every sampled token. */
+export interface GpuChunk {
+  outputs: ChunkOutputs;
+  stats: CellStats[];
+  tokenTrace?: Uint32Array; // [step][run][sample·L + t]
+  traceStride?: number;
+}
+
 export class DeviceLostError extends Error {
   constructor(message: string) {
     super(message);
@@ -168,14 +176,19 @@ export class GpuEngine {
   }
 
   /** Runs [begin, end) on the GPU; per-cell stats for the cells that lie wholly inside. */
-  async runChunk(
-    spec: SweepSpec,
-    cells: readonly Cell[],
-    begin: number,
-    end: number,
-    traceTokens = false,
-  ): Promise<{ outputs: ChunkOutputs; stats: CellStats[]; tokenTrace?: Uint32Array; traceStride?: number }> {
+  async runChunk(spec: SweepSpec, cells: readonly Cell[], begin: number, end: number, traceTokens = false): Promise<GpuChunk> {
     if (this.lostReason) throw new DeviceLostError(this.lostReason);
+    try {
+      return await this.runChunkOnDevice(spec, cells, begin, end, traceTokens);
+    } catch (error) {
+      // A lost device fails whatever call comes next, in its own words; report the loss instead.
+      await new Promise((r) => setTimeout(r, 0));
+      if (this.lostReason) throw new DeviceLostError(this.lostReason);
+      throw error;
+    }
+  }
+
+  private async runChunkOnDevice(spec: SweepSpec, cells: readonly Cell[], begin: number, end: number, traceTokens: boolean): Promise<GpuChunk> {
     const device = this.device;
     const { instances, runs } = setupRuns(spec, cells, begin, end);
     const chunkCells = cells.slice(Math.floor(begin / spec.seeds), Math.ceil(end / spec.seeds));
@@ -295,11 +308,7 @@ export class GpuEngine {
       device.queue.submit([encoder.finish()]);
       const error = await device.popErrorScope();
       if (error) throw new Error(`WebGPU validation error: ${error.message}`);
-      try {
-        await readback.mapAsync(GPUMapMode.READ);
-      } catch (e) {
-        throw this.lostReason ? new DeviceLostError(this.lostReason) : e;
-      }
+      await readback.mapAsync(GPUMapMode.READ);
       if (this.lostReason) throw new DeviceLostError(this.lostReason);
       const bytes = readback.getMappedRange();
       const state = new Float32Array(bytes, 0, n * 4);
