@@ -1,0 +1,5 @@
+// The results table between the engine and the plots: summaries, baked files, Reproduce, export.
+export * from './summary.ts';
+export * from './baked.ts';
+export * from './compare.ts';
+export * from './export.ts';
