@@ -1,0 +1,10 @@
+// The theory's public API: exact gradient gap, step-size thresholds and curves (SPEC 1.1, 1.4). Pure float64, no UI, no GPU.
+export { TheoryInputError, THEORY_LIMITS } from './theory-input.ts';
+export { exactSuccessRate, successAt, policyTables, type SuccessRate, type PolicyTables } from './success-rate.ts';
+export { gradientGap, type GradientGap } from './gradient-gap.ts';
+export { expectedUpdate, alignment, updateDirection, type UpdateParams } from './expected-update.ts';
+export { scoreBounds, theorem1StepSize, successRateLowerBound, progressIncrement, type ScoreBounds } from './theorem-one.ts';
+export { criticalStepSize, oneStepCriticalStepSize, type CriticalStepSize, type CriticalStatus, type SearchOptions } from './one-step-threshold.ts';
+export { exactTrajectory, type TrajectoryStep, type TrajectoryParams } from './exact-trajectory.ts';
+export { empiricalCriticalStepSize, type EmpiricalThreshold, type ThresholdCrossing, type CrossingStatus, type BootstrapOptions } from './empirical-threshold.ts';
+export { theoryCurves, boundCurve, CURVE_AXES, type CurveAxis, type TheoryCurveRow, type CurveOptions, type BoundCurveOptions } from './theory-curves.ts';
