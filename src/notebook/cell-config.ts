@@ -46,8 +46,9 @@ export interface PlotCellConfig {
 /** A theory cell: curves from src/theory evaluated over a sweep's cells. */
 export interface TheoryCellConfig {
   sweep: string; // the sweep whose parameters the curves are evaluated at
-  curves?: string[]; // which curves; default: every curve the theory module offers
-  bootstrap?: number; // resamples for the empirical critical step size interval
+  y?: 'L' | 'J0' | 'G'; // the field the curves run over; default: the sweep's swept one
+  curves?: string[]; // 'one-step' (exact) and/or 'theorem-1' (reconstructed); default both
+  instances?: number; // seed instances each point is the median over (default 5)
 }
 
 /** A table cell: the per-cell statistics of a sweep. */
@@ -118,8 +119,11 @@ export function checkSweepRefConfig(kind: 'theory' | 'table', value: unknown): C
   if (list !== undefined && !(Array.isArray(list) && list.every((s) => typeof s === 'string'))) {
     issues.push({ field: kind === 'theory' ? 'curves' : 'columns', message: 'must be a list of names' });
   }
-  if (kind === 'theory' && value.bootstrap !== undefined && !(Number.isInteger(value.bootstrap) && (value.bootstrap as number) >= 0 && (value.bootstrap as number) <= 10_000)) {
-    issues.push({ field: 'bootstrap', message: `bootstrap = ${JSON.stringify(value.bootstrap)}: must be an integer in [0, 10000]` });
+  if (kind === 'theory') {
+    if (value.y !== undefined && !['L', 'J0', 'G'].includes(value.y as string)) issues.push({ field: 'y', message: `y = ${JSON.stringify(value.y)}: must be one of L, J0, G` });
+    if (value.instances !== undefined && !(Number.isInteger(value.instances) && (value.instances as number) >= 1 && (value.instances as number) <= 64)) {
+      issues.push({ field: 'instances', message: `instances = ${JSON.stringify(value.instances)}: must be an integer in [1, 64]` });
+    }
   }
   return issues;
 }

@@ -1,0 +1,120 @@
+/**
+ * The phase diagram (SPEC 2.3): η on a log x axis (raw or effective), the swept field on y, each
+ * grid cell filled by mean final J or collapse probability, with the empirical critical-η curve
+ * (and its bootstrap interval) and any theory curve drawn over it. Several sweeps become facets
+ * sharing every scale.
+ *
+ * @example
+ *   container.append(phaseDiagram(phaseRows(summary, config), { fill: 'meanFinalJ', critical, theory: [] }));
+ */
+import * as Plot from '@observablehq/plot';
+import type { PlotFill, PlotX } from '../notebook/cell-config.ts';
+import { fieldLabel, fillLabel, formatNumber, percent, xLabel } from './axis-labels.ts';
+import type { CriticalPoint, TheoryCurve } from './overlays.ts';
+import type { PhaseLayout, PhaseRow } from './phase-rows.ts';
+
+export interface PhaseOptions {
+  fill?: PlotFill;
+  x?: PlotX;
+  critical?: CriticalPoint[];
+  theory?: TheoryCurve[];
+  width?: number;
+  title?: string;
+}
+
+/** CSS class of the cell rectangles' group: tests count its rects. */
+export const PHASE_CELL_CLASS = 'phase-cell';
+
+function tipText(r: PhaseRow, layout: PhaseLayout, x: PlotX | undefined): string {
+  const s = r.stats;
+  return [
+    r.sweep && `sweep: ${r.sweep}`,
+    r.facet,
+    `η = ${formatNumber(r.stepSize)}${x === 'effectiveStepSize' ? ` (effective ${formatNumber(r.x)})` : ''}`,
+    layout.yKey && `${layout.yKey} = ${formatNumber(r.y)}`,
+    `mean final J = ${formatNumber(s.meanFinalJ)} (J₀ = ${formatNumber(r.J0)})`,
+    `final J q10 / q50 / q90 = ${formatNumber(s.q10)} / ${formatNumber(s.q50)} / ${formatNumber(s.q90)}`,
+    `collapsed: ${s.collapsed} of ${s.runs} (${percent(s.collapseProbability)})`,
+    `diverged: ${s.diverged}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+const facetOf = (d: { sweep: string; facet: string }) => [d.sweep, d.facet].filter(Boolean).join(' · ');
+
+export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): HTMLElement | SVGSVGElement {
+  const { rows, yKey, yLog } = layout;
+  const fill = options.fill ?? 'meanFinalJ';
+  const value = (r: PhaseRow) => (fill === 'collapseProbability' ? r.stats.collapseProbability : r.stats.meanFinalJ);
+  const faceted = new Set(rows.map(facetOf)).size > 1;
+  const fx = faceted ? facetOf : undefined;
+  const strip = !yKey;
+  const critical = (options.critical ?? []).filter((p) => p.x !== null);
+  const intervals = (options.critical ?? []).filter((p) => p.low !== null || p.high !== null);
+  const xs = rows.flatMap((r) => [r.x1, r.x2]);
+  const xDomain: [number, number] = [Math.min(...xs), Math.max(...xs)];
+  const clampX = (v: number | null, side: 'low' | 'high') => (v === null ? (side === 'low' ? xDomain[0] : xDomain[1]) : v);
+  const theoryPoints = (options.theory ?? []).flatMap((c) => c.points.map((p) => ({ ...p, label: c.label, x: options.x === 'effectiveStepSize' ? p.effectiveStepSize : p.stepSize })));
+  const marks: Plot.Markish[] = [
+    Plot.rect(rows, {
+      x1: 'x1',
+      x2: 'x2',
+      y1: 'y1',
+      y2: 'y2',
+      fx,
+      fill: (r: PhaseRow) => (Number.isNaN(value(r)) ? null : value(r)),
+      inset: 0.5,
+      className: PHASE_CELL_CLASS,
+    }),
+    // Cells whose every run diverged have no mean: hatch them grey rather than leave a hole.
+    Plot.rect(rows.filter((r) => Number.isNaN(value(r))), { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fx, fill: '#999', inset: 0.5 }),
+  ];
+  if (strip) {
+    marks.push(
+      Plot.rect(intervals, { x1: (p: CriticalPoint) => clampX(p.low, 'low'), x2: (p: CriticalPoint) => clampX(p.high, 'high'), y1: 0.8, y2: 0.95, fx, fill: 'black', fillOpacity: 0.35 }),
+      Plot.ruleX(critical, { x: 'x', y1: 0, y2: 1, fx, stroke: 'black', strokeWidth: 2.5 }),
+      Plot.ruleX(theoryPoints, { x: 'x', y1: 0, y2: 1, fx, stroke: '#e0218a', strokeWidth: 2, strokeDasharray: '5,3' }),
+    );
+  } else {
+    marks.push(
+      Plot.link(intervals, { x1: (p: CriticalPoint) => clampX(p.low, 'low'), x2: (p: CriticalPoint) => clampX(p.high, 'high'), y1: 'y', y2: 'y', fx, stroke: 'white', strokeWidth: 5, strokeOpacity: 0.8 }),
+      Plot.link(intervals, { x1: (p: CriticalPoint) => clampX(p.low, 'low'), x2: (p: CriticalPoint) => clampX(p.high, 'high'), y1: 'y', y2: 'y', fx, stroke: 'black', strokeWidth: 1.5, markerStart: 'tick-x', markerEnd: 'tick-x' }),
+      Plot.line(critical, { x: 'x', y: 'y', fx, z: (p: CriticalPoint) => `${p.sweep}|${p.facet}`, stroke: 'black', strokeWidth: 2 }),
+      Plot.dot(critical, { x: 'x', y: 'y', fx, fill: 'white', stroke: 'black', r: 4 }),
+      Plot.line(theoryPoints, { x: 'x', y: 'y', fx, z: (p: { sweep: string; facet: string; label: string }) => `${p.label}|${p.sweep}|${p.facet}`, stroke: '#e0218a', strokeWidth: 2, strokeDasharray: '6,3' }),
+    );
+  }
+  marks.push(
+    Plot.tip(
+      rows,
+      Plot.pointer({
+        x: (r: PhaseRow) => Math.sqrt(r.x1 * r.x2),
+        y: (r: PhaseRow) => (strip ? 0.5 : yLog ? Math.sqrt(r.y1 * r.y2) : (r.y1 + r.y2) / 2),
+        fx,
+        title: (r: PhaseRow) => tipText(r, layout, options.x),
+      }),
+    ),
+  );
+  const width = options.width ?? 680;
+  return Plot.plot({
+    title: options.title,
+    width,
+    height: strip ? 150 : 340,
+    marginLeft: strip ? 20 : 56,
+    marginBottom: 40,
+    x: { type: 'log', label: xLabel(options.x), domain: xDomain },
+    y: strip ? { axis: null, domain: [0, 1] } : { type: yLog ? 'log' : 'linear', label: fieldLabel(yKey), ticks: yLog ? [...new Set(rows.map((r) => r.y))] : undefined },
+    fx: faceted ? { label: null } : undefined,
+    color: {
+      type: 'linear',
+      domain: fill === 'collapseProbability' ? [0, 100] : [0, 1], // percent: true scales values by 100
+      scheme: fill === 'collapseProbability' ? 'YlOrRd' : 'RdYlBu',
+      legend: true,
+      label: fillLabel(fill),
+      percent: fill === 'collapseProbability',
+    },
+    clip: true,
+    marks,
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Critical step size against the swept field (L, J0, G…): the empirical threshold of each series
+ * (a sweep, or a value of another swept field) with its bootstrap interval, overlaid, with the
+ * theory curves dashed. This is how two algorithms' thresholds are compared on one set of axes.
+ * A sweep over η alone gives one point per series, drawn on an η axis.
+ *
+ * @example
+ *   thresholdPlot([...criticalPoints(a, opts), ...criticalPoints(b, opts)], [], { yKey: 'L', x: 'effectiveStepSize' });
+ */
+import * as Plot from '@observablehq/plot';
+import type { GridKey } from '../engine/spec.ts';
+import type { PlotX } from '../notebook/cell-config.ts';
+import { fieldLabel, formatNumber } from './axis-labels.ts';
+import type { CriticalPoint, TheoryCurve } from './overlays.ts';
+
+export interface ThresholdOptions {
+  yKey: GridKey | null;
+  x?: PlotX;
+  yLog?: boolean;
+  width?: number;
+  title?: string;
+  ruleText?: string; // how the critical step size was read off ("mean final J first below J₀")
+}
+
+const seriesOf = (p: { sweep: string; facet: string }) => [p.sweep, p.facet].filter(Boolean).join(' · ') || 'sweep';
+
+function tip(p: CriticalPoint, yKey: GridKey | null): string {
+  const where = p.status === 'found' ? formatNumber(p.x) : p.status === 'below-grid' ? 'below the smallest η swept' : 'above the largest η swept';
+  return `${seriesOf(p)}\n${yKey ? `${yKey} = ${formatNumber(p.y)}\n` : ''}critical η = ${where}\n95% interval: ${formatNumber(p.low)} – ${formatNumber(p.high)} (${p.seeds} seeds)`;
+}
+
+export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], options: ThresholdOptions): HTMLElement | SVGSVGElement {
+  const found = points.filter((p) => p.x !== null);
+  const stepLabel = options.x === 'effectiveStepSize' ? 'effective critical step size' : 'critical step size η*';
+  const xKey = options.x === 'effectiveStepSize' ? 'effectiveStepSize' : 'stepSize';
+  const theoryPoints = theory.flatMap((c) => c.points.map((p) => ({ ...p, series: `${c.label}${p.sweep || p.facet ? ` · ${seriesOf(p)}` : ''}`, eta: p[xKey] })));
+  const everything = [...found.flatMap((p) => [p.x!, p.low ?? p.x!, p.high ?? p.x!]), ...theoryPoints.map((p) => p.eta)].filter((v) => v > 0 && Number.isFinite(v));
+  const etaDomain: [number, number] = everything.length ? [Math.min(...everything) / 1.5, Math.max(...everything) * 1.5] : [0.1, 10];
+  const color = { legend: true, label: 'series' } as const;
+  if (!options.yKey) {
+    // One threshold per series: a dot with its interval on an η axis.
+    return Plot.plot({
+      title: options.title,
+      width: options.width ?? 680,
+      marginLeft: 160,
+      x: { type: 'log', label: `${stepLabel} →`, domain: etaDomain },
+      y: { label: null },
+      color,
+      marks: [
+        Plot.ruleY(found, { x1: (p: CriticalPoint) => p.low ?? p.x, x2: (p: CriticalPoint) => p.high ?? p.x, y: seriesOf, stroke: seriesOf, strokeWidth: 2 }),
+        Plot.dot(found, { x: 'x', y: seriesOf, fill: seriesOf, r: 5, tip: true, title: (p: CriticalPoint) => tip(p, null) }),
+        Plot.tickX(theoryPoints, { x: 'eta', y: (p: { sweep: string; facet: string }) => seriesOf(p), stroke: '#e0218a', strokeWidth: 2, strokeDasharray: '4,2' }),
+      ],
+    });
+  }
+  return Plot.plot({
+    title: options.title,
+    width: options.width ?? 680,
+    height: 320,
+    marginLeft: 60,
+    x: { type: options.yLog ? 'log' : 'linear', label: `${fieldLabel(options.yKey)} →`, ticks: options.yLog ? [...new Set(points.map((p) => p.y))] : undefined },
+    y: { type: 'log', label: `↑ ${stepLabel}`, domain: etaDomain, grid: true },
+    color,
+    marks: [
+      Plot.ruleX(found.filter((p) => p.low !== null || p.high !== null), { x: 'y', y1: (p: CriticalPoint) => p.low ?? etaDomain[0], y2: (p: CriticalPoint) => p.high ?? etaDomain[1], stroke: seriesOf, strokeWidth: 1.5, markerStart: 'tick-y', markerEnd: 'tick-y' }),
+      Plot.line(found, { x: 'y', y: 'x', z: seriesOf, stroke: seriesOf, strokeWidth: 2 }),
+      Plot.dot(found, { x: 'y', y: 'x', fill: seriesOf, r: 4, tip: true, title: (p: CriticalPoint) => tip(p, options.yKey) }),
+      Plot.line(theoryPoints, { x: 'y', y: 'eta', z: 'series', stroke: 'series', strokeWidth: 2, strokeDasharray: '6,3' }),
+    ],
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * J(t) trajectories: per η, the median success rate over seeds with its 10–90% band, coloured by
+ * η on a log scale; other swept fields become facets. Plus the distribution of final J per η,
+ * one dot per run, which shows the bimodal outcome above the threshold (SPEC 1.5 P1).
+ *
+ * @example
+ *   container.append(trajectoriesPlot(summary, { where: { L: 8 } }));
+ */
+import * as Plot from '@observablehq/plot';
+import type { GridKey } from '../engine/spec.ts';
+import type { PlotCellConfig } from '../notebook/cell-config.ts';
+import { bandAt, cellFinals, summaryCells, type SweepSummary } from '../results/summary.ts';
+import { formatNumber } from './axis-labels.ts';
+import { facetLabel, matchesWhere } from './phase-rows.ts';
+
+interface BandRow {
+  cell: number;
+  stepSize: number;
+  facet: string;
+  step: number;
+  q10: number;
+  q50: number;
+  q90: number;
+  mean: number;
+}
+
+const etaColor = (etas: number[]) => ({
+  type: 'log' as const,
+  scheme: 'viridis' as const,
+  domain: [Math.min(...etas), Math.max(...etas)],
+  legend: true,
+  label: 'step size η',
+});
+
+export function trajectoryRows(summary: SweepSummary, where: PlotCellConfig['where']): BandRow[] {
+  const cells = summaryCells(summary);
+  const rows: BandRow[] = [];
+  for (const { cell: index } of summary.cellStats) {
+    const cell = cells[index];
+    if (!matchesWhere(cell, where)) continue;
+    const facet = facetLabel(cell, ['stepSize' as GridKey]);
+    summary.recordSteps.forEach((step, r) => {
+      const b = bandAt(summary, index, r);
+      if (!Number.isNaN(b.q50)) rows.push({ cell: index, stepSize: cell.params.stepSize, facet, step, ...b });
+    });
+  }
+  return rows;
+}
+
+export function trajectoriesPlot(summary: SweepSummary, config: Pick<PlotCellConfig, 'where' | 'title'> & { width?: number }): HTMLElement | SVGSVGElement {
+  const rows = trajectoryRows(summary, config.where);
+  const faceted = new Set(rows.map((r) => r.facet)).size > 1;
+  const fy = faceted ? 'facet' : undefined;
+  const etas = rows.map((r) => r.stepSize);
+  return Plot.plot({
+    title: config.title,
+    width: config.width ?? 680,
+    height: faceted ? undefined : 300,
+    marginRight: faceted ? 130 : 20,
+    x: { label: 'iteration t →' },
+    y: { label: '↑ success rate J(t)', domain: [0, 1], grid: true },
+    fy: faceted ? { label: null } : undefined,
+    color: etaColor(etas),
+    marks: [
+      Plot.areaY(rows, { x: 'step', y1: 'q10', y2: 'q90', z: 'cell', fy, fill: 'stepSize', fillOpacity: 0.16 }),
+      Plot.line(rows, { x: 'step', y: 'q50', z: 'cell', fy, stroke: 'stepSize', strokeWidth: 1.8 }),
+      Plot.tip(
+        rows,
+        Plot.pointer({
+          x: 'step',
+          y: 'q50',
+          fy,
+          title: (r: BandRow) => `${r.facet ? `${r.facet}\n` : ''}η = ${formatNumber(r.stepSize)}, t = ${r.step}\nmedian J = ${formatNumber(r.q50)}\n10–90%: ${formatNumber(r.q10)} – ${formatNumber(r.q90)}\nmean J = ${formatNumber(r.mean)}`,
+        }),
+      ),
+    ],
+  });
+}
+
+interface RunDot {
+  stepSize: number;
+  jittered: number;
+  finalJ: number;
+  facet: string;
+  seed: number;
+}
+
+/** A fixed jitter per seed (golden-ratio sequence), so the figure is the same on every render. */
+const jitter = (seed: number) => ((seed * 0.6180339887) % 1) - 0.5;
+
+export function distributionPlot(summary: SweepSummary, config: Pick<PlotCellConfig, 'where' | 'title'> & { width?: number }): HTMLElement | SVGSVGElement {
+  const cells = summaryCells(summary);
+  const etas = [...new Set(cells.map((c) => c.params.stepSize))].sort((a, b) => a - b);
+  const spread = etas.length > 1 ? Math.log(etas[1] / etas[0]) * 0.3 : 0.2;
+  const dots: RunDot[] = [];
+  const lines: { stepSize: number; J0: number; collapseLine: number; facet: string }[] = [];
+  for (const { cell: index } of summary.cellStats) {
+    const cell = cells[index];
+    if (!matchesWhere(cell, config.where)) continue;
+    const facet = facetLabel(cell, ['stepSize' as GridKey]);
+    const { finalJ, diverged } = cellFinals(summary, index);
+    finalJ.forEach((j, seed) => {
+      if (!diverged[seed]) dots.push({ stepSize: cell.params.stepSize, jittered: cell.params.stepSize * Math.exp(jitter(seed) * spread), finalJ: j, facet, seed });
+    });
+    lines.push({ stepSize: cell.params.stepSize, J0: cell.params.J0, collapseLine: cell.params.J0 * summary.spec.collapseFraction, facet });
+  }
+  const faceted = new Set(dots.map((d) => d.facet)).size > 1;
+  const fy = faceted ? 'facet' : undefined;
+  return Plot.plot({
+    title: config.title,
+    width: config.width ?? 680,
+    height: faceted ? undefined : 280,
+    marginRight: faceted ? 130 : 20,
+    x: { type: 'log', label: 'step size η →' },
+    y: { label: '↑ final success rate J (one dot per run)', domain: [0, 1], grid: true },
+    fy: faceted ? { label: null } : undefined,
+    color: etaColor(etas),
+    marks: [
+      Plot.dot(dots, { x: 'jittered', y: 'finalJ', fy, fill: 'stepSize', r: 1.6, fillOpacity: 0.6 }),
+      // Short horizontal marks at J0 (black) and at the collapse line (red, dashed) for each η.
+      Plot.ruleY(lines, { y: 'J0', x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7), x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7), fy, stroke: 'black', strokeWidth: 1.5 }),
+      Plot.ruleY(lines, { y: 'collapseLine', x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7), x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7), fy, stroke: '#d62728', strokeDasharray: '3,2' }),
+      Plot.tip(dots, Plot.pointer({ x: 'jittered', y: 'finalJ', fy, title: (d: RunDot) => `η = ${formatNumber(d.stepSize)}, seed ${d.seed}\nfinal J = ${formatNumber(d.finalJ, 4)}` })),
+    ],
+  });
+}
