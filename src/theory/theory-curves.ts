@@ -44,7 +44,7 @@ export interface TheoryCurveRow {
 export interface CurveOptions {
   y: CurveAxis;
   values?: number[]; // y values; default: spec.grid[y], else the base value
-  instances?: number; // seed instances per point (default 5)
+  instances?: number; // seed instances per point (default 5, or all seeds when fewer)
   etaMax?: number; // one-step search limit (default 1e6)
   relativeTolerance?: number; // one-step search tolerance (default 1e-6)
 }
@@ -114,7 +114,7 @@ export function theoryCurves(input: SweepSpecInput, options: CurveOptions): Theo
   const axis = options.y;
   if (!CURVE_AXES.includes(axis)) throw new TheoryInputError('y', `y = ${JSON.stringify(axis)}: must be one of ${CURVE_AXES.join(', ')}`);
   if (axis === 'L' && spec.base.family === 'bandit') throw new TheoryInputError('y', 'y = L: a bandit has L = 1; use J0 or G');
-  const n = options.instances ?? 5;
+  const n = options.instances ?? Math.min(5, spec.seeds);
   if (!Number.isInteger(n) || n < 1 || n > spec.seeds) throw new TheoryInputError('instances', `instances = ${n}: must be an integer in [1, seeds = ${spec.seeds}]`);
   const grid: SweepSpecInput['grid'] = {};
   for (const key of SCALAR_KEYS) if (spec.grid[key]) (grid as Record<string, unknown>)[key] = spec.grid[key];
