@@ -1,6 +1,7 @@
 /**
  * The CPU twin spread over all cores: a pool of module Web Workers, each running whole chunks.
- * In the page this is the engine of choice on a software WebGPU adapter (SPEC 2.2).
+ * In the page this is the engine of choice on a software WebGPU adapter (SPEC 2.2). Pools are kept
+ * between sweeps (`CpuPool.shared`), so a re-run pays no worker start-up.
  */
 import type { ChunkOutputs } from './cpu-chunk.ts';
 import type { CpuJob } from './cpu-worker.ts';
@@ -11,49 +12,70 @@ export function availableThreads(): number {
   return Math.max(1, (globalThis.navigator?.hardwareConcurrency as number | undefined) ?? 1);
 }
 
-export class CpuPool {
-  private readonly workers: Worker[] = [];
-  private nextId = 0;
+type Reply = { id: number; out?: ChunkOutputs; error?: string };
 
-  constructor(readonly threads: number) {
-    for (let i = 0; i < threads; i++) {
-      this.workers.push(new Worker(new URL('./cpu-worker.ts', import.meta.url), { type: 'module' }));
-    }
+class PoolWorker {
+  readonly worker = new Worker(new URL('./cpu-worker.ts', import.meta.url), { type: 'module' });
+  // Replies are matched by job id: a cancelled job's late reply finds no one waiting and is dropped.
+  private readonly pending = new Map<number, { resolve: (o: ChunkOutputs | null) => void; reject: (e: Error) => void }>();
+
+  constructor() {
+    this.worker.onmessage = (e: MessageEvent<Reply>) => {
+      const p = this.pending.get(e.data.id);
+      if (!p) return;
+      this.pending.delete(e.data.id);
+      if (e.data.error) p.reject(new Error(e.data.error));
+      else p.resolve(e.data.out!);
+    };
+    this.worker.onerror = (e) => {
+      for (const p of this.pending.values()) p.reject(new Error(`CPU worker failed: ${e.message}`));
+      this.pending.clear();
+    };
   }
 
-  /** Runs each range on a free worker; resolves in range order, calling `onDone` as each finishes. */
-  async run(
-    spec: SweepSpec,
-    ranges: readonly [number, number][],
-    onDone: (out: ChunkOutputs) => void,
-    signal?: AbortSignal,
-  ): Promise<void> {
+  job(job: CpuJob, signal?: AbortSignal): Promise<ChunkOutputs | null> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.pending.delete(job.id);
+        resolve(null);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = (o: ChunkOutputs | null) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(o);
+      };
+      this.pending.set(job.id, { resolve: done, reject });
+      this.worker.postMessage(job);
+    });
+  }
+}
+
+export class CpuPool {
+  private static pools = new Map<number, CpuPool>();
+  private readonly workers: PoolWorker[] = [];
+  private nextId = 0;
+
+  /** The page-wide pool of `threads` workers, created on first use. */
+  static shared(threads: number): CpuPool {
+    let pool = CpuPool.pools.get(threads);
+    if (!pool) CpuPool.pools.set(threads, (pool = new CpuPool(threads)));
+    return pool;
+  }
+
+  constructor(readonly threads: number) {
+    for (let i = 0; i < threads; i++) this.workers.push(new PoolWorker());
+  }
+
+  /** Runs each range on a free worker, calling `onDone` as each finishes; stops taking ranges on abort. */
+  async run(spec: SweepSpec, ranges: readonly [number, number][], onDone: (out: ChunkOutputs) => void, signal?: AbortSignal): Promise<void> {
     let next = 0;
-    const worker = async (w: Worker) => {
+    const drain = async (w: PoolWorker) => {
       while (next < ranges.length && !signal?.aborted) {
         const [begin, end] = ranges[next++];
-        const out = await this.job(w, { id: this.nextId++, spec, begin, end }, signal);
+        const out = await w.job({ id: this.nextId++, spec, begin, end }, signal);
         if (out) onDone(out);
       }
     };
-    await Promise.all(this.workers.map(worker));
-  }
-
-  private job(w: Worker, job: CpuJob, signal?: AbortSignal): Promise<ChunkOutputs | null> {
-    return new Promise((resolve, reject) => {
-      const onAbort = () => resolve(null);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      w.onmessage = (e: MessageEvent<{ id: number; out?: ChunkOutputs; error?: string }>) => {
-        signal?.removeEventListener('abort', onAbort);
-        if (e.data.error) reject(new Error(e.data.error));
-        else resolve(e.data.out!);
-      };
-      w.onerror = (e) => reject(new Error(`CPU worker failed: ${e.message}`));
-      w.postMessage(job);
-    });
-  }
-
-  terminate(): void {
-    for (const w of this.workers) w.terminate();
+    await Promise.all(this.workers.map(drain));
   }
 }

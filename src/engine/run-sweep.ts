@@ -129,12 +129,7 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
       const ranges = cpuRanges(total, spec.seeds, threads, options.chunkRuns);
       chunksTotal = ranges.length;
       if (typeof Worker !== 'undefined') {
-        const pool = new CpuPool(Math.min(threads, ranges.length));
-        try {
-          await pool.run(spec, ranges, (c) => accept(c), options.signal);
-        } finally {
-          pool.terminate();
-        }
+        await CpuPool.shared(threads).run(spec, ranges, (c) => accept(c), options.signal);
       } else {
         for (const [begin, end] of ranges) {
           if (options.signal?.aborted) break;

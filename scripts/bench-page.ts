@@ -1,0 +1,75 @@
+/**
+ * Benchmark page for `npm run bench` (workload W1), run in headless Chromium by scripts/bench.mjs.
+ * Each engine runs a subset of W1's runs (same per-run work) and is scaled to run-steps per second;
+ * each measurement is repeated and the median reported, after one warm-up.
+ */
+import { acquireGpu } from '../src/engine/device.ts';
+import { chooseBackend, runSweep, type BackendChoice } from '../src/engine/run-sweep.ts';
+import type { SweepSpecInput } from '../src/engine/spec.ts';
+
+/** W1: token level, V=16, d=16, L=32, G=8, exact match, GRPO seq-sum, 4096 runs × 200 iterations. */
+export const W1 = { runs: 4096, iterations: 200, G: 8, L: 32 };
+
+function w1(runs: number): SweepSpecInput {
+  return {
+    base: {
+      family: 'token', features: 'gaussian', reward: 'exact-match', V: 16, d: 16, L: W1.L, G: W1.G, J0: 0.2,
+      advantage: 'group-std', aggregation: 'seq-sum', stepSize: 1, iterations: W1.iterations, recordEvery: 50,
+    },
+    seeds: runs,
+    seed: 1,
+  };
+}
+
+const log = (line: string) => {
+  document.querySelector('#log')!.textContent += `\n${line}`;
+  console.log(line);
+};
+
+async function measure(label: string, backend: BackendChoice, runs: number, threads: number, reps: number): Promise<number> {
+  const rates: number[] = [];
+  for (let i = 0; i <= reps; i++) {
+    const r = await runSweep(w1(runs), { backend, threads });
+    const rate = (runs * W1.iterations) / (r.wallMs / 1000);
+    if (i > 0) rates.push(rate); // the first run warms up workers, compilers and caches
+    log(`${label}${i === 0 ? ' (warm-up)' : ''}: ${runs} runs in ${(r.wallMs / 1000).toFixed(2)} s = ${rate.toFixed(0)} run-steps/s`);
+  }
+  rates.sort((a, b) => a - b);
+  return rates[Math.floor(rates.length / 2)];
+}
+
+async function main() {
+  const q = new URLSearchParams(location.search);
+  const reps = Number(q.get('reps') ?? 3);
+  const threads = navigator.hardwareConcurrency;
+  const ctx = await acquireGpu().catch(() => undefined);
+  const gpuRuns = Number(q.get('gpuRuns') ?? (ctx && !ctx.fallbackAdapter ? W1.runs : 64));
+  const cpuRuns = Number(q.get('cpuRuns') ?? 128);
+  const gpu = ctx ? await measure('WGSL engine', 'webgpu', gpuRuns, 1, reps) : NaN;
+  const cpu1 = await measure('CPU twin, 1 thread', 'cpu', cpuRuns, 1, reps);
+  const cpuN = await measure(`CPU twin, ${threads} threads`, 'cpu', cpuRuns * threads, threads, reps);
+  const auto = (await chooseBackend('auto', threads, ctx)).info;
+  const fastest = gpu > cpuN ? 'webgpu' : 'cpu';
+  const tokens = W1.G * W1.L;
+  (window as unknown as { benchResult: unknown }).benchResult = {
+    workload: 'W1',
+    adapter: ctx?.adapterName ?? 'none',
+    fallback_adapter: ctx?.fallbackAdapter ?? null,
+    gpu_run_steps_per_s: Math.round(gpu),
+    cpu1_run_steps_per_s: Math.round(cpu1),
+    cpuN_run_steps_per_s: Math.round(cpuN),
+    gpu_tokens_per_s: Math.round(gpu * tokens),
+    cpuN_tokens_per_s: Math.round(cpuN * tokens),
+    threads,
+    cpuN_over_cpu1: Number((cpuN / cpu1).toFixed(2)),
+    gpu_over_cpuN: Number((gpu / cpuN).toFixed(3)),
+    auto_backend: auto.kind,
+    auto_picks_fastest: auto.kind === fastest,
+    runs_measured: { gpu: gpuRuns, cpu1: cpuRuns, cpuN: cpuRuns * threads },
+    reps,
+  };
+}
+
+main().catch((e) => {
+  (window as unknown as { benchResult: unknown }).benchResult = { error: String(e?.stack ?? e) };
+});
