@@ -10,7 +10,6 @@ import { allocateChunk, simulateChunkCpu, type ChunkOutputs } from './cpu-chunk.
 import { CpuPool, availableThreads } from './cpu-pool.ts';
 import { acquireGpu, WebGpuUnavailableError, type GpuContext } from './device.ts';
 import type { BackendInfo, CellStats, Progress, RunOutputs, SweepResult } from './results.ts';
-import { GpuEngine } from './sequence.ts';
 import { expandGrid, recordSteps, type Cell, type SweepSpec, type SweepSpecInput } from './spec.ts';
 import { specHash } from './spec-hash.ts';
 import { cellStatsCpu } from './stats.ts';
@@ -117,6 +116,8 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
   let message = '';
   try {
     if (info.kind === 'webgpu') {
+      // Loaded only here: webgpu-utils needs APIs (Float16Array) that Node 20 lacks, and the CPU path needs none of it.
+      const { GpuEngine } = await import('./sequence.ts');
       const engine = new GpuEngine(gpu!);
       const ranges = engine.planChunks(spec, cells, options.chunkRuns);
       chunksTotal = ranges.length;

@@ -13,24 +13,12 @@ import type { GpuContext } from './device.ts';
 import { ADVANTAGE_CODE, EXACT_DIRECTION_CODE, type PackedInstance } from './packing.ts';
 import type { CellStats } from './results.ts';
 import { setupRuns, type RunSetup } from './setup.ts';
-import { aggregationLengthScale, recordSteps, tableShape, type Cell, type RunParams, type SweepSpec } from './spec.ts';
-
-/** Largest shapes of a chunk: they size the kernel's workgroup arrays. */
-interface KernelShape {
-  D: number;
-  PK: number;
-  P: number;
-  K: number;
-  S: number; // responses per step, B·G
-  B: number;
-  TOK: number; // tokens per step, B·G·L
-  BETA: number; // (L+1)·K for exact final-answer runs, else 1
-}
+import { maxShape, planChunks, workPerRunStep, type KernelShape } from './chunk-plan.ts';
+import { aggregationLengthScale, recordSteps, type Cell, type SweepSpec } from './spec.ts';
 
 const F32 = 4;
-/** Rough work units per run-step, for sizing dispatches well under a GPU watchdog (~2 s). */
+/** Work units per dispatch (see workPerRunStep): keeps one submit well under a GPU watchdog. */
 const WORK_PER_DISPATCH = 4e8;
-const MAX_CHUNK_RUNS = 16_384;
 
 /** One chunk's outputs, its cells' statistics, and (tests only) every sampled token. */
 export interface GpuChunk {
@@ -45,42 +33,6 @@ export class DeviceLostError extends Error {
     super(message);
     this.name = 'DeviceLostError';
   }
-}
-
-function shapeOf(p: RunParams): KernelShape {
-  const { P, K, L } = tableShape(p);
-  const d = p.features === 'tabular' ? (p.family === 'bandit' ? p.K : p.V * p.V) : p.d;
-  const S = p.mode === 'sampled' ? p.B * p.G : 1;
-  return {
-    D: d,
-    PK: P * K,
-    P,
-    K,
-    S,
-    B: p.B,
-    TOK: p.mode === 'sampled' ? S * L : 1,
-    BETA: p.mode === 'exact' && p.family === 'token' && p.reward === 'final-answer' ? (L + 1) * K : 1,
-  };
-}
-
-function maxShape(cells: readonly Cell[]): KernelShape {
-  const out: KernelShape = { D: 1, PK: 1, P: 1, K: 1, S: 1, B: 1, TOK: 1, BETA: 1 };
-  for (const c of cells) {
-    const s = shapeOf(c.params);
-    for (const k of Object.keys(out) as (keyof KernelShape)[]) out[k] = Math.max(out[k], s[k]);
-  }
-  return out;
-}
-
-/** Workgroup bytes the sequence kernel needs for a shape. */
-export function workgroupBytes(s: KernelShape): number {
-  return F32 * (s.D + 2 * s.PK + s.TOK + 2 * s.S + s.B + s.P + 2 * s.K + s.BETA + 3);
-}
-
-function workPerRunStep(p: RunParams): number {
-  const { P, K, L } = tableShape(p);
-  const d = shapeOf(p).D;
-  return 2 * P * K * d + p.B * p.G * L * (K + 40) + 50;
 }
 
 function sequenceCode(s: KernelShape): string {
@@ -114,30 +66,9 @@ export class GpuEngine {
     return this.ctx.device;
   }
 
-  /** Chunks of whole cells, as many runs as the device's limits and MAX_CHUNK_RUNS allow. */
+  /** Chunks of whole cells that fit this device's limits (see chunk-plan.ts). */
   planChunks(spec: SweepSpec, cells: readonly Cell[], chunkRuns?: number): [number, number][] {
-    const limits = this.device.limits;
-    const shape = maxShape(cells);
-    if (workgroupBytes(shape) > limits.maxComputeWorkgroupStorageSize) {
-      throw new Error(
-        `this sweep needs ${workgroupBytes(shape)} bytes of workgroup memory per run; the device allows ${limits.maxComputeWorkgroupStorageSize}. ` +
-          'Use fewer responses per step (B·G·L) or a smaller table, or the CPU backend.',
-      );
-    }
-    const records = recordSteps(spec.base.iterations, spec.base.recordEvery).length;
-    const perRunBytes = Math.max(shape.PK * shape.D * F32, 2 * records * F32, shape.D * F32);
-    const byMemory = Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / perRunBytes);
-    const capacity = Math.max(1, Math.min(byMemory, limits.maxComputeWorkgroupsPerDimension, MAX_CHUNK_RUNS, chunkRuns ?? Infinity));
-    const total = cells.length * spec.seeds;
-    const ranges: [number, number][] = [];
-    if (spec.seeds > capacity) {
-      // A cell larger than a chunk: split it; its statistics are then reduced on the host.
-      for (let b = 0; b < total; b += capacity) ranges.push([b, Math.min(total, b + capacity)]);
-      return ranges;
-    }
-    const step = Math.floor(capacity / spec.seeds) * spec.seeds;
-    for (let b = 0; b < total; b += step) ranges.push([b, Math.min(total, b + step)]);
-    return ranges;
+    return planChunks(spec, cells, this.device.limits, chunkRuns);
   }
 
   /** Compiles a kernel, turning WGSL compile errors into one readable exception. */
