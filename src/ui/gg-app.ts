@@ -1,0 +1,151 @@
+/**
+ * The page: a bar with the built-in notebooks, the engine choice and "Open file…", the notebook
+ * list on the index page, and the open notebook. Which notebook a page shows comes from its
+ * `<meta name="gradgap-notebook">` (one page per notebook in the built site), else `?nb=`, else
+ * the default.
+ */
+import { LitElement, html, nothing } from 'lit';
+import type { BackendChoice } from '../engine/index.ts';
+import './gg-notebook.ts';
+import { DEFAULT_NOTEBOOK, currentWgslHash, library, loadBaked, type LibraryEntry } from './library.ts';
+import { openResultCache, type ResultCache } from './result-cache.ts';
+import { NotebookSession } from './session.ts';
+
+const BACKEND_KEY = 'gradgap:backend';
+
+function savedBackend(): BackendChoice {
+  try {
+    const v = localStorage.getItem(BACKEND_KEY);
+    return v === 'webgpu' || v === 'cpu' ? v : 'auto';
+  } catch {
+    return 'auto';
+  }
+}
+
+/** The notebook a page is for: meta tag, then ?nb=, then the default. */
+export function pageNotebook(doc: Document = document, search = location.search): { name: string; isIndex: boolean } {
+  const meta = doc.querySelector<HTMLMetaElement>('meta[name="gradgap-notebook"]')?.content;
+  const param = new URLSearchParams(search).get('nb');
+  const name = meta || param || DEFAULT_NOTEBOOK;
+  return { name, isIndex: !meta && !param };
+}
+
+export class GgApp extends LitElement {
+  static override properties = {
+    session: { state: true },
+    entries: { state: true },
+    current: { state: true },
+    isIndex: { state: true },
+    error: { state: true },
+    wgslHash: { state: true },
+    backend: { state: true },
+  };
+  declare session: NotebookSession | undefined;
+  declare entries: LibraryEntry[];
+  declare current: string;
+  declare isIndex: boolean;
+  declare error: string;
+  declare wgslHash: string | undefined;
+  declare backend: BackendChoice;
+  private readonly cache: ResultCache = openResultCache();
+
+  constructor() {
+    super();
+    this.entries = library();
+    const page = pageNotebook();
+    this.current = page.name;
+    this.isIndex = page.isIndex;
+    this.error = '';
+    this.backend = savedBackend();
+  }
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void currentWgslHash().then((h) => (this.wgslHash = h));
+    void this.openBuiltIn(this.current);
+  }
+
+  private async openBuiltIn(name: string) {
+    const entry = this.entries.find((e) => e.name === name);
+    if (!entry) {
+      this.error = `There is no built-in notebook called "${name}". The notebooks are listed above.`;
+      return;
+    }
+    let baked = null;
+    let bakedError: string | undefined;
+    try {
+      baked = await loadBaked(name);
+    } catch (error) {
+      bakedError = (error as Error).message;
+    }
+    await this.openText(name, entry.source, { baked, bakedError });
+  }
+
+  private async openText(name: string, text: string, extra: { baked?: Awaited<ReturnType<typeof loadBaked>>; bakedError?: string } = {}) {
+    try {
+      this.session = await NotebookSession.open({ name, fileText: text, cache: this.cache, hash: location.hash, backend: this.backend, ...extra });
+      document.title = `${this.session.notebook.title} · gradgap`;
+      this.error = '';
+    } catch (error) {
+      this.error = `Could not open the notebook: ${(error as Error).message}`;
+    }
+  }
+
+  private async openFile(e: Event) {
+    const file = (e.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    this.current = `file:${file.name}`;
+    this.isIndex = false;
+    history.replaceState(null, '', location.pathname + location.search); // a file's edits do not belong to this page's link
+    await this.openText(this.current, await file.text());
+  }
+
+  private setBackend(value: BackendChoice) {
+    this.backend = value;
+    try {
+      localStorage.setItem(BACKEND_KEY, value);
+    } catch {
+      // storage disabled: the choice lasts for this page
+    }
+    if (this.session) this.session.backend = value;
+  }
+
+  override render() {
+    return html`
+      <header class="topbar">
+        <a class="brand" href="./">gradgap</a>
+        <nav>
+          ${this.entries.map((e) => html`<a href=${`./${e.name}.html`} aria-current=${e.name === this.current && !this.isIndex ? 'page' : 'false'}>${e.title}</a>`)}
+        </nav>
+        <span class="tools">
+          <label title="auto: WebGPU on a hardware GPU, the CPU twin on a software adapter">engine
+            <select @change=${(e: Event) => this.setBackend((e.target as HTMLSelectElement).value as BackendChoice)}>
+              ${(['auto', 'webgpu', 'cpu'] as const).map((b) => html`<option value=${b} ?selected=${this.backend === b}>${b === 'cpu' ? 'CPU twin' : b === 'webgpu' ? 'WebGPU' : 'auto'}</option>`)}
+            </select></label
+          >
+          <label class="open-file">Open file…<input type="file" accept=".html,text/html" @change=${(e: Event) => void this.openFile(e)} /></label>
+        </span>
+      </header>
+      <main>
+        ${this.isIndex
+          ? html`<section class="library">
+              <p class="lede">Where does RLVR training (REINFORCE / GRPO with pass/fail rewards) converge, and where does it collapse, as a function of the step size?
+                Each notebook below is a short experiment: thousands of simulated training runs, a phase diagram, and the theory's threshold over it.
+                The default one is open below.</p>
+              <ol class="notebook-list">
+                ${this.entries.map((e) => html`<li><a href=${`./${e.name}.html`}>${e.title}</a><span>${e.summary}</span></li>`)}
+              </ol>
+            </section>`
+          : nothing}
+        ${this.error ? html`<div class="file-issues has-errors" role="alert">${this.error}</div>` : nothing}
+        <gg-notebook .session=${this.session} .wgslHash=${this.wgslHash} width=${Math.min(760, Math.max(360, window.innerWidth - 48))}></gg-notebook>
+      </main>
+    `;
+  }
+}
+
+customElements.define('gg-app', GgApp);

@@ -1,0 +1,177 @@
+/**
+ * A notebook on the page: problems found in the file (with lines), the reader's edits (autosaved,
+ * revertible), the baked results' provenance with Reproduce, and one element per cell. It
+ * re-renders on the session's `change` and turns cell events into session calls.
+ */
+import { LitElement, html, nothing } from 'lit';
+import type { PlotCellConfig, SweepCellConfig, TableCellConfig, TheoryCellConfig } from '../notebook/cell-config.ts';
+import type { CheckedCell } from '../notebook/check.ts';
+import { download } from '../plots/export-figure.ts';
+import { describeBackend, formatSeconds } from './gg-progress.ts';
+import type { PlotInput } from './gg-plot-cell.ts';
+import './gg-plot-cell.ts';
+import './gg-sweep-cell.ts';
+import './gg-table-cell.ts';
+import './gg-text-cell.ts';
+import './gg-theory-cell.ts';
+import type { NotebookSession, ReproduceState } from './session.ts';
+import { theoryForCell, type TheoryResult } from './theory-memo.ts';
+
+export class GgNotebook extends LitElement {
+  static override properties = {
+    session: { attribute: false },
+    wgslHash: { attribute: false },
+    width: { type: Number },
+  };
+  declare session: NotebookSession | undefined;
+  declare wgslHash: string | undefined;
+  declare width: number;
+  private readonly onChange = () => this.requestUpdate();
+  private listening: NotebookSession | undefined;
+
+  constructor() {
+    super();
+    this.width = 720;
+  }
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  protected override willUpdate(): void {
+    if (this.listening !== this.session) {
+      this.listening?.removeEventListener('change', this.onChange);
+      this.session?.addEventListener('change', this.onChange);
+      this.listening = this.session;
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.listening?.removeEventListener('change', this.onChange);
+    this.listening = undefined;
+  }
+
+  private input(id: string): PlotInput {
+    const config = this.session!.cell(id)?.config as SweepCellConfig | undefined;
+    return { id, label: config?.title ?? id, state: this.session!.sweeps.get(id) };
+  }
+
+  /** Curves of a theory cell, when it and its sweep are valid. */
+  private theory(id: string | undefined): TheoryResult | undefined {
+    if (!id) return undefined;
+    const t = this.session!.cell(id);
+    if (!t || t.kind !== 'theory' || t.issues.length) return undefined;
+    const config = t.config as TheoryCellConfig;
+    const sweep = this.session!.cell(config.sweep);
+    if (!sweep || sweep.issues.length || !sweep.config) return undefined;
+    return theoryForCell(sweep.config as SweepCellConfig, config);
+  }
+
+  private renderCell(c: CheckedCell) {
+    const s = this.session!;
+    const id = c.cell.id;
+    const readOnly = s.notebook.readOnly;
+    switch (c.kind) {
+      case 'sweep':
+        return html`<gg-sweep-cell cell-id=${id} .source=${c.cell.value} .state=${s.sweeps.get(id)} ?read-only=${readOnly} ?edited=${s.edits[id] !== undefined}
+          ?open=${c.cell.pinned} .autoRunRunSteps=${s.autoRunRunSteps}></gg-sweep-cell>`;
+      case 'plot': {
+        const config = c.config as PlotCellConfig | undefined;
+        const ids = c.dependencies.filter((d) => s.cell(d)?.kind === 'sweep');
+        return html`<gg-plot-cell cell-id=${id} .config=${config} .issues=${c.issues} .inputs=${ids.map((d) => this.input(d))}
+          .theory=${c.issues.length ? undefined : this.theory(config?.theory)} ?read-only=${readOnly} width=${this.width}></gg-plot-cell>`;
+      }
+      case 'theory':
+        return html`<gg-theory-cell cell-id=${id} .config=${c.config as TheoryCellConfig | undefined} .issues=${c.issues} .result=${c.issues.length ? undefined : this.theory(id)}></gg-theory-cell>`;
+      case 'table': {
+        const config = c.config as TableCellConfig | undefined;
+        return html`<gg-table-cell cell-id=${id} .config=${config} .issues=${c.issues} .input=${config && !c.issues.length ? this.input(config.sweep) : undefined}></gg-table-cell>`;
+      }
+      default:
+        return html`<gg-text-cell cell-id=${id} kind=${c.kind} type=${c.cell.type} .source=${c.cell.value}></gg-text-cell>`;
+    }
+  }
+
+  private renderFileIssues() {
+    const issues = this.session!.fileIssues;
+    if (!issues.length) return nothing;
+    const errors = issues.filter((i) => i.severity === 'error').length;
+    return html`<div class="file-issues ${errors ? 'has-errors' : ''}" role="alert">
+      <strong>${errors ? `This notebook file has ${errors} problem${errors > 1 ? 's' : ''}` : 'Notes on this notebook file'}</strong>; showing what could be read.
+      <ul>${issues.map((i) => html`<li><span class="line">line ${i.line}</span> ${i.message}</li>`)}</ul>
+    </div>`;
+  }
+
+  private renderEdits() {
+    const s = this.session!;
+    const n = Object.keys(s.edits).length;
+    return html`<div class="notebook-bar">
+      ${n
+        ? html`<span class="edited">${n} cell${n > 1 ? 's' : ''} edited (${s.editsFrom === 'url' ? 'from the link' : 'autosaved in this browser'})</span>
+            <button class="revert" @click=${() => void s.revert()}>Revert to file</button>`
+        : html`<span class="muted">As published. Edits autosave in this browser and go into the link.</span>`}
+      <button @click=${() => download(`${s.name.replace(/^.*\//, '')}.html`, s.currentFileText(), 'text/html')}>Download notebook</button>
+    </div>`;
+  }
+
+  private renderReproduceState(id: string, r: ReproduceState) {
+    if (r.status === 'running') {
+      const p = r.progress;
+      return html`<li>#${id}: re-running${p ? ` ${p.runsDone}/${p.runsTotal} runs, ${formatSeconds(p.elapsedMs)}` : '…'}${r.backend ? ` on ${describeBackend(r.backend)}` : ''}</li>`;
+    }
+    if (r.status === 'error') return html`<li class="field-error">#${id}: ${r.message}</li>`;
+    return html`<li class=${r.report.ok ? 'ok' : 'mismatch'} data-match=${r.report.kind}>#${id}: ${r.report.summary}</li>`;
+  }
+
+  private renderBaked() {
+    const s = this.session!;
+    if (s.bakedError) return html`<div class="file-issues">Baked results could not be read: ${s.bakedError}</div>`;
+    const b = s.baked;
+    if (!b) return nothing;
+    const p = b.provenance;
+    const shaders = this.wgslHash ? (this.wgslHash === p.wgslHash ? 'same as this build' : 'differs from this build’s shaders') : '';
+    const running = [...s.reproduce.values()].some((r) => r.status === 'running');
+    return html`<details class="provenance">
+      <summary>Baked results (${Object.keys(b.sweeps).length} sweep${Object.keys(b.sweeps).length > 1 ? 's' : ''}) · provenance ·
+        <button class="reproduce" ?disabled=${running} @click=${(e: Event) => {
+          e.preventDefault();
+          void s.reproduceAll();
+        }}>Reproduce</button></summary>
+      <p class="muted">Every plot below first shows these precomputed results, so the page works without WebGPU. Reproduce re-runs each sweep here and
+        compares: bit for bit on the same kind of adapter, within sampling error on another (WGSL leaves exp/log precision to each GPU).</p>
+      <table class="stats">
+        <tr><th>sweep</th><th>seeds</th><th>spec hash</th><th>engine</th><th>time</th></tr>
+        ${Object.entries(b.sweeps).map(([id, w]) => html`<tr><td>#${id}</td><td>${w.spec.seeds} per cell, master seed ${w.spec.seed}</td>
+          <td><code title=${w.specHash}>${w.specHash.slice(0, 16)}…</code></td><td>${describeBackend(w.backend)}${w.backend.adapter !== 'none' ? ` (adapter: ${w.backend.adapter})` : ''}</td><td>${formatSeconds(w.wallMs)}</td></tr>`)}
+      </table>
+      <p class="muted">WGSL hash <code>${p.wgslHash.slice(0, 16)}…</code> ${shaders} · ${p.runtime} · made with <code>${p.command}</code><br />
+        ${Object.entries(p.packages).map(([k, v]) => `${k} ${v}`).join(' · ')}</p>
+      ${s.reproduce.size ? html`<ul class="reproduce-report">${[...s.reproduce].map(([id, r]) => this.renderReproduceState(id, r))}</ul>` : nothing}
+    </details>`;
+  }
+
+  override render() {
+    const s = this.session;
+    if (!s) return html`<p class="muted">Loading notebook…</p>`;
+    const firstIsHeading = s.checked[0]?.kind === 'markdown' && /^\s*#\s/.test(s.checked[0].cell.value);
+    return html`
+      ${firstIsHeading ? nothing : html`<h1>${s.notebook.title}</h1>`}
+      ${this.renderFileIssues()} ${this.renderEdits()} ${this.renderBaked()}
+      <div
+        class="cells"
+        @cell-edit=${(e: CustomEvent<{ id: string; value: string }>) => void s.edit(e.detail.id, e.detail.value)}
+        @sweep-run=${(e: CustomEvent<{ id: string }>) => void s.run(e.detail.id)}
+        @sweep-cancel=${(e: CustomEvent<{ id: string }>) => s.cancel(e.detail.id)}
+      >
+        ${s.checked.map((c) =>
+          c.cell.hidden && c.kind !== 'sweep'
+            ? nothing
+            : html`<section class="cell cell-${c.kind}" data-cell-id=${c.cell.id}>${this.renderCell(c)}</section>`,
+        )}
+      </div>
+    `;
+  }
+}
+
+customElements.define('gg-notebook', GgNotebook);

@@ -1,0 +1,187 @@
+/**
+ * A plot cell: draws the view its config names (phase, trajectories, distribution, critical,
+ * compare) from the results of the sweeps it depends on, with theory curves when it names a
+ * theory cell. Stale results are shown dimmed and labelled. Toggles for the fill and the x axis
+ * edit the cell's config (so they land in the URL); every figure exports as SVG and PNG.
+ *
+ * Events (bubbling): `cell-edit` {id, value}.
+ */
+import { LitElement, html, nothing } from 'lit';
+import type { CellIssue } from '../notebook/check.ts';
+import type { PlotCellConfig } from '../notebook/cell-config.ts';
+import { formatJson } from '../notebook/format-json.ts';
+import {
+  criticalPoints, distributionPlot, download, figurePng, figureSvg, phaseDiagram, phaseRows, thresholdPlot, trajectoriesPlot,
+  type CriticalPoint, type PhaseLayout,
+} from '../plots/index.ts';
+import type { SweepState } from './session.ts';
+import type { TheoryResult } from './theory-memo.ts';
+
+/** A sweep as a plot sees it. */
+export interface PlotInput {
+  id: string;
+  label: string; // the sweep's title, else its id
+  state?: SweepState;
+}
+
+const RULE_TEXT = { 'mean-below-J0': 'mean final J first below J₀', 'collapse-half': 'collapse probability first ≥ ½' };
+
+export class GgPlotCell extends LitElement {
+  static override properties = {
+    cellId: { attribute: 'cell-id' },
+    config: { attribute: false },
+    issues: { attribute: false },
+    inputs: { attribute: false },
+    theory: { attribute: false },
+    readOnly: { type: Boolean, attribute: 'read-only' },
+    width: { type: Number },
+  };
+  declare cellId: string;
+  declare config: PlotCellConfig | undefined;
+  declare issues: CellIssue[];
+  declare inputs: PlotInput[];
+  declare theory: TheoryResult | undefined;
+  declare readOnly: boolean;
+  declare width: number;
+  private drawnKey = '';
+  private drawError = '';
+
+  constructor() {
+    super();
+    this.cellId = '';
+    this.issues = [];
+    this.inputs = [];
+    this.readOnly = false;
+    this.width = 680;
+  }
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  private edit(patch: Partial<PlotCellConfig>) {
+    const value = formatJson({ ...this.config, ...patch });
+    this.dispatchEvent(new CustomEvent('cell-edit', { bubbles: true, composed: true, detail: { id: this.cellId, value } }));
+  }
+
+  private ready(): PlotInput[] {
+    return this.inputs.filter((i) => i.state?.summary && i.state.summary.cellStats.length > 0);
+  }
+
+  override render() {
+    const c = this.config;
+    if (this.issues.length || !c) {
+      return html`<div class="cell-head"><span class="cell-title">Plot</span> <code class="cell-id">#${this.cellId}</code></div>
+        ${this.issues.map((i) => html`<div class="field-error" role="alert">${i.line ? `line ${i.line}: ` : ''}${i.field ? `${i.field}: ` : ''}${i.message}</div>`)}`;
+    }
+    const ready = this.ready();
+    const missing = this.inputs.filter((i) => !ready.includes(i));
+    const stale = this.inputs.filter((i) => i.state?.stale || i.state?.status === 'running' || i.state?.status === 'waiting');
+    const hasFill = c.view === 'phase' || c.view === 'compare';
+    const hasX = hasFill || c.view === 'critical';
+    return html`
+      <div class="cell-head">
+        <span class="cell-title">${c.title ?? `${c.view} plot`}</span> <code class="cell-id">#${this.cellId}</code>
+        ${stale.length ? html`<span class="stale-flag" title="results shown are of an earlier spec">stale: ${stale.map((s) => `#${s.id}`).join(', ')} changed</span>` : nothing}
+        <span class="plot-tools">
+          ${hasFill
+            ? html`<label>fill <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ fill: (e.target as HTMLSelectElement).value as PlotCellConfig['fill'] })}>
+                  <option value="meanFinalJ" ?selected=${c.fill !== 'collapseProbability'}>mean final J</option>
+                  <option value="collapseProbability" ?selected=${c.fill === 'collapseProbability'}>collapse probability</option>
+                </select></label>`
+            : nothing}
+          ${hasX
+            ? html`<label>x <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ x: (e.target as HTMLSelectElement).value as PlotCellConfig['x'] })}>
+                  <option value="stepSize" ?selected=${c.x !== 'effectiveStepSize'}>step size η</option>
+                  <option value="effectiveStepSize" ?selected=${c.x === 'effectiveStepSize'}>effective step size</option>
+                </select></label>`
+            : nothing}
+          <button @click=${() => this.exportSvg()} ?disabled=${!ready.length}>SVG</button>
+          <button @click=${() => void this.exportPng()} ?disabled=${!ready.length}>PNG</button>
+        </span>
+      </div>
+      ${missing.length ? html`<div class="plot-wait">waiting for results of ${missing.map((m) => `#${m.id}`).join(', ')}</div>` : nothing}
+      <div class="figure ${stale.length ? 'is-stale' : ''}"></div>
+      ${this.renderKey(c)}
+      ${c.caption ? html`<p class="caption">${c.caption}</p>` : nothing}
+    `;
+  }
+
+  private renderKey(c: PlotCellConfig) {
+    if (c.view !== 'phase' && c.view !== 'compare' && c.view !== 'critical') return nothing;
+    const theory = this.theory;
+    return html`<div class="plot-key">
+      <span><span class="swatch critical"></span>empirical critical step size: ${RULE_TEXT[c.critical ?? 'mean-below-J0']}, interpolated on log η; bars: 95% bootstrap interval over seeds</span>
+      ${theory?.curves.length
+        ? theory.curves.map((t) => html`<span><span class="swatch theory"></span>${t.label}${t.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing}</span>`)
+        : theory?.reason
+          ? html`<span class="muted">no theory curve: ${theory.reason}</span>`
+          : nothing}
+    </div>`;
+  }
+
+  protected override updated(): void {
+    const c = this.config;
+    const host = this.querySelector<HTMLElement>('.figure');
+    if (!host || !c || this.issues.length) return;
+    const ready = this.ready();
+    const key = JSON.stringify([c, this.width, ready.map((i) => i.state!.summary!.specHash + i.state!.summary!.runsDone), this.theory?.curves.length]);
+    if (key === this.drawnKey) return;
+    this.drawnKey = key;
+    host.replaceChildren();
+    if (!ready.length) return;
+    try {
+      for (const figure of this.draw(c, ready)) host.append(figure);
+      this.drawError = '';
+    } catch (error) {
+      this.drawError = (error as Error).message;
+      const p = document.createElement('div');
+      p.className = 'field-error';
+      p.textContent = `could not draw this plot: ${this.drawError}`;
+      host.append(p);
+    }
+  }
+
+  private draw(c: PlotCellConfig, ready: PlotInput[]): Element[] {
+    const width = this.width;
+    const curves = this.theory?.curves ?? [];
+    const first = ready[0].state!.summary!;
+    const critical = (input: PlotInput, layout: PhaseLayout): CriticalPoint[] =>
+      criticalPoints(input.state!.summary!, { rule: c.critical, x: c.x, yKey: layout.yKey, sweep: c.view === 'compare' ? input.label : '', where: c.where });
+    switch (c.view) {
+      case 'trajectories':
+        return [trajectoriesPlot(first, { where: c.where, width })];
+      case 'distribution':
+        return [distributionPlot(first, { where: c.where, width })];
+      case 'critical': {
+        const layout = phaseRows(first, c);
+        return [thresholdPlot(critical(ready[0], layout), curves, { yKey: layout.yKey, yLog: layout.yLog, x: c.x, width })];
+      }
+      case 'compare': {
+        const layouts = ready.map((input) => phaseRows(input.state!.summary!, c, input.label));
+        const merged: PhaseLayout = { ...layouts[0], rows: layouts.flatMap((l) => l.rows), facets: layouts.flatMap((l) => l.facets) };
+        const points = ready.flatMap((input, i) => critical(input, layouts[i]));
+        return [
+          phaseDiagram(merged, { fill: c.fill, x: c.x, critical: points, theory: curves, width }),
+          thresholdPlot(points, curves, { yKey: merged.yKey, yLog: merged.yLog, x: c.x, width }),
+        ];
+      }
+      default: {
+        const layout = phaseRows(first, c);
+        return [phaseDiagram(layout, { fill: c.fill, x: c.x, critical: critical(ready[0], layout), theory: curves, width })];
+      }
+    }
+  }
+
+  private exportSvg() {
+    const host = this.querySelector('.figure');
+    if (host) download(`${this.cellId}.svg`, figureSvg(host).text, 'image/svg+xml');
+  }
+
+  private async exportPng() {
+    const host = this.querySelector('.figure');
+    if (host) download(`${this.cellId}.png`, await figurePng(host));
+  }
+}
+
+customElements.define('gg-plot-cell', GgPlotCell);

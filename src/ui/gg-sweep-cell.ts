@@ -1,0 +1,273 @@
+/**
+ * A sweep cell: a form view (fields with their ranges and the engine's validation messages
+ * beside them) and a JSON source view of the same spec. A draft that fails validation stays in
+ * the cell and dispatches nothing; a valid one is sent up as `cell-edit`. Shows the sweep's size
+ * against the auto-run threshold, progress with Cancel, where its results came from, and exports.
+ *
+ * Events (bubbling): `cell-edit` {id, value}, `sweep-run` {id}, `sweep-cancel` {id}.
+ */
+import { LitElement, html, nothing } from 'lit';
+import { validateSpec } from '../engine/validate.ts';
+import { checkSweepCellExtras, readCellJson, sweepSpecOf, type SweepCellConfig } from '../notebook/cell-config.ts';
+import { formatJson } from '../notebook/format-json.ts';
+import { download } from '../plots/export-figure.ts';
+import { sweepCsv, sweepJson } from '../results/export.ts';
+import { describeBackend, formatSeconds } from './gg-progress.ts';
+import './gg-progress.ts';
+import type { SweepState } from './session.ts';
+import {
+  BASE_FIELDS, SWEEP_FIELDS, addableGridKeys, gridKeys, gridText, issuesByField, readField, sweepSize, writeField, writeGrid,
+  type FormField,
+} from './sweep-form.ts';
+import type { GridKey } from '../engine/spec.ts';
+
+interface DraftCheck {
+  config?: SweepCellConfig;
+  issues: { field?: string; message: string }[];
+}
+
+/** The cell's own check of a draft: JSON, presentation fields, then the engine's validator. */
+export function checkSweepDraft(text: string): DraftCheck {
+  const json = readCellJson(text);
+  if (!json.ok) return { issues: [{ message: `line ${json.line} of the cell: ${json.message}` }] };
+  const extras = checkSweepCellExtras(json.value);
+  if (extras.length) return { config: json.value as SweepCellConfig, issues: extras };
+  const config = json.value as SweepCellConfig;
+  return { config, issues: validateSpec(sweepSpecOf(config)) };
+}
+
+/** Fields that mean nothing for the current family, mode or features are left out of the form. */
+function relevant(field: FormField, config: SweepCellConfig): boolean {
+  const base = { family: 'token', mode: 'sampled', features: 'gaussian', advantage: 'group-std', ...(config.base ?? {}) } as Record<string, unknown>;
+  const token = base.family === 'token';
+  switch (field.path) {
+    case 'base.V':
+    case 'base.L':
+    case 'base.reward':
+      return token;
+    case 'base.N':
+    case 'base.K':
+    case 'base.B':
+      return !token;
+    case 'base.d':
+      return base.features !== 'tabular';
+    case 'base.exactDirection':
+      return base.mode === 'exact';
+    case 'base.epsilon':
+    case 'base.std':
+      return base.advantage === 'group-std' || base.advantage === 'batch-std';
+    default:
+      return true;
+  }
+}
+
+export class GgSweepCell extends LitElement {
+  static override properties = {
+    cellId: { attribute: 'cell-id' },
+    source: {},
+    state: { attribute: false },
+    readOnly: { type: Boolean, attribute: 'read-only' },
+    edited: { type: Boolean },
+    autoRunRunSteps: { type: Number, attribute: false },
+    open: { type: Boolean },
+    view: { state: true },
+    draft: { state: true },
+  };
+  declare cellId: string;
+  declare source: string;
+  declare state: SweepState | undefined;
+  declare readOnly: boolean;
+  declare edited: boolean;
+  declare autoRunRunSteps: number;
+  declare open: boolean; // spec editor shown (a pinned cell starts open)
+  declare view: 'form' | 'source';
+  declare draft: string;
+  private fieldText: Record<string, string> = {};
+
+  constructor() {
+    super();
+    this.cellId = '';
+    this.source = '';
+    this.readOnly = false;
+    this.edited = false;
+    this.autoRunRunSteps = 0;
+    this.open = false;
+    this.view = 'form';
+    this.draft = '';
+  }
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    // A new committed source (first render, revert, a link) replaces the draft; our own edit
+    // coming back does not, so half-typed field text ("1.") survives the round trip.
+    if (changed.has('source') && this.source !== this.draft) {
+      this.draft = this.source;
+      this.fieldText = {};
+    }
+  }
+
+  private emit(type: string, detail: Record<string, unknown> = {}) {
+    this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail: { id: this.cellId, ...detail } }));
+  }
+
+  /** New draft text: kept here always, sent up only when the engine's validator accepts it. */
+  private setDraft(text: string) {
+    this.draft = text;
+    const check = checkSweepDraft(text);
+    if (check.issues.length === 0 && text !== this.source) this.emit('cell-edit', { value: text });
+  }
+
+  private onField(field: FormField, config: SweepCellConfig, text: string) {
+    this.fieldText = { ...this.fieldText, [field.path]: text };
+    this.setDraft(formatJson(writeField(config, field.path, text, field.kind)));
+  }
+
+  private onGrid(key: GridKey, config: SweepCellConfig, text: string | null) {
+    const path = `grid.${key}`;
+    if (text === null) {
+      const { [path]: _gone, ...rest } = this.fieldText;
+      this.fieldText = rest;
+    } else this.fieldText = { ...this.fieldText, [path]: text };
+    this.setDraft(formatJson(writeGrid(config, key, text)));
+  }
+
+  private renderField(field: FormField, config: SweepCellConfig, messages: Map<string, string[]>) {
+    const swept = field.gridKey && config.grid && field.gridKey in config.grid;
+    const { text, placeholder } = readField(config, field.path);
+    const value = this.fieldText[field.path] ?? text;
+    const errors = messages.get(field.path) ?? [];
+    const id = `${this.cellId}-${field.path}`;
+    const input =
+      field.kind === 'choice'
+        ? html`<select id=${id} name=${field.path} ?disabled=${this.readOnly || !!swept} @change=${(e: Event) => this.onField(field, config, (e.target as HTMLSelectElement).value)}>
+            <option value="" ?selected=${value === ''}>(default: ${placeholder})</option>
+            ${field.choices!.map((c) => html`<option value=${c} ?selected=${value === c}>${c}</option>`)}
+          </select>`
+        : html`<input id=${id} name=${field.path} type="text" inputmode="decimal" autocomplete="off" .value=${swept ? '' : value} placeholder=${swept ? 'swept: see grid' : placeholder}
+            ?disabled=${this.readOnly || !!swept} aria-invalid=${errors.length ? 'true' : 'false'} @input=${(e: Event) => this.onField(field, config, (e.target as HTMLInputElement).value)} />`;
+    return html`<div class="field ${errors.length ? 'invalid' : ''}" data-field=${field.path}>
+      <label for=${id}>${field.label}</label>${input}${field.range ? html`<span class="range">${field.range}</span>` : nothing}
+      ${errors.map((m) => html`<div class="field-error" role="alert">${m}</div>`)}
+    </div>`;
+  }
+
+  private renderForm(config: SweepCellConfig, messages: Map<string, string[]>) {
+    const keys = gridKeys(config);
+    return html`
+      <div class="sweep-form">
+        <fieldset class="grid-axes">
+          <legend>Grid (one run per cell and seed)</legend>
+          ${keys.map((key) => {
+            const path = `grid.${key}`;
+            const errors = messages.get(path) ?? [];
+            return html`<div class="field wide ${errors.length ? 'invalid' : ''}" data-field=${path}>
+              <label for=${`${this.cellId}-${path}`}>${key}</label>
+              <input id=${`${this.cellId}-${path}`} name=${path} type="text" autocomplete="off" ?disabled=${this.readOnly}
+                .value=${this.fieldText[path] ?? gridText(config.grid?.[key])} placeholder="1, 3, 10 or logspace(0.3, 100, 8)"
+                @input=${(e: Event) => this.onGrid(key, config, (e.target as HTMLInputElement).value)} />
+              ${this.readOnly ? nothing : html`<button class="remove" title="stop sweeping ${key}" @click=${() => this.onGrid(key, config, null)}>×</button>`}
+              ${errors.map((m) => html`<div class="field-error" role="alert">${m}</div>`)}
+            </div>`;
+          })}
+          ${(messages.get('grid') ?? []).map((m) => html`<div class="field-error" role="alert" data-field="grid">${m}</div>`)}
+          ${this.readOnly
+            ? nothing
+            : html`<label class="add-axis">sweep another field
+                <select @change=${(e: Event) => {
+                  const key = (e.target as HTMLSelectElement).value as GridKey;
+                  (e.target as HTMLSelectElement).value = '';
+                  if (key) this.onGrid(key, config, readField(config, `base.${key}`).text || readField(config, `base.${key}`).placeholder);
+                }}>
+                  <option value="">add…</option>
+                  ${addableGridKeys(config).map((k) => html`<option value=${k}>${k}</option>`)}
+                </select></label
+              >`}
+        </fieldset>
+        <fieldset class="base-fields">
+          <legend>Run parameters</legend>
+          ${BASE_FIELDS.filter((f) => relevant(f, config)).map((f) => this.renderField(f, config, messages))}
+        </fieldset>
+        <fieldset class="sweep-fields">
+          <legend>Seeds</legend>
+          ${SWEEP_FIELDS.map((f) => this.renderField(f, config, messages))}
+        </fieldset>
+      </div>
+    `;
+  }
+
+  private renderSize(check: DraftCheck) {
+    if (!check.config || check.issues.length) return nothing;
+    const size = sweepSize(check.config);
+    const auto = size.runSteps <= this.autoRunRunSteps;
+    return html`<div class="sweep-size">
+      ${size.cells.toLocaleString('en-US')} cells × ${(check.config.seeds ?? 64).toLocaleString('en-US')} seeds = ${size.runs.toLocaleString('en-US')} runs ·
+      ${size.runSteps.toLocaleString('en-US')} run-steps ·
+      <span class=${auto ? 'auto' : 'manual'}>${auto ? 're-runs by itself after an edit' : 'press Run after an edit'} (threshold ${this.autoRunRunSteps.toLocaleString('en-US')} run-steps)</span>
+    </div>`;
+  }
+
+  private renderResults() {
+    const s = this.state;
+    if (!s?.summary) return s?.message ? html`<div class="sweep-status">${s.message}</div>` : nothing;
+    const sum = s.summary;
+    const where =
+      s.origin === 'baked'
+        ? `baked results (the published run: ${sum.spec.seeds} seeds per cell, ${describeBackend(sum.backend)})`
+        : s.origin === 'cache'
+          ? `cached results (${describeBackend(sum.backend)}, ${formatSeconds(sum.wallMs)} when run)`
+          : `ran in ${formatSeconds(sum.wallMs)} on ${describeBackend(sum.backend)}`;
+    const name = (ext: string) => `${this.cellId}-${sum.specHash.slice(0, 8)}.${ext}`;
+    return html`<div class="sweep-status ${s.stale ? 'stale' : ''}">
+      ${s.stale ? html`<strong class="stale-flag">stale</strong> results of the previous spec; ` : nothing}
+      ${sum.complete ? nothing : html`<strong>${sum.runsDone} of ${sum.finalJ.length} runs</strong> (${sum.message}); `}${where} ·
+      <span class="hash" title=${sum.specHash}>spec ${sum.specHash.slice(0, 10)}</span>
+      ${s.message ? html`<div>${s.message}</div>` : nothing}
+      <span class="exports">
+        <button @click=${() => download(name('csv'), sweepCsv(sum), 'text/csv')}>CSV</button>
+        <button @click=${() => download(name('json'), sweepJson(sum), 'application/json')}>JSON</button>
+      </span>
+    </div>`;
+  }
+
+  override render() {
+    const check = checkSweepDraft(this.draft);
+    const messages = issuesByField(check.issues);
+    const s = this.state;
+    const busy = s?.status === 'running' || s?.status === 'waiting';
+    const title = check.config?.title;
+    return html`
+      <div class="cell-head">
+        <span class="cell-title">${title ?? 'Sweep'}</span> <code class="cell-id">#${this.cellId}</code>
+        ${this.edited ? html`<span class="edited">edited</span>` : nothing}
+        <button class="toggle-editor" aria-expanded=${this.open} @click=${() => (this.open = !this.open)}>${this.open ? 'Hide spec' : 'Edit spec'}</button>
+        ${this.open
+          ? html`<span class="tabs" role="tablist">
+              <button role="tab" aria-selected=${this.view === 'form'} @click=${() => (this.view = 'form')}>Form</button>
+              <button role="tab" aria-selected=${this.view === 'source'} @click=${() => (this.view = 'source')}>JSON</button>
+            </span>`
+          : nothing}
+      </div>
+      ${!this.open
+        ? nothing
+        : this.view === 'form' && check.config
+          ? this.renderForm(check.config, messages)
+          : html`<textarea class="source" spellcheck="false" aria-label="sweep spec (JSON)" ?readonly=${this.readOnly} .value=${this.draft}
+              rows=${Math.min(24, this.draft.split('\n').length + 1)} @input=${(e: Event) => this.setDraft((e.target as HTMLTextAreaElement).value)}></textarea>`}
+      ${(messages.get('') ?? []).map((m) => html`<div class="field-error" role="alert" data-field="">${m}</div>`)}
+      ${this.renderSize(check)}
+      <div class="run-bar">
+        <button class="run" ?disabled=${busy || check.issues.length > 0 || this.readOnly} @click=${() => this.emit('sweep-run')}>Run</button>
+        <gg-progress .progress=${s?.progress} .backend=${s?.backend} status=${s?.status ?? 'idle'} @sweep-cancel=${(e: Event) => {
+          e.stopPropagation();
+          this.emit('sweep-cancel');
+        }}></gg-progress>
+      </div>
+      ${this.renderResults()}
+    `;
+  }
+}
+
+customElements.define('gg-sweep-cell', GgSweepCell);

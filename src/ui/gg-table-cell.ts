@@ -1,0 +1,71 @@
+/**
+ * A table cell: one row per grid cell of a sweep, with its coordinates, effective step size and
+ * statistics over seeds (mean and quantiles of final J, collapse probability, divergences).
+ */
+import { LitElement, html, nothing } from 'lit';
+import { effectiveStepSize, GRID_KEYS } from '../engine/spec.ts';
+import type { CellIssue } from '../notebook/check.ts';
+import type { TableCellConfig } from '../notebook/cell-config.ts';
+import { formatNumber, percent } from '../plots/axis-labels.ts';
+import { summaryCells } from '../results/summary.ts';
+import type { PlotInput } from './gg-plot-cell.ts';
+
+const DEFAULT_COLUMNS = ['meanFinalJ', 'q10', 'q50', 'q90', 'collapseProbability', 'diverged'];
+const HEADINGS: Record<string, string> = {
+  meanFinalJ: 'mean final J', q10: 'q10', q25: 'q25', q50: 'median', q75: 'q75', q90: 'q90',
+  collapseProbability: 'collapsed', collapsed: 'collapsed runs', diverged: 'diverged', finite: 'finite', runs: 'runs',
+  effectiveStepSize: 'effective η', J0: 'J₀',
+};
+
+export class GgTableCell extends LitElement {
+  static override properties = {
+    cellId: { attribute: 'cell-id' },
+    config: { attribute: false },
+    issues: { attribute: false },
+    input: { attribute: false },
+  };
+  declare cellId: string;
+  declare config: TableCellConfig | undefined;
+  declare issues: CellIssue[];
+  declare input: PlotInput | undefined;
+
+  constructor() {
+    super();
+    this.cellId = '';
+    this.issues = [];
+  }
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override render() {
+    const head = html`<div class="cell-head"><span class="cell-title">Table</span> <code class="cell-id">#${this.cellId}</code>
+      ${this.input?.state?.stale ? html`<span class="stale-flag">stale: #${this.input.id} changed</span>` : nothing}</div>`;
+    if (this.issues.length || !this.config) return html`${head}${this.issues.map((i) => html`<div class="field-error">${i.field ? `${i.field}: ` : ''}${i.message}</div>`)}`;
+    const summary = this.input?.state?.summary;
+    if (!summary) return html`${head}<div class="plot-wait">waiting for results of #${this.config.sweep}</div>`;
+    const cells = summaryCells(summary);
+    const keys = GRID_KEYS.filter((k) => k in summary.spec.grid);
+    const columns = this.config.columns ?? DEFAULT_COLUMNS;
+    const value = (col: string, stats: (typeof summary.cellStats)[number]) => {
+      const p = cells[stats.cell].params;
+      if (col === 'effectiveStepSize') return formatNumber(effectiveStepSize(p));
+      if (col === 'J0') return formatNumber(p.J0);
+      if (col === 'collapseProbability') return percent(stats.collapseProbability);
+      const v = (stats as unknown as Record<string, number>)[col];
+      return typeof v === 'number' ? formatNumber(v) : '—';
+    };
+    return html`${head}
+      <div class="table-wrap">
+        <table class="stats">
+          <thead><tr>${keys.map((k) => html`<th>${k === 'stepSize' ? 'η' : k}</th>`)}${columns.map((c) => html`<th>${HEADINGS[c] ?? c}</th>`)}</tr></thead>
+          <tbody>
+            ${summary.cellStats.map((s) => html`<tr>${keys.map((k) => html`<td>${String(cells[s.cell].values[k])}</td>`)}${columns.map((c) => html`<td>${value(c, s)}</td>`)}</tr>`)}
+          </tbody>
+        </table>
+      </div>`;
+  }
+}
+
+customElements.define('gg-table-cell', GgTableCell);

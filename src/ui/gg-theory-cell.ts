@@ -1,0 +1,67 @@
+/**
+ * A theory cell: the exact one-step threshold and the (reconstructed) Theorem-1 step size at θ0,
+ * evaluated on the sweep's own instances over L, J0 or G (src/theory). Plots that name this cell
+ * draw its curves; the cell itself lists the numbers and says which formula is reconstructed.
+ */
+import { LitElement, html, nothing } from 'lit';
+import type { CellIssue } from '../notebook/check.ts';
+import type { TheoryCellConfig } from '../notebook/cell-config.ts';
+import { formatNumber } from '../plots/axis-labels.ts';
+import type { TheoryResult } from './theory-memo.ts';
+
+export class GgTheoryCell extends LitElement {
+  static override properties = {
+    cellId: { attribute: 'cell-id' },
+    config: { attribute: false },
+    issues: { attribute: false },
+    result: { attribute: false },
+  };
+  declare cellId: string;
+  declare config: TheoryCellConfig | undefined;
+  declare issues: CellIssue[];
+  declare result: TheoryResult | undefined;
+
+  constructor() {
+    super();
+    this.cellId = '';
+    this.issues = [];
+  }
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override render() {
+    const head = html`<div class="cell-head"><span class="cell-title">Theory</span> <code class="cell-id">#${this.cellId}</code>
+      ${this.config ? html`<span class="muted">over the instances of #${this.config.sweep}</span>` : nothing}</div>`;
+    if (this.issues.length || !this.config) return html`${head}${this.issues.map((i) => html`<div class="field-error">${i.field ? `${i.field}: ` : ''}${i.message}</div>`)}`;
+    const r = this.result;
+    if (!r) return html`${head}<div class="plot-wait">theory waits for a valid spec in #${this.config.sweep}</div>`;
+    if (!r.curves.length) return html`${head}<div class="muted">no theory curve: ${r.reason}</div>`;
+    const ys = [...new Set(r.curves.flatMap((c) => c.points.map((p) => p.y)))].sort((a, b) => a - b);
+    const facets = [...new Set(r.curves.flatMap((c) => c.points.map((p) => p.facet)))];
+    return html`${head}
+      <div class="table-wrap">
+        <table class="stats">
+          <thead><tr><th>y</th>${facets.length > 1 ? html`<th>series</th>` : nothing}${r.curves.map((c) => html`<th>${c.label}<br /><span class="muted">η (effective)</span></th>`)}</tr></thead>
+          <tbody>
+            ${facets.flatMap((f) =>
+              ys.map(
+                (y) => html`<tr><td>${formatNumber(y)}</td>${facets.length > 1 ? html`<td>${f}</td>` : nothing}${r.curves.map((c) => {
+                  const p = c.points.find((q) => q.y === y && q.facet === f);
+                  return html`<td>${p ? html`${formatNumber(p.stepSize)} (${formatNumber(p.effectiveStepSize)})` : '—'}</td>`;
+                })}</tr>`,
+              ),
+            )}
+          </tbody>
+        </table>
+      </div>
+      <p class="muted">
+        One-step threshold: the largest η for which the exact expected update still raises J at θ0 — exact for these policy families.
+        Theorem-1 step size: max(0, Δμ)/(2(L_o + 8·G_o²)) — <em class="reconstructed">a reconstructed formula</em> (the paper's constants are not available to us).
+        Each point is the median over ${this.config.instances ?? 5} seed instances; computed in ${formatNumber(r.ms, 2)} ms.
+      </p>`;
+  }
+}
+
+customElements.define('gg-theory-cell', GgTheoryCell);

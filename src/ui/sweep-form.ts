@@ -1,0 +1,145 @@
+/**
+ * The sweep cell's form, as data: which fields it shows, their allowed ranges (the engine's
+ * LIMITS), how field text becomes spec JSON and back, and which validation issue belongs beside
+ * which field. Text that is not a number is kept as a string so that the engine's validator,
+ * not the form, names the problem.
+ *
+ * @example
+ *   const next = writeField(config, 'base.L', '0');  // { base: { L: 0 } }
+ *   issuesByField(validateSpec(sweepSpecOf(next))).get('base.L'); // ['L = 0: must be an integer in [1, 256]']
+ */
+import {
+  ADVANTAGES, AGGREGATIONS, EXACT_DIRECTIONS, FAMILIES, FEATURES, GRID_KEYS, MODES, REWARDS, STD_KINDS,
+  cellCount, logSpaced, withDefaults, type GridKey,
+} from '../engine/spec.ts';
+import { LIMITS } from '../engine/validate.ts';
+import { sweepSpecOf, type SweepCellConfig } from '../notebook/cell-config.ts';
+
+export interface FormField {
+  path: string; // 'base.L', 'seeds', … (the validator's field names)
+  label: string;
+  kind: 'int' | 'real' | 'choice' | 'text';
+  choices?: readonly string[];
+  range?: string; // shown beside the field
+  gridKey?: GridKey; // the base field a grid axis replaces
+}
+
+const range = (r: readonly number[] | number) => (Array.isArray(r) ? `${r[0]}–${r[1]}` : String(r));
+
+export const BASE_FIELDS: FormField[] = [
+  { path: 'base.family', label: 'family', kind: 'choice', choices: FAMILIES },
+  { path: 'base.features', label: 'features', kind: 'choice', choices: FEATURES },
+  { path: 'base.reward', label: 'reward', kind: 'choice', choices: REWARDS },
+  { path: 'base.V', label: 'vocabulary V', kind: 'int', range: range(LIMITS.V), gridKey: 'V' },
+  { path: 'base.L', label: 'length L', kind: 'int', range: range(LIMITS.L), gridKey: 'L' },
+  { path: 'base.d', label: 'features d', kind: 'int', range: range(LIMITS.d), gridKey: 'd' },
+  { path: 'base.N', label: 'prompts N', kind: 'int', range: range(LIMITS.N), gridKey: 'N' },
+  { path: 'base.K', label: 'responses K', kind: 'int', range: range(LIMITS.K), gridKey: 'K' },
+  { path: 'base.J0', label: 'initial J₀', kind: 'real', range: '(0, 1)', gridKey: 'J0' },
+  { path: 'base.stepSize', label: 'step size η', kind: 'real', range: `(0, ${LIMITS.stepSize}]`, gridKey: 'stepSize' },
+  { path: 'base.G', label: 'group size G', kind: 'int', range: range(LIMITS.G), gridKey: 'G' },
+  { path: 'base.B', label: 'batch B', kind: 'int', range: range(LIMITS.B), gridKey: 'B' },
+  { path: 'base.advantage', label: 'advantage', kind: 'choice', choices: ADVANTAGES, gridKey: 'advantage' },
+  { path: 'base.aggregation', label: 'aggregation', kind: 'choice', choices: AGGREGATIONS, gridKey: 'aggregation' },
+  { path: 'base.epsilon', label: 'std ε', kind: 'real', range: '[0, 1]' },
+  { path: 'base.std', label: 'group std', kind: 'choice', choices: STD_KINDS },
+  { path: 'base.mode', label: 'mode', kind: 'choice', choices: MODES },
+  { path: 'base.exactDirection', label: 'exact direction', kind: 'choice', choices: EXACT_DIRECTIONS },
+  { path: 'base.iterations', label: 'iterations', kind: 'int', range: range(LIMITS.iterations) },
+  { path: 'base.recordEvery', label: 'record every', kind: 'int', range: `1–iterations` },
+];
+
+export const SWEEP_FIELDS: FormField[] = [
+  { path: 'seeds', label: 'seeds per cell', kind: 'int', range: range(LIMITS.seeds) },
+  { path: 'seed', label: 'master seed', kind: 'int', range: '0–4294967295' },
+  { path: 'collapseFraction', label: 'collapse below', kind: 'real', range: '(0, 1] × J₀' },
+  { path: 'publishSeeds', label: 'published seeds', kind: 'int', range: range(LIMITS.seeds) },
+];
+
+/** Grid axes in the order the spec gives them. */
+export function gridKeys(config: SweepCellConfig): GridKey[] {
+  return Object.keys(config.grid ?? {}) as GridKey[];
+}
+
+/** Text of a field: the value in the config, else the default shown as the placeholder. */
+export function readField(config: SweepCellConfig, path: string): { text: string; placeholder: string } {
+  const defaults = withDefaults({}) as unknown as Record<string, unknown> & { base: Record<string, unknown> };
+  const [head, key] = path.split('.');
+  const own = key ? (config.base as Record<string, unknown> | undefined)?.[key] : (config as Record<string, unknown>)[head];
+  const fallback = key ? defaults.base[key] : defaults[head];
+  const show = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  return { text: show(own), placeholder: show(fallback) };
+}
+
+/** A number when the text is one, else the text itself (for the validator to name). */
+function numberOrText(text: string): number | string {
+  const t = text.trim();
+  return t !== '' && Number.isFinite(Number(t)) ? Number(t) : t;
+}
+
+/** New config with one field set from its text; empty text removes the field (default applies). */
+export function writeField(config: SweepCellConfig, path: string, text: string, kind: FormField['kind']): SweepCellConfig {
+  const next: SweepCellConfig = structuredClone(config);
+  const [head, key] = path.split('.');
+  const value = kind === 'int' || kind === 'real' ? numberOrText(text) : text;
+  const target = (key ? (next.base ??= {}) : next) as Record<string, unknown>;
+  const name = key ?? head;
+  if (text.trim() === '') delete target[name];
+  else target[name] = value;
+  return next;
+}
+
+/** A grid axis as text: "0.3, 1, 3". */
+export function gridText(values: readonly unknown[] | undefined): string {
+  return (values ?? []).map(String).join(', ');
+}
+
+/** Grid text to values: a list ("1, 3, 10") or `logspace(lo, hi, n)`; non-numbers stay strings. */
+export function parseGridText(text: string, key: GridKey): (number | string)[] {
+  const log = /^\s*logspace\(\s*([^,]+),\s*([^,]+),\s*([^)]+)\)\s*$/i.exec(text);
+  if (log) {
+    const [lo, hi, n] = [Number(log[1]), Number(log[2]), Number(log[3])];
+    if ([lo, hi, n].every(Number.isFinite) && lo > 0 && hi > 0 && Number.isInteger(n) && n >= 1 && n <= LIMITS.gridValues) return logSpaced(lo, hi, n);
+  }
+  const parts = text.split(/[,\s]+/).filter((p) => p !== '');
+  const categorical = key === 'advantage' || key === 'aggregation';
+  return parts.map((p) => (categorical ? p : numberOrText(p)));
+}
+
+export function writeGrid(config: SweepCellConfig, key: GridKey, text: string | null): SweepCellConfig {
+  const next: SweepCellConfig = structuredClone(config);
+  const grid = { ...(next.grid ?? {}) } as Record<string, unknown>;
+  if (text === null) delete grid[key];
+  else grid[key] = parseGridText(text, key);
+  next.grid = grid;
+  return next;
+}
+
+/** Keys that can still be added as a grid axis. */
+export function addableGridKeys(config: SweepCellConfig): GridKey[] {
+  const present = new Set(gridKeys(config));
+  return GRID_KEYS.filter((k) => !present.has(k));
+}
+
+/** Validator issues grouped by the form field they belong beside; '' collects the rest. */
+export function issuesByField(issues: readonly { field?: string; message: string }[]): Map<string, string[]> {
+  const known = new Set([...BASE_FIELDS, ...SWEEP_FIELDS].map((f) => f.path));
+  const out = new Map<string, string[]>();
+  for (const issue of issues) {
+    let field = issue.field ?? '';
+    const grid = /^grid\.(\w+)/.exec(field);
+    if (grid) field = `grid.${grid[1]}`;
+    else if (field !== 'grid' && !known.has(field)) field = '';
+    if (!out.has(field)) out.set(field, []);
+    out.get(field)!.push(issue.message);
+  }
+  return out;
+}
+
+/** Size of a sweep: cells, runs and run-steps (runs × iterations). Assumes a valid spec. */
+export function sweepSize(config: SweepCellConfig): { cells: number; runs: number; runSteps: number } {
+  const spec = withDefaults(sweepSpecOf(config));
+  const cells = cellCount(spec);
+  const runs = cells * spec.seeds;
+  return { cells, runs, runSteps: runs * spec.base.iterations };
+}

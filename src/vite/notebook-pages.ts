@@ -1,0 +1,86 @@
+/**
+ * Vite plugin for the published site (SPEC 2.3): one page per notebook in notebooks/, made from
+ * index.html with the notebook named in a `<meta name="gradgap-notebook">` and its title, served
+ * the same way in dev; and a Content-Security-Policy on every built page. Like Notebook Kit's
+ * Vite plugin, the site is built from the notebooks themselves.
+ *
+ * @example
+ *   // vite.config.ts
+ *   plugins: [notebookPages({ dir: 'notebooks' })]
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Plugin } from 'vite';
+import { parseNotebook } from '../notebook/parse.ts';
+
+/**
+ * Scripts only from this origin (nothing inline, no eval); styles inline are allowed because
+ * Observable Plot and KaTeX style their output with style attributes; no frames, forms or plugins.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export interface NotebookPage {
+  name: string; // page is <name>.html
+  title: string;
+}
+
+export function notebookList(dir: string): NotebookPage[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.html'))
+    .map((f) => ({ name: f.replace(/\.html$/, ''), title: parseNotebook(readFileSync(join(dir, f), 'utf8')).notebook.title }));
+}
+
+/** index.html turned into the page of one notebook. */
+export function pageHtml(indexHtml: string, page: NotebookPage): string {
+  return indexHtml
+    .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(page.title)} · gradgap</title>`)
+    .replace('</head>', `  <meta name="gradgap-notebook" content="${escapeHtml(page.name)}" />\n  </head>`);
+}
+
+function withCsp(html: string): string {
+  return html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`);
+}
+
+export function notebookPages(options: { dir: string }): Plugin {
+  const dir = resolve(options.dir);
+  return {
+    name: 'gradgap-notebook-pages',
+    configureServer(server) {
+      server.middlewares.use(async (req, res, next) => {
+        const m = /^\/([\w-]+)\.html(?:[?#].*)?$/.exec(req.url ?? '');
+        const page = m && m[1] !== 'index' ? notebookList(dir).find((p) => p.name === m[1]) : undefined;
+        if (!page) return next();
+        const html = await server.transformIndexHtml(req.url!, pageHtml(readFileSync(resolve('index.html'), 'utf8'), page));
+        res.setHeader('Content-Type', 'text/html; charset=utf-8');
+        res.end(html);
+      });
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        return ctx.server ? html : withCsp(html); // dev needs Vite's inline client; the built pages get the policy
+      },
+    },
+    generateBundle(_options, bundle) {
+      const index = bundle['index.html'];
+      if (!index || index.type !== 'asset') return;
+      for (const page of notebookList(dir)) {
+        this.emitFile({ type: 'asset', fileName: `${page.name}.html`, source: pageHtml(String(index.source), page) });
+      }
+    },
+  };
+}
