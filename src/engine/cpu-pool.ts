@@ -16,8 +16,8 @@ type Reply = { id: number; out?: ChunkOutputs; error?: string };
 
 class PoolWorker {
   readonly worker = new Worker(new URL('./cpu-worker.ts', import.meta.url), { type: 'module' });
-  // Replies are matched by job id: a cancelled job's late reply finds no one waiting and is dropped.
-  private readonly pending = new Map<number, { resolve: (o: ChunkOutputs | null) => void; reject: (e: Error) => void }>();
+  // Replies are matched by job id, so one message handler serves every sweep that uses the worker.
+  private readonly pending = new Map<number, { resolve: (o: ChunkOutputs) => void; reject: (e: Error) => void }>();
 
   constructor() {
     this.worker.onmessage = (e: MessageEvent<Reply>) => {
@@ -33,18 +33,9 @@ class PoolWorker {
     };
   }
 
-  job(job: CpuJob, signal?: AbortSignal): Promise<ChunkOutputs | null> {
+  job(job: CpuJob): Promise<ChunkOutputs> {
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        this.pending.delete(job.id);
-        resolve(null);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const done = (o: ChunkOutputs | null) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(o);
-      };
-      this.pending.set(job.id, { resolve: done, reject });
+      this.pending.set(job.id, { resolve, reject });
       this.worker.postMessage(job);
     });
   }
@@ -66,14 +57,16 @@ export class CpuPool {
     for (let i = 0; i < threads; i++) this.workers.push(new PoolWorker());
   }
 
-  /** Runs each range on a free worker, calling `onDone` as each finishes; stops taking ranges on abort. */
+  /**
+   * Runs each range on a free worker, calling `onDone` as each finishes. On abort no new range
+   * starts; the ones already on a worker finish (within one chunk) and are kept, not thrown away.
+   */
   async run(spec: SweepSpec, ranges: readonly [number, number][], onDone: (out: ChunkOutputs) => void, signal?: AbortSignal): Promise<void> {
     let next = 0;
     const drain = async (w: PoolWorker) => {
       while (next < ranges.length && !signal?.aborted) {
         const [begin, end] = ranges[next++];
-        const out = await w.job({ id: this.nextId++, spec, begin, end }, signal);
-        if (out) onDone(out);
+        onDone(await w.job({ id: this.nextId++, spec, begin, end }));
       }
     };
     await Promise.all(this.workers.map(drain));

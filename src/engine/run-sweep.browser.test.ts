@@ -36,6 +36,16 @@ describe('runSweep', () => {
     }
   });
 
+  it('reproduces bit for bit: a WebGPU rerun, and the CPU twin whatever the thread count or chunking', async () => {
+    const bits = (r: Awaited<ReturnType<typeof runSweep>>) => [
+      Array.from(new Uint32Array(r.runs.finalJ.buffer)),
+      Array.from(new Uint32Array(r.runs.trajectory.buffer)),
+      r.cellStats,
+    ];
+    expect(bits(await runSweep(small, { backend: 'webgpu' }))).toEqual(bits(await runSweep(small, { backend: 'webgpu', chunkRuns: 8 })));
+    expect(bits(await runSweep(small, { backend: 'cpu', threads: 1 }))).toEqual(bits(await runSweep(small, { backend: 'cpu', threads: 2, chunkRuns: 5 })));
+  });
+
   it('refuses a bad spec before choosing a backend or dispatching anything', async () => {
     const progress: Progress[] = [];
     await expect(runSweep({ base: { L: 0 }, seeds: 0 }, { backend: 'webgpu', onProgress: (p) => progress.push(p) })).rejects.toThrow(SpecError);
