@@ -81,21 +81,22 @@ fn isFiniteF32(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
 }
 
-// π = softmax rows of Φ·θ, max-subtracted; one thread per row.
+// π = softmax rows of Φ·θ, max-subtracted. Logits one thread per table entry (threads read Φ
+// rows of consecutive entries), then one thread per row for the softmax.
 fn computePolicy(info: RunInfo, tid: u32) {
-  for (var a = tid; a < info.P; a = a + WG) {
-    var mx = bitcast<f32>(0xff7fffffu); // lowest finite f32
-    var overflow = false;
-    for (var b = 0u; b < info.K; b = b + 1u) {
-      let base = info.phiOffset + (a * info.K + b) * info.d;
-      var logit = 0.0;
-      for (var k = 0u; k < info.d; k = k + 1u) {
-        logit = logit + phi[base + k] * wTheta[k];
-      }
-      wPi[a * info.K + b] = logit;
-      if (!isFiniteF32(logit)) { overflow = true; }
-      mx = max(mx, logit);
+  for (var e = tid; e < info.P * info.K; e = e + WG) {
+    let base = info.phiOffset + e * info.d;
+    var logit = 0.0;
+    for (var k = 0u; k < info.d; k = k + 1u) {
+      logit = logit + phi[base + k] * wTheta[k];
     }
+    wPi[e] = logit;
+    if (!isFiniteF32(logit)) { atomicStore(&wBad, 1u); }
+  }
+  workgroupBarrier();
+  for (var a = tid; a < info.P; a = a + WG) {
+    var mx = wPi[a * info.K];
+    for (var b = 1u; b < info.K; b = b + 1u) { mx = max(mx, wPi[a * info.K + b]); }
     var sum = 0.0;
     for (var b = 0u; b < info.K; b = b + 1u) {
       let e = exp(wPi[a * info.K + b] - mx);
@@ -105,7 +106,6 @@ fn computePolicy(info: RunInfo, tid: u32) {
     for (var b = 0u; b < info.K; b = b + 1u) {
       wPi[a * info.K + b] = wPi[a * info.K + b] / sum;
     }
-    if (overflow) { atomicStore(&wBad, 1u); }
   }
 }
 
