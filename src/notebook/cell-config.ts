@@ -36,7 +36,8 @@ export interface PlotCellConfig {
   y?: GridKey; // phase/critical/compare: the swept field on the y axis (L, J0, G, …)
   fill?: PlotFill; // phase/compare: colour by mean final J or by collapse probability
   x?: PlotX; // raw η or effective step size (SPEC 1.3)
-  theory?: string; // a theory cell whose curves are drawn over the plot
+  theory?: string | string[]; // theory cell(s) whose curves are drawn over the plot
+  color?: GridKey; // trajectories/distribution: the swept field that sets the colour (default stepSize)
   where?: Partial<Record<GridKey, number | string>>; // fix other grid keys to one value
   critical?: CriticalRule; // rule for the empirical critical step size (default mean-below-J0)
   title?: string;
@@ -105,7 +106,11 @@ export function checkPlotConfig(value: unknown): ConfigIssue[] {
       issues.push({ field: 'sweeps', message: 'compare needs "sweeps": a list of sweep cell ids' });
     }
   } else if (typeof value.sweep !== 'string') issues.push({ field: 'sweep', message: 'sweep is required: the id of a sweep cell' });
-  if (value.theory !== undefined && typeof value.theory !== 'string') issues.push({ field: 'theory', message: 'theory must be the id of a theory cell' });
+  const theory = value.theory;
+  if (theory !== undefined && typeof theory !== 'string' && !(Array.isArray(theory) && theory.every((t) => typeof t === 'string'))) {
+    issues.push({ field: 'theory', message: 'theory must be the id of a theory cell, or a list of them' });
+  }
+  oneOf('color', GRID_KEYS);
   if (value.where !== undefined && !isObject(value.where)) issues.push({ field: 'where', message: 'where must be an object such as {"L": 8}' });
   return issues;
 }
@@ -136,6 +141,7 @@ export function cellDependencies(kind: CellKind, value: unknown): string[] {
     if (typeof value.sweep === 'string') ids.push(value.sweep);
     if (Array.isArray(value.sweeps)) for (const s of value.sweeps) if (typeof s === 'string') ids.push(s);
     if (kind === 'plot' && typeof value.theory === 'string') ids.push(value.theory);
+    if (kind === 'plot' && Array.isArray(value.theory)) for (const t of value.theory) if (typeof t === 'string') ids.push(t);
   }
   return ids;
 }

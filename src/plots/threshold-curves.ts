@@ -19,7 +19,7 @@ export interface ThresholdOptions {
   yLog?: boolean;
   width?: number;
   title?: string;
-  ruleText?: string; // how the critical step size was read off ("mean final J first below J₀")
+  etaRange?: [number, number]; // η (or effective) range the sweeps covered: where "no crossing" marks go
 }
 
 const seriesOf = (p: { sweep: string; facet: string }) => [p.sweep, p.facet].filter(Boolean).join(' · ') || 'sweep';
@@ -34,7 +34,11 @@ export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], op
   const stepLabel = options.x === 'effectiveStepSize' ? 'effective critical step size' : 'critical step size η*';
   const xKey = options.x === 'effectiveStepSize' ? 'effectiveStepSize' : 'stepSize';
   const theoryPoints = theory.flatMap((c) => c.points.map((p) => ({ ...p, series: `${c.label}${p.sweep || p.facet ? ` · ${seriesOf(p)}` : ''}`, eta: p[xKey] })));
-  const everything = [...found.flatMap((p) => [p.x!, p.low ?? p.x!, p.high ?? p.x!]), ...theoryPoints.map((p) => p.eta)].filter((v) => v > 0 && Number.isFinite(v));
+  const everything = [...found.flatMap((p) => [p.x!, p.low ?? p.x!, p.high ?? p.x!]), ...theoryPoints.map((p) => p.eta), ...(options.etaRange ?? [])].filter((v) => v > 0 && Number.isFinite(v));
+  // Series that never cross inside the grid get a note at the edge instead of a point.
+  const edge = (p: CriticalPoint) => (p.status === 'above-grid' ? etaDomain[1] / 1.4 : etaDomain[0] * 1.4);
+  const edgeText = (p: CriticalPoint) => (p.status === 'above-grid' ? 'no crossing up to the largest η' : 'crossed already at the smallest η');
+  const missing = points.filter((p) => p.x === null);
   const etaDomain: [number, number] = everything.length ? [Math.min(...everything) / 1.5, Math.max(...everything) * 1.5] : [0.1, 10];
   const color = { legend: true, label: 'series' } as const;
   if (!options.yKey) {
@@ -50,6 +54,7 @@ export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], op
         Plot.ruleY(found, { x1: (p: CriticalPoint) => p.low ?? p.x, x2: (p: CriticalPoint) => p.high ?? p.x, y: seriesOf, stroke: seriesOf, strokeWidth: 2 }),
         Plot.dot(found, { x: 'x', y: seriesOf, fill: seriesOf, r: 5, tip: true, title: (p: CriticalPoint) => tip(p, null) }),
         Plot.tickX(theoryPoints, { x: 'eta', y: (p: { sweep: string; facet: string }) => seriesOf(p), stroke: '#e0218a', strokeWidth: 2, strokeDasharray: '4,2' }),
+        Plot.text(missing, { x: edge, y: seriesOf, text: (p: CriticalPoint) => `${p.status === 'above-grid' ? '→' : '←'} ${edgeText(p)}`, textAnchor: 'middle', fill: seriesOf, fontSize: 11 }),
       ],
     });
   }
@@ -66,6 +71,7 @@ export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], op
       Plot.line(found, { x: 'y', y: 'x', z: seriesOf, stroke: seriesOf, strokeWidth: 2 }),
       Plot.dot(found, { x: 'y', y: 'x', fill: seriesOf, r: 4, tip: true, title: (p: CriticalPoint) => tip(p, options.yKey) }),
       Plot.line(theoryPoints, { x: 'y', y: 'eta', z: 'series', stroke: 'series', strokeWidth: 2, strokeDasharray: '6,3' }),
+      Plot.text(missing, { x: 'y', y: edge, text: (p: CriticalPoint) => (p.status === 'above-grid' ? '↑ none in grid' : '↓ below grid'), fill: seriesOf, fontSize: 11 }),
     ],
   });
 }

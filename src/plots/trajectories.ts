@@ -10,12 +10,13 @@ import * as Plot from '@observablehq/plot';
 import type { GridKey } from '../engine/spec.ts';
 import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { bandAt, cellFinals, summaryCells, type SweepSummary } from '../results/summary.ts';
-import { formatNumber } from './axis-labels.ts';
+import { fieldLabel, formatNumber } from './axis-labels.ts';
 import { facetLabel, matchesWhere } from './phase-rows.ts';
 
 interface BandRow {
   cell: number;
   stepSize: number;
+  colour: number | string; // value of the colour field
   facet: string;
   step: number;
   q10: number;
@@ -24,34 +25,37 @@ interface BandRow {
   mean: number;
 }
 
-const etaColor = (etas: number[]) => ({
-  type: 'log' as const,
-  scheme: 'viridis' as const,
-  domain: [Math.min(...etas), Math.max(...etas)],
-  legend: true,
-  label: 'step size η',
-});
+/** Colour scale of a swept field: log for η and sizes spanning ×4 or more, categorical for names. */
+function colourScale(values: (number | string)[], key: GridKey) {
+  const label = fieldLabel(key);
+  if (values.some((v) => typeof v === 'string')) return { type: 'categorical' as const, legend: true, label };
+  const nums = values as number[];
+  const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
+  const log = lo > 0 && hi / lo >= 4;
+  return { type: log ? ('log' as const) : ('linear' as const), scheme: 'viridis' as const, domain: [lo, hi], legend: true, label };
+}
 
-export function trajectoryRows(summary: SweepSummary, where: PlotCellConfig['where']): BandRow[] {
+export function trajectoryRows(summary: SweepSummary, where: PlotCellConfig['where'], colourKey: GridKey = 'stepSize'): BandRow[] {
   const cells = summaryCells(summary);
   const rows: BandRow[] = [];
   for (const { cell: index } of summary.cellStats) {
     const cell = cells[index];
     if (!matchesWhere(cell, where)) continue;
-    const facet = facetLabel(cell, ['stepSize' as GridKey]);
+    const facet = facetLabel(cell, [colourKey]);
+    const colour = cell.params[colourKey] as number | string;
     summary.recordSteps.forEach((step, r) => {
       const b = bandAt(summary, index, r);
-      if (!Number.isNaN(b.q50)) rows.push({ cell: index, stepSize: cell.params.stepSize, facet, step, ...b });
+      if (!Number.isNaN(b.q50)) rows.push({ cell: index, stepSize: cell.params.stepSize, colour, facet, step, ...b });
     });
   }
   return rows;
 }
 
-export function trajectoriesPlot(summary: SweepSummary, config: Pick<PlotCellConfig, 'where' | 'title'> & { width?: number }): HTMLElement | SVGSVGElement {
-  const rows = trajectoryRows(summary, config.where);
+export function trajectoriesPlot(summary: SweepSummary, config: Pick<PlotCellConfig, 'where' | 'title' | 'color'> & { width?: number }): HTMLElement | SVGSVGElement {
+  const colourKey = config.color ?? 'stepSize';
+  const rows = trajectoryRows(summary, config.where, colourKey);
   const faceted = new Set(rows.map((r) => r.facet)).size > 1;
   const fy = faceted ? 'facet' : undefined;
-  const etas = rows.map((r) => r.stepSize);
   return Plot.plot({
     title: config.title,
     width: config.width ?? 680,
@@ -60,17 +64,19 @@ export function trajectoriesPlot(summary: SweepSummary, config: Pick<PlotCellCon
     x: { label: 'iteration t →' },
     y: { label: '↑ success rate J(t)', domain: [0, 1], grid: true },
     fy: faceted ? { label: null } : undefined,
-    color: etaColor(etas),
+    color: colourScale(rows.map((r) => r.colour), colourKey),
     marks: [
-      Plot.areaY(rows, { x: 'step', y1: 'q10', y2: 'q90', z: 'cell', fy, fill: 'stepSize', fillOpacity: 0.16 }),
-      Plot.line(rows, { x: 'step', y: 'q50', z: 'cell', fy, stroke: 'stepSize', strokeWidth: 1.8 }),
+      Plot.areaY(rows, { x: 'step', y1: 'q10', y2: 'q90', z: 'cell', fy, fill: 'colour', fillOpacity: 0.14 }),
+      Plot.line(rows, { x: 'step', y: 'q50', z: 'cell', fy, stroke: 'colour', strokeWidth: 2 }),
+      // The mean over seeds, dashed: it falls below the median when some runs collapse.
+      Plot.line(rows, { x: 'step', y: 'mean', z: 'cell', fy, stroke: 'colour', strokeWidth: 1, strokeDasharray: '3,3' }),
       Plot.tip(
         rows,
         Plot.pointer({
           x: 'step',
           y: 'q50',
           fy,
-          title: (r: BandRow) => `${r.facet ? `${r.facet}\n` : ''}η = ${formatNumber(r.stepSize)}, t = ${r.step}\nmedian J = ${formatNumber(r.q50)}\n10–90%: ${formatNumber(r.q10)} – ${formatNumber(r.q90)}\nmean J = ${formatNumber(r.mean)}`,
+          title: (r: BandRow) => `${r.facet ? `${r.facet}\n` : ''}${colourKey} = ${typeof r.colour === 'number' ? formatNumber(r.colour) : r.colour}, t = ${r.step}\nmedian J = ${formatNumber(r.q50)}\n10–90%: ${formatNumber(r.q10)} – ${formatNumber(r.q90)}\nmean J = ${formatNumber(r.mean)}`,
         }),
       ),
     ],
@@ -114,9 +120,9 @@ export function distributionPlot(summary: SweepSummary, config: Pick<PlotCellCon
     x: { type: 'log', label: 'step size η →' },
     y: { label: '↑ final success rate J (one dot per run)', domain: [0, 1], grid: true },
     fy: faceted ? { label: null } : undefined,
-    color: etaColor(etas),
+    color: colourScale(etas, 'stepSize'),
     marks: [
-      Plot.dot(dots, { x: 'jittered', y: 'finalJ', fy, fill: 'stepSize', r: 1.6, fillOpacity: 0.6 }),
+      Plot.dot(dots, { x: 'jittered', y: 'finalJ', fy, fill: 'stepSize', r: 2, fillOpacity: 0.75 }),
       // Short horizontal marks at J0 (black) and at the collapse line (red, dashed) for each η.
       Plot.ruleY(lines, { y: 'J0', x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7), x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7), fy, stroke: 'black', strokeWidth: 1.5 }),
       Plot.ruleY(lines, { y: 'collapseLine', x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7), x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7), fy, stroke: '#d62728', strokeDasharray: '3,2' }),

@@ -58,14 +58,25 @@ export class GgNotebook extends LitElement {
   }
 
   /** Curves of a theory cell, when it and its sweep are valid. */
-  private theory(id: string | undefined): TheoryResult | undefined {
-    if (!id) return undefined;
+  private theoryCell(id: string, label = ''): TheoryResult | undefined {
     const t = this.session!.cell(id);
     if (!t || t.kind !== 'theory' || t.issues.length) return undefined;
     const config = t.config as TheoryCellConfig;
     const sweep = this.session!.cell(config.sweep);
     if (!sweep || sweep.issues.length || !sweep.config) return undefined;
-    return theoryForCell(sweep.config as SweepCellConfig, config);
+    return theoryForCell(sweep.config as SweepCellConfig, config, label);
+  }
+
+  /** Curves of the theory cells a plot names; each labelled with its sweep in a compare view. */
+  private theory(ids: string | string[] | undefined, compare = false): TheoryResult | undefined {
+    const list = ids === undefined ? [] : Array.isArray(ids) ? ids : [ids];
+    const results = list.map((id) => {
+      const sweepId = (this.session!.cell(id)?.config as TheoryCellConfig | undefined)?.sweep;
+      return this.theoryCell(id, compare && sweepId ? this.input(sweepId).label : '');
+    });
+    const ok = results.filter((r): r is TheoryResult => !!r);
+    if (!ok.length) return undefined;
+    return { curves: ok.flatMap((r) => r.curves), reason: ok.find((r) => r.reason)?.reason, ms: ok.reduce((a, r) => a + r.ms, 0) };
   }
 
   private renderCell(c: CheckedCell) {
@@ -80,10 +91,10 @@ export class GgNotebook extends LitElement {
         const config = c.config as PlotCellConfig | undefined;
         const ids = c.dependencies.filter((d) => s.cell(d)?.kind === 'sweep');
         return html`<gg-plot-cell cell-id=${id} .config=${config} .issues=${c.issues} .inputs=${ids.map((d) => this.input(d))}
-          .theory=${c.issues.length ? undefined : this.theory(config?.theory)} ?read-only=${readOnly} width=${this.width}></gg-plot-cell>`;
+          .theory=${c.issues.length ? undefined : this.theory(config?.theory, config?.view === 'compare')} ?read-only=${readOnly} width=${this.width}></gg-plot-cell>`;
       }
       case 'theory':
-        return html`<gg-theory-cell cell-id=${id} .config=${c.config as TheoryCellConfig | undefined} .issues=${c.issues} .result=${c.issues.length ? undefined : this.theory(id)}></gg-theory-cell>`;
+        return html`<gg-theory-cell cell-id=${id} .config=${c.config as TheoryCellConfig | undefined} .issues=${c.issues} .result=${c.issues.length ? undefined : this.theoryCell(id)}></gg-theory-cell>`;
       case 'table': {
         const config = c.config as TableCellConfig | undefined;
         return html`<gg-table-cell cell-id=${id} .config=${config} .issues=${c.issues} .input=${config && !c.issues.length ? this.input(config.sweep) : undefined}></gg-table-cell>`;

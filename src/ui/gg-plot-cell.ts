@@ -12,7 +12,7 @@ import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { formatJson } from '../notebook/format-json.ts';
 import {
   criticalPoints, distributionPlot, download, figurePng, figureSvg, phaseDiagram, phaseRows, thresholdPlot, trajectoriesPlot,
-  type CriticalPoint, type PhaseLayout,
+  formatNumber, type CriticalPoint, type PhaseLayout, type TheoryCurve,
 } from '../plots/index.ts';
 import type { SweepState } from './session.ts';
 import type { TheoryResult } from './theory-memo.ts';
@@ -113,11 +113,24 @@ export class GgPlotCell extends LitElement {
     return html`<div class="plot-key">
       <span><span class="swatch critical"></span>empirical critical step size: ${RULE_TEXT[c.critical ?? 'mean-below-J0']}, interpolated on log η; bars: 95% bootstrap interval over seeds</span>
       ${theory?.curves.length
-        ? theory.curves.map((t) => html`<span><span class="swatch theory"></span>${t.label}${t.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing}</span>`)
+        ? theory.curves.map((t) => html`<span><span class="swatch theory"></span>${t.label}${t.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing}${this.outsideNote(t)}</span>`)
         : theory?.reason
           ? html`<span class="muted">no theory curve: ${theory.reason}</span>`
           : nothing}
     </div>`;
+  }
+
+  /** Says where a theory curve is when it lies outside the η range drawn (the Theorem-1 step is often far left). */
+  private outsideNote(curve: TheoryCurve): string {
+    const summary = this.ready()[0]?.state?.summary;
+    const etas = summary?.spec.grid.stepSize;
+    if (!etas?.length || !curve.points.length || this.config?.x === 'effectiveStepSize') return '';
+    const values = curve.points.map((p) => p.stepSize);
+    const [lo, hi] = [Math.min(...values), Math.max(...values)];
+    const range = lo === hi ? `η ≈ ${formatNumber(lo)}` : `η ≈ ${formatNumber(lo)}–${formatNumber(hi)}`;
+    if (hi < Math.min(...etas)) return ` (${range}: left of the plotted range)`;
+    if (lo > Math.max(...etas)) return ` (${range}: right of the plotted range)`;
+    return '';
   }
 
   protected override updated(): void {
@@ -146,16 +159,18 @@ export class GgPlotCell extends LitElement {
     const width = this.width;
     const curves = this.theory?.curves ?? [];
     const first = ready[0].state!.summary!;
+    const xs = ready.flatMap((input) => phaseRows(input.state!.summary!, c).rows.map((r) => r.x));
+    const etaRange: [number, number] = [Math.min(...xs), Math.max(...xs)];
     const critical = (input: PlotInput, layout: PhaseLayout): CriticalPoint[] =>
       criticalPoints(input.state!.summary!, { rule: c.critical, x: c.x, yKey: layout.yKey, sweep: c.view === 'compare' ? input.label : '', where: c.where });
     switch (c.view) {
       case 'trajectories':
-        return [trajectoriesPlot(first, { where: c.where, width })];
+        return [trajectoriesPlot(first, { where: c.where, color: c.color, width })];
       case 'distribution':
         return [distributionPlot(first, { where: c.where, width })];
       case 'critical': {
         const layout = phaseRows(first, c);
-        return [thresholdPlot(critical(ready[0], layout), curves, { yKey: layout.yKey, yLog: layout.yLog, x: c.x, width })];
+        return [thresholdPlot(critical(ready[0], layout), curves, { yKey: layout.yKey, yLog: layout.yLog, x: c.x, width, etaRange })];
       }
       case 'compare': {
         const layouts = ready.map((input) => phaseRows(input.state!.summary!, c, input.label));
@@ -163,7 +178,7 @@ export class GgPlotCell extends LitElement {
         const points = ready.flatMap((input, i) => critical(input, layouts[i]));
         return [
           phaseDiagram(merged, { fill: c.fill, x: c.x, critical: points, theory: curves, width }),
-          thresholdPlot(points, curves, { yKey: merged.yKey, yLog: merged.yLog, x: c.x, width }),
+          thresholdPlot(points, curves, { yKey: merged.yKey, yLog: merged.yLog, x: c.x, width, etaRange }),
         ];
       }
       default: {

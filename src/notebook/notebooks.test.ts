@@ -1,0 +1,29 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cellCount, withDefaults } from '../engine/spec.ts';
+import { checkCells, parseNotebook, serializeNotebook, sweepSpecOf, type SweepCellConfig } from './index.ts';
+
+const dir = new URL('../../notebooks/', import.meta.url);
+const files = readdirSync(dir).filter((f) => f.endsWith('.html'));
+
+describe('built-in notebooks', () => {
+  it('there are at least five', () => expect(files.length).toBeGreaterThanOrEqual(5));
+
+  for (const f of files) {
+    it(`${f}: canonical form, no issues, and default sweeps small enough for 2 cores`, () => {
+      const text = readFileSync(new URL(f, dir), 'utf8');
+      const parsed = parseNotebook(text);
+      expect(parsed.issues).toEqual([]);
+      expect(serializeNotebook(parsed.notebook)).toBe(text);
+      const checked = checkCells(parsed.notebook.cells, parsed.cellLines);
+      expect(checked.flatMap((c) => c.issues.map((i) => `${c.cell.id}: ${i.field ?? ''} ${i.message}`))).toEqual([]);
+      const kinds = new Set(checked.map((c) => c.kind));
+      expect([...kinds]).toEqual(expect.arrayContaining(['markdown', 'sweep', 'plot']));
+      // Default sweeps run in seconds on the CPU twin: at most 2·10^5 run-steps each.
+      for (const c of checked.filter((c) => c.kind === 'sweep')) {
+        const spec = withDefaults(sweepSpecOf(c.config as SweepCellConfig));
+        expect(cellCount(spec) * spec.seeds * spec.base.iterations, `${f} #${c.cell.id}`).toBeLessThanOrEqual(200_000);
+      }
+    });
+  }
+});
