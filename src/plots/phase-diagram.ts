@@ -96,6 +96,11 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
       }),
     ),
   );
+  if (yLog) {
+    // A log y axis labelled at exactly the swept values (Plot's log formatter would drop some, e.g. 8).
+    const ticks = [...new Set(rows.map((r) => r.y))];
+    marks.push(Plot.axisY(ticks, { text: (d: number) => String(d), label: fieldLabel(yKey) }));
+  }
   const width = options.width ?? 680;
   return Plot.plot({
     title: options.title,
@@ -103,17 +108,20 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
     height: strip ? 150 : 340,
     marginLeft: strip ? 20 : 56,
     marginBottom: 40,
-    x: { type: 'log', label: xLabel(options.x), domain: xDomain },
-    y: strip ? { axis: null, domain: [0, 1] } : { type: yLog ? 'log' : 'linear', label: fieldLabel(yKey), ticks: yLog ? [...new Set(rows.map((r) => r.y))] : undefined },
-    fx: faceted ? { label: null } : undefined,
+    x: { type: 'log', label: xLabel(options.x), domain: xDomain, tickFormat: '~g' },
+    y: strip ? { axis: null, domain: [0, 1] } : { type: yLog ? 'log' : 'linear', label: fieldLabel(yKey) },
+    fx: faceted ? { label: null, domain: [...new Set(rows.map(facetOf))] } : undefined, // sweeps in the order the plot names them
+    // Legend options (marginLeft, width) ride on the scale options; Plot passes them to the ramp.
     color: {
       type: 'linear',
       domain: fill === 'collapseProbability' ? [0, 100] : [0, 1], // percent: true scales values by 100
       scheme: fill === 'collapseProbability' ? 'YlOrRd' : 'RdYlBu',
       legend: true,
+      marginLeft: 12, // room for the first tick label of the ramp
+      width: 260,
       label: fillLabel(fill),
       percent: fill === 'collapseProbability',
-    },
+    } as Plot.ScaleOptions,
     clip: true,
     marks,
   });

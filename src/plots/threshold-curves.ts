@@ -22,7 +22,7 @@ export interface ThresholdOptions {
   etaRange?: [number, number]; // η (or effective) range the sweeps covered: where "no crossing" marks go
 }
 
-const seriesOf = (p: { sweep: string; facet: string }) => [p.sweep, p.facet].filter(Boolean).join(' · ') || 'sweep';
+const seriesOf = (p: { sweep: string; facet: string }) => [p.sweep, p.facet].filter(Boolean).join(' · ') || 'empirical';
 
 function tip(p: CriticalPoint, yKey: GridKey | null): string {
   const where = p.status === 'found' ? formatNumber(p.x) : p.status === 'below-grid' ? 'below the smallest η swept' : 'above the largest η swept';
@@ -33,8 +33,13 @@ export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], op
   const found = points.filter((p) => p.x !== null);
   const stepLabel = options.x === 'effectiveStepSize' ? 'effective critical step size' : 'critical step size η*';
   const xKey = options.x === 'effectiveStepSize' ? 'effectiveStepSize' : 'stepSize';
-  const theoryPoints = theory.flatMap((c) => c.points.map((p) => ({ ...p, series: `${c.label}${p.sweep || p.facet ? ` · ${seriesOf(p)}` : ''}`, eta: p[xKey] })));
-  const everything = [...found.flatMap((p) => [p.x!, p.low ?? p.x!, p.high ?? p.x!]), ...theoryPoints.map((p) => p.eta), ...(options.etaRange ?? [])].filter((v) => v > 0 && Number.isFinite(v));
+  // A theory line takes the colour of its series (dashed); the key under the plot names the curve.
+  const theoryPoints = theory.flatMap((c) => c.points.map((p) => ({ ...p, series: seriesOf(p), curve: c.name, eta: p[xKey] })));
+  // The η axis spans the measurements; a theory curve far outside (the Theorem-1 step often sits
+  // orders of magnitude lower) is clipped rather than squashing the data, and the key says where it is.
+  const measured = [...found.flatMap((p) => [p.x!, p.low ?? p.x!, p.high ?? p.x!]), ...(options.etaRange ?? [])].filter((v) => v > 0 && Number.isFinite(v));
+  const near = theoryPoints.map((p) => p.eta).filter((v) => measured.length && v > Math.min(...measured) / 30 && v < Math.max(...measured) * 30);
+  const everything = [...measured, ...near];
   // Series that never cross inside the grid get a note at the edge instead of a point.
   const edge = (p: CriticalPoint) => (p.status === 'above-grid' ? etaDomain[1] / 1.4 : etaDomain[0] * 1.4);
   const edgeText = (p: CriticalPoint) => (p.status === 'above-grid' ? 'no crossing up to the largest η' : 'crossed already at the smallest η');
@@ -47,14 +52,16 @@ export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], op
       title: options.title,
       width: options.width ?? 680,
       marginLeft: 160,
-      x: { type: 'log', label: `${stepLabel} →`, domain: etaDomain },
+      clip: true,
+      x: { type: 'log', label: `${stepLabel} →`, domain: etaDomain, tickFormat: '~g' },
       y: { label: null },
       color,
       marks: [
         Plot.ruleY(found, { x1: (p: CriticalPoint) => p.low ?? p.x, x2: (p: CriticalPoint) => p.high ?? p.x, y: seriesOf, stroke: seriesOf, strokeWidth: 2 }),
         Plot.dot(found, { x: 'x', y: seriesOf, fill: seriesOf, r: 5, tip: true, title: (p: CriticalPoint) => tip(p, null) }),
-        Plot.tickX(theoryPoints, { x: 'eta', y: (p: { sweep: string; facet: string }) => seriesOf(p), stroke: '#e0218a', strokeWidth: 2, strokeDasharray: '4,2' }),
-        Plot.text(missing, { x: edge, y: seriesOf, text: (p: CriticalPoint) => `${p.status === 'above-grid' ? '→' : '←'} ${edgeText(p)}`, textAnchor: 'middle', fill: seriesOf, fontSize: 11 }),
+        Plot.tickX(theoryPoints, { x: 'eta', y: 'series', stroke: 'series', strokeWidth: 2, strokeDasharray: '4,2' }),
+        Plot.text(missing.filter((p) => p.status === 'above-grid'), { x: etaDomain[1], y: seriesOf, text: (p: CriticalPoint) => `${edgeText(p)} →`, textAnchor: 'end', dx: -4, fill: seriesOf, fontSize: 11 }),
+        Plot.text(missing.filter((p) => p.status !== 'above-grid'), { x: etaDomain[0], y: seriesOf, text: (p: CriticalPoint) => `← ${edgeText(p)}`, textAnchor: 'start', dx: 4, fill: seriesOf, fontSize: 11 }),
       ],
     });
   }
@@ -62,16 +69,19 @@ export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], op
     title: options.title,
     width: options.width ?? 680,
     height: 320,
+    clip: true,
     marginLeft: 60,
-    x: { type: options.yLog ? 'log' : 'linear', label: `${fieldLabel(options.yKey)} →`, ticks: options.yLog ? [...new Set(points.map((p) => p.y))] : undefined },
-    y: { type: 'log', label: `↑ ${stepLabel}`, domain: etaDomain, grid: true },
+    x: { type: options.yLog ? 'log' : 'linear', label: `${fieldLabel(options.yKey)} →` },
+    y: { type: 'log', label: `↑ ${stepLabel}`, domain: etaDomain, grid: true, tickFormat: '~g' },
     color,
     marks: [
       Plot.ruleX(found.filter((p) => p.low !== null || p.high !== null), { x: 'y', y1: (p: CriticalPoint) => p.low ?? etaDomain[0], y2: (p: CriticalPoint) => p.high ?? etaDomain[1], stroke: seriesOf, strokeWidth: 1.5, markerStart: 'tick-y', markerEnd: 'tick-y' }),
       Plot.line(found, { x: 'y', y: 'x', z: seriesOf, stroke: seriesOf, strokeWidth: 2 }),
       Plot.dot(found, { x: 'y', y: 'x', fill: seriesOf, r: 4, tip: true, title: (p: CriticalPoint) => tip(p, options.yKey) }),
-      Plot.line(theoryPoints, { x: 'y', y: 'eta', z: 'series', stroke: 'series', strokeWidth: 2, strokeDasharray: '6,3' }),
-      Plot.text(missing, { x: 'y', y: edge, text: (p: CriticalPoint) => (p.status === 'above-grid' ? '↑ none in grid' : '↓ below grid'), fill: seriesOf, fontSize: 11 }),
+      Plot.line(theoryPoints, { x: 'y', y: 'eta', z: (p: { series: string; curve: string }) => `${p.series}|${p.curve}`, stroke: 'series', strokeWidth: 2, strokeDasharray: '6,3' }),
+      Plot.text(missing, { x: 'y', y: edge, text: (p: CriticalPoint) => (p.status === 'above-grid' ? '↑ none in grid' : '↓ below grid'), fill: seriesOf, fontSize: 11, textAnchor: 'start', dx: 4 }),
+      // Log x axis labelled at exactly the swept values (Plot's log formatter would drop some).
+      ...(options.yLog ? [Plot.axisX([...new Set(points.map((p) => p.y))], { text: (d: number) => String(d), label: `${fieldLabel(options.yKey)} →` })] : []),
     ],
   });
 }

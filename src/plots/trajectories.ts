@@ -32,7 +32,7 @@ function colourScale(values: (number | string)[], key: GridKey) {
   const nums = values as number[];
   const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
   const log = lo > 0 && hi / lo >= 4;
-  return { type: log ? ('log' as const) : ('linear' as const), scheme: 'viridis' as const, domain: [lo, hi], legend: true, label };
+  return { type: log ? ('log' as const) : ('linear' as const), scheme: 'viridis' as const, domain: [lo, hi], legend: true, label, marginLeft: 12, width: 260 };
 }
 
 export function trajectoryRows(summary: SweepSummary, where: PlotCellConfig['where'], colourKey: GridKey = 'stepSize'): BandRow[] {
@@ -66,7 +66,7 @@ export function trajectoriesPlot(summary: SweepSummary, config: Pick<PlotCellCon
     fy: faceted ? { label: null } : undefined,
     color: colourScale(rows.map((r) => r.colour), colourKey),
     marks: [
-      Plot.areaY(rows, { x: 'step', y1: 'q10', y2: 'q90', z: 'cell', fy, fill: 'colour', fillOpacity: 0.14 }),
+      Plot.areaY(rows, { x: 'step', y1: 'q10', y2: 'q90', z: 'cell', fy, fill: 'colour', fillOpacity: 0.1 }),
       Plot.line(rows, { x: 'step', y: 'q50', z: 'cell', fy, stroke: 'colour', strokeWidth: 2 }),
       // The mean over seeds, dashed: it falls below the median when some runs collapse.
       Plot.line(rows, { x: 'step', y: 'mean', z: 'cell', fy, stroke: 'colour', strokeWidth: 1, strokeDasharray: '3,3' }),

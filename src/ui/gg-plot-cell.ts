@@ -113,7 +113,7 @@ export class GgPlotCell extends LitElement {
     return html`<div class="plot-key">
       <span><span class="swatch critical"></span>empirical critical step size: ${RULE_TEXT[c.critical ?? 'mean-below-J0']}, interpolated on log η; bars: 95% bootstrap interval over seeds</span>
       ${theory?.curves.length
-        ? theory.curves.map((t) => html`<span><span class="swatch theory"></span>${t.label}${t.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing}${this.outsideNote(t)}</span>`)
+        ? theory.curves.filter((t, i, all) => all.findIndex((u) => u.label === t.label) === i).map((t) => html`<span><span class="swatch theory"></span>${t.label}${t.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing}${this.outsideNote(t)}</span>`)
         : theory?.reason
           ? html`<span class="muted">no theory curve: ${theory.reason}</span>`
           : nothing}

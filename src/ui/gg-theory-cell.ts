@@ -57,8 +57,10 @@ export class GgTheoryCell extends LitElement {
         </table>
       </div>
       <p class="muted">
-        One-step threshold: the largest η for which the exact expected update still raises J at θ0 — exact for these policy families.
-        Theorem-1 step size: max(0, Δμ)/(2(L_o + 8·G_o²)) — <em class="reconstructed">a reconstructed formula</em> (the paper's constants are not available to us).
+        ${r.curves.some((c) => c.name === 'one-step') ? html`One-step threshold: the largest η for which the exact expected update still raises J at θ0 — exact for these policy families.` : nothing}
+        ${r.curves.some((c) => c.name === 'theorem-1')
+          ? html`Theorem-1 step size: max(0, Δμ)/(2(L_o + 8·G_o²)) — <em class="reconstructed">a reconstructed formula</em> (the paper's constants are not available to us).`
+          : nothing}
         Each point is the median over ${this.config.instances ?? 5} seed instances; computed in ${formatNumber(r.ms, 2)} ms.
       </p>`;
   }

@@ -146,9 +146,15 @@ export class NotebookSession extends EventTarget {
   }
 
   private state(id: string): SweepState {
-    let s = this.sweeps.get(id);
-    if (!s) this.sweeps.set(id, (s = { status: 'idle', stale: false, auto: false }));
-    return s;
+    return this.sweeps.get(id) ?? { status: 'idle', stale: false, auto: false };
+  }
+
+  /** States are replaced, never mutated, so cells see a new object and re-render. */
+  private patch(id: string, change: Partial<SweepState>): SweepState {
+    const next = { ...this.state(id), ...change };
+    this.sweeps.set(id, next);
+    this.changed();
+    return next;
   }
 
   /**
@@ -177,45 +183,40 @@ export class NotebookSession extends EventTarget {
 
   /** Finds results for a sweep's current spec, or marks them stale and runs when small. */
   private async resolveSweep(id: string, delayMs: number): Promise<void> {
-    const s = this.state(id);
     const checked = this.cell(id)!;
     clearTimeout(this.timers.get(id));
     if (checked.issues.length || !checked.config) {
-      s.specHash = undefined;
-      s.stale = !!s.summary;
-      s.message = 'the spec has problems (see the fields); nothing was run';
-      this.changed();
+      this.patch(id, { specHash: undefined, stale: !!this.state(id).summary, message: 'the spec has problems (see the fields); nothing was run' });
       return;
     }
     const config = checked.config as SweepCellConfig;
     // Hash the spec as the engine does (defaults filled), so results match their cell.
     const [hash, publishedHash] = await Promise.all([specHash(withDefaults(sweepSpecOf(config))), specHash(withDefaults(publishedSpecOf(config)))]);
-    s.specHash = hash;
-    s.size = sweepSize(config);
-    s.auto = s.size.runSteps <= this.autoRunRunSteps;
+    const size = sweepSize(config);
+    const auto = size.runSteps <= this.autoRunRunSteps;
     const matches = (h?: string) => h === hash || h === publishedHash;
+    const s = this.patch(id, { specHash: hash, size, auto });
     if (s.summary && matches(s.summary.specHash) && s.summary.complete) {
-      s.stale = false;
-      this.changed();
+      this.patch(id, { stale: false });
       return;
     }
     const cached = (await this.cache.get(publishedHash)) ?? (await this.cache.get(hash));
     const baked = this.baked?.sweeps[id];
     const found = cached ?? (baked && matches(baked.specHash) ? baked : undefined);
     if (found) {
-      Object.assign(s, { summary: found, origin: cached ? 'cache' : 'baked', stale: false, status: 'done', message: undefined, backend: found.backend });
-      this.changed();
+      this.patch(id, { summary: found, origin: cached ? 'cache' : 'baked', stale: false, status: 'done', message: undefined, backend: found.backend, progress: undefined });
       return;
     }
-    s.stale = !!s.summary;
-    if (s.auto) {
-      s.message = undefined;
+    if (auto) {
+      this.patch(id, { stale: !!s.summary, message: undefined });
       if (delayMs > 0) this.timers.set(id, setTimeout(() => void this.run(id), delayMs));
       else void this.run(id);
     } else {
-      s.message = `${s.size.runSteps.toLocaleString('en-US')} run-steps: above the ${this.autoRunRunSteps.toLocaleString('en-US')} that run by themselves; press Run`;
+      this.patch(id, {
+        stale: !!s.summary,
+        message: `${size.runSteps.toLocaleString('en-US')} run-steps: above the ${this.autoRunRunSteps.toLocaleString('en-US')} that run by themselves; press Run`,
+      });
     }
-    this.changed();
   }
 
   /** Runs a sweep's current spec (queued behind other runs: one engine run at a time). */
@@ -223,45 +224,35 @@ export class NotebookSession extends EventTarget {
     const checked = this.cell(id);
     if (!checked || checked.kind !== 'sweep' || checked.issues.length || !checked.config) return Promise.resolve();
     this.cancel(id);
-    const s = this.state(id);
     const controller = new AbortController();
     this.controllers.set(id, controller);
-    Object.assign(s, { status: 'waiting', progress: undefined, message: undefined });
-    this.changed();
+    this.patch(id, { status: 'waiting', progress: undefined, message: undefined });
     const spec = sweepSpecOf(checked.config as SweepCellConfig);
+    const mine = () => this.controllers.get(id) === controller;
     const job = this.queue.then(async () => {
       if (controller.signal.aborted) return;
-      s.status = 'running';
-      this.changed();
+      this.patch(id, { status: 'running' });
       try {
         const summary = await this.runner(spec, {
           backend: this.backend,
           signal: controller.signal,
-          onProgress: (p) => {
-            s.progress = p;
-            this.changed();
-          },
-          onBackend: (info) => {
-            s.backend = info;
-            this.changed();
-          },
+          onProgress: (progress) => void (mine() && this.patch(id, { progress })),
+          onBackend: (backend) => void (mine() && this.patch(id, { backend })),
         });
-        if (this.controllers.get(id) !== controller && !controller.signal.aborted) return; // superseded
+        if (!mine() && !controller.signal.aborted) return; // superseded by a newer run
         await this.cache.put(summary);
-        const current = summary.specHash === s.specHash;
-        Object.assign(s, {
+        this.patch(id, {
           summary,
           origin: 'run',
-          stale: !current,
+          stale: summary.specHash !== this.state(id).specHash,
           backend: summary.backend,
           status: summary.complete ? 'done' : summary.stopReason === 'cancelled' ? 'cancelled' : 'error',
           message: summary.complete ? undefined : summary.message,
         });
       } catch (error) {
-        Object.assign(s, { status: 'error', message: (error as Error).message ?? String(error) });
+        this.patch(id, { status: 'error', message: (error as Error).message ?? String(error) });
       } finally {
-        if (this.controllers.get(id) === controller) this.controllers.delete(id);
-        this.changed();
+        if (mine()) this.controllers.delete(id);
       }
     });
     this.queue = job;
@@ -275,37 +266,30 @@ export class NotebookSession extends EventTarget {
     if (!controller) return;
     controller.abort();
     this.controllers.delete(id);
-    const s = this.state(id);
-    if (s.status === 'waiting') Object.assign(s, { status: 'cancelled', message: 'cancelled before it started' });
-    this.changed();
+    if (this.state(id).status === 'waiting') this.patch(id, { status: 'cancelled', message: 'cancelled before it started' });
   }
 
   /** Re-runs every baked sweep's published spec and compares with the baked result. */
   async reproduceAll(): Promise<void> {
     for (const [id, baked] of Object.entries(this.baked?.sweeps ?? {})) {
-      const state: ReproduceState = { status: 'running' };
-      this.reproduce.set(id, state);
-      this.changed();
+      const set = (state: ReproduceState) => {
+        this.reproduce.set(id, state);
+        this.changed();
+      };
+      set({ status: 'running' });
       const job = this.queue.then(async () => {
         try {
           const fresh = await this.runner(baked.spec, {
             backend: this.backend,
             signal: new AbortController().signal,
-            onProgress: (p) => {
-              if (state.status === 'running') state.progress = p;
-              this.changed();
-            },
-            onBackend: (info) => {
-              if (state.status === 'running') state.backend = info;
-              this.changed();
-            },
+            onProgress: (progress) => set({ ...(this.reproduce.get(id) as ReproduceState & { status: 'running' }), progress }),
+            onBackend: (backend) => set({ ...(this.reproduce.get(id) as ReproduceState & { status: 'running' }), backend }),
           });
           await this.cache.put(fresh);
-          this.reproduce.set(id, { status: 'done', report: compareWithBaked(baked, fresh) });
+          set({ status: 'done', report: compareWithBaked(baked, fresh) });
         } catch (error) {
-          this.reproduce.set(id, { status: 'error', message: (error as Error).message });
+          set({ status: 'error', message: (error as Error).message });
         }
-        this.changed();
       });
       this.queue = job;
       await job;
