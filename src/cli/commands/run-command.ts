@@ -1,0 +1,84 @@
+/**
+ * `gradgap run NOTEBOOK --out DIR [--host dawn|chrome] [--backend auto|webgpu|cpu] [--shard i/n]`:
+ * every sweep of the notebook on one host, then results, figures and provenance into DIR.
+ * Input is checked in full (notebook, specs, shard, --out) before the host starts.
+ */
+import { InputError, RunError } from '../cli-error.ts';
+import type { BackendChoice } from '../../engine/index.ts';
+import { openHost, type HostName } from '../hosts/host.ts';
+import { readNotebookFile, type SeedChoice } from '../notebook-input.ts';
+import { stageNotebookOutputs } from '../notebook-outputs.ts';
+import { OutputStage } from '../output-files.ts';
+import { progressReporter } from '../progress.ts';
+import { sweepRunCount, type RangeResult } from '../run-range.ts';
+import { parseShard, shardRange } from '../shard.ts';
+import type { ParsedArgs } from '../args.ts';
+
+export function describeBackend(r: Pick<RangeResult, 'backend'>): string {
+  const b = r.backend;
+  return b.kind === 'cpu' ? `CPU twin, ${b.threads} thread(s)` : `WebGPU on ${b.adapter}`;
+}
+
+/** Parses --threads; InputError unless a positive integer. */
+export function threadsFlag(value: string | true | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new InputError(`--threads ${value}: must be an integer in [1, 1024]`);
+  return n;
+}
+
+/** Runs every sweep of a checked notebook on a host; RunError if any stops early. */
+export async function runNotebookSweeps(
+  nb: ReturnType<typeof readNotebookFile>,
+  host: Awaited<ReturnType<typeof openHost>>,
+  options: { backend: BackendChoice; threads?: number; shard: ReturnType<typeof parseShard> | null; quiet?: boolean },
+): Promise<Map<string, RangeResult>> {
+  const bar = progressReporter(process.stderr, options.quiet);
+  const results = new Map<string, RangeResult>();
+  for (const sweep of nb.sweeps) {
+    const range = options.shard ? shardRange(options.shard, sweepRunCount(sweep.spec)) : null;
+    const r = await host.run(sweep.spec, range, {
+      backend: options.backend,
+      threads: options.threads,
+      onProgress: (p) => bar.update(sweep.id, p.runsDone, p.runsTotal),
+    });
+    if (!r.complete) throw new RunError(`sweep "${sweep.id}" stopped (${r.stopReason}): ${r.message}`);
+    bar.done(`${sweep.id}: ${r.runRange[1] - r.runRange[0]} runs in ${(r.wallMs / 1000).toFixed(1)} s (${describeBackend(r)}; ${r.backend.reason})`);
+    results.set(sweep.id, r);
+  }
+  return results;
+}
+
+export async function runCommand(args: ParsedArgs, argv: readonly string[]): Promise<number> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const nb = readNotebookFile(args.positional[0], (args.flags.spec as SeedChoice | undefined) ?? 'published');
+  const shard = typeof args.flags.shard === 'string' ? parseShard(args.flags.shard) : null;
+  const threads = threadsFlag(args.flags.threads);
+  const stage = OutputStage.open(args.flags.out as string);
+  const hostName = (args.flags.host as HostName | undefined) ?? 'dawn';
+  const bar = progressReporter(process.stderr, Boolean(args.flags.quiet));
+  try {
+    const host = await openHost(hostName);
+    let results: Map<string, RangeResult>;
+    try {
+      results = await runNotebookSweeps(nb, host, { backend: (args.flags.backend as BackendChoice | undefined) ?? 'auto', threads, shard, quiet: Boolean(args.flags.quiet) });
+    } finally {
+      await host.close();
+    }
+    const plots = await stageNotebookOutputs(stage, nb, results, {
+      command: `gradgap ${argv.join(' ')}`,
+      host: hostName,
+      runtime: host.runtime,
+      shard,
+      startedAt,
+      wallMs: performance.now() - started,
+    });
+    const files = stage.commit(['provenance.json']);
+    bar.note(`wrote ${files.length} files to ${args.flags.out}${shard ? ` (shard ${shard.index}/${shard.count}: plots are drawn by gradgap merge)` : ` (${plots.length} plots)`}`);
+    return 0;
+  } catch (error) {
+    stage.discard();
+    throw error;
+  }
+}

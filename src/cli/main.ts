@@ -1,0 +1,70 @@
+/**
+ * gradgap's command line (SPEC 2.4): run notebooks headless, merge shards, verify against baked
+ * results, benchmark the engines. Exit codes: 0 ok, 1 run failure (or a verify mismatch),
+ * 2 bad input; every failure is one line on stderr.
+ *
+ * @example
+ *   npx gradgap run notebooks/threshold.html --out out/threshold --host dawn
+ */
+import { parseArgs, type CommandShape } from './args.ts';
+import { EXIT_BAD_INPUT, EXIT_RUN_FAILURE, InputError, RunError, oneLine } from './cli-error.ts';
+import { HOSTS } from './hosts/host.ts';
+
+const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
+const common = { host: HOSTS, backend: BACKENDS, threads: 'value', quiet: 'boolean' } as const;
+
+export const COMMANDS: Record<string, CommandShape> = {
+  run: { positional: { min: 1, max: 1, name: 'NOTEBOOK' }, flags: { ...common, out: 'value', shard: 'value', spec: ['published', 'cell'] }, required: ['out'] },
+  merge: { positional: { min: 1, max: 1024, name: 'DIR…' }, flags: { out: 'value', quiet: 'boolean' }, required: ['out'] },
+  verify: { positional: { min: 1, max: 1, name: 'NOTEBOOK' }, flags: { ...common, baked: 'value' } },
+  bench: { positional: { min: 0, max: 0, name: '' }, flags: { ...common, workload: ['W1', 'W2', 'all'], runs: 'value' } },
+  help: { positional: { min: 0, max: 1, name: 'COMMAND' }, flags: {} },
+};
+
+export const USAGE = `gradgap: RLVR step-size sweeps without a browser window
+
+  gradgap run NOTEBOOK --out DIR [--host dawn|chrome] [--backend auto|webgpu|cpu]
+                       [--shard i/n] [--spec published|cell] [--threads N] [--quiet]
+      Runs every sweep of the notebook; writes sweeps/<id>.json|.runs.csv|.cells.csv,
+      plots/<id>.svg, <notebook>.results.json (baked format) and provenance.json.
+  gradgap merge DIR… --out DIR
+      Joins the outputs of --shard 1/n … n/n into what one unsharded run writes.
+  gradgap verify NOTEBOOK [--baked FILE] [--host …] [--backend …]
+      Re-runs the notebook and compares with its baked results (NOTEBOOK.results.json):
+      bit for bit on the same kind of adapter, within sampling error otherwise.
+  gradgap bench [--host dawn|chrome] [--workload W1|W2|all] [--runs N]
+      Throughput of the WGSL engine and the CPU twin (1 thread, all cores); last line JSON.
+
+  --host     dawn: Dawn in Node (npm webgpu), default; chrome: headless Chromium ($CHROME_PATH)
+  --backend  auto (WebGPU on a hardware adapter, else the CPU twin), webgpu, cpu
+  --spec     published: each sweep's publishSeeds (what baked results hold), default; cell: its seeds
+Exit codes: 0 ok, 1 run failure or verify mismatch, 2 bad input.`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      return argv.length === 0 ? EXIT_BAD_INPUT : 0;
+    }
+    const args = parseArgs(argv, COMMANDS);
+    switch (args.command) {
+      case 'run':
+        return await (await import('./commands/run-command.ts')).runCommand(args, argv);
+      case 'merge':
+        return await (await import('./commands/merge-command.ts')).mergeCommand(args, argv);
+      case 'verify':
+        return await (await import('./commands/verify-command.ts')).verifyCommand(args);
+      case 'bench':
+        return await (await import('./commands/bench-command.ts')).benchCommand(args);
+      default:
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+  } catch (error) {
+    const known = error instanceof InputError || error instanceof RunError;
+    const code = known ? error.exitCode : EXIT_RUN_FAILURE;
+    process.stderr.write(`gradgap: ${oneLine(known ? error.message : String((error as Error)?.message ?? error))}\n`);
+    if (!known && process.env.GRADGAP_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+    return code === EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILURE;
+  }
+}

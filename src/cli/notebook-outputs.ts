@@ -1,0 +1,89 @@
+/**
+ * Everything `gradgap run` and `gradgap merge` leave in --out for one notebook, staged and then
+ * committed (output-files.ts):
+ *   sweeps/<id>.json, .runs.csv, .cells.csv   results (byte-identical between a run and a merge of its shards)
+ *   plots/<id>.svg                            every plot cell, as the page draws it (whole runs only)
+ *   <notebook>.results.json                   the baked-results file the site and `verify` read
+ *   notebook.html                             the notebook as run (merge redraws plots from it)
+ *   provenance.json                           seeds, spec hashes, packages, WGSL hash, host, adapter, wall time; written last
+ */
+import { encodeBaked, summarizeSweep, type SweepSummary } from '../results/index.ts';
+import type { BackendInfo } from '../engine/index.ts';
+import type { NotebookInput } from './notebook-input.ts';
+import type { OutputStage } from './output-files.ts';
+import { plotSvg } from './plot-figures.ts';
+import { packageVersions, sha256, wgslProvenance } from './provenance-info.ts';
+import { sweepData, sweepFiles } from './results-files.ts';
+import type { RangeResult } from './run-range.ts';
+import type { Shard } from './shard.ts';
+
+export const PROVENANCE_FILE = 'provenance.json';
+export const NOTEBOOK_COPY = 'notebook.html';
+
+export interface SweepProvenance {
+  specHash: string;
+  masterSeed: number;
+  seedsPerCell: number;
+  runCount: number;
+  runRange: [number, number];
+  backend: BackendInfo;
+  wallMs: number;
+}
+
+export interface OutputMeta {
+  command: string;
+  host: string; // 'dawn' | 'chrome' | 'merge'
+  runtime: string;
+  shard: Shard | null;
+  startedAt: string; // ISO time
+  wallMs: number;
+  shards?: unknown[]; // merge: the provenance of every shard
+}
+
+/** Stages every output of a notebook's results; returns the plot ids drawn. */
+export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput, results: Map<string, RangeResult>, meta: OutputMeta): Promise<string[]> {
+  const sweeps: Record<string, SweepProvenance> = {};
+  const summaries = new Map<string, SweepSummary>();
+  for (const sweep of nb.sweeps) {
+    const r = results.get(sweep.id)!;
+    for (const [path, text] of Object.entries(sweepFiles(sweepData(sweep.id, r)))) stage.write(path, text);
+    sweeps[sweep.id] = { specHash: r.specHash, masterSeed: r.spec.seed, seedsPerCell: r.spec.seeds, runCount: r.runCount, runRange: r.runRange, backend: r.backend, wallMs: Math.round(r.wallMs) };
+    if (r.runRange[0] === 0 && r.runRange[1] === r.runCount) summaries.set(sweep.id, await summarizeSweep(r));
+  }
+  const wgsl = await wgslProvenance();
+  const packages = packageVersions();
+  const notebookHash = sha256(nb.text);
+  // Figures and the baked file need every run: a shard leaves them to `gradgap merge`.
+  const plots: string[] = [];
+  const whole = summaries.size === nb.sweeps.length;
+  if (whole) {
+    for (const plot of nb.plots) {
+      stage.write(`plots/${plot.id}.svg`, plotSvg(nb, plot, summaries));
+      plots.push(plot.id);
+    }
+    const provenance = { packages, wgslHash: wgsl.wgslHash, runtime: meta.runtime, command: meta.command };
+    stage.write(`${nb.name}.results.json`, encodeBaked({ notebook: `${nb.name}.html`, notebookHash, provenance, sweeps: Object.fromEntries(summaries) }));
+  }
+  stage.write(NOTEBOOK_COPY, nb.text);
+  const provenance = {
+    format: 'gradgap-provenance',
+    version: 1,
+    command: meta.command,
+    startedAt: meta.startedAt,
+    wallMs: Math.round(meta.wallMs),
+    notebook: { file: `${nb.name}.html`, title: nb.notebook.title, sha256: notebookHash },
+    host: meta.host,
+    runtime: meta.runtime,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    packages,
+    wgslHash: wgsl.wgslHash,
+    wgslFiles: wgsl.files,
+    shard: meta.shard,
+    sweeps,
+    plots: whole ? plots : `not drawn: this output holds part of the runs; gradgap merge draws them`,
+    ...(meta.shards ? { shards: meta.shards } : {}),
+  };
+  stage.write(PROVENANCE_FILE, `${JSON.stringify(provenance, null, 1)}\n`);
+  return plots;
+}
