@@ -1,0 +1,150 @@
+/**
+ * `gradgap merge DIR… --out DIR`: joins the outputs of `gradgap run --shard i/n` into exactly
+ * what one unsharded run writes (results files byte for byte; plots and the baked file drawn
+ * from the joined runs). Shards must come from one notebook and tile every sweep's run range
+ * with no gap and no overlap; anything else is bad input (exit 2).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson, collapseThreshold, expandGrid, type BackendInfo, type CellStats, type RunOutputs } from '../../engine/index.ts';
+import { allocateChunk } from '../../engine/cpu-chunk.ts';
+import { cellStatsCpu } from '../../engine/stats.ts';
+import type { ParsedArgs } from '../args.ts';
+import { InputError } from '../cli-error.ts';
+import { notebookFromText } from '../notebook-input.ts';
+import { NOTEBOOK_COPY, PROVENANCE_FILE, stageNotebookOutputs, type SweepProvenance } from '../notebook-outputs.ts';
+import { OutputStage } from '../output-files.ts';
+import { progressReporter } from '../progress.ts';
+import { readSweepJson, type SweepData } from '../results-files.ts';
+import type { RangeResult } from '../run-range.ts';
+
+interface ShardDir {
+  dir: string;
+  provenance: { notebook: { sha256: string }; runtime: string; wallMs: number; sweeps: Record<string, SweepProvenance> };
+  notebookText: string;
+}
+
+function readShardDir(dir: string): ShardDir {
+  const path = join(dir, PROVENANCE_FILE);
+  if (!existsSync(path)) throw new InputError(`${dir}: no ${PROVENANCE_FILE}; not the output of gradgap run (or that run did not finish)`);
+  try {
+    const provenance = JSON.parse(readFileSync(path, 'utf8'));
+    if (provenance.format !== 'gradgap-provenance') throw new Error(`format is ${JSON.stringify(provenance.format)}`);
+    return { dir, provenance, notebookText: readFileSync(join(dir, NOTEBOOK_COPY), 'utf8') };
+  } catch (error) {
+    throw new InputError(`${dir}: cannot read its gradgap run output: ${(error as Error).message}`);
+  }
+}
+
+/** One backend description for the joined sweep: the shards' own when they agree. */
+function mergedBackend(backends: BackendInfo[]): BackendInfo {
+  const distinct = [...new Map(backends.map((b) => [canonicalJson(b), b])).values()];
+  if (distinct.length === 1) return distinct[0];
+  const adapters = [...new Set(backends.map((b) => (b.kind === 'cpu' ? 'CPU twin' : b.adapter)))];
+  return {
+    kind: backends[0].kind,
+    threads: Math.max(...backends.map((b) => b.threads)),
+    adapter: adapters.join(' + '),
+    fallbackAdapter: backends.some((b) => b.fallbackAdapter),
+    reason: `merged from ${backends.length} shards run on ${adapters.join(', ')}`,
+  };
+}
+
+/** Joins one sweep's shards; InputError on a gap, an overlap or a different spec. */
+function joinSweep(id: string, parts: { data: SweepData; backend: BackendInfo; wallMs: number; dir: string }[]): RangeResult {
+  parts.sort((a, b) => a.data.runRange[0] - b.data.runRange[0]);
+  const { spec, specHash, runCount } = parts[0].data;
+  let next = 0;
+  for (const { data, dir } of parts) {
+    if (data.specHash !== specHash) throw new InputError(`${dir}: sweep "${id}" has spec ${data.specHash.slice(0, 12)}…, another shard ${specHash.slice(0, 12)}…: not shards of one run`);
+    const [b, e] = data.runRange;
+    if (b > next) throw new InputError(`sweep "${id}": runs [${next}, ${b}) are in no shard given (a shard is missing)`);
+    if (b < next) throw new InputError(`${dir}: sweep "${id}" runs [${b}, ${e}) overlap another shard's (the same shard given twice?)`);
+    next = e;
+  }
+  if (next !== runCount) throw new InputError(`sweep "${id}": runs [${next}, ${runCount}) are in no shard given (a shard is missing)`);
+
+  const cells = expandGrid(spec);
+  const steps = parts[0].data.runs.recordSteps;
+  const R = steps.length;
+  const runs: RunOutputs = { ...allocateChunk(0, runCount, R), runCount, recordSteps: steps };
+  const stats = new Map<number, CellStats>();
+  for (const { data } of parts) {
+    const at = data.runRange[0];
+    runs.initialJ.set(data.runs.initialJ, at);
+    runs.finalJ.set(data.runs.finalJ, at);
+    runs.minJ.set(data.runs.minJ, at);
+    runs.diverged.set(data.runs.diverged, at);
+    runs.trajectory.set(data.runs.trajectory, at * R);
+    runs.thetaNorm.set(data.runs.thetaNorm, at * R);
+    for (const s of data.cellStats) stats.set(s.cell, s);
+  }
+  // Cells split between shards are reduced here, by the engine's own CPU reduction.
+  const cellStats = cells.map(
+    (cell) =>
+      stats.get(cell.index) ??
+      cellStatsCpu(cell.index, runs.finalJ.subarray(cell.index * spec.seeds, (cell.index + 1) * spec.seeds), runs.diverged.subarray(cell.index * spec.seeds, (cell.index + 1) * spec.seeds), collapseThreshold(spec, cell)),
+  );
+  return {
+    spec,
+    specHash,
+    cells,
+    runs,
+    cellStats,
+    backend: mergedBackend(parts.map((p) => p.backend)),
+    wallMs: parts.reduce((sum, p) => sum + p.wallMs, 0),
+    complete: true,
+    stopReason: 'done',
+    message: '',
+    runsDone: runCount,
+    runRange: [0, runCount],
+    runCount,
+  };
+}
+
+export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): Promise<number> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const shards = args.positional.map(readShardDir);
+  const first = shards[0];
+  for (const s of shards) {
+    if (s.provenance.notebook.sha256 !== first.provenance.notebook.sha256) throw new InputError(`${s.dir} and ${first.dir} ran different notebooks (or different versions of one)`);
+  }
+  const nb = notebookFromText(join(first.dir, NOTEBOOK_COPY), first.notebookText);
+  const results = new Map<string, RangeResult>();
+  for (const sweep of nb.sweeps) {
+    const parts = shards.map((s) => {
+      const prov = s.provenance.sweeps[sweep.id];
+      const path = join(s.dir, 'sweeps', `${sweep.id}.json`);
+      if (!prov || !existsSync(path)) throw new InputError(`${s.dir}: no results for sweep "${sweep.id}"`);
+      let data: SweepData;
+      try {
+        data = readSweepJson(readFileSync(path, 'utf8'));
+      } catch (error) {
+        throw new InputError(`${path}: ${(error as Error).message}`);
+      }
+      return { data, backend: prov.backend, wallMs: prov.wallMs, dir: s.dir };
+    });
+    const joined = joinSweep(sweep.id, parts);
+    sweep.spec = joined.spec; // the seeds the shards ran with (published or the cell's)
+    results.set(sweep.id, joined);
+  }
+  const stage = OutputStage.open(args.flags.out as string);
+  try {
+    await stageNotebookOutputs(stage, nb, results, {
+      command: `gradgap ${argv.join(' ')}`,
+      host: 'merge',
+      runtime: [...new Set(shards.map((s) => s.provenance.runtime))].join(' + '),
+      shard: null,
+      startedAt,
+      wallMs: performance.now() - started,
+      shards: shards.map((s) => ({ dir: s.dir, ...s.provenance })),
+    });
+    const files = stage.commit([PROVENANCE_FILE]);
+    progressReporter(process.stderr, Boolean(args.flags.quiet)).note(`merged ${shards.length} shards: wrote ${files.length} files to ${args.flags.out}`);
+    return 0;
+  } catch (error) {
+    stage.discard();
+    throw error;
+  }
+}
