@@ -143,23 +143,26 @@ export class GgNotebook extends LitElement {
     const p = b.provenance;
     const shaders = this.wgslHash ? (this.wgslHash === p.wgslHash ? 'same as this build' : 'differs from this build’s shaders') : '';
     const running = [...s.reproduce.values()].some((r) => r.status === 'running');
-    return html`<details class="provenance">
-      <summary>Baked results (${Object.keys(b.sweeps).length} sweep${Object.keys(b.sweeps).length > 1 ? 's' : ''}) · provenance ·
-        <button class="reproduce" ?disabled=${running} @click=${(e: Event) => {
-          e.preventDefault();
-          void s.reproduceAll();
-        }}>Reproduce</button></summary>
-      <p class="muted">Every plot below first shows these precomputed results, so the page works without WebGPU. Reproduce re-runs each sweep here and
-        compares: bit for bit on the same kind of adapter, within sampling error on another (WGSL leaves exp/log precision to each GPU).</p>
-      <table class="stats">
-        <tr><th>sweep</th><th>seeds</th><th>spec hash</th><th>engine</th><th>time</th></tr>
-        ${Object.entries(b.sweeps).map(([id, w]) => html`<tr><td>#${id}</td><td>${w.spec.seeds} per cell, master seed ${w.spec.seed}</td>
-          <td><code title=${w.specHash}>${w.specHash.slice(0, 16)}…</code></td><td>${describeBackend(w.backend)}${w.backend.adapter !== 'none' ? ` (adapter: ${w.backend.adapter})` : ''}</td><td>${formatSeconds(w.wallMs)}</td></tr>`)}
-      </table>
-      <p class="muted">WGSL hash <code>${p.wgslHash.slice(0, 16)}…</code> ${shaders} · ${p.runtime} · made with <code>${p.command}</code><br />
-        ${Object.entries(p.packages).map(([k, v]) => `${k} ${v}`).join(' · ')}</p>
+    const n = Object.keys(b.sweeps).length;
+    return html`<div class="provenance">
+      <div class="provenance-bar">
+        <span>The plots first show <strong>baked results</strong> (${n} sweep${n > 1 ? 's' : ''}, computed ahead), so this page works without WebGPU.</span>
+        <button class="reproduce" ?disabled=${running} @click=${() => void s.reproduceAll()}>Reproduce</button>
+      </div>
       ${s.reproduce.size ? html`<ul class="reproduce-report">${[...s.reproduce].map(([id, r]) => this.renderReproduceState(id, r))}</ul>` : nothing}
-    </details>`;
+      <details>
+        <summary>Provenance</summary>
+        <p class="muted">Reproduce re-runs each sweep here and compares: bit for bit on the same kind of adapter, within sampling error on another
+          (WGSL leaves exp/log precision to each GPU, so a run on a float tie can take another path).</p>
+        <table class="stats">
+          <tr><th>sweep</th><th>seeds</th><th>spec hash</th><th>engine</th><th>time</th></tr>
+          ${Object.entries(b.sweeps).map(([id, w]) => html`<tr><td>#${id}</td><td>${w.spec.seeds} per cell, master seed ${w.spec.seed}</td>
+            <td><code title=${w.specHash}>${w.specHash.slice(0, 16)}…</code></td><td>${describeBackend(w.backend)}${w.backend.adapter !== 'none' ? ` (adapter: ${w.backend.adapter})` : ' (no adapter)'}</td><td>${formatSeconds(w.wallMs)}</td></tr>`)}
+        </table>
+        <p class="muted">WGSL hash <code title=${p.wgslHash}>${p.wgslHash.slice(0, 16)}…</code> ${shaders} · ${p.runtime} · made with <code>${p.command}</code><br />
+          ${Object.entries(p.packages).map(([k, v]) => `${k} ${v}`).join(' · ')}</p>
+      </details>
+    </div>`;
   }
 
   override render() {
