@@ -17,7 +17,7 @@ export const COMMANDS: Record<string, CommandShape> = {
   run: { positional: { min: 1, max: 1, name: 'NOTEBOOK' }, flags: { ...common, out: 'value', shard: 'value', spec: ['published', 'cell'] }, required: ['out'] },
   merge: { positional: { min: 1, max: 1024, name: 'DIR…' }, flags: { out: 'value', quiet: 'boolean' }, required: ['out'] },
   verify: { positional: { min: 1, max: 1, name: 'NOTEBOOK' }, flags: { ...common, baked: 'value' } },
-  bench: { positional: { min: 0, max: 0, name: '' }, flags: { ...common, workload: ['W1', 'W2', 'all'], runs: 'value' } },
+  bench: { positional: { min: 0, max: 0, name: '' }, flags: { ...common, workload: ['W1', 'W2', 'all'], full: 'boolean' } },
   help: { positional: { min: 0, max: 1, name: 'COMMAND' }, flags: {} },
 };
 
@@ -32,8 +32,9 @@ export const USAGE = `gradgap: RLVR step-size sweeps without a browser window
   gradgap verify NOTEBOOK [--baked FILE] [--host …] [--backend …]
       Re-runs the notebook and compares with its baked results (NOTEBOOK.results.json):
       bit for bit on the same kind of adapter, within sampling error otherwise.
-  gradgap bench [--host dawn|chrome] [--workload W1|W2|all] [--runs N]
+  gradgap bench [--host dawn|chrome] [--workload W1|W2|all] [--full]
       Throughput of the WGSL engine and the CPU twin (1 thread, all cores); last line JSON.
+      Engines measure a subset of the runs (same per-run work) unless --full or a hardware GPU.
 
   --host     dawn: Dawn in Node (npm webgpu), default; chrome: headless Chromium ($CHROME_PATH)
   --backend  auto (WebGPU on a hardware adapter, else the CPU twin), webgpu, cpu

@@ -1,0 +1,113 @@
+/**
+ * `gradgap bench [--host dawn|chrome] [--workload W1|W2|all] [--full]`: throughput of every
+ * engine on fixed workloads, measured in one process so the ratios compare like with like
+ * (SPEC 2.4):
+ *   W1  token level, V=16, d=16, L=32, G=8, exact match, GRPO (group std) seq-sum, 4096 runs × 200 iterations
+ *   W2  a paper-scale phase diagram: 32 η × 8 L × 64 seeds = 16,384 runs × 300 iterations (W1's policy)
+ * Engines: the WGSL engine on the host's adapter, the CPU twin on 1 thread, on every core.
+ * Each engine runs a subset with the same per-run work (fewer seeds, every cell kept) unless
+ * --full is given or the adapter is a hardware one; rates are per run, so they scale by run count.
+ * Human-readable lines first; the last line of stdout is one JSON object.
+ */
+import { availableParallelism } from 'node:os';
+import { expandGrid, logSpaced, withDefaults, type BackendChoice, type SweepSpecInput } from '../../engine/index.ts';
+import type { ParsedArgs } from '../args.ts';
+import { openHost, type Host, type HostName } from '../hosts/host.ts';
+import { progressReporter } from '../progress.ts';
+import { threadsFlag } from './run-command.ts';
+
+const POLICY = { family: 'token', features: 'gaussian', reward: 'exact-match', V: 16, d: 16, G: 8, J0: 0.2, advantage: 'group-std', aggregation: 'seq-sum', stepSize: 1 } as const;
+
+export const WORKLOADS = {
+  W1: { base: { ...POLICY, L: 32, iterations: 200, recordEvery: 50 }, seeds: 4096, seed: 1 },
+  W2: {
+    base: { ...POLICY, iterations: 300, recordEvery: 50 },
+    grid: { stepSize: logSpaced(0.1, 1000, 32), L: [2, 4, 8, 16, 24, 32, 48, 64] },
+    seeds: 64,
+    seed: 1,
+  },
+} satisfies Record<string, SweepSpecInput>;
+type WorkloadName = keyof typeof WORKLOADS;
+
+export interface Throughput {
+  runs: number;
+  iterations: number;
+  wallS: number;
+  runStepsPerS: number;
+  tokensPerS: number; // sampled tokens: Σ over runs of G·L per iteration
+  backend?: string;
+  error?: string;
+}
+
+/** The workload with `seeds` seeds per cell (every cell kept, so the per-run mix of L is the same). */
+function subset(name: WorkloadName, seeds: number): SweepSpecInput {
+  return { ...WORKLOADS[name], seeds };
+}
+
+async function measure(host: Host, spec: SweepSpecInput, backend: BackendChoice, threads: number, label: string): Promise<Throughput> {
+  const full = withDefaults(spec);
+  const cells = expandGrid(full);
+  const runs = cells.length * full.seeds;
+  const iterations = full.base.iterations;
+  const tokensPerStep = cells.reduce((sum, c) => sum + c.params.G * c.params.L, 0) * full.seeds;
+  const bar = progressReporter();
+  try {
+    // Warm-up: compiles the kernels for these shapes, starts the workers, fills caches.
+    await host.run(withDefaults({ ...spec, seeds: 1, base: { ...spec.base, iterations: 2, recordEvery: 1 } }), null, { backend, threads });
+    const r = await host.run(full, null, { backend, threads, onProgress: (p) => bar.update(label, p.runsDone, p.runsTotal) });
+    if (!r.complete) throw new Error(r.message);
+    const wallS = r.wallMs / 1000;
+    const backendText = r.backend.kind === 'cpu' ? `CPU twin, ${r.backend.threads} thread(s)` : `WebGPU on ${r.backend.adapter}`;
+    bar.done(`${label}: ${runs} runs × ${iterations} iterations in ${wallS.toFixed(2)} s`);
+    return { runs, iterations, wallS, runStepsPerS: (runs * iterations) / wallS, tokensPerS: (tokensPerStep * iterations) / wallS, backend: backendText };
+  } catch (error) {
+    bar.done(`${label}: failed: ${(error as Error).message}`);
+    return { runs, iterations, wallS: NaN, runStepsPerS: NaN, tokensPerS: NaN, error: (error as Error).message.split('\n')[0] };
+  }
+}
+
+const fmt = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
+const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? Number((a / b).toFixed(3)) : null);
+
+export async function benchCommand(args: ParsedArgs): Promise<number> {
+  const hostName = (args.flags.host as HostName | undefined) ?? 'dawn';
+  const threads = threadsFlag(args.flags.threads) ?? availableParallelism();
+  const names: WorkloadName[] = args.flags.workload === 'W1' ? ['W1'] : args.flags.workload === 'W2' ? ['W2'] : ['W1', 'W2'];
+  const host = await openHost(hostName);
+  const out: Record<string, unknown> = {};
+  let adapter = 'none';
+  let fallbackAdapter: boolean | null = null;
+  try {
+    // Probe the adapter once: a hardware GPU runs the full workloads.
+    const probe = await host.run(withDefaults({ ...WORKLOADS.W1, seeds: 1, base: { ...WORKLOADS.W1.base, iterations: 1, recordEvery: 1 } }), null, { backend: 'auto', threads: 1 });
+    adapter = probe.backend.adapter;
+    fallbackAdapter = adapter === 'none' ? null : probe.backend.fallbackAdapter;
+    const full = Boolean(args.flags.full);
+    const gpuFull = full || fallbackAdapter === false;
+    for (const name of names) {
+      const all = WORKLOADS[name].seeds;
+      const perCell = name === 'W1' ? 128 : 1; // seeds per cell measured on one CPU thread
+      const engines = {
+        webgpu: await measure(host, subset(name, gpuFull ? all : perCell), 'webgpu', 1, `${name} WGSL engine`),
+        cpu1: await measure(host, subset(name, full ? all : perCell), 'cpu', 1, `${name} CPU twin, 1 thread`),
+        cpuAll: await measure(host, subset(name, full ? all : Math.min(all, perCell * threads)), 'cpu', threads, `${name} CPU twin, ${threads} threads`),
+      };
+      out[name] = {
+        ...engines,
+        ratios: {
+          webgpu_over_cpu1: ratio(engines.webgpu.runStepsPerS, engines.cpu1.runStepsPerS),
+          webgpu_over_cpuAll: ratio(engines.webgpu.runStepsPerS, engines.cpuAll.runStepsPerS),
+          cpuAll_over_cpu1: ratio(engines.cpuAll.runStepsPerS, engines.cpu1.runStepsPerS),
+        },
+      };
+      for (const [engine, t] of Object.entries(engines)) {
+        process.stdout.write(`${name} ${engine.padEnd(6)} ${fmt(t.runStepsPerS).padStart(12)} run-steps/s ${fmt(t.tokensPerS).padStart(14)} tokens/s   (${t.runs} runs measured${t.error ? `; ${t.error}` : `; ${t.backend}`})\n`);
+      }
+    }
+  } finally {
+    await host.close();
+  }
+  const result = { bench: 'gradgap', host: hostName, runtime: host.runtime, adapter, fallbackAdapter, threads, workloads: out };
+  process.stdout.write(`${JSON.stringify(result, (_k, v) => (typeof v === 'number' ? (Number.isFinite(v) ? Number(v.toPrecision(6)) : null) : v))}\n`);
+  return 0;
+}
