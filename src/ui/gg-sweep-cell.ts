@@ -83,6 +83,7 @@ export class GgSweepCell extends LitElement {
   declare view: 'form' | 'source';
   declare draft: string;
   private fieldText: Record<string, string> = {};
+  private readonly emitted: string[] = []; // sources this cell sent up; their echo must not replace newer typing
 
   constructor() {
     super();
@@ -101,9 +102,10 @@ export class GgSweepCell extends LitElement {
   }
 
   protected override willUpdate(changed: Map<string, unknown>): void {
-    // A new committed source (first render, revert, a link) replaces the draft; our own edit
-    // coming back does not, so half-typed field text ("1.") survives the round trip.
-    if (changed.has('source') && this.source !== this.draft) {
+    // A new committed source (first render, revert, a link) replaces the draft; our own edits
+    // coming back do not, so half-typed text ("1.") and later keystrokes survive the round trip.
+    if (changed.has('source') && this.source !== this.draft && !this.emitted.includes(this.source)) {
+      this.emitted.length = 0;
       this.draft = this.source;
       this.fieldText = {};
     }
@@ -117,7 +119,11 @@ export class GgSweepCell extends LitElement {
   private setDraft(text: string) {
     this.draft = text;
     const check = checkSweepDraft(text);
-    if (check.issues.length === 0 && text !== this.source) this.emit('cell-edit', { value: text });
+    if (check.issues.length === 0 && text !== this.source) {
+      this.emitted.push(text);
+      if (this.emitted.length > 32) this.emitted.shift();
+      this.emit('cell-edit', { value: text });
+    }
   }
 
   private onField(field: FormField, config: SweepCellConfig, text: string) {

@@ -82,6 +82,7 @@ export class NotebookSession extends EventTarget {
   private readonly controllers = new Map<string, AbortController>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly pending = new Set<Promise<unknown>>();
 
   private constructor(options: SessionOptions) {
     super();
@@ -161,7 +162,27 @@ export class NotebookSession extends EventTarget {
    * A cell's new source. Sweep cells send only sources their own check passed; anything else
    * is still re-checked here, and an invalid spec never reaches the engine.
    */
-  async edit(id: string, value: string): Promise<void> {
+  edit(id: string, value: string): Promise<void> {
+    return this.track(this.applyEdit(id, value));
+  }
+
+  /** Resolves once no edit is being applied and no run is queued or running. */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      const before = this.queue;
+      await Promise.all([...this.pending, before]);
+      await new Promise((r) => setTimeout(r, 0)); // let debounced runs be scheduled
+      if (this.pending.size === 0 && this.queue === before && this.timers.size === 0) return;
+    }
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+    return p;
+  }
+
+  private async applyEdit(id: string, value: string): Promise<void> {
     if (this.notebook.readOnly) return;
     const before = this.cell(id)?.cell.value;
     if (value === this.fileSource(id)) delete this.edits[id];
@@ -185,6 +206,7 @@ export class NotebookSession extends EventTarget {
   private async resolveSweep(id: string, delayMs: number): Promise<void> {
     const checked = this.cell(id)!;
     clearTimeout(this.timers.get(id));
+    this.timers.delete(id);
     if (checked.issues.length || !checked.config) {
       this.patch(id, { specHash: undefined, stale: !!this.state(id).summary, message: 'the spec has problems (see the fields); nothing was run' });
       return;
@@ -209,7 +231,15 @@ export class NotebookSession extends EventTarget {
     }
     if (auto) {
       this.patch(id, { stale: !!s.summary, message: undefined });
-      if (delayMs > 0) this.timers.set(id, setTimeout(() => void this.run(id), delayMs));
+      if (delayMs > 0) {
+        this.timers.set(
+          id,
+          setTimeout(() => {
+            this.timers.delete(id);
+            void this.run(id);
+          }, delayMs),
+        );
+      }
       else void this.run(id);
     } else {
       this.patch(id, {
@@ -262,6 +292,7 @@ export class NotebookSession extends EventTarget {
   /** Stops a sweep's run within one chunk; finished cells are kept. */
   cancel(id: string): void {
     clearTimeout(this.timers.get(id));
+    this.timers.delete(id);
     const controller = this.controllers.get(id);
     if (!controller) return;
     controller.abort();
