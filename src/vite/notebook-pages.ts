@@ -51,8 +51,11 @@ export function pageHtml(indexHtml: string, page: NotebookPage): string {
     .replace('</head>', `  <meta name="gradgap-notebook" content="${escapeHtml(page.name)}" />\n  </head>`);
 }
 
-function withCsp(html: string): string {
-  return html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`);
+/** The policy as the first element after the charset declaration. */
+export function withCsp(html: string): string {
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`;
+  const charset = /<meta charset="[^"]*"\s*\/?>/i.exec(html);
+  return charset ? html.replace(charset[0], `${charset[0]}\n    ${meta}`) : html.replace('<head>', `<head>\n    ${meta}`);
 }
 
 export function notebookPages(options: { dir: string }): Plugin {
@@ -75,12 +78,15 @@ export function notebookPages(options: { dir: string }): Plugin {
         return ctx.server ? html : withCsp(html); // dev needs Vite's inline client; the built pages get the policy
       },
     },
-    generateBundle(_options, bundle) {
-      const index = bundle['index.html'];
-      if (!index || index.type !== 'asset') return;
-      for (const page of notebookList(dir)) {
-        this.emitFile({ type: 'asset', fileName: `${page.name}.html`, source: pageHtml(String(index.source), page) });
-      }
+    generateBundle: {
+      order: 'post', // after Vite's HTML plugin has emitted index.html
+      handler(_options, bundle) {
+        const index = bundle['index.html'];
+        if (!index || index.type !== 'asset') this.error('index.html is not in the bundle: cannot make the notebook pages');
+        for (const page of notebookList(dir)) {
+          this.emitFile({ type: 'asset', fileName: `${page.name}.html`, source: pageHtml(String(index.source), page) });
+        }
+      },
     },
   };
 }
