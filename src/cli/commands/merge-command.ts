@@ -20,7 +20,7 @@ import type { RangeResult } from '../run-range.ts';
 
 interface ShardDir {
   dir: string;
-  provenance: { notebook: { sha256: string }; runtime: string; wallMs: number; sweeps: Record<string, SweepProvenance> };
+  provenance: { notebook: { file: string; sha256: string }; runtime: string; wallMs: number; sweeps: Record<string, SweepProvenance> };
   notebookText: string;
 }
 
@@ -110,7 +110,8 @@ export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): P
   for (const s of shards) {
     if (s.provenance.notebook.sha256 !== first.provenance.notebook.sha256) throw new InputError(`${s.dir} and ${first.dir} ran different notebooks (or different versions of one)`);
   }
-  const nb = notebookFromText(join(first.dir, NOTEBOOK_COPY), first.notebookText);
+  // Named as the notebook the shards ran (its baked-results file is <name>.results.json).
+  const nb = { ...notebookFromText(join(first.dir, NOTEBOOK_COPY), first.notebookText), name: first.provenance.notebook.file.replace(/\.html?$/i, '') };
   const results = new Map<string, RangeResult>();
   for (const sweep of nb.sweeps) {
     const parts = shards.map((s) => {
