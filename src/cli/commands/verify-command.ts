@@ -12,6 +12,7 @@ import type { ParsedArgs } from '../args.ts';
 import { InputError } from '../cli-error.ts';
 import { openHost, type HostName } from '../hosts/host.ts';
 import { readNotebookFile } from '../notebook-input.ts';
+import { pathDifferences, PATH_TOLERANCE } from '../path-differences.ts';
 import { runNotebookSweeps, threadsFlag } from './run-command.ts';
 
 function readBaked(path: string): BakedNotebook {
@@ -57,7 +58,10 @@ export async function verifyCommand(args: ParsedArgs): Promise<number> {
       continue;
     }
     const report = compareWithBaked(old, fresh);
-    lines.push(`#${sweep.id}: ${report.summary}`);
+    // Across adapter kinds, also say how many runs sampled other tokens (not just other last bits).
+    const paths = pathDifferences(old, fresh);
+    const pathNote = report.kind === 'statistical' ? ` ${paths.differing} of ${paths.runs} runs took another path (final J apart by more than ${PATH_TOLERANCE}; ${(paths.rate * 100).toFixed(2)}%).` : '';
+    lines.push(`#${sweep.id}: ${report.summary}${pathNote}`);
     if (!report.ok) problems.push(`#${sweep.id}: ${report.summary}`);
   }
   process.stdout.write(`${lines.join('\n')}${lines.length ? '\n' : ''}`);
