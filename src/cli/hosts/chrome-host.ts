@@ -33,6 +33,9 @@ export async function openChromeHost(): Promise<Host> {
     cacheDir: 'node_modules/.vite-gradgap-cli',
     server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
     worker: { format: 'es' },
+    // No dependency pre-bundling: a dependency found late would make Vite reload the page in the
+    // middle of a run. The engine's only dependency, webgpu-utils, is plain ESM and loads as is.
+    optimizeDeps: { noDiscovery: true, include: [] },
   });
   let browser: Browser | undefined;
   try {
