@@ -24,6 +24,8 @@ export const PLOT_FILLS = ['meanFinalJ', 'collapseProbability'] as const;
 export type PlotFill = (typeof PLOT_FILLS)[number];
 export const PLOT_X = ['stepSize', 'effectiveStepSize'] as const;
 export type PlotX = (typeof PLOT_X)[number];
+export const TRAJECTORY_SCALES = ['linear', 'failure-log'] as const;
+export type TrajectoryScale = (typeof TRAJECTORY_SCALES)[number];
 /** How the empirical critical step size is read off a row of cells (SPEC 1.4). */
 export const CRITICAL_RULES = ['mean-below-J0', 'collapse-half'] as const;
 export type CriticalRule = (typeof CRITICAL_RULES)[number];
@@ -38,6 +40,7 @@ export interface PlotCellConfig {
   x?: PlotX; // raw η or effective step size (SPEC 1.3)
   theory?: string | string[]; // theory cell(s) whose curves are drawn over the plot
   color?: GridKey; // trajectories/distribution: the swept field that sets the colour (default stepSize)
+  scale?: TrajectoryScale; // trajectories: J(t) on a linear axis, or the failure rate 1 − J(t) on a log axis
   where?: Partial<Record<GridKey, number | string>>; // fix other grid keys to one value
   critical?: CriticalRule; // rule for the empirical critical step size (default mean-below-J0)
   title?: string;
@@ -111,6 +114,7 @@ export function checkPlotConfig(value: unknown): ConfigIssue[] {
     issues.push({ field: 'theory', message: 'theory must be the id of a theory cell, or a list of them' });
   }
   oneOf('color', GRID_KEYS);
+  oneOf('scale', TRAJECTORY_SCALES);
   if (value.where !== undefined && !isObject(value.where)) issues.push({ field: 'where', message: 'where must be an object such as {"L": 8}' });
   return issues;
 }

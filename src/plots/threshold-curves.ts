@@ -71,7 +71,7 @@ export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], op
     height: 320,
     clip: true,
     marginLeft: 60,
-    x: { type: options.yLog ? 'log' : 'linear', label: `${fieldLabel(options.yKey)} →` },
+    x: { type: options.yLog ? 'log' : 'linear', label: `${fieldLabel(options.yKey)} →`, inset: 14 }, // room for points and arrows at the ends
     y: { type: 'log', label: `↑ ${stepLabel}`, domain: etaDomain, grid: true, tickFormat: '~g' },
     color,
     marks: [
@@ -79,7 +79,7 @@ export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], op
       Plot.line(found, { x: 'y', y: 'x', z: seriesOf, stroke: seriesOf, strokeWidth: 2 }),
       Plot.dot(found, { x: 'y', y: 'x', fill: seriesOf, r: 4, tip: true, title: (p: CriticalPoint) => tip(p, options.yKey) }),
       Plot.line(theoryPoints, { x: 'y', y: 'eta', z: (p: { series: string; curve: string }) => `${p.series}|${p.curve}`, stroke: 'series', strokeWidth: 2, strokeDasharray: '6,3' }),
-      Plot.text(missing, { x: 'y', y: edge, text: (p: CriticalPoint) => (p.status === 'above-grid' ? '↑ none in grid' : '↓ below grid'), fill: seriesOf, fontSize: 11, textAnchor: 'start', dx: 4 }),
+      Plot.text(missing, { x: 'y', y: edge, text: (p: CriticalPoint) => (p.status === 'above-grid' ? '↑' : '↓'), fill: seriesOf, fontSize: 16, fontWeight: 'bold', title: (p: CriticalPoint) => tip(p, options.yKey) }),
       // Log x axis labelled at exactly the swept values (Plot's log formatter would drop some).
       ...(options.yLog ? [Plot.axisX([...new Set(points.map((p) => p.y))], { text: (d: number) => String(d), label: `${fieldLabel(options.yKey)} →` })] : []),
     ],

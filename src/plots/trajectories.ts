@@ -51,9 +51,18 @@ export function trajectoryRows(summary: SweepSummary, where: PlotCellConfig['whe
   return rows;
 }
 
-export function trajectoriesPlot(summary: SweepSummary, config: Pick<PlotCellConfig, 'where' | 'title' | 'color'> & { width?: number }): HTMLElement | SVGSVGElement {
+/** Smallest failure rate drawn on the log axis; J within 1e-5 of 1 is drawn at the floor. */
+const FAILURE_FLOOR = 1e-5;
+
+export function trajectoriesPlot(summary: SweepSummary, config: Pick<PlotCellConfig, 'where' | 'title' | 'color' | 'scale'> & { width?: number }): HTMLElement | SVGSVGElement {
   const colourKey = config.color ?? 'stepSize';
-  const rows = trajectoryRows(summary, config.where, colourKey);
+  let rows = trajectoryRows(summary, config.where, colourKey);
+  const failure = config.scale === 'failure-log';
+  if (failure) {
+    // 1 − J on a log axis: convergence shows as a falling line, a plateau as a flat one.
+    const f = (j: number) => Math.max(FAILURE_FLOOR, 1 - j);
+    rows = rows.map((r) => ({ ...r, q10: f(r.q90), q50: f(r.q50), q90: f(r.q10), mean: f(r.mean) }));
+  }
   const faceted = new Set(rows.map((r) => r.facet)).size > 1;
   const fy = faceted ? 'facet' : undefined;
   return Plot.plot({
@@ -61,13 +70,14 @@ export function trajectoriesPlot(summary: SweepSummary, config: Pick<PlotCellCon
     width: config.width ?? 680,
     height: faceted ? undefined : 300,
     marginRight: faceted ? 130 : 20,
+    marginLeft: failure ? 56 : 40,
     x: { label: 'iteration t →' },
-    y: { label: '↑ success rate J(t)', domain: [0, 1], grid: true },
+    y: failure ? { type: 'log', label: '↑ failure rate 1 − J(t) (log scale)', grid: true, tickFormat: '~g' } : { label: '↑ success rate J(t)', domain: [0, 1], grid: true },
     fy: faceted ? { label: null } : undefined,
     color: colourScale(rows.map((r) => r.colour), colourKey),
     marks: [
-      Plot.areaY(rows, { x: 'step', y1: 'q10', y2: 'q90', z: 'cell', fy, fill: 'colour', fillOpacity: 0.1 }),
-      Plot.line(rows, { x: 'step', y: 'q50', z: 'cell', fy, stroke: 'colour', strokeWidth: 2 }),
+      Plot.areaY(rows, { x: 'step', y1: 'q10', y2: 'q90', z: 'cell', fy, fill: 'colour', fillOpacity: 0.07 }),
+      Plot.line(rows, { x: 'step', y: 'q50', z: 'cell', fy, stroke: 'colour', strokeWidth: 2.2 }),
       // The mean over seeds, dashed: it falls below the median when some runs collapse.
       Plot.line(rows, { x: 'step', y: 'mean', z: 'cell', fy, stroke: 'colour', strokeWidth: 1, strokeDasharray: '3,3' }),
       Plot.tip(
@@ -76,7 +86,7 @@ export function trajectoriesPlot(summary: SweepSummary, config: Pick<PlotCellCon
           x: 'step',
           y: 'q50',
           fy,
-          title: (r: BandRow) => `${r.facet ? `${r.facet}\n` : ''}${colourKey} = ${typeof r.colour === 'number' ? formatNumber(r.colour) : r.colour}, t = ${r.step}\nmedian J = ${formatNumber(r.q50)}\n10–90%: ${formatNumber(r.q10)} – ${formatNumber(r.q90)}\nmean J = ${formatNumber(r.mean)}`,
+          title: (r: BandRow) => `${r.facet ? `${r.facet}\n` : ''}${colourKey} = ${typeof r.colour === 'number' ? formatNumber(r.colour) : r.colour}, t = ${r.step}\n${failure ? 'median 1 − J' : 'median J'} = ${formatNumber(r.q50)}\n10–90%: ${formatNumber(r.q10)} – ${formatNumber(r.q90)}\n${failure ? 'mean 1 − J' : 'mean J'} = ${formatNumber(r.mean)}`,
         }),
       ),
     ],
@@ -117,7 +127,7 @@ export function distributionPlot(summary: SweepSummary, config: Pick<PlotCellCon
     width: config.width ?? 680,
     height: faceted ? undefined : 280,
     marginRight: faceted ? 130 : 20,
-    x: { type: 'log', label: 'step size η →' },
+    x: { type: 'log', label: 'step size η →', tickFormat: '~g' },
     y: { label: '↑ final success rate J (one dot per run)', domain: [0, 1], grid: true },
     fy: faceted ? { label: null } : undefined,
     color: colourScale(etas, 'stepSize'),

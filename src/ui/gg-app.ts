@@ -5,6 +5,9 @@
  * the default.
  */
 import { LitElement, html, nothing } from 'lit';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { markdownToHtml } from '../notebook/markdown.ts';
+import { sanitizeHtml } from '../notebook/sanitize.ts';
 import type { BackendChoice } from '../engine/index.ts';
 import './gg-notebook.ts';
 import { DEFAULT_NOTEBOOK, currentWgslHash, library, loadBaked, type LibraryEntry } from './library.ts';
@@ -137,7 +140,7 @@ export class GgApp extends LitElement {
                 Each notebook below is a short experiment: thousands of simulated training runs, a phase diagram, and the theory's threshold over it.
                 The default one is open below.</p>
               <ol class="notebook-list">
-                ${this.entries.map((e) => html`<li><a href=${`./${e.name}.html`}>${e.title}</a><span>${e.summary}</span></li>`)}
+                ${this.entries.map((e) => html`<li><a href=${`./${e.name}.html`}>${e.title}</a><span class="summary">${unsafeHTML(sanitizeHtml(markdownToHtml(e.summary)))}</span></li>`)}
               </ol>
             </section>`
           : nothing}

@@ -111,9 +111,10 @@ export class GgPlotCell extends LitElement {
     if (c.view !== 'phase' && c.view !== 'compare' && c.view !== 'critical') return nothing;
     const theory = this.theory;
     return html`<div class="plot-key">
-      <span><span class="swatch critical"></span>empirical critical step size: ${RULE_TEXT[c.critical ?? 'mean-below-J0']}, interpolated on log η; bars: 95% bootstrap interval over seeds</span>
+      ${c.view !== 'phase' && (this.config?.view === 'critical' || this.config?.view === 'compare') ? html`<span>↑ / ↓: no crossing inside the swept η range</span>` : nothing}
+      <span><span class="swatch ${c.view === 'critical' ? 'critical-series' : 'critical'}"></span>empirical critical step size: ${RULE_TEXT[c.critical ?? 'mean-below-J0']}, interpolated on log η; bars: 95% bootstrap interval over seeds</span>
       ${theory?.curves.length
-        ? theory.curves.filter((t, i, all) => all.findIndex((u) => u.label === t.label) === i).map((t) => html`<span><span class="swatch theory"></span>${t.label}${t.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing}${this.outsideNote(t)}</span>`)
+        ? theory.curves.filter((t, i, all) => all.findIndex((u) => u.label === t.label) === i).map((t) => html`<span><span class="swatch ${c.view === 'critical' ? 'theory-series' : 'theory'}"></span>${t.label}${c.view === 'compare' ? ' (in the threshold plot: dashed, in its series’ colour)' : ''}${t.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing}${this.outsideNote(t)}</span>`)
         : theory?.reason
           ? html`<span class="muted">no theory curve: ${theory.reason}</span>`
           : nothing}
@@ -165,7 +166,7 @@ export class GgPlotCell extends LitElement {
       criticalPoints(input.state!.summary!, { rule: c.critical, x: c.x, yKey: layout.yKey, sweep: c.view === 'compare' ? input.label : '', where: c.where });
     switch (c.view) {
       case 'trajectories':
-        return [trajectoriesPlot(first, { where: c.where, color: c.color, width })];
+        return [trajectoriesPlot(first, { where: c.where, color: c.color, scale: c.scale, width })];
       case 'distribution':
         return [distributionPlot(first, { where: c.where, width })];
       case 'critical': {

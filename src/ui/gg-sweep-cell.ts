@@ -149,10 +149,10 @@ export class GgSweepCell extends LitElement {
     const input =
       field.kind === 'choice'
         ? html`<select id=${id} name=${field.path} ?disabled=${this.readOnly || !!swept} @change=${(e: Event) => this.onField(field, config, (e.target as HTMLSelectElement).value)}>
-            <option value="" ?selected=${value === ''}>(default: ${placeholder})</option>
+            <option value="" ?selected=${value === ''}>${placeholder} (default)</option>
             ${field.choices!.map((c) => html`<option value=${c} ?selected=${value === c}>${c}</option>`)}
           </select>`
-        : html`<input id=${id} name=${field.path} type="text" inputmode="decimal" autocomplete="off" .value=${swept ? '' : value} placeholder=${swept ? 'swept: see grid' : placeholder}
+        : html`<input id=${id} name=${field.path} type="text" inputmode="decimal" autocomplete="off" .value=${swept ? '' : value} placeholder=${swept ? 'swept (grid)' : placeholder}
             ?disabled=${this.readOnly || !!swept} aria-invalid=${errors.length ? 'true' : 'false'} @input=${(e: Event) => this.onField(field, config, (e.target as HTMLInputElement).value)} />`;
     return html`<div class="field ${errors.length ? 'invalid' : ''}" data-field=${field.path}>
       <label for=${id}>${field.label}</label>${input}${field.range ? html`<span class="range">${field.range}</span>` : nothing}

@@ -21,7 +21,7 @@ const shaders = import.meta.glob('/shaders/*.wgsl', { query: '?raw', import: 'de
 export interface LibraryEntry {
   name: string; // file name without .html; the page is <name>.html
   title: string;
-  summary: string; // first paragraph of the first Markdown cell, plain text
+  summary: string; // first paragraph of the first Markdown cell (Markdown; render with sanitizeHtml)
   source: string;
 }
 
@@ -30,7 +30,7 @@ const nameOf = (path: string) => path.replace(/^.*\//, '').replace(/\.html$/, ''
 function summaryOf(source: string): string {
   const first = parseNotebook(source).notebook.cells.find((c) => c.type === 'text/markdown');
   const paragraph = first?.value.split(/\n\s*\n/).find((p) => p.trim() && !p.trim().startsWith('#')) ?? '';
-  return paragraph.replace(/\$[^$]*\$/g, (m) => m.slice(1, -1)).replace(/[*_`[\]]/g, '').replace(/\(https?:[^)]*\)/g, '').trim();
+  return paragraph.trim();
 }
 
 export function library(): LibraryEntry[] {

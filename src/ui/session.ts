@@ -226,7 +226,8 @@ export class NotebookSession extends EventTarget {
     const baked = this.baked?.sweeps[id];
     const found = cached ?? (baked && matches(baked.specHash) ? baked : undefined);
     if (found) {
-      this.patch(id, { summary: found, origin: cached ? 'cache' : 'baked', stale: false, status: 'done', message: undefined, backend: found.backend, progress: undefined });
+      // The engine shown beside the progress bar is the live one; the summary names where these results ran.
+      this.patch(id, { summary: found, origin: cached ? 'cache' : 'baked', stale: false, status: 'done', message: undefined, backend: undefined, progress: undefined });
       return;
     }
     if (auto) {
