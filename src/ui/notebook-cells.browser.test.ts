@@ -138,6 +138,24 @@ describe('sweep cells in a notebook', () => {
     expect(calls).toHaveLength(3);
   });
 
+  it('edits autosave and survive a reload (a new session), live in the URL, and "revert to file" restores the file', async () => {
+    const name = `autosave-${Math.random()}`;
+    const open = () => NotebookSession.open({ name, fileText: NOTEBOOK, runner: (s, o) => engineRunner(s, { ...o, backend: 'cpu' }), cache: memoryCache(), hash: '' });
+    const first = await open();
+    const edited = '{"base": {"L": 4, "iterations": 20, "recordEvery": 5}, "grid": {"stepSize": [2, 20]}, "seeds": 4}';
+    await first.edit('a', edited);
+    await first.whenIdle();
+    expect(location.hash).toContain('cell.a=');
+    const reloaded = await open();
+    expect(reloaded.editsFrom).toBe('autosave');
+    expect(reloaded.cell('a')!.cell.value).toBe(edited);
+    expect(reloaded.currentFileText()).toContain('"stepSize": [2, 20]');
+    await reloaded.revert();
+    expect(location.hash).toBe('');
+    expect((await open()).cell('a')!.cell.value).toBe(reloaded.fileSource('a'));
+    await reloaded.whenIdle();
+  });
+
   it('a corrupt file shows its problems with line numbers and still shows the cells it could read', async () => {
     const broken = NOTEBOOK.replace('<notebook theme="air" version="1">', '<notebook theme="air" version="3">').replace(
       '  <script id="plot-a" type="application/vnd.gradgap.plot+json">\n    {"view": "phase", "sweep": "a"}\n  </script>',
