@@ -1,7 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cellCount, withDefaults } from '../engine/spec.ts';
-import { checkCells, parseNotebook, serializeNotebook, sweepSpecOf, type SweepCellConfig } from './index.ts';
+import { specHash } from '../engine/spec-hash.ts';
+import { decodeBaked } from '../results/baked.ts';
+import { checkCells, parseNotebook, publishedSpecOf, serializeNotebook, sweepSpecOf, type SweepCellConfig } from './index.ts';
 
 const dir = new URL('../../notebooks/', import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith('.html'));
@@ -23,6 +25,22 @@ describe('built-in notebooks', () => {
       for (const c of checked.filter((c) => c.kind === 'sweep')) {
         const spec = withDefaults(sweepSpecOf(c.config as SweepCellConfig));
         expect(cellCount(spec) * spec.seeds * spec.base.iterations, `${f} #${c.cell.id}`).toBeLessThanOrEqual(200_000);
+      }
+    });
+  }
+
+  for (const f of files) {
+    it(`${f}: baked results exist and are of the notebook's published sweeps (else: npm run bake)`, async () => {
+      const bakedFile = new URL(f.replace(/\.html$/, '.results.json'), dir);
+      expect(existsSync(bakedFile), `${f} has no baked results: npm run bake`).toBe(true);
+      const baked = decodeBaked(readFileSync(bakedFile, 'utf8'));
+      const parsed = parseNotebook(readFileSync(new URL(f, dir), 'utf8'));
+      const sweeps = checkCells(parsed.notebook.cells).filter((c) => c.kind === 'sweep');
+      expect(Object.keys(baked.sweeps).sort()).toEqual(sweeps.map((c) => c.cell.id).sort());
+      for (const c of sweeps) {
+        const hash = await specHash(withDefaults(publishedSpecOf(c.config as SweepCellConfig)));
+        expect(baked.sweeps[c.cell.id].specHash, `${f} #${c.cell.id}: baked results are stale, run npm run bake`).toBe(hash);
+        expect(baked.sweeps[c.cell.id].complete).toBe(true);
       }
     });
   }

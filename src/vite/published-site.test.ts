@@ -71,7 +71,7 @@ describe('published site', () => {
     const origins = await page.evaluate(() =>
       [...(document.querySelector('gg-notebook') as unknown as { session: { sweeps: Map<string, { origin: string }> } }).session.sweeps.values()].map((s) => s.origin),
     );
-    expect(origins).toEqual(['baked', 'baked']);
+    expect(origins, 'baked results out of date? re-bake with npm run bake').toEqual(['baked', 'baked']);
     await page.click('button.reproduce');
     const report = page.locator('.reproduce-report li[data-match]');
     await expect.poll(() => report.count(), { timeout: 120_000 }).toBe(2);
