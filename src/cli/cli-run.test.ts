@@ -2,7 +2,7 @@
  * `gradgap run` and `gradgap verify` on a built-in notebook with each host, as a user runs them
  * (a child process of bin/gradgap.mjs): exit codes, the files left behind, verify passing.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeBaked } from '../results/index.ts';
@@ -77,11 +77,20 @@ describe('gradgap verify', () => {
     const bytes = Buffer.from(baked.sweeps.sweep.finalJ, 'base64');
     bytes.writeFloatLE(bytes.readFloatLE(0) * 0.5, 0);
     baked.sweeps.sweep.finalJ = bytes.toString('base64');
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(path, JSON.stringify(baked));
     const run = await gradgap(['verify', 'src/cli/fixtures/tiny.html', '--baked', path, '--quiet']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/MISMATCH #sweep: Not bit for bit: 1 of 96 runs differ/);
     expect(run.stderr).toMatch(/gradgap: verify failed: 1 of 1 sweeps do not match/);
+  });
+
+  it('says so when the notebook changed since baking', async () => {
+    const out = tempDir();
+    expect((await gradgap(['run', 'src/cli/fixtures/tiny.html', '--out', out, '--quiet'])).code).toBe(0);
+    const edited = join(out, 'tiny.html');
+    writeFileSync(edited, readFileSync('src/cli/fixtures/tiny.html', 'utf8').replace('"seeds": 24', '"seeds": 16'));
+    const run = await gradgap(['verify', edited, '--baked', join(out, 'tiny.results.json'), '--quiet']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/MISMATCH #sweep: the notebook's spec changed since baking/);
   });
 });

@@ -11,8 +11,7 @@
  *   const files = sweepFiles('sweep', result);   // { 'sweeps/sweep.json': '…', … }
  *   const back = readSweepJson(files['sweeps/sweep.json']);
  */
-import { effectiveStepSize, GRID_KEYS, type CellStats, type GridKey, type RunOutputs, type SweepSpec } from '../engine/index.ts';
-import { expandGrid, recordSteps } from '../engine/spec.ts';
+import { effectiveStepSize, expandGrid, GRID_KEYS, recordSteps, type CellStats, type GridKey, type RunOutputs, type SweepSpec } from '../engine/index.ts';
 import { f32FromJson, f32Json, f32Text } from './float-format.ts';
 import type { RangeResult } from './run-range.ts';
 

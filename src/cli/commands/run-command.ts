@@ -5,13 +5,13 @@
  */
 import { InputError, RunError } from '../cli-error.ts';
 import type { BackendChoice } from '../../engine/index.ts';
-import { openHost, type HostName } from '../hosts/host.ts';
-import { readNotebookFile, type SeedChoice } from '../notebook-input.ts';
+import { openHost, type Host, type HostName } from '../hosts/host.ts';
+import { readNotebookFile, type NotebookInput, type SeedChoice } from '../notebook-input.ts';
 import { stageNotebookOutputs } from '../notebook-outputs.ts';
 import { OutputStage } from '../output-files.ts';
 import { progressReporter } from '../progress.ts';
 import { sweepRunCount, type RangeResult } from '../run-range.ts';
-import { parseShard, shardRange } from '../shard.ts';
+import { parseShard, shardRange, type Shard } from '../shard.ts';
 import type { ParsedArgs } from '../args.ts';
 
 export function describeBackend(r: Pick<RangeResult, 'backend'>): string {
@@ -29,9 +29,9 @@ export function threadsFlag(value: string | true | undefined): number | undefine
 
 /** Runs every sweep of a checked notebook on a host; RunError if any stops early. */
 export async function runNotebookSweeps(
-  nb: ReturnType<typeof readNotebookFile>,
-  host: Awaited<ReturnType<typeof openHost>>,
-  options: { backend: BackendChoice; threads?: number; shard: ReturnType<typeof parseShard> | null; quiet?: boolean },
+  nb: Pick<NotebookInput, 'sweeps'>,
+  host: Host,
+  options: { backend: BackendChoice; threads?: number; shard: Shard | null; quiet?: boolean },
 ): Promise<Map<string, RangeResult>> {
   const bar = progressReporter(process.stderr, options.quiet);
   const results = new Map<string, RangeResult>();

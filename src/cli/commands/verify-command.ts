@@ -7,11 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { BakedFormatError, compareWithBaked, decodeBaked, summarizeSweep, type BakedNotebook } from '../../results/index.ts';
-import type { BackendChoice } from '../../engine/index.ts';
+import { specHash, type BackendChoice } from '../../engine/index.ts';
 import type { ParsedArgs } from '../args.ts';
 import { InputError } from '../cli-error.ts';
 import { openHost, type HostName } from '../hosts/host.ts';
-import { readNotebookFile } from '../notebook-input.ts';
+import { readNotebookFile, type NotebookSweep } from '../notebook-input.ts';
 import { pathDifferences, PATH_TOLERANCE } from '../path-differences.ts';
 import { runNotebookSweeps, threadsFlag } from './run-command.ts';
 
@@ -36,12 +36,16 @@ export async function verifyCommand(args: ParsedArgs): Promise<number> {
   const baked = readBaked(bakedPath);
   const threads = threadsFlag(args.flags.threads);
   const problems: string[] = [];
-  // Sweeps whose spec changed since baking cannot be compared: say so rather than run them.
-  const comparable = nb.sweeps.filter((s) => {
-    const b = baked.sweeps[s.id];
-    if (!b) problems.push(`#${s.id}: not in ${bakedPath}`);
-    return Boolean(b);
-  });
+  // A sweep missing from the baked file, or whose spec changed since baking, cannot be compared:
+  // say so rather than run it.
+  const comparable: NotebookSweep[] = [];
+  for (const sweep of nb.sweeps) {
+    const old = baked.sweeps[sweep.id];
+    const hash = await specHash(sweep.spec);
+    if (!old) problems.push(`#${sweep.id}: not in ${bakedPath}`);
+    else if (old.specHash !== hash) problems.push(`#${sweep.id}: the notebook's spec changed since baking (baked ${old.specHash.slice(0, 12)}…, now ${hash.slice(0, 12)}…); re-bake`);
+    else comparable.push(sweep);
+  }
   const host = await openHost((args.flags.host as HostName | undefined) ?? 'dawn');
   let results;
   try {
@@ -53,10 +57,6 @@ export async function verifyCommand(args: ParsedArgs): Promise<number> {
   for (const sweep of comparable) {
     const fresh = await summarizeSweep(results.get(sweep.id)!);
     const old = baked.sweeps[sweep.id];
-    if (old.specHash !== fresh.specHash) {
-      problems.push(`#${sweep.id}: the notebook's spec changed since baking (baked ${old.specHash.slice(0, 12)}…, now ${fresh.specHash.slice(0, 12)}…); re-bake`);
-      continue;
-    }
     const report = compareWithBaked(old, fresh);
     // Across adapter kinds, also say how many runs sampled other tokens (not just other last bits).
     const paths = pathDifferences(old, fresh);

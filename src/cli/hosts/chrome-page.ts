@@ -17,17 +17,19 @@ declare global {
 let gpu: Promise<GpuContext> | undefined;
 
 async function run(spec: SweepSpec, range: [number, number] | null, backend: BackendChoice, threads?: number, chunkRuns?: number): Promise<WireResult> {
-  let context: GpuContext | undefined;
-  if (backend !== 'cpu') {
-    gpu ??= acquireGpu();
-    context = await gpu.catch((error) => {
-      gpu = undefined;
-      if (backend === 'webgpu') throw error;
-      return undefined;
-    });
+  const common = { threads, chunkRuns, onProgress: (p: Progress) => window.gradgapProgress?.(p) };
+  if (backend === 'cpu') return toWire(await runRange(spec, range, { ...common, backend }));
+  let context: GpuContext;
+  try {
+    context = await (gpu ??= acquireGpu());
+  } catch (error) {
+    gpu = undefined;
+    if (backend === 'webgpu') throw error;
+    // As the dawn host does: no adapter under `auto` is the CPU twin, and the reason says why.
+    const result = await runRange(spec, range, { ...common, backend: 'cpu' });
+    return toWire({ ...result, backend: { ...result.backend, reason: `auto: ${(error as Error).message}` } });
   }
-  const result = await runRange(spec, range, { backend: context || backend === 'cpu' ? backend : 'cpu', gpu: context, threads, chunkRuns, onProgress: (p) => window.gradgapProgress?.(p) });
-  return toWire(result);
+  return toWire(await runRange(spec, range, { ...common, backend, gpu: context }));
 }
 
 window.gradgapHost = {
