@@ -9,7 +9,7 @@ import { toWire, type WireResult } from './wire-format.ts';
 
 declare global {
   interface Window {
-    gradgapHost: { run: typeof run; adapter: () => Promise<string> };
+    gradgapHost: { run: typeof run };
     gradgapProgress?: (p: Progress) => void; // exposed by the host
   }
 }
@@ -32,7 +32,4 @@ async function run(spec: SweepSpec, range: [number, number] | null, backend: Bac
   return toWire(await runRange(spec, range, { ...common, backend, gpu: context }));
 }
 
-window.gradgapHost = {
-  run,
-  adapter: async () => (await (gpu ??= acquireGpu())).adapterName,
-};
+window.gradgapHost = { run };
