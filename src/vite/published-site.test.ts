@@ -58,6 +58,10 @@ describe('published site', () => {
     expect(state).toEqual({ origin: 'run', status: 'done', runs: 48 });
     expect(await page.locator('gg-sweep-cell[cell-id="sweep"] .progress-text').textContent()).toMatch(/48 \/ 48 runs/);
     expect(await page.locator('gg-sweep-cell[cell-id="sweep"] .adapter').textContent()).toMatch(/CPU twin|WebGPU/);
+    // Hover shows the cell's numbers.
+    await cells.nth(4).hover({ force: true }); // overlays (the critical-η marks) may sit on top
+    const tip = page.locator('[data-cell-id="strip"] g[aria-label="tip"]');
+    await expect.poll(async () => (await tip.textContent()) ?? '', { timeout: 10_000 }).toMatch(/mean final J = .*collapsed: \d+ of 8/);
     expect(problems).toEqual([]);
     await page.close();
   }, 90_000);
