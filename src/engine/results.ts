@@ -47,14 +47,15 @@ export interface SweepResult {
   spec: SweepSpec;
   specHash: string;
   cells: Cell[];
-  runs: RunOutputs;
-  cellStats: CellStats[]; // one per cell; cells of unfinished chunks are absent
+  runs: RunOutputs; // the runs of runRange, index run − runRange[0]
+  cellStats: CellStats[]; // one per cell wholly inside runRange; cells of unfinished chunks are absent
   backend: BackendInfo;
   wallMs: number;
   complete: boolean; // false when cancelled or the device was lost
   stopReason: 'done' | 'cancelled' | 'device-lost' | 'error';
   message: string; // human-readable stop reason (device-loss text, cancel, …)
   runsDone: number;
+  runRange?: [number, number]; // the runs computed (runSweep always sets it): [0, cells·seeds) unless a shard was asked for
 }
 
 /** Progress report, once per finished chunk. */

@@ -15,6 +15,18 @@ describe('runSweep without WebGPU', () => {
     expect(result.cellStats.map((s) => s.cell)).toEqual([0, 1]);
   });
 
+  it('runRange computes a shard: the same runs as the whole sweep, and stats of the cells wholly inside', async () => {
+    const input = { base: { iterations: 10, recordEvery: 5 }, grid: { stepSize: [1, 30, 100] }, seeds: 4 };
+    const whole = await runSweep(input);
+    const shard = await runSweep(input, { runRange: [2, 9] });
+    expect(shard.runRange).toEqual([2, 9]);
+    expect(shard.runs.runCount).toBe(7);
+    expect(Array.from(shard.runs.finalJ)).toEqual(Array.from(whole.runs.finalJ.subarray(2, 9)));
+    expect(Array.from(shard.runs.trajectory)).toEqual(Array.from(whole.runs.trajectory.subarray(2 * 3, 9 * 3)));
+    expect(shard.cellStats).toEqual([whole.cellStats[1]]);
+    await expect(runSweep(input, { runRange: [5, 13] })).rejects.toThrow(/runRange = \[5, 13\): must be integers with 0 ≤ begin < end ≤ 12/);
+  });
+
   it('asking for WebGPU where there is none is an error that says what to do', async () => {
     await expect(runSweep({ seeds: 1 }, { backend: 'webgpu' })).rejects.toThrow(/WebGPU is not available.*--enable-unsafe-webgpu/);
   });

@@ -24,6 +24,7 @@ export interface SweepOptions {
   onProgress?: (p: Progress) => void; // once per finished chunk
   gpu?: GpuContext; // reuse an acquired device
   chunkRuns?: number; // upper bound on runs per chunk (tests use small chunks)
+  runRange?: [number, number]; // run only runs [begin, end) — a shard; the result's `runs` then hold those alone
 }
 
 /** Decides the backend without running anything; acquires the GPU when it will be used. */
@@ -55,14 +56,31 @@ function emptyOutputs(runCount: number, steps: number[]): RunOutputs {
   return { runCount, recordSteps: steps, initialJ: c.initialJ, finalJ: c.finalJ, minJ: c.minJ, diverged: c.diverged, trajectory: c.trajectory, thetaNorm: c.thetaNorm };
 }
 
-function storeChunk(runs: RunOutputs, c: ChunkOutputs): void {
+/** Copies a chunk into the table, whose first row is run `first`. */
+function storeChunk(runs: RunOutputs, c: ChunkOutputs, first: number): void {
   const R = runs.recordSteps.length;
-  runs.initialJ.set(c.initialJ, c.begin);
-  runs.finalJ.set(c.finalJ, c.begin);
-  runs.minJ.set(c.minJ, c.begin);
-  runs.diverged.set(c.diverged, c.begin);
-  runs.trajectory.set(c.trajectory, c.begin * R);
-  runs.thetaNorm.set(c.thetaNorm, c.begin * R);
+  const at = c.begin - first;
+  runs.initialJ.set(c.initialJ, at);
+  runs.finalJ.set(c.finalJ, at);
+  runs.minJ.set(c.minJ, at);
+  runs.diverged.set(c.diverged, at);
+  runs.trajectory.set(c.trajectory, at * R);
+  runs.thetaNorm.set(c.thetaNorm, at * R);
+}
+
+/** The run range to compute: the whole sweep, or a validated [begin, end). */
+function checkedRange(range: [number, number] | undefined, total: number): [number, number] {
+  if (!range) return [0, total];
+  const [begin, end] = range;
+  if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end > total || begin >= end) {
+    throw new RangeError(`runRange = [${begin}, ${end}): must be integers with 0 ≤ begin < end ≤ ${total} (the sweep's runs)`);
+  }
+  return [begin, end];
+}
+
+/** Chunks cut to [begin, end). */
+function clip(ranges: [number, number][], begin: number, end: number): [number, number][] {
+  return ranges.map(([b, e]): [number, number] => [Math.max(b, begin), Math.min(e, end)]).filter(([b, e]) => b < e);
 }
 
 /** Threshold below which a run of this cell counts as collapsed. */
@@ -70,12 +88,11 @@ export function collapseThreshold(spec: SweepSpec, cell: Cell): number {
   return spec.collapseFraction * cell.params.J0;
 }
 
-/** CPU chunks: whole cells when cells are large, otherwise enough chunks to keep every worker busy. */
-function cpuRanges(total: number, seeds: number, threads: number, chunkRuns?: number): [number, number][] {
-  const target = chunkRuns ?? Math.max(1, Math.min(4096, Math.ceil(total / (threads * 8))));
+/** CPU chunks of [begin, end): about eight per worker, so every core stays busy to the end. */
+function cpuRanges(begin: number, end: number, threads: number, chunkRuns?: number): [number, number][] {
+  const size = chunkRuns ?? Math.max(1, Math.min(4096, Math.ceil((end - begin) / (threads * 8))));
   const ranges: [number, number][] = [];
-  for (let b = 0; b < total; b += target) ranges.push([b, Math.min(total, b + target)]);
-  void seeds;
+  for (let b = begin; b < end; b += size) ranges.push([b, Math.min(end, b + size)]);
   return ranges;
 }
 
@@ -83,7 +100,8 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
   const spec = parseSpec(input); // throws SpecError before anything runs
   const started = performance.now();
   const cells = expandGrid(spec);
-  const total = cells.length * spec.seeds;
+  const [first, last] = checkedRange(options.runRange, cells.length * spec.seeds);
+  const total = last - first;
   const steps = recordSteps(spec.base.iterations, spec.base.recordEvery);
   const runs = emptyOutputs(total, steps);
   const threads = Math.max(1, options.threads ?? availableThreads());
@@ -98,12 +116,12 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
 
   // A chunk's outputs land in the table; cells whose every seed is in get their statistics.
   const accept = (c: ChunkOutputs, gpuStats?: CellStats[]) => {
-    storeChunk(runs, c);
+    storeChunk(runs, c, first);
     for (const s of gpuStats ?? []) cellStats[s.cell] = s;
     for (let run = c.begin; run < c.end; run++) {
       const cell = Math.floor(run / spec.seeds);
       if (++cellDone[cell] === spec.seeds && !cellStats[cell]) {
-        const b = cell * spec.seeds;
+        const b = cell * spec.seeds - first;
         cellStats[cell] = cellStatsCpu(cell, runs.finalJ.subarray(b, b + spec.seeds), runs.diverged.subarray(b, b + spec.seeds), collapseThreshold(spec, cells[cell]));
       }
     }
@@ -119,7 +137,7 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
       // Loaded only here: webgpu-utils needs APIs (Float16Array) that Node 20 lacks, and the CPU path needs none of it.
       const { GpuEngine } = await import('./sequence.ts');
       const engine = new GpuEngine(gpu!);
-      const ranges = engine.planChunks(spec, cells, options.chunkRuns);
+      const ranges = clip(engine.planChunks(spec, cells, options.chunkRuns), first, last);
       chunksTotal = ranges.length;
       for (const [begin, end] of ranges) {
         if (options.signal?.aborted) break;
@@ -127,7 +145,7 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
         accept(outputs, stats);
       }
     } else {
-      const ranges = cpuRanges(total, spec.seeds, threads, options.chunkRuns);
+      const ranges = cpuRanges(first, last, threads, options.chunkRuns);
       chunksTotal = ranges.length;
       if (typeof Worker !== 'undefined') {
         await CpuPool.shared(threads).run(spec, ranges, (c) => accept(c), options.signal);
@@ -163,6 +181,7 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
     stopReason,
     message,
     runsDone,
+    runRange: [first, last],
   };
 }
 
