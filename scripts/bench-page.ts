@@ -40,7 +40,7 @@ async function measure(label: string, backend: BackendChoice, runs: number, thre
 
 async function main() {
   const q = new URLSearchParams(location.search);
-  const reps = Number(q.get('reps') ?? 3);
+  const reps = Number(q.get('reps') ?? 5);
   const threads = navigator.hardwareConcurrency;
   const ctx = await acquireGpu().catch(() => undefined);
   const gpuRuns = Number(q.get('gpuRuns') ?? (ctx && !ctx.fallbackAdapter ? W1.runs : 64));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: workload W1 on every engine, in headless Chromium with WebGPU. Serves
 // scripts/bench.html with Vite on 127.0.0.1, prints the page's log, and ends with one JSON line.
-// Options pass through as query parameters: --reps 3 --gpu-runs 64 --cpu-runs 64.
+// Options pass through as query parameters: --reps 5 --gpu-runs 64 --cpu-runs 128.
 import { createServer } from 'vite';
 import { chromium } from 'playwright';
 import { existsSync } from 'node:fs';
