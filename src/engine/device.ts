@@ -4,6 +4,7 @@
  */
 
 export interface GpuContext {
+  gpu: GPU; // held so the GPU object outlives the device (Dawn in Node crashes once it is collected)
   device: GPUDevice;
   adapterName: string; // vendor / architecture / description, as the adapter reports it
   fallbackAdapter: boolean; // SwiftShader, llvmpipe, WARP…: a GPU emulated on the CPU
@@ -41,5 +42,5 @@ export async function acquireGpu(gpu: GPU | undefined = globalThis.navigator?.gp
     wanted[key] = adapter.limits[key];
   }
   const device = await adapter.requestDevice({ requiredLimits: wanted });
-  return { device, adapterName: name, fallbackAdapter: fallback };
+  return { gpu, device, adapterName: name, fallbackAdapter: fallback };
 }

@@ -42,6 +42,13 @@ function cpuSweep(input: SweepSpecInput): SweepResult {
 }
 
 describe('empirical critical step size', () => {
+  it('locates the collapse crossing at another level when asked (SPEC P2 calls a cell collapsed above 15%)', () => {
+    const [row] = empiricalCriticalStepSize(syntheticResult(), { resamples: 50, collapseLevel: 0.15 });
+    // L = 4: shares 0 → 1/4 between η = 1 and 2, so 0.15 is crossed 60% of the way along log η.
+    expect(row.collapseCrossing.stepSize).toBeCloseTo(2 ** 0.6, 12);
+    expect(() => empiricalCriticalStepSize(syntheticResult(), { collapseLevel: 0 })).toThrow(/collapseLevel = 0: must be in \(0, 1\]/);
+  });
+
   it('interpolates both crossings on log η, per series, with a paired bootstrap interval', () => {
     const result = syntheticResult();
     const rows = empiricalCriticalStepSize(result, { resamples: 400 });

@@ -42,13 +42,14 @@ export interface EmpiricalThreshold {
   seeds: number;
   diverged: number; // diverged runs in the series
   meanCrossing: ThresholdCrossing; // mean final J first below J0
-  collapseCrossing: ThresholdCrossing; // collapse probability first ≥ 1/2
+  collapseCrossing: ThresholdCrossing; // collapse probability first ≥ collapseLevel (1/2 unless asked)
 }
 
 export interface BootstrapOptions {
   resamples?: number; // default 1000
   confidence?: number; // central interval, default 0.95
   seed?: number; // Philox key word 0, default 1
+  collapseLevel?: number; // collapse probability that marks the threshold, default 1/2 (SPEC P2 uses 0.15)
 }
 
 interface Series {
@@ -136,6 +137,8 @@ export function empiricalCriticalStepSize(result: SweepResult, options: Bootstra
   const resamples = options.resamples ?? 1000;
   const confidence = options.confidence ?? 0.95;
   const seed = options.seed ?? 1;
+  const level = options.collapseLevel ?? 0.5;
+  if (!(level > 0 && level <= 1)) throw new TheoryInputError('collapseLevel', `collapseLevel = ${level}: must be in (0, 1]`);
   if (!Number.isInteger(resamples) || resamples < 1 || resamples > 100_000) throw new TheoryInputError('resamples', `resamples = ${resamples}: must be an integer in [1, 100000]`);
   if (!(confidence > 0 && confidence < 1)) throw new TheoryInputError('confidence', `confidence = ${confidence}: must be in (0, 1)`);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new TheoryInputError('seed', `seed = ${seed}: must be an integer in [0, 2^32)`);
@@ -169,7 +172,7 @@ export function empiricalCriticalStepSize(result: SweepResult, options: Bootstra
     for (let b = 0; b < resamples; b++) {
       const r = cellSummaries(result, series, idx[b]);
       meanDraws.push(asNumber(crossing(stepSizes, r.mean, J0, -1)));
-      collapseDraws.push(asNumber(crossing(stepSizes, r.collapse, 0.5, 1)));
+      collapseDraws.push(asNumber(crossing(stepSizes, r.collapse, level, 1)));
     }
     return {
       values: series.values,
@@ -182,7 +185,7 @@ export function empiricalCriticalStepSize(result: SweepResult, options: Bootstra
       seeds: S,
       diverged,
       meanCrossing: summarize(crossing(stepSizes, full.mean, J0, -1), meanDraws, confidence),
-      collapseCrossing: summarize(crossing(stepSizes, full.collapse, 0.5, 1), collapseDraws, confidence),
+      collapseCrossing: summarize(crossing(stepSizes, full.collapse, level, 1), collapseDraws, confidence),
     };
   });
 }

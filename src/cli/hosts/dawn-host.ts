@@ -12,9 +12,6 @@ import { installWebWorker } from '../node-loader/web-worker.ts';
 import { runRange } from '../run-range.ts';
 import type { Host } from './host.ts';
 
-// Dawn's GPU objects must outlive their devices: one collected by the garbage collector takes
-// its device down with it (a segfault at the next submit), so every instance created stays here.
-const instances: GPU[] = [];
 
 /** An adapter from Dawn: the platform default first, then OpenGL ES in compatibility mode. */
 async function dawnGpu(): Promise<GpuContext> {
@@ -24,9 +21,9 @@ async function dawnGpu(): Promise<GpuContext> {
   const failures: string[] = [];
   for (const [flags, options] of [[[], undefined], [['backend=opengles'], { featureLevel: 'compatibility' }]] as const) {
     try {
-      const instance = create([...flags]);
-      instances.push(instance);
-      return await acquireGpu(instance, options as GPURequestAdapterOptions | undefined);
+      // The context holds the instance: Dawn's GPU object must outlive its device (a collected one
+      // takes the device down with it, a segfault at the next submit).
+      return await acquireGpu(create([...flags]), options as GPURequestAdapterOptions | undefined);
     } catch (error) {
       failures.push(`${flags.join(' ') || 'default backend'}: ${(error as Error).message.split('.')[0]}`);
     }
