@@ -6,3 +6,4 @@ export { thresholdPlot, type ThresholdOptions } from './threshold-curves.ts';
 export { criticalPoints, empiricalThresholds, asSweepResult, type CriticalPoint, type TheoryCurve } from './overlays.ts';
 export { figureSvg, figurePng, download } from './export-figure.ts';
 export { fieldLabel, fillLabel, formatNumber, percent, xLabel } from './axis-labels.ts';
+export { plotCellFigures, type PlotSweep } from './plot-cell-figures.ts';

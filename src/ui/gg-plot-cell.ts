@@ -10,10 +10,7 @@ import { LitElement, html, nothing } from 'lit';
 import type { CellIssue } from '../notebook/check.ts';
 import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { formatJson } from '../notebook/format-json.ts';
-import {
-  criticalPoints, distributionPlot, download, figurePng, figureSvg, phaseDiagram, phaseRows, thresholdPlot, trajectoriesPlot,
-  formatNumber, type CriticalPoint, type PhaseLayout, type TheoryCurve,
-} from '../plots/index.ts';
+import { download, figurePng, figureSvg, formatNumber, plotCellFigures, type TheoryCurve } from '../plots/index.ts';
 import type { SweepState } from './session.ts';
 import type { TheoryResult } from './theory-memo.ts';
 
@@ -157,36 +154,8 @@ export class GgPlotCell extends LitElement {
   }
 
   private draw(c: PlotCellConfig, ready: PlotInput[]): Element[] {
-    const width = this.width;
-    const curves = this.theory?.curves ?? [];
-    const first = ready[0].state!.summary!;
-    const xs = ready.flatMap((input) => phaseRows(input.state!.summary!, c).rows.map((r) => r.x));
-    const etaRange: [number, number] = [Math.min(...xs), Math.max(...xs)];
-    const critical = (input: PlotInput, layout: PhaseLayout): CriticalPoint[] =>
-      criticalPoints(input.state!.summary!, { rule: c.critical, x: c.x, yKey: layout.yKey, sweep: c.view === 'compare' ? input.label : '', where: c.where });
-    switch (c.view) {
-      case 'trajectories':
-        return [trajectoriesPlot(first, { where: c.where, color: c.color, scale: c.scale, width })];
-      case 'distribution':
-        return [distributionPlot(first, { where: c.where, width })];
-      case 'critical': {
-        const layout = phaseRows(first, c);
-        return [thresholdPlot(critical(ready[0], layout), curves, { yKey: layout.yKey, yLog: layout.yLog, x: c.x, width, etaRange })];
-      }
-      case 'compare': {
-        const layouts = ready.map((input) => phaseRows(input.state!.summary!, c, input.label));
-        const merged: PhaseLayout = { ...layouts[0], rows: layouts.flatMap((l) => l.rows), facets: layouts.flatMap((l) => l.facets) };
-        const points = ready.flatMap((input, i) => critical(input, layouts[i]));
-        return [
-          phaseDiagram(merged, { fill: c.fill, x: c.x, critical: points, theory: curves, width }),
-          thresholdPlot(points, curves, { yKey: merged.yKey, yLog: merged.yLog, x: c.x, width, etaRange }),
-        ];
-      }
-      default: {
-        const layout = phaseRows(first, c);
-        return [phaseDiagram(layout, { fill: c.fill, x: c.x, critical: critical(ready[0], layout), theory: curves, width })];
-      }
-    }
+    const sweeps = ready.map((input) => ({ label: input.label, summary: input.state!.summary! }));
+    return plotCellFigures(c, sweeps, this.theory?.curves ?? [], this.width);
   }
 
   private exportSvg() {
