@@ -11,6 +11,7 @@
 import type { BackendInfo, CellStats } from '../engine/results.ts';
 import type { SweepSpec } from '../engine/spec.ts';
 import type { SweepSummary } from './summary.ts';
+import { fromBase64, toBase64 } from './base64.ts';
 
 export const BAKED_FORMAT = 'gradgap-baked';
 export const BAKED_VERSION = 1;
@@ -32,20 +33,6 @@ export interface BakedNotebook {
 
 export class BakedFormatError extends Error {
   override name = 'BakedFormatError';
-}
-
-function toBase64(view: ArrayBufferView): string {
-  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(text);
-}
-
-function fromBase64(text: string): Uint8Array {
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return bytes;
 }
 
 // Typed arrays are written little-endian; every platform we run on is little-endian, and a

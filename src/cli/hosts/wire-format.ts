@@ -3,6 +3,7 @@
  * base64 (exact bits, NaN payloads included), everything else as JSON-safe values with NaN and
  * ±Infinity spelt out. Runs in the page and in Node.
  */
+import { fromBase64, toBase64 } from '../../results/base64.ts';
 import type { RangeResult } from '../run-range.ts';
 
 export type WireResult = Omit<RangeResult, 'runs' | 'cellStats'> & {
@@ -11,20 +12,6 @@ export type WireResult = Omit<RangeResult, 'runs' | 'cellStats'> & {
 };
 
 const ARRAYS = { initialJ: Float32Array, finalJ: Float32Array, minJ: Float32Array, diverged: Uint8Array, trajectory: Float32Array, thetaNorm: Float32Array } as const;
-
-function toBase64(view: ArrayBufferView): string {
-  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(text);
-}
-
-function fromBase64(text: string): ArrayBuffer {
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return bytes.buffer;
-}
 
 export function toWire(r: RangeResult): WireResult {
   const runs: WireResult['runs'] = { runCount: r.runs.runCount, recordSteps: r.runs.recordSteps };
@@ -35,7 +22,7 @@ export function toWire(r: RangeResult): WireResult {
 
 export function fromWire(w: WireResult): RangeResult {
   const runs = { runCount: w.runs.runCount as number, recordSteps: w.runs.recordSteps as number[] } as RangeResult['runs'];
-  for (const [key, View] of Object.entries(ARRAYS)) (runs as unknown as Record<string, unknown>)[key] = new View(fromBase64(w.runs[key] as string));
+  for (const [key, View] of Object.entries(ARRAYS)) (runs as unknown as Record<string, unknown>)[key] = new View(fromBase64(w.runs[key] as string).buffer);
   const cellStats = JSON.parse(w.cellStats, (_k, v) => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v));
   return { ...w, runs, cellStats };
 }
