@@ -43,6 +43,7 @@ struct Dispatch {
   runCount: u32,
   seed: u32,
   traceStride: u32, // tokens per run-step in tokenTrace; 0 = no trace (tests compare tokens with the twin)
+  betaStride: u32,  // floats of betaScratch per run: (L+1)·K for final-answer runs
 };
 
 struct RunState {
@@ -58,8 +59,10 @@ struct RunState {
 @group(0) @binding(3) var<storage, read> rewardData: array<u32>;
 @group(0) @binding(4) var<storage, read_write> theta: array<f32>;
 @group(0) @binding(5) var<storage, read_write> state: array<RunState>;
-@group(0) @binding(6) var<storage, read_write> records: array<f32>; // [J | ‖θ‖][record][run]
+@group(0) @binding(6) var<storage, read_write> records: array<f32>; // [J | ‖θ‖ | ‖∇J‖][record][run]
 @group(0) @binding(7) var<storage, read_write> tokenTrace: array<u32>; // [step][run][sample·L + t]
+// β_t(b) of the final-answer gradient, [run][t][b]: (L+1)·K floats would crowd workgroup memory at long L.
+@group(0) @binding(8) var<storage, read_write> betaScratch: array<f32>;
 
 var<workgroup> wTheta: array<f32, MAX_D>;
 var<workgroup> wPi: array<f32, MAX_PK>;
@@ -71,7 +74,7 @@ var<workgroup> wPrompt: array<u32, MAX_B>;
 var<workgroup> wRowJ: array<f32, MAX_P>;
 var<workgroup> wAlpha: array<f32, MAX_K>;
 var<workgroup> wNext: array<f32, MAX_K>;
-var<workgroup> wBeta: array<f32, MAX_BETA>;
+var<workgroup> wW: array<f32, MAX_D>; // the update direction w, one coordinate per thread
 var<workgroup> wJ: f32;
 var<workgroup> wBad: atomic<u32>;
 var<workgroup> wBadUniform: u32;
@@ -306,27 +309,28 @@ fn expectedAdvantageFactor(info: RunInfo, J: f32) -> f32 {
   }
 }
 
-fn exactFactor(info: RunInfo, J: f32) -> f32 {
-  if (info.exactDirection == 2u) { return expectedAdvantageFactor(info, J) * info.lengthScale; }
+fn exactFactor(info: RunInfo, direction: u32, J: f32) -> f32 {
+  if (direction == 2u) { return expectedAdvantageFactor(info, J) * info.lengthScale; }
   return 1.0;
 }
 
-// Expected C: the success-weighted transition mass, so that Σ (C − n_a π) Φ = ∇J (× factor).
-fn exactCounts(info: RunInfo, tid: u32) {
+// Expected C: the success-weighted transition mass, so that Σ (C − n_a π) Φ = ∇J (× the factor of
+// `direction`: 0 ∇J, 1 the gap g, 2 E[A·s]).
+fn exactCounts(info: RunInfo, local: u32, direction: u32, tid: u32) {
   let PK = info.P * info.K;
   for (var e = tid; e < PK; e = e + WG) { wC[e] = 0.0; }
   workgroupBarrier();
   let J = wJ;
   if (info.rewardKind == 0u) {
     for (var a = tid; a < info.P; a = a + WG) {
-      let f = exactFactor(info, wRowJ[a]) / f32(info.P);
+      let f = exactFactor(info, direction, wRowJ[a]) / f32(info.P);
       for (var b = 0u; b < info.K; b = b + 1u) {
         if (rewardData[info.rewardOffset + a * info.K + b] != 0u) { wC[a * info.K + b] = wPi[a * info.K + b] * f; }
       }
     }
   } else if (info.rewardKind == 1u) {
     if (tid == 0u) {
-      let f = J * exactFactor(info, J);
+      let f = J * exactFactor(info, direction, J);
       var prev = info.start;
       for (var t = 0u; t < info.L; t = t + 1u) {
         let y = rewardData[info.rewardOffset + t];
@@ -338,26 +342,28 @@ fn exactCounts(info: RunInfo, tid: u32) {
     // β_t(b) = P(o_L = y | o_t = b) backward; then C += α_{t−1}(a) π(b|a) β_t(b) forward.
     let K = info.K;
     let L = info.L;
+    let beta = local * dispatch.betaStride;
     for (var b = tid; b < K; b = b + WG) {
-      wBeta[L * K + b] = select(0.0, 1.0, b == rewardData[info.rewardOffset + L - 1u]);
+      betaScratch[beta + L * K + b] = select(0.0, 1.0, b == rewardData[info.rewardOffset + L - 1u]);
       wAlpha[b] = select(0.0, 1.0, b == info.start);
     }
+    storageBarrier(); // β lives in storage memory: a workgroup barrier alone would not publish it
     workgroupBarrier();
     for (var t = L - 1u; t >= 1u; t = t - 1u) {
       for (var a = tid; a < K; a = a + WG) {
         var acc = 0.0;
-        for (var b = 0u; b < K; b = b + 1u) { acc = acc + wPi[a * K + b] * wBeta[(t + 1u) * K + b]; }
-        wBeta[t * K + a] = acc;
+        for (var b = 0u; b < K; b = b + 1u) { acc = acc + wPi[a * K + b] * betaScratch[beta + (t + 1u) * K + b]; }
+        betaScratch[beta + t * K + a] = acc;
       }
-      workgroupBarrier();
+      storageBarrier();
     }
-    let f = exactFactor(info, J);
+    let f = exactFactor(info, direction, J);
     for (var t = 1u; t <= L; t = t + 1u) {
       for (var a = tid; a < info.P; a = a + WG) {
         let fa = wAlpha[a];
         if (fa != 0.0) {
           for (var b = 0u; b < K; b = b + 1u) {
-            wC[a * K + b] = wC[a * K + b] + fa * wPi[a * K + b] * wBeta[t * K + b] * f;
+            wC[a * K + b] = wC[a * K + b] + fa * wPi[a * K + b] * betaScratch[beta + t * K + b] * f;
           }
         }
       }
@@ -373,7 +379,7 @@ fn exactCounts(info: RunInfo, tid: u32) {
     }
   }
   workgroupBarrier();
-  if (info.exactDirection == 1u) {
+  if (direction == 1u) {
     // g = ∇J / (J(1−J)), the gradient of logit J (reconstructed identity, SPEC 1.1).
     let inv = 1.0 / max(J * (1.0 - J), 1e-30);
     for (var e = tid; e < PK; e = e + WG) { wC[e] = wC[e] * inv; }
@@ -381,8 +387,9 @@ fn exactCounts(info: RunInfo, tid: u32) {
   workgroupBarrier();
 }
 
-// D = C − n_a π in place (thread per row), then w_k and θ_k += η w_k (thread per coordinate).
-fn applyUpdate(info: RunInfo, tid: u32) {
+// w = Σ_{a,b} (C[a][b] − n_a π[a][b]) Φ[a][b] into wW: D = C − n_a π in place (thread per row),
+// then one thread per coordinate of w.
+fn computeDirection(info: RunInfo, tid: u32) {
   for (var a = tid; a < info.P; a = a + WG) {
     var n = 0.0;
     for (var b = 0u; b < info.K; b = b + 1u) { n = n + wC[a * info.K + b]; }
@@ -397,11 +404,29 @@ fn applyUpdate(info: RunInfo, tid: u32) {
       let D = wC[e];
       if (D != 0.0) { w = w + D * phi[info.phiOffset + e * info.d + k]; }
     }
-    let next = wTheta[k] + info.stepSize * w;
+    wW[k] = w;
+  }
+  workgroupBarrier();
+}
+
+// θ_k += η w_k (thread per coordinate).
+fn applyUpdate(info: RunInfo, tid: u32) {
+  computeDirection(info, tid);
+  for (var k = tid; k < info.d; k = k + WG) {
+    let next = wTheta[k] + info.stepSize * wW[k];
     wTheta[k] = next;
     if (!isFiniteF32(next)) { atomicStore(&wBad, 1u); }
   }
   workgroupBarrier();
+}
+
+// ‖∇J‖ at θ (exact), for the record; clobbers wC, which every step refills.
+fn gradientNorm(info: RunInfo, local: u32, tid: u32) -> f32 {
+  exactCounts(info, local, 0u, tid);
+  computeDirection(info, tid);
+  var ss = 0.0;
+  for (var k = 0u; k < info.d; k = k + 1u) { ss = ss + wW[k] * wW[k]; }
+  return sqrt(ss);
 }
 
 fn recordIndex(step: u32) -> u32 {
@@ -409,9 +434,10 @@ fn recordIndex(step: u32) -> u32 {
   return dispatch.recordCount - 1u; // the last step, when it is not a multiple of recordEvery
 }
 
-fn writeRecord(local: u32, rec: u32, J: f32, norm: f32) {
+fn writeRecord(local: u32, rec: u32, J: f32, norm: f32, gradNorm: f32) {
   records[rec * dispatch.runCount + local] = J;
   records[(dispatch.recordCount + rec) * dispatch.runCount + local] = norm;
+  records[(2u * dispatch.recordCount + rec) * dispatch.runCount + local] = gradNorm;
 }
 
 @compute @workgroup_size(64)
@@ -433,12 +459,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     workgroupBarrier();
     let isRecord = step % dispatch.recordEvery == 0u || last;
     if (isRecord || info.mode == 1u || info.advantage == 5u) { computeSuccessRate(info, tid); }
+    var gradNorm = 0.0;
+    if (isRecord) { gradNorm = gradientNorm(info, local, tid); }
     if (tid == 0u) {
       wBadUniform = atomicLoad(&wBad);
       if (isRecord && wBadUniform == 0u) {
         var ss = 0.0;
         for (var k = 0u; k < info.d; k = k + 1u) { ss = ss + wTheta[k] * wTheta[k]; }
-        writeRecord(local, recordIndex(step), wJ, sqrt(ss));
+        writeRecord(local, recordIndex(step), wJ, sqrt(ss), gradNorm);
         state[local].minJ = min(state[local].minJ, wJ);
         if (last) { state[local].finalJ = wJ; }
       }
@@ -449,7 +477,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       computeCoefficients(info, tid);
       sampledCounts(info, tid);
     } else {
-      exactCounts(info, tid);
+      exactCounts(info, local, info.exactDirection, tid);
     }
     applyUpdate(info, tid);
     if (tid == 0u) { wBadUniform = atomicLoad(&wBad); }

@@ -66,7 +66,9 @@ function sweepJson(d: SweepData): string {
     `"minJ": ${f32List(d.runs.minJ)},`,
     `"diverged": ${JSON.stringify(Array.from(d.runs.diverged))},`,
     `"trajectory": [\n${perRun(d.runs.trajectory)}\n],`,
-    `"thetaNorm": [\n${perRun(d.runs.thetaNorm)}\n]`,
+    `"thetaNorm": [\n${perRun(d.runs.thetaNorm)}\n],`,
+    `"gradientNorm": [\n${perRun(d.runs.gradientNorm)}\n],`,
+    `"gapNorm": [\n${perRun(d.runs.gapNorm)}\n]`,
     '}',
   ];
   return `${lines.join('\n')}\n`;
@@ -81,7 +83,7 @@ function runsCsv(d: SweepData): string {
   const keys = gridKeysOf(d.spec);
   const steps = d.runs.recordSteps;
   const R = steps.length;
-  const header = ['run', 'cell', 'seed', ...keys, 'initialJ', 'finalJ', 'minJ', 'diverged', 'thetaNormFinal', ...steps.map((t) => `J_${t}`)];
+  const header = ['run', 'cell', 'seed', ...keys, 'initialJ', 'finalJ', 'minJ', 'diverged', 'thetaNormFinal', 'gapNormFinal', ...steps.map((t) => `J_${t}`)];
   const rows = [csvRow(header)];
   for (let i = 0; i < d.runRange[1] - d.runRange[0]; i++) {
     const run = d.runRange[0] + i;
@@ -89,7 +91,7 @@ function runsCsv(d: SweepData): string {
     rows.push(
       csvRow([
         run, cell.index, run % d.spec.seeds, ...keys.map((k) => cell.params[k]),
-        f32Text(d.runs.initialJ[i]), f32Text(d.runs.finalJ[i]), f32Text(d.runs.minJ[i]), d.runs.diverged[i], f32Text(d.runs.thetaNorm[i * R + R - 1]),
+        f32Text(d.runs.initialJ[i]), f32Text(d.runs.finalJ[i]), f32Text(d.runs.minJ[i]), d.runs.diverged[i], f32Text(d.runs.thetaNorm[i * R + R - 1]), f32Text(d.runs.gapNorm[i * R + R - 1]),
         ...Array.from(d.runs.trajectory.subarray(i * R, (i + 1) * R), f32Text),
       ]),
     );
@@ -142,6 +144,8 @@ export function readSweepJson(text: string): SweepData {
     diverged: Uint8Array.from(raw.diverged),
     trajectory: flat(raw.trajectory),
     thetaNorm: flat(raw.thetaNorm),
+    gradientNorm: flat(raw.gradientNorm),
+    gapNorm: flat(raw.gapNorm),
   };
   if (runs.finalJ.length !== n || runs.trajectory.length !== n * steps.length) throw new Error(`holds ${runs.finalJ.length} runs for the range [${begin}, ${end})`);
   const cellStats = (raw.cellStats as Record<string, number | string>[]).map((s) => {

@@ -14,7 +14,7 @@ export interface KernelShape {
   S: number; // responses per step, B·G
   B: number;
   TOK: number; // tokens per step, B·G·L
-  BETA: number; // (L+1)·K for exact final-answer runs, else 1
+  BETA: number; // β scratch floats per run (storage memory): (L+1)·K for final-answer runs, else 1
 }
 
 const F32 = 4;
@@ -35,7 +35,7 @@ export function shapeOf(p: RunParams): KernelShape {
     S,
     B: p.B,
     TOK: p.mode === 'sampled' ? S * L : 1,
-    BETA: p.mode === 'exact' && p.family === 'token' && p.reward === 'final-answer' ? (L + 1) * K : 1,
+    BETA: p.family === 'token' && p.reward === 'final-answer' ? (L + 1) * K : 1,
   };
 }
 
@@ -50,7 +50,7 @@ export function maxShape(cells: readonly Cell[]): KernelShape {
 
 /** Workgroup bytes the sequence kernel needs for a shape (its var<workgroup> arrays). */
 export function workgroupBytes(s: KernelShape): number {
-  return F32 * (s.D + 2 * s.PK + s.TOK + 2 * s.S + s.B + s.P + 2 * s.K + s.BETA + 3);
+  return F32 * (2 * s.D + 2 * s.PK + s.TOK + 2 * s.S + s.B + s.P + 2 * s.K + 3);
 }
 
 /** Rough work units of one run-step, for sizing dispatches well under a GPU watchdog (~2 s). */
@@ -69,8 +69,8 @@ export function planChunks(spec: SweepSpec, cells: readonly Cell[], limits: Limi
     );
   }
   const records = recordSteps(spec.base.iterations, spec.base.recordEvery).length;
-  // The largest per-run buffer: Φ (an upper bound: runs share instances), the records, or θ.
-  const perRunBytes = Math.max(shape.PK * shape.D * F32, 2 * records * F32, shape.D * F32);
+  // The largest per-run buffer: Φ (an upper bound: runs share instances), the records, θ or β.
+  const perRunBytes = Math.max(shape.PK * shape.D * F32, 3 * records * F32, shape.D * F32, shape.BETA * F32);
   const byMemory = Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / perRunBytes);
   const capacity = Math.max(1, Math.min(byMemory, limits.maxComputeWorkgroupsPerDimension, MAX_CHUNK_RUNS, chunkRuns ?? Infinity));
   const total = cells.length * spec.seeds;

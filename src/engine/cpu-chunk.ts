@@ -16,6 +16,7 @@ export interface ChunkOutputs {
   diverged: Uint8Array;
   trajectory: Float32Array;
   thetaNorm: Float32Array;
+  gradientNorm: Float32Array;
 }
 
 export function allocateChunk(begin: number, end: number, records: number): ChunkOutputs {
@@ -29,6 +30,7 @@ export function allocateChunk(begin: number, end: number, records: number): Chun
     diverged: new Uint8Array(n),
     trajectory: new Float32Array(n * records),
     thetaNorm: new Float32Array(n * records),
+    gradientNorm: new Float32Array(n * records),
   };
 }
 
@@ -52,6 +54,7 @@ export function simulateChunkCpu(spec: SweepSpec, begin: number, end: number): C
       diverged: false,
       trajectory: out.trajectory.subarray(i * R, (i + 1) * R),
       thetaNorm: out.thetaNorm.subarray(i * R, (i + 1) * R),
+      gradientNorm: out.gradientNorm.subarray(i * R, (i + 1) * R),
     };
     simulateRun(p, inst, r.theta0, spec.seed, r.run, steps, record, s);
     out.initialJ[i] = record.trajectory[0];

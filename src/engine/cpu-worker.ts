@@ -14,7 +14,7 @@ self.onmessage = (event: MessageEvent<CpuJob>) => {
   const { id, spec, begin, end } = event.data;
   try {
     const out = simulateChunkCpu(spec, begin, end);
-    const transfer = [out.initialJ, out.finalJ, out.minJ, out.diverged, out.trajectory, out.thetaNorm].map((a) => a.buffer);
+    const transfer = [out.initialJ, out.finalJ, out.minJ, out.diverged, out.trajectory, out.thetaNorm, out.gradientNorm].map((a) => a.buffer);
     (self as unknown as Worker).postMessage({ id, out }, transfer as Transferable[]);
   } catch (error) {
     (self as unknown as Worker).postMessage({ id, error: String((error as Error)?.message ?? error) });

@@ -14,6 +14,8 @@ export interface RunOutputs {
   diverged: Uint8Array; // 1 when θ became NaN or ±Inf; such a run is never averaged in
   trajectory: Float32Array; // J at each recorded step
   thetaNorm: Float32Array; // ‖θ‖ at each recorded step
+  gradientNorm: Float32Array; // ‖∇J‖ at each recorded step, exact
+  gapNorm: Float32Array; // ‖g‖ = ‖∇J‖ / (J(1−J)), the gradient gap; NaN where J rounds to 0 or 1 in f32
 }
 
 /** Statistics of one grid cell over its seeds. Quantiles are nearest-rank order statistics of the finite final J. */

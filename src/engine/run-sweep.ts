@@ -53,7 +53,8 @@ export async function chooseBackend(choice: BackendChoice = 'auto', threads = av
 function emptyOutputs(runCount: number, steps: number[]): RunOutputs {
   const c = allocateChunk(0, runCount, steps.length);
   c.finalJ.fill(NaN);
-  return { runCount, recordSteps: steps, initialJ: c.initialJ, finalJ: c.finalJ, minJ: c.minJ, diverged: c.diverged, trajectory: c.trajectory, thetaNorm: c.thetaNorm };
+  const { initialJ, finalJ, minJ, diverged, trajectory, thetaNorm, gradientNorm } = c;
+  return { runCount, recordSteps: steps, initialJ, finalJ, minJ, diverged, trajectory, thetaNorm, gradientNorm, gapNorm: new Float32Array(gradientNorm.length) };
 }
 
 /** Copies a chunk into the table, whose first row is run `first`. */
@@ -66,6 +67,12 @@ function storeChunk(runs: RunOutputs, c: ChunkOutputs, first: number): void {
   runs.diverged.set(c.diverged, at);
   runs.trajectory.set(c.trajectory, at * R);
   runs.thetaNorm.set(c.thetaNorm, at * R);
+  runs.gradientNorm.set(c.gradientNorm, at * R);
+  // The gradient gap from the exact identity ∇J = J(1−J)·g (SPEC 1.1).
+  for (let i = 0; i < c.gradientNorm.length; i++) {
+    const J = c.trajectory[i];
+    runs.gapNorm[at * R + i] = J > 0 && J < 1 ? c.gradientNorm[i] / (J * (1 - J)) : NaN;
+  }
 }
 
 /** The run range to compute: the whole sweep, or a validated [begin, end). */

@@ -13,7 +13,7 @@
  * Exact mode replaces C by its expectation (forward–backward over the chain).
  */
 import { PROMPT_DRAW, STREAM_TRAINING, philoxWord0, uniformFromBits } from './philox.ts';
-import type { RunParams } from './spec.ts';
+import type { ExactDirection, RunParams } from './spec.ts';
 import { aggregationLengthScale } from './spec.ts';
 import { ADVANTAGE_CODE, type PackedInstance } from './packing.ts';
 import { expectedAdvantageFactor } from './expected-advantage.ts';
@@ -25,6 +25,7 @@ export interface RunRecord {
   diverged: boolean;
   trajectory: Float32Array;
   thetaNorm: Float32Array;
+  gradientNorm: Float32Array; // ‖∇J‖ (exact) at each recorded step
 }
 
 /**
@@ -225,13 +226,16 @@ function sampledCounts(p: RunParams, inst: PackedInstance, s: RunScratch): void 
   }
 }
 
-/** Expected C for exact mode: ∇J = Σ_{a,b} (C − n_a π) Φ with C the success-weighted transition mass. */
-function exactCounts(p: RunParams, inst: PackedInstance, s: RunScratch, J: number): void {
+/**
+ * Expected C: ∇J = Σ_{a,b} (C − n_a π) Φ with C the success-weighted transition mass, times the
+ * factor of `direction` (∇J itself, the gap g, or E[A·s] of the run's advantage and aggregation).
+ */
+function exactCounts(p: RunParams, inst: PackedInstance, s: RunScratch, J: number, direction: ExactDirection): void {
   const { P, K, L } = inst;
   s.C.fill(0);
-  const lengthScale = p.exactDirection === 'expected-update' ? aggregationLengthScale(p.aggregation, L) : 1;
+  const lengthScale = direction === 'expected-update' ? aggregationLengthScale(p.aggregation, L) : 1;
   const factor = (Jx: number) =>
-    p.exactDirection === 'expected-update' ? expectedAdvantageFactor(p.advantage, p.G, Jx, p.epsilon, p.std) * lengthScale : 1;
+    direction === 'expected-update' ? expectedAdvantageFactor(p.advantage, p.G, Jx, p.epsilon, p.std) * lengthScale : 1;
   if (inst.rewardKind === 0) {
     for (let a = 0; a < P; a++) {
       const f = f32(factor(s.rowJ[a]) / P);
@@ -273,15 +277,15 @@ function exactCounts(p: RunParams, inst: PackedInstance, s: RunScratch, J: numbe
       s.alpha.set(s.next.subarray(0, K));
     }
   }
-  if (p.exactDirection === 'gap') {
+  if (direction === 'gap') {
     // g = ∇J / (J(1−J)): the gradient of logit J (reconstructed identity, SPEC 1.1).
     const inv = f32(1 / Math.max(J * (1 - J), 1e-30));
     for (let i = 0; i < P * K; i++) s.C[i] = s.C[i] * inv;
   }
 }
 
-/** w = Σ_{a,b} (C[a][b] − n_a π[a][b]) Φ[a][b], then θ ← θ + η·w. Returns false when θ left the finite floats. */
-function applyUpdate(p: RunParams, inst: PackedInstance, s: RunScratch): boolean {
+/** w = Σ_{a,b} (C[a][b] − n_a π[a][b]) Φ[a][b] into s.w. */
+function computeDirection(inst: PackedInstance, s: RunScratch): void {
   const { P, K, d, phi } = inst;
   const w = s.w;
   w.fill(0);
@@ -296,6 +300,13 @@ function applyUpdate(p: RunParams, inst: PackedInstance, s: RunScratch): boolean
       for (let k = 0; k < d; k++) w[k] += D * phi[base + k];
     }
   }
+}
+
+/** θ ← θ + η·w. Returns false when θ left the finite floats. */
+function applyUpdate(p: RunParams, inst: PackedInstance, s: RunScratch): boolean {
+  computeDirection(inst, s);
+  const { d } = inst;
+  const w = s.w;
   let finite = true;
   for (let k = 0; k < d; k++) {
     s.theta[k] = s.theta[k] + f32(p.stepSize) * w[k];
@@ -311,6 +322,7 @@ function markDiverged(out: RunRecord, rec: number, records: number): void {
   for (; rec < records; rec++) {
     out.trajectory[rec] = NaN;
     out.thetaNorm[rec] = NaN;
+    out.gradientNorm[rec] = NaN;
   }
 }
 
@@ -347,6 +359,11 @@ export function simulateRun(
       for (let k = 0; k < inst.d; k++) ss += s.theta[k] * s.theta[k];
       out.trajectory[rec] = J;
       out.thetaNorm[rec] = Math.sqrt(ss);
+      exactCounts(p, inst, s, J, 'gradient'); // C is refilled by the step below
+      computeDirection(inst, s);
+      let gg = 0;
+      for (let k = 0; k < inst.d; k++) gg += s.w[k] * s.w[k];
+      out.gradientNorm[rec] = Math.sqrt(gg);
       if (J < out.minJ) out.minJ = f32(J);
       rec++;
     }
@@ -359,7 +376,7 @@ export function simulateRun(
       sampledCoefficients(p, inst, s, J);
       sampledCounts(p, inst, s);
     } else {
-      exactCounts(p, inst, s, J);
+      exactCounts(p, inst, s, J, p.exactDirection);
     }
     if (!applyUpdate(p, inst, s)) {
       markDiverged(out, rec, recordSteps.length);

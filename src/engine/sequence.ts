@@ -43,8 +43,7 @@ function sequenceCode(s: KernelShape): string {
     .replace(/MAX_K\b/g, String(s.K))
     .replace(/MAX_S\b/g, String(s.S))
     .replace(/MAX_B\b/g, String(s.B))
-    .replace(/MAX_TOK\b/g, String(s.TOK))
-    .replace(/MAX_BETA\b/g, String(s.BETA));
+    .replace(/MAX_TOK\b/g, String(s.TOK));
   return `${philoxSource}\n${sized}`;
 }
 
@@ -159,7 +158,7 @@ export class GpuEngine {
       stateArray[i * 4] = Infinity; // minJ
       stateArray[i * 4 + 1] = NaN; // finalJ
     }
-    const recordArray = new Float32Array(2 * R * n).fill(NaN);
+    const recordArray = new Float32Array(3 * R * n).fill(NaN); // J, ‖θ‖, ‖∇J‖
 
     const S = GPUBufferUsage.STORAGE;
     const buffers = {
@@ -171,12 +170,13 @@ export class GpuEngine {
       records: this.buffer(recordArray, S | GPUBufferUsage.COPY_SRC, 'records'),
       dispatch: this.buffer(defs.uniforms.dispatch.size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'dispatch'),
       tokenTrace: this.buffer(traceTokens ? spec.base.iterations * n * shape.TOK * 4 : 16, S | GPUBufferUsage.COPY_SRC, 'tokenTrace'),
+      betaScratch: this.buffer(n * shape.BETA * F32, S, 'betaScratch'),
     };
     const all: GPUBuffer[] = Object.values(buffers);
     try {
       const bindGroup = device.createBindGroup({
         layout: pipeline.getBindGroupLayout(0),
-        entries: [buffers.dispatch, buffers.runs, buffers.phi, buffers.rewardData, buffers.theta, buffers.state, buffers.records, buffers.tokenTrace].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        entries: [buffers.dispatch, buffers.runs, buffers.phi, buffers.rewardData, buffers.theta, buffers.state, buffers.records, buffers.tokenTrace, buffers.betaScratch].map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
       const dispatchView = makeStructuredView(defs.uniforms.dispatch);
       const iterations = spec.base.iterations;
@@ -185,7 +185,7 @@ export class GpuEngine {
       device.pushErrorScope('validation');
       for (let stepBegin = 0; stepBegin < iterations || stepBegin === 0; stepBegin += span) {
         const stepEnd = Math.min(iterations, stepBegin + span);
-        dispatchView.set({ stepBegin, stepEnd, iterations, recordEvery: spec.base.recordEvery, recordCount: R, runCount: n, seed: spec.seed, traceStride: traceTokens ? shape.TOK : 0 });
+        dispatchView.set({ stepBegin, stepEnd, iterations, recordEvery: spec.base.recordEvery, recordCount: R, runCount: n, seed: spec.seed, traceStride: traceTokens ? shape.TOK : 0, betaStride: shape.BETA });
         device.queue.writeBuffer(buffers.dispatch, 0, dispatchView.arrayBuffer);
         const encoder = device.createCommandEncoder();
         const pass = encoder.beginComputePass();
@@ -244,7 +244,7 @@ export class GpuEngine {
       const bytes = readback.getMappedRange();
       const state = new Float32Array(bytes, 0, n * 4);
       const stateU = new Uint32Array(bytes, 0, n * 4);
-      const records = new Float32Array(bytes, sizes[0], 2 * R * n);
+      const records = new Float32Array(bytes, sizes[0], 3 * R * n);
       const rawStats = new Float32Array(bytes, sizes[0] + sizes[1], reduced * 9);
       const outputs = allocateChunk(begin, end, R);
       for (let i = 0; i < n; i++) {
@@ -254,6 +254,7 @@ export class GpuEngine {
         for (let r = 0; r < R; r++) {
           outputs.trajectory[i * R + r] = records[r * n + i];
           outputs.thetaNorm[i * R + r] = records[(R + r) * n + i];
+          outputs.gradientNorm[i * R + r] = records[(2 * R + r) * n + i];
         }
         outputs.initialJ[i] = outputs.trajectory[i * R];
       }

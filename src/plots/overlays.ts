@@ -40,7 +40,7 @@ export function asSweepResult(summary: SweepSummary): SweepResult {
     specHash: summary.specHash,
     cells: summaryCells(summary),
     cellStats: summary.cellStats,
-    runs: { finalJ: summary.finalJ, diverged: summary.diverged, initialJ: summary.initialJ, minJ: summary.minJ, runCount: summary.finalJ.length, recordSteps: summary.recordSteps, trajectory: new Float32Array(0), thetaNorm: new Float32Array(0) },
+    runs: { finalJ: summary.finalJ, diverged: summary.diverged, initialJ: summary.initialJ, minJ: summary.minJ, runCount: summary.finalJ.length, recordSteps: summary.recordSteps, trajectory: new Float32Array(0), thetaNorm: new Float32Array(0), gradientNorm: new Float32Array(0), gapNorm: new Float32Array(0) },
     backend: summary.backend,
     wallMs: summary.wallMs,
     complete: summary.complete,

@@ -67,7 +67,7 @@ function joinSweep(id: string, parts: { data: SweepData; backend: BackendInfo; w
   const cells = expandGrid(spec);
   const steps = parts[0].data.runs.recordSteps;
   const R = steps.length;
-  const runs: RunOutputs = { ...allocateChunk(0, runCount, R), runCount, recordSteps: steps };
+  const runs: RunOutputs = { ...allocateChunk(0, runCount, R), gapNorm: new Float32Array(runCount * R), runCount, recordSteps: steps };
   const stats = new Map<number, CellStats>();
   for (const { data } of parts) {
     const at = data.runRange[0];
@@ -77,6 +77,8 @@ function joinSweep(id: string, parts: { data: SweepData; backend: BackendInfo; w
     runs.diverged.set(data.runs.diverged, at);
     runs.trajectory.set(data.runs.trajectory, at * R);
     runs.thetaNorm.set(data.runs.thetaNorm, at * R);
+    runs.gradientNorm.set(data.runs.gradientNorm, at * R);
+    runs.gapNorm.set(data.runs.gapNorm, at * R);
     for (const s of data.cellStats) stats.set(s.cell, s);
   }
   // Cells split between shards are reduced here, by the engine's own CPU reduction.

@@ -11,7 +11,7 @@ export type WireResult = Omit<RangeResult, 'runs' | 'cellStats'> & {
   cellStats: string; // JSON with non-finite numbers as strings
 };
 
-const ARRAYS = { initialJ: Float32Array, finalJ: Float32Array, minJ: Float32Array, diverged: Uint8Array, trajectory: Float32Array, thetaNorm: Float32Array } as const;
+const ARRAYS = { initialJ: Float32Array, finalJ: Float32Array, minJ: Float32Array, diverged: Uint8Array, trajectory: Float32Array, thetaNorm: Float32Array, gradientNorm: Float32Array, gapNorm: Float32Array } as const;
 
 export function toWire(r: RangeResult): WireResult {
   const runs: WireResult['runs'] = { runCount: r.runs.runCount, recordSteps: r.runs.recordSteps };
