@@ -47,9 +47,6 @@ function sequenceCode(s: KernelShape): string {
   return `${philoxSource}\n${sized}`;
 }
 
-/** SHA-256-free fingerprint of the WGSL sources is computed elsewhere; this exports them for it. */
-export const WGSL_SOURCES = { 'philox.wgsl': philoxSource, 'sequence.wgsl': sequenceSource, 'reduce.wgsl': reduceSource };
-
 export class GpuEngine {
   private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; defs: ReturnType<typeof makeShaderDataDefinitions> }>();
   private reducePipeline?: GPUComputePipeline;
@@ -80,7 +77,7 @@ export class GpuEngine {
   }
 
   private async sequencePipeline(shape: KernelShape) {
-    const key = JSON.stringify(shape);
+    const key = JSON.stringify({ ...shape, BETA: 0 }); // β lives in a storage buffer: it does not change the code
     let entry = this.pipelines.get(key);
     if (!entry) {
       const code = sequenceCode(shape);
