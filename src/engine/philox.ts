@@ -10,15 +10,16 @@
  *   const u = uniformFromBits(x0); // in [0, 1)
  */
 
-const M0 = 0xd2511f53;
-const M1 = 0xcd9e8d57;
-const W0 = 0x9e3779b9;
-const W1 = 0xbb67ae85;
+// Constants as int32: V8 keeps int32 values unboxed, while u32 values ≥ 2^31 become doubles.
+const M0 = 0xd2511f53 | 0;
+const M1 = 0xcd9e8d57 | 0;
+const W0 = 0x9e3779b9 | 0;
+const W1 = 0xbb67ae85 | 0;
 // M split into 16-bit halves for mulhi.
-const M0_HI = M0 >>> 16;
-const M0_LO = M0 & 0xffff;
-const M1_HI = M1 >>> 16;
-const M1_LO = M1 & 0xffff;
+const M0_HI = 0xd251;
+const M0_LO = 0x1f53;
+const M1_HI = 0xcd9e;
+const M1_LO = 0x8d57;
 
 /** Key word 1 of the training-sample stream (token and prompt draws). */
 export const STREAM_TRAINING = 0;
@@ -28,17 +29,17 @@ export const STREAM_INSTANCE = 1;
 export const PROMPT_DRAW = 0xffffffff;
 
 /**
- * High 32 bits of a·m for u32 a and a constant m = mHi·2^16 + mLo, from 16-bit partial products:
- * each is below 2^32, so it is exact and the bit operators see it whole. (Twice as fast as a
- * float64 multiply with Math.floor, which matters: token sampling draws one block per token.)
+ * High 32 bits of a·m (as int32) for a u32 a and a constant m = mHi·2^16 + mLo, from 16-bit
+ * partial products: each is below 2^32, so Math.imul returns it whole (as int32) and the bit
+ * operators read it back exactly. Everything stays int32, which V8 keeps unboxed.
  */
 function mulhi(a: number, mHi: number, mLo: number): number {
   const aLo = a & 0xffff;
   const aHi = a >>> 16;
-  const lh = aLo * mHi;
-  const hl = aHi * mLo;
-  const mid = ((aLo * mLo) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
-  return (aHi * mHi + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) >>> 0;
+  const lh = Math.imul(aLo, mHi);
+  const hl = Math.imul(aHi, mLo);
+  const mid = (Math.imul(aLo, mLo) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+  return (Math.imul(aHi, mHi) + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
 }
 
 /** One Philox4x32 block with `rounds` rounds (10 is the standard). Returns four u32 words. */
@@ -47,43 +48,43 @@ export function philox4x32(
   key: readonly [number, number],
   rounds = 10,
 ): [number, number, number, number] {
-  let c0 = counter[0] >>> 0, c1 = counter[1] >>> 0, c2 = counter[2] >>> 0, c3 = counter[3] >>> 0;
-  let k0 = key[0] >>> 0, k1 = key[1] >>> 0;
+  let c0 = counter[0] | 0, c1 = counter[1] | 0, c2 = counter[2] | 0, c3 = counter[3] | 0;
+  let k0 = key[0] | 0, k1 = key[1] | 0;
   for (let r = 0; r < rounds; r++) {
     if (r > 0) {
-      k0 = (k0 + W0) >>> 0;
-      k1 = (k1 + W1) >>> 0;
+      k0 = (k0 + W0) | 0;
+      k1 = (k1 + W1) | 0;
     }
     const hi0 = mulhi(c0, M0_HI, M0_LO);
-    const lo0 = Math.imul(c0, M0) >>> 0;
+    const lo0 = Math.imul(c0, M0);
     const hi1 = mulhi(c2, M1_HI, M1_LO);
-    const lo1 = Math.imul(c2, M1) >>> 0;
-    c0 = (hi1 ^ c1 ^ k0) >>> 0;
+    const lo1 = Math.imul(c2, M1);
+    c0 = hi1 ^ c1 ^ k0;
     c1 = lo1;
-    c2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c2 = hi0 ^ c3 ^ k1;
     c3 = lo0;
   }
-  return [c0, c1, c2, c3];
+  return [c0 >>> 0, c1 >>> 0, c2 >>> 0, c3 >>> 0];
 }
 
 /** First word of the block only: the hot path of token sampling (no array allocation). */
 export function philoxWord0(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): number {
-  c0 >>>= 0; c1 >>>= 0; c2 >>>= 0; c3 >>>= 0; k0 >>>= 0; k1 >>>= 0;
+  c0 |= 0; c1 |= 0; c2 |= 0; c3 |= 0; k0 |= 0; k1 |= 0;
   for (let r = 0; r < 10; r++) {
     if (r > 0) {
-      k0 = (k0 + W0) >>> 0;
-      k1 = (k1 + W1) >>> 0;
+      k0 = (k0 + W0) | 0;
+      k1 = (k1 + W1) | 0;
     }
     const hi0 = mulhi(c0, M0_HI, M0_LO);
-    const lo0 = Math.imul(c0, M0) >>> 0;
+    const lo0 = Math.imul(c0, M0);
     const hi1 = mulhi(c2, M1_HI, M1_LO);
-    const lo1 = Math.imul(c2, M1) >>> 0;
-    c0 = (hi1 ^ c1 ^ k0) >>> 0;
+    const lo1 = Math.imul(c2, M1);
+    c0 = hi1 ^ c1 ^ k0;
     c1 = lo1;
-    c2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c2 = hi0 ^ c3 ^ k1;
     c3 = lo0;
   }
-  return c0;
+  return c0 >>> 0;
 }
 
 /**

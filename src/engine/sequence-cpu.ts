@@ -100,6 +100,7 @@ function successRateF32(inst: PackedInstance, pi: Float32Array, rowJ: Float32Arr
 export class RunScratch {
   readonly theta: Float32Array;
   readonly pi: Float32Array;
+  readonly cdf: Float32Array;
   readonly C: Float32Array;
   readonly w: Float32Array;
   readonly tokens: Int32Array;
@@ -115,6 +116,7 @@ export class RunScratch {
     const samples = p.B * p.G;
     this.theta = new Float32Array(d);
     this.pi = new Float32Array(P * K);
+    this.cdf = new Float32Array(P * K);
     this.C = new Float32Array(P * K);
     this.w = new Float32Array(d);
     this.tokens = new Int32Array(samples * L);
@@ -175,6 +177,11 @@ function sampledCoefficients(p: RunParams, inst: PackedInstance, s: RunScratch, 
 function sampleStep(p: RunParams, inst: PackedInstance, s: RunScratch, seed: number, run: number, step: number, probe?: TokenProbe): void {
   const { P, K, L } = inst;
   const G = p.G;
+  // Row CDFs, accumulated in f32 as the kernel accumulates them while it scans a row.
+  for (let a = 0; a < P; a++) {
+    let acc = 0;
+    for (let c = 0; c < K; c++) s.cdf[a * K + c] = acc = f32(acc + s.pi[a * K + c]);
+  }
   for (let g = 0; g < p.B; g++) {
     if (inst.rewardKind !== 0) s.prompts[g] = inst.start;
     else if (p.B === P) s.prompts[g] = g;
@@ -186,19 +193,15 @@ function sampleStep(p: RunParams, inst: PackedInstance, s: RunScratch, seed: num
     for (let t = 0; t < L; t++) {
       const u = uniformFromBits(philoxWord0(run, step, j, t, seed, STREAM_TRAINING));
       const row = prev * K;
-      let acc = 0;
-      let below = 0;
       let b = K - 1; // u beyond the rounded CDF's last edge: take the last action
       for (let c = 0; c < K; c++) {
-        below = acc;
-        acc = f32(acc + s.pi[row + c]);
-        if (u < acc) {
+        if (u < s.cdf[row + c]) {
           b = c;
           break;
         }
       }
       s.tokens[j * L + t] = b;
-      if (probe) probe(step, j, t, b, Math.min(u - below, Math.abs(acc - u)));
+      if (probe) probe(step, j, t, b, Math.min(u - (b > 0 ? s.cdf[row + b - 1] : 0), Math.abs(s.cdf[row + b] - u)));
       if (inst.rewardKind !== 0 && b !== inst.rewardData[t]) allMatch = false;
       prev = b;
     }
