@@ -3,6 +3,8 @@
  * `notebooks/<name>.results.json`, with the provenance a reader needs to reproduce it (seeds,
  * spec hash, package versions, WGSL hash, adapter). Per-run arrays are little-endian base64 so
  * the file stays exact and reasonably small; NaN in statistics is written as null.
+ * `gapBands` (‖g‖(t) quantiles) is optional within version 1: files baked before it existed
+ * still read, and the gap plot says that they lack it.
  *
  * @example
  *   const text = encodeBaked({ notebook: 'threshold.html', provenance, sweeps: { sweep: summary } });
@@ -61,6 +63,7 @@ function encodeSummary(s: SweepSummary): unknown {
     cellStats: s.cellStats,
     trajectoryHash: s.trajectoryHash,
     bands: toBase64(s.bands),
+    gapBands: s.gapBands && toBase64(s.gapBands), // undefined: the key is left out
     finalJ: toBase64(s.finalJ),
     minJ: toBase64(s.minJ),
     initialJ: toBase64(s.initialJ),
@@ -98,12 +101,16 @@ export function decodeBaked(text: string): BakedNotebook {
     const runs = finalJ.length;
     const diverged = fromBase64(raw.diverged as string);
     if (diverged.length !== runs) throw new BakedFormatError(`sweep "${id}": ${diverged.length} divergence flags for ${runs} runs`);
+    const bands = f32(raw.bands as string);
+    const gapBands = typeof raw.gapBands === 'string' ? f32(raw.gapBands) : undefined;
+    if (gapBands && gapBands.length !== bands.length) throw new BakedFormatError(`sweep "${id}": ${gapBands.length} gradient-gap band values for ${bands.length} J band values`);
     sweeps[id] = {
       specHash: raw.specHash as string,
       spec,
       recordSteps: raw.recordSteps as number[],
       cellStats: nullToNaN(raw.cellStats as Record<string, number | null>[]),
-      bands: f32(raw.bands as string),
+      bands,
+      gapBands,
       finalJ,
       minJ: f32(raw.minJ as string),
       initialJ: f32(raw.initialJ as string),

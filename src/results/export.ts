@@ -33,6 +33,7 @@ export function sweepJson(summary: SweepSummary): string {
   const plain = {
     ...summary,
     bands: undefined,
+    gapBands: undefined,
     finalJ: Array.from(summary.finalJ),
     minJ: Array.from(summary.minJ),
     initialJ: Array.from(summary.initialJ),

@@ -1,18 +1,27 @@
 /**
  * The results table the notebook keeps per sweep: what the plots, the cache, the baked files and
  * Reproduce need from an engine `SweepResult`, and no more. Per-run finals are kept (bootstrap
- * intervals, run-by-run comparison); trajectories are reduced to per-cell quantile bands plus a
- * SHA-256 of the full array, so a bit-for-bit check does not have to store them.
+ * intervals, run-by-run comparison); trajectories of J and of the gradient-gap norm ‖g‖ are
+ * reduced to per-cell quantile bands, plus a SHA-256 of the full J array, so a bit-for-bit check
+ * does not have to store them.
  *
  * @example
  *   const summary = await summarizeSweep(await runSweep(spec));
- *   bandAt(summary, cell, record); // { q10, q50, q90, mean }
+ *   bandAt(summary, cell, record);    // { q10, q50, q90, mean } of J
+ *   gapBandAt(summary, cell, record); // { q10, q50, q90, finite } of ‖g‖, or undefined
  */
 import type { BackendInfo, CellStats, SweepResult } from '../engine/results.ts';
 import { expandGrid, type Cell, type SweepSpec } from '../engine/spec.ts';
+import { quantileBands } from './bands.ts';
 
-/** Quantities stored per cell and recorded step, in this order. */
+/** Quantities of J stored per cell and recorded step, in this order. */
 export const BAND_FIELDS = ['q10', 'q50', 'q90', 'mean'] as const;
+/**
+ * Quantities of ‖g‖ stored per cell and recorded step, in this order. ‖g‖ is NaN where J rounds
+ * to 0 or 1 in f32 (collapsed or converged runs), so its quantiles cover only the runs where it
+ * is finite, and `finite` says how many those were. No mean: ‖g‖ is heavy-tailed.
+ */
+export const GAP_BAND_FIELDS = ['q10', 'q50', 'q90', 'finite'] as const;
 
 export interface SweepSummary {
   specHash: string; // SHA-256 of the canonical spec: cache key and provenance id
@@ -20,6 +29,7 @@ export interface SweepSummary {
   recordSteps: number[];
   cellStats: CellStats[]; // one per finished cell
   bands: Float32Array; // [cell][record][BAND_FIELDS]: J(t) quantiles over finite runs
+  gapBands?: Float32Array; // [cell][record][GAP_BAND_FIELDS]: ‖g‖(t) quantiles; absent in results summarized before ‖g‖ was recorded
   finalJ: Float32Array; // per run (run = cell·seeds + seed); NaN when diverged
   minJ: Float32Array;
   initialJ: Float32Array;
@@ -33,12 +43,6 @@ export interface SweepSummary {
   message: string;
 }
 
-/** Nearest-rank quantile of sorted values (same rule as the engine's cell statistics). */
-function nearestRank(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.max(1, Math.ceil(q * sorted.length - 1e-9)) - 1];
-}
-
 /** SHA-256 (hex) of a typed array's bytes. */
 export async function sha256Bytes(view: ArrayBufferView): Promise<string> {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
@@ -49,32 +53,9 @@ export async function sha256Bytes(view: ArrayBufferView): Promise<string> {
 /** Reduces an engine result to the notebook's results table. */
 export async function summarizeSweep(result: SweepResult): Promise<SweepSummary> {
   const { spec, runs } = result;
-  const R = runs.recordSteps.length;
-  const cells = result.cells.length;
-  const bands = new Float32Array(cells * R * BAND_FIELDS.length).fill(NaN);
-  const values: number[] = [];
-  // Only finished cells have statistics; a cancelled sweep leaves the others empty.
-  for (const { cell } of result.cellStats) {
-    for (let r = 0; r < R; r++) {
-      values.length = 0;
-      let sum = 0;
-      for (let s = 0; s < spec.seeds; s++) {
-        const run = cell * spec.seeds + s;
-        const j = runs.trajectory[run * R + r];
-        if (!runs.diverged[run] && Number.isFinite(j)) {
-          values.push(j);
-          sum += j;
-        }
-      }
-      if (values.length === 0) continue;
-      values.sort((a, b) => a - b);
-      const at = (cell * R + r) * BAND_FIELDS.length;
-      bands[at] = nearestRank(values, 0.1);
-      bands[at + 1] = nearestRank(values, 0.5);
-      bands[at + 2] = nearestRank(values, 0.9);
-      bands[at + 3] = sum / values.length;
-    }
-  }
+  // Only finished cells have statistics; a cancelled sweep leaves the others NaN.
+  const bands = quantileBands(result, runs.trajectory, BAND_FIELDS);
+  const gapBands = quantileBands(result, runs.gapNorm, GAP_BAND_FIELDS);
   const trajectoryHash = await sha256Bytes(runs.trajectory);
   return {
     specHash: result.specHash,
@@ -82,6 +63,7 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
     recordSteps: runs.recordSteps,
     cellStats: result.cellStats,
     bands,
+    gapBands,
     finalJ: runs.finalJ,
     minJ: runs.minJ,
     initialJ: runs.initialJ,
@@ -101,6 +83,14 @@ export function bandAt(summary: SweepSummary, cell: number, record: number): Rec
   const at = (cell * summary.recordSteps.length + record) * BAND_FIELDS.length;
   const b = summary.bands;
   return { q10: b[at], q50: b[at + 1], q90: b[at + 2], mean: b[at + 3] };
+}
+
+/** ‖g‖(t) band of one cell at one recorded step; undefined when the summary has no gap bands. */
+export function gapBandAt(summary: SweepSummary, cell: number, record: number): Record<(typeof GAP_BAND_FIELDS)[number], number> | undefined {
+  const b = summary.gapBands;
+  if (!b) return undefined;
+  const at = (cell * summary.recordSteps.length + record) * GAP_BAND_FIELDS.length;
+  return { q10: b[at], q50: b[at + 1], q90: b[at + 2], finite: b[at + 3] };
 }
 
 /** The grid cells of a summary (derived from its spec, never stored). */

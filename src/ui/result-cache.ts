@@ -42,7 +42,9 @@ export function openResultCache(name = DB): ResultCache {
       const d = await db;
       if (!d) return fallback.get(specHash);
       try {
-        return (await request(d.transaction(STORE).objectStore(STORE).get(specHash))) as SweepSummary | undefined;
+        const found = (await request(d.transaction(STORE).objectStore(STORE).get(specHash))) as SweepSummary | undefined;
+        // Stored before summaries carried ‖g‖(t) bands: a miss, so the sweep re-runs or the baked file is used.
+        return found?.gapBands ? found : undefined;
       } catch {
         return fallback.get(specHash);
       }
