@@ -18,7 +18,7 @@ export interface SweepCellConfig extends SweepSpecInput {
   publishSeeds?: number; // seeds per cell of the baked (published) run; defaults to `seeds`
 }
 
-export const PLOT_VIEWS = ['phase', 'trajectories', 'distribution', 'critical', 'compare'] as const;
+export const PLOT_VIEWS = ['phase', 'trajectories', 'gap', 'distribution', 'critical', 'compare'] as const;
 export type PlotView = (typeof PLOT_VIEWS)[number];
 export const PLOT_FILLS = ['meanFinalJ', 'collapseProbability'] as const;
 export type PlotFill = (typeof PLOT_FILLS)[number];
@@ -26,6 +26,9 @@ export const PLOT_X = ['stepSize', 'effectiveStepSize'] as const;
 export type PlotX = (typeof PLOT_X)[number];
 export const TRAJECTORY_SCALES = ['linear', 'failure-log'] as const;
 export type TrajectoryScale = (typeof TRAJECTORY_SCALES)[number];
+/** Trajectory and gap views: every η in one panel, or one panel per η sharing axes. */
+export const TRAJECTORY_LAYOUTS = ['overlay', 'small-multiples'] as const;
+export type TrajectoryLayout = (typeof TRAJECTORY_LAYOUTS)[number];
 /** How the empirical critical step size is read off a row of cells (SPEC 1.4). */
 export const CRITICAL_RULES = ['mean-below-J0', 'collapse-half'] as const;
 export type CriticalRule = (typeof CRITICAL_RULES)[number];
@@ -33,14 +36,15 @@ export type CriticalRule = (typeof CRITICAL_RULES)[number];
 /** A plot cell: which sweep(s), which view, and how to draw it. */
 export interface PlotCellConfig {
   view: PlotView;
-  sweep?: string; // the sweep cell's id (phase, trajectories, distribution, critical)
+  sweep?: string; // the sweep cell's id (phase, trajectories, gap, distribution, critical)
   sweeps?: string[]; // compare: two or more sweep ids, drawn as facets sharing scales
   y?: GridKey; // phase/critical/compare: the swept field on the y axis (L, J0, G, …)
   fill?: PlotFill; // phase/compare: colour by mean final J or by collapse probability
   x?: PlotX; // raw η or effective step size (SPEC 1.3)
   theory?: string | string[]; // theory cell(s) whose curves are drawn over the plot
-  color?: GridKey; // trajectories/distribution: the swept field that sets the colour (default stepSize)
+  color?: GridKey; // trajectories/gap/distribution: the swept field that sets the colour (default stepSize)
   scale?: TrajectoryScale; // trajectories: J(t) on a linear axis, or the failure rate 1 − J(t) on a log axis
+  layout?: TrajectoryLayout; // trajectories/gap: default small multiples when more than 4 η would share a panel
   where?: Partial<Record<GridKey, number | string>>; // fix other grid keys to one value
   critical?: CriticalRule; // rule for the empirical critical step size (default mean-below-J0)
   title?: string;
@@ -115,6 +119,7 @@ export function checkPlotConfig(value: unknown): ConfigIssue[] {
   }
   oneOf('color', GRID_KEYS);
   oneOf('scale', TRAJECTORY_SCALES);
+  oneOf('layout', TRAJECTORY_LAYOUTS);
   if (value.where !== undefined && !isObject(value.where)) issues.push({ field: 'where', message: 'where must be an object such as {"L": 8}' });
   return issues;
 }

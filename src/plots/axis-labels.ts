@@ -35,3 +35,16 @@ export function formatNumber(v: number | null | undefined, digits = 3): string {
 }
 
 export const percent = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 1000) / 10}%` : '—');
+
+/** Ticks 1, 2, 5 × 10^k inside [lo, hi], for log axes whose default labels are too sparse or too dense. */
+export function logTicks(lo: number, hi: number): number[] {
+  const ticks: number[] = [];
+  if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) return ticks;
+  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
+    for (const m of [1, 2, 5]) {
+      const t = Number((m * 10 ** k).toPrecision(1));
+      if (t >= lo && t <= hi) ticks.push(t);
+    }
+  }
+  return ticks;
+}

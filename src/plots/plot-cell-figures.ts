@@ -12,7 +12,9 @@ import { criticalPoints, type CriticalPoint, type TheoryCurve } from './overlays
 import { phaseDiagram } from './phase-diagram.ts';
 import { phaseRows, type PhaseLayout } from './phase-rows.ts';
 import { thresholdPlot } from './threshold-curves.ts';
-import { distributionPlot, trajectoriesPlot } from './trajectories.ts';
+import { distributionPlot } from './distribution.ts';
+import { gapTrajectoriesPlot } from './gap-trajectories.ts';
+import { trajectoriesPlot } from './trajectories.ts';
 
 /** A sweep as a plot draws it: its label (used to tell sweeps apart in a comparison) and results. */
 export interface PlotSweep {
@@ -28,7 +30,9 @@ export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], 
     criticalPoints(input.summary, { rule: c.critical, x: c.x, yKey: layout.yKey, sweep: c.view === 'compare' ? input.label : '', where: c.where });
   switch (c.view) {
     case 'trajectories':
-      return [trajectoriesPlot(first, { where: c.where, color: c.color, scale: c.scale, width })];
+      return [trajectoriesPlot(first, { where: c.where, color: c.color, scale: c.scale, layout: c.layout, width })];
+    case 'gap':
+      return [gapTrajectoriesPlot(first, { where: c.where, color: c.color, layout: c.layout, width })];
     case 'distribution':
       return [distributionPlot(first, { where: c.where, width })];
     case 'critical': {

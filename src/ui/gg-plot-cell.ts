@@ -1,8 +1,9 @@
 /**
- * A plot cell: draws the view its config names (phase, trajectories, distribution, critical,
- * compare) from the results of the sweeps it depends on, with theory curves when it names a
- * theory cell. Stale results are shown dimmed and labelled. Toggles for the fill and the x axis
- * edit the cell's config (so they land in the URL); every figure exports as SVG and PNG.
+ * A plot cell: draws the view its config names (phase, trajectories, gap, distribution,
+ * critical, compare) from the results of the sweeps it depends on, with theory curves when it
+ * names a theory cell. Stale results are shown dimmed and labelled. Toggles for the fill, the x
+ * axis and the trajectory layout edit the cell's config (so they land in the URL); every figure
+ * exports as SVG and PNG.
  *
  * Events (bubbling): `cell-edit` {id, value}.
  */
@@ -76,6 +77,7 @@ export class GgPlotCell extends LitElement {
     const stale = this.inputs.filter((i) => i.state?.stale || i.state?.status === 'running' || i.state?.status === 'waiting');
     const hasFill = c.view === 'phase' || c.view === 'compare';
     const hasX = hasFill || c.view === 'critical';
+    const hasLayout = c.view === 'trajectories' || c.view === 'gap';
     return html`
       <div class="cell-head">
         <span class="cell-title">${c.title ?? `${c.view} plot`}</span> <code class="cell-id">#${this.cellId}</code>
@@ -91,6 +93,13 @@ export class GgPlotCell extends LitElement {
             ? html`<label>x <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ x: (e.target as HTMLSelectElement).value as PlotCellConfig['x'] })}>
                   <option value="stepSize" ?selected=${c.x !== 'effectiveStepSize'}>step size η</option>
                   <option value="effectiveStepSize" ?selected=${c.x === 'effectiveStepSize'}>effective step size</option>
+                </select></label>`
+            : nothing}
+          ${hasLayout
+            ? html`<label>layout <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ layout: ((e.target as HTMLSelectElement).value || undefined) as PlotCellConfig['layout'] })}>
+                  <option value="" ?selected=${!c.layout}>auto</option>
+                  <option value="overlay" ?selected=${c.layout === 'overlay'}>overlay</option>
+                  <option value="small-multiples" ?selected=${c.layout === 'small-multiples'}>per η</option>
                 </select></label>`
             : nothing}
           <button @click=${() => this.exportSvg()} ?disabled=${!ready.length}>SVG</button>

@@ -1,0 +1,13 @@
+/** The colour scale of a swept field, shared by the trajectory, gap and distribution plots. */
+import type { GridKey } from '../engine/spec.ts';
+import { fieldLabel } from './axis-labels.ts';
+
+/** Log for η and sizes spanning ×4 or more, linear otherwise (viridis), categorical for names. */
+export function colourScale(values: (number | string)[], key: GridKey) {
+  const label = fieldLabel(key);
+  if (values.some((v) => typeof v === 'string')) return { type: 'categorical' as const, legend: true, label };
+  const nums = values as number[];
+  const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
+  const log = lo > 0 && hi / lo >= 4;
+  return { type: log ? ('log' as const) : ('linear' as const), scheme: 'viridis' as const, domain: [lo, hi], legend: true, label, marginLeft: 12, width: 260 };
+}

@@ -1,0 +1,62 @@
+/**
+ * The distribution of final J per η, one dot per run, which shows the bimodal outcome above the
+ * threshold (SPEC 1.5 P1): most runs collapse near 0, some still reach 1.
+ *
+ * @example
+ *   container.append(distributionPlot(summary, { where: { L: 8 } }));
+ */
+import * as Plot from '@observablehq/plot';
+import type { GridKey } from '../engine/spec.ts';
+import type { PlotCellConfig } from '../notebook/cell-config.ts';
+import { cellFinals, summaryCells, type SweepSummary } from '../results/summary.ts';
+import { formatNumber } from './axis-labels.ts';
+import { colourScale } from './colour-scale.ts';
+import { facetLabel, matchesWhere } from './phase-rows.ts';
+
+interface RunDot {
+  stepSize: number;
+  jittered: number;
+  finalJ: number;
+  facet: string;
+  seed: number;
+}
+
+/** A fixed jitter per seed (golden-ratio sequence), so the figure is the same on every render. */
+const jitter = (seed: number) => ((seed * 0.6180339887) % 1) - 0.5;
+
+export function distributionPlot(summary: SweepSummary, config: Pick<PlotCellConfig, 'where' | 'title'> & { width?: number }): HTMLElement | SVGSVGElement {
+  const cells = summaryCells(summary);
+  const etas = [...new Set(cells.map((c) => c.params.stepSize))].sort((a, b) => a - b);
+  const spread = etas.length > 1 ? Math.log(etas[1] / etas[0]) * 0.3 : 0.2;
+  const dots: RunDot[] = [];
+  const lines: { stepSize: number; J0: number; collapseLine: number; facet: string }[] = [];
+  for (const { cell: index } of summary.cellStats) {
+    const cell = cells[index];
+    if (!matchesWhere(cell, config.where)) continue;
+    const facet = facetLabel(cell, ['stepSize' as GridKey]);
+    const { finalJ, diverged } = cellFinals(summary, index);
+    finalJ.forEach((j, seed) => {
+      if (!diverged[seed]) dots.push({ stepSize: cell.params.stepSize, jittered: cell.params.stepSize * Math.exp(jitter(seed) * spread), finalJ: j, facet, seed });
+    });
+    lines.push({ stepSize: cell.params.stepSize, J0: cell.params.J0, collapseLine: cell.params.J0 * summary.spec.collapseFraction, facet });
+  }
+  const faceted = new Set(dots.map((d) => d.facet)).size > 1;
+  const fy = faceted ? 'facet' : undefined;
+  return Plot.plot({
+    title: config.title,
+    width: config.width ?? 680,
+    height: faceted ? undefined : 280,
+    marginRight: faceted ? 130 : 20,
+    x: { type: 'log', label: 'step size η →', tickFormat: '~g' },
+    y: { label: '↑ final success rate J (one dot per run)', domain: [0, 1], grid: true },
+    fy: faceted ? { label: null } : undefined,
+    color: colourScale(etas, 'stepSize'),
+    marks: [
+      Plot.dot(dots, { x: 'jittered', y: 'finalJ', fy, fill: 'stepSize', r: 2, fillOpacity: 0.75 }),
+      // Short horizontal marks at J0 (black) and at the collapse line (red, dashed) for each η.
+      Plot.ruleY(lines, { y: 'J0', x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7), x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7), fy, stroke: 'black', strokeWidth: 1.5 }),
+      Plot.ruleY(lines, { y: 'collapseLine', x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7), x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7), fy, stroke: '#d62728', strokeDasharray: '3,2' }),
+      Plot.tip(dots, Plot.pointer({ x: 'jittered', y: 'finalJ', fy, title: (d: RunDot) => `η = ${formatNumber(d.stepSize)}, seed ${d.seed}\nfinal J = ${formatNumber(d.finalJ, 4)}` })),
+    ],
+  });
+}
