@@ -44,7 +44,7 @@ export interface PlotCellConfig {
   theory?: string | string[]; // theory cell(s) whose curves are drawn over the plot
   color?: GridKey; // trajectories/gap/distribution: the swept field that sets the colour (default stepSize)
   scale?: TrajectoryScale; // trajectories: J(t) on a linear axis, or the failure rate 1 − J(t) on a log axis
-  layout?: TrajectoryLayout; // trajectories/gap: default small multiples when more than 4 η would share a panel
+  layout?: TrajectoryLayout; // trajectories/gap: default small multiples when more than 3 η would share a panel
   where?: Partial<Record<GridKey, number | string>>; // fix other grid keys to one value
   critical?: CriticalRule; // rule for the empirical critical step size (default mean-below-J0)
   title?: string;

@@ -25,10 +25,11 @@ const count = (figure: Element, selector: string) => figure.querySelectorAll(sel
 const texts = (figure: Element) => Array.from(figure.querySelectorAll('text'), (t) => t.textContent ?? '');
 
 describe('layout', () => {
-  it('overlays up to 4 η per panel and draws small multiples beyond, unless told', () => {
+  it('overlays up to 3 η per panel and draws small multiples beyond, unless told', () => {
     const rows = trajectoryRows(summary, undefined);
     expect(chooseLayout(rows, undefined)).toBe('small-multiples');
-    expect(chooseLayout(rows.filter((r) => r.stepSize <= 30), undefined)).toBe('overlay');
+    expect(chooseLayout(rows.filter((r) => r.stepSize <= 30), undefined)).toBe('small-multiples');
+    expect(chooseLayout(rows.filter((r) => r.stepSize <= 10), undefined)).toBe('overlay');
     expect(chooseLayout(rows, 'overlay')).toBe('overlay');
   });
 

@@ -1,7 +1,8 @@
 /**
  * Median and 10–90% band per grid cell over the recorded steps, drawn either as one panel per
  * facet with every η overlaid, or as small multiples: one panel per η, sharing both axes. Ten
- * overlaid bands read as one block, so more than 4 η in a panel default to small multiples.
+ * overlaid bands read as one block, and even four wide ones hide each other, so more than 3 η
+ * in a panel default to small multiples.
  * Both the J(t) and the ‖g‖(t) views draw through here, so they always look alike.
  *
  * @example
@@ -35,7 +36,7 @@ export interface BandRow {
 export type BandSource = (cell: number, record: number) => { q10: number; q50: number; q90: number; mean?: number; finite?: number } | undefined;
 
 /** More than this many cells in one panel and the default layout is small multiples. */
-export const MAX_OVERLAID = 4;
+export const MAX_OVERLAID = 3;
 const PANEL_HEIGHT = 130;
 
 /** Rows of the finished cells that pass `where`, one per recorded step with a band. */
@@ -54,6 +55,11 @@ export function bandRows(summary: SweepSummary, where: PlotCellConfig['where'], 
     });
   }
   return rows;
+}
+
+/** "η = 30" (or "J0 = 0.2" when another field sets the colour): which series a tip is about. */
+export function seriesText(r: BandRow, colourKey: GridKey): string {
+  return `${colourKey === 'stepSize' ? 'η' : colourKey} = ${typeof r.colour === 'number' ? formatNumber(r.colour) : r.colour}`;
 }
 
 /** The layout asked for, else small multiples when some panel would overlay more than MAX_OVERLAID cells. */
@@ -101,7 +107,7 @@ export function bandPanels(rows: BandRow[], o: BandPanelOptions): HTMLElement | 
       y: { grid: true, ...o.y },
       fy: faceted ? { label: null } : undefined,
       color,
-      marks: seriesMarks(rows, { fy, fillOpacity: 0.1, strokeWidth: 2.2 }, o),
+      marks: [...seriesMarks(rows, { fy, fillOpacity: 0.1, strokeWidth: 2.2 }), medianTip(rows, { fy }, o)],
     });
   }
   // Small multiples: one panel per (row facet, η). With no other swept field the η panels wrap
@@ -123,31 +129,34 @@ export function bandPanels(rows: BandRow[], o: BandPanelOptions): HTMLElement | 
   }
   // Dark lines when the label alone names each panel's one series; colour tells several apart.
   const single = [...panels.values()].every((p) => new Set(p.rows.map((r) => r.cell)).size === 1);
-  const labels = [...panels.values()].map((p) => ({ ...p, text: [p.label, o.note?.(p.rows)].filter(Boolean).join('\n') }));
+  const labels = [...panels.values()].map((p) => ({ ...p, note: o.note?.(p.rows) ?? '' }));
   const gridRows = wrap ? Math.ceil(etas.length / columns) : rowFacets.length;
   return Plot.plot({
     title: o.title,
     width,
-    height: gridRows * PANEL_HEIGHT + 60,
+    height: gridRows * PANEL_HEIGHT + 70,
+    marginTop: 34, // the y label and, under it, the first row's panel labels
     marginRight: wrap ? 20 : 130,
     marginLeft: o.marginLeft ?? 40,
     x: { label: 'iteration t →', ticks: 3 },
     y: { grid: true, ...o.y },
     fx: { axis: null, padding: 0.14 }, // room between one panel's last x tick and the next one's first
-    fy: wrap ? { axis: null, padding: 0.12 } : { label: null, padding: 0.12 },
+    fy: wrap ? { axis: null, padding: 0.16 } : { label: null, padding: 0.16 }, // room above each panel for its label
     color,
     marks: [
       Plot.frame({ stroke: '#d0d0d0' }),
       // Viridis ends in a pale yellow, too faint for a line on white.
-      ...seriesMarks(placed, { fx: 'fx', fy: 'fy', fillOpacity: 0.3, strokeWidth: 1.5, stroke: single ? '#222' : undefined }, o),
-      // A white halo keeps the label legible over a line or band near the top of the panel.
-      Plot.text(labels, { fx: 'fx', fy: 'fy', text: 'text', frameAnchor: 'top-left', lineAnchor: 'top', dx: 4, dy: 3, fontSize: 10, fill: '#222', stroke: 'white', strokeWidth: 3 }),
+      ...seriesMarks(placed, { fx: 'fx', fy: 'fy', fillOpacity: 0.3, strokeWidth: 1.5, stroke: single ? '#222' : undefined }),
+      // η above its panel, clear of lines near the top (J → 1); a note inside, with a white halo.
+      Plot.text(labels, { fx: 'fx', fy: 'fy', text: 'label', frameAnchor: 'top-left', lineAnchor: 'bottom', dy: -3, fontSize: 10, fontWeight: 'bold', fill: '#222' }),
+      Plot.text(labels, { fx: 'fx', fy: 'fy', text: 'note', frameAnchor: 'top-left', lineAnchor: 'top', dx: 4, dy: 3, fontSize: 10, fill: '#222', stroke: 'white', strokeWidth: 3 }),
+      medianTip(placed, { fx: 'fx', fy: 'fy' }, o), // last, so it is drawn over the notes
     ],
   });
 }
 
-/** Band, median and (when present) dashed mean per cell, with a tip at the median. */
-function seriesMarks(rows: BandRow[], f: { fx?: string; fy?: string; fillOpacity: number; strokeWidth: number; stroke?: string }, o: BandPanelOptions): Plot.Markish[] {
+/** Band, median and (when present) dashed mean per cell. */
+function seriesMarks(rows: BandRow[], f: { fx?: string; fy?: string; fillOpacity: number; strokeWidth: number; stroke?: string }): Plot.Markish[] {
   const { fx, fy } = f;
   const stroke = f.stroke ?? 'colour';
   const withMean = rows.filter((r) => r.mean !== undefined);
@@ -156,6 +165,10 @@ function seriesMarks(rows: BandRow[], f: { fx?: string; fy?: string; fillOpacity
     Plot.line(rows, { x: 'step', y: 'q50', z: 'cell', fx, fy, stroke, strokeWidth: f.strokeWidth, className: MEDIAN_CLASS }),
     // The mean over seeds, dashed: it falls below the median when some runs collapse.
     ...(withMean.length ? [Plot.line(withMean, { x: 'step', y: 'mean', z: 'cell', fx, fy, stroke, strokeWidth: 1, strokeDasharray: '3,3' })] : []),
-    Plot.tip(rows, Plot.pointer({ x: 'step', y: 'q50', fx, fy, title: o.tip })),
   ];
+}
+
+/** The tip at the median nearest the pointer. */
+function medianTip(rows: BandRow[], f: { fx?: string; fy?: string }, o: BandPanelOptions): Plot.Markish {
+  return Plot.tip(rows, Plot.pointer({ x: 'step', y: 'q50', fx: f.fx, fy: f.fy, title: o.tip }));
 }

@@ -10,7 +10,7 @@
 import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { gapBandAt, type SweepSummary } from '../results/summary.ts';
 import { formatNumber, logTicks } from './axis-labels.ts';
-import { bandPanels, bandRows, type BandRow } from './band-panels.ts';
+import { bandPanels, bandRows, seriesText, type BandRow } from './band-panels.ts';
 
 /** Lowest ‖g‖ drawn on the log axis (an exact 0 would fall off it). */
 const GAP_FLOOR = 1e-6;
@@ -53,7 +53,7 @@ export function gapTrajectoriesPlot(summary: SweepSummary, config: Pick<PlotCell
     tip: (r) =>
       [
         r.facet,
-        `${colourKey} = ${typeof r.colour === 'number' ? formatNumber(r.colour) : r.colour}, t = ${r.step}`,
+        `${seriesText(r, colourKey)}, t = ${r.step}`,
         `median ‖g‖ = ${formatNumber(r.q50)}`,
         `10–90%: ${formatNumber(r.q10)} – ${formatNumber(r.q90)}`,
         `over the ${r.finite} of ${r.runs} runs where J is strictly between 0 and 1 in f32`,

@@ -10,7 +10,7 @@
 import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { bandAt, type SweepSummary } from '../results/summary.ts';
 import { formatNumber } from './axis-labels.ts';
-import { bandPanels, bandRows, type BandRow } from './band-panels.ts';
+import { bandPanels, bandRows, seriesText, type BandRow } from './band-panels.ts';
 
 /** Smallest failure rate drawn on the log axis; J within 1e-5 of 1 is drawn at the floor. */
 const FAILURE_FLOOR = 1e-5;
@@ -39,6 +39,6 @@ export function trajectoriesPlot(
     marginLeft: failure ? 56 : 40,
     y: failure ? { type: 'log', label: '↑ failure rate 1 − J(t) (log scale)', tickFormat: '~g' } : { label: '↑ success rate J(t)', domain: [0, 1] },
     tip: (r) =>
-      `${r.facet ? `${r.facet}\n` : ''}${colourKey} = ${typeof r.colour === 'number' ? formatNumber(r.colour) : r.colour}, t = ${r.step}\nmedian ${what} = ${formatNumber(r.q50)}\n10–90%: ${formatNumber(r.q10)} – ${formatNumber(r.q90)}\nmean ${what} = ${formatNumber(r.mean)}`,
+      `${r.facet ? `${r.facet}\n` : ''}${seriesText(r, colourKey)}, t = ${r.step}\nmedian ${what} = ${formatNumber(r.q50)}\n10–90%: ${formatNumber(r.q10)} – ${formatNumber(r.q90)}\nmean ${what} = ${formatNumber(r.mean)}`,
   });
 }
