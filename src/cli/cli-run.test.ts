@@ -14,6 +14,7 @@ const NOTEBOOK = 'notebooks/threshold.html';
 const EXPECTED = [
   'notebook.html',
   'plots/dist.svg',
+  'plots/gap.svg',
   'plots/strip.svg',
   'plots/traj.svg',
   'provenance.json',
@@ -38,7 +39,7 @@ describe.each(['dawn', 'chrome'])('gradgap run --host %s', (host) => {
     expect(csv).toHaveLength(641);
     expect(csv[0]).toMatch(/^run,cell,seed,stepSize,initialJ,finalJ,minJ,diverged,thetaNormFinal,gapNormFinal,J_0,J_10,/);
     expect(readFileSync(join(out, 'sweeps/sweep.cells.csv'), 'utf8').trim().split('\n')).toHaveLength(11);
-    for (const svg of ['dist', 'strip', 'traj']) expect(readFileSync(join(out, `plots/${svg}.svg`), 'utf8')).toMatch(/^<\?xml[^]*<svg[^]*<\/svg>\n$/);
+    for (const svg of ['dist', 'gap', 'strip', 'traj']) expect(readFileSync(join(out, `plots/${svg}.svg`), 'utf8')).toMatch(/^<\?xml[^]*<svg[^]*<\/svg>\n$/);
 
     const provenance = JSON.parse(readFileSync(join(out, 'provenance.json'), 'utf8'));
     expect(provenance.host).toBe(host);
