@@ -7,6 +7,7 @@
 import { getSizeAndAlignmentOfUnsizedArrayElement, makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import philoxSource from '../../shaders/philox.wgsl?raw';
 import sequenceSource from '../../shaders/sequence.wgsl?raw';
+import expectedUpdateSource from '../../shaders/expected-update.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
 import { allocateChunk, type ChunkOutputs } from './cpu-chunk.ts';
 import type { GpuContext } from './device.ts';
@@ -36,7 +37,7 @@ export class DeviceLostError extends Error {
 }
 
 function sequenceCode(s: KernelShape): string {
-  const sized = sequenceSource
+  const sized = `${sequenceSource}\n${expectedUpdateSource}`
     .replace(/MAX_D\b/g, String(s.D))
     .replace(/MAX_PK\b/g, String(s.PK))
     .replace(/MAX_P\b/g, String(s.P))

@@ -1,0 +1,130 @@
+// The expected update of sequence.wgsl's runs, exactly (no sampling): exact mode's directions ∇J,
+// g and E[A·s], and the ‖∇J‖ recorded at every recorded step. Not a module of its own: the host
+// concatenates it with sequence.wgsl, whose bindings, workgroup memory and RunInfo it uses.
+// Twin: exactCounts in src/engine/sequence-cpu.ts and src/engine/expected-advantage.ts.
+
+// f(1,k) − f(0,k) of the group-std advantage with k successes among the other G−1 responses.
+fn groupStdGap(G: u32, k: u32, epsilon: f32, unbiased: bool) -> f32 {
+  var out = 0.0;
+  for (var r = 0u; r < 2u; r = r + 1u) {
+    let m = f32(r + k) / f32(G);
+    let num = f32(r) - m;
+    var v = m * (1.0 - m);
+    if (unbiased) { v = v * f32(G) / f32(G - 1u); }
+    var f = 0.0;
+    if (num != 0.0) { f = num / (sqrt(v) + epsilon); }
+    out = out + select(-f, f, r == 1u);
+  }
+  return out;
+}
+
+// c(J) with E[A·s] = c(J)·∇J (src/engine/expected-advantage.ts).
+fn expectedAdvantageFactor(info: RunInfo, J: f32) -> f32 {
+  switch info.advantage {
+    case 0u, 4u, 5u: { return 1.0; }
+    case 1u: { return 1.0 - 1.0 / f32(info.G); }
+    default: {
+      if (info.G < 2u) { return 0.0; }
+      let n = info.G - 1u;
+      let unbiased = info.stdUnbiased != 0u;
+      if (J <= 0.0) { return groupStdGap(info.G, 0u, info.epsilon, unbiased); }
+      if (J >= 1.0) { return groupStdGap(info.G, n, info.epsilon, unbiased); }
+      let logJ = log(J);
+      let log1J = log(1.0 - J);
+      var logChoose = 0.0;
+      var total = 0.0;
+      for (var k = 0u; k <= n; k = k + 1u) {
+        if (k > 0u) { logChoose = logChoose + log(f32(n - k + 1u) / f32(k)); }
+        total = total + exp(logChoose + f32(k) * logJ + f32(n - k) * log1J) * groupStdGap(info.G, k, info.epsilon, unbiased);
+      }
+      return total;
+    }
+  }
+}
+
+fn exactFactor(info: RunInfo, direction: u32, J: f32) -> f32 {
+  if (direction == 2u) { return expectedAdvantageFactor(info, J) * info.lengthScale; }
+  return 1.0;
+}
+
+// Expected C: the success-weighted transition mass, so that Σ (C − n_a π) Φ = ∇J (× the factor of
+// `direction`: 0 ∇J, 1 the gap g, 2 E[A·s]).
+fn exactCounts(info: RunInfo, local: u32, direction: u32, tid: u32) {
+  let PK = info.P * info.K;
+  for (var e = tid; e < PK; e = e + WG) { wC[e] = 0.0; }
+  workgroupBarrier();
+  let J = wJ;
+  if (info.rewardKind == 0u) {
+    for (var a = tid; a < info.P; a = a + WG) {
+      let f = exactFactor(info, direction, wRowJ[a]) / f32(info.P);
+      for (var b = 0u; b < info.K; b = b + 1u) {
+        if (rewardData[info.rewardOffset + a * info.K + b] != 0u) { wC[a * info.K + b] = wPi[a * info.K + b] * f; }
+      }
+    }
+  } else if (info.rewardKind == 1u) {
+    if (tid == 0u) {
+      let f = J * exactFactor(info, direction, J);
+      var prev = info.start;
+      for (var t = 0u; t < info.L; t = t + 1u) {
+        let y = rewardData[info.rewardOffset + t];
+        wC[prev * info.K + y] = wC[prev * info.K + y] + f;
+        prev = y;
+      }
+    }
+  } else {
+    // β_t(b) = P(o_L = y | o_t = b) backward; then C += α_{t−1}(a) π(b|a) β_t(b) forward.
+    let K = info.K;
+    let L = info.L;
+    let beta = local * dispatch.betaStride;
+    for (var b = tid; b < K; b = b + WG) {
+      betaScratch[beta + L * K + b] = select(0.0, 1.0, b == rewardData[info.rewardOffset + L - 1u]);
+      wAlpha[b] = select(0.0, 1.0, b == info.start);
+    }
+    storageBarrier(); // β lives in storage memory: a workgroup barrier alone would not publish it
+    workgroupBarrier();
+    for (var t = L - 1u; t >= 1u; t = t - 1u) {
+      for (var a = tid; a < K; a = a + WG) {
+        var acc = 0.0;
+        for (var b = 0u; b < K; b = b + 1u) { acc = acc + wPi[a * K + b] * betaScratch[beta + (t + 1u) * K + b]; }
+        betaScratch[beta + t * K + a] = acc;
+      }
+      storageBarrier();
+    }
+    let f = exactFactor(info, direction, J);
+    for (var t = 1u; t <= L; t = t + 1u) {
+      for (var a = tid; a < info.P; a = a + WG) {
+        let fa = wAlpha[a];
+        if (fa != 0.0) {
+          for (var b = 0u; b < K; b = b + 1u) {
+            wC[a * K + b] = wC[a * K + b] + fa * wPi[a * K + b] * betaScratch[beta + t * K + b] * f;
+          }
+        }
+      }
+      workgroupBarrier();
+      for (var b = tid; b < K; b = b + WG) {
+        var acc = 0.0;
+        for (var a = 0u; a < info.P; a = a + 1u) { acc = acc + wAlpha[a] * wPi[a * K + b]; }
+        wNext[b] = acc;
+      }
+      workgroupBarrier();
+      for (var b = tid; b < K; b = b + WG) { wAlpha[b] = wNext[b]; }
+      workgroupBarrier();
+    }
+  }
+  workgroupBarrier();
+  if (direction == 1u) {
+    // g = ∇J / (J(1−J)), the gradient of logit J (reconstructed identity, SPEC 1.1).
+    let inv = 1.0 / max(J * (1.0 - J), 1e-30);
+    for (var e = tid; e < PK; e = e + WG) { wC[e] = wC[e] * inv; }
+  }
+  workgroupBarrier();
+}
+
+// ‖∇J‖ at θ (exact), for the record; clobbers wC, which every step refills.
+fn gradientNorm(info: RunInfo, local: u32, tid: u32) -> f32 {
+  exactCounts(info, local, 0u, tid);
+  computeDirection(info, tid);
+  var ss = 0.0;
+  for (var k = 0u; k < info.d; k = k + 1u) { ss = ss + wW[k] * wW[k]; }
+  return sqrt(ss);
+}
