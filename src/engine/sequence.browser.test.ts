@@ -30,10 +30,17 @@ const FAMILIES: Record<string, Partial<RunParams>> = {
   'token tabular-bigram exact-match': { family: 'token', features: 'tabular', reward: 'exact-match', V: 4, L: 3 },
 };
 
+/**
+ * How the token streams of the kernel and the twin compare, run by run, up to where they part.
+ * They part at a float tie (the draw within TIE_MARGIN of a CDF edge), or — after many steps —
+ * where f32 rounding differences in θ have grown until the CDFs differ by more than that
+ * ("drift"); the step at which each drift parting happened is kept, so a test can ask that it
+ * never happens early.
+ */
 interface Comparison {
   runs: number;
   tieRuns: number; // runs whose token streams part at a float tie (then their J may differ)
-  mismatches: string[]; // streams that part away from any tie: a real disagreement
+  driftRuns: { run: number; step: number; text: string }[]; // streams that part away from any tie
   maxJDiff: number; // over runs with identical streams
   draws: number;
 }
@@ -52,7 +59,7 @@ async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> 
   const cells = expandGrid(spec);
   const n = cells.length * spec.seeds;
   const gpu = await engine.runChunk(spec, cells, 0, n, spec.base.mode === 'sampled');
-  const result: Comparison = { runs: n, tieRuns: 0, mismatches: [], maxJDiff: 0, draws: 0 };
+  const result: Comparison = { runs: n, tieRuns: 0, driftRuns: [], maxJDiff: 0, draws: 0 };
   for (let run = 0; run < n; run++) {
     const p = cells[Math.floor(run / spec.seeds)].params;
     const L = p.family === 'bandit' ? 1 : p.L;
@@ -63,7 +70,7 @@ async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> 
       const gpuToken = gpu.tokenTrace![(step * n + run) * gpu.traceStride! + j * L + t];
       if (gpuToken === token) return;
       parted = margin < TIE_MARGIN ? 'tie' : 'real';
-      if (parted === 'real') result.mismatches.push(`run ${run} step ${step} sample ${j} token ${t}: cpu ${token} gpu ${gpuToken} (margin ${margin})`);
+      if (parted === 'real') result.driftRuns.push({ run, step, text: `run ${run} step ${step} sample ${j} token ${t}: cpu ${token} gpu ${gpuToken} (margin ${margin.toExponential(1)})` });
     });
     if (parted === 'tie') result.tieRuns++;
     if (parted !== 'no') continue;
@@ -73,9 +80,13 @@ async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> 
       const at = run * cpu.trajectory.length + r;
       if (Number.isNaN(cpu.trajectory[r])) expect(gpu.outputs.trajectory[at]).toBeNaN();
       else expect(Math.abs(gpu.outputs.trajectory[at] - cpu.trajectory[r])).toBeLessThanOrEqual(J_TOLERANCE);
-      // ‖∇J‖ is recorded exactly at every record; relative to its scale, as it spans many decades.
+      // ‖∇J‖ = J(1−J)‖g‖ spans many decades: compare it relative to its scale, plus what the J
+      // difference itself explains (|Δ(J(1−J))| ≤ |ΔJ|), which dominates as J → 1.
       if (!Number.isNaN(cpu.gradientNorm[r])) {
-        expect(Math.abs(gpu.outputs.gradientNorm[at] - cpu.gradientNorm[r])).toBeLessThanOrEqual(1e-3 * cpu.gradientNorm[r] + 1e-6);
+        const J = cpu.trajectory[r];
+        const gap = J > 0 && J < 1 ? cpu.gradientNorm[r] / (J * (1 - J)) : 0;
+        const dJ = Math.abs(gpu.outputs.trajectory[at] - J);
+        expect(Math.abs(gpu.outputs.gradientNorm[at] - cpu.gradientNorm[r])).toBeLessThanOrEqual(1e-3 * cpu.gradientNorm[r] + 2 * dJ * gap + 1e-6);
       }
     }
   }
@@ -101,7 +112,7 @@ describe('sequence.wgsl against its CPU twin', () => {
       });
       const c = await compare(engine, spec);
       report.push(`${name}: ${c.runs} runs, ${c.draws} draws compared, ${c.tieRuns} runs parted at a float tie, max |ΔJ| ${c.maxJDiff.toExponential(2)}`);
-      expect(c.mismatches).toEqual([]);
+      expect(c.driftRuns.map((d) => d.text)).toEqual([]); // 12 steps: too few for rounding to grow
       expect(c.tieRuns).toBeLessThanOrEqual(Math.ceil(c.runs * 0.05));
       expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
     });
@@ -123,6 +134,19 @@ describe('sequence.wgsl against its CPU twin', () => {
       }
     });
   }
+
+  it('P1 setup at scale: token streams agree draw by draw, and the float-tie rate is reported', async () => {
+    const spec = withDefaults({ base: { iterations: 150, recordEvery: 50 }, grid: { stepSize: [1, 30] }, seeds: 48, seed: 1 });
+    const c = await compare(engine, spec);
+    report.push(
+      `P1 setup (V=8 d=6 L=8 G=8, η 1 and 30, 150 steps): ${c.runs} runs, ${c.draws} draws compared; ${c.tieRuns} runs parted at a float tie, ` +
+        `${c.driftRuns.length} after rounding drift (${c.driftRuns.map((d) => d.text).join('; ') || 'none'}); max |ΔJ| of the rest ${c.maxJDiff.toExponential(2)}`,
+    );
+    // Rounding needs many steps to grow past a tie's width: no drift parting in the first 20 steps,
+    // and few runs part at all.
+    expect(c.driftRuns.filter((d) => d.step < 20)).toEqual([]);
+    expect(c.tieRuns + c.driftRuns.length).toBeLessThanOrEqual(Math.ceil(c.runs * 0.1));
+  });
 
   it('reduce.wgsl gives the twin statistics: quantiles and counts exactly, the mean to f32 rounding', async () => {
     const spec = withDefaults({ base: { iterations: 20, recordEvery: 10 }, grid: { stepSize: [0.5, 30, 300] }, seeds: 100, seed: 3 });
