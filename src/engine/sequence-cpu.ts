@@ -330,8 +330,8 @@ function markDiverged(out: RunRecord, rec: number, records: number): void {
 }
 
 /**
- * Runs one training run from θ0 for p.iterations steps. `recordSteps` lists the steps whose J and
- * ‖θ‖ are written into `out.trajectory` / `out.thetaNorm`.
+ * Runs one training run from θ0 for p.iterations steps. `recordSteps` lists the steps whose J,
+ * ‖θ‖ and exact ‖∇J‖ are written into `out.trajectory`, `out.thetaNorm`, `out.gradientNorm`.
  */
 export function simulateRun(
   p: RunParams,
