@@ -46,6 +46,17 @@ describe('runSweep', () => {
     expect(bits(await runSweep(small, { backend: 'cpu', threads: 1 }))).toEqual(bits(await runSweep(small, { backend: 'cpu', threads: 2, chunkRuns: 5 })));
   });
 
+  it('a shape too big for workgroup memory runs on the CPU twin under auto, and is refused with the numbers under webgpu', async () => {
+    const ctx = await acquireGpu();
+    const big = { base: { V: 64, d: 4, L: 2, iterations: 2, recordEvery: 1 }, seeds: 2 }; // π and C alone: 2·64·64 f32 = 32 KiB
+    // Present the adapter as a hardware one, so that auto would otherwise pick WebGPU.
+    const result = await runSweep(big, { gpu: { ...ctx, fallbackAdapter: false } });
+    expect(result.backend.kind).toBe('cpu');
+    expect(result.backend.reason).toMatch(/needs \d+ bytes of workgroup memory per run and .* allows \d+; CPU twin/);
+    expect(result.complete).toBe(true);
+    await expect(runSweep(big, { backend: 'webgpu', gpu: ctx })).rejects.toThrow(/needs \d+ bytes of workgroup memory per run; the device allows \d+/);
+  });
+
   it('refuses a bad spec before choosing a backend or dispatching anything', async () => {
     const progress: Progress[] = [];
     await expect(runSweep({ base: { L: 0 }, seeds: 0 }, { backend: 'webgpu', onProgress: (p) => progress.push(p) })).rejects.toThrow(SpecError);

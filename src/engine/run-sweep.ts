@@ -8,6 +8,7 @@
  */
 import { allocateChunk, simulateChunkCpu, type ChunkOutputs } from './cpu-chunk.ts';
 import { CpuPool, availableThreads } from './cpu-pool.ts';
+import { maxShape, workgroupBytes } from './chunk-plan.ts';
 import { acquireGpu, WebGpuUnavailableError, type GpuContext } from './device.ts';
 import type { BackendInfo, CellStats, Progress, RunOutputs, SweepResult } from './results.ts';
 import { expandGrid, recordSteps, type Cell, type SweepSpec, type SweepSpecInput } from './spec.ts';
@@ -112,7 +113,16 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
   const steps = recordSteps(spec.base.iterations, spec.base.recordEvery);
   const runs = emptyOutputs(total, steps);
   const threads = Math.max(1, options.threads ?? availableThreads());
-  const { info, gpu } = await chooseBackend(options.backend, threads, options.gpu);
+  const chosen = await chooseBackend(options.backend, threads, options.gpu);
+  const { gpu } = chosen;
+  let { info } = chosen;
+  // A shape too big for the kernel's workgroup memory still runs: on the CPU twin when the choice
+  // was automatic (an explicit 'webgpu' gets planChunks' error, with the numbers).
+  const needed = workgroupBytes(maxShape(cells));
+  if (info.kind === 'webgpu' && (options.backend ?? 'auto') === 'auto' && needed > gpu!.device.limits.maxComputeWorkgroupStorageSize) {
+    const reason = `auto: this sweep needs ${needed} bytes of workgroup memory per run and ${info.adapter} allows ${gpu!.device.limits.maxComputeWorkgroupStorageSize}; CPU twin`;
+    info = { ...info, kind: 'cpu', threads, reason };
+  }
   const cellStats: (CellStats | undefined)[] = new Array(cells.length);
   const cellDone = new Uint32Array(cells.length);
   let runsDone = 0;
