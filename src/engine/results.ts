@@ -18,6 +18,19 @@ export interface RunOutputs {
   gapNorm: Float32Array; // ‖g‖ = ‖∇J‖ / (J(1−J)), the gradient gap; NaN where J rounds to 0 or 1 in f32
 }
 
+/** The per-run arrays of RunOutputs: one value per run, or one per run and recorded step. */
+export const PER_RUN_ARRAYS = ['initialJ', 'finalJ', 'minJ', 'diverged'] as const;
+export const PER_RECORD_ARRAYS = ['trajectory', 'thetaNorm', 'gradientNorm', 'gapNorm'] as const;
+
+type RunArrays = Pick<RunOutputs, (typeof PER_RUN_ARRAYS)[number] | (typeof PER_RECORD_ARRAYS)[number]>;
+
+/** Copies every per-run array that `from` has into `into`, `from`'s first run landing at run `at`. */
+export function copyRunArrays(into: RunOutputs, from: Partial<RunArrays>, at: number): void {
+  const R = into.recordSteps.length;
+  for (const key of PER_RUN_ARRAYS) if (from[key]) into[key].set(from[key]!, at);
+  for (const key of PER_RECORD_ARRAYS) if (from[key]) into[key].set(from[key]!, at * R);
+}
+
 /** Statistics of one grid cell over its seeds. Quantiles are nearest-rank order statistics of the finite final J. */
 export interface CellStats {
   cell: number;

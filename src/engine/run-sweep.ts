@@ -10,7 +10,7 @@ import { allocateChunk, simulateChunkCpu, type ChunkOutputs } from './cpu-chunk.
 import { CpuPool, availableThreads } from './cpu-pool.ts';
 import { maxShape, workgroupBytes } from './chunk-plan.ts';
 import { acquireGpu, WebGpuUnavailableError, type GpuContext } from './device.ts';
-import type { BackendInfo, CellStats, Progress, RunOutputs, SweepResult } from './results.ts';
+import { copyRunArrays, type BackendInfo, type CellStats, type Progress, type RunOutputs, type SweepResult } from './results.ts';
 import { expandGrid, recordSteps, type Cell, type SweepSpec, type SweepSpecInput } from './spec.ts';
 import { specHash } from './spec-hash.ts';
 import { cellStatsCpu } from './stats.ts';
@@ -62,13 +62,7 @@ function emptyOutputs(runCount: number, steps: number[]): RunOutputs {
 function storeChunk(runs: RunOutputs, c: ChunkOutputs, first: number): void {
   const R = runs.recordSteps.length;
   const at = c.begin - first;
-  runs.initialJ.set(c.initialJ, at);
-  runs.finalJ.set(c.finalJ, at);
-  runs.minJ.set(c.minJ, at);
-  runs.diverged.set(c.diverged, at);
-  runs.trajectory.set(c.trajectory, at * R);
-  runs.thetaNorm.set(c.thetaNorm, at * R);
-  runs.gradientNorm.set(c.gradientNorm, at * R);
+  copyRunArrays(runs, c, at);
   // The gradient gap from the exact identity ∇J = J(1−J)·g (SPEC 1.1).
   for (let i = 0; i < c.gradientNorm.length; i++) {
     const J = c.trajectory[i];

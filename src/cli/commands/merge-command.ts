@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, collapseThreshold, expandGrid, type BackendInfo, type CellStats, type RunOutputs } from '../../engine/index.ts';
+import { canonicalJson, collapseThreshold, copyRunArrays, expandGrid, type BackendInfo, type CellStats, type RunOutputs } from '../../engine/index.ts';
 import { allocateChunk } from '../../engine/cpu-chunk.ts';
 import { cellStatsCpu } from '../../engine/stats.ts';
 import type { ParsedArgs } from '../args.ts';
@@ -70,15 +70,7 @@ function joinSweep(id: string, parts: { data: SweepData; backend: BackendInfo; w
   const runs: RunOutputs = { ...allocateChunk(0, runCount, R), gapNorm: new Float32Array(runCount * R), runCount, recordSteps: steps };
   const stats = new Map<number, CellStats>();
   for (const { data } of parts) {
-    const at = data.runRange[0];
-    runs.initialJ.set(data.runs.initialJ, at);
-    runs.finalJ.set(data.runs.finalJ, at);
-    runs.minJ.set(data.runs.minJ, at);
-    runs.diverged.set(data.runs.diverged, at);
-    runs.trajectory.set(data.runs.trajectory, at * R);
-    runs.thetaNorm.set(data.runs.thetaNorm, at * R);
-    runs.gradientNorm.set(data.runs.gradientNorm, at * R);
-    runs.gapNorm.set(data.runs.gapNorm, at * R);
+    copyRunArrays(runs, data.runs, data.runRange[0]);
     for (const s of data.cellStats) stats.set(s.cell, s);
   }
   // Cells split between shards are reduced here, by the engine's own CPU reduction.
