@@ -9,7 +9,7 @@
 import { allocateChunk, simulateChunkCpu, type ChunkOutputs } from './cpu-chunk.ts';
 import { CpuPool, availableThreads } from './cpu-pool.ts';
 import { maxShape, workgroupBytes } from './chunk-plan.ts';
-import { acquireGpu, WebGpuUnavailableError, type GpuContext } from './device.ts';
+import { acquireGpu, type GpuContext } from './device.ts';
 import { copyRunArrays, type BackendInfo, type CellStats, type Progress, type RunOutputs, type SweepResult } from './results.ts';
 import { expandGrid, recordSteps, type Cell, type SweepSpec, type SweepSpecInput } from './spec.ts';
 import { specHash } from './spec-hash.ts';
@@ -196,4 +196,3 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
   };
 }
 
-export { WebGpuUnavailableError };
