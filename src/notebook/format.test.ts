@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CELL_TYPES, checkCells, parseNotebook, serializeNotebook, type Notebook } from './index.ts';
+import { MAX_NOTEBOOK_CHARS } from './parse.ts';
 
 // Cell sources are arbitrary text with `\n` line endings, including the hard parts: `</script`,
 // `<\/script`, blank and whitespace-only lines at either end, tabs, entities, non-ASCII.
@@ -104,6 +105,46 @@ describe('corrupt and unknown files', () => {
       [11, 'the file ends before </noteboo'],
     ]);
     expect(nb.cells.map((c) => c.id)).toEqual(['a', 'a-2']);
+  });
+
+  // The reader used to rescan the rest of the file for every unclosed <script> (and every unclosed
+  // <title>, and every duplicate id): 0.4 MB took 8 s and 2 MB minutes. Linear, each takes well
+  // under a second; the bound is generous for a loaded machine and far below the quadratic time.
+  it('many unclosed cells, titles or duplicate ids read in linear time, with their lines', () => {
+    const body = (unit: string) => '<!doctype html>\n<notebook>\n' + unit.repeat(Math.ceil(2_000_000 / unit.length));
+    const shapes = {
+      unclosedCells: '  <script id="a" type="text/markdown">\n    x\n',
+      unclosedTitles: '<title>x',
+      duplicateIds: '  <script id="a" type="text/markdown">x</script>\n',
+      unclosedOneLine: '<script>x',
+    };
+    for (const [name, unit] of Object.entries(shapes)) {
+      const text = body(unit);
+      const start = performance.now();
+      const { notebook: nb, issues } = parseNotebook(text);
+      const ms = performance.now() - start;
+      expect(ms, `${name}: ${text.length} characters`).toBeLessThan(3000);
+      expect(issues.length, name).toBeGreaterThan(0);
+      if (name === 'unclosedCells') {
+        expect(nb.cells.length).toBe(Math.ceil(2_000_000 / unit.length));
+        expect(issues[0]).toMatchObject({ line: 3, severity: 'error' });
+        expect(issues[0].message).toMatch(/cell "a" is never closed with <\/script>; read up to line 4/);
+        expect(issues.filter((i) => /^cell "a(-\d+)?" is never closed/.test(i.message))).toHaveLength(nb.cells.length);
+        expect(issues.at(-1)?.message).toMatch(/the file ends before <\/notebook>/);
+      }
+      if (name === 'duplicateIds') expect(nb.cells.at(-1)?.id).toBe(`a-${nb.cells.length}`);
+    }
+  });
+
+  it('a file over the size limit is refused at once with a message naming the limit', () => {
+    const text = '<!doctype html>\n<notebook>\n' + '  <script id="a">\n    x\n'.repeat(50_000_000 / 24);
+    expect(text.length).toBeGreaterThan(MAX_NOTEBOOK_CHARS);
+    const start = performance.now();
+    const { notebook: nb, issues } = parseNotebook(text);
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(nb.cells).toEqual([]);
+    expect(issues).toEqual([{ line: 1, severity: 'error', message: expect.stringMatching(/^this file is 47\.7 MiB of text, over the 8\.0 MiB limit for a notebook/) }]);
+    expect(parseNotebook(serializeNotebook({ title: 'x'.repeat(MAX_NOTEBOOK_CHARS - 200), theme: 'air', readOnly: false, version: 1, cells: [] })).issues).toEqual([]);
   });
 
   it('bad JSON in a sweep cell points at the file line; other cells check clean', () => {

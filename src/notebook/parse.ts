@@ -1,7 +1,10 @@
 /**
  * A small hand-written reader for notebook files. It runs in Node and in the browser (no
  * DOMParser), never evaluates anything, and never gives up on the whole file: every problem
- * becomes an issue with its line, and whatever can still be read is returned.
+ * becomes an issue with its line, and whatever can still be read is returned. The one exception
+ * is a file over MAX_NOTEBOOK_CHARS, refused whole with an issue naming the limit. Reading is
+ * linear in the file's size, however broken the file (every forward search is remembered, so no
+ * part of the file is scanned once per cell).
  *
  * @example
  *   const { notebook, issues, cellLines } = parseNotebook(text);
@@ -15,8 +18,23 @@ export interface ParsedNotebook {
   cellLines: number[]; // per cell: the 1-based line of its first source line (for errors inside it)
 }
 
+/**
+ * The largest file parseNotebook reads, in characters (UTF-16 code units): 8 Mi. Notebooks are a
+ * few kilobytes (results live beside them in `.results.json`); this bounds the memory a hostile
+ * or mistaken file (a log, a data dump) can take before the reader says what it is.
+ */
+export const MAX_NOTEBOOK_CHARS = 8 * 1024 * 1024;
+
 /** Reads a notebook file. Never throws; check `issues` (errors first by line). */
 export function parseNotebook(text: string): ParsedNotebook {
+  if (text.length > MAX_NOTEBOOK_CHARS) {
+    const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+    return {
+      notebook: emptyNotebook(),
+      issues: [{ line: 1, message: `this file is ${mib(text.length)} of text, over the ${mib(MAX_NOTEBOOK_CHARS)} limit for a notebook (notebooks are a few kilobytes); not read`, severity: 'error' }],
+      cellLines: [],
+    };
+  }
   return new Reader(text).read();
 }
 
@@ -66,6 +84,10 @@ export function unescapeScript(value: string): string {
 
 type Attributes = Map<string, string>;
 
+// A `<script` or `</notebook>` at two spaces' indent or fewer: where a cell that lost its `</script>` ends.
+const NEXT_CELL = /\n {0,2}<(script|\/notebook)[\s>]/gi;
+const CLOSE_TAG: Record<string, RegExp> = { script: /<\/script(?=[\s>/])/gi, title: /<\/title(?=[\s>/])/gi };
+
 class Reader {
   private pos = 0;
   private readonly lines: LineIndex;
@@ -73,6 +95,8 @@ class Reader {
   private readonly nb: Notebook = emptyNotebook();
   private readonly cellLines: number[] = [];
   private readonly ids = new Set<string>();
+  private readonly renamed = new Map<string, number>(); // id → the next suffix to try for a duplicate
+  private readonly found = new Map<RegExp, { from: number; at: number }>();
 
   constructor(private readonly text: string) {
     this.lines = new LineIndex(text);
@@ -140,6 +164,21 @@ class Reader {
   private tagNameAt(at: number): string {
     const m = /^[a-zA-Z][a-zA-Z0-9-]*/.exec(this.text.slice(at, at + 64));
     return m ? m[0].toLowerCase() : '';
+  }
+
+  /**
+   * Where the global pattern `re` next matches at or after `from` (-1: nowhere). The answer of the
+   * last search is reused while it still holds (a later `from` not past the match, or no match at
+   * all), so each pattern scans any stretch of the file once, not once per unclosed cell.
+   * Patterns must not look behind their match.
+   */
+  private search(re: RegExp, from: number): number {
+    const last = this.found.get(re);
+    if (last && from >= last.from && (last.at < 0 || last.at >= from)) return last.at;
+    re.lastIndex = from;
+    const at = re.exec(this.text)?.index ?? -1;
+    this.found.set(re, { from, at });
+    return at;
   }
 
   private indexAfter(needle: string, from: number): number {
@@ -218,12 +257,10 @@ class Reader {
   }
 
   /** Raw text up to `</name` (case-insensitive); `null` when it never closes. */
-  private rawTextUntilClose(name: string): { content: string; end: number } | null {
-    const re = new RegExp(`</${name}(?=[\\s>/])`, 'gi');
-    re.lastIndex = this.pos;
-    const m = re.exec(this.text);
-    if (!m) return null;
-    return { content: this.text.slice(this.pos, m.index), end: this.indexAfter('>', m.index) };
+  private rawTextUntilClose(name: 'script' | 'title'): { content: string; end: number } | null {
+    const at = this.search(CLOSE_TAG[name], this.pos);
+    if (at < 0) return null;
+    return { content: this.text.slice(this.pos, at), end: this.indexAfter('>', at) };
   }
 
   private readTitle(): void {
@@ -248,10 +285,11 @@ class Reader {
     let id = open.attributes.get('id') ?? '';
     // Cell sources sit four spaces in; a `<script` or `</notebook>` at two spaces or fewer is the
     // next cell, so this one lost its `</script>`: recover there rather than swallow its neighbour.
-    const rest = this.text.slice(contentStart, raw ? raw.end : undefined);
-    const next = /\n {0,2}<(script|\/notebook)[\s>]/i.exec(rest);
+    // (A match that starts before raw.end ends by it: its only `>` is its last character.)
+    const nextAt = this.search(NEXT_CELL, contentStart);
+    const next = nextAt >= 0 && (!raw || nextAt < raw.end);
     if (!raw || next) {
-      const stop = next ? contentStart + next.index + 1 : this.text.length;
+      const stop = next ? nextAt + 1 : this.text.length;
       this.issue(open.start, `cell ${id ? `"${id}"` : index + 1} is never closed with </script>; read up to line ${this.lines.line(Math.max(contentStart, stop - 1))}`, 'error', id || undefined);
       raw = { content: this.text.slice(contentStart, stop), end: stop };
     }
@@ -261,8 +299,9 @@ class Reader {
       this.issue(open.start, `a cell has no id; calling it "${id}"`, 'warning', id);
     }
     if (this.ids.has(id)) {
-      let n = 2;
+      let n = this.renamed.get(id) ?? 2;
       while (this.ids.has(`${id}-${n}`)) n++;
+      this.renamed.set(id, n + 1);
       this.issue(open.start, `two cells have the id "${id}"; the second is renamed "${id}-${n}"`, 'error', `${id}-${n}`);
       id = `${id}-${n}`;
     }
