@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSpec, SpecError, validateSpec } from './validate.ts';
+import { editDistance, nearestName, parseSpec, SpecError, validateSpec } from './validate.ts';
 import type { SweepSpecInput } from './spec.ts';
 
 /** The one issue a bad spec must produce: its field, and words its message must contain. */
@@ -54,10 +54,10 @@ describe('validateSpec', () => {
 
   it('refuses a 10^9-run grid before expanding it', () => {
     const stepSize = Array.from({ length: 1000 }, (_, i) => 0.01 * (i + 1));
-    const L = Array.from({ length: 1000 }, (_, i) => (i % 256) + 1);
+    const J0 = Array.from({ length: 1000 }, (_, i) => (i + 1) / 1001); // distinct: repeated grid values are refused
     const started = performance.now();
-    expectIssue({ grid: { stepSize, L }, seeds: 1000 }, 'grid', '1000000 cells');
-    expectIssue({ grid: { stepSize: stepSize.slice(0, 100), L: L.slice(0, 100) }, seeds: 65536 }, 'seeds', '655360000 runs', 'at most 4194304');
+    expectIssue({ grid: { stepSize, J0 }, seeds: 1000 }, 'grid', '1000000 cells');
+    expectIssue({ grid: { stepSize: stepSize.slice(0, 100), J0: J0.slice(0, 100) }, seeds: 65536 }, 'seeds', '655360000 runs', 'at most 4194304');
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
@@ -74,5 +74,114 @@ describe('validateSpec', () => {
   it('rejects what is not an object', () => {
     expect(validateSpec(null as never)[0].field).toBe('spec');
     expect(validateSpec({ grid: [1, 2] as never }).map((i) => i.field)).toContain('grid');
+  });
+
+  it('refuses prototype keys everywhere a known-key table is consulted', () => {
+    for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const base = JSON.parse(`{"${key}": 1}`);
+      expectIssue({ base }, `base.${key}`, 'unknown field');
+      expectIssue(JSON.parse(`{"${key}": 1}`), key, 'unknown field');
+      expectIssue({ grid: JSON.parse(`{"${key}": [1]}`) }, `grid.${key}`, 'cannot be swept');
+    }
+  });
+
+  it('refuses unknown top-level keys, naming the nearest one', () => {
+    expectIssue({ seedz: 8 } as never, 'seedz', 'unknown field; did you mean seeds?');
+    expectIssue({ Grid: {} } as never, 'Grid', 'did you mean grid?');
+    expectIssue({ colour: 1 } as never, 'colour', 'unknown field', 'version, base, grid, seeds, seed, collapseFraction');
+    expect(validateSpec({ colour: 1 } as never)[0].message).not.toContain('did you mean');
+    expectIssue({ base: { stepsize: 3 } } as never, 'base.stepsize', 'did you mean stepSize?');
+    expectIssue({ base: { iteratoins: 3 } } as never, 'base.iteratoins', 'did you mean iterations?');
+    expectIssue({ grid: { stepsize: [1] } } as never, 'grid.stepsize', 'cannot be swept; did you mean stepSize?', 'grid keys: stepSize');
+    expectIssue({ grid: { iterations: [1] } } as never, 'grid.iterations', 'cannot be swept');
+  });
+
+  it('says what a non-object base or grid is', () => {
+    expectIssue({ base: [1, 2] } as never, 'base', 'must be an object', 'got an array');
+    expectIssue({ base: 'L=8' } as never, 'base', 'got a string');
+    expectIssue({ base: null } as never, 'base', 'got null');
+    expectIssue({ base: 3 } as never, 'base', 'got a number');
+    expectIssue({ grid: [] } as never, 'grid', 'must be an object', 'got an empty list');
+    expectIssue({ grid: null } as never, 'grid', 'got null');
+    expectIssue([] as never, 'spec', 'must be a JSON object', 'got an empty list');
+    expectIssue('x' as never, 'spec', 'got a string');
+    // Only the structural problem, not a flood of index keys of a spread string or array.
+    expect(validateSpec({ base: 'abc' } as never).map((i) => i.field)).toEqual(['base']);
+  });
+
+  it('refuses wrong types, non-finite and out-of-range numbers, naming the range', () => {
+    expectIssue({ base: { L: '8' } } as never, 'base.L', 'L = "8"', 'integer in [1, 256]');
+    expectIssue({ base: { stepSize: '1' } } as never, 'base.stepSize', 'finite number in (0, 1000000]');
+    expectIssue({ base: { stepSize: Infinity } }, 'base.stepSize', 'Infinity', 'finite');
+    expectIssue({ base: { stepSize: 1e308 } }, 'base.stepSize', '(0, 1000000]');
+    expectIssue({ base: { J0: null } } as never, 'base.J0', 'J0 = null', '(0, 1)');
+    expectIssue({ base: { advantage: { a: 1 } } } as never, 'base.advantage', 'an object', 'none, mean, group-std');
+    expectIssue({ base: { iterations: -5 } }, 'base.iterations', '[1, 100000]');
+    expectIssue({ base: { G: 4.5 } }, 'base.G', 'integer in [1, 1024]');
+    expectIssue({ seeds: 1e12 }, 'seeds', '[1, 65536]');
+    expectIssue({ seeds: 2.5 }, 'seeds', 'integer');
+    expectIssue({ seeds: -3 }, 'seeds', '[1, 65536]');
+    expectIssue({ seeds: '64' } as never, 'seeds', 'seeds = "64"');
+    expectIssue({ seed: 1e12 }, 'seed', '[0, 4294967295]');
+    expectIssue({ seed: 0.5 }, 'seed', 'integer');
+    expectIssue({ collapseFraction: 1e308 }, 'collapseFraction', '(0, 1]');
+    expectIssue({ version: 2 } as never, 'version', 'only version 1');
+    expectIssue({ base: { theta0: [0, 'x', 0, 0, 0, 0] } } as never, 'base.theta0', 'theta0[1] = "x"', 'finite numbers');
+    expectIssue({ base: { theta0: 'x' } } as never, 'base.theta0', 'null or an array');
+    expect(validateSpec({ seed: 0 })).toEqual([]);
+  });
+
+  it('refuses grid lists that are empty, not lists, hold wrong types or repeat a value', () => {
+    expectIssue({ grid: { stepSize: [] } }, 'grid.stepSize', 'got an empty list');
+    expectIssue({ grid: { stepSize: 3 } } as never, 'grid.stepSize', '1 to 1000 values', 'got a number');
+    expectIssue({ grid: { stepSize: { a: 1 } } } as never, 'grid.stepSize', 'got an object');
+    expectIssue({ grid: { stepSize: Array(1001).fill(1) } }, 'grid.stepSize', 'got 1001 values');
+    expectIssue({ grid: { stepSize: [1, '3'] } } as never, 'grid.stepSize[1]', 'stepSize = "3"', '(0, 1000000]');
+    expectIssue({ grid: { stepSize: [1, null] } } as never, 'grid.stepSize[1]', 'null');
+    expectIssue({ grid: { stepSize: [1, [3]] } } as never, 'grid.stepSize[1]', '[1 values]');
+    expectIssue({ grid: { stepSize: [1, 3, 1] } }, 'grid.stepSize[2]', 'stepSize = 1 repeats grid.stepSize[0]');
+    expectIssue({ grid: { advantage: ['mean', 'mean'] } }, 'grid.advantage[1]', 'repeats');
+    const L = Array.from({ length: 1000 }, (_, i) => (i % 256) + 1);
+    expect(validateSpec({ grid: { L } })).toEqual([{ field: 'grid.L[256]', message: 'L = 1 repeats grid.L[0] (and 743 more repeated values): each grid value must appear once' }]);
+    expectIssue({ grid: { L: [2, 0.5] } }, 'grid.L[1]', 'integer in [1, 256]');
+    expect(validateSpec({ grid: {} })).toEqual([]);
+  });
+
+  it('refuses a grid axis the family never reads (it would repeat the same runs)', () => {
+    expectIssue({ base: { family: 'bandit', features: 'gaussian', N: 2, B: 1 }, grid: { L: [2, 8] } }, 'grid.L', 'bandit family does not read L');
+    expectIssue({ grid: { K: [2, 4] } }, 'grid.K', 'token family does not read K');
+    expectIssue({ base: { features: 'tabular' }, grid: { d: [4, 8] } }, 'grid.d', 'tabular features fix d');
+    expectIssue({ base: { theta0: [0, 0, 0, 0, 0, 0] }, grid: { J0: [0.2, 0.5] } }, 'grid.J0', 'theta0 is given');
+    expect(validateSpec({ base: { family: 'bandit', features: 'gaussian', N: 2, B: 1 }, grid: { N: [2, 4], K: [4, 8] } })).toEqual([]);
+  });
+
+  it('keeps a huge or odd key to one short field path', () => {
+    const key = 'k'.repeat(100_000);
+    const issues = validateSpec({ base: { [key]: 1 } } as never);
+    expect(issues[0].field.length).toBeLessThan(60);
+    expect(validateSpec({ 'a b': 1 } as never)[0].field).toBe('"a b"');
+  });
+});
+
+describe('nearestName', () => {
+  it('measures edits, with a swap of neighbours as one edit, ignoring case', () => {
+    expect(editDistance('seedz', 'seeds')).toBe(1);
+    expect(editDistance('titel', 'title')).toBe(1);
+    expect(editDistance('stepsize', 'stepSize')).toBe(0);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+
+  it('suggests only close names', () => {
+    const known = ['version', 'base', 'grid', 'seeds', 'seed', 'collapseFraction'];
+    expect(nearestName('seedz', known)).toBe('seeds');
+    expect(nearestName('Seed', known)).toBe('seed');
+    expect(nearestName('colapseFraction', known)).toBe('collapseFraction');
+    expect(nearestName('colour', known)).toBeNull();
+    expect(nearestName('x', ['y', 'V'])).toBeNull();
+    expect(nearestName('Lx', ['V', 'L', 'N'])).toBe('L');
+    expect(nearestName('abc', ['xyz', 'L'])).toBeNull();
+    expect(nearestName('l', ['L', 'V'])).toBe('L');
+    expect(nearestName('colour', ['color', 'scale'])).toBe('color');
   });
 });

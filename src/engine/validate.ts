@@ -49,7 +49,79 @@ export const LIMITS = Object.freeze({
 
 type Check = (v: unknown) => string | null;
 
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.length} values]` : String(v));
+const show = (v: unknown) =>
+  typeof v === 'string' ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v) : Array.isArray(v) ? `[${v.length} values]` : v !== null && typeof v === 'object' ? 'an object' : String(v);
+
+/** What a JSON value is, for "must be an object, got an array". */
+export function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'number') return 'a number';
+  if (typeof v === 'boolean') return 'a boolean';
+  return typeof v;
+}
+
+/** A plain JSON object (not an array, not null). */
+export const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A key as it appears in a field path: long or odd keys are cut short, so a message stays one readable line. */
+export function keyName(key: string): string {
+  const cut = key.length > 40 ? `${key.slice(0, 40)}…` : key;
+  return /^[\w$]+$/.test(cut) ? cut : JSON.stringify(cut);
+}
+
+/** Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps), case-insensitive. */
+export function editDistance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      row.push(d);
+    }
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The known name nearest to a mistyped one, or null when none is close: a difference in case
+ * only for one character, one edit up to five characters, two beyond. `seedz` → `seeds`,
+ * `Lx` → `L`, `colour` → `color`.
+ */
+export function nearestName(name: string, known: readonly string[]): string | null {
+  const allowed = name.length <= 1 ? 0 : name.length <= 5 ? 1 : 2;
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    if (k === name || Math.abs(k.length - name.length) > allowed) continue;
+    const d = editDistance(name, k);
+    if (d <= allowed && d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+/** The message for a key no table knows: the nearest known key when one is close, else the list. */
+export function unknownFieldMessage(name: string, known: readonly string[], what = 'known fields'): string {
+  const near = nearestName(name, known);
+  return near ? `unknown field; did you mean ${near}? (${what}: ${known.join(', ')})` : `unknown field; ${what}: ${known.join(', ')}`;
+}
+
+/** One issue per key of `value` that `known` does not hold (own keys only: `__proto__`, `toString` are unknown too). */
+export function unknownKeyIssues(value: Record<string, unknown>, known: readonly string[], prefix: string, what?: string): SpecIssue[] {
+  const set = new Set(known);
+  return Object.keys(value)
+    .filter((k) => !set.has(k))
+    .map((k) => ({ field: `${prefix}${keyName(k)}`, message: unknownFieldMessage(k, known, what) }));
+}
 
 function intIn(lo: number, hi: number): Check {
   return (v) => (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `must be an integer in [${lo}, ${hi}]`);
@@ -77,7 +149,12 @@ const FIELD_CHECKS: Record<keyof RunParams, Check> = {
   K: intIn(LIMITS.K[0], LIMITS.K[1]),
   d: intIn(LIMITS.d[0], LIMITS.d[1]),
   J0: realIn(0, 1, 'open'),
-  theta0: (v) => (v === null || (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x))) ? null : 'must be null or an array of finite numbers'),
+  theta0: (v) => {
+    if (v === null) return null;
+    if (!Array.isArray(v)) return 'must be null or an array of finite numbers (d of them)';
+    const bad = v.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
+    return bad < 0 ? null : `must be null or an array of finite numbers (d of them); theta0[${bad}] = ${show(v[bad])}`;
+  },
   stepSize: realIn(0, LIMITS.stepSize, 'left-open'),
   G: intIn(LIMITS.G[0], LIMITS.G[1]),
   B: intIn(LIMITS.B[0], LIMITS.B[1]),
@@ -118,15 +195,37 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
   return out;
 }
 
+/** Top-level fields of a sweep spec. */
+export const SPEC_KEYS: readonly string[] = Object.freeze(['version', 'base', 'grid', 'seeds', 'seed', 'collapseFraction']);
+/** Fields of `base` (every run parameter). */
+export const RUN_KEYS: readonly string[] = Object.freeze(Object.keys(FIELD_CHECKS));
+
+/**
+ * Why a grid axis would only repeat the same runs: the field is one the cell's family or
+ * features never read (the engine forces it or ignores it), so every value gives the same runs.
+ */
+function inertAxis(base: Record<string, unknown>, key: GridKey): string | null {
+  const { family, features } = base;
+  if (family === 'bandit' && (key === 'L' || key === 'V')) return `the bandit family does not read ${key} (a bandit has L = 1 and no vocabulary)`;
+  if (family === 'token' && (key === 'N' || key === 'K')) return `the token family does not read ${key} (it has one prompt and V tokens)`;
+  if (features === 'tabular' && key === 'd') return `tabular features fix d (K for a bandit, V² for tokens)`;
+  if (family === 'bandit' && features === 'tabular' && key === 'N') return 'a tabular bandit has one prompt: N is fixed at 1';
+  if (key === 'J0' && Array.isArray(base.theta0)) return 'theta0 is given, so J0 is not read';
+  return null;
+}
+
 /** Every problem of a (possibly partial) spec; [] when it is valid. Never throws. */
 export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   const issues: SpecIssue[] = [];
-  if (input === null || typeof input !== 'object') return [{ field: 'spec', message: 'must be a JSON object' }];
+  if (!isPlainObject(input)) return [{ field: 'spec', message: `must be a JSON object such as {"grid": {"stepSize": [1, 10]}}, got ${kindOf(input)}` }];
+  issues.push(...unknownKeyIssues(input, SPEC_KEYS, ''));
   if (input.version !== undefined && input.version !== 1) issues.push({ field: 'version', message: `version = ${show(input.version)}: only version 1 is known` });
-  const spec = withDefaults(input);
-  for (const key of Object.keys(spec.base)) {
-    if (!(key in FIELD_CHECKS)) issues.push({ field: `base.${key}`, message: `unknown field; known fields: ${Object.keys(FIELD_CHECKS).join(', ')}` });
-  }
+  const baseOk = input.base === undefined || isPlainObject(input.base);
+  const gridOk = input.grid === undefined || isPlainObject(input.grid);
+  if (!baseOk) issues.push({ field: 'base', message: `must be an object of run parameters such as {"L": 8}, got ${kindOf(input.base)}` });
+  if (!gridOk) issues.push({ field: 'grid', message: `must be an object mapping field names to value lists such as {"stepSize": [1, 10]}, got ${kindOf(input.grid)}` });
+  const spec = withDefaults({ ...input, base: baseOk ? input.base : {}, grid: gridOk ? input.grid : {} });
+  issues.push(...unknownKeyIssues(spec.base as unknown as Record<string, unknown>, RUN_KEYS, 'base.'));
   for (const [key, check] of Object.entries(FIELD_CHECKS) as [keyof RunParams, Check][]) {
     const problem = check(spec.base[key]);
     if (problem) issues.push({ field: `base.${key}`, message: `${key} = ${show(spec.base[key])}: ${problem}` });
@@ -140,23 +239,33 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
     const problem = check[1](value);
     if (problem) issues.push({ field: check[0], message: `${check[0]} = ${show(value)}: ${problem}` });
   }
-  if (spec.grid === null || typeof spec.grid !== 'object' || Array.isArray(spec.grid)) {
-    issues.push({ field: 'grid', message: 'must be an object mapping field names to value lists' });
-    return issues;
-  }
+  const gridKeys = GRID_KEYS as readonly string[];
   for (const [key, values] of Object.entries(spec.grid) as [string, unknown][]) {
-    if (!GRID_KEYS.includes(key as GridKey)) {
-      issues.push({ field: `grid.${key}`, message: `"${key}" cannot be swept; grid keys: ${GRID_KEYS.join(', ')}` });
+    if (!gridKeys.includes(key)) {
+      const near = RUN_KEYS.includes(key) ? null : nearestName(key, gridKeys);
+      issues.push({ field: `grid.${keyName(key)}`, message: `${JSON.stringify(keyName(key))} cannot be swept${near ? `; did you mean ${near}?` : ''} (grid keys: ${GRID_KEYS.join(', ')})` });
       continue;
     }
     if (!Array.isArray(values) || values.length === 0 || values.length > LIMITS.gridValues) {
-      issues.push({ field: `grid.${key}`, message: `must be a list of 1 to ${LIMITS.gridValues} values` });
+      const got = Array.isArray(values) ? (values.length ? `${values.length} values` : 'an empty list') : kindOf(values);
+      issues.push({ field: `grid.${key}`, message: `must be a list of 1 to ${LIMITS.gridValues} values, got ${got}` });
       continue;
     }
+    const firstAt = new Map<unknown, number>();
+    const repeats: number[] = [];
     values.forEach((v, i) => {
       const problem = FIELD_CHECKS[key as GridKey](v);
       if (problem) issues.push({ field: `grid.${key}[${i}]`, message: `${key} = ${show(v)}: ${problem}` });
+      else if (firstAt.has(v)) repeats.push(i);
+      else firstAt.set(v, i);
     });
+    if (repeats.length) {
+      const [i] = repeats;
+      const more = repeats.length > 1 ? ` (and ${repeats.length - 1} more repeated values)` : '';
+      issues.push({ field: `grid.${key}[${i}]`, message: `${key} = ${show(values[i])} repeats grid.${key}[${firstAt.get(values[i])}]${more}: each grid value must appear once` });
+    }
+    const inert = baseOk ? inertAxis(spec.base as unknown as Record<string, unknown>, key as GridKey) : null;
+    if (inert) issues.push({ field: `grid.${key}`, message: `${inert}: sweeping it would repeat the same runs; remove grid.${key}` });
   }
   if (issues.length > 0) return issues;
   const cells = cellCount(spec);
@@ -167,7 +276,7 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   for (const cell of expandGrid(spec)) {
     if (runs * cell.params.iterations > LIMITS.runSteps) return [{ field: 'base.iterations', message: `${runs} runs × ${cell.params.iterations} iterations exceeds ${LIMITS.runSteps} run-steps` }];
     for (const { key, message } of crossFieldIssues(cell.params)) {
-      const field = key in spec.grid ? `grid.${key}` : `base.${key}`;
+      const field = Object.hasOwn(spec.grid, key) ? `grid.${key}` : `base.${key}`;
       const where = Object.keys(cell.values).length ? ` (cell ${cell.index}: ${Object.entries(cell.values).map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
       const id = `${field}|${message}`;
       if (seen.has(id)) continue;
