@@ -1,0 +1,241 @@
+/**
+ * The bad-input corpus: spec fields, cell configs, notebook files and command-line flags that a
+ * user can get wrong. Each case runs the real CLI (`bin/gradgap.mjs`) and must exit 2 within a
+ * time bound, with one line on stderr that names the field or flag and what is allowed, no stack
+ * trace, and nothing left in or beside --out. A case that hangs, crashes, exits 0/1, or says
+ * something vague fails here.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './cli-harness.ts';
+import { ROOT } from './provenance-info.ts';
+
+/** Seconds a refused input may take, start-up included (the refusal itself is before any work). */
+const TIME_BOUND_S = 20;
+
+interface Outcome {
+  code: number | null;
+  stderr: string;
+  timedOut: boolean;
+}
+
+function runCli(args: string[]): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/gradgap.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, TIME_BOUND_S * 1000);
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, timedOut });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notebook builders
+
+const BASE = { V: 8, d: 6, L: 4, J0: 0.2, G: 4, advantage: 'group-std', aggregation: 'seq-sum', iterations: 4, recordEvery: 2 };
+const GOOD_SWEEP = { title: 'corpus', base: BASE, grid: { stepSize: [1, 10] }, seeds: 2 };
+
+const notebookOf = (cells: [type: string, id: string, body: string][]) =>
+  `<!doctype html>\n<notebook version="1">\n  <title>bad-input corpus</title>\n${cells
+    .map(([type, id, body]) => `  <script id="${id}" type="${type}">\n${body}\n  </script>\n`)
+    .join('')}</notebook>\n`;
+
+const SWEEP = 'application/vnd.gradgap.sweep+json';
+const PLOT = 'application/vnd.gradgap.plot+json';
+const THEORY = 'application/vnd.gradgap.theory+json';
+const TABLE = 'application/vnd.gradgap.table+json';
+
+/** A notebook with one sweep cell whose JSON text is `body`. */
+const sweepText = (body: string) => notebookOf([[SWEEP, 'sweep', body]]);
+/** A notebook with one sweep cell: the good sweep with `patch` applied to it. */
+const sweep = (patch: (s: Record<string, unknown>) => void) => {
+  const s = structuredClone(GOOD_SWEEP) as Record<string, unknown>;
+  patch(s);
+  return sweepText(JSON.stringify(s));
+};
+/** The good sweep with one base field replaced (or removed with `undefined`). */
+const base = (key: string, value: unknown) => sweep((s) => ((s.base as Record<string, unknown>)[key] = value));
+/** The good sweep plus one other cell. */
+const withCell = (type: string, config: unknown) => notebookOf([[SWEEP, 'sweep', JSON.stringify(GOOD_SWEEP)], [type, 'other', JSON.stringify(config)]]);
+
+// ---------------------------------------------------------------------------------------------
+// The corpus: [name, notebook text (written to nb.html) or null, argv (NB and OUT substituted), stderr must match]
+
+type Case = [name: string, notebook: string | null, argv: string[], message: RegExp];
+const RUN = ['run', 'NB', '--out', 'OUT'];
+
+const specCases: Case[] = [
+  // Base fields: type, range and integrality.
+  ['V = 1', base('V', 1), RUN, /base\.V.*\[2, 64\]/],
+  ['V = 65', base('V', 65), RUN, /base\.V.*\[2, 64\]/],
+  ['V = 2.5', base('V', 2.5), RUN, /base\.V.*integer/],
+  ['V as a string', base('V', '8'), RUN, /base\.V.*integer/],
+  ['L = 0', base('L', 0), RUN, /base\.L.*\[1, 256\]/],
+  ['L = 257', base('L', 257), RUN, /base\.L.*\[1, 256\]/],
+  ['L = 1.5', base('L', 1.5), RUN, /base\.L.*integer/],
+  ['L = null', base('L', null), RUN, /base\.L.*integer/],
+  ['d = 0', base('d', 0), RUN, /base\.d.*\[1, 1024\]/],
+  ['d = 1025', base('d', 1025), RUN, /base\.d.*\[1, 1024\]/],
+  ['J0 = 0', base('J0', 0), RUN, /base\.J0.*\(0, 1\)/],
+  ['J0 = 1', base('J0', 1), RUN, /base\.J0.*\(0, 1\)/],
+  ['J0 = -0.1', base('J0', -0.1), RUN, /base\.J0.*\(0, 1\)/],
+  ['J0 as a string', base('J0', '0.2'), RUN, /base\.J0.*number/],
+  ['J0 = 1e400 (Infinity)', sweepText(JSON.stringify(GOOD_SWEEP).replace('"J0":0.2', '"J0":1e400')), RUN, /base\.J0.*finite/],
+  ['G = 0', base('G', 0), RUN, /base\.G.*\[1, 1024\]/],
+  ['G = 1025', base('G', 1025), RUN, /base\.G.*\[1, 1024\]/],
+  ['G = 1 with group-std', base('G', 1), RUN, /G.*group-std.*G ≥ 2/],
+  ['iterations = 0', base('iterations', 0), RUN, /base\.iterations.*\[1, 100000\]/],
+  ['iterations = 100001', base('iterations', 100_001), RUN, /base\.iterations.*\[1, 100000\]/],
+  ['recordEvery = 0', base('recordEvery', 0), RUN, /base\.recordEvery/],
+  ['recordEvery > iterations', base('recordEvery', 5), RUN, /recordEvery.*iterations/],
+  ['stepSize = 0', base('stepSize', 0), RUN, /base\.stepSize.*\(0, 1000000\]/],
+  ['stepSize = -1', base('stepSize', -1), RUN, /base\.stepSize/],
+  ['stepSize = 1e7', base('stepSize', 1e7), RUN, /base\.stepSize.*1000000/],
+  ['epsilon = -1', base('epsilon', -1), RUN, /base\.epsilon.*\[0, 1\]/],
+  ['epsilon = 2', base('epsilon', 2), RUN, /base\.epsilon.*\[0, 1\]/],
+  ['family = "tok"', base('family', 'tok'), RUN, /base\.family.*one of.*token/],
+  ['advantage = "grpo"', base('advantage', 'grpo'), RUN, /base\.advantage.*one of.*group-std/],
+  ['aggregation = "mean"', base('aggregation', 'mean'), RUN, /base\.aggregation.*one of.*seq-sum/],
+  ['mode = "fast"', base('mode', 'fast'), RUN, /base\.mode.*one of.*sampled/],
+  ['features = "gauss"', base('features', 'gauss'), RUN, /base\.features.*one of/],
+  ['reward = "maybe"', base('reward', 'maybe'), RUN, /base\.reward.*one of/],
+  ['std = "population"', base('std', 'population'), RUN, /base\.std.*one of/],
+  ['exactDirection = "up"', base('exactDirection', 'up'), RUN, /base\.exactDirection.*one of/],
+  ['theta0 a string', base('theta0', 'zeros'), RUN, /base\.theta0.*array of finite numbers/],
+  ['theta0 with a string entry', base('theta0', [1, 'a', 0, 0, 0, 0]), RUN, /base\.theta0.*array of finite numbers/],
+  ['theta0 of the wrong length', base('theta0', [0, 0]), RUN, /theta0 has 2 entries.*d entries/],
+  ['B = 2 at token level', base('B', 2), RUN, /base\.B.*B must be 1/],
+  ['tabular features with V = 33', sweep((s) => Object.assign(s.base as object, { features: 'tabular', V: 33 })), RUN, /V.*\[2, 32\]/],
+  ['B·G·L over the token limit', sweep((s) => Object.assign(s.base as object, { G: 1024, L: 16 })), RUN, /B·G·L.*at most 8192/],
+  // Top-level fields.
+  ['seeds = 0', sweep((s) => (s.seeds = 0)), RUN, /seeds.*\[1, 65536\]/],
+  ['seeds = 65537', sweep((s) => (s.seeds = 65_537)), RUN, /seeds.*\[1, 65536\]/],
+  ['seeds = 1e12', sweep((s) => (s.seeds = 1e12)), RUN, /seeds.*\[1, 65536\]/],
+  ['seeds = 2.5', sweep((s) => (s.seeds = 2.5)), RUN, /seeds.*integer/],
+  ['seeds as a string', sweep((s) => (s.seeds = '64')), RUN, /seeds.*integer/],
+  ['seed = -1', sweep((s) => (s.seed = -1)), RUN, /seed\b.*\[0, 4294967295\]/],
+  ['seed = 2^32', sweep((s) => (s.seed = 2 ** 32)), RUN, /seed\b.*\[0, 4294967295\]/],
+  ['collapseFraction = 0', sweep((s) => (s.collapseFraction = 0)), RUN, /collapseFraction.*\(0, 1\]/],
+  ['collapseFraction = 1.5', sweep((s) => (s.collapseFraction = 1.5)), RUN, /collapseFraction.*\(0, 1\]/],
+  ['version = 2', sweep((s) => (s.version = 2)), RUN, /version.*only version 1/],
+  // Unknown and prototype keys, at every level.
+  ['a typo\'d top-level key "seedz"', sweep((s) => (s.seedz = 64)), RUN, /seedz.*did you mean seeds/],
+  ['a typo\'d base key "Lx"', base('Lx', 4), RUN, /base\.Lx.*did you mean L\b/],
+  ['an unknown base key far from any', base('colour', 'red'), RUN, /base\.colour.*unknown/],
+  ['base.__proto__', sweepText(JSON.stringify(GOOD_SWEEP).replace('"V":8', '"__proto__":{"V":9},"V":8')), RUN, /base\.__proto__.*unknown/],
+  ['base.constructor', base('constructor', 1), RUN, /base\.constructor.*unknown/],
+  ['base.toString', base('toString', 1), RUN, /base\.toString.*unknown/],
+  ['base.hasOwnProperty', base('hasOwnProperty', 1), RUN, /base\.hasOwnProperty.*unknown/],
+  ['base.valueOf', base('valueOf', 1), RUN, /base\.valueOf.*unknown/],
+  ['top-level __proto__', sweepText(JSON.stringify(GOOD_SWEEP).replace('"seeds":2', '"seeds":2,"__proto__":{"seeds":3}')), RUN, /__proto__.*unknown/],
+  ['grid.constructor', sweep((s) => ((s.grid as Record<string, unknown>).constructor = [1])), RUN, /grid\.constructor/],
+  ['base as an array', sweep((s) => (s.base = [1, 2])), RUN, /base.*must be an object.*array/],
+  ['base as a string', sweep((s) => (s.base = 'token')), RUN, /base.*must be an object/],
+  ['grid as an array', sweep((s) => (s.grid = [1, 10])), RUN, /grid.*must be an object/],
+  ['a grid key that cannot be swept', sweep((s) => (s.grid = { colour: [1] })), RUN, /grid\.colour/],
+  ['an empty grid list', sweep((s) => (s.grid = { stepSize: [] })), RUN, /grid\.stepSize.*1 to 1000 values/],
+  ['a grid value that is not a list', sweep((s) => (s.grid = { stepSize: 3 })), RUN, /grid\.stepSize.*list/],
+  ['a bad grid value', sweep((s) => (s.grid = { stepSize: [1, 0] })), RUN, /grid\.stepSize\[1\].*\(0, 1000000\]/],
+  ['a grid value of the wrong type', sweep((s) => (s.grid = { L: [4, 'eight'] })), RUN, /grid\.L\[1\].*integer/],
+  ['too many grid cells', sweep((s) => (s.grid = { stepSize: Array.from({ length: 300 }, (_, i) => i + 1), L: Array.from({ length: 250 }, (_, i) => i + 1) })), RUN, /grid.*cells; at most 65536/],
+  ['too many runs', sweep((s) => ((s.grid = { stepSize: Array.from({ length: 100 }, (_, i) => i + 1) }), (s.seeds = 65_536))), RUN, /runs; at most 4194304/],
+  ['the sweep cell is an array', sweepText('[1, 2, 3]'), RUN, /sweep.*object/],
+  ['the sweep cell is a string', sweepText('"token"'), RUN, /sweep.*object/],
+  ['the sweep cell is empty', sweepText(''), RUN, /sweep/],
+  ['a JSON syntax error', sweepText('{"base": {"L": 4,}, "seeds": 2}'), RUN, /line \d+/],
+  ['10,000-deep nesting', sweepText('{"base":'.repeat(10_000) + '1' + '}'.repeat(10_000)), RUN, /line \d+.*(nest|deep|depth).*64/],
+  ['100,000 unclosed [', sweepText('['.repeat(100_000)), RUN, /(nest|deep|depth).*64/],
+];
+
+const cellCases: Case[] = [
+  ['a plot with an unknown view', withCell(PLOT, { view: 'nope', sweep: 'sweep' }), RUN, /plot cell "other".*view.*one of/],
+  ['a plot with an unknown key', withCell(PLOT, { view: 'phase', sweep: 'sweep', colour: 'red' }), RUN, /plot cell "other".*colour.*unknown/],
+  ['a plot with an unknown where key', withCell(PLOT, { view: 'trajectories', sweep: 'sweep', where: { colour: 1 } }), RUN, /plot cell "other".*where\.colour/],
+  ['a plot of a missing sweep', withCell(PLOT, { view: 'phase', sweep: 'nope' }), RUN, /plot cell "other".*sweep refers to "nope"/],
+  ['a plot as an array', withCell(PLOT, ['phase']), RUN, /plot cell "other".*object/],
+  ['a theory cell with an unknown curve', withCell(THEORY, { sweep: 'sweep', curves: ['nope'] }), RUN, /theory cell "other".*curves.*nope.*one of/],
+  ['a theory cell with an unknown key', withCell(THEORY, { sweep: 'sweep', colour: 1 }), RUN, /theory cell "other".*colour.*unknown/],
+  ['a table cell with an unknown column', withCell(TABLE, { sweep: 'sweep', columns: ['nope'] }), RUN, /table cell "other".*columns.*nope/],
+  ['a table cell with an unknown key', withCell(TABLE, { sweep: 'sweep', colour: 1 }), RUN, /table cell "other".*colour.*unknown/],
+];
+
+const fileCases: Case[] = [
+  ['an empty file', '', RUN, /no <notebook> element/],
+  ['binary garbage', '\u0000\u0001\u00ff'.repeat(100), RUN, /no <notebook> element/],
+  ['an unknown notebook version', '<notebook version="2"><title>x</title></notebook>', RUN, /version/],
+  ['a notebook without a sweep', notebookOf([['text/markdown', 'intro', 'hello']]), RUN, /no sweep cell/],
+  ['2 MB of unclosed <script> tags', `<notebook version="1"><title>x</title>${'<script type="text/markdown">a'.repeat(70_000)}`, RUN, /line \d+/],
+];
+
+const flagCases: Case[] = [
+  ['no command', null, [], /command|usage/i],
+  ['an unknown command', null, ['runn', 'NB'], /unknown command "runn"/],
+  ['run without a notebook', null, ['run', '--out', 'OUT'], /needs NOTEBOOK/],
+  ['run without --out', GOOD_NB(), ['run', 'NB'], /needs --out/],
+  ['--out under /proc', GOOD_NB(), ['run', 'NB', '--out', '/proc/gradgap-corpus/x'], /--out/],
+  ['--out as an empty string', GOOD_NB(), ['run', 'NB', '--out', ''], /--out/],
+  ['--shard 0/2', GOOD_NB(), [...RUN, '--shard', '0/2'], /--shard 0\/2/],
+  ['--shard 1/0', GOOD_NB(), [...RUN, '--shard', '1/0'], /--shard 1\/0/],
+  ['--shard a/b', GOOD_NB(), [...RUN, '--shard', 'a/b'], /--shard a\/b/],
+  ['--shard 1.5/2', GOOD_NB(), [...RUN, '--shard', '1.5/2'], /--shard 1\.5\/2/],
+  ['--shard with 20 digits', GOOD_NB(), [...RUN, '--shard', '1/99999999999999999999'], /--shard/],
+  ['--threads 0', GOOD_NB(), [...RUN, '--threads', '0'], /--threads 0.*integer/],
+  ['--threads -1', GOOD_NB(), [...RUN, '--threads=-1'], /--threads -1/],
+  ['--threads abc', GOOD_NB(), [...RUN, '--threads', 'abc'], /--threads abc/],
+  ['--threads 1.5', GOOD_NB(), [...RUN, '--threads', '1.5'], /--threads 1\.5/],
+  ['--threads 1e400', GOOD_NB(), [...RUN, '--threads', '1e400'], /--threads 1e400/],
+  ['--host nope', GOOD_NB(), [...RUN, '--host', 'nope'], /--host nope.*one of/],
+  ['--backend gpu', GOOD_NB(), [...RUN, '--backend', 'gpu'], /--backend gpu.*one of/],
+  ['--spec all', GOOD_NB(), [...RUN, '--spec', 'all'], /--spec all.*one of/],
+  ['an unknown flag', GOOD_NB(), [...RUN, '--colour', 'red'], /unknown flag --colour/],
+  ['a flag given twice', GOOD_NB(), [...RUN, '--threads', '1', '--threads', '2'], /--threads given twice/],
+  ['a flag without its value', GOOD_NB(), ['run', 'NB', '--out'], /--out needs a value/],
+  ['a switch given a value', GOOD_NB(), [...RUN, '--quiet=yes'], /--quiet takes no value/],
+  ['two notebooks', GOOD_NB(), ['run', 'NB', 'NB', '--out', 'OUT'], /one NOTEBOOK/],
+  ['merge of a missing folder', null, ['merge', 'MISSING', '--out', 'OUT'], /missing.*(no such|no provenance)/],
+  ['merge without --out', null, ['merge', 'MISSING'], /needs --out/],
+  ['verify of a missing notebook', null, ['verify', 'MISSING'], /no such file/],
+  ['verify with a missing baked file', GOOD_NB(), ['verify', 'NB', '--baked', 'MISSING'], /no baked results/],
+  ['bench --workload W9', null, ['bench', '--workload', 'W9'], /--workload W9.*one of/],
+  ['bench with a positional argument', null, ['bench', 'extra'], /bench/],
+];
+
+function GOOD_NB(): string {
+  return sweepText(JSON.stringify(GOOD_SWEEP));
+}
+
+const CORPUS: Case[] = [...specCases, ...cellCases, ...fileCases, ...flagCases];
+
+describe('bad-input corpus', () => {
+  it('has at least 80 cases, each named once', () => {
+    expect(CORPUS.length).toBeGreaterThanOrEqual(80);
+    expect(new Set(CORPUS.map((c) => c[0])).size).toBe(CORPUS.length);
+  });
+
+  it.concurrent.each(CORPUS)('%s: exit 2, one clear line, nothing left', async (_name, notebook, argv, message) => {
+    const dir = tempDir('gradgap-corpus-');
+    const nb = join(dir, 'nb.html');
+    if (notebook !== null) writeFileSync(nb, notebook);
+    const args = argv.map((a) => (a === 'NB' ? nb : a === 'OUT' ? join(dir, 'out') : a === 'MISSING' ? join(dir, 'missing') : a));
+    const run = await runCli(args);
+    expect(run.timedOut, `exited within ${TIME_BOUND_S} s`).toBe(false);
+    const lines = run.stderr.split('\n').filter((l) => l.trim() !== '');
+    expect(run.stderr, 'no stack trace').not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(lines.length, `one line on stderr: ${run.stderr.slice(0, 500)}`).toBe(1);
+    expect(lines[0]).toMatch(/^gradgap: /);
+    expect(lines[0]).toMatch(message);
+    expect(lines[0].length, 'a line, not a dump').toBeLessThan(600);
+    expect(run.code).toBe(2);
+    expect(readdirSync(dir).sort(), 'nothing left in or beside --out').toEqual(notebook === null ? [] : ['nb.html']);
+  });
+});
