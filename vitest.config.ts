@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
-import { CHROMIUM_ARGS, findChromium } from './src/engine/browser-path.ts';
+import { CHROMIUM_ARGS, findChromium } from './src/cli/hosts/browser-path.ts';
 
 // Two projects: pure logic in Node, everything that touches WebGPU in real headless Chromium.
 export default defineConfig({

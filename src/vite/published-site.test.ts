@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../engine/browser-path.ts';
+import { CHROMIUM_ARGS, findChromium } from '../cli/hosts/browser-path.ts';
 import { PHASE_CELL_CLASS } from '../plots/phase-diagram.ts';
 import { CONTENT_SECURITY_POLICY } from './notebook-pages.ts';
 import { serveStatic } from './static-server.ts';

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
-import { CHROMIUM_ARGS, findChromium } from '../../engine/browser-path.ts';
+import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
 import type { Progress } from '../../engine/index.ts';
 import { RunError } from '../cli-error.ts';
 import { fromWire } from './wire-format.ts';

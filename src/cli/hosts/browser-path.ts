@@ -1,6 +1,7 @@
 /**
- * Where the Chromium binary is: $CHROME_PATH, else the usual install paths. Node-only (tests,
- * bench, CLI); the app itself runs in whatever browser opened it.
+ * Where the Chromium binary is: $CHROME_PATH, else the usual install paths. Node-only: the CLI's
+ * chrome host launches it, and so do the browser tests (vitest.config.ts); the app itself runs in
+ * whatever browser opened it.
  */
 import { existsSync } from 'node:fs';
 
