@@ -13,19 +13,32 @@ export interface CliRun {
   code: number;
   stdout: string;
   stderr: string;
+  timedOut: boolean; // killed after `timeoutMs`
+  exitLagMs: number; // from its last byte of output to its exit: a process that hangs on after its work shows here
 }
 
-export const FIXTURES = join(ROOT, 'src/cli/fixtures');
-
-export function gradgap(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * Runs the CLI; kills it (SIGKILL) after `timeoutMs` and reports `timedOut`, so a hang fails the
+ * test that caused it instead of the whole suite's timeout.
+ */
+export function gradgap(args: string[], env: Record<string, string> = {}, { timeoutMs = 300_000 } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/gradgap.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    let timedOut = false;
+    let lastOutput = performance.now();
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (d) => ((stdout += d), (lastOutput = performance.now())));
+    child.stderr.on('data', (d) => ((stderr += d), (lastOutput = performance.now())));
+    child.on('error', (error) => (clearTimeout(timer), reject(error)));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr, timedOut, exitLagMs: performance.now() - lastOutput });
+    });
   });
 }
 

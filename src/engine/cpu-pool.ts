@@ -18,6 +18,8 @@ class PoolWorker {
   readonly worker = new Worker(new URL('./cpu-worker.ts', import.meta.url), { type: 'module' });
   // Replies are matched by job id, so one message handler serves every sweep that uses the worker.
   private readonly pending = new Map<number, { resolve: (o: ChunkOutputs) => void; reject: (e: Error) => void }>();
+  /** Set once the worker failed (it did not load, or its thread died): the pool replaces it. */
+  broken = false;
 
   constructor() {
     this.worker.onmessage = (e: MessageEvent<Reply>) => {
@@ -28,9 +30,21 @@ class PoolWorker {
       else p.resolve(e.data.out!);
     };
     this.worker.onerror = (e) => {
-      for (const p of this.pending.values()) p.reject(new Error(`CPU worker failed: ${e.message}`));
-      this.pending.clear();
+      this.broken = true;
+      this.rejectAll(new Error(`CPU worker failed: ${e.message}`));
     };
+  }
+
+  private rejectAll(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+
+  /** Stops the worker; jobs still on it reject (a terminated Web Worker would never answer them). */
+  terminate(): void {
+    this.broken = true;
+    this.worker.terminate();
+    this.rejectAll(new Error('CPU worker terminated'));
   }
 
   job(job: CpuJob): Promise<ChunkOutputs> {
@@ -46,15 +60,20 @@ export class CpuPool {
   private readonly workers: PoolWorker[] = [];
   private nextId = 0;
 
-  /** The page-wide pool of `threads` workers, created on first use. */
+  /** The page-wide pool of up to `threads` workers, created on first use. */
   static shared(threads: number): CpuPool {
     let pool = CpuPool.pools.get(threads);
     if (!pool) CpuPool.pools.set(threads, (pool = new CpuPool(threads)));
     return pool;
   }
 
-  constructor(readonly threads: number) {
-    for (let i = 0; i < threads; i++) this.workers.push(new PoolWorker());
+  /** Workers start on first use, only as many as a sweep has chunks (at most `threads`). */
+  constructor(readonly threads: number) {}
+
+  /** Stops every worker (jobs in flight reject) and drops the pool from `shared`; the next shared() starts afresh. */
+  terminate(): void {
+    for (const w of this.workers.splice(0)) w.terminate();
+    if (CpuPool.pools.get(this.threads) === this) CpuPool.pools.delete(this.threads);
   }
 
   /**
@@ -62,6 +81,10 @@ export class CpuPool {
    * starts; the ones already on a worker finish (within one chunk) and are kept, not thrown away.
    */
   async run(spec: SweepSpec, ranges: readonly [number, number][], onDone: (out: ChunkOutputs) => void, signal?: AbortSignal): Promise<void> {
+    // A failed worker is replaced; idle ones cost nothing (in Node the worker shim unrefs them).
+    for (const w of this.workers.filter((w) => w.broken)) this.workers.splice(this.workers.indexOf(w), 1)[0].terminate();
+    const wanted = Math.min(this.threads, ranges.length);
+    while (this.workers.length < wanted) this.workers.push(new PoolWorker());
     let next = 0;
     const drain = async (w: PoolWorker) => {
       while (next < ranges.length && !signal?.aborted) {
@@ -69,6 +92,6 @@ export class CpuPool {
         onDone(await w.job({ id: this.nextId++, spec, begin, end }));
       }
     };
-    await Promise.all(this.workers.map(drain));
+    await Promise.all(this.workers.slice(0, wanted).map(drain));
   }
 }

@@ -20,12 +20,23 @@ class NodeWebWorker {
     this.thread = new ThreadWorker(ENTRY, { workerData: { url: String(url) } });
     // The engine keeps its pool for the next sweep; an idle thread must not keep Node alive, a
     // busy one must. CpuPool answers every job with one message, so count jobs in flight.
-    this.thread.unref();
+    // Listeners first, unref() after: Node refs a Worker's message port again whenever a
+    // 'message' listener is added, so a thread unref'd before that and never given a job (fewer
+    // chunks than threads) kept the process alive for ever after its work was done.
     this.thread.on('message', (data) => {
       if (--this.pending === 0) this.thread.unref();
       this.onmessage?.({ data });
     });
-    this.thread.on('error', (error) => this.onerror?.({ message: error.message }));
+    this.thread.on('error', (error) => {
+      this.pending = 0; // the thread is gone; its 'exit' follows
+      this.onerror?.({ message: error.message });
+    });
+    // A thread that exits with jobs in flight (process.exit in it, terminate) will never answer them.
+    this.thread.on('exit', (code) => {
+      if (this.pending > 0) this.onerror?.({ message: `worker thread exited (code ${code}) with ${this.pending} job(s) unanswered` });
+      this.pending = 0;
+    });
+    this.thread.unref();
   }
 
   postMessage(message: unknown, transfer?: Transferable[]): void {
@@ -34,6 +45,7 @@ class NodeWebWorker {
   }
 
   terminate(): void {
+    this.pending = 0; // as in the page: a terminated worker answers nothing and reports no error
     void this.thread.terminate();
   }
 }
