@@ -16,7 +16,7 @@ import { describeBackend, formatSeconds } from './gg-progress.ts';
 import './gg-progress.ts';
 import type { SweepState } from './session.ts';
 import {
-  BASE_FIELDS, SWEEP_FIELDS, addableGridKeys, gridKeys, gridText, issuesByField, readField, sweepSize, writeField, writeGrid,
+  BASE_FIELDS, SWEEP_FIELDS, addableGridKeys, gridKeys, gridText, issuesByField, parseGridText, readField, sweepSize, writeField, writeGrid,
   type FormField,
 } from './sweep-form.ts';
 import type { GridKey } from '../engine/spec.ts';
@@ -126,6 +126,12 @@ export class GgSweepCell extends LitElement {
     }
   }
 
+  /** JSON typed in the source view: the form's remembered texts give way to it. */
+  private onSource(text: string) {
+    this.fieldText = {};
+    this.setDraft(text);
+  }
+
   private onField(field: FormField, config: SweepCellConfig, text: string) {
     this.fieldText = { ...this.fieldText, [field.path]: text };
     this.setDraft(formatJson(writeField(config, field.path, text, field.kind)));
@@ -140,10 +146,27 @@ export class GgSweepCell extends LitElement {
     this.setDraft(formatJson(writeGrid(config, key, text)));
   }
 
+  /**
+   * What a field shows. The spec (the draft) is the one source of truth: text typed in the form
+   * is kept only while it still means the draft's value ("1." for 1); once the JSON view or
+   * anything else changes the value, the field shows the draft's.
+   */
+  private fieldValue(config: SweepCellConfig, path: string, kind: FormField['kind']): string {
+    const { text } = readField(config, path);
+    const typed = this.fieldText[path];
+    return typed !== undefined && readField(writeField(config, path, typed, kind), path).text === text ? typed : text;
+  }
+
+  private gridValue(config: SweepCellConfig, key: GridKey): string {
+    const text = gridText(config.grid?.[key]);
+    const typed = this.fieldText[`grid.${key}`];
+    return typed !== undefined && gridText(parseGridText(typed, key)) === text ? typed : text;
+  }
+
   private renderField(field: FormField, config: SweepCellConfig, messages: Map<string, string[]>) {
     const swept = field.gridKey && config.grid && field.gridKey in config.grid;
-    const { text, placeholder } = readField(config, field.path);
-    const value = this.fieldText[field.path] ?? text;
+    const { placeholder } = readField(config, field.path);
+    const value = this.fieldValue(config, field.path, field.kind);
     const errors = messages.get(field.path) ?? [];
     const id = `${this.cellId}-${field.path}`;
     const input =
@@ -172,7 +195,7 @@ export class GgSweepCell extends LitElement {
             return html`<div class="field wide ${errors.length ? 'invalid' : ''}" data-field=${path}>
               <label for=${`${this.cellId}-${path}`}>${key}</label>
               <input id=${`${this.cellId}-${path}`} name=${path} type="text" autocomplete="off" ?disabled=${this.readOnly}
-                .value=${this.fieldText[path] ?? gridText(config.grid?.[key])} placeholder="1, 3, 10 or logspace(0.3, 100, 8)"
+                .value=${this.gridValue(config, key)} placeholder="1, 3, 10 or logspace(0.3, 100, 8)"
                 @input=${(e: Event) => this.onGrid(key, config, (e.target as HTMLInputElement).value)} />
               ${this.readOnly ? nothing : html`<button class="remove" title="stop sweeping ${key}" @click=${() => this.onGrid(key, config, null)}>×</button>`}
               ${errors.map((m) => html`<div class="field-error" role="alert">${m}</div>`)}
@@ -215,22 +238,40 @@ export class GgSweepCell extends LitElement {
     </div>`;
   }
 
+  /** Seeds per cell of the draft, when it is valid. */
+  private cellSeeds(): number | undefined {
+    const check = checkSweepDraft(this.draft);
+    return check.config && !check.issues.length ? (check.config.seeds ?? 64) : undefined;
+  }
+
+  /** A stopped run in one line: how far it got, in runs and in grid cells (the rest plot as "not run"). */
+  private incompleteText(sum: NonNullable<SweepState['summary']>): string {
+    const cells = sum.finalJ.length / sum.spec.seeds;
+    const runs = `${sum.runsDone.toLocaleString('en-US')} of ${sum.finalJ.length.toLocaleString('en-US')} runs`;
+    const head = sum.stopReason === 'cancelled' ? `cancelled after ${runs}` : `${runs} finished (${sum.message})`;
+    const left = cells - sum.cellStats.length;
+    return `${head}: ${sum.cellStats.length} of ${cells} grid cells complete${left ? `, ${left} shown as "not run"` : ''}`;
+  }
+
   private renderResults() {
     const s = this.state;
     if (!s?.summary) return s?.message ? html`<div class="sweep-status">${s.message}</div>` : nothing;
     const sum = s.summary;
+    const seeds = this.cellSeeds();
     const where =
       s.origin === 'baked'
-        ? `baked results (the published run: ${sum.spec.seeds} seeds per cell, ${describeBackend(sum.backend)})`
+        ? `baked results (the published run: ${sum.spec.seeds} seeds per cell, ${describeBackend(sum.backend)})${
+            !s.stale && seeds !== undefined && seeds !== sum.spec.seeds ? `; this cell's spec has ${seeds} seeds per cell, which Run uses` : ''
+          }`
         : s.origin === 'cache'
           ? `cached results (${describeBackend(sum.backend)}, ${formatSeconds(sum.wallMs)} when run)`
           : `ran in ${formatSeconds(sum.wallMs)} on ${describeBackend(sum.backend)}`;
     const name = (ext: string) => `${this.cellId}-${sum.specHash.slice(0, 8)}.${ext}`;
     return html`<div class="sweep-status ${s.stale ? 'stale' : ''}">
-      ${s.stale ? html`<strong class="stale-flag">stale</strong> results of the previous spec; ` : nothing}
-      ${sum.complete ? nothing : html`<strong>${sum.runsDone} of ${sum.finalJ.length} runs</strong> (${sum.message}); `}${where} ·
+      ${s.stale ? html`<strong class="stale-flag">stale</strong> <span class="stale-reason">${s.staleReason ?? 'results of an earlier spec'}</span>; ` : nothing}
+      ${sum.complete ? nothing : html`<strong class="incomplete">${this.incompleteText(sum)}</strong>; `}${where} ·
       <span class="hash" title=${sum.specHash}>spec ${sum.specHash.slice(0, 10)}</span>
-      ${s.message ? html`<div>${s.message}</div>` : nothing}
+      ${s.message && s.message !== sum.message ? html`<div>${s.message}</div>` : nothing}
       <span class="exports">
         <button @click=${() => download(name('csv'), sweepCsv(sum), 'text/csv')}>CSV</button>
         <button @click=${() => download(name('json'), sweepJson(sum), 'application/json')}>JSON</button>
@@ -261,7 +302,7 @@ export class GgSweepCell extends LitElement {
         : this.view === 'form' && check.config
           ? this.renderForm(check.config, messages)
           : html`<textarea class="source" spellcheck="false" aria-label="sweep spec (JSON)" ?readonly=${this.readOnly} .value=${this.draft}
-              rows=${Math.min(24, this.draft.split('\n').length + 1)} @input=${(e: Event) => this.setDraft((e.target as HTMLTextAreaElement).value)}></textarea>`}
+              rows=${Math.min(24, this.draft.split('\n').length + 1)} @input=${(e: Event) => this.onSource((e.target as HTMLTextAreaElement).value)}></textarea>`}
       ${(messages.get('') ?? []).map((m) => html`<div class="field-error" role="alert" data-field="">${m}</div>`)}
       ${this.renderSize(check)}
       <div class="run-bar">
