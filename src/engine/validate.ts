@@ -49,7 +49,8 @@ export const LIMITS = Object.freeze({
 
 type Check = (v: unknown) => string | null;
 
-const show = (v: unknown) =>
+/** A value as a message quotes it: strings quoted (cut at 60 characters), lists and objects summarized. */
+export const showValue = (v: unknown) =>
   typeof v === 'string' ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v) : Array.isArray(v) ? `[${v.length} values]` : v !== null && typeof v === 'object' ? 'an object' : String(v);
 
 /** What a JSON value is, for "must be an object, got an array". */
@@ -153,7 +154,7 @@ const FIELD_CHECKS: Record<keyof RunParams, Check> = {
     if (v === null) return null;
     if (!Array.isArray(v)) return 'must be null or an array of finite numbers (d of them)';
     const bad = v.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
-    return bad < 0 ? null : `must be null or an array of finite numbers (d of them); theta0[${bad}] = ${show(v[bad])}`;
+    return bad < 0 ? null : `must be null or an array of finite numbers (d of them); theta0[${bad}] = ${showValue(v[bad])}`;
   },
   stepSize: realIn(0, LIMITS.stepSize, 'left-open'),
   G: intIn(LIMITS.G[0], LIMITS.G[1]),
@@ -219,7 +220,7 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   const issues: SpecIssue[] = [];
   if (!isPlainObject(input)) return [{ field: 'spec', message: `must be a JSON object such as {"grid": {"stepSize": [1, 10]}}, got ${kindOf(input)}` }];
   issues.push(...unknownKeyIssues(input, SPEC_KEYS, ''));
-  if (input.version !== undefined && input.version !== 1) issues.push({ field: 'version', message: `version = ${show(input.version)}: only version 1 is known` });
+  if (input.version !== undefined && input.version !== 1) issues.push({ field: 'version', message: `version = ${showValue(input.version)}: only version 1 is known` });
   const baseOk = input.base === undefined || isPlainObject(input.base);
   const gridOk = input.grid === undefined || isPlainObject(input.grid);
   if (!baseOk) issues.push({ field: 'base', message: `must be an object of run parameters such as {"L": 8}, got ${kindOf(input.base)}` });
@@ -228,7 +229,7 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   issues.push(...unknownKeyIssues(spec.base as unknown as Record<string, unknown>, RUN_KEYS, 'base.'));
   for (const [key, check] of Object.entries(FIELD_CHECKS) as [keyof RunParams, Check][]) {
     const problem = check(spec.base[key]);
-    if (problem) issues.push({ field: `base.${key}`, message: `${key} = ${show(spec.base[key])}: ${problem}` });
+    if (problem) issues.push({ field: `base.${key}`, message: `${key} = ${showValue(spec.base[key])}: ${problem}` });
   }
   for (const check of [
     ['seeds', intIn(LIMITS.seeds[0], LIMITS.seeds[1])],
@@ -237,7 +238,7 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   ] as const) {
     const value = (spec as unknown as Record<string, unknown>)[check[0]];
     const problem = check[1](value);
-    if (problem) issues.push({ field: check[0], message: `${check[0]} = ${show(value)}: ${problem}` });
+    if (problem) issues.push({ field: check[0], message: `${check[0]} = ${showValue(value)}: ${problem}` });
   }
   const gridKeys = GRID_KEYS as readonly string[];
   for (const [key, values] of Object.entries(spec.grid) as [string, unknown][]) {
@@ -255,14 +256,14 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
     const repeats: number[] = [];
     values.forEach((v, i) => {
       const problem = FIELD_CHECKS[key as GridKey](v);
-      if (problem) issues.push({ field: `grid.${key}[${i}]`, message: `${key} = ${show(v)}: ${problem}` });
+      if (problem) issues.push({ field: `grid.${key}[${i}]`, message: `${key} = ${showValue(v)}: ${problem}` });
       else if (firstAt.has(v)) repeats.push(i);
       else firstAt.set(v, i);
     });
     if (repeats.length) {
       const [i] = repeats;
       const more = repeats.length > 1 ? ` (and ${repeats.length - 1} more repeated values)` : '';
-      issues.push({ field: `grid.${key}[${i}]`, message: `${key} = ${show(values[i])} repeats grid.${key}[${firstAt.get(values[i])}]${more}: each grid value must appear once` });
+      issues.push({ field: `grid.${key}[${i}]`, message: `${key} = ${showValue(values[i])} repeats grid.${key}[${firstAt.get(values[i])}]${more}: each grid value must appear once` });
     }
     const inert = baseOk ? inertAxis(spec.base as unknown as Record<string, unknown>, key as GridKey) : null;
     if (inert) issues.push({ field: `grid.${key}`, message: `${inert}: sweeping it would repeat the same runs; remove grid.${key}` });

@@ -9,6 +9,7 @@
  *   const deps = cellDependencies('plot', read.value); // ['sweep-1', 'theory-1']
  */
 import { GRID_KEYS, type GridKey, type SweepSpecInput } from '../engine/spec.ts';
+import { kindOf, nearestName, showValue, SPEC_KEYS, unknownKeyIssues } from '../engine/validate.ts';
 import { jsonErrorAt } from './json-error.ts';
 import type { CellKind } from './notebook.ts';
 
@@ -65,7 +66,27 @@ export interface TableCellConfig {
   columns?: string[]; // default: grid coordinates, mean final J, q10/q50/q90, collapse probability, diverged
 }
 
+/** Every field a sweep cell may have: the spec's, and the presentation fields. */
+export const SWEEP_CELL_KEYS: readonly string[] = Object.freeze([...SPEC_KEYS, 'title', 'publishSeeds']);
+/** Every field a plot cell may have (`PlotCellConfig`). */
+export const PLOT_KEYS: readonly string[] = Object.freeze(['view', 'sweep', 'sweeps', 'y', 'fill', 'x', 'theory', 'color', 'scale', 'layout', 'where', 'critical', 'title', 'caption']);
+/** Every field a theory cell may have (`TheoryCellConfig`). */
+export const THEORY_KEYS: readonly string[] = Object.freeze(['sweep', 'y', 'curves', 'instances']);
+/** Every field a table cell may have (`TableCellConfig`). */
+export const TABLE_KEYS: readonly string[] = Object.freeze(['sweep', 'columns']);
+/** Curves a theory cell can draw (src/plots/overlays.ts THEORY_CURVE_LABELS). */
+export const THEORY_CURVES = ['one-step', 'theorem-1'] as const;
+/** Fields a theory cell's curves run over. */
+export const THEORY_Y = ['L', 'J0', 'G'] as const;
+/** Columns a table cell can show: the per-cell statistics, the effective step size and J0 (src/ui/gg-table-cell.ts). */
+export const TABLE_COLUMNS = [
+  'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapseProbability', 'collapsed', 'diverged', 'finite', 'runs', 'effectiveStepSize', 'J0',
+] as const;
+
 export type CellJson = { ok: true; value: unknown } | { ok: false; line: number; message: string };
+
+/** How deeply objects and lists may nest in a cell's JSON; deeper input is refused before it is parsed. */
+export const MAX_JSON_DEPTH = 64;
 
 /** 1-based line of a character offset. */
 function lineOf(text: string, offset: number): number {
@@ -74,8 +95,32 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
+/**
+ * Offset of the first `{` or `[` that opens level MAX_JSON_DEPTH + 1, or -1. One linear pass,
+ * no recursion, skipping strings; a malformed text is left to JSON.parse and the error locator.
+ */
+export function depthExceededAt(source: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return i;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return -1;
+}
+
 /** Parses a cell's JSON; a syntax error gets the line within the cell (1-based) and what was expected. */
 export function readCellJson(source: string): CellJson {
+  const deep = depthExceededAt(source);
+  if (deep >= 0) {
+    return { ok: false, line: lineOf(source, deep), message: `invalid JSON: nested more than ${MAX_JSON_DEPTH} levels deep (objects and lists inside each other); a cell may nest at most ${MAX_JSON_DEPTH}` };
+  }
   try {
     return { ok: true, value: JSON.parse(source) };
   } catch (error) {
@@ -94,51 +139,98 @@ export interface ConfigIssue {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** `field = value: must be one of …` when the value is set and not in the list. */
+function oneOfIssue(field: string, v: unknown, list: readonly string[]): ConfigIssue[] {
+  if (v === undefined || (typeof v === 'string' && list.includes(v))) return [];
+  const near = typeof v === 'string' ? nearestName(v, list) : null;
+  return [{ field, message: `${field} = ${showValue(v)}: must be one of ${list.join(', ')}${near ? ` (did you mean ${near}?)` : ''}` }];
+}
+
+/** A string field that must be a cell id. */
+function idIssue(field: string, v: unknown, what: string): ConfigIssue[] {
+  return typeof v === 'string' && v !== '' ? [] : [{ field, message: `${field} = ${showValue(v)}: must be the id of ${what} (a non-empty string)` }];
+}
+
+/**
+ * A list field: present → a list of 1 or more entries, each passing `entry`, none repeated.
+ * `entry` returns a problem with one entry, or null.
+ */
+function listIssues(field: string, v: unknown, allowed: string, entry: (x: unknown) => string | null): ConfigIssue[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.length === 0) return [{ field, message: `${field} must be a list of ${allowed}, got ${kindOf(v)}` }];
+  const issues: ConfigIssue[] = [];
+  const firstAt = new Map<unknown, number>();
+  v.forEach((x, i) => {
+    const problem = entry(x);
+    if (problem) issues.push({ field: `${field}[${i}]`, message: `${field}[${i}] = ${showValue(x)}: ${problem}` });
+    else if (firstAt.has(x)) issues.push({ field: `${field}[${i}]`, message: `${field}[${i}] = ${showValue(x)} repeats ${field}[${firstAt.get(x)}]` });
+    else firstAt.set(x, i);
+  });
+  return issues;
+}
+
+const namedIn = (list: readonly string[]) => (x: unknown) => (typeof x === 'string' && list.includes(x) ? null : `must be one of ${list.join(', ')}`);
+const anId = (x: unknown) => (typeof x === 'string' && x !== '' ? null : 'must be a cell id (a non-empty string)');
+
+function textIssue(field: string, v: unknown): ConfigIssue[] {
+  return v === undefined || typeof v === 'string' ? [] : [{ field, message: `${field} must be a string, got ${kindOf(v)}` }];
+}
+
 /** Checks a plot config's shape (not whether its sweeps exist: see `checkReferences`). */
 export function checkPlotConfig(value: unknown): ConfigIssue[] {
-  if (!isObject(value)) return [{ field: 'plot', message: 'must be a JSON object such as {"view": "phase", "sweep": "…"}' }];
-  const issues: ConfigIssue[] = [];
-  const oneOf = (field: string, list: readonly string[]) => {
-    const v = value[field];
-    if (v !== undefined && !(typeof v === 'string' && list.includes(v))) issues.push({ field, message: `${field} = ${JSON.stringify(v)}: must be one of ${list.join(', ')}` });
-  };
+  if (!isObject(value)) return [{ field: 'plot', message: `must be a JSON object such as {"view": "phase", "sweep": "…"}, got ${kindOf(value)}` }];
+  const issues: ConfigIssue[] = unknownKeyIssues(value, PLOT_KEYS, '', 'plot fields');
   if (value.view === undefined) issues.push({ field: 'view', message: `view is required: one of ${PLOT_VIEWS.join(', ')}` });
-  oneOf('view', PLOT_VIEWS);
-  oneOf('fill', PLOT_FILLS);
-  oneOf('x', PLOT_X);
-  oneOf('y', GRID_KEYS);
-  oneOf('critical', CRITICAL_RULES);
+  issues.push(...oneOfIssue('view', value.view, PLOT_VIEWS));
+  issues.push(...oneOfIssue('fill', value.fill, PLOT_FILLS));
+  issues.push(...oneOfIssue('x', value.x, PLOT_X));
+  issues.push(...oneOfIssue('y', value.y, GRID_KEYS));
+  issues.push(...oneOfIssue('critical', value.critical, CRITICAL_RULES));
   if (value.view === 'compare') {
-    if (!Array.isArray(value.sweeps) || value.sweeps.length < 1 || !value.sweeps.every((s) => typeof s === 'string')) {
-      issues.push({ field: 'sweeps', message: 'compare needs "sweeps": a list of sweep cell ids' });
-    }
-  } else if (typeof value.sweep !== 'string') issues.push({ field: 'sweep', message: 'sweep is required: the id of a sweep cell' });
-  const theory = value.theory;
-  if (theory !== undefined && typeof theory !== 'string' && !(Array.isArray(theory) && theory.every((t) => typeof t === 'string'))) {
-    issues.push({ field: 'theory', message: 'theory must be the id of a theory cell, or a list of them' });
+    if (value.sweeps === undefined) issues.push({ field: 'sweeps', message: 'compare needs "sweeps": a list of sweep cell ids' });
+    else issues.push(...listIssues('sweeps', value.sweeps, 'sweep cell ids', anId));
+    if (value.sweep !== undefined) issues.push({ field: 'sweep', message: 'the compare view reads "sweeps" (a list), not "sweep": move the id into sweeps' });
+  } else {
+    if (value.sweep === undefined) issues.push({ field: 'sweep', message: 'sweep is required: the id of a sweep cell' });
+    else issues.push(...idIssue('sweep', value.sweep, 'a sweep cell'));
+    if (value.sweeps !== undefined) issues.push({ field: 'sweeps', message: `only the compare view reads "sweeps"; the ${typeof value.view === 'string' ? value.view : 'other'} view reads one "sweep"` });
   }
-  oneOf('color', GRID_KEYS);
-  oneOf('scale', TRAJECTORY_SCALES);
-  oneOf('layout', TRAJECTORY_LAYOUTS);
-  if (value.where !== undefined && !isObject(value.where)) issues.push({ field: 'where', message: 'where must be an object such as {"L": 8}' });
+  const theory = value.theory;
+  if (theory !== undefined && typeof theory !== 'string' && !Array.isArray(theory)) {
+    issues.push({ field: 'theory', message: `theory must be the id of a theory cell, or a list of them, got ${kindOf(theory)}` });
+  } else if (typeof theory === 'string') issues.push(...idIssue('theory', theory, 'a theory cell'));
+  else issues.push(...listIssues('theory', theory, 'theory cell ids', anId));
+  issues.push(...oneOfIssue('color', value.color, GRID_KEYS));
+  issues.push(...oneOfIssue('scale', value.scale, TRAJECTORY_SCALES));
+  issues.push(...oneOfIssue('layout', value.layout, TRAJECTORY_LAYOUTS));
+  const where = value.where;
+  if (where !== undefined && !isObject(where)) issues.push({ field: 'where', message: `where must be an object such as {"L": 8}, got ${kindOf(where)}` });
+  else if (where !== undefined) {
+    issues.push(...unknownKeyIssues(where, GRID_KEYS, 'where.', 'grid keys'));
+    for (const [k, v] of Object.entries(where)) {
+      if (!(GRID_KEYS as readonly string[]).includes(k)) continue;
+      if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
+        issues.push({ field: `where.${k}`, message: `where.${k} = ${showValue(v)}: must be one value of the sweep's grid.${k} (a number or a name)` });
+      }
+    }
+  }
+  issues.push(...textIssue('title', value.title), ...textIssue('caption', value.caption));
   return issues;
 }
 
 /** Checks a theory or table config's shape. */
 export function checkSweepRefConfig(kind: 'theory' | 'table', value: unknown): ConfigIssue[] {
-  if (!isObject(value)) return [{ field: kind, message: `must be a JSON object such as {"sweep": "…"}` }];
-  const issues: ConfigIssue[] = [];
-  if (typeof value.sweep !== 'string') issues.push({ field: 'sweep', message: 'sweep is required: the id of a sweep cell' });
-  const list = kind === 'theory' ? value.curves : value.columns;
-  if (list !== undefined && !(Array.isArray(list) && list.every((s) => typeof s === 'string'))) {
-    issues.push({ field: kind === 'theory' ? 'curves' : 'columns', message: 'must be a list of names' });
-  }
+  if (!isObject(value)) return [{ field: kind, message: `must be a JSON object such as {"sweep": "…"}, got ${kindOf(value)}` }];
+  const issues: ConfigIssue[] = unknownKeyIssues(value, kind === 'theory' ? THEORY_KEYS : TABLE_KEYS, '', `${kind} fields`);
+  if (value.sweep === undefined) issues.push({ field: 'sweep', message: 'sweep is required: the id of a sweep cell' });
+  else issues.push(...idIssue('sweep', value.sweep, 'a sweep cell'));
   if (kind === 'theory') {
-    if (value.y !== undefined && !['L', 'J0', 'G'].includes(value.y as string)) issues.push({ field: 'y', message: `y = ${JSON.stringify(value.y)}: must be one of L, J0, G` });
+    issues.push(...listIssues('curves', value.curves, `curve names (${THEORY_CURVES.join(', ')})`, namedIn(THEORY_CURVES)));
+    issues.push(...oneOfIssue('y', value.y, THEORY_Y));
     if (value.instances !== undefined && !(Number.isInteger(value.instances) && (value.instances as number) >= 1 && (value.instances as number) <= 64)) {
-      issues.push({ field: 'instances', message: `instances = ${JSON.stringify(value.instances)}: must be an integer in [1, 64]` });
+      issues.push({ field: 'instances', message: `instances = ${showValue(value.instances)}: must be an integer in [1, 64]` });
     }
-  }
+  } else issues.push(...listIssues('columns', value.columns, `column names (${TABLE_COLUMNS.join(', ')})`, namedIn(TABLE_COLUMNS)));
   return issues;
 }
 
@@ -169,12 +261,12 @@ export function publishedSpecOf(config: SweepCellConfig): SweepSpecInput {
 
 /** Problems with the presentation fields of a sweep cell (the spec itself is the engine's). */
 export function checkSweepCellExtras(value: unknown): ConfigIssue[] {
-  if (!isObject(value)) return [{ field: 'spec', message: 'must be a JSON object' }];
-  const issues: ConfigIssue[] = [];
-  if (value.title !== undefined && typeof value.title !== 'string') issues.push({ field: 'title', message: 'title must be a string' });
+  if (!isObject(value)) return [{ field: 'spec', message: `must be a JSON object such as {"grid": {"stepSize": [1, 10]}, "seeds": 64}, got ${kindOf(value)}` }];
+  const issues: ConfigIssue[] = unknownKeyIssues(value, SWEEP_CELL_KEYS, '', 'sweep cell fields');
+  if (value.title !== undefined && typeof value.title !== 'string') issues.push({ field: 'title', message: `title must be a string, got ${kindOf(value.title)}` });
   const p = value.publishSeeds;
   if (p !== undefined && !(Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65_536)) {
-    issues.push({ field: 'publishSeeds', message: `publishSeeds = ${JSON.stringify(p)}: must be an integer in [1, 65536]` });
+    issues.push({ field: 'publishSeeds', message: `publishSeeds = ${showValue(p)}: must be an integer in [1, 65536]` });
   }
   return issues;
 }

@@ -7,10 +7,10 @@
  *   const parsed = parseNotebook(text);
  *   for (const c of checkCells(parsed.notebook.cells, parsed.cellLines)) if (c.issues.length) …
  */
-import { validateSpec } from '../engine/validate.ts';
+import { showValue, validateSpec } from '../engine/validate.ts';
 import {
   cellDependencies, checkPlotConfig, checkSweepCellExtras, checkSweepRefConfig, readCellJson, sweepSpecOf,
-  type SweepCellConfig,
+  type PlotCellConfig, type SweepCellConfig,
 } from './cell-config.ts';
 import { cellKind, type CellKind, type NotebookCell } from './notebook.ts';
 
@@ -35,7 +35,7 @@ const TARGETS: Record<string, CellKind[]> = { sweep: ['sweep'], sweeps: ['sweep'
 /** Reads, validates and links every cell. `cellLines` (from the parser) turns JSON error lines into file lines. */
 export function checkCells(cells: readonly NotebookCell[], cellLines: readonly number[] = []): CheckedCell[] {
   const kinds = new Map(cells.map((c) => [c.id, cellKind(c.type)]));
-  return cells.map((cell, i) => {
+  const all = cells.map((cell, i) => {
     const kind = cellKind(cell.type);
     const checked: CheckedCell = { cell, kind, issues: [], dependencies: [] };
     if (kind === 'markdown' || kind === 'tex' || kind === 'html' || kind === 'code') return checked;
@@ -55,6 +55,34 @@ export function checkCells(cells: readonly NotebookCell[], cellLines: readonly n
     checked.issues.push(...checkReferences(json.value, kinds));
     return checked;
   });
+  const byId = new Map(all.map((c) => [c.cell.id, c]));
+  for (const c of all) if (c.kind === 'plot' && c.issues.length === 0) c.issues.push(...checkWhere(c.config as PlotCellConfig, byId));
+  return all;
+}
+
+/**
+ * A plot's `where` fixes swept fields to one of their grid values: each key must be swept by
+ * every sweep the plot reads, and its value must be one of that sweep's grid values (otherwise
+ * the plot would be silently empty, or the key silently ignored).
+ */
+function checkWhere(plot: PlotCellConfig, byId: Map<string, CheckedCell>): CellIssue[] {
+  if (!plot.where) return [];
+  const issues: CellIssue[] = [];
+  const ids = plot.view === 'compare' ? (plot.sweeps ?? []) : plot.sweep !== undefined ? [plot.sweep] : [];
+  for (const id of ids) {
+    const sweep = byId.get(id);
+    const grid = (sweep?.config as SweepCellConfig | undefined)?.grid as Record<string, unknown> | undefined;
+    if (!sweep || sweep.issues.length || !grid) continue;
+    for (const [key, value] of Object.entries(plot.where)) {
+      const values = Object.hasOwn(grid, key) ? grid[key] : undefined;
+      if (!Array.isArray(values)) {
+        issues.push({ field: `where.${key}`, message: `sweep "${id}" does not sweep ${key} (its grid keys: ${Object.keys(grid).join(', ') || 'none'}): where can only fix a swept field` });
+      } else if (!values.includes(value)) {
+        issues.push({ field: `where.${key}`, message: `where.${key} = ${showValue(value)} is not in sweep "${id}"'s grid.${key}: one of ${values.map(showValue).join(', ')}` });
+      }
+    }
+  }
+  return issues;
 }
 
 /** Each referenced id must exist and be of the right kind. */

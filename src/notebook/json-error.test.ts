@@ -32,4 +32,23 @@ describe('jsonErrorAt', () => {
       { numRuns: 500 },
     );
   });
+
+  it('points at the first bad character, with what was expected', () => {
+    expect(jsonErrorAt('{"a" 1}')).toEqual({ offset: 5, expected: "':' after a key" });
+    expect(jsonErrorAt('[1, 2,]')).toEqual({ offset: 6, expected: 'a value' });
+    expect(jsonErrorAt('{"a": 1,}')).toEqual({ offset: 8, expected: 'a "quoted" key' });
+    expect(jsonErrorAt('{"a": [1 2]}')).toEqual({ offset: 9, expected: "',' or ']' after a value" });
+    expect(jsonErrorAt('{"a": {"b": 1]}')).toEqual({ offset: 13, expected: "',' or '}' after a value" });
+    expect(jsonErrorAt('[] x')).toEqual({ offset: 3, expected: 'the end of the text' });
+    expect(jsonErrorAt('{"a": [{}, [], {"b": [true, null]}]}')).toBeNull();
+  });
+
+  it('does not recurse: 100,000 unclosed [ and 100,000-deep valid nesting are safe', () => {
+    const n = 100_000;
+    expect(jsonErrorAt('['.repeat(n))).toEqual({ offset: n, expected: 'a value' });
+    expect(jsonErrorAt('{"a":'.repeat(n))).toEqual({ offset: 5 * n, expected: 'a value' });
+    expect(jsonErrorAt('['.repeat(n) + ']'.repeat(n))).toBeNull();
+    expect(jsonErrorAt('{"a":'.repeat(n) + '1' + '}'.repeat(n))).toBeNull();
+    expect(jsonErrorAt('['.repeat(n) + ']'.repeat(n - 1))).toEqual({ offset: 2 * n - 1, expected: "',' or ']' after a value" });
+  });
 });

@@ -46,45 +46,53 @@ export function jsonErrorAt(text: string): JsonErrorAt | null {
     if (!m) fail('a number');
     i += m![0].length;
   };
-  const value = (): void => {
+  const key = () => {
     space();
-    const c = text[i];
-    if (c === '{') {
-      i++;
+    if (text[i] !== '"') fail('a "quoted" key');
+    string();
+    space();
+    if (text[i] !== ':') fail("':' after a key");
+    i++;
+  };
+  /** One value, nested containers included: a loop over an explicit stack, so any depth is safe. */
+  const value = (): void => {
+    const open: string[] = []; // '{' or '[' of each container still open
+    for (;;) {
       space();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        space();
-        if (text[i] !== '"') fail('a "quoted" key');
-        string();
-        space();
-        if (text[i] !== ':') fail("':' after a key");
+      const c = text[i];
+      if (c === '{' || c === '[') {
         i++;
-        value();
         space();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail("',' or '}' after a value");
-      }
-    }
-    if (c === '[') {
-      i++;
-      space();
-      if (text[i] === ']') return void i++;
+        if (text[i] !== (c === '{' ? '}' : ']')) {
+          open.push(c);
+          if (c === '{') key();
+          continue; // its first value
+        }
+        i++; // an empty container is a whole value
+      } else if (c === '"') string();
+      else if (c === 't') literal('true');
+      else if (c === 'f') literal('false');
+      else if (c === 'n') literal('null');
+      else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
+      else fail('a value');
+      // A value is complete: close containers until one wants another value.
       for (;;) {
-        value();
+        if (open.length === 0) return;
         space();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail("',' or ']' after a value");
+        const top = open[open.length - 1];
+        if (text[i] === ',') {
+          i++;
+          if (top === '{') key();
+          break;
+        }
+        if (text[i] === (top === '{' ? '}' : ']')) {
+          i++;
+          open.pop();
+          continue;
+        }
+        fail(top === '{' ? "',' or '}' after a value" : "',' or ']' after a value");
       }
     }
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
-    fail('a value');
   };
   try {
     value();
