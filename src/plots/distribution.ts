@@ -30,6 +30,9 @@ export function distributionPlot(summary: SweepSummary, config: Pick<PlotCellCon
   const spread = etas.length > 1 ? Math.log(etas[1] / etas[0]) * 0.3 : 0.2;
   const dots: RunDot[] = [];
   const lines: { stepSize: number; J0: number; collapseLine: number; facet: string }[] = [];
+  // Cells a stopped run did not finish keep their place on the η axis, labelled "not run".
+  const finished = new Set(summary.cellStats.map((s) => s.cell));
+  const notRun = cells.filter((c) => !finished.has(c.index) && matchesWhere(c, config.where)).map((c) => ({ stepSize: c.params.stepSize, facet: facetLabel(c, ['stepSize' as GridKey]) }));
   for (const { cell: index } of summary.cellStats) {
     const cell = cells[index];
     if (!matchesWhere(cell, config.where)) continue;
@@ -47,7 +50,7 @@ export function distributionPlot(summary: SweepSummary, config: Pick<PlotCellCon
     width: config.width ?? 680,
     height: faceted ? undefined : 280,
     marginRight: faceted ? 130 : 20,
-    x: { type: 'log', label: 'step size η →', tickFormat: '~g' },
+    x: { type: 'log', label: 'step size η →', tickFormat: '~g', ...(notRun.length ? { domain: [etas[0] * Math.exp(-spread * 0.7), etas[etas.length - 1] * Math.exp(spread * 0.7)] } : {}) },
     y: { label: '↑ final success rate J (one dot per run)', domain: [0, 1], grid: true },
     fy: faceted ? { label: null } : undefined,
     color: colourScale(etas, 'stepSize'),
@@ -56,6 +59,7 @@ export function distributionPlot(summary: SweepSummary, config: Pick<PlotCellCon
       // Short horizontal marks at J0 (black) and at the collapse line (red, dashed) for each η.
       Plot.ruleY(lines, { y: 'J0', x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7), x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7), fy, stroke: 'black', strokeWidth: 1.5 }),
       Plot.ruleY(lines, { y: 'collapseLine', x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7), x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7), fy, stroke: '#d62728', strokeDasharray: '3,2' }),
+      Plot.text(notRun, { x: 'stepSize', y: 0.5, fy, text: () => 'not run', rotate: -90, fill: '#666', fontSize: 9 }),
       Plot.tip(dots, Plot.pointer({ x: 'jittered', y: 'finalJ', fy, title: (d: RunDot) => `η = ${formatNumber(d.stepSize)}, seed ${d.seed}\nfinal J = ${formatNumber(d.finalJ, 4)}` })),
     ],
   });

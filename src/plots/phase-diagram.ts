@@ -24,9 +24,12 @@ export interface PhaseOptions {
 
 /** CSS class of the cell rectangles' group: tests count its rects. */
 export const PHASE_CELL_CLASS = 'phase-cell';
+/** CSS class of the cells a stopped run did not finish ("not run"). */
+export const NOT_RUN_CLASS = 'phase-not-run';
 
 function tipText(r: PhaseRow, layout: PhaseLayout, x: PlotX | undefined): string {
   const s = r.stats;
+  if (r.notRun) return [r.sweep && `sweep: ${r.sweep}`, r.facet, `η = ${formatNumber(r.stepSize)}`, layout.yKey && `${layout.yKey} = ${formatNumber(r.y)}`, 'not run: the run was stopped before this cell finished'].filter(Boolean).join('\n');
   return [
     r.sweep && `sweep: ${r.sweep}`,
     r.facet,
@@ -57,7 +60,7 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
   const clampX = (v: number | null, side: 'low' | 'high') => (v === null ? (side === 'low' ? xDomain[0] : xDomain[1]) : v);
   const theoryPoints = (options.theory ?? []).flatMap((c) => c.points.map((p) => ({ ...p, label: c.label, x: options.x === 'effectiveStepSize' ? p.effectiveStepSize : p.stepSize })));
   const marks: Plot.Markish[] = [
-    Plot.rect(rows, {
+    Plot.rect(rows.filter((r) => !r.notRun), {
       x1: 'x1',
       x2: 'x2',
       y1: 'y1',
@@ -68,7 +71,10 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
       className: PHASE_CELL_CLASS,
     }),
     // Cells whose every run diverged have no mean: hatch them grey rather than leave a hole.
-    Plot.rect(rows.filter((r) => Number.isNaN(value(r))), { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fx, fill: '#999', inset: 0.5 }),
+    Plot.rect(rows.filter((r) => Number.isNaN(value(r)) && !r.notRun), { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fx, fill: '#999', inset: 0.5 }),
+    // Cells a cancelled run did not reach keep their place, empty and labelled.
+    Plot.rect(rows.filter((r) => r.notRun), { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fx, fill: 'white', stroke: '#999', strokeDasharray: '3,2', inset: 1, className: NOT_RUN_CLASS }),
+    Plot.text(rows.filter((r) => r.notRun), { x: (r: PhaseRow) => Math.sqrt(r.x1 * r.x2), y: (r: PhaseRow) => (strip ? 0.5 : yLog ? Math.sqrt(r.y1 * r.y2) : (r.y1 + r.y2) / 2), fx, text: () => 'not run', fill: '#666', fontSize: 9, rotate: strip ? -90 : 0 }),
   ];
   if (strip) {
     marks.push(

@@ -23,7 +23,8 @@ export interface PhaseRow {
   y1: number;
   y2: number;
   J0: number;
-  stats: CellStats;
+  stats: CellStats; // all NaN when notRun
+  notRun?: boolean; // the run stopped (Cancel) before this cell finished: drawn in place as "not run"
 }
 
 export interface PhaseLayout {
@@ -69,12 +70,19 @@ export function facetLabel(cell: Cell, exclude: (GridKey | null)[]): string {
     .join(', ');
 }
 
+/** Statistics of a cell that did not finish: nothing measured. */
+function notRunStats(cell: number, runs: number): CellStats {
+  return { cell, runs, finite: 0, diverged: 0, meanFinalJ: NaN, q10: NaN, q25: NaN, q50: NaN, q75: NaN, q90: NaN, collapsed: 0, collapseProbability: NaN };
+}
+
 export function phaseRows(summary: SweepSummary, config: Pick<PlotCellConfig, 'y' | 'x' | 'where'>, sweep = ''): PhaseLayout {
   const cells = summaryCells(summary);
   const yKey = chooseY(summary, config);
   const useEffective = config.x === 'effectiveStepSize';
-  const base = summary.cellStats
-    .map((stats) => ({ stats, cell: cells[stats.cell] }))
+  // Every grid cell keeps its place; a cell a stopped run did not finish has no statistics.
+  const finished = new Map(summary.cellStats.map((stats) => [stats.cell, stats]));
+  const base = cells
+    .map((cell) => ({ stats: finished.get(cell.index) ?? notRunStats(cell.index, summary.spec.seeds), cell }))
     .filter(({ cell }) => matchesWhere(cell, config.where));
   const yValues = yKey ? [...new Set(base.map(({ cell }) => cell.params[yKey] as number))].sort((a, b) => a - b) : [0];
   const yLog = !!yKey && LOG_CANDIDATES.includes(yKey) && yValues[0] > 0 && yValues[yValues.length - 1] / yValues[0] >= 4;
@@ -96,7 +104,8 @@ export function phaseRows(summary: SweepSummary, config: Pick<PlotCellConfig, 'y
     group.forEach(({ stats, cell, x }, i) => {
       const y = yKey ? (cell.params[yKey] as number) : 0;
       const [y1, y2] = yEdge.get(y)!;
-      rows.push({ cell: cell.index, facet: facetLabel(cell, exclude), sweep, stepSize: cell.params.stepSize, x, x1: xEdges[i][0], x2: xEdges[i][1], y, y1, y2, J0: cell.params.J0, stats });
+      const notRun = !finished.has(cell.index);
+      rows.push({ cell: cell.index, facet: facetLabel(cell, exclude), sweep, stepSize: cell.params.stepSize, x, x1: xEdges[i][0], x2: xEdges[i][1], y, y1, y2, J0: cell.params.J0, stats, ...(notRun ? { notRun } : {}) });
     });
   }
   const facets = [...new Set(rows.map((r) => r.facet))];

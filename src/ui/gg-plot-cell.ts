@@ -106,11 +106,24 @@ export class GgPlotCell extends LitElement {
           <button @click=${() => void this.exportPng()} ?disabled=${!ready.length}>PNG</button>
         </span>
       </div>
+      ${stale.filter((i) => i.state?.stale && i.state.staleReason).map((i) => html`<div class="stale-reason">#${i.id}: ${i.state!.staleReason}</div>`)}
+      ${this.inputs.filter((i) => i.state?.summary && !i.state.summary.complete).map((i) => html`<div class="plot-note not-run">#${i.id}: ${this.notRunText(i.state!.summary!)}</div>`)}
       ${missing.length ? html`<div class="plot-wait">waiting for results of ${missing.map((m) => `#${m.id}`).join(', ')}</div>` : nothing}
       <div class="figure ${stale.length ? 'is-stale' : ''}"></div>
       ${this.renderKey(c)}
       ${c.caption ? html`<p class="caption">${c.caption}</p>` : nothing}
     `;
+  }
+
+  /** A stopped run as the plot shows it: which grid cells have no results. */
+  private notRunText(sum: NonNullable<SweepState['summary']>): string {
+    const cells = sum.finalJ.length / sum.spec.seeds;
+    const how = sum.stopReason === 'cancelled' ? 'cancelled' : 'stopped';
+    return sum.cellStats.length
+      ? `${how} after ${sum.runsDone.toLocaleString('en-US')} of ${sum.finalJ.length.toLocaleString('en-US')} runs; ${cells - sum.cellStats.length} of ${cells} grid cells not run${
+          this.config?.view === 'phase' || this.config?.view === 'compare' || this.config?.view === 'distribution' ? ' (marked "not run" in place)' : ' (not drawn)'
+        }`
+      : `${how} before any grid cell finished; nothing to draw`;
   }
 
   private renderKey(c: PlotCellConfig) {

@@ -12,7 +12,7 @@
 import type { BackendChoice } from '../engine/index.ts';
 import type { BackendInfo, Progress } from '../engine/results.ts';
 import { specHash } from '../engine/spec-hash.ts';
-import { withDefaults } from '../engine/spec.ts';
+import { withDefaults, type SweepSpec } from '../engine/spec.ts';
 import {
   checkCells, parseNotebook, publishedSpecOf, serializeNotebook, sweepSpecOf,
   type CheckedCell, type Notebook, type NotebookIssue, type SweepCellConfig,
@@ -33,6 +33,7 @@ export interface SweepState {
   summary?: SweepSummary; // the results shown (possibly of an earlier spec: see `stale`)
   origin?: 'baked' | 'cache' | 'run';
   stale: boolean; // the results are of another spec than the cell's current one
+  staleReason?: string; // when stale: how the results shown differ from the cell's spec, and what to do
   progress?: Progress;
   backend?: BackendInfo; // engine of the current or last run
   message?: string; // why it stopped, or what to do
@@ -41,13 +42,49 @@ export interface SweepState {
   auto: boolean; // small enough to run without asking
 }
 
+/** How the spec of results shown differs from the cell's: "iterations 150 (this spec: 200)", … */
+export function specDifferences(shown: SweepSpec, current: SweepSpec): string[] {
+  const out: string[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const keys = (a: object, b: object) => [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  const text = (v: unknown) => (v === undefined ? 'none' : Array.isArray(v) ? v.join(', ') : String(v));
+  for (const k of ['seeds', 'seed', 'collapseFraction'] as const) if (shown[k] !== current[k]) out.push(`${k} ${shown[k]} (this spec: ${current[k]})`);
+  const swept = new Set([...Object.keys(shown.grid), ...Object.keys(current.grid)]);
+  for (const k of keys(shown.base, current.base)) {
+    const [a, b] = [(shown.base as unknown as Record<string, unknown>)[k], (current.base as unknown as Record<string, unknown>)[k]];
+    if (!swept.has(k) && !same(a, b)) out.push(`${k} ${text(a)} (this spec: ${text(b)})`);
+  }
+  for (const k of keys(shown.grid, current.grid)) {
+    const [a, b] = [(shown.grid as Record<string, unknown>)[k], (current.grid as Record<string, unknown>)[k]];
+    if (!same(a, b)) out.push(`grid ${k} ${text(a)} (this spec: ${text(b)})`);
+  }
+  return out;
+}
+
+/**
+ * Why results shown are not the cell's: "baked for 256 seeds; this spec has 64 — Run to update".
+ * `auto`: the cell re-runs by itself, so no button needs pressing.
+ */
+export function staleReason(shown: SweepSummary, origin: SweepState['origin'], current: SweepSpec, auto: boolean): string {
+  const what = origin === 'baked' ? 'baked' : origin === 'cache' ? 'cached results' : 'results';
+  const diffs = specDifferences(shown.spec, current);
+  const body =
+    diffs.length === 1 && shown.spec.seeds !== current.seeds
+      ? `${what} for ${shown.spec.seeds} seeds; this spec has ${current.seeds}`
+      : diffs.length
+        ? `${what} for another spec: ${diffs.slice(0, 3).join('; ')}${diffs.length > 3 ? `; ${diffs.length - 3} more` : ''}`
+        : `${what} for another spec`;
+  return `${body} — ${auto ? 're-running' : 'Run to update'}`;
+}
+
 export type ReproduceState =
   | { status: 'running'; progress?: Progress; backend?: BackendInfo }
   | { status: 'done'; report: ReproduceReport }
   | { status: 'error'; message: string };
 
 export interface SessionOptions {
-  name: string; // notebook name: autosave key and page name
+  name: string; // notebook identity: autosave key and page name (a built-in name, or `file:<id>`)
+  fileName?: string; // name to download the notebook as (default: the name)
   fileText: string; // the notebook file as published
   baked?: BakedNotebook | null;
   bakedError?: string; // why the baked results could not be read
@@ -70,6 +107,8 @@ export class NotebookSession extends EventTarget {
   backend: BackendChoice;
   edits: CellEdits;
   editsFrom: 'url' | 'autosave' | 'none';
+  editsIgnored?: string; // the notebook a link's edits were made in, when it is not this one
+  readonly fileName: string;
   notebook!: Notebook;
   checked: CheckedCell[] = [];
   readonly sweeps = new Map<string, SweepState>();
@@ -83,6 +122,7 @@ export class NotebookSession extends EventTarget {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly fileSpecHashes = new Map<string, Promise<{ hash: string; published: string } | undefined>>();
 
   private constructor(options: SessionOptions) {
     super();
@@ -98,9 +138,11 @@ export class NotebookSession extends EventTarget {
     this.autoRunRunSteps = options.autoRunRunSteps ?? AUTO_RUN_RUN_STEPS;
     this.autoRunDelayMs = options.autoRunDelayMs ?? 400;
     this.backend = options.backend ?? 'auto';
-    const loaded = this.persist || options.hash ? loadEdits(this.name, options.hash ?? '') : { edits: {}, from: 'none' as const };
+    this.fileName = options.fileName ?? `${this.name.replace(/^.*\//, '')}.html`;
+    const loaded: ReturnType<typeof loadEdits> = this.persist || options.hash ? loadEdits(this.name, options.hash ?? '') : { edits: {}, from: 'none' };
     this.edits = this.keepKnownEdits(loaded.edits);
     this.editsFrom = loaded.from;
+    this.editsIgnored = loaded.ignored;
   }
 
   /** Opens a notebook and finds results for its sweeps (cache, baked, or small runs started). */
@@ -129,6 +171,21 @@ export class NotebookSession extends EventTarget {
   /** The notebook file with the reader's edits, for download. */
   currentFileText(): string {
     return serializeNotebook(this.notebook);
+  }
+
+  /** Spec hashes of a sweep cell as in the file (its own seeds, and published), once per cell. */
+  private fileHashes(id: string): Promise<{ hash: string; published: string } | undefined> {
+    let found = this.fileSpecHashes.get(id);
+    if (!found) {
+      const cell = this.file.notebook.cells.find((c) => c.id === id);
+      const checked = cell ? checkCells([cell])[0] : undefined;
+      const config = checked && !checked.issues.length ? (checked.config as SweepCellConfig | undefined) : undefined;
+      found = config
+        ? Promise.all([specHash(withDefaults(sweepSpecOf(config))), specHash(withDefaults(publishedSpecOf(config)))]).then(([hash, published]) => ({ hash, published }))
+        : Promise.resolve(undefined);
+      this.fileSpecHashes.set(id, found);
+    }
+    return found;
   }
 
   private keepKnownEdits(edits: CellEdits): CellEdits {
@@ -208,30 +265,39 @@ export class NotebookSession extends EventTarget {
     clearTimeout(this.timers.get(id));
     this.timers.delete(id);
     if (checked.issues.length || !checked.config) {
-      this.patch(id, { specHash: undefined, stale: !!this.state(id).summary, message: 'the spec has problems (see the fields); nothing was run' });
+      const stale = !!this.state(id).summary;
+      this.patch(id, { specHash: undefined, stale, staleReason: stale ? 'results of the last valid spec' : undefined, message: 'the spec has problems (see the fields); nothing was run' });
       return;
     }
     const config = checked.config as SweepCellConfig;
     // Hash the spec as the engine does (defaults filled), so results match their cell.
-    const [hash, publishedHash] = await Promise.all([specHash(withDefaults(sweepSpecOf(config))), specHash(withDefaults(publishedSpecOf(config)))]);
+    const current = withDefaults(sweepSpecOf(config));
+    const [hash, publishedHash] = await Promise.all([specHash(current), specHash(withDefaults(publishedSpecOf(config)))]);
     const size = sweepSize(config);
     const auto = size.runSteps <= this.autoRunRunSteps;
-    const matches = (h?: string) => h === hash || h === publishedHash;
-    const s = this.patch(id, { specHash: hash, size, auto });
+    // Results count as the cell's only for its exact spec (seeds included). The one exception is
+    // a cell as in the file: the published run (`publishSeeds`) is what the file says to show.
+    const file = await this.fileHashes(id);
+    const asPublished = this.edits[id] === undefined || (file?.hash === hash && file.published === publishedHash);
+    const matches = (h?: string) => h === hash || (asPublished && h === publishedHash);
+    let s = this.patch(id, { specHash: hash, size, auto });
     if (s.summary && matches(s.summary.specHash) && s.summary.complete) {
-      this.patch(id, { stale: false });
+      this.patch(id, { stale: false, staleReason: undefined });
       return;
     }
-    const cached = (await this.cache.get(publishedHash)) ?? (await this.cache.get(hash));
+    const cached = (asPublished ? await this.cache.get(publishedHash) : undefined) ?? (await this.cache.get(hash));
     const baked = this.baked?.sweeps[id];
     const found = cached ?? (baked && matches(baked.specHash) ? baked : undefined);
     if (found) {
       // The engine shown beside the progress bar is the live one; the summary names where these results ran.
-      this.patch(id, { summary: found, origin: cached ? 'cache' : 'baked', stale: false, status: 'done', message: undefined, backend: undefined, progress: undefined });
+      this.patch(id, { summary: found, origin: cached ? 'cache' : 'baked', stale: false, staleReason: undefined, status: 'done', message: undefined, backend: undefined, progress: undefined });
       return;
     }
+    // Nothing for this spec: the published run, if any, is still shown until a run replaces it, marked stale.
+    if (!s.summary && baked) s = this.patch(id, { summary: baked, origin: 'baked', status: 'done', progress: undefined });
+    const reason = s.summary ? staleReason(s.summary, s.origin, current, auto) : undefined;
     if (auto) {
-      this.patch(id, { stale: !!s.summary, message: undefined });
+      this.patch(id, { stale: !!s.summary, staleReason: reason, message: undefined });
       if (delayMs > 0) {
         this.timers.set(
           id,
@@ -245,6 +311,7 @@ export class NotebookSession extends EventTarget {
     } else {
       this.patch(id, {
         stale: !!s.summary,
+        staleReason: s.summary ? staleReason(s.summary, s.origin, current, false) : undefined,
         message: `${size.runSteps.toLocaleString('en-US')} run-steps: above the ${this.autoRunRunSteps.toLocaleString('en-US')} that run by themselves; press Run`,
       });
     }
@@ -270,13 +337,20 @@ export class NotebookSession extends EventTarget {
           onProgress: (progress) => void (mine() && this.patch(id, { progress })),
           onBackend: (backend) => void (mine() && this.patch(id, { backend })),
         });
-        if (!mine() && !controller.signal.aborted) return; // superseded by a newer run
+        // Superseded by a newer run (which cancelled this one on its way in): that run's state stands.
+        if (!mine() && (!controller.signal.aborted || this.controllers.has(id))) return;
         await this.cache.put(summary);
+        const now = this.state(id);
+        const config = this.cell(id)?.config as SweepCellConfig | undefined;
+        const stale = summary.specHash !== now.specHash;
         this.patch(id, {
           summary,
           origin: 'run',
-          stale: summary.specHash !== this.state(id).specHash,
+          stale,
+          staleReason: stale && config ? staleReason(summary, 'run', withDefaults(sweepSpecOf(config)), now.auto) : undefined,
           backend: summary.backend,
+          // The progress line counts what the results hold: a chunk in flight at Cancel still lands.
+          progress: { chunksDone: 0, chunksTotal: 0, ...now.progress, runsDone: summary.runsDone, runsTotal: summary.finalJ.length, elapsedMs: summary.wallMs },
           status: summary.complete ? 'done' : summary.stopReason === 'cancelled' ? 'cancelled' : 'error',
           message: summary.complete ? undefined : summary.message,
         });
