@@ -1,6 +1,7 @@
 /**
  * The page: a bar with the built-in notebooks, the engine choice and "Open file…", the notebook
  * list on the index page, and the open notebook. Which notebook a page shows comes from its
+ * `?file=<id>` (a notebook opened with "Open file…", kept in IndexedDB), else its
  * `<meta name="gradgap-notebook">` (one page per notebook in the built site), else `?nb=`, else
  * the default.
  */
@@ -12,6 +13,7 @@ import type { BackendChoice } from '../engine/index.ts';
 import './gg-notebook.ts';
 import { DEFAULT_NOTEBOOK, currentWgslHash, library, loadBaked, type LibraryEntry } from './library.ts';
 import { openResultCache, type ResultCache } from './result-cache.ts';
+import { loadOpenedFile, storeOpenedFile } from './opened-files.ts';
 import { NotebookSession } from './session.ts';
 
 const BACKEND_KEY = 'gradgap:backend';
@@ -25,8 +27,10 @@ function savedBackend(): BackendChoice {
   }
 }
 
-/** The notebook a page is for: meta tag, then ?nb=, then the default. */
-export function pageNotebook(doc: Document = document, search = location.search): { name: string; isIndex: boolean } {
+/** The notebook a page is for: an opened file (?file=), then the meta tag, then ?nb=, then the default. */
+export function pageNotebook(doc: Document = document, search = location.search): { name: string; isIndex: boolean; file?: string } {
+  const file = new URLSearchParams(search).get('file');
+  if (file) return { name: `file:${file}`, isIndex: false, file };
   const meta = doc.querySelector<HTMLMetaElement>('meta[name="gradgap-notebook"]')?.content;
   const param = new URLSearchParams(search).get('nb');
   const name = meta || param || DEFAULT_NOTEBOOK;
@@ -40,6 +44,7 @@ export class GgApp extends LitElement {
     current: { state: true },
     isIndex: { state: true },
     error: { state: true },
+    notice: { state: true },
     wgslHash: { state: true },
     backend: { state: true },
   };
@@ -48,9 +53,11 @@ export class GgApp extends LitElement {
   declare current: string;
   declare isIndex: boolean;
   declare error: string;
+  declare notice: string;
   declare wgslHash: string | undefined;
   declare backend: BackendChoice;
   private readonly cache: ResultCache = openResultCache();
+  private readonly file: string | undefined; // ?file=: an opened file's id
 
   constructor() {
     super();
@@ -58,7 +65,9 @@ export class GgApp extends LitElement {
     const page = pageNotebook();
     this.current = page.name;
     this.isIndex = page.isIndex;
+    this.file = page.file;
     this.error = '';
+    this.notice = '';
     this.backend = savedBackend();
   }
 
@@ -69,7 +78,17 @@ export class GgApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void currentWgslHash().then((h) => (this.wgslHash = h));
-    void this.openBuiltIn(this.current);
+    void (this.file ? this.reopenFile(this.file) : this.openBuiltIn(this.current));
+  }
+
+  /** A reload of a page showing an opened file: from IndexedDB, or says why it cannot. */
+  private async reopenFile(id: string) {
+    const found = await loadOpenedFile(id);
+    if (!found) {
+      this.error = `This page showed a notebook opened with “Open file…” (id ${id}), and this browser does not have that file stored (storage may be off or cleared). Open the file again with “Open file…”.`;
+      return;
+    }
+    await this.openText(this.current, found.text, { fileName: found.name });
   }
 
   private async openBuiltIn(name: string) {
@@ -88,7 +107,7 @@ export class GgApp extends LitElement {
     await this.openText(name, entry.source, { baked, bakedError });
   }
 
-  private async openText(name: string, text: string, extra: { baked?: Awaited<ReturnType<typeof loadBaked>>; bakedError?: string } = {}) {
+  private async openText(name: string, text: string, extra: { baked?: Awaited<ReturnType<typeof loadBaked>>; bakedError?: string; fileName?: string } = {}) {
     try {
       this.session = await NotebookSession.open({ name, fileText: text, cache: this.cache, hash: location.hash, backend: this.backend, ...extra });
       document.title = `${this.session.notebook.title} · gradgap`;
@@ -101,10 +120,18 @@ export class GgApp extends LitElement {
   private async openFile(e: Event) {
     const file = (e.target as HTMLInputElement).files?.[0];
     if (!file) return;
-    this.current = `file:${file.name}`;
+    const text = await file.text();
+    // The file is its own notebook: its own id in the URL (so a reload reopens it, not the
+    // built-in one) and its own autosaved edits; this page's link edits stay with this page.
+    const { id, stored } = await storeOpenedFile(file.name, text);
+    this.current = `file:${id}`;
     this.isIndex = false;
-    history.replaceState(null, '', location.pathname + location.search); // a file's edits do not belong to this page's link
-    await this.openText(this.current, await file.text());
+    const search = new URLSearchParams(location.search);
+    search.delete('nb');
+    search.set('file', id);
+    history.replaceState(null, '', `${location.pathname}?${search}`);
+    this.notice = stored ? '' : `${file.name} could not be stored in this browser (storage is off or full): a reload will not bring it back. Download the notebook to keep your edits.`;
+    await this.openText(this.current, text, { fileName: file.name });
   }
 
   private setBackend(value: BackendChoice) {
@@ -145,6 +172,7 @@ export class GgApp extends LitElement {
             </section>`
           : nothing}
         ${this.error ? html`<div class="file-issues has-errors" role="alert">${this.error}</div>` : nothing}
+        ${this.notice ? html`<div class="file-issues" role="note">${this.notice}</div>` : nothing}
         <gg-notebook .session=${this.session} .wgslHash=${this.wgslHash} width=${Math.min(760, Math.max(360, window.innerWidth - 48))}></gg-notebook>
       </main>
     `;

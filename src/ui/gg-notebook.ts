@@ -122,7 +122,10 @@ export class GgNotebook extends LitElement {
         ? html`<span class="edited">${n} cell${n > 1 ? 's' : ''} edited (${s.editsFrom === 'url' ? 'from the link' : 'autosaved in this browser'})</span>
             <button class="revert" @click=${() => void s.revert()}>Revert to file</button>`
         : html`<span class="muted">As published. Edits autosave in this browser and go into the link.</span>`}
-      <button @click=${() => download(`${s.name.replace(/^.*\//, '')}.html`, s.currentFileText(), 'text/html')}>Download notebook</button>
+      <button @click=${() => download(s.fileName, s.currentFileText(), 'text/html')}>Download notebook</button>
+      ${s.editsIgnored !== undefined
+        ? html`<div class="edits-ignored" role="note">The link carries edits made in another notebook (${s.editsIgnored.replace(/^file:.*/, 'a file opened with “Open file…”')}); they were not applied here.</div>`
+        : nothing}
     </div>`;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editsFromHash, editsToHash } from './local-edits.ts';
+import { editsFromHash, editsToHash, hashNotebook, loadEdits } from './local-edits.ts';
 
 describe('edits in the URL', () => {
   it('round-trips cell edits through the fragment, JSON compacted and re-formatted', () => {
@@ -14,5 +14,16 @@ describe('edits in the URL', () => {
   it('ignores fragments that are not edits, and mangled encodings', () => {
     expect(editsFromHash('#section-2')).toEqual({});
     expect(editsFromHash('#cell.a=%E0%A4%A&cell.b=ok')).toEqual({ b: 'ok' });
+  });
+
+  it('names the notebook the edits were made in, and a link for another notebook is not applied', () => {
+    const hash = editsToHash({ sweep: '{"seeds": 16}' }, 'file:0123456789abcdef');
+    expect(hash).toMatch(/^#nb=file%3A0123456789abcdef&cell\.sweep=/);
+    expect(hashNotebook(hash)).toBe('file:0123456789abcdef');
+    expect(editsFromHash(hash)).toEqual({ sweep: '{"seeds": 16}' });
+    expect(loadEdits('file:0123456789abcdef', hash)).toEqual({ edits: { sweep: '{"seeds": 16}' }, from: 'url' });
+    expect(loadEdits('threshold', hash)).toEqual({ edits: {}, from: 'none', ignored: 'file:0123456789abcdef' });
+    expect(loadEdits('threshold', editsToHash({ sweep: '{}' }))).toEqual({ edits: { sweep: '{}' }, from: 'url' }); // old links: no nb=
+    expect(editsToHash({}, 'threshold')).toBe('');
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Where a reader's edits live: localStorage (autosave, survives a reload) and the URL fragment
  * (a link reopens the same state). Both hold only the cells that differ from the file, by id.
- * JSON cells go into the URL compacted and come back formatted.
+ * JSON cells go into the URL compacted and come back formatted. Both are keyed by the notebook's
+ * identity (a built-in name, or `file:<id>` for an opened file): the URL names it (`#nb=…&cell.…`),
+ * and a link's edits for another notebook are not applied (links without `nb=` still are).
  *
  * @example
  *   const edits = loadEdits('threshold', location.hash);   // URL first, then autosave
@@ -13,6 +15,7 @@ export type CellEdits = Record<string, string>; // cell id → edited source
 
 const storageKey = (notebook: string) => `gradgap:edits:${notebook}`;
 const PREFIX = 'cell.';
+const OWNER = 'nb=';
 
 /** Compact form for the URL: minified JSON when the source is JSON, else the text. */
 function compact(source: string): string {
@@ -31,10 +34,22 @@ function expand(text: string): string {
   }
 }
 
-/** `#cell.sweep=…&cell.phase=…` */
-export function editsToHash(edits: CellEdits): string {
+/** `#cell.sweep=…&cell.phase=…`, led by `nb=<notebook>` when the notebook is given. */
+export function editsToHash(edits: CellEdits, notebook?: string): string {
   const parts = Object.entries(edits).map(([id, source]) => `${PREFIX}${encodeURIComponent(id)}=${encodeURIComponent(compact(source))}`);
+  if (parts.length && notebook !== undefined) parts.unshift(`${OWNER}${encodeURIComponent(notebook)}`);
   return parts.length ? `#${parts.join('&')}` : '';
+}
+
+/** The notebook a fragment's edits were made in (`nb=`), when it names one. */
+export function hashNotebook(hash: string): string | undefined {
+  const part = hash.replace(/^#/, '').split('&').find((p) => p.startsWith(OWNER));
+  if (part === undefined) return undefined;
+  try {
+    return decodeURIComponent(part.slice(OWNER.length));
+  } catch {
+    return undefined;
+  }
 }
 
 export function editsFromHash(hash: string): CellEdits {
@@ -59,17 +74,23 @@ function storage(): Storage | null {
   }
 }
 
-/** Edits for a notebook: the URL's when it has any (a shared link), else the autosaved ones. */
-export function loadEdits(notebook: string, hash: string): { edits: CellEdits; from: 'url' | 'autosave' | 'none' } {
+/**
+ * Edits for a notebook: the URL's when it has any (a shared link) made in this notebook, else the
+ * autosaved ones. `ignored` names the notebook a link's edits belong to when it is another one.
+ */
+export function loadEdits(notebook: string, hash: string): { edits: CellEdits; from: 'url' | 'autosave' | 'none'; ignored?: string } {
   const fromUrl = editsFromHash(hash);
-  if (Object.keys(fromUrl).length) return { edits: fromUrl, from: 'url' };
+  const owner = hashNotebook(hash);
+  const foreign = owner !== undefined && owner !== notebook && Object.keys(fromUrl).length > 0;
+  if (Object.keys(fromUrl).length && !foreign) return { edits: fromUrl, from: 'url' };
+  const ignored = foreign ? { ignored: owner } : {};
   try {
     const saved = JSON.parse(storage()?.getItem(storageKey(notebook)) ?? 'null') as CellEdits | null;
-    if (saved && typeof saved === 'object' && Object.keys(saved).length) return { edits: saved, from: 'autosave' };
+    if (saved && typeof saved === 'object' && Object.keys(saved).length) return { edits: saved, from: 'autosave', ...ignored };
   } catch {
     // corrupt autosave: start from the file
   }
-  return { edits: {}, from: 'none' };
+  return { edits: {}, from: 'none', ...ignored };
 }
 
 /** Autosaves and puts the edits in the URL (replaceState: no history entry per keystroke). */
@@ -78,6 +99,6 @@ export function saveEdits(notebook: string, edits: CellEdits): void {
   if (Object.keys(edits).length) store?.setItem(storageKey(notebook), JSON.stringify(edits));
   else store?.removeItem(storageKey(notebook));
   if (typeof history !== 'undefined' && typeof location !== 'undefined') {
-    history.replaceState(history.state, '', `${location.pathname}${location.search}${editsToHash(edits)}`);
+    history.replaceState(history.state, '', `${location.pathname}${location.search}${editsToHash(edits, notebook)}`);
   }
 }
