@@ -17,6 +17,8 @@ export interface CliRun {
   exitLagMs: number; // from its last byte of output to its exit: a process that hangs on after its work shows here
 }
 
+export const FIXTURES = join(ROOT, 'src/cli/fixtures');
+
 /**
  * Runs the CLI; kills it (SIGKILL) after `timeoutMs` and reports `timedOut`, so a hang fails the
  * test that caused it instead of the whole suite's timeout.

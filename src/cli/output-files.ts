@@ -2,23 +2,55 @@
  * Writing results so that no partial output ever looks complete: a command writes everything into
  * a hidden staging folder inside --out, then moves the files into place one rename at a time
  * (atomic within one file system), provenance.json last. A failed or interrupted command removes
- * its staging folder and leaves --out as it was. An unwritable --out is found before anything
- * runs (InputError, exit 2).
+ * its staging folder and leaves --out as it was (folders it created for --out go too). An
+ * unwritable --out is found before anything runs (InputError, exit 2).
  *
  * @example
  *   const out = OutputStage.open('results');   // InputError if not writable
  *   out.write('sweep/results.json', text);
  *   out.commit(['provenance.json']);           // these files are moved last
  */
-import { accessSync, constants, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { InputError } from './cli-error.ts';
 
-const openStages = new Set<string>();
+const openStages = new Set<OutputStage>();
 
 function removeOpenStages(): void {
-  for (const dir of openStages) rmSync(dir, { recursive: true, force: true });
+  for (const stage of openStages) stage.discard();
   openStages.clear();
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time; returns them, outermost first.
+ * Not mkdirSync's recursive mode: on a path it cannot create under an existing parent (/proc/x)
+ * Node 20's retries it for ever. On failure removes what it made and throws.
+ */
+function makeDirs(dir: string): string[] {
+  const missing: string[] = [];
+  for (let at = resolve(dir); !existsSync(at) && dirname(at) !== at; at = dirname(at)) missing.unshift(at);
+  const made: string[] = [];
+  try {
+    for (const d of missing) {
+      mkdirSync(d);
+      made.push(d);
+    }
+  } catch (error) {
+    removeEmptyDirs(made);
+    throw error;
+  }
+  return made;
+}
+
+/** Removes these folders, innermost first, as long as they are empty. */
+function removeEmptyDirs(dirs: readonly string[]): void {
+  for (const d of [...dirs].reverse()) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return; // not empty (or gone): keep it and everything above it
+    }
+  }
 }
 
 let cleanupInstalled = false;
@@ -36,23 +68,28 @@ function installCleanup(): void {
 
 export class OutputStage {
   private readonly files: string[] = [];
+  private committed = false;
 
-  private constructor(readonly outDir: string, readonly stageDir: string) {}
+  /** `created`: the folders open() made for --out (outermost first), removed again unless committed. */
+  private constructor(readonly outDir: string, readonly stageDir: string, private readonly created: readonly string[] = []) {}
 
   /** Creates --out if needed, checks it is writable, and opens a staging folder in it. */
   static open(outDir: string): OutputStage {
     const stageDir = join(outDir, `.gradgap-partial-${process.pid}`);
+    let created: string[] = [];
     try {
       if (statSync(outDir, { throwIfNoEntry: false })?.isFile()) throw new Error('it is a file, not a directory');
-      mkdirSync(outDir, { recursive: true });
+      created = makeDirs(outDir);
       accessSync(outDir, constants.W_OK);
       mkdirSync(stageDir);
     } catch (error) {
+      removeEmptyDirs(created);
       throw new InputError(`--out ${outDir} is not writable: ${(error as Error).message}`);
     }
     installCleanup();
-    openStages.add(stageDir);
-    return new OutputStage(outDir, stageDir);
+    const stage = new OutputStage(outDir, stageDir, created);
+    openStages.add(stage);
+    return stage;
   }
 
   /** Writes a file (path relative to --out) into the staging folder. */
@@ -71,14 +108,16 @@ export class OutputStage {
       mkdirSync(dirname(target), { recursive: true });
       renameSync(join(this.stageDir, rel), target);
     }
+    this.committed = true;
     this.discard();
     return order;
   }
 
-  /** Removes the staging folder and whatever is in it. */
+  /** Removes the staging folder and whatever is in it; before a commit, also the (empty) folders open() made. */
   discard(): void {
     rmSync(this.stageDir, { recursive: true, force: true });
-    openStages.delete(this.stageDir);
+    if (!this.committed) removeEmptyDirs(this.created);
+    openStages.delete(this);
   }
 }
 

@@ -31,7 +31,7 @@ class NodeWebWorker {
       this.pending = 0; // the thread is gone; its 'exit' follows
       this.onerror?.({ message: error.message });
     });
-    // A thread that exits with jobs in flight (process.exit in it, terminate) will never answer them.
+    // A thread that exits with jobs in flight (a crash, process.exit in it) will never answer them.
     this.thread.on('exit', (code) => {
       if (this.pending > 0) this.onerror?.({ message: `worker thread exited (code ${code}) with ${this.pending} job(s) unanswered` });
       this.pending = 0;
