@@ -137,6 +137,14 @@ describe('checkCells', () => {
     const where = (w: string) => check(notebook([['sweep', 's', SWEEP], ['plot', 'p', `{"view": "trajectories", "sweep": "s", "where": ${w}}`]]))[1].issues.map((i) => `${i.field}: ${i.message}`);
     expect(where('{"J0": 0.9}')).toEqual([]);
     expect(where('{"J0": 0.5}')).toEqual(['where.J0: where.J0 = 0.5 is not in sweep "s"\'s grid.J0: one of 0.2, 0.9']);
-    expect(where('{"L": 8}')).toEqual(['where.L: sweep "s" does not sweep L (its grid keys: J0, stepSize): where can only fix a swept field']);
+    expect(where('{"L": 8}')).toEqual(['where.L: where.L = 8, but sweep "s" does not sweep L (its grid keys: J0, stepSize): where.L must name a swept field']);
+  });
+
+  it('checks a plot\'s y and color against its sweeps\' grids', () => {
+    const issues = (p: string) => check(notebook([['sweep', 's', SWEEP], ['sweep', 't', '{"grid": {"stepSize": [1, 10]}}'], ['plot', 'p', p]]))[2].issues.map((i) => `${i.field}: ${i.message}`);
+    expect(issues('{"view": "phase", "sweep": "s", "y": "J0"}')).toEqual([]);
+    expect(issues('{"view": "phase", "sweep": "s", "y": "L"}')).toEqual(['y: y = "L", but sweep "s" does not sweep L (its grid keys: J0, stepSize): y must name a swept field']);
+    expect(issues('{"view": "compare", "sweeps": ["s", "t"], "y": "J0"}')).toEqual(['y: y = "J0", but sweep "t" does not sweep J0 (its grid keys: stepSize): y must name a swept field']);
+    expect(issues('{"view": "trajectories", "sweep": "t", "color": "G"}')[0]).toMatch(/^color: color = "G", but sweep "t" does not sweep G/);
   });
 });

@@ -56,28 +56,33 @@ export function checkCells(cells: readonly NotebookCell[], cellLines: readonly n
     return checked;
   });
   const byId = new Map(all.map((c) => [c.cell.id, c]));
-  for (const c of all) if (c.kind === 'plot' && c.issues.length === 0) c.issues.push(...checkWhere(c.config as PlotCellConfig, byId));
+  for (const c of all) if (c.kind === 'plot' && c.issues.length === 0) c.issues.push(...checkSweptFields(c.config as PlotCellConfig, byId));
   return all;
 }
 
 /**
- * A plot's `where` fixes swept fields to one of their grid values: each key must be swept by
- * every sweep the plot reads, and its value must be one of that sweep's grid values (otherwise
- * the plot would be silently empty, or the key silently ignored).
+ * A plot's `y`, `color` and `where` name swept fields: each must be swept by every sweep the
+ * plot reads (else the plot silently falls back to another field or ignores it), and a `where`
+ * value must be one of that sweep's grid values (else the plot is silently empty).
  */
-function checkWhere(plot: PlotCellConfig, byId: Map<string, CheckedCell>): CellIssue[] {
-  if (!plot.where) return [];
+function checkSweptFields(plot: PlotCellConfig, byId: Map<string, CheckedCell>): CellIssue[] {
   const issues: CellIssue[] = [];
   const ids = plot.view === 'compare' ? (plot.sweeps ?? []) : plot.sweep !== undefined ? [plot.sweep] : [];
   for (const id of ids) {
     const sweep = byId.get(id);
     const grid = (sweep?.config as SweepCellConfig | undefined)?.grid as Record<string, unknown> | undefined;
     if (!sweep || sweep.issues.length || !grid) continue;
-    for (const [key, value] of Object.entries(plot.where)) {
-      const values = Object.hasOwn(grid, key) ? grid[key] : undefined;
-      if (!Array.isArray(values)) {
-        issues.push({ field: `where.${key}`, message: `sweep "${id}" does not sweep ${key} (its grid keys: ${Object.keys(grid).join(', ') || 'none'}): where can only fix a swept field` });
-      } else if (!values.includes(value)) {
+    const swept = (key: string) => (Object.hasOwn(grid, key) && Array.isArray(grid[key]) ? (grid[key] as unknown[]) : null);
+    const notSwept = (field: string, key: string, value: unknown) =>
+      `${field} = ${showValue(value)}, but sweep "${id}" does not sweep ${key} (its grid keys: ${Object.keys(grid).join(', ') || 'none'}): ${field} must name a swept field`;
+    for (const field of ['y', 'color'] as const) {
+      const key = plot[field];
+      if (key !== undefined && !swept(key)) issues.push({ field, message: notSwept(field, key, key) });
+    }
+    for (const [key, value] of Object.entries(plot.where ?? {})) {
+      const values = swept(key);
+      if (!values) issues.push({ field: `where.${key}`, message: notSwept(`where.${key}`, key, value) });
+      else if (!values.includes(value)) {
         issues.push({ field: `where.${key}`, message: `where.${key} = ${showValue(value)} is not in sweep "${id}"'s grid.${key}: one of ${values.map(showValue).join(', ')}` });
       }
     }
