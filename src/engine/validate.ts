@@ -218,8 +218,8 @@ function inertAxis(base: Record<string, unknown>, key: GridKey): string | null {
 /** Every problem of a (possibly partial) spec; [] when it is valid. Never throws. */
 export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   const issues: SpecIssue[] = [];
-  if (!isPlainObject(input)) return [{ field: 'spec', message: `must be a JSON object such as {"grid": {"stepSize": [1, 10]}}, got ${kindOf(input)}` }];
-  issues.push(...unknownKeyIssues(input, SPEC_KEYS, ''));
+  if (!isPlainObject(input as unknown)) return [{ field: 'spec', message: `must be a JSON object such as {"grid": {"stepSize": [1, 10]}}, got ${kindOf(input)}` }];
+  issues.push(...unknownKeyIssues(input as unknown as Record<string, unknown>, SPEC_KEYS, ''));
   if (input.version !== undefined && input.version !== 1) issues.push({ field: 'version', message: `version = ${showValue(input.version)}: only version 1 is known` });
   const baseOk = input.base === undefined || isPlainObject(input.base);
   const gridOk = input.grid === undefined || isPlainObject(input.grid);

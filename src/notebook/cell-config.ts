@@ -119,7 +119,7 @@ export function depthExceededAt(source: string, limit = MAX_JSON_DEPTH): number 
 export function readCellJson(source: string): CellJson {
   const deep = depthExceededAt(source);
   if (deep >= 0) {
-    return { ok: false, line: lineOf(source, deep), message: `invalid JSON: nested more than ${MAX_JSON_DEPTH} levels deep (objects and lists inside each other); a cell may nest at most ${MAX_JSON_DEPTH}` };
+    return { ok: false, line: lineOf(source, deep), message: `JSON nested more than ${MAX_JSON_DEPTH} levels deep (objects and lists inside each other); a cell may nest at most ${MAX_JSON_DEPTH}` };
   }
   try {
     return { ok: true, value: JSON.parse(source) };
