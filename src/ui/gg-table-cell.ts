@@ -41,13 +41,15 @@ export class GgTableCell extends LitElement {
 
   override render() {
     const head = html`<div class="cell-head"><span class="cell-title">Table</span> <code class="cell-id">#${this.cellId}</code>
-      ${this.input?.state?.stale ? html`<span class="stale-flag">stale: #${this.input.id} changed</span>` : nothing}</div>`;
+      ${this.input?.state?.stale ? html`<span class="stale-flag">stale: #${this.input.id} changed</span>` : nothing}</div>
+      ${this.input?.state?.stale && this.input.state.staleReason ? html`<div class="stale-reason">#${this.input.id}: ${this.input.state.staleReason}</div>` : nothing}`;
     if (this.issues.length || !this.config) return html`${head}${this.issues.map((i) => html`<div class="field-error">${i.field ? `${i.field}: ` : ''}${i.message}</div>`)}`;
     const summary = this.input?.state?.summary;
     if (!summary) return html`${head}<div class="plot-wait">waiting for results of #${this.config.sweep}</div>`;
     const cells = summaryCells(summary);
     const keys = GRID_KEYS.filter((k) => k in summary.spec.grid);
     const columns = this.config.columns ?? DEFAULT_COLUMNS;
+    const finished = new Map(summary.cellStats.map((s) => [s.cell, s]));
     const value = (col: string, stats: (typeof summary.cellStats)[number]) => {
       const p = cells[stats.cell].params;
       if (col === 'effectiveStepSize') return formatNumber(effectiveStepSize(p));
@@ -61,7 +63,13 @@ export class GgTableCell extends LitElement {
         <table class="stats">
           <thead><tr>${keys.map((k) => html`<th>${k === 'stepSize' ? 'η' : k}</th>`)}${columns.map((c) => html`<th>${HEADINGS[c] ?? c}</th>`)}</tr></thead>
           <tbody>
-            ${summary.cellStats.map((s) => html`<tr>${keys.map((k) => html`<td>${String(cells[s.cell].values[k])}</td>`)}${columns.map((c) => html`<td>${value(c, s)}</td>`)}</tr>`)}
+            ${cells.map((cell) => {
+              // A cell a stopped run did not finish keeps its row, marked "not run".
+              const s = finished.get(cell.index);
+              return html`<tr class=${s ? '' : 'not-run'}>${keys.map((k) => html`<td>${String(cell.values[k])}</td>`)}${
+                s ? columns.map((c) => html`<td>${value(c, s)}</td>`) : html`<td colspan=${columns.length} class="muted">not run</td>`
+              }</tr>`;
+            })}
           </tbody>
         </table>
       </div>`;

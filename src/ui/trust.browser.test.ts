@@ -14,7 +14,7 @@ import { memoryCache } from './result-cache.ts';
 import { NotebookSession, type SessionOptions } from './session.ts';
 import { engineRunner, type SweepRunner } from './sweep-runner.ts';
 
-const notebook = (sweepJson: string, title = 'Trust under test') => `<!doctype html>
+const notebook = (sweepJson: string, title = 'Trust under test', extra = '') => `<!doctype html>
 <notebook theme="air" version="1">
   <title>${title}</title>
   <script id="a" type="application/vnd.gradgap.sweep+json" pinned="">
@@ -22,7 +22,7 @@ const notebook = (sweepJson: string, title = 'Trust under test') => `<!doctype h
   </script>
   <script id="plot-a" type="application/vnd.gradgap.plot+json">
     {"view": "phase", "sweep": "a"}
-  </script>
+  </script>${extra}
 </notebook>
 `;
 
@@ -148,7 +148,8 @@ describe('one spec, shown as it runs', () => {
 
   it('after Cancel the plot keeps the full grid with unfinished cells "not run"; one message; the counts agree', async () => {
     const BIG = '{"grid": {"stepSize": [1, 2, 3, 5, 10, 20, 30, 50]}, "seeds": 256}';
-    const { el, cell, session, settled } = await mount(notebook(BIG));
+    const table = '\n  <script id="table-a" type="application/vnd.gradgap.table+json">\n    {"sweep": "a"}\n  </script>';
+    const { el, cell, session, settled } = await mount(notebook(BIG, 'Cancel', table));
     cell.querySelector<HTMLButtonElement>('button.run')!.click();
     for (let i = 0; i < 1000 && (session.sweeps.get('a')!.progress?.runsDone ?? 0) < 600; i++) await new Promise((r) => setTimeout(r, 5));
     await cell.updateComplete;
@@ -164,6 +165,9 @@ describe('one spec, shown as it runs', () => {
     expect(plot.querySelectorAll(`g.${NOT_RUN_CLASS} rect`).length).toBe(8 - done);
     expect(plot.textContent).toMatch(/not run/);
     expect(plot.querySelector('.not-run')!.textContent).toMatch(new RegExp(`cancelled after ${s.summary!.runsDone.toLocaleString('en-US')} of 2,048 runs; ${8 - done} of 8 grid cells not run`));
+    const rows = [...el.querySelectorAll('[data-cell-id="table-a"] tbody tr')];
+    expect(rows).toHaveLength(8); // the table keeps every grid cell too
+    expect(rows.filter((r) => r.textContent!.includes('not run'))).toHaveLength(8 - done);
     // The progress line and the status line tell the same count, and the message appears once.
     const runs = s.summary!.runsDone.toLocaleString('en-US');
     expect(cell.querySelector('.progress-text')!.textContent).toMatch(new RegExp(`^${runs} / 2,048 runs`));
