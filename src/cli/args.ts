@@ -12,6 +12,7 @@ export interface CommandShape {
   positional: { min: number; max: number; name: string }; // e.g. NOTEBOOK, DIR…
   flags: Record<string, readonly string[] | 'value' | 'boolean'>; // allowed values, any value, or a switch
   required?: readonly string[];
+  hints?: Record<string, string>; // what a 'value' flag takes, for the message when it is missing
 }
 
 export interface ParsedArgs {
@@ -40,17 +41,19 @@ export function parseArgs(argv: readonly string[], commands: Record<string, Comm
       const known = Object.keys(shape.flags).map((f) => `--${f}`).join(', ') || 'none';
       throw new InputError(`unknown flag --${name} for "${command}"; its flags: ${known}`);
     }
+    if (name in flags) throw new InputError(`--${name} given twice`);
     if (allowed === 'boolean') {
       if (eq >= 0) throw new InputError(`--${name} takes no value`);
       flags[name] = true;
       continue;
     }
-    const value = eq >= 0 ? arg.slice(eq + 1) : rest[++i];
-    if (value === undefined || value === '') throw new InputError(`--${name} needs a value`);
+    const what = Array.isArray(allowed) ? `: one of ${allowed.join(', ')}` : shape.hints?.[name] ? `: ${shape.hints[name]}` : '';
+    // `--out --quiet` is a missing value, not a folder named --quiet (--out=--x still names one).
+    const value = eq >= 0 ? arg.slice(eq + 1) : rest[i + 1]?.startsWith('--') ? undefined : rest[++i];
+    if (value === undefined || value === '') throw new InputError(`--${name} needs a value${what}`);
     if (Array.isArray(allowed) && !allowed.includes(value)) {
       throw new InputError(`--${name} ${value}: must be one of ${allowed.join(', ')}`);
     }
-    if (name in flags) throw new InputError(`--${name} given twice`);
     flags[name] = value;
   }
   const { min, max, name } = shape.positional;

@@ -8,7 +8,7 @@
  *   const part = await runRange(spec, [0, 512], { backend: 'cpu', threads: 4 });
  *   part.runs.finalJ[0]; // run 0; part.cellStats holds only cells wholly inside [0, 512)
  */
-import { runSweep, parseSpec, expandGrid } from '../engine/index.ts';
+import { runSweep, parseSpec, expandGrid, recordSteps, specHash } from '../engine/index.ts';
 import type { SweepOptions, SweepResult, SweepSpecInput } from '../engine/index.ts';
 
 /** A SweepResult for runs [begin, end) of the sweep; `runs` holds only those (index run − begin). */
@@ -28,4 +28,30 @@ export async function runRange(input: SweepSpecInput, range: [number, number] | 
   const runCount = sweepRunCount(input);
   const result = await runSweep(input, { ...options, runRange: range ?? [0, runCount] });
   return { ...result, runRange: result.runRange!, runCount };
+}
+
+/**
+ * An empty range [at, at) of a sweep (a shard with none of its runs, when there are more shards
+ * than runs): valid results with no runs and no cell statistics, so that `gradgap merge` joins
+ * every shard's output as it is. Nothing runs.
+ */
+export async function emptyRange(input: SweepSpecInput, at: number): Promise<RangeResult> {
+  const spec = parseSpec(input);
+  const cells = expandGrid(spec);
+  const none = () => new Float32Array(0);
+  return {
+    spec,
+    specHash: await specHash(spec),
+    cells,
+    runs: { runCount: 0, recordSteps: recordSteps(spec.base.iterations, spec.base.recordEvery), initialJ: none(), finalJ: none(), minJ: none(), diverged: new Uint8Array(0), trajectory: none(), thetaNorm: none(), gradientNorm: none(), gapNorm: none() },
+    cellStats: [],
+    backend: { kind: 'cpu', threads: 0, adapter: 'none', fallbackAdapter: false, reason: 'empty shard: none of the runs, nothing ran' },
+    wallMs: 0,
+    complete: true,
+    stopReason: 'done',
+    message: '',
+    runsDone: 0,
+    runRange: [at, at],
+    runCount: cells.length * spec.seeds,
+  };
 }

@@ -52,7 +52,8 @@ function mergedBackend(backends: BackendInfo[]): BackendInfo {
 
 /** Joins one sweep's shards; InputError on a gap, an overlap or a different spec. */
 function joinSweep(id: string, parts: { data: SweepData; backend: BackendInfo; wallMs: number; dir: string }[]): RangeResult {
-  parts.sort((a, b) => a.data.runRange[0] - b.data.runRange[0]);
+  // By begin, then end: an empty shard [b, b) (more shards than runs) goes before the one starting at b.
+  parts.sort((a, b) => a.data.runRange[0] - b.data.runRange[0] || a.data.runRange[1] - b.data.runRange[1]);
   const { spec, specHash, runCount } = parts[0].data;
   let next = 0;
   for (const { data, dir } of parts) {
@@ -85,7 +86,8 @@ function joinSweep(id: string, parts: { data: SweepData; backend: BackendInfo; w
     cells,
     runs,
     cellStats,
-    backend: mergedBackend(parts.map((p) => p.backend)),
+    // Empty shards (more shards than runs) ran nothing; the backend is that of the shards that ran.
+    backend: mergedBackend(parts.filter((p) => p.data.runRange[1] > p.data.runRange[0]).map((p) => p.backend)),
     wallMs: parts.reduce((sum, p) => sum + p.wallMs, 0),
     complete: true,
     stopReason: 'done',

@@ -10,7 +10,7 @@ import { readNotebookFile, type NotebookInput, type SeedChoice } from '../notebo
 import { stageNotebookOutputs } from '../notebook-outputs.ts';
 import { OutputStage } from '../output-files.ts';
 import { progressReporter } from '../progress.ts';
-import { sweepRunCount, type RangeResult } from '../run-range.ts';
+import { emptyRange, sweepRunCount, type RangeResult } from '../run-range.ts';
 import { parseShard, shardRange, type Shard } from '../shard.ts';
 import type { ParsedArgs } from '../args.ts';
 
@@ -19,11 +19,11 @@ export function describeBackend(r: Pick<RangeResult, 'backend'>): string {
   return b.kind === 'cpu' ? `CPU twin, ${b.threads} thread(s)` : `WebGPU on ${b.adapter}`;
 }
 
-/** Parses --threads; InputError unless a positive integer. */
+/** Parses --threads; InputError unless decimal digits for an integer in [1, 1024] (not 1e1, 0x10, 4.0, " 4"). */
 export function threadsFlag(value: string | true | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new InputError(`--threads ${value}: must be an integer in [1, 1024]`);
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 1024) throw new InputError(`--threads ${value}: must be an integer in [1, 1024]`);
   return n;
 }
 
@@ -37,6 +37,13 @@ export async function runNotebookSweeps(
   const results = new Map<string, RangeResult>();
   for (const sweep of nb.sweeps) {
     const range = options.shard ? shardRange(options.shard, sweepRunCount(sweep.spec)) : null;
+    if (range && range[0] === range[1]) {
+      // More shards than runs: this shard writes empty results, which gradgap merge joins as they are.
+      const empty = await emptyRange(sweep.spec, range[0]);
+      bar.done(`${sweep.id}: shard ${options.shard!.index}/${options.shard!.count} holds none of its ${empty.runCount} runs (more shards than runs); writing empty results`);
+      results.set(sweep.id, empty);
+      continue;
+    }
     const r = await host.run(sweep.spec, range, {
       backend: options.backend,
       threads: options.threads,
