@@ -11,8 +11,8 @@
  *   const baked = decodeBaked(text); // throws BakedFormatError with the reason
  */
 import type { BackendInfo, CellStats } from '../engine/results.ts';
-import type { SweepSpec } from '../engine/spec.ts';
-import type { SweepSummary } from './summary.ts';
+import { cellCount, type SweepSpec } from '../engine/spec.ts';
+import { BAND_FIELDS, GAP_BAND_FIELDS, type SweepSummary } from './summary.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 
 export const BAKED_FORMAT = 'gradgap-baked';
@@ -39,10 +39,45 @@ export class BakedFormatError extends Error {
 
 // Typed arrays are written little-endian; every platform we run on is little-endian, and a
 // big-endian reader would fail the stored hashes rather than read garbage silently.
-const f32 = (text: string) => {
-  const bytes = fromBase64(text);
+const f32 = (text: string, where: string) => {
+  const bytes = bytesOf(text, where);
+  if (bytes.byteLength % 4) throw new BakedFormatError(`${where}: ${bytes.byteLength} bytes is not a whole number of float32 values`);
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 };
+const bytesOf = (text: string, where: string) => {
+  try {
+    return fromBase64(text);
+  } catch {
+    throw new BakedFormatError(`${where}: not valid base64`);
+  }
+};
+
+// Every key a file may hold, so that an edited or foreign file is refused rather than half read.
+const TOP_KEYS = ['format', 'version', 'notebook', 'notebookHash', 'provenance', 'sweeps'];
+const TOP_OPTIONAL = ['notebookHash'];
+const PROVENANCE_KEYS = ['packages', 'wgslHash', 'runtime', 'command'];
+const SWEEP_KEYS = ['specHash', 'spec', 'seeds', 'backend', 'wallMs', 'complete', 'runsDone', 'stopReason', 'message', 'recordSteps', 'cellStats', 'trajectoryHash', 'bands', 'gapBands', 'finalJ', 'minJ', 'initialJ', 'diverged'];
+const SWEEP_OPTIONAL = ['gapBands'];
+const CELL_STATS_KEYS = ['cell', 'runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'];
+const BACKEND_KEYS = ['kind', 'threads', 'adapter', 'fallbackAdapter', 'reason'];
+const STOP_REASONS = ['done', 'cancelled', 'device-lost', 'error'];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isHash = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+
+/** Throws unless `value` is an object with every required key of `keys` and no other. */
+function expectKeys(value: unknown, keys: readonly string[], optional: readonly string[], where: string): asserts value is Record<string, unknown> {
+  if (!isObject(value)) throw new BakedFormatError(`${where}: expected an object, found ${JSON.stringify(value)?.slice(0, 40)}`);
+  const unknown = Object.keys(value).filter((k) => !keys.includes(k));
+  if (unknown.length) throw new BakedFormatError(`${where}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (this gradgap reads ${keys.join(', ')})`);
+  const missing = keys.filter((k) => !optional.includes(k) && value[k] === undefined);
+  if (missing.length) throw new BakedFormatError(`${where}: missing ${missing.map((k) => JSON.stringify(k)).join(', ')}`);
+}
+
+function check(ok: boolean, where: string, what: string): void {
+  if (!ok) throw new BakedFormatError(`${where}: ${what}`);
+}
 
 const nanToNull = (_key: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 const nullToNaN = (stats: Record<string, number | null>[]): CellStats[] =>
@@ -94,40 +129,93 @@ export function decodeBaked(text: string): BakedNotebook {
   }
   if (body?.format !== BAKED_FORMAT) throw new BakedFormatError(`not a gradgap baked-results file (format = ${JSON.stringify(body?.format)})`);
   if (body.version !== BAKED_VERSION) throw new BakedFormatError(`baked-results version ${body.version} is not the one this gradgap reads (${BAKED_VERSION}); re-bake with npm run bake`);
+  expectKeys(body, TOP_KEYS, TOP_OPTIONAL, 'the file');
+  check(typeof body.notebook === 'string' && body.notebook !== '', 'notebook', `expected the notebook's file name, found ${JSON.stringify(body.notebook)}`);
+  check(body.notebookHash === undefined || isHash(body.notebookHash), 'notebookHash', 'expected a SHA-256 in hex');
+  expectKeys(body.provenance, PROVENANCE_KEYS, [], 'provenance');
+  check(isObject(body.provenance.packages), 'provenance.packages', 'expected an object');
+  for (const k of ['wgslHash', 'runtime', 'command']) check(typeof body.provenance[k] === 'string', `provenance.${k}`, 'expected a string');
+  check(isObject(body.sweeps), 'sweeps', 'expected an object by sweep id');
   const sweeps: Record<string, SweepSummary> = {};
-  for (const [id, raw] of Object.entries(body.sweeps as Record<string, Record<string, unknown>>)) {
-    const spec = raw.spec as SweepSpec;
-    const finalJ = f32(raw.finalJ as string);
-    const runs = finalJ.length;
-    const diverged = fromBase64(raw.diverged as string);
-    if (diverged.length !== runs) throw new BakedFormatError(`sweep "${id}": ${diverged.length} divergence flags for ${runs} runs`);
-    const bands = f32(raw.bands as string);
-    const gapBands = typeof raw.gapBands === 'string' ? f32(raw.gapBands) : undefined;
-    if (gapBands && gapBands.length !== bands.length) throw new BakedFormatError(`sweep "${id}": ${gapBands.length} gradient-gap band values for ${bands.length} J band values`);
-    sweeps[id] = {
-      specHash: raw.specHash as string,
-      spec,
-      recordSteps: raw.recordSteps as number[],
-      cellStats: nullToNaN(raw.cellStats as Record<string, number | null>[]),
-      bands,
-      gapBands,
-      finalJ,
-      minJ: f32(raw.minJ as string),
-      initialJ: f32(raw.initialJ as string),
-      diverged,
-      trajectoryHash: raw.trajectoryHash as string,
-      backend: raw.backend as BackendInfo,
-      wallMs: raw.wallMs as number,
-      complete: raw.complete as boolean,
-      runsDone: raw.runsDone as number,
-      stopReason: raw.stopReason as SweepSummary['stopReason'],
-      message: raw.message as string,
-    };
+  for (const [id, raw] of Object.entries(body.sweeps as Record<string, unknown>)) {
+    sweeps[id] = decodeSummary(id, raw);
   }
   return {
     notebook: body.notebook as string,
     notebookHash: body.notebookHash as string | undefined,
-    provenance: body.provenance as Provenance,
+    provenance: body.provenance as unknown as Provenance,
     sweeps,
+  };
+}
+
+/** One sweep's block, checked for shape and for agreement between its parts (seeds, spec, array sizes). */
+function decodeSummary(id: string, raw: unknown): SweepSummary {
+  const at = `sweep "${id}"`;
+  expectKeys(raw, SWEEP_KEYS, SWEEP_OPTIONAL, at);
+  const spec = raw.spec as SweepSpec;
+  check(isObject(spec) && isObject(spec.base) && isObject(spec.grid) && Object.values(spec.grid).every(Array.isArray), `${at} spec`, 'expected a sweep spec with base and grid');
+  check(Number.isInteger(spec.seeds) && spec.seeds >= 1 && Number.isInteger(spec.seed), `${at} spec`, `seeds = ${JSON.stringify(spec.seeds)}, seed = ${JSON.stringify(spec.seed)} are not whole numbers`);
+  expectKeys(raw.seeds, ['perCell', 'masterSeed'], [], `${at} seeds`);
+  check(raw.seeds.perCell === spec.seeds, `${at} seeds.perCell`, `${JSON.stringify(raw.seeds.perCell)} but the spec has seeds = ${spec.seeds}`);
+  check(raw.seeds.masterSeed === spec.seed, `${at} seeds.masterSeed`, `${JSON.stringify(raw.seeds.masterSeed)} but the spec has seed = ${spec.seed}`);
+  check(isHash(raw.specHash), `${at} specHash`, 'expected a SHA-256 in hex');
+  check(isHash(raw.trajectoryHash), `${at} trajectoryHash`, 'expected a SHA-256 in hex');
+  expectKeys(raw.backend, BACKEND_KEYS, [], `${at} backend`);
+  check(raw.backend.kind === 'cpu' || raw.backend.kind === 'webgpu', `${at} backend.kind`, `${JSON.stringify(raw.backend.kind)} is neither cpu nor webgpu`);
+  check(typeof raw.backend.adapter === 'string', `${at} backend.adapter`, 'expected a string');
+  check(typeof raw.wallMs === 'number', `${at} wallMs`, 'expected a number');
+  check(typeof raw.complete === 'boolean', `${at} complete`, 'expected true or false');
+  check(isCount(raw.runsDone), `${at} runsDone`, 'expected a whole number');
+  check(STOP_REASONS.includes(raw.stopReason as string), `${at} stopReason`, `${JSON.stringify(raw.stopReason)} is not one of ${STOP_REASONS.join(', ')}`);
+  check(typeof raw.message === 'string', `${at} message`, 'expected a string');
+  const recordSteps = raw.recordSteps;
+  check(Array.isArray(recordSteps) && recordSteps.length > 0 && recordSteps.every(isCount), `${at} recordSteps`, 'expected a list of steps');
+  for (const k of ['bands', 'gapBands', 'finalJ', 'minJ', 'initialJ', 'diverged']) check(raw[k] === undefined || typeof raw[k] === 'string', `${at} ${k}`, 'expected base64 text');
+
+  const cells = cellCount(spec);
+  const runs = cells * spec.seeds;
+  const finalJ = f32(raw.finalJ as string, `${at} finalJ`);
+  const minJ = f32(raw.minJ as string, `${at} minJ`);
+  const initialJ = f32(raw.initialJ as string, `${at} initialJ`);
+  const diverged = bytesOf(raw.diverged as string, `${at} diverged`);
+  if (diverged.length !== finalJ.length) throw new BakedFormatError(`${at}: ${diverged.length} divergence flags for ${finalJ.length} runs`);
+  for (const [k, a] of [['finalJ', finalJ], ['minJ', minJ], ['initialJ', initialJ], ['diverged', diverged]] as const) {
+    check(a.length === runs, `${at} ${k}`, `${a.length} runs, but the spec has ${cells} cells × ${spec.seeds} seeds = ${runs}`);
+  }
+  const bands = f32(raw.bands as string, `${at} bands`);
+  const gapBands = typeof raw.gapBands === 'string' ? f32(raw.gapBands, `${at} gapBands`) : undefined;
+  if (gapBands && gapBands.length !== bands.length) throw new BakedFormatError(`${at}: ${gapBands.length} gradient-gap band values for ${bands.length} J band values`);
+  const R = (recordSteps as number[]).length;
+  check(bands.length === cells * R * BAND_FIELDS.length, `${at} bands`, `${bands.length} values, but ${cells} cells × ${R} recorded steps × ${BAND_FIELDS.length} = ${cells * R * BAND_FIELDS.length}`);
+  check(!gapBands || gapBands.length === cells * R * GAP_BAND_FIELDS.length, `${at} gapBands`, `${gapBands?.length} values, but ${cells} cells × ${R} recorded steps × ${GAP_BAND_FIELDS.length}`);
+
+  check(Array.isArray(raw.cellStats), `${at} cellStats`, 'expected a list, one entry per cell');
+  const seen = new Set<number>();
+  (raw.cellStats as unknown[]).forEach((s, i) => {
+    expectKeys(s, CELL_STATS_KEYS, [], `${at} cellStats[${i}]`);
+    for (const k of CELL_STATS_KEYS) check(s[k] === null || typeof s[k] === 'number', `${at} cellStats[${i}].${k}`, `expected a number, found ${JSON.stringify(s[k])}`);
+    check(isCount(s.cell) && (s.cell as number) < cells && !seen.has(s.cell as number), `${at} cellStats[${i}].cell`, `${s.cell} is not a cell of the grid (0 … ${cells - 1}) or is listed twice`);
+    seen.add(s.cell as number);
+  });
+  if (raw.complete) check(seen.size === cells, `${at} cellStats`, `${seen.size} cells, but the sweep is complete and has ${cells}`);
+
+  return {
+    specHash: raw.specHash as string,
+    spec,
+    recordSteps: recordSteps as number[],
+    cellStats: nullToNaN(raw.cellStats as Record<string, number | null>[]),
+    bands,
+    gapBands,
+    finalJ,
+    minJ,
+    initialJ,
+    diverged,
+    trajectoryHash: raw.trajectoryHash as string,
+    backend: raw.backend as unknown as BackendInfo,
+    wallMs: raw.wallMs as number,
+    complete: raw.complete as boolean,
+    runsDone: raw.runsDone as number,
+    stopReason: raw.stopReason as SweepSummary['stopReason'],
+    message: raw.message as string,
   };
 }
