@@ -36,6 +36,33 @@ export function formatNumber(v: number | null | undefined, digits = 3): string {
 
 export const percent = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 1000) / 10}%` : '—');
 
+/**
+ * Facet, series and legend labels in reading order: numbers inside a label compare as numbers, so
+ * "L=4" < "L=8" < "L=16" and "J0=0.05" < "J0=0.1" (plain string order puts 16 first).
+ */
+export function compareLabels(a: string, b: string): number {
+  const split = (s: string) => s.split(/((?:(?<=^|=)-)?\d+(?:\.\d+)?(?:e[+-]?\d+)?)/i);
+  const ta = split(a);
+  const tb = split(b);
+  for (let i = 0; i < Math.min(ta.length, tb.length); i++) {
+    if (ta[i] === tb[i]) continue;
+    // split puts the captured numbers at odd indices.
+    if (i % 2 === 1) return Number(ta[i]) - Number(tb[i]) || (ta[i] < tb[i] ? -1 : 1);
+    return ta[i] < tb[i] ? -1 : 1;
+  }
+  return ta.length - tb.length;
+}
+
+/** Distinct labels in reading order (compareLabels). */
+export function sortedLabels(labels: Iterable<string>): string[] {
+  return [...new Set(labels)].sort(compareLabels);
+}
+
+/** How many ticks an axis `px` wide can label without the labels running together (one per ~50 px, at least 2). */
+export function ticksFor(px: number, perTick = 50): number {
+  return Math.max(2, Math.floor(px / perTick));
+}
+
 /** Ticks 1, 2, 5 × 10^k inside [lo, hi], for log axes whose default labels are too sparse or too dense. */
 export function logTicks(lo: number, hi: number): number[] {
   const ticks: number[] = [];

@@ -60,7 +60,7 @@ describe('gap view', () => {
     const short = rows.filter((r) => r.finite < r.runs);
     expect(short.length, 'η = 100 should round some runs’ J to 0 or 1').toBeGreaterThan(0);
     const least = Math.min(...short.map((r) => r.finite));
-    expect(texts(draw({})).join(' ')).toContain(`finite in ≥ ${least} of 12`);
+    expect(texts(draw({})).join(' ')).toContain(`finite in ≥ ${least}/12`);
   });
 
   it('says what is missing when the results predate ‖g‖', () => {

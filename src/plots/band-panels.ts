@@ -12,7 +12,7 @@ import * as Plot from '@observablehq/plot';
 import type { GridKey } from '../engine/spec.ts';
 import type { PlotCellConfig, TrajectoryLayout } from '../notebook/cell-config.ts';
 import { summaryCells, type SweepSummary } from '../results/summary.ts';
-import { formatNumber } from './axis-labels.ts';
+import { formatNumber, sortedLabels, ticksFor } from './axis-labels.ts';
 import { colourScale } from './colour-scale.ts';
 import { facetLabel, matchesWhere } from './phase-rows.ts';
 
@@ -95,7 +95,8 @@ export function bandPanels(rows: BandRow[], o: BandPanelOptions): HTMLElement | 
   const color = colourScale(rows.map((r) => r.colour), o.colourKey);
   const width = o.width ?? 680;
   if (layout === 'overlay') {
-    const faceted = new Set(rows.map((r) => r.facet)).size > 1;
+    const facets = sortedLabels(rows.map((r) => r.facet)); // L=4 above L=16, not text order
+    const faceted = facets.length > 1;
     const fy = faceted ? 'facet' : undefined;
     return Plot.plot({
       title: o.title,
@@ -105,7 +106,7 @@ export function bandPanels(rows: BandRow[], o: BandPanelOptions): HTMLElement | 
       marginLeft: o.marginLeft ?? 40,
       x: { label: 'iteration t →' },
       y: { grid: true, ...o.y },
-      fy: faceted ? { label: null } : undefined,
+      fy: faceted ? { label: null, domain: facets } : undefined,
       color,
       marks: [...seriesMarks(rows, { fy, fillOpacity: 0.1, strokeWidth: 2.2 }), medianTip(rows, { fy }, o)],
     });
@@ -113,7 +114,7 @@ export function bandPanels(rows: BandRow[], o: BandPanelOptions): HTMLElement | 
   // Small multiples: one panel per (row facet, η). With no other swept field the η panels wrap
   // into a grid; otherwise each row is one value of the other fields and each column one η.
   const etas = [...new Set(rows.map((r) => r.stepSize))].sort((a, b) => a - b);
-  const rowFacets = [...new Set(rows.map((r) => r.rowFacet))];
+  const rowFacets = sortedLabels(rows.map((r) => r.rowFacet)); // rows in numeric order (L=4, 8, 16)
   const wrap = rowFacets.length === 1;
   const columns = wrap ? columnsFor(etas.length) : etas.length;
   const place = (r: BandRow) => {
@@ -131,17 +132,21 @@ export function bandPanels(rows: BandRow[], o: BandPanelOptions): HTMLElement | 
   const single = [...panels.values()].every((p) => new Set(p.rows.map((r) => r.cell)).size === 1);
   const labels = [...panels.values()].map((p) => ({ ...p, note: o.note?.(p.rows) ?? '' }));
   const gridRows = wrap ? Math.ceil(etas.length / columns) : rowFacets.length;
+  // One panel's width (fx is a band scale with padding 0.14 inside and out): ticks and notes fit in it.
+  const marginLeft = o.marginLeft ?? 40;
+  const marginRight = wrap ? 20 : 130;
+  const panelWidth = ((width - marginLeft - marginRight) / (columns + 0.14)) * 0.86;
   return Plot.plot({
     title: o.title,
     width,
     height: gridRows * PANEL_HEIGHT + 70,
     marginTop: 34, // the y label and, under it, the first row's panel labels
-    marginRight: wrap ? 20 : 130,
-    marginLeft: o.marginLeft ?? 40,
-    x: { label: 'iteration t →', ticks: 3 },
+    marginRight,
+    marginLeft,
+    x: { label: 'iteration t →', ticks: Math.min(3, ticksFor(panelWidth)) }, // fewer labels in narrow panels, so they never run together
     y: { grid: true, ...o.y },
     fx: { axis: null, padding: 0.14 }, // room between one panel's last x tick and the next one's first
-    fy: wrap ? { axis: null, padding: 0.16 } : { label: null, padding: 0.16 }, // room above each panel for its label
+    fy: wrap ? { axis: null, padding: 0.16 } : { label: null, padding: 0.16, domain: rowFacets }, // room above each panel for its label
     color,
     marks: [
       Plot.frame({ stroke: '#d0d0d0' }),
@@ -149,7 +154,9 @@ export function bandPanels(rows: BandRow[], o: BandPanelOptions): HTMLElement | 
       ...seriesMarks(placed, { fx: 'fx', fy: 'fy', fillOpacity: 0.3, strokeWidth: 1.5, stroke: single ? '#222' : undefined }),
       // η above its panel, clear of lines near the top (J → 1); a note inside, with a white halo.
       Plot.text(labels, { fx: 'fx', fy: 'fy', text: 'label', frameAnchor: 'top-left', lineAnchor: 'bottom', dy: -3, fontSize: 10, fontWeight: 'bold', fill: '#222' }),
-      Plot.text(labels, { fx: 'fx', fy: 'fy', text: 'note', frameAnchor: 'top-left', lineAnchor: 'top', dx: 4, dy: 3, fontSize: 10, fill: '#222', stroke: 'white', strokeWidth: 3 }),
+      // The note wraps to the panel's width (lineWidth is in ems of 10 px; 11 px leaves room for Plot's
+      // estimate of a line's width, a little narrow for digits), so neighbouring notes never overlap.
+      Plot.text(labels, { fx: 'fx', fy: 'fy', text: 'note', frameAnchor: 'top-left', lineAnchor: 'top', dx: 4, dy: 3, fontSize: 10, lineWidth: Math.max(4, (panelWidth - 8) / 11), fill: '#222', stroke: 'white', strokeWidth: 3 }),
       medianTip(placed, { fx: 'fx', fy: 'fy' }, o), // last, so it is drawn over the notes
     ],
   });

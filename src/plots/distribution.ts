@@ -9,7 +9,7 @@ import * as Plot from '@observablehq/plot';
 import type { GridKey } from '../engine/spec.ts';
 import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { cellFinals, summaryCells, type SweepSummary } from '../results/summary.ts';
-import { formatNumber } from './axis-labels.ts';
+import { formatNumber, sortedLabels } from './axis-labels.ts';
 import { colourScale } from './colour-scale.ts';
 import { facetLabel, matchesWhere } from './phase-rows.ts';
 
@@ -45,6 +45,7 @@ export function distributionPlot(summary: SweepSummary, config: Pick<PlotCellCon
   }
   const faceted = new Set(dots.map((d) => d.facet)).size > 1;
   const fy = faceted ? 'facet' : undefined;
+  const facets = sortedLabels([...dots, ...notRun].map((d) => d.facet)); // L=4 above L=16, not text order
   return Plot.plot({
     title: config.title,
     width: config.width ?? 680,
@@ -52,7 +53,7 @@ export function distributionPlot(summary: SweepSummary, config: Pick<PlotCellCon
     marginRight: faceted ? 130 : 20,
     x: { type: 'log', label: 'step size η →', tickFormat: '~g', ...(notRun.length ? { domain: [etas[0] * Math.exp(-spread * 0.7), etas[etas.length - 1] * Math.exp(spread * 0.7)] } : {}) },
     y: { label: '↑ final success rate J (one dot per run)', domain: [0, 1], grid: true },
-    fy: faceted ? { label: null } : undefined,
+    fy: faceted ? { label: null, domain: facets } : undefined,
     color: colourScale(etas, 'stepSize'),
     marks: [
       Plot.dot(dots, { x: 'jittered', y: 'finalJ', fy, fill: 'stepSize', r: 2, fillOpacity: 0.75 }),

@@ -30,11 +30,11 @@ export function gapRows(summary: SweepSummary, where: PlotCellConfig['where'], c
   });
 }
 
-/** "‖g‖ finite in 47 of 64 runs" when some run of the panel had none at some step, else ''. */
+/** "finite in ≥ 47/64" (‖g‖ finite in at least 47 of 64 runs at every step) when some run of the panel had none at some step, else ''. Short, so it fits a small panel. */
 function finiteNote(rows: BandRow[]): string {
   const least = Math.min(...rows.map((r) => r.finite));
   const runs = rows[0]?.runs ?? 0;
-  return least < runs ? `finite in ≥ ${least} of ${runs}` : '';
+  return least < runs ? `finite in ≥ ${least}/${runs}` : '';
 }
 
 export function gapTrajectoriesPlot(summary: SweepSummary, config: Pick<PlotCellConfig, 'where' | 'title' | 'color' | 'layout'> & { width?: number }): HTMLElement | SVGSVGElement {

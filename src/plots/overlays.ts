@@ -30,6 +30,7 @@ export interface TheoryCurve {
   name: string; // e.g. 'one-step'
   label: string; // legend text
   reconstructed: boolean; // the formula is our reconstruction of the paper's, not its statement
+  axis?: CurveAxis; // the field the curve runs over (L, J0 or G): the theory table's first column
   points: { sweep: string; facet: string; y: number; stepSize: number; effectiveStepSize: number }[];
 }
 
@@ -93,6 +94,22 @@ export const THEORY_CURVE_LABELS: Record<string, { label: string; reconstructed:
   'theorem-1': { label: 'Theorem-1 step size (reconstructed)', reconstructed: true },
 };
 
+/**
+ * How each theory curve is drawn, so two curves on one plot never look alike: its colour on the
+ * phase diagram (the threshold plot colours by series and tells curves apart by dash alone), its
+ * SVG dash pattern, and the CSS border style of its key swatch (`border-top: 2px <css> <stroke>`).
+ */
+export const THEORY_STYLES: Record<string, { stroke: string; dash: string; css: 'dashed' | 'dotted' }> = {
+  'one-step': { stroke: '#e0218a', dash: '6,3', css: 'dashed' },
+  'theorem-1': { stroke: '#6a3d9a', dash: '1.5,3', css: 'dotted' },
+};
+const OTHER_STYLE = { stroke: '#555', dash: '8,2,2,2', css: 'dashed' } as const;
+
+/** The style of a theory curve by name (THEORY_STYLES; unknown names get a dash-dot grey). */
+export function theoryStyle(name: string): { stroke: string; dash: string; css: 'dashed' | 'dotted' } {
+  return THEORY_STYLES[name] ?? OTHER_STYLE;
+}
+
 /** Theory curves over a sweep's y field (L, J0 or G), from src/theory; a reason instead when they cannot be drawn. */
 export function theoryCurvesFor(spec: SweepSpecInput, options: { y: string | null; curves?: string[]; instances?: number; sweep?: string }): { curves: TheoryCurve[]; reason?: string } {
   const y = (options.y ?? (['L', 'J0', 'G'] as const).find((k) => (spec.grid?.[k]?.length ?? 0) > 1) ?? 'L') as CurveAxis;
@@ -109,6 +126,7 @@ export function theoryCurvesFor(spec: SweepSpecInput, options: { y: string | nul
       name,
       label: THEORY_CURVE_LABELS[name]?.label ?? name,
       reconstructed: THEORY_CURVE_LABELS[name]?.reconstructed ?? true,
+      axis: y,
       points: rows
         .filter((r) => r.curve === name && r.eta !== null)
         .map((r) => ({ sweep: options.sweep ?? '', facet: r.series === 'all' ? '' : r.series, y: r.y, stepSize: r.eta!, effectiveStepSize: r.effectiveEta! })),

@@ -9,8 +9,8 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { PlotFill, PlotX } from '../notebook/cell-config.ts';
-import { fieldLabel, fillLabel, formatNumber, percent, xLabel } from './axis-labels.ts';
-import type { CriticalPoint, TheoryCurve } from './overlays.ts';
+import { compareLabels, fieldLabel, fillLabel, formatNumber, percent, ticksFor, xLabel } from './axis-labels.ts';
+import { theoryStyle, type CriticalPoint, type TheoryCurve } from './overlays.ts';
 import type { PhaseLayout, PhaseRow } from './phase-rows.ts';
 
 export interface PhaseOptions {
@@ -50,7 +50,12 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
   const { rows, yKey, yLog } = layout;
   const fill = options.fill ?? 'meanFinalJ';
   const value = (r: PhaseRow) => (fill === 'collapseProbability' ? r.stats.collapseProbability : r.stats.meanFinalJ);
-  const faceted = new Set(rows.map(facetOf)).size > 1;
+  // Panels: sweeps in the order the plot names them, then each sweep's facets in numeric order (L=4 before L=16).
+  const sweeps = [...new Set(rows.map((r) => r.sweep))];
+  const facetDomain = [...new Map(rows.map((r) => [facetOf(r), r])).entries()]
+    .sort(([, a], [, b]) => sweeps.indexOf(a.sweep) - sweeps.indexOf(b.sweep) || compareLabels(a.facet, b.facet))
+    .map(([label]) => label);
+  const faceted = facetDomain.length > 1;
   const fx = faceted ? facetOf : undefined;
   const strip = !yKey;
   const critical = (options.critical ?? []).filter((p) => p.x !== null);
@@ -58,7 +63,10 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
   const xs = rows.flatMap((r) => [r.x1, r.x2]);
   const xDomain: [number, number] = [Math.min(...xs), Math.max(...xs)];
   const clampX = (v: number | null, side: 'low' | 'high') => (v === null ? (side === 'low' ? xDomain[0] : xDomain[1]) : v);
-  const theoryPoints = (options.theory ?? []).flatMap((c) => c.points.map((p) => ({ ...p, label: c.label, x: options.x === 'effectiveStepSize' ? p.effectiveStepSize : p.stepSize })));
+  const theoryPoints = (options.theory ?? []).flatMap((c) => c.points.map((p) => ({ ...p, label: c.label, name: c.name, x: options.x === 'effectiveStepSize' ? p.effectiveStepSize : p.stepSize })));
+  // Each curve in its own colour and dash (theoryStyle), so the one-step threshold and the Theorem-1 step never look alike.
+  const theoryMarks = (mark: (data: typeof theoryPoints, style: ReturnType<typeof theoryStyle>) => Plot.Markish) =>
+    [...new Set(theoryPoints.map((p) => p.name))].map((name) => mark(theoryPoints.filter((p) => p.name === name), theoryStyle(name)));
   const marks: Plot.Markish[] = [
     Plot.rect(rows.filter((r) => !r.notRun), {
       x1: 'x1',
@@ -80,7 +88,7 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
     marks.push(
       Plot.rect(intervals, { x1: (p: CriticalPoint) => clampX(p.low, 'low'), x2: (p: CriticalPoint) => clampX(p.high, 'high'), y1: 0.8, y2: 0.95, fx, fill: 'black', fillOpacity: 0.35 }),
       Plot.ruleX(critical, { x: 'x', y1: 0, y2: 1, fx, stroke: 'black', strokeWidth: 2.5 }),
-      Plot.ruleX(theoryPoints, { x: 'x', y1: 0, y2: 1, fx, stroke: '#e0218a', strokeWidth: 2, strokeDasharray: '5,3' }),
+      ...theoryMarks((data, s) => Plot.ruleX(data, { x: 'x', y1: 0, y2: 1, fx, stroke: s.stroke, strokeWidth: 2, strokeDasharray: s.dash })),
     );
   } else {
     marks.push(
@@ -88,7 +96,7 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
       Plot.link(intervals, { x1: (p: CriticalPoint) => clampX(p.low, 'low'), x2: (p: CriticalPoint) => clampX(p.high, 'high'), y1: 'y', y2: 'y', fx, stroke: 'black', strokeWidth: 1.5, markerStart: 'tick-x', markerEnd: 'tick-x' }),
       Plot.line(critical, { x: 'x', y: 'y', fx, z: (p: CriticalPoint) => `${p.sweep}|${p.facet}`, stroke: 'black', strokeWidth: 2 }),
       Plot.dot(critical, { x: 'x', y: 'y', fx, fill: 'white', stroke: 'black', r: 4 }),
-      Plot.line(theoryPoints, { x: 'x', y: 'y', fx, z: (p: { sweep: string; facet: string; label: string }) => `${p.label}|${p.sweep}|${p.facet}`, stroke: '#e0218a', strokeWidth: 2, strokeDasharray: '6,3' }),
+      ...theoryMarks((data, s) => Plot.line(data, { x: 'x', y: 'y', fx, z: (p: { sweep: string; facet: string; label: string }) => `${p.label}|${p.sweep}|${p.facet}`, stroke: s.stroke, strokeWidth: 2, strokeDasharray: s.dash })),
     );
   }
   marks.push(
@@ -108,15 +116,18 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
     marks.push(Plot.axisY(ticks, { text: (d: number) => String(d), label: fieldLabel(yKey) }));
   }
   const width = options.width ?? 680;
+  // One panel's width (fx padding 0.1): fewer η labels in narrow panels, so they never run together.
+  const marginLeft = strip ? 20 : 56;
+  const panelWidth = faceted ? ((width - marginLeft - 20) / (facetDomain.length + 0.1)) * 0.9 : width - marginLeft - 20;
   return Plot.plot({
     title: options.title,
     width,
     height: strip ? 150 : 340,
-    marginLeft: strip ? 20 : 56,
+    marginLeft,
     marginBottom: 40,
-    x: { type: 'log', label: xLabel(options.x), domain: xDomain, tickFormat: '~g' },
+    x: { type: 'log', label: xLabel(options.x), domain: xDomain, tickFormat: '~g', ...(panelWidth < 240 ? { ticks: ticksFor(panelWidth, 60) } : {}) },
     y: strip ? { axis: null, domain: [0, 1] } : { type: yLog ? 'log' : 'linear', label: fieldLabel(yKey) },
-    fx: faceted ? { label: null, domain: [...new Set(rows.map(facetOf))] } : undefined, // sweeps in the order the plot names them
+    fx: faceted ? { label: null, domain: facetDomain } : undefined,
     // Legend options (marginLeft, width) ride on the scale options; Plot passes them to the ramp.
     color: {
       type: 'linear',

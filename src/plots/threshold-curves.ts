@@ -10,8 +10,8 @@
 import * as Plot from '@observablehq/plot';
 import type { GridKey } from '../engine/spec.ts';
 import type { PlotX } from '../notebook/cell-config.ts';
-import { fieldLabel, formatNumber } from './axis-labels.ts';
-import type { CriticalPoint, TheoryCurve } from './overlays.ts';
+import { compareLabels, fieldLabel, formatNumber } from './axis-labels.ts';
+import { theoryStyle, type CriticalPoint, type TheoryCurve } from './overlays.ts';
 
 export interface ThresholdOptions {
   yKey: GridKey | null;
@@ -45,7 +45,16 @@ export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], op
   const edgeText = (p: CriticalPoint) => (p.status === 'above-grid' ? 'no crossing up to the largest η' : 'crossed already at the smallest η');
   const missing = points.filter((p) => p.x === null);
   const etaDomain: [number, number] = everything.length ? [Math.min(...everything) / 1.5, Math.max(...everything) * 1.5] : [0.1, 10];
-  const color = { legend: true, label: 'series' } as const;
+  // Series in the order of the panels: sweeps as the plot names them (points come in that order),
+  // then facets in numeric order; Plot alone would sort the names as text ("Dr. GRPO" before "GRPO").
+  const sweeps = [...new Set([...points, ...theoryPoints].map((p) => p.sweep))];
+  const series = [...new Map([...points, ...theoryPoints].map((p) => [seriesOf(p), p])).entries()]
+    .sort(([, a], [, b]) => sweeps.indexOf(a.sweep) - sweeps.indexOf(b.sweep) || compareLabels(a.facet, b.facet))
+    .map(([name]) => name);
+  const color = { legend: true, label: 'series', domain: series };
+  // Theory curves take their series' colour; each curve has its own dash (theoryStyle): the key names them.
+  const theoryMarks = (mark: (data: typeof theoryPoints, dash: string) => Plot.Markish) =>
+    [...new Set(theoryPoints.map((p) => p.curve))].map((name) => mark(theoryPoints.filter((p) => p.curve === name), theoryStyle(name).dash));
   if (!options.yKey) {
     // One threshold per series: a dot with its interval on an η axis.
     return Plot.plot({
@@ -54,12 +63,12 @@ export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], op
       marginLeft: 160,
       clip: true,
       x: { type: 'log', label: `${stepLabel} →`, domain: etaDomain, tickFormat: '~g' },
-      y: { label: null },
+      y: { label: null, domain: series },
       color,
       marks: [
         Plot.ruleY(found, { x1: (p: CriticalPoint) => p.low ?? p.x, x2: (p: CriticalPoint) => p.high ?? p.x, y: seriesOf, stroke: seriesOf, strokeWidth: 2 }),
         Plot.dot(found, { x: 'x', y: seriesOf, fill: seriesOf, r: 5, tip: true, title: (p: CriticalPoint) => tip(p, null) }),
-        Plot.tickX(theoryPoints, { x: 'eta', y: 'series', stroke: 'series', strokeWidth: 2, strokeDasharray: '4,2' }),
+        ...theoryMarks((data, dash) => Plot.tickX(data, { x: 'eta', y: 'series', stroke: 'series', strokeWidth: 2, strokeDasharray: dash })),
         Plot.text(missing.filter((p) => p.status === 'above-grid'), { x: etaDomain[1], y: seriesOf, text: (p: CriticalPoint) => `${edgeText(p)} →`, textAnchor: 'end', dx: -4, fill: seriesOf, fontSize: 11 }),
         Plot.text(missing.filter((p) => p.status !== 'above-grid'), { x: etaDomain[0], y: seriesOf, text: (p: CriticalPoint) => `← ${edgeText(p)}`, textAnchor: 'start', dx: 4, fill: seriesOf, fontSize: 11 }),
       ],
@@ -78,7 +87,7 @@ export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], op
       Plot.ruleX(found.filter((p) => p.low !== null || p.high !== null), { x: 'y', y1: (p: CriticalPoint) => p.low ?? etaDomain[0], y2: (p: CriticalPoint) => p.high ?? etaDomain[1], stroke: seriesOf, strokeWidth: 1.5, markerStart: 'tick-y', markerEnd: 'tick-y' }),
       Plot.line(found, { x: 'y', y: 'x', z: seriesOf, stroke: seriesOf, strokeWidth: 2 }),
       Plot.dot(found, { x: 'y', y: 'x', fill: seriesOf, r: 4, tip: true, title: (p: CriticalPoint) => tip(p, options.yKey) }),
-      Plot.line(theoryPoints, { x: 'y', y: 'eta', z: (p: { series: string; curve: string }) => `${p.series}|${p.curve}`, stroke: 'series', strokeWidth: 2, strokeDasharray: '6,3' }),
+      ...theoryMarks((data, dash) => Plot.line(data, { x: 'y', y: 'eta', z: (p: { series: string; curve: string }) => `${p.series}|${p.curve}`, stroke: 'series', strokeWidth: 2, strokeDasharray: dash })),
       Plot.text(missing, { x: 'y', y: edge, text: (p: CriticalPoint) => (p.status === 'above-grid' ? '↑' : '↓'), fill: seriesOf, fontSize: 16, fontWeight: 'bold', title: (p: CriticalPoint) => tip(p, options.yKey) }),
       // Log x axis labelled at exactly the swept values (Plot's log formatter would drop some).
       ...(options.yLog ? [Plot.axisX([...new Set(points.map((p) => p.y))], { text: (d: number) => String(d), label: `${fieldLabel(options.yKey)} →` })] : []),

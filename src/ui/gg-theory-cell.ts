@@ -6,7 +6,7 @@
 import { LitElement, html, nothing } from 'lit';
 import type { CellIssue } from '../notebook/check.ts';
 import type { TheoryCellConfig } from '../notebook/cell-config.ts';
-import { formatNumber } from '../plots/axis-labels.ts';
+import { fieldLabel, formatNumber, sortedLabels } from '../plots/axis-labels.ts';
 import type { TheoryResult } from './theory-memo.ts';
 
 export class GgTheoryCell extends LitElement {
@@ -39,11 +39,12 @@ export class GgTheoryCell extends LitElement {
     if (!r) return html`${head}<div class="plot-wait">theory waits for a valid spec in #${this.config.sweep}</div>`;
     if (!r.curves.length) return html`${head}<div class="muted">no theory curve: ${r.reason}</div>`;
     const ys = [...new Set(r.curves.flatMap((c) => c.points.map((p) => p.y)))].sort((a, b) => a - b);
-    const facets = [...new Set(r.curves.flatMap((c) => c.points.map((p) => p.facet)))];
+    const facets = sortedLabels(r.curves.flatMap((c) => c.points.map((p) => p.facet))); // numeric order, as the plots
+    const axis = r.curves.find((c) => c.axis)?.axis ?? this.config.y; // the field the curves run over: L, J0 or G
     return html`${head}
       <div class="table-wrap">
         <table class="stats">
-          <thead><tr><th>y</th>${facets.length > 1 ? html`<th>series</th>` : nothing}${r.curves.map((c) => html`<th>${c.label}<br /><span class="muted">η (effective)</span></th>`)}</tr></thead>
+          <thead><tr><th title=${axis ? fieldLabel(axis) : nothing}>${axis ?? 'y'}</th>${facets.length > 1 ? html`<th>series</th>` : nothing}${r.curves.map((c) => html`<th>${c.label}<br /><span class="muted">η (effective)</span></th>`)}</tr></thead>
           <tbody>
             ${facets.flatMap((f) =>
               ys.map(
