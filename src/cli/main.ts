@@ -47,7 +47,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
       process.stdout.write(`${USAGE}\n`);
-      return argv.length === 0 ? EXIT_BAD_INPUT : 0;
+      if (argv.length > 0) return 0;
+      // No command is a mistake: the usage on stdout, and the one-line reason every failure gives on stderr.
+      process.stderr.write(`gradgap: no command given; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+      return EXIT_BAD_INPUT;
     }
     const args = parseArgs(argv, COMMANDS);
     switch (args.command) {

@@ -86,6 +86,11 @@ describe('corrupt and unknown files', () => {
     expect(nb.cells).toHaveLength(1);
   });
 
+  it('only real character references decode: `&constructor;` stays as written', () => {
+    const nb = parseNotebook('<notebook version="1"><title>a &amp; &constructor; &tostring;</title></notebook>').notebook;
+    expect(nb.title).toBe('a & &constructor; &tostring;');
+  });
+
   it('a file that is not a notebook says so on line 1', () => {
     const { notebook: nb, issues } = parseNotebook('{"not": "a notebook"}');
     expect(issues[0]).toMatchObject({ line: 1 });

@@ -11,7 +11,7 @@ import { LitElement, html, nothing } from 'lit';
 import type { CellIssue } from '../notebook/check.ts';
 import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { formatJson } from '../notebook/format-json.ts';
-import { download, figurePng, figureSvg, formatNumber, plotCellFigures, type TheoryCurve } from '../plots/index.ts';
+import { download, figurePng, figureSvg, formatNumber, plotCellFigures, theoryStyle, type TheoryCurve } from '../plots/index.ts';
 import type { SweepState } from './session.ts';
 import type { TheoryResult } from './theory-memo.ts';
 
@@ -133,7 +133,7 @@ export class GgPlotCell extends LitElement {
       ${c.view !== 'phase' && (this.config?.view === 'critical' || this.config?.view === 'compare') ? html`<span>↑ / ↓: no crossing inside the swept η range</span>` : nothing}
       <span><span class="swatch ${c.view === 'critical' ? 'critical-series' : 'critical'}"></span>empirical critical step size: ${RULE_TEXT[c.critical ?? 'mean-below-J0']}, interpolated on log η; bars: 95% bootstrap interval over seeds</span>
       ${theory?.curves.length
-        ? theory.curves.filter((t, i, all) => all.findIndex((u) => u.label === t.label) === i).map((t) => html`<span><span class="swatch ${c.view === 'critical' ? 'theory-series' : 'theory'}"></span>${t.label}${c.view === 'compare' ? ' (in the threshold plot: dashed, in its series’ colour)' : ''}${t.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing}${this.outsideNote(t)}</span>`)
+        ? theory.curves.filter((t, i, all) => all.findIndex((u) => u.label === t.label) === i).map((t) => html`<span><span class="swatch" style="border-top: 2px ${theoryStyle(t.name).css} ${c.view === 'critical' ? '#777' : theoryStyle(t.name).stroke}"></span>${t.label}${c.view === 'compare' ? ` (in the threshold plot: ${theoryStyle(t.name).css}, in its series’ colour)` : ''}${t.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing}${this.outsideNote(t)}</span>`)
         : theory?.reason
           ? html`<span class="muted">no theory curve: ${theory.reason}</span>`
           : nothing}
