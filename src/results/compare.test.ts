@@ -89,3 +89,16 @@ describe('decodeBaked refuses an edited or foreign file', () => {
     expect(edited((b) => (b.sweeps.s.finalJ = 'AAA'))).toThrow(/^sweep "s" finalJ: 2 bytes is not a whole number of float32 values/);
   });
 });
+
+describe('compareWithBaked across adapters: per-run values that cannot move', () => {
+  it('J(θ0) beyond f32 noise, and a min J above the final J', () => {
+    const baked = { ...copy(summary), backend: gpu };
+    baked.initialJ[3] += 0.01;
+    baked.minJ[40] = baked.finalJ[40] + 0.01;
+    const report = compareWithBaked(baked, summary);
+    expect(report.differences).toEqual([
+      expect.stringMatching(/^minJ: 1 baked run has a minimum above its final J: run 40 \(cell 1 \(stepSize=30\), seed 8\) min J [\d.e-]+ > final J [\d.e-]+$/),
+      expect.stringMatching(/^initialJ: 1 of 64 runs differ by more than 0\.0001: run 3 \(cell 0 \(stepSize=1\), seed 3\) baked [\d.]+, re-run [\d.]+$/),
+    ]);
+  });
+});
