@@ -70,6 +70,11 @@ export class CpuPool {
   /** Workers start on first use, only as many as a sweep has chunks (at most `threads`). */
   constructor(readonly threads: number) {}
 
+  /** Workers started so far (tests: a sweep with fewer chunks than threads starts no idle ones). */
+  get started(): number {
+    return this.workers.length;
+  }
+
   /** Stops every worker (jobs in flight reject) and drops the pool from `shared`; the next shared() starts afresh. */
   terminate(): void {
     for (const w of this.workers.splice(0)) w.terminate();
