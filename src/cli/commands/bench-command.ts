@@ -1,5 +1,5 @@
 /**
- * `gradgap bench [--host dawn|chrome] [--workload W1|W2|all] [--full]`: throughput of every
+ * `gradgap bench [--host dawn|chrome] [--workload W1|W2|all] [--full | --quick]`: throughput of every
  * engine on fixed workloads, measured in one process so the ratios compare like with like
  * (SPEC 2.4):
  *   W1  token level, V=16, d=16, L=32, G=8, exact match, GRPO (group std) seq-sum, 4096 runs × 200 iterations
@@ -7,6 +7,7 @@
  * Engines: the WGSL engine on the host's adapter, the CPU twin on 1 thread, on every core.
  * Each engine runs a subset with the same per-run work (fewer seeds, every cell kept) unless
  * --full is given or the adapter is a hardware one; rates are per run, so they scale by run count.
+ * --quick: a smoke test (few runs, QUICK_ITERATIONS iterations) that only shows every engine starts.
  * Human-readable lines first; the last line of stdout is one JSON object.
  */
 import { availableParallelism } from 'node:os';
@@ -39,9 +40,13 @@ export interface Throughput {
   error?: string;
 }
 
+/** --quick runs this many iterations (and few seeds): seconds on any machine, rates not comparable. */
+export const QUICK_ITERATIONS = 10;
+
 /** The workload with `seeds` seeds per cell (every cell kept, so the per-run mix of L is the same). */
-function subset(name: WorkloadName, seeds: number): SweepSpecInput {
-  return { ...WORKLOADS[name], seeds };
+function subset(name: WorkloadName, seeds: number, quick = false): SweepSpecInput {
+  const spec = WORKLOADS[name];
+  return quick ? { ...spec, seeds, base: { ...spec.base, iterations: QUICK_ITERATIONS, recordEvery: QUICK_ITERATIONS } } : { ...spec, seeds };
 }
 
 async function measure(host: Host, spec: SweepSpecInput, backend: BackendChoice, threads: number, label: string): Promise<Throughput> {
@@ -82,15 +87,16 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
     const probe = await host.run(withDefaults({ ...WORKLOADS.W1, seeds: 1, base: { ...WORKLOADS.W1.base, iterations: 1, recordEvery: 1 } }), null, { backend: 'auto', threads: 1 });
     adapter = probe.backend.adapter;
     fallbackAdapter = adapter === 'none' ? null : probe.backend.fallbackAdapter;
-    const full = Boolean(args.flags.full);
-    const gpuFull = full || fallbackAdapter === false;
+    const quick = Boolean(args.flags.quick);
+    const full = Boolean(args.flags.full) && !quick;
+    const gpuFull = full || (fallbackAdapter === false && !quick);
     for (const name of names) {
       const all = WORKLOADS[name].seeds;
-      const perCell = name === 'W1' ? 128 : 1; // seeds per cell measured on one CPU thread
+      const perCell = name === 'W1' ? (quick ? 8 : 128) : 1; // seeds per cell measured on one CPU thread
       const engines = {
-        webgpu: await measure(host, subset(name, gpuFull ? all : perCell), 'webgpu', 1, `${name} WGSL engine`),
-        cpu1: await measure(host, subset(name, full ? all : perCell), 'cpu', 1, `${name} CPU twin, 1 thread`),
-        cpuAll: await measure(host, subset(name, full ? all : Math.min(all, perCell * threads)), 'cpu', threads, `${name} CPU twin, ${threads} threads`),
+        webgpu: await measure(host, subset(name, gpuFull ? all : perCell, quick), 'webgpu', 1, `${name} WGSL engine`),
+        cpu1: await measure(host, subset(name, full ? all : perCell, quick), 'cpu', 1, `${name} CPU twin, 1 thread`),
+        cpuAll: await measure(host, subset(name, full ? all : Math.min(all, perCell * threads), quick), 'cpu', threads, `${name} CPU twin, ${threads} threads`),
       };
       out[name] = {
         ...engines,
@@ -107,7 +113,11 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
   } finally {
     await host.close();
   }
-  const result = { bench: 'gradgap', host: hostName, runtime: host.runtime, adapter, fallbackAdapter, threads, workloads: out };
+  // Whether the WGSL engine ran on a GPU: a software adapter (llvmpipe, SwiftShader) is the CPU.
+  const gpu = fallbackAdapter === false;
+  process.stdout.write(`adapter: ${adapter}: ${gpu ? 'a hardware GPU' : adapter === 'none' ? 'no WebGPU adapter, not a GPU' : 'a software adapter on the CPU, not a GPU'}\n`);
+  const quick = Boolean(args.flags.quick);
+  const result = { bench: 'gradgap', host: hostName, runtime: host.runtime, adapter, fallbackAdapter, gpu, quick, threads, workloads: out };
   process.stdout.write(`${JSON.stringify(result, (_k, v) => (typeof v === 'number' ? (Number.isFinite(v) ? Number(v.toPrecision(6)) : null) : v))}\n`);
   return 0;
 }
