@@ -1,24 +1,23 @@
 /**
- * The figures of a notebook's plot cells, as standalone SVG text: the same figure functions
- * (src/plots) with the same inputs the page's plot cell uses, so a headless run draws what a
- * reader sees. Theory curves come from src/plots' theoryCurvesFor, as in the page.
- *
- * The view dispatch is src/plots' plotCellFigures, shared with the page; the curve gathering
- * mirrors `GgNotebook.theory` (src/ui).
+ * The figures of a notebook's plot cells, as standalone SVG text, drawn by the page's own path:
+ * the theory curves of the theory cells a plot names (src/theory theoryCurvesFor), each sweep's
+ * empirical thresholds (src/theory empiricalThresholds) and the view dispatch (src/plots
+ * plotCellFigures), so a headless run draws what a reader sees.
  *
  * @example
  *   const svg = plotSvg(nb, plot, summaries); // '<?xml …><svg …>…</svg>'
  */
-import { figureSvg, plotCellFigures, type TheoryCurve } from '../plots/index.ts';
-import { theoryCurvesFor } from '../plots/overlays.ts';
+import { figureSvg, plotCellFigures } from '../plots/index.ts';
 import { sweepSpecOf, type PlotCellConfig } from '../notebook/index.ts';
 import type { SweepSummary } from '../results/index.ts';
+import { empiricalThresholds, theoryCurvesFor, type TheoryCurve } from '../theory/index.ts';
 import type { NotebookInput } from './notebook-input.ts';
 import { installSvgDom } from './svg-dom.ts';
 
 /** Width the page draws plots at by default (GgPlotCell.width). */
 export const FIGURE_WIDTH = 680;
 
+/** Curves of the theory cells a plot names; each labelled with its sweep in a compare view (as GgNotebook.theory). */
 function theoryFor(nb: NotebookInput, ids: PlotCellConfig['theory'], compare: boolean): TheoryCurve[] {
   const list = ids === undefined ? [] : Array.isArray(ids) ? ids : [ids];
   return list.flatMap((id) => {
@@ -38,7 +37,7 @@ export function plotSvg(nb: NotebookInput, plot: { id: string; config: PlotCellC
   const ready = ids.map((id) => {
     const summary = summaries.get(id);
     if (!summary) throw new Error(`plot "${plot.id}" needs sweep "${id}", which has no results`);
-    return { id, label: nb.sweeps.find((s) => s.id === id)?.label ?? id, summary };
+    return { label: nb.sweeps.find((s) => s.id === id)?.label ?? id, summary, thresholds: empiricalThresholds(summary) };
   });
   const root = document.createElement('div');
   for (const figure of plotCellFigures(c, ready, theoryFor(nb, c.theory, c.view === 'compare'), width)) root.append(figure);

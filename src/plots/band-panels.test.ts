@@ -5,6 +5,7 @@ import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { summarizeSweep, type SweepSummary } from '../results/summary.ts';
 import { BAND_CLASS, chooseLayout, columnsFor, MEDIAN_CLASS } from './band-panels.ts';
 import { gapRows } from './gap-trajectories.ts';
+import { empiricalThresholds } from '../theory/index.ts';
 import { plotCellFigures } from './plot-cell-figures.ts';
 import { trajectoryRows } from './trajectories.ts';
 
@@ -20,7 +21,7 @@ beforeAll(async () => {
   summary = await summarizeSweep(await runSweep({ base: { iterations: 30, recordEvery: 10 }, grid: { stepSize: ETAS }, seeds: 12 }, { backend: 'cpu' }));
 });
 
-const draw = (config: Partial<PlotCellConfig>, s = summary) => plotCellFigures({ sweep: 's', view: 'gap', ...config } as PlotCellConfig, [{ label: 's', summary: s }], [], 680)[0];
+const draw = (config: Partial<PlotCellConfig>, s = summary) => plotCellFigures({ sweep: 's', view: 'gap', ...config } as PlotCellConfig, [{ label: 's', summary: s, thresholds: empiricalThresholds(s) }], [], 680)[0];
 const count = (figure: Element, selector: string) => figure.querySelectorAll(selector).length;
 const texts = (figure: Element) => Array.from(figure.querySelectorAll('text'), (t) => t.textContent ?? '');
 

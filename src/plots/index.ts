@@ -5,7 +5,7 @@ export { trajectoriesPlot, trajectoryRows } from './trajectories.ts';
 export { gapTrajectoriesPlot, gapRows } from './gap-trajectories.ts';
 export { distributionPlot } from './distribution.ts';
 export { thresholdPlot, type ThresholdOptions } from './threshold-curves.ts';
-export { criticalPoints, empiricalThresholds, asSweepResult, THEORY_STYLES, theoryStyle, type CriticalPoint, type TheoryCurve } from './overlays.ts';
+export { THEORY_STYLES, theoryStyle } from './theory-styles.ts';
 export { figureSvg, figurePng, download } from './export-figure.ts';
 export { compareLabels, fieldLabel, fillLabel, formatNumber, percent, sortedLabels, xLabel } from './axis-labels.ts';
 export { plotCellFigures, type PlotSweep } from './plot-cell-figures.ts';

@@ -8,16 +8,17 @@
  *   container.append(phaseDiagram(phaseRows(summary, config), { fill: 'meanFinalJ', critical, theory: [] }));
  */
 import * as Plot from '@observablehq/plot';
-import type { PlotFill, PlotX } from '../notebook/cell-config.ts';
+import type { PlotFill, PlotX } from '../notebook/index.ts';
+import type { CriticalPoint, TheoryCurve } from '../theory/index.ts';
 import { compareLabels, fieldLabel, fillLabel, formatNumber, percent, ticksFor, xLabel } from './axis-labels.ts';
-import { theoryStyle, type CriticalPoint, type TheoryCurve } from './overlays.ts';
+import { theoryStyle } from './theory-styles.ts';
 import type { PhaseLayout, PhaseRow } from './phase-rows.ts';
 
 export interface PhaseOptions {
   fill?: PlotFill;
   x?: PlotX;
-  critical?: CriticalPoint[];
-  theory?: TheoryCurve[];
+  critical?: readonly CriticalPoint[]; // computed (src/theory criticalPoints), drawn as given
+  theory?: readonly TheoryCurve[]; // computed (src/theory theoryCurvesFor), drawn as given
   width?: number;
   title?: string;
 }

@@ -1,14 +1,16 @@
 /**
- * The figures of one plot cell, from its config, the summaries of the sweeps it names and the
- * theory curves it draws: the single dispatch over views that the page (GgPlotCell) and the
- * headless CLI both use, so a headless run draws exactly what a reader sees.
+ * The figures of one plot cell, from its config, the sweeps it names (each with its results and
+ * its empirical thresholds, computed by src/theory) and the theory curves it draws: the single
+ * dispatch over views that the page (GgPlotCell) and the headless CLI both use, so a headless run
+ * draws exactly what a reader sees. Nothing here computes theory: it places and draws.
  *
  * @example
- *   const figures = plotCellFigures(config, [{ label: 'GRPO', summary }], curves, 680);
+ *   const sweeps = [{ label: 'GRPO', summary, thresholds: empiricalThresholds(summary) }];
+ *   const figures = plotCellFigures(config, sweeps, theoryCurvesFor(spec, { y: 'L' }).curves, 680);
  */
-import type { PlotCellConfig } from '../notebook/cell-config.ts';
-import type { SweepSummary } from '../results/summary.ts';
-import { criticalPoints, type CriticalPoint, type TheoryCurve } from './overlays.ts';
+import type { PlotCellConfig } from '../notebook/index.ts';
+import type { SweepSummary } from '../results/index.ts';
+import { criticalPoints, type CriticalPoint, type EmpiricalThresholds, type TheoryCurve } from '../theory/index.ts';
 import { phaseDiagram } from './phase-diagram.ts';
 import { phaseRows, type PhaseLayout } from './phase-rows.ts';
 import { thresholdPlot } from './threshold-curves.ts';
@@ -16,18 +18,25 @@ import { distributionPlot } from './distribution.ts';
 import { gapTrajectoriesPlot } from './gap-trajectories.ts';
 import { trajectoriesPlot } from './trajectories.ts';
 
-/** A sweep as a plot draws it: its label (used to tell sweeps apart in a comparison) and results. */
+/** A sweep as a plot draws it: its label (used to tell sweeps apart in a comparison), results and thresholds. */
 export interface PlotSweep {
   label: string;
   summary: SweepSummary;
+  thresholds: EmpiricalThresholds; // of `summary` (src/theory empiricalThresholds)
 }
 
-export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], curves: TheoryCurve[], width: number): Element[] {
+export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], curves: readonly TheoryCurve[], width: number): Element[] {
   const first = ready[0].summary;
   const xs = ready.flatMap((input) => phaseRows(input.summary, c).rows.map((r) => r.x));
   const etaRange: [number, number] = [Math.min(...xs), Math.max(...xs)];
   const critical = (input: PlotSweep, layout: PhaseLayout): CriticalPoint[] =>
-    criticalPoints(input.summary, { rule: c.critical, x: c.x, yKey: layout.yKey, sweep: c.view === 'compare' ? input.label : '', where: c.where });
+    criticalPoints(input.thresholds.rows, {
+      crossing: c.critical === 'collapse-half' ? 'collapse' : 'mean',
+      effective: c.x === 'effectiveStepSize',
+      yKey: layout.yKey,
+      sweep: c.view === 'compare' ? input.label : '',
+      where: c.where,
+    });
   switch (c.view) {
     case 'trajectories':
       return [trajectoriesPlot(first, { where: c.where, color: c.color, scale: c.scale, layout: c.layout, width })];

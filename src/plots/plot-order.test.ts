@@ -10,7 +10,8 @@ import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { summarizeSweep, type SweepSummary } from '../results/summary.ts';
 import { compareLabels, sortedLabels } from './axis-labels.ts';
 import { distributionPlot } from './distribution.ts';
-import { THEORY_STYLES, theoryCurvesFor, type CriticalPoint, type TheoryCurve } from './overlays.ts';
+import { empiricalThresholds, theoryCurvesFor, type CriticalPoint, type TheoryCurve } from '../theory/index.ts';
+import { THEORY_STYLES } from './theory-styles.ts';
 import { phaseDiagram } from './phase-diagram.ts';
 import { phaseRows } from './phase-rows.ts';
 import { plotCellFigures } from './plot-cell-figures.ts';
@@ -32,7 +33,7 @@ beforeAll(async () => {
 });
 
 const draw = (config: Partial<PlotCellConfig>, summary: SweepSummary, width = 680) =>
-  plotCellFigures({ sweep: 's', view: 'trajectories', ...config } as PlotCellConfig, [{ label: 's', summary }], [], width)[0] as Figure;
+  plotCellFigures({ sweep: 's', view: 'trajectories', ...config } as PlotCellConfig, [{ label: 's', summary, thresholds: empiricalThresholds(summary) }], [], width)[0] as Figure;
 const domain = (figure: Figure, name: string) => figure.scale?.(name)?.domain;
 
 /** x of each label of an axis, from its transform; `aria` names the axis group. */
@@ -107,7 +108,7 @@ describe('labels that fit', () => {
   });
 
   it('"finite in ≥ N" notes wrap inside their panel instead of running into the next', () => {
-    const figure = plotCellFigures({ sweep: 's', view: 'gap', layout: 'small-multiples' } as PlotCellConfig, [{ label: 's', summary: etas }], [], 520)[0];
+    const figure = plotCellFigures({ sweep: 's', view: 'gap', layout: 'small-multiples' } as PlotCellConfig, [{ label: 's', summary: etas, thresholds: empiricalThresholds(etas) }], [], 520)[0];
     const notes = Array.from(figure.querySelectorAll('text')).filter((t) => (t.textContent ?? '').includes('finite in'));
     expect(notes.length).toBeGreaterThan(0);
     const panel = ((520 - 48 - 20) / (5 + 0.14)) * 0.86; // 10 η wrap into 5 columns: 76 px

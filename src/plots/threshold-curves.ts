@@ -5,13 +5,14 @@
  * A sweep over η alone gives one point per series, drawn on an η axis.
  *
  * @example
- *   thresholdPlot([...criticalPoints(a, opts), ...criticalPoints(b, opts)], [], { yKey: 'L', x: 'effectiveStepSize' });
+ *   thresholdPlot([...criticalPoints(a.rows, opts), ...criticalPoints(b.rows, opts)], [], { yKey: 'L', x: 'effectiveStepSize' });
  */
 import * as Plot from '@observablehq/plot';
-import type { GridKey } from '../engine/spec.ts';
-import type { PlotX } from '../notebook/cell-config.ts';
+import type { GridKey } from '../engine/index.ts';
+import type { PlotX } from '../notebook/index.ts';
+import type { CriticalPoint, TheoryCurve } from '../theory/index.ts';
 import { compareLabels, fieldLabel, formatNumber } from './axis-labels.ts';
-import { theoryStyle, type CriticalPoint, type TheoryCurve } from './overlays.ts';
+import { theoryStyle } from './theory-styles.ts';
 
 export interface ThresholdOptions {
   yKey: GridKey | null;
@@ -29,7 +30,7 @@ function tip(p: CriticalPoint, yKey: GridKey | null): string {
   return `${seriesOf(p)}\n${yKey ? `${yKey} = ${formatNumber(p.y)}\n` : ''}critical η = ${where}\n95% interval: ${formatNumber(p.low)} – ${formatNumber(p.high)} (${p.seeds} seeds)`;
 }
 
-export function thresholdPlot(points: CriticalPoint[], theory: TheoryCurve[], options: ThresholdOptions): HTMLElement | SVGSVGElement {
+export function thresholdPlot(points: readonly CriticalPoint[], theory: readonly TheoryCurve[], options: ThresholdOptions): HTMLElement | SVGSVGElement {
   const found = points.filter((p) => p.x !== null);
   const stepLabel = options.x === 'effectiveStepSize' ? 'effective critical step size' : 'critical step size η*';
   const xKey = options.x === 'effectiveStepSize' ? 'effectiveStepSize' : 'stepSize';

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { simulateChunkCpu } from '../engine/cpu-chunk.ts';
-import { expandGrid, recordSteps, withDefaults, type SweepSpecInput } from '../engine/spec.ts';
+import { expandGrid, withDefaults, type SweepSpecInput } from '../engine/spec.ts';
 import { cellStatsCpu } from '../engine/stats.ts';
-import type { SweepResult } from '../engine/results.ts';
-import { empiricalCriticalStepSize } from './empirical-threshold.ts';
+import { empiricalCriticalStepSize, type SweepFinals } from './empirical-threshold.ts';
 import { theoryCurves } from './theory-curves.ts';
 
 /**
- * A synthetic result: in cell (L, η_i), seeds j < collapsedSeeds[i] end at 0 and the rest at `rest[i]`.
+ * Synthetic results: in cell (L, η_i), seeds j < collapsedSeeds[i] end at 0 and the rest at `rest[i]`.
  * L = 4: means 0.5, 0.3, 0.1, 0 and collapse shares 0, 1/4, 3/4, 1 over η = 1, 2, 4, 8, so both
- * crossings sit at log-midpoint 2√2. L = 8 is the same pattern shifted one η down.
+ * crossings sit at log-midpoint 2√2. L = 8 is the same pattern shifted one η down. `etas`: a
+ * sub-grid of η = 1, 2, 4, 8 with the same runs in each cell.
  */
-function syntheticResult(): SweepResult {
+function syntheticResult(etas = [1, 2, 4, 8]): SweepFinals {
   const S = 40;
-  const spec = withDefaults({ base: { J0: 0.2 }, grid: { L: [4, 8], stepSize: [1, 2, 4, 8] }, seeds: S, collapseFraction: 0.5 });
+  const spec = withDefaults({ base: { J0: 0.2 }, grid: { L: [4, 8], stepSize: etas }, seeds: S, collapseFraction: 0.5 });
   const cells = expandGrid(spec);
   const pattern = { collapsed: [0, 10, 30, 40], rest: [0.5, 0.4, 0.4, 0.4] };
   const finalJ = new Float32Array(cells.length * S);
@@ -22,23 +22,24 @@ function syntheticResult(): SweepResult {
     const i = Math.min(3, [1, 2, 4, 8].indexOf(cell.params.stepSize) + (cell.params.L === 8 ? 1 : 0));
     for (let j = 0; j < S; j++) finalJ[cell.index * S + j] = j < pattern.collapsed[i] ? 0 : pattern.rest[i];
   }
-  diverged[cells[3].index * S] = 1; // one diverged run in the collapsed L=4, η=8 cell
-  finalJ[cells[3].index * S] = NaN;
+  const collapsedCell = cells.find((c) => c.params.L === 4 && c.params.stepSize === 8);
+  if (collapsedCell) {
+    diverged[collapsedCell.index * S] = 1; // one diverged run in the collapsed L=4, η=8 cell
+    finalJ[collapsedCell.index * S] = NaN;
+  }
   const cellStats = cells.map((c) => cellStatsCpu(c.index, finalJ.subarray(c.index * S, (c.index + 1) * S), diverged.subarray(c.index * S, (c.index + 1) * S), 0.1));
-  const runs = { runCount: finalJ.length, recordSteps: [0], initialJ: new Float32Array(finalJ.length).fill(0.2), finalJ, minJ: finalJ, diverged, trajectory: finalJ, thetaNorm: finalJ };
-  return { spec, specHash: '', cells, runs, cellStats } as unknown as SweepResult;
+  return { spec, cellStats, finalJ, diverged, initialJ: new Float32Array(finalJ.length).fill(0.2) };
 }
 
-/** A SweepResult from the CPU twin (runSweep itself imports webgpu-utils, which needs Float16Array: not in Node 20). */
-function cpuSweep(input: SweepSpecInput): SweepResult {
+/** Results of the CPU twin (runSweep itself imports webgpu-utils, which needs Float16Array: not in Node 20). */
+function cpuSweep(input: SweepSpecInput): SweepFinals {
   const spec = withDefaults(input);
   const cells = expandGrid(spec);
   const S = spec.seeds;
   const c = simulateChunkCpu(spec, 0, cells.length * S);
   const cellStats = cells.map((cell) =>
     cellStatsCpu(cell.index, c.finalJ.subarray(cell.index * S, (cell.index + 1) * S), c.diverged.subarray(cell.index * S, (cell.index + 1) * S), spec.collapseFraction * cell.params.J0));
-  const runs = { runCount: cells.length * S, recordSteps: recordSteps(spec.base.iterations, spec.base.recordEvery), ...c };
-  return { spec, specHash: '', cells, runs, cellStats } as unknown as SweepResult;
+  return { spec, cellStats, finalJ: c.finalJ, diverged: c.diverged, initialJ: c.initialJ };
 }
 
 describe('empirical critical step size', () => {
@@ -72,9 +73,7 @@ describe('empirical critical step size', () => {
   });
 
   it('says when the crossing lies outside the grid', () => {
-    const result = syntheticResult();
-    result.spec.grid.stepSize = [1, 2];
-    result.cells = result.cells.filter((c) => c.params.stepSize <= 2);
+    const result = syntheticResult([1, 2]);
     const [l4, l8] = empiricalCriticalStepSize(result, { resamples: 50 });
     expect(l4.collapseCrossing).toMatchObject({ stepSize: null, status: 'above-grid', high: null });
     expect(l8.meanCrossing.status).toBe('found');

@@ -8,15 +8,20 @@
  * src/model/instance.ts), so the pairing is kept. Draws come from Philox, so intervals are
  * reproducible. Diverged runs count as collapsed and are left out of means, as in cellStats.
  *
+ * It reads only what a results summary keeps (src/results SweepSummary): the spec, which cells
+ * finished, and each run's final and initial J and divergence.
+ *
  * @example
- *   const rows = empiricalCriticalStepSize(result);            // one row per series
+ *   const rows = empiricalCriticalStepSize(summary);           // one row per series
  *   rows[0].collapseCrossing.stepSize;                          // η where P(collapse) reaches 1/2
  *   [rows[0].collapseCrossing.low, rows[0].collapseCrossing.high]; // 95% bootstrap interval
  */
-import { philoxWord0, uniformFromBits } from '../engine/philox.ts';
-import type { SweepResult } from '../engine/results.ts';
-import { effectiveStepSize, type Cell, type GridKey } from '../engine/spec.ts';
+import { effectiveStepSize, philoxWord0, uniformFromBits, type Cell, type GridKey } from '../engine/index.ts';
+import { summaryCells, type SweepSummary } from '../results/index.ts';
 import { TheoryInputError } from './theory-input.ts';
+
+/** What the threshold reads of a sweep's results; a SweepSummary is one (runs are indexed cell·seeds + seed). */
+export type SweepFinals = Pick<SweepSummary, 'spec' | 'cellStats' | 'finalJ' | 'diverged' | 'initialJ'>;
 
 /** Key word 1 of the bootstrap stream: distinct from the training (0) and instance (1) streams. */
 const STREAM_BOOTSTRAP = 0xb0075;
@@ -72,22 +77,22 @@ function crossing(etas: number[], y: number[], level: number, direction: 1 | -1)
 }
 
 /** Mean final J over finite runs and collapse share, per cell, for one seed resample. */
-function cellSummaries(result: SweepResult, series: Series, seedsOf: ArrayLike<number>) {
-  const S = result.spec.seeds;
+function cellSummaries(finals: SweepFinals, series: Series, seedsOf: ArrayLike<number>) {
+  const S = finals.spec.seeds;
   const mean: number[] = [];
   const collapse: number[] = [];
   for (const cell of series.cells) {
-    const threshold = Math.fround(result.spec.collapseFraction * cell.params.J0); // run-sweep.ts collapseThreshold
+    const threshold = Math.fround(finals.spec.collapseFraction * cell.params.J0); // run-sweep.ts collapseThreshold
     let sum = 0;
     let finite = 0;
     let collapsed = 0;
     for (let j = 0; j < seedsOf.length; j++) {
       const run = cell.index * S + seedsOf[j];
-      if (result.runs.diverged[run]) {
+      if (finals.diverged[run]) {
         collapsed++;
         continue;
       }
-      const x = result.runs.finalJ[run];
+      const x = finals.finalJ[run];
       sum += x;
       finite++;
       if (x < threshold) collapsed++;
@@ -98,10 +103,10 @@ function cellSummaries(result: SweepResult, series: Series, seedsOf: ArrayLike<n
   return { mean, collapse };
 }
 
-function groupSeries(result: SweepResult): Series[] {
-  const done = new Set(result.cellStats.map((s) => s.cell));
+function groupSeries(finals: SweepFinals): Series[] {
+  const done = new Set(finals.cellStats.map((s) => s.cell));
   const byKey = new Map<string, Series>();
-  for (const cell of result.cells) {
+  for (const cell of summaryCells(finals)) {
     if (!done.has(cell.index)) continue; // unfinished chunk: no statistics yet
     const values = { ...cell.values };
     delete values.stepSize;
@@ -133,7 +138,7 @@ function summarize(point: { eta: number | null; status: CrossingStatus }, draws:
 }
 
 /** One row per series of the sweep (each combination of the grid axes other than stepSize). */
-export function empiricalCriticalStepSize(result: SweepResult, options: BootstrapOptions = {}): EmpiricalThreshold[] {
+export function empiricalCriticalStepSize(finals: SweepFinals, options: BootstrapOptions = {}): EmpiricalThreshold[] {
   const resamples = options.resamples ?? 1000;
   const confidence = options.confidence ?? 0.95;
   const seed = options.seed ?? 1;
@@ -142,9 +147,9 @@ export function empiricalCriticalStepSize(result: SweepResult, options: Bootstra
   if (!Number.isInteger(resamples) || resamples < 1 || resamples > 100_000) throw new TheoryInputError('resamples', `resamples = ${resamples}: must be an integer in [1, 100000]`);
   if (!(confidence > 0 && confidence < 1)) throw new TheoryInputError('confidence', `confidence = ${confidence}: must be in (0, 1)`);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new TheoryInputError('seed', `seed = ${seed}: must be an integer in [0, 2^32)`);
-  const etas = result.spec.grid.stepSize;
+  const etas = finals.spec.grid.stepSize;
   if (!etas || etas.length < 2) throw new TheoryInputError('grid.stepSize', 'the sweep must vary stepSize over at least 2 values to locate a critical step size');
-  const S = result.spec.seeds;
+  const S = finals.spec.seeds;
   // Resample b draws seed indices idx[b][j]; shared by every series and cell.
   const idx: Uint32Array[] = [];
   for (let b = 0; b < resamples; b++) {
@@ -153,24 +158,24 @@ export function empiricalCriticalStepSize(result: SweepResult, options: Bootstra
     idx.push(row);
   }
   const all = Uint32Array.from({ length: S }, (_, j) => j);
-  return groupSeries(result).map((series) => {
+  return groupSeries(finals).map((series) => {
     const stepSizes = series.cells.map((c) => c.params.stepSize);
     const p0 = series.cells[0].params;
     let J0 = p0.J0;
     if (p0.theta0) {
       let s = 0;
-      for (let j = 0; j < S; j++) s += result.runs.initialJ[series.cells[0].index * S + j];
+      for (let j = 0; j < S; j++) s += finals.initialJ[series.cells[0].index * S + j];
       J0 = s / S;
     }
     let diverged = 0;
-    for (const c of series.cells) for (let j = 0; j < S; j++) diverged += result.runs.diverged[c.index * S + j];
-    const full = cellSummaries(result, series, all);
+    for (const c of series.cells) for (let j = 0; j < S; j++) diverged += finals.diverged[c.index * S + j];
+    const full = cellSummaries(finals, series, all);
     const meanDraws: number[] = [];
     const collapseDraws: number[] = [];
     // Out-of-grid resamples sort to the ends: below-grid as 0, above-grid as +∞.
     const asNumber = (c: { eta: number | null; status: CrossingStatus }) => (c.status === 'found' ? c.eta! : c.status === 'below-grid' ? 0 : Infinity);
     for (let b = 0; b < resamples; b++) {
-      const r = cellSummaries(result, series, idx[b]);
+      const r = cellSummaries(finals, series, idx[b]);
       meanDraws.push(asNumber(crossing(stepSizes, r.mean, J0, -1)));
       collapseDraws.push(asNumber(crossing(stepSizes, r.collapse, level, 1)));
     }

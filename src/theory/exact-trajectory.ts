@@ -9,7 +9,7 @@
  *   rows.every((r) => !r.certified || engineJ[r.step] >= r.bound);
  */
 import type { Instance } from '../model/instance.ts';
-import type { RunParams } from '../engine/spec.ts';
+import type { RunParams } from '../engine/index.ts';
 import { alignment, expectedUpdate } from './expected-update.ts';
 import { gradientGap } from './gradient-gap.ts';
 import { progressIncrement, scoreBounds, successRateLowerBound, theorem1StepSize } from './theorem-one.ts';

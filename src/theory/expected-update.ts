@@ -13,8 +13,7 @@
  *   const deltaMu = alignment(w, gg.gap);
  */
 import type { Instance } from '../model/instance.ts';
-import { expectedAdvantageFactor } from '../engine/expected-advantage.ts';
-import { aggregationLengthScale, type ExactDirection, type RunParams } from '../engine/spec.ts';
+import { aggregationLengthScale, expectedAdvantageFactor, type ExactDirection, type RunParams } from '../engine/index.ts';
 import type { GradientGap } from './gradient-gap.ts';
 import { TheoryInputError } from './theory-input.ts';
 

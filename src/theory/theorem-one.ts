@@ -14,7 +14,7 @@
  *   const floor = successRateLowerBound(J0, cumulativeProgress);
  */
 import type { Instance } from '../model/instance.ts';
-import { aggregationLengthScale, type Aggregation } from '../engine/spec.ts';
+import { aggregationLengthScale, type Aggregation } from '../engine/index.ts';
 import { checkInstance, TheoryInputError } from './theory-input.ts';
 
 export interface ScoreBounds {

@@ -14,7 +14,7 @@
  *   Plot.line(rows, { x: 'effectiveEta', y: 'y', stroke: 'curve' });
  *   const floor = boundCurve(spec, { cell: 0, seedIndex: 0 }); // rows { step, J, bound, … }
  */
-import { expandGrid, effectiveStepSize, recordSteps, withDefaults, type Cell, type GridKey, type RunParams, type SweepSpecInput } from '../engine/spec.ts';
+import { expandGrid, effectiveStepSize, recordSteps, withDefaults, type Cell, type GridKey, type RunParams, type SweepSpecInput } from '../engine/index.ts';
 import { initialTheta, InitError, makeInstance, type Instance } from '../model/instance.ts';
 import { exactTrajectory, type TrajectoryStep } from './exact-trajectory.ts';
 import { alignment, expectedUpdate } from './expected-update.ts';

@@ -6,8 +6,7 @@
  *   try { gradientGap(inst, theta); } catch (e) { if (e instanceof TheoryInputError) show(e.field, e.message); }
  */
 import type { Instance } from '../model/instance.ts';
-import { FAMILIES, FEATURES, REWARDS, type RunParams, type SweepSpecInput } from '../engine/spec.ts';
-import { LIMITS, validateSpec } from '../engine/validate.ts';
+import { FAMILIES, FEATURES, LIMITS, REWARDS, validateSpec, type RunParams, type SweepSpecInput } from '../engine/index.ts';
 
 /** A theory input the exact formulas do not cover; `field` is the offending field (`theta`, `L`, `family`, …). */
 export class TheoryInputError extends Error {

@@ -8,12 +8,11 @@
  * Events (bubbling): `cell-edit` {id, value}.
  */
 import { LitElement, html, nothing } from 'lit';
-import type { CellIssue } from '../notebook/check.ts';
-import type { PlotCellConfig } from '../notebook/cell-config.ts';
-import { formatJson } from '../notebook/format-json.ts';
-import { download, figurePng, figureSvg, formatNumber, plotCellFigures, theoryStyle, type TheoryCurve } from '../plots/index.ts';
+import { formatJson, type CellIssue, type PlotCellConfig } from '../notebook/index.ts';
+import { download, figurePng, figureSvg, formatNumber, plotCellFigures, theoryStyle } from '../plots/index.ts';
+import type { TheoryCurve } from '../theory/index.ts';
 import type { SweepState } from './session.ts';
-import type { TheoryResult } from './theory-memo.ts';
+import { thresholdsOf, type TheoryResult } from './theory-memo.ts';
 
 /** A sweep as a plot sees it. */
 export interface PlotInput {
@@ -176,7 +175,7 @@ export class GgPlotCell extends LitElement {
   }
 
   private draw(c: PlotCellConfig, ready: PlotInput[]): Element[] {
-    const sweeps = ready.map((input) => ({ label: input.label, summary: input.state!.summary! }));
+    const sweeps = ready.map((input) => ({ label: input.label, summary: input.state!.summary!, thresholds: thresholdsOf(input.state!.summary!) }));
     return plotCellFigures(c, sweeps, this.theory?.curves ?? [], this.width);
   }
 

@@ -4,9 +4,8 @@
  * draw its curves; the cell itself lists the numbers and says which formula is reconstructed.
  */
 import { LitElement, html, nothing } from 'lit';
-import type { CellIssue } from '../notebook/check.ts';
-import type { TheoryCellConfig } from '../notebook/cell-config.ts';
-import { fieldLabel, formatNumber, sortedLabels } from '../plots/axis-labels.ts';
+import type { CellIssue, TheoryCellConfig } from '../notebook/index.ts';
+import { fieldLabel, formatNumber, sortedLabels } from '../plots/index.ts';
 import type { TheoryResult } from './theory-memo.ts';
 
 export class GgTheoryCell extends LitElement {

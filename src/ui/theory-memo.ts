@@ -1,13 +1,17 @@
 /**
- * Theory curves of a theory cell, computed once per (spec, config): a theory cell and the plots
- * that draw its curves share the result. Computed from the spec alone (no results needed).
+ * What the page computes once and shares between cells: the theory curves of a theory cell, per
+ * (spec, config), which the cell lists and the plots naming it draw (from the spec alone, no
+ * results needed); and the empirical thresholds of each results summary, which every plot of
+ * that sweep draws. Both are computed by src/theory.
  *
  * @example
  *   const { curves, reason } = theoryForCell(sweepConfig, theoryConfig, 'GRPO');
+ *   const { rows } = thresholdsOf(summary);
  */
-import { canonicalJson } from '../engine/spec-hash.ts';
-import { sweepSpecOf, type SweepCellConfig, type TheoryCellConfig } from '../notebook/cell-config.ts';
-import { theoryCurvesFor, type TheoryCurve } from '../plots/overlays.ts';
+import { canonicalJson } from '../engine/index.ts';
+import { sweepSpecOf, type SweepCellConfig, type TheoryCellConfig } from '../notebook/index.ts';
+import type { SweepSummary } from '../results/index.ts';
+import { empiricalThresholds, theoryCurvesFor, type EmpiricalThresholds, type TheoryCurve } from '../theory/index.ts';
 
 export interface TheoryResult {
   curves: TheoryCurve[];
@@ -28,5 +32,14 @@ export function theoryForCell(sweep: SweepCellConfig, theory: TheoryCellConfig, 
     if (memo.size > 64) memo.clear();
     memo.set(key, hit);
   }
+  return hit;
+}
+
+/** A summary is never changed once made, so its thresholds (a bootstrap over seeds) are computed once. */
+const thresholds = new WeakMap<SweepSummary, EmpiricalThresholds>();
+
+export function thresholdsOf(summary: SweepSummary): EmpiricalThresholds {
+  let hit = thresholds.get(summary);
+  if (!hit) thresholds.set(summary, (hit = empiricalThresholds(summary)));
   return hit;
 }

@@ -1,0 +1,123 @@
+/**
+ * What a plot draws over a sweep's results, computed here so that the figures only draw: the
+ * theory curves (with their legend text, whether the formula is reconstructed, and the field they
+ * run over) and the empirical critical step size of each series with its bootstrap interval, as
+ * plain points in the plot's coordinates (η or effective step size against the y field).
+ *
+ * @example
+ *   const { curves } = theoryCurvesFor(spec, { y: 'L' });
+ *   const thresholds = empiricalThresholds(summary);          // the bootstrap, once per summary
+ *   const points = criticalPoints(thresholds.rows, { crossing: 'mean', yKey: 'L' });
+ */
+import type { GridKey, SweepSpecInput } from '../engine/index.ts';
+import type { SweepSummary } from '../results/index.ts';
+import { empiricalCriticalStepSize, type EmpiricalThreshold } from './empirical-threshold.ts';
+import { theoryCurves, CURVE_AXES, type CurveAxis } from './theory-curves.ts';
+
+/** A theory curve: points (η, y) in raw and effective step size. */
+export interface TheoryCurve {
+  name: string; // e.g. 'one-step'
+  label: string; // legend text
+  reconstructed: boolean; // the formula is our reconstruction of the paper's, not its statement
+  axis?: CurveAxis; // the field the curve runs over (L, J0 or G): the theory table's first column
+  points: { sweep: string; facet: string; y: number; stepSize: number; effectiveStepSize: number }[];
+}
+
+/** Theory curves, or the reason there are none. */
+export interface TheoryCurves {
+  curves: TheoryCurve[];
+  reason?: string;
+}
+
+export const THEORY_CURVE_LABELS: Record<string, { label: string; reconstructed: boolean }> = {
+  'one-step': { label: 'exact one-step threshold at θ0', reconstructed: false },
+  'theorem-1': { label: 'Theorem-1 step size (reconstructed)', reconstructed: true },
+};
+
+export interface TheoryCurvesOptions {
+  y: string | null; // the field to run over; null: the first of L, J0, G the sweep varies (else L)
+  curves?: readonly string[]; // names (THEORY_CURVE_LABELS); default all
+  instances?: number; // seed instances per point (theoryCurves)
+  sweep?: string; // sweep label the points carry (a compare view tells sweeps apart by it)
+}
+
+/** Theory curves over a sweep's y field (L, J0 or G); a reason instead when they cannot be computed. */
+export function theoryCurvesFor(spec: SweepSpecInput, options: TheoryCurvesOptions): TheoryCurves {
+  const y = (options.y ?? (['L', 'J0', 'G'] as const).find((k) => (spec.grid?.[k]?.length ?? 0) > 1) ?? 'L') as CurveAxis;
+  if (!CURVE_AXES.includes(y)) return { curves: [], reason: `theory curves are drawn over ${CURVE_AXES.join(', ')}; this plot's y is ${options.y}` };
+  let rows;
+  try {
+    rows = theoryCurves(spec, { y, instances: options.instances });
+  } catch (error) {
+    return { curves: [], reason: (error as Error).message };
+  }
+  const wanted = options.curves ?? Object.keys(THEORY_CURVE_LABELS);
+  return {
+    curves: wanted.map((name) => ({
+      name,
+      label: THEORY_CURVE_LABELS[name]?.label ?? name,
+      reconstructed: THEORY_CURVE_LABELS[name]?.reconstructed ?? true,
+      axis: y,
+      points: rows
+        .filter((r) => r.curve === name && r.eta !== null)
+        .map((r) => ({ sweep: options.sweep ?? '', facet: r.series === 'all' ? '' : r.series, y: r.y, stepSize: r.eta!, effectiveStepSize: r.effectiveEta! })),
+    })),
+  };
+}
+
+/** Bootstrap resamples behind a plotted interval: enough for a stable 95% interval, quick enough to redraw. */
+export const PLOT_RESAMPLES = 400;
+
+/** Empirical thresholds of a sweep, one row per series, or the reason there are none (η swept over fewer than 2 values). */
+export interface EmpiricalThresholds {
+  rows: EmpiricalThreshold[];
+  reason?: string;
+}
+
+/** The empirical critical step sizes of a summary's series, with bootstrap intervals over seeds. */
+export function empiricalThresholds(summary: SweepSummary, resamples = PLOT_RESAMPLES): EmpiricalThresholds {
+  if ((summary.spec.grid.stepSize?.length ?? 0) < 2) return { rows: [], reason: 'the sweep varies η over fewer than 2 values' };
+  try {
+    return { rows: empiricalCriticalStepSize(summary, { resamples }) };
+  } catch (error) {
+    return { rows: [], reason: (error as Error).message };
+  }
+}
+
+/** One series' critical step size, in plot coordinates; `x` is null when the series never crosses inside the grid. */
+export interface CriticalPoint {
+  sweep: string;
+  facet: string;
+  y: number;
+  x: number | null;
+  low: number | null; // bootstrap interval (95%); null = beyond the grid on that side
+  high: number | null;
+  status: 'found' | 'below-grid' | 'above-grid';
+  seeds: number;
+}
+
+export interface CriticalOptions {
+  crossing?: 'mean' | 'collapse'; // mean final J first below J0 (default), or collapse probability first ≥ 1/2
+  effective?: boolean; // x in effective step size (η · the aggregation's scale) instead of η
+  yKey: GridKey | null; // the field on y; null: one point per series
+  sweep?: string; // sweep label the points carry
+  where?: Partial<Record<GridKey, number | string>>; // only series with these values
+}
+
+/** The critical points of computed thresholds, placed on a plot's axes, in order of y. */
+export function criticalPoints(rows: readonly EmpiricalThreshold[], options: CriticalOptions): CriticalPoint[] {
+  const out: CriticalPoint[] = [];
+  for (const row of rows) {
+    if (options.where && !Object.entries(options.where).every(([k, v]) => row.values[k as GridKey] === undefined || row.values[k as GridKey] === v)) continue;
+    const crossing = options.crossing === 'collapse' ? row.collapseCrossing : row.meanCrossing;
+    const scale = options.effective ? row.effectiveScale : 1;
+    const y = options.yKey ? Number(row.values[options.yKey]) : 0;
+    const facet = Object.entries(row.values)
+      .filter(([k]) => k !== options.yKey)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+    const s = (v: number | null) => (v === null ? null : v * scale);
+    out.push({ sweep: options.sweep ?? '', facet, y, x: s(crossing.stepSize), low: s(crossing.low), high: s(crossing.high), status: crossing.status, seeds: row.seeds });
+  }
+  return out.sort((a, b) => a.y - b.y);
+}
