@@ -11,7 +11,7 @@
  *   const files = sweepFiles('sweep', result);   // { 'sweeps/sweep.json': '…', … }
  *   const back = readSweepJson(files['sweeps/sweep.json']);
  */
-import { effectiveStepSize, expandGrid, GRID_KEYS, recordSteps, type CellStats, type GridKey, type RunOutputs, type SweepSpec } from '../engine/index.ts';
+import { allocateRunArrays, effectiveStepSize, expandGrid, GRID_KEYS, outputLength, recordSteps, RUN_OUTPUT_NAMES, RUN_OUTPUTS, type CellStats, type GridKey, type RunOutputName, type RunOutputs, type RunOutputSpec, type SweepSpec } from '../engine/index.ts';
 import { f32FromJson, f32Json, f32Text } from './float-format.ts';
 import type { RangeResult } from './run-range.ts';
 
@@ -38,6 +38,9 @@ const csvField = (v: unknown) => {
 };
 const csvRow = (fields: unknown[]) => fields.map(csvField).join(',');
 const f32List = (a: ArrayLike<number>) => `[${Array.from(a, (x) => JSON.stringify(f32Json(x))).join(',')}]`;
+const isFlag = (name: RunOutputName) => RUN_OUTPUTS[name].array === Uint8Array;
+/** One value of an output as CSV text: f32 exactly, a flag as 0/1. */
+const csvValue = (name: RunOutputName, x: number) => (isFlag(name) ? x : f32Text(x));
 
 /** Cell statistics with f32 fields written exactly and NaN as "NaN". */
 function statsJson(s: CellStats): Record<string, number | string> {
@@ -50,7 +53,13 @@ function sweepJson(d: SweepData): string {
   const cells = expandGrid(d.spec);
   const R = d.runs.recordSteps.length;
   const n = d.runRange[1] - d.runRange[0];
-  const perRun = (a: Float32Array) => Array.from({ length: n }, (_, i) => `  ${f32List(a.subarray(i * R, (i + 1) * R))}`).join(',\n');
+  const perRun = (a: Float32Array | Uint8Array) => Array.from({ length: n }, (_, i) => `  ${f32List(a.subarray(i * R, (i + 1) * R))}`).join(',\n');
+  // Every output in declaration order: a per-run one as one list, a per-record one as a list per run.
+  const outputs = RUN_OUTPUT_NAMES.map((name) => {
+    const a = d.runs[name];
+    if (RUN_OUTPUTS[name].per === 'record') return `${JSON.stringify(name)}: [\n${perRun(a)}\n]`;
+    return `${JSON.stringify(name)}: ${isFlag(name) ? JSON.stringify(Array.from(a)) : f32List(a)}`;
+  });
   const lines = [
     '{',
     `"format": ${JSON.stringify(SWEEP_FORMAT)}, "version": ${SWEEP_VERSION},`,
@@ -61,14 +70,7 @@ function sweepJson(d: SweepData): string {
     `"recordSteps": ${JSON.stringify(d.runs.recordSteps)},`,
     `"cells": [\n${cells.map((c) => `  ${JSON.stringify({ cell: c.index, values: c.values, effectiveStepSize: effectiveStepSize(c.params) })}`).join(',\n')}\n],`,
     `"cellStats": [\n${d.cellStats.map((s) => `  ${JSON.stringify(statsJson(s))}`).join(',\n')}\n],`,
-    `"initialJ": ${f32List(d.runs.initialJ)},`,
-    `"finalJ": ${f32List(d.runs.finalJ)},`,
-    `"minJ": ${f32List(d.runs.minJ)},`,
-    `"diverged": ${JSON.stringify(Array.from(d.runs.diverged))},`,
-    `"trajectory": [\n${perRun(d.runs.trajectory)}\n],`,
-    `"thetaNorm": [\n${perRun(d.runs.thetaNorm)}\n],`,
-    `"gradientNorm": [\n${perRun(d.runs.gradientNorm)}\n],`,
-    `"gapNorm": [\n${perRun(d.runs.gapNorm)}\n]`,
+    outputs.join(',\n'),
     '}',
   ];
   return `${lines.join('\n')}\n`;
@@ -83,7 +85,18 @@ function runsCsv(d: SweepData): string {
   const keys = gridKeysOf(d.spec);
   const steps = d.runs.recordSteps;
   const R = steps.length;
-  const header = ['run', 'cell', 'seed', ...keys, 'initialJ', 'finalJ', 'minJ', 'diverged', 'thetaNormFinal', 'gapNormFinal', ...steps.map((t) => `J_${t}`)];
+  // Columns from RUN_OUTPUTS' csv: one value per run first (a per-record output's at the last record), then the per-step columns.
+  const single = RUN_OUTPUT_NAMES.flatMap((name) => {
+    const { csv }: RunOutputSpec = RUN_OUTPUTS[name];
+    if (typeof csv === 'string') return [{ name, column: csv, at: (i: number) => i }];
+    if (csv && 'final' in csv) return [{ name, column: csv.final, at: (i: number) => i * R + R - 1 }];
+    return [];
+  });
+  const eachStep = RUN_OUTPUT_NAMES.flatMap((name) => {
+    const { csv }: RunOutputSpec = RUN_OUTPUTS[name];
+    return csv && typeof csv === 'object' && 'eachStep' in csv ? [{ name, prefix: csv.eachStep }] : [];
+  });
+  const header = ['run', 'cell', 'seed', ...keys, ...single.map((c) => c.column), ...eachStep.flatMap((c) => steps.map((t) => `${c.prefix}_${t}`))];
   const rows = [csvRow(header)];
   for (let i = 0; i < d.runRange[1] - d.runRange[0]; i++) {
     const run = d.runRange[0] + i;
@@ -91,8 +104,8 @@ function runsCsv(d: SweepData): string {
     rows.push(
       csvRow([
         run, cell.index, run % d.spec.seeds, ...keys.map((k) => cell.params[k]),
-        f32Text(d.runs.initialJ[i]), f32Text(d.runs.finalJ[i]), f32Text(d.runs.minJ[i]), d.runs.diverged[i], f32Text(d.runs.thetaNorm[i * R + R - 1]), f32Text(d.runs.gapNorm[i * R + R - 1]),
-        ...Array.from(d.runs.trajectory.subarray(i * R, (i + 1) * R), f32Text),
+        ...single.map((c) => csvValue(c.name, d.runs[c.name][c.at(i)])),
+        ...eachStep.flatMap((c) => Array.from(d.runs[c.name].subarray(i * R, (i + 1) * R), (x) => csvValue(c.name, x))),
       ]),
     );
   }
@@ -134,19 +147,11 @@ export function readSweepJson(text: string): SweepData {
   const steps = recordSteps(spec.base.iterations, spec.base.recordEvery);
   const [begin, end] = raw.runRange as [number, number];
   const n = end - begin;
-  const flat = (rows: (number | string)[][]) => Float32Array.from(rows.flat(), f32FromJson);
-  const runs: RunOutputs = {
-    runCount: n,
-    recordSteps: steps,
-    initialJ: Float32Array.from(raw.initialJ, f32FromJson),
-    finalJ: Float32Array.from(raw.finalJ, f32FromJson),
-    minJ: Float32Array.from(raw.minJ, f32FromJson),
-    diverged: Uint8Array.from(raw.diverged),
-    trajectory: flat(raw.trajectory),
-    thetaNorm: flat(raw.thetaNorm),
-    gradientNorm: flat(raw.gradientNorm),
-    gapNorm: flat(raw.gapNorm),
-  };
+  const runs: RunOutputs = { ...allocateRunArrays(0, 0), runCount: n, recordSteps: steps };
+  for (const name of RUN_OUTPUT_NAMES) {
+    const values = (RUN_OUTPUTS[name].per === 'record' ? (raw[name] as (number | string)[][]).flat() : raw[name]) as (number | string)[];
+    (runs as Record<RunOutputName, Float32Array | Uint8Array>)[name] = isFlag(name) ? Uint8Array.from(values as number[]) : Float32Array.from(values, f32FromJson);
+  }
   if (runs.finalJ.length !== n || runs.trajectory.length !== n * steps.length) throw new Error(`holds ${runs.finalJ.length} runs for the range [${begin}, ${end})`);
   const cellStats = (raw.cellStats as Record<string, number | string>[]).map((s) => {
     const out = { ...s } as Record<string, number>;

@@ -8,7 +8,7 @@
  *   const part = await runRange(spec, [0, 512], { backend: 'cpu', threads: 4 });
  *   part.runs.finalJ[0]; // run 0; part.cellStats holds only cells wholly inside [0, 512)
  */
-import { runSweep, parseSpec, expandGrid, recordSteps, specHash } from '../engine/index.ts';
+import { runSweep, parseSpec, expandGrid, recordSteps, specHash, allocateRunArrays } from '../engine/index.ts';
 import type { SweepOptions, SweepResult, SweepSpecInput } from '../engine/index.ts';
 
 /** A SweepResult for runs [begin, end) of the sweep; `runs` holds only those (index run − begin). */
@@ -38,12 +38,11 @@ export async function runRange(input: SweepSpecInput, range: [number, number] | 
 export async function emptyRange(input: SweepSpecInput, at: number): Promise<RangeResult> {
   const spec = parseSpec(input);
   const cells = expandGrid(spec);
-  const none = () => new Float32Array(0);
   return {
     spec,
     specHash: await specHash(spec),
     cells,
-    runs: { runCount: 0, recordSteps: recordSteps(spec.base.iterations, spec.base.recordEvery), initialJ: none(), finalJ: none(), minJ: none(), diverged: new Uint8Array(0), trajectory: none(), thetaNorm: none(), gradientNorm: none(), gapNorm: none() },
+    runs: { ...allocateRunArrays(0, 0), runCount: 0, recordSteps: recordSteps(spec.base.iterations, spec.base.recordEvery) },
     cellStats: [],
     backend: { kind: 'cpu', threads: 0, adapter: 'none', fallbackAdapter: false, reason: 'empty shard: none of the runs, nothing ran' },
     wallMs: 0,

@@ -2,44 +2,17 @@
  * The CPU engine for a range of runs: setup, then the CPU twin run by run. Pure and synchronous,
  * so a Web Worker, a Node worker thread or a test can call it alike.
  */
-import { RunScratch, simulateRun, type RunRecord } from './sequence-cpu.ts';
+import { allocateRunArrays, deriveOutputs, runRecordAt, storeRunRecord, type RunChunk } from './run-outputs.ts';
+import { RunScratch, simulateRun } from './sequence-cpu.ts';
 import { setupRuns } from './setup.ts';
 import { expandGrid, recordSteps, type SweepSpec } from './spec.ts';
 
-/** Outputs of runs [begin, end), laid out as in RunOutputs (trajectory = [run][record]). */
-export interface ChunkOutputs {
-  begin: number;
-  end: number;
-  initialJ: Float32Array;
-  finalJ: Float32Array;
-  minJ: Float32Array;
-  diverged: Uint8Array;
-  trajectory: Float32Array;
-  thetaNorm: Float32Array;
-  gradientNorm: Float32Array;
-}
-
-export function allocateChunk(begin: number, end: number, records: number): ChunkOutputs {
-  const n = end - begin;
-  return {
-    begin,
-    end,
-    initialJ: new Float32Array(n),
-    finalJ: new Float32Array(n),
-    minJ: new Float32Array(n),
-    diverged: new Uint8Array(n),
-    trajectory: new Float32Array(n * records),
-    thetaNorm: new Float32Array(n * records),
-    gradientNorm: new Float32Array(n * records),
-  };
-}
-
 /** Runs [begin, end) of the sweep on this thread with the CPU twin. */
-export function simulateChunkCpu(spec: SweepSpec, begin: number, end: number): ChunkOutputs {
+export function simulateChunkCpu(spec: SweepSpec, begin: number, end: number): RunChunk {
   const cells = expandGrid(spec);
   const steps = recordSteps(spec.base.iterations, spec.base.recordEvery);
   const R = steps.length;
-  const out = allocateChunk(begin, end, R);
+  const out: RunChunk = { ...allocateRunArrays(end - begin, R), begin, end };
   const { instances, runs } = setupRuns(spec, cells, begin, end);
   const scratch = new Map<string, RunScratch>();
   runs.forEach((r, i) => {
@@ -48,19 +21,10 @@ export function simulateChunkCpu(spec: SweepSpec, begin: number, end: number): C
     const key = `${inst.P}|${inst.K}|${inst.d}|${inst.L}|${p.B}|${p.G}`;
     let s = scratch.get(key);
     if (!s) scratch.set(key, (s = new RunScratch(inst, p)));
-    const record: RunRecord = {
-      finalJ: 0,
-      minJ: 0,
-      diverged: false,
-      trajectory: out.trajectory.subarray(i * R, (i + 1) * R),
-      thetaNorm: out.thetaNorm.subarray(i * R, (i + 1) * R),
-      gradientNorm: out.gradientNorm.subarray(i * R, (i + 1) * R),
-    };
+    const record = runRecordAt(out, i, R);
     simulateRun(p, inst, r.theta0, spec.seed, r.run, steps, record, s);
-    out.initialJ[i] = record.trajectory[0];
-    out.finalJ[i] = record.finalJ;
-    out.minJ[i] = record.minJ;
-    out.diverged[i] = record.diverged ? 1 : 0;
+    storeRunRecord(out, i, record);
   });
+  deriveOutputs(out, R);
   return out;
 }

@@ -3,7 +3,7 @@
  * In the page this is the engine of choice on a software WebGPU adapter (SPEC 2.2). Pools are kept
  * between sweeps (`CpuPool.shared`), so a re-run pays no worker start-up.
  */
-import type { ChunkOutputs } from './cpu-chunk.ts';
+import type { RunChunk } from './run-outputs.ts';
 import type { CpuJob } from './cpu-worker.ts';
 import type { SweepSpec } from './spec.ts';
 
@@ -12,12 +12,12 @@ export function availableThreads(): number {
   return Math.max(1, (globalThis.navigator?.hardwareConcurrency as number | undefined) ?? 1);
 }
 
-type Reply = { id: number; out?: ChunkOutputs; error?: string };
+type Reply = { id: number; out?: RunChunk; error?: string };
 
 class PoolWorker {
   readonly worker = new Worker(new URL('./cpu-worker.ts', import.meta.url), { type: 'module' });
   // Replies are matched by job id, so one message handler serves every sweep that uses the worker.
-  private readonly pending = new Map<number, { resolve: (o: ChunkOutputs) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (o: RunChunk) => void; reject: (e: Error) => void }>();
   /** Set once the worker failed (it did not load, or its thread died): the pool replaces it. */
   broken = false;
 
@@ -47,7 +47,7 @@ class PoolWorker {
     this.rejectAll(new Error('CPU worker terminated'));
   }
 
-  job(job: CpuJob): Promise<ChunkOutputs> {
+  job(job: CpuJob): Promise<RunChunk> {
     return new Promise((resolve, reject) => {
       this.pending.set(job.id, { resolve, reject });
       this.worker.postMessage(job);
@@ -85,7 +85,7 @@ export class CpuPool {
    * Runs each range on a free worker, calling `onDone` as each finishes. On abort no new range
    * starts; the ones already on a worker finish (within one chunk) and are kept, not thrown away.
    */
-  async run(spec: SweepSpec, ranges: readonly [number, number][], onDone: (out: ChunkOutputs) => void, signal?: AbortSignal): Promise<void> {
+  async run(spec: SweepSpec, ranges: readonly [number, number][], onDone: (out: RunChunk) => void, signal?: AbortSignal): Promise<void> {
     // A failed worker is replaced; idle ones cost nothing (in Node the worker shim unrefs them).
     for (const w of this.workers.filter((w) => w.broken)) this.workers.splice(this.workers.indexOf(w), 1)[0].terminate();
     const wanted = Math.min(this.threads, ranges.length);

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 /** Web Worker entry: runs a range of runs with the CPU twin and transfers the arrays back. */
 import { simulateChunkCpu } from './cpu-chunk.ts';
+import { runArrayBuffers } from './run-outputs.ts';
 import type { SweepSpec } from './spec.ts';
 
 export interface CpuJob {
@@ -14,8 +15,7 @@ self.onmessage = (event: MessageEvent<CpuJob>) => {
   const { id, spec, begin, end } = event.data;
   try {
     const out = simulateChunkCpu(spec, begin, end);
-    const transfer = [out.initialJ, out.finalJ, out.minJ, out.diverged, out.trajectory, out.thetaNorm, out.gradientNorm].map((a) => a.buffer);
-    (self as unknown as Worker).postMessage({ id, out }, transfer as Transferable[]);
+    (self as unknown as Worker).postMessage({ id, out }, runArrayBuffers(out));
   } catch (error) {
     (self as unknown as Worker).postMessage({ id, error: String((error as Error)?.message ?? error) });
   }

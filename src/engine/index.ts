@@ -1,8 +1,26 @@
 // The engine's public API: spec in, results table out (SPEC 2.2).
 export * from './spec.ts';
 export * from './results.ts';
-export { validateSpec, parseSpec, SpecError, LIMITS, type SpecIssue } from './validate.ts';
-export { runSweep, chooseBackend, collapseThreshold, type SweepOptions, type BackendChoice } from './run-sweep.ts';
+export {
+  RUN_OUTPUTS,
+  RUN_OUTPUT_NAMES,
+  PER_RUN_OUTPUTS,
+  allocateRunArrays,
+  copyRunArrays,
+  outputLength,
+  type RunArrays,
+  type RunChunk,
+  type RunOutputName,
+  type RunOutputs,
+  type PerRunOutputName,
+  type RunOutputSpec,
+} from './run-outputs.ts';
+export { ResultsBuilder, type SweepEnding } from './results-builder.ts';
+export { validateSpec, parseSpec, SpecError, LIMITS, SPEC_KEYS, showValue, kindOf, nearestName, unknownKeyIssues, type SpecIssue } from './validate.ts';
+export { runSweep, chooseBackend, type SweepOptions, type BackendChoice } from './run-sweep.ts';
 export { acquireGpu, WebGpuUnavailableError, type GpuContext } from './device.ts';
-export { specHash, canonicalJson } from './spec-hash.ts';
+export { specHash, canonicalJson, sha256Hex } from './spec-hash.ts';
 export { simulateChunkCpu } from './cpu-chunk.ts';
+export { cellStatsCpu } from './stats.ts';
+export { expectedAdvantageFactor } from './expected-advantage.ts';
+export { philoxWord0, uniformFromBits } from './philox.ts';

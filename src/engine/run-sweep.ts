@@ -6,14 +6,15 @@
  *   const result = await runSweep({ grid: { stepSize: [1, 10, 100] }, seeds: 64 }, { onProgress });
  *   result.cellStats[2].collapseProbability;
  */
-import { allocateChunk, simulateChunkCpu, type ChunkOutputs } from './cpu-chunk.ts';
+import { simulateChunkCpu } from './cpu-chunk.ts';
 import { CpuPool, availableThreads } from './cpu-pool.ts';
 import { maxShape, workgroupBytes } from './chunk-plan.ts';
 import { acquireGpu, type GpuContext } from './device.ts';
-import { copyRunArrays, type BackendInfo, type CellStats, type Progress, type RunOutputs, type SweepResult } from './results.ts';
-import { expandGrid, recordSteps, type Cell, type SweepSpec, type SweepSpecInput } from './spec.ts';
+import { ResultsBuilder } from './results-builder.ts';
+import type { BackendInfo, CellStats, Progress, SweepResult } from './results.ts';
+import type { RunChunk } from './run-outputs.ts';
+import { cellCount, type SweepSpecInput } from './spec.ts';
 import { specHash } from './spec-hash.ts';
-import { cellStatsCpu } from './stats.ts';
 import { parseSpec } from './validate.ts';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
@@ -51,25 +52,6 @@ export async function chooseBackend(choice: BackendChoice = 'auto', threads = av
   return { info: { ...gpuInfo, reason: 'auto: hardware adapter' }, gpu: ctx };
 }
 
-function emptyOutputs(runCount: number, steps: number[]): RunOutputs {
-  const c = allocateChunk(0, runCount, steps.length);
-  c.finalJ.fill(NaN);
-  const { initialJ, finalJ, minJ, diverged, trajectory, thetaNorm, gradientNorm } = c;
-  return { runCount, recordSteps: steps, initialJ, finalJ, minJ, diverged, trajectory, thetaNorm, gradientNorm, gapNorm: new Float32Array(gradientNorm.length) };
-}
-
-/** Copies a chunk into the table, whose first row is run `first`. */
-function storeChunk(runs: RunOutputs, c: ChunkOutputs, first: number): void {
-  const R = runs.recordSteps.length;
-  const at = c.begin - first;
-  copyRunArrays(runs, c, at);
-  // The gradient gap from the exact identity ∇J = J(1−J)·g (SPEC 1.1).
-  for (let i = 0; i < c.gradientNorm.length; i++) {
-    const J = c.trajectory[i];
-    runs.gapNorm[at * R + i] = J > 0 && J < 1 ? c.gradientNorm[i] / (J * (1 - J)) : NaN;
-  }
-}
-
 /** The run range to compute: the whole sweep, or a validated [begin, end). */
 function checkedRange(range: [number, number] | undefined, total: number): [number, number] {
   if (!range) return [0, total];
@@ -85,11 +67,6 @@ function clip(ranges: [number, number][], begin: number, end: number): [number, 
   return ranges.map(([b, e]): [number, number] => [Math.max(b, begin), Math.min(e, end)]).filter(([b, e]) => b < e);
 }
 
-/** Threshold below which a run of this cell counts as collapsed. */
-export function collapseThreshold(spec: SweepSpec, cell: Cell): number {
-  return spec.collapseFraction * cell.params.J0;
-}
-
 /** CPU chunks of [begin, end): about eight per worker, so every core stays busy to the end. */
 function cpuRanges(begin: number, end: number, threads: number, chunkRuns?: number): [number, number][] {
   const size = chunkRuns ?? Math.max(1, Math.min(4096, Math.ceil((end - begin) / (threads * 8))));
@@ -101,11 +78,10 @@ function cpuRanges(begin: number, end: number, threads: number, chunkRuns?: numb
 export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}): Promise<SweepResult> {
   const spec = parseSpec(input); // throws SpecError before anything runs
   const started = performance.now();
-  const cells = expandGrid(spec);
-  const [first, last] = checkedRange(options.runRange, cells.length * spec.seeds);
+  const [first, last] = checkedRange(options.runRange, cellCount(spec) * spec.seeds);
   const total = last - first;
-  const steps = recordSteps(spec.base.iterations, spec.base.recordEvery);
-  const runs = emptyOutputs(total, steps);
+  const table = new ResultsBuilder(spec, [first, last]);
+  const { cells } = table;
   const threads = Math.max(1, options.threads ?? availableThreads());
   const chosen = await chooseBackend(options.backend, threads, options.gpu);
   const { gpu } = chosen;
@@ -117,26 +93,14 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
     const reason = `auto: this sweep needs ${needed} bytes of workgroup memory per run and ${info.adapter} allows ${gpu!.device.limits.maxComputeWorkgroupStorageSize}; CPU twin`;
     info = { ...info, kind: 'cpu', threads, reason };
   }
-  const cellStats: (CellStats | undefined)[] = new Array(cells.length);
-  const cellDone = new Uint32Array(cells.length);
-  let runsDone = 0;
   let chunksDone = 0;
   let chunksTotal = 0;
   const progress = () =>
-    options.onProgress?.({ runsDone, runsTotal: total, chunksDone, chunksTotal, elapsedMs: performance.now() - started });
+    options.onProgress?.({ runsDone: table.runsDone, runsTotal: total, chunksDone, chunksTotal, elapsedMs: performance.now() - started });
 
   // A chunk's outputs land in the table; cells whose every seed is in get their statistics.
-  const accept = (c: ChunkOutputs, gpuStats?: CellStats[]) => {
-    storeChunk(runs, c, first);
-    for (const s of gpuStats ?? []) cellStats[s.cell] = s;
-    for (let run = c.begin; run < c.end; run++) {
-      const cell = Math.floor(run / spec.seeds);
-      if (++cellDone[cell] === spec.seeds && !cellStats[cell]) {
-        const b = cell * spec.seeds - first;
-        cellStats[cell] = cellStatsCpu(cell, runs.finalJ.subarray(b, b + spec.seeds), runs.diverged.subarray(b, b + spec.seeds), collapseThreshold(spec, cells[cell]));
-      }
-    }
-    runsDone += c.end - c.begin;
+  const accept = (c: RunChunk, gpuStats?: CellStats[]) => {
+    table.accept(c, gpuStats);
     chunksDone++;
     progress();
   };
@@ -170,29 +134,15 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
     }
     if (options.signal?.aborted) {
       stopReason = 'cancelled';
-      message = `cancelled after ${runsDone} of ${total} runs`;
+      message = `cancelled after ${table.runsDone} of ${total} runs`;
     }
   } catch (error) {
     const lost = gpu && (error as Error)?.name === 'DeviceLostError';
     stopReason = lost ? 'device-lost' : 'error';
     message = lost
-      ? `the GPU device was lost (${(error as Error).message}); ${runsDone} of ${total} runs finished and are kept. Run again to finish.`
+      ? `the GPU device was lost (${(error as Error).message}); ${table.runsDone} of ${total} runs finished and are kept. Run again to finish.`
       : `${(error as Error)?.message ?? error}`;
-    if (!lost && runsDone === 0) throw error;
+    if (!lost && table.runsDone === 0) throw error;
   }
-  return {
-    spec,
-    specHash: await specHash(spec),
-    cells,
-    runs,
-    cellStats: cellStats.filter((s): s is CellStats => s !== undefined),
-    backend: info,
-    wallMs: performance.now() - started,
-    complete: stopReason === 'done',
-    stopReason,
-    message,
-    runsDone,
-    runRange: [first, last],
-  };
+  return table.finish({ specHash: await specHash(spec), backend: info, wallMs: performance.now() - started, stopReason, message });
 }
-

@@ -17,16 +17,10 @@ import type { ExactDirection, RunParams } from './spec.ts';
 import { aggregationLengthScale } from './spec.ts';
 import { ADVANTAGE_CODE, type PackedInstance } from './packing.ts';
 import { expectedAdvantageFactor } from './expected-advantage.ts';
+import { KERNEL_RECORD_OUTPUTS, type RunRecord } from './run-outputs.ts';
 
-/** Per-run outputs the twin writes; trajectory arrays have one slot per recorded step. */
-export interface RunRecord {
-  finalJ: number;
-  minJ: number;
-  diverged: boolean;
-  trajectory: Float32Array;
-  thetaNorm: Float32Array;
-  gradientNorm: Float32Array; // ‖∇J‖ (exact) at each recorded step
-}
+/** Per-run outputs the twin writes (declared in run-outputs.ts); records have one slot per recorded step. */
+export type { RunRecord };
 
 /**
  * Optional probe for tests: every sampled token in (step, sample, position) order, with the
@@ -322,11 +316,7 @@ function applyUpdate(p: RunParams, inst: PackedInstance, s: RunScratch): boolean
 function markDiverged(out: RunRecord, rec: number, records: number): void {
   out.diverged = true;
   out.finalJ = NaN;
-  for (; rec < records; rec++) {
-    out.trajectory[rec] = NaN;
-    out.thetaNorm[rec] = NaN;
-    out.gradientNorm[rec] = NaN;
-  }
+  for (const name of KERNEL_RECORD_OUTPUTS) out[name].fill(NaN, rec, records);
 }
 
 /**

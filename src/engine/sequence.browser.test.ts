@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acquireGpu, type GpuContext } from './device.ts';
 import { GpuEngine } from './sequence.ts';
+import { newRunRecord } from './run-outputs.ts';
 import { RunScratch, simulateRun, type RunRecord } from './sequence-cpu.ts';
 import { setupRuns } from './setup.ts';
 import { ADVANTAGES, AGGREGATIONS, expandGrid, recordSteps, withDefaults, type RunParams, type SweepSpec } from './spec.ts';
@@ -50,7 +51,7 @@ function cpuRun(spec: SweepSpec, run: number, probe?: Parameters<typeof simulate
   const { instances, runs } = setupRuns(spec, cells, run, run + 1);
   const r = runs[0];
   const steps = recordSteps(spec.base.iterations, spec.base.recordEvery);
-  const out: RunRecord = { finalJ: 0, minJ: 0, diverged: false, trajectory: new Float32Array(steps.length), thetaNorm: new Float32Array(steps.length), gradientNorm: new Float32Array(steps.length) };
+  const out = newRunRecord(steps.length);
   const inst = instances[r.instanceId];
   return simulateRun(r.cell.params, inst, r.theta0, spec.seed, run, steps, out, new RunScratch(inst, r.cell.params), probe);
 }

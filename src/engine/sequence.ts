@@ -4,26 +4,28 @@
  * whole chunk through its iterations in a few fused dispatches (each short enough for a GPU
  * watchdog), reduces over seeds on the GPU, and reads everything back once per chunk.
  */
-import { getSizeAndAlignmentOfUnsizedArrayElement, makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
+import { getSizeAndAlignmentOfUnsizedArrayElement, makeShaderDataDefinitions, makeStructuredView, type IntrinsicDefinition, type ShaderDataDefinitions } from 'webgpu-utils';
 import philoxSource from '../../shaders/philox.wgsl?raw';
 import sequenceSource from '../../shaders/sequence.wgsl?raw';
 import expectedUpdateSource from '../../shaders/expected-update.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
-import { allocateChunk, type ChunkOutputs } from './cpu-chunk.ts';
 import type { GpuContext } from './device.ts';
 import { ADVANTAGE_CODE, EXACT_DIRECTION_CODE, type PackedInstance } from './packing.ts';
 import type { CellStats } from './results.ts';
+import { allocateRunArrays, deriveOutputs, KERNEL_RECORD_OUTPUTS, KERNEL_STATE_OUTPUTS, RUN_OUTPUTS, type RunChunk } from './run-outputs.ts';
 import { setupRuns, type RunSetup } from './setup.ts';
 import { maxShape, planChunks, workPerRunStep, type KernelShape } from './chunk-plan.ts';
-import { aggregationLengthScale, recordSteps, type Cell, type SweepSpec } from './spec.ts';
+import { aggregationLengthScale, collapseThreshold, recordSteps, type Cell, type SweepSpec } from './spec.ts';
 
 const F32 = 4;
 /** Work units per dispatch (see workPerRunStep): keeps one submit well under a GPU watchdog. */
 const WORK_PER_DISPATCH = 4e8;
+/** The f32 slots reduce.wgsl writes per cell, in its order (its STATS). */
+const REDUCED_STATS = ['meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'finite', 'diverged', 'collapsed'] as const;
 
 /** One chunk's outputs, its cells' statistics, and (tests only) every sampled token. */
 export interface GpuChunk {
-  outputs: ChunkOutputs;
+  outputs: RunChunk;
   stats: CellStats[];
   tokenTrace?: Uint32Array; // [step][run][sample·L + t]
   traceStride?: number;
@@ -50,7 +52,7 @@ function sequenceCode(s: KernelShape): string {
 
 export class GpuEngine {
   private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; defs: ReturnType<typeof makeShaderDataDefinitions> }>();
-  private reducePipeline?: GPUComputePipeline;
+  private reducePipeline?: { pipeline: GPUComputePipeline; defs: ShaderDataDefinitions };
   private lostReason: string | null = null;
 
   constructor(readonly ctx: GpuContext) {
@@ -88,8 +90,8 @@ export class GpuEngine {
     return entry;
   }
 
-  private async reduce(): Promise<GPUComputePipeline> {
-    this.reducePipeline ??= await this.compile(reduceSource, 'reduce.wgsl');
+  private async reduce() {
+    this.reducePipeline ??= { pipeline: await this.compile(reduceSource, 'reduce.wgsl'), defs: makeShaderDataDefinitions(reduceSource) };
     return this.reducePipeline;
   }
 
@@ -151,12 +153,13 @@ export class GpuEngine {
     const runView = makeStructuredView(runsDef, new ArrayBuffer(runSize * n));
     runView.set(runs.map((r, i) => runInfo(r, instances[r.instanceId], phiOffsets[r.instanceId], rewardOffsets[r.instanceId], i * shape.D)));
 
-    const stateArray = new Float32Array(n * 4);
-    for (let i = 0; i < n; i++) {
-      stateArray[i * 4] = Infinity; // minJ
-      stateArray[i * 4 + 1] = NaN; // finalJ
+    // Each RunState output starts at its declared value; records start NaN, so a diverged run's unreached ones stay NaN.
+    const state = runStateWords(defs, new ArrayBuffer(defs.structs.RunState.size * n), 0, n);
+    for (const name of KERNEL_STATE_OUTPUTS) {
+      const { words, at } = state.field(name);
+      for (let i = 0; i < n; i++) words[at(i)] = RUN_OUTPUTS[name].source.start;
     }
-    const recordArray = new Float32Array(3 * R * n).fill(NaN); // J, ‖θ‖, ‖∇J‖
+    const recordArray = new Float32Array(KERNEL_RECORD_OUTPUTS.length * R * n).fill(NaN); // [output][record][run]
 
     const S = GPUBufferUsage.STORAGE;
     const buffers = {
@@ -164,7 +167,7 @@ export class GpuEngine {
       phi: this.buffer(phi, S, 'phi'),
       rewardData: this.buffer(rewardData, S, 'rewardData'),
       theta: this.buffer(theta, S | GPUBufferUsage.COPY_SRC, 'theta'),
-      state: this.buffer(stateArray, S | GPUBufferUsage.COPY_SRC, 'state'),
+      state: this.buffer(state.f32, S | GPUBufferUsage.COPY_SRC, 'state'),
       records: this.buffer(recordArray, S | GPUBufferUsage.COPY_SRC, 'records'),
       dispatch: this.buffer(defs.uniforms.dispatch.size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'dispatch'),
       tokenTrace: this.buffer(traceTokens ? spec.base.iterations * n * shape.TOK * 4 : 16, S | GPUBufferUsage.COPY_SRC, 'tokenTrace'),
@@ -199,23 +202,17 @@ export class GpuEngine {
       const firstCell = Math.ceil(begin / spec.seeds);
       const lastCell = Math.floor(end / spec.seeds); // exclusive
       const reduced = Math.max(0, lastCell - firstCell);
-      const statsBytes = Math.max(1, reduced) * 9 * F32;
+      const statsBytes = Math.max(1, reduced) * REDUCED_STATS.length * F32;
       const statsBuffer = this.buffer(statsBytes, S | GPUBufferUsage.COPY_SRC, 'stats');
       all.push(statsBuffer);
       const encoder = device.createCommandEncoder();
       if (reduced > 0) {
-        const ranges = new ArrayBuffer(reduced * 16);
-        const u = new Uint32Array(ranges);
-        const f = new Float32Array(ranges);
-        for (let c = 0; c < reduced; c++) {
-          const cell = cells[firstCell + c];
-          u[c * 4] = (firstCell + c) * spec.seeds - begin;
-          u[c * 4 + 1] = spec.seeds;
-          f[c * 4 + 2] = spec.collapseFraction * cell.params.J0;
-        }
-        const cellBuffer = this.buffer(new Uint8Array(ranges), S, 'cells');
+        const { pipeline: reducePipeline, defs: reduceDefs } = await this.reduce();
+        const cellsDef = reduceDefs.storages.cells;
+        const cellView = makeStructuredView(cellsDef, new ArrayBuffer(getSizeAndAlignmentOfUnsizedArrayElement(cellsDef).size * reduced));
+        cellView.set(Array.from({ length: reduced }, (_, c) => ({ first: (firstCell + c) * spec.seeds - begin, count: spec.seeds, threshold: collapseThreshold(spec, cells[firstCell + c]) })));
+        const cellBuffer = this.buffer(new Uint8Array(cellView.arrayBuffer), S, 'cells');
         all.push(cellBuffer);
-        const reducePipeline = await this.reduce();
         const group = device.createBindGroup({
           layout: reducePipeline.getBindGroupLayout(0),
           entries: [buffers.state, cellBuffer, statsBuffer].map((buffer, binding) => ({ binding, resource: { buffer } })),
@@ -240,40 +237,27 @@ export class GpuEngine {
       await readback.mapAsync(GPUMapMode.READ);
       if (this.lostReason) throw new DeviceLostError(this.lostReason);
       const bytes = readback.getMappedRange();
-      const state = new Float32Array(bytes, 0, n * 4);
-      const stateU = new Uint32Array(bytes, 0, n * 4);
-      const records = new Float32Array(bytes, sizes[0], 3 * R * n);
-      const rawStats = new Float32Array(bytes, sizes[0] + sizes[1], reduced * 9);
-      const outputs = allocateChunk(begin, end, R);
-      for (let i = 0; i < n; i++) {
-        outputs.minJ[i] = state[i * 4];
-        outputs.finalJ[i] = state[i * 4 + 1];
-        outputs.diverged[i] = stateU[i * 4 + 2] ? 1 : 0;
-        for (let r = 0; r < R; r++) {
-          outputs.trajectory[i * R + r] = records[r * n + i];
-          outputs.thetaNorm[i * R + r] = records[(R + r) * n + i];
-          outputs.gradientNorm[i * R + r] = records[(2 * R + r) * n + i];
-        }
-        outputs.initialJ[i] = outputs.trajectory[i * R];
+      const outputs: RunChunk = { ...allocateRunArrays(n, R), begin, end };
+      const finalState = runStateWords(defs, bytes, 0, n);
+      for (const name of KERNEL_STATE_OUTPUTS) {
+        const { words, at } = finalState.field(name);
+        const into = outputs[name];
+        const flag = into instanceof Uint8Array; // a u32 flag in the kernel, 0/1 here
+        for (let i = 0; i < n; i++) into[i] = flag ? (words[at(i)] ? 1 : 0) : words[at(i)];
       }
+      const records = new Float32Array(bytes, sizes[0], KERNEL_RECORD_OUTPUTS.length * R * n);
+      KERNEL_RECORD_OUTPUTS.forEach((name, block) => {
+        const into = outputs[name];
+        for (let i = 0; i < n; i++) for (let r = 0; r < R; r++) into[i * R + r] = records[(block * R + r) * n + i];
+      });
+      deriveOutputs(outputs, R);
+      const rawStats = new Float32Array(bytes, sizes[0] + sizes[1], reduced * REDUCED_STATS.length);
       const stats: CellStats[] = [];
       for (let c = 0; c < reduced; c++) {
-        const s = Array.from(rawStats.subarray(c * 9, c * 9 + 9));
-        if (s[6] === 0) for (let q = 0; q < 6; q++) s[q] = NaN; // no finite run in the cell
-        stats.push({
-          cell: firstCell + c,
-          runs: spec.seeds,
-          finite: s[6],
-          diverged: s[7],
-          meanFinalJ: s[0],
-          q10: s[1],
-          q25: s[2],
-          q50: s[3],
-          q75: s[4],
-          q90: s[5],
-          collapsed: s[8],
-          collapseProbability: s[8] / spec.seeds,
-        });
+        const s = Object.fromEntries(REDUCED_STATS.map((k, i) => [k, rawStats[c * REDUCED_STATS.length + i]])) as Record<(typeof REDUCED_STATS)[number], number>;
+        if (s.finite === 0) for (const q of ['meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90'] as const) s[q] = NaN; // no finite run in the cell
+        const { meanFinalJ, q10, q25, q50, q75, q90, finite, diverged, collapsed } = s;
+        stats.push({ cell: firstCell + c, runs: spec.seeds, finite, diverged, meanFinalJ, q10, q25, q50, q75, q90, collapsed, collapseProbability: collapsed / spec.seeds });
       }
       const tokenTrace = traceTokens ? new Uint32Array(bytes.slice(sizes[0] + sizes[1] + sizes[2])) : undefined;
       readback.unmap();
@@ -282,6 +266,26 @@ export class GpuEngine {
       for (const b of all) b.destroy();
     }
   }
+}
+
+/**
+ * Word views of `n` RunState structs in `buffer`, laid out as webgpu-utils reflects the WGSL
+ * struct: `field(name)` gives the f32 or u32 view that field is read through and its word index per run.
+ */
+function runStateWords(defs: ShaderDataDefinitions, buffer: ArrayBuffer, byteOffset: number, n: number) {
+  const struct = defs.structs.RunState;
+  const stride = struct.size / 4;
+  const f32 = new Float32Array(buffer, byteOffset, n * stride);
+  const u32 = new Uint32Array(buffer, byteOffset, n * stride);
+  return {
+    f32,
+    field(name: string) {
+      const field = struct.fields[name];
+      if (!field) throw new Error(`sequence.wgsl's RunState has no field ${name} (run-outputs.ts declares it a kernel state output)`);
+      const word = field.offset / 4;
+      return { words: (field.type as IntrinsicDefinition).type === 'u32' ? u32 : f32, at: (i: number) => i * stride + word };
+    },
+  };
 }
 
 /** The kernel's RunInfo for one run (field names match the WGSL struct). */

@@ -160,6 +160,11 @@ export interface Cell {
   params: RunParams;
 }
 
+/** Final J below which a run of this cell has collapsed (SPEC 1.4); a diverged run counts as collapsed too. */
+export function collapseThreshold(spec: Pick<SweepSpec, 'collapseFraction'>, cell: Pick<Cell, 'params'>): number {
+  return spec.collapseFraction * cell.params.J0;
+}
+
 /** Number of cells of the grid (product of the value-list lengths). */
 export function cellCount(spec: Pick<SweepSpec, 'grid'>): number {
   let n = 1;

@@ -10,8 +10,7 @@
  *   const text = encodeBaked({ notebook: 'threshold.html', provenance, sweeps: { sweep: summary } });
  *   const baked = decodeBaked(text); // throws BakedFormatError with the reason
  */
-import type { BackendInfo, CellStats } from '../engine/results.ts';
-import { cellCount, type SweepSpec } from '../engine/spec.ts';
+import { cellCount, PER_RUN_OUTPUTS, RUN_OUTPUTS, type BackendInfo, type CellStats, type PerRunOutputName, type SweepSpec } from '../engine/index.ts';
 import { BAND_FIELDS, GAP_BAND_FIELDS, type SweepSummary } from './summary.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 
@@ -58,6 +57,8 @@ const TOP_OPTIONAL = ['notebookHash'];
 const PROVENANCE_KEYS = ['packages', 'wgslHash', 'runtime', 'command'];
 const SWEEP_KEYS = ['specHash', 'spec', 'seeds', 'backend', 'wallMs', 'complete', 'runsDone', 'stopReason', 'message', 'recordSteps', 'cellStats', 'trajectoryHash', 'bands', 'gapBands', 'finalJ', 'minJ', 'initialJ', 'diverged'];
 const SWEEP_OPTIONAL = ['gapBands'];
+/** The per-run outputs a baked sweep holds (a summary's), in the file's key order; element types from RUN_OUTPUTS. */
+const RUN_ARRAYS = SWEEP_KEYS.filter((k): k is PerRunOutputName => (PER_RUN_OUTPUTS as readonly string[]).includes(k));
 const CELL_STATS_KEYS = ['cell', 'runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'];
 const BACKEND_KEYS = ['kind', 'threads', 'adapter', 'fallbackAdapter', 'reason'];
 const STOP_REASONS = ['done', 'cancelled', 'device-lost', 'error'];
@@ -99,10 +100,7 @@ function encodeSummary(s: SweepSummary): unknown {
     trajectoryHash: s.trajectoryHash,
     bands: toBase64(s.bands),
     gapBands: s.gapBands && toBase64(s.gapBands), // undefined: the key is left out
-    finalJ: toBase64(s.finalJ),
-    minJ: toBase64(s.minJ),
-    initialJ: toBase64(s.initialJ),
-    diverged: toBase64(s.diverged),
+    ...Object.fromEntries(RUN_ARRAYS.map((k) => [k, toBase64(s[k])])),
   };
 }
 
@@ -170,16 +168,15 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
   check(typeof raw.message === 'string', `${at} message`, 'expected a string');
   const recordSteps = raw.recordSteps;
   check(Array.isArray(recordSteps) && recordSteps.length > 0 && recordSteps.every(isCount), `${at} recordSteps`, 'expected a list of steps');
-  for (const k of ['bands', 'gapBands', 'finalJ', 'minJ', 'initialJ', 'diverged']) check(raw[k] === undefined || typeof raw[k] === 'string', `${at} ${k}`, 'expected base64 text');
+  for (const k of ['bands', 'gapBands', ...RUN_ARRAYS]) check(raw[k] === undefined || typeof raw[k] === 'string', `${at} ${k}`, 'expected base64 text');
 
   const cells = cellCount(spec);
   const runs = cells * spec.seeds;
-  const finalJ = f32(raw.finalJ as string, `${at} finalJ`);
-  const minJ = f32(raw.minJ as string, `${at} minJ`);
-  const initialJ = f32(raw.initialJ as string, `${at} initialJ`);
-  const diverged = bytesOf(raw.diverged as string, `${at} diverged`);
+  const runArrays = Object.fromEntries(RUN_ARRAYS.map((k) => [k, RUN_OUTPUTS[k].array === Uint8Array ? bytesOf(raw[k] as string, `${at} ${k}`) : f32(raw[k] as string, `${at} ${k}`)])) as Pick<SweepSummary, PerRunOutputName>;
+  const { finalJ, diverged } = runArrays;
   if (diverged.length !== finalJ.length) throw new BakedFormatError(`${at}: ${diverged.length} divergence flags for ${finalJ.length} runs`);
-  for (const [k, a] of [['finalJ', finalJ], ['minJ', minJ], ['initialJ', initialJ], ['diverged', diverged]] as const) {
+  for (const k of RUN_ARRAYS) {
+    const a = runArrays[k];
     check(a.length === runs, `${at} ${k}`, `${a.length} runs, but the spec has ${cells} cells × ${spec.seeds} seeds = ${runs}`);
   }
   const bands = f32(raw.bands as string, `${at} bands`);
@@ -206,10 +203,7 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
     cellStats: nullToNaN(raw.cellStats as Record<string, number | null>[]),
     bands,
     gapBands,
-    finalJ,
-    minJ,
-    initialJ,
-    diverged,
+    ...runArrays,
     trajectoryHash: raw.trajectoryHash as string,
     backend: raw.backend as unknown as BackendInfo,
     wallMs: raw.wallMs as number,

@@ -6,7 +6,7 @@
  * @example
  *   const bands = quantileBands(result, runs.gapNorm, GAP_BAND_FIELDS); // [cell][record][field]
  */
-import type { SweepResult } from '../engine/results.ts';
+import type { SweepResult } from '../engine/index.ts';
 
 /** What a band can hold per cell and recorded step. */
 export interface Band {

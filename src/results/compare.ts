@@ -15,10 +15,7 @@
  *   const report = compareWithBaked(baked, fresh);
  *   report.summary; // "Bit for bit: all 1536 runs and every J(t) identical (same kind of adapter: CPU twin both times); so are …"
  */
-import type { BackendInfo } from '../engine/results.ts';
-import { canonicalJson } from '../engine/spec-hash.ts';
-import { expandGrid, type Cell } from '../engine/spec.ts';
-import { cellStatsCpu } from '../engine/stats.ts';
+import { canonicalJson, cellStatsCpu, collapseThreshold, expandGrid, type BackendInfo, type Cell } from '../engine/index.ts';
 import { bandOf } from './bands.ts';
 import { BAND_FIELDS, GAP_BAND_FIELDS, type SweepSummary } from './summary.ts';
 
@@ -226,7 +223,7 @@ function consistencyDifferences(baked: SweepSummary, out: string[]): void {
     if (!grid[s.cell] || (s.cell + 1) * seeds > baked.finalJ.length) continue;
     const finalJ = baked.finalJ.subarray(b, b + seeds);
     const diverged = baked.diverged.subarray(b, b + seeds);
-    const expected = cellStatsCpu(s.cell, finalJ, diverged, baked.spec.collapseFraction * grid[s.cell].params.J0);
+    const expected = cellStatsCpu(s.cell, finalJ, diverged, collapseThreshold(baked.spec, grid[s.cell]));
     for (const key of Object.keys(expected) as (keyof typeof expected)[]) {
       const tolerance = key === 'meanFinalJ' && baked.backend.kind === 'webgpu' ? 1e-6 : 0;
       if (!(sameValue(s[key], expected[key]) || Math.abs(s[key] - expected[key]) <= tolerance)) {

@@ -5,7 +5,7 @@
  * @example
  *   download('sweep.csv', sweepCsv(summary));
  */
-import { effectiveStepSize, GRID_KEYS } from '../engine/spec.ts';
+import { effectiveStepSize, GRID_KEYS, PER_RUN_OUTPUTS } from '../engine/index.ts';
 import { summaryCells, type SweepSummary } from './summary.ts';
 
 const STAT_COLUMNS = ['runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'] as const;
@@ -30,14 +30,9 @@ export function sweepCsv(summary: SweepSummary): string {
 
 /** The whole results table as JSON (typed arrays as plain lists; NaN as null). */
 export function sweepJson(summary: SweepSummary): string {
-  const plain = {
-    ...summary,
-    bands: undefined,
-    gapBands: undefined,
-    finalJ: Array.from(summary.finalJ),
-    minJ: Array.from(summary.minJ),
-    initialJ: Array.from(summary.initialJ),
-    diverged: Array.from(summary.diverged),
-  };
+  const plain: Record<string, unknown> = { ...summary, bands: undefined, gapBands: undefined };
+  // The per-run outputs the summary keeps, as plain lists (in the summary's own key order).
+  const kept = summary as Partial<Record<(typeof PER_RUN_OUTPUTS)[number], ArrayLike<number>>>;
+  for (const name of PER_RUN_OUTPUTS) if (kept[name]) plain[name] = Array.from(kept[name]);
   return JSON.stringify(plain, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1) + '\n';
 }

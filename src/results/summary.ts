@@ -10,8 +10,7 @@
  *   bandAt(summary, cell, record);    // { q10, q50, q90, mean } of J
  *   gapBandAt(summary, cell, record); // { q10, q50, q90, finite } of ‖g‖, or undefined
  */
-import type { BackendInfo, CellStats, SweepResult } from '../engine/results.ts';
-import { expandGrid, type Cell, type SweepSpec } from '../engine/spec.ts';
+import { expandGrid, type BackendInfo, type Cell, type CellStats, type SweepResult, type SweepSpec } from '../engine/index.ts';
 import { quantileBands } from './bands.ts';
 
 /** Quantities of J stored per cell and recorded step, in this order. */

@@ -6,9 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, collapseThreshold, copyRunArrays, expandGrid, type BackendInfo, type CellStats, type RunOutputs } from '../../engine/index.ts';
-import { allocateChunk } from '../../engine/cpu-chunk.ts';
-import { cellStatsCpu } from '../../engine/stats.ts';
+import { canonicalJson, ResultsBuilder, type BackendInfo } from '../../engine/index.ts';
 import type { ParsedArgs } from '../args.ts';
 import { InputError } from '../cli-error.ts';
 import { notebookFromText } from '../notebook-input.ts';
@@ -65,37 +63,18 @@ function joinSweep(id: string, parts: { data: SweepData; backend: BackendInfo; w
   }
   if (next !== runCount) throw new InputError(`sweep "${id}": runs [${next}, ${runCount}) are in no shard given (a shard is missing)`);
 
-  const cells = expandGrid(spec);
-  const steps = parts[0].data.runs.recordSteps;
-  const R = steps.length;
-  const runs: RunOutputs = { ...allocateChunk(0, runCount, R), gapNorm: new Float32Array(runCount * R), runCount, recordSteps: steps };
-  const stats = new Map<number, CellStats>();
-  for (const { data } of parts) {
-    copyRunArrays(runs, data.runs, data.runRange[0]);
-    for (const s of data.cellStats) stats.set(s.cell, s);
-  }
-  // Cells split between shards are reduced here, by the engine's own CPU reduction.
-  const cellStats = cells.map(
-    (cell) =>
-      stats.get(cell.index) ??
-      cellStatsCpu(cell.index, runs.finalJ.subarray(cell.index * spec.seeds, (cell.index + 1) * spec.seeds), runs.diverged.subarray(cell.index * spec.seeds, (cell.index + 1) * spec.seeds), collapseThreshold(spec, cell)),
-  );
-  return {
-    spec,
+  // The engine's own table builder: cells split between shards are reduced as runSweep reduces them.
+  const table = new ResultsBuilder(spec, [0, runCount]);
+  for (const { data } of parts) table.accept({ ...data.runs, begin: data.runRange[0], end: data.runRange[1] }, data.cellStats);
+  const joined = table.finish({
     specHash,
-    cells,
-    runs,
-    cellStats,
     // Empty shards (more shards than runs) ran nothing; the backend is that of the shards that ran.
     backend: mergedBackend(parts.filter((p) => p.data.runRange[1] > p.data.runRange[0]).map((p) => p.backend)),
     wallMs: parts.reduce((sum, p) => sum + p.wallMs, 0),
-    complete: true,
     stopReason: 'done',
     message: '',
-    runsDone: runCount,
-    runRange: [0, runCount],
-    runCount,
-  };
+  });
+  return { ...joined, runRange: [0, runCount], runCount };
 }
 
 export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): Promise<number> {

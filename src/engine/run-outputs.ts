@@ -1,0 +1,146 @@
+/**
+ * The per-run outputs of a sweep (SPEC 1.4), declared once. Allocation, the GPU readback, the
+ * worker transfer, the chrome host's wire format, merge and the CSV/JSON files are all driven by
+ * RUN_OUTPUTS; adding an output means one entry here, the kernel that writes it
+ * (shaders/sequence.wgsl) and its twin (sequence-cpu.ts).
+ *
+ * Layout: struct of arrays, run index = cell·seeds + seed; a per-record output is
+ * [run · recordSteps.length + record].
+ *
+ * @example
+ *   const arrays = allocateRunArrays(runs, recordSteps.length);
+ *   for (const name of RUN_OUTPUT_NAMES) arrays[name]; // Float32Array or Uint8Array
+ */
+
+/** Where an output's values come from. */
+type OutputSource =
+  | { kernel: 'state'; start: number } // a field of the same name in sequence.wgsl's RunState; the host starts it at `start`
+  | { kernel: 'records' } // a block of sequence.wgsl's records buffer, blocks in declaration order, started at NaN
+  | { derive: (a: KernelArraysView, k: number, records: number) => number }; // element k, computed on the host from kernel outputs after each chunk
+
+/** Kernel outputs as a derivation sees them (named loosely: RunArrays is defined from this file). */
+type KernelArraysView = Readonly<Record<string, ArrayLike<number>>>;
+
+export interface RunOutputSpec {
+  array: Float32ArrayConstructor | Uint8ArrayConstructor; // Uint8Array holds a 0/1 flag
+  per: 'run' | 'record'; // one value per run, or per run and recorded step
+  source: OutputSource;
+  pending?: number; // value of a run not computed (a cancelled sweep's table); 0 when absent
+  doc: string;
+  csv?: string | { final: string } | { eachStep: string }; // runs CSV: a column; a per-record output's last record; one column per recorded step, `${eachStep}_${step}`
+}
+
+export const RUN_OUTPUTS = {
+  initialJ: { array: Float32Array, per: 'run', source: { derive: (a, k, R) => a.trajectory[k * R] }, doc: 'J(θ0), exact', csv: 'initialJ' },
+  finalJ: { array: Float32Array, per: 'run', source: { kernel: 'state', start: NaN }, pending: NaN, doc: 'J at the last step; NaN when diverged', csv: 'finalJ' },
+  minJ: { array: Float32Array, per: 'run', source: { kernel: 'state', start: Infinity }, doc: 'minimum of J over the recorded steps', csv: 'minJ' },
+  diverged: { array: Uint8Array, per: 'run', source: { kernel: 'state', start: 0 }, doc: '1 when θ became NaN or ±Inf; such a run is never averaged in', csv: 'diverged' },
+  trajectory: { array: Float32Array, per: 'record', source: { kernel: 'records' }, doc: 'J at each recorded step', csv: { eachStep: 'J' } },
+  thetaNorm: { array: Float32Array, per: 'record', source: { kernel: 'records' }, doc: '‖θ‖ at each recorded step', csv: { final: 'thetaNormFinal' } },
+  gradientNorm: { array: Float32Array, per: 'record', source: { kernel: 'records' }, doc: '‖∇J‖ at each recorded step, exact' },
+  gapNorm: {
+    array: Float32Array,
+    per: 'record',
+    // The gradient gap from the exact identity ∇J = J(1−J)·g (SPEC 1.1).
+    source: { derive: (a, k) => (a.trajectory[k] > 0 && a.trajectory[k] < 1 ? a.gradientNorm[k] / (a.trajectory[k] * (1 - a.trajectory[k])) : NaN) },
+    doc: '‖g‖ = ‖∇J‖ / (J(1−J)), the gradient gap; NaN where J rounds to 0 or 1 in f32',
+    csv: { final: 'gapNormFinal' },
+  },
+} as const satisfies Record<string, RunOutputSpec>;
+
+type Outputs = typeof RUN_OUTPUTS;
+export type RunOutputName = keyof Outputs;
+type ArrayOf<C> = C extends Uint8ArrayConstructor ? Uint8Array : Float32Array;
+type NamesWhere<T> = { [K in RunOutputName]: Outputs[K] extends T ? K : never }[RunOutputName];
+
+/** Every per-run output as its typed array. */
+export type RunArrays = { [K in RunOutputName]: ArrayOf<Outputs[K]['array']> };
+
+/** A sweep's (or a shard's) per-run outputs. */
+export type RunOutputs = RunArrays & {
+  runCount: number; // runs held
+  recordSteps: number[]; // the steps at which per-record outputs were recorded
+};
+
+/** Outputs of runs [begin, end), laid out as in RunOutputs. */
+export type RunChunk = RunArrays & { begin: number; end: number };
+
+export type PerRunOutputName = NamesWhere<{ per: 'run' }>;
+export type KernelStateName = NamesWhere<{ source: { kernel: 'state' } }>;
+export type KernelRecordName = NamesWhere<{ source: { kernel: 'records' } }>;
+
+/** One run's kernel outputs as the CPU twin writes them: flags as booleans, records into views. */
+export type RunRecord = { [K in KernelStateName]: Outputs[K]['array'] extends Uint8ArrayConstructor ? boolean : number } & { [K in KernelRecordName]: Float32Array };
+
+const names = <K extends RunOutputName>(keep: (spec: RunOutputSpec) => boolean) => (Object.keys(RUN_OUTPUTS) as K[]).filter((k) => keep(RUN_OUTPUTS[k]));
+
+export const RUN_OUTPUT_NAMES: readonly RunOutputName[] = names(() => true);
+export const PER_RUN_OUTPUTS: readonly PerRunOutputName[] = names((s) => s.per === 'run');
+/** RunState fields of sequence.wgsl that are outputs. */
+export const KERNEL_STATE_OUTPUTS: readonly KernelStateName[] = names((s) => 'kernel' in s.source && s.source.kernel === 'state');
+/** Blocks of sequence.wgsl's records buffer ([block][record][run]), in this order. */
+export const KERNEL_RECORD_OUTPUTS: readonly KernelRecordName[] = names((s) => 'kernel' in s.source && s.source.kernel === 'records');
+const DERIVED_OUTPUTS = names((s) => 'derive' in s.source);
+
+/** Values an output holds for `runs` runs of `records` recorded steps. */
+export function outputLength(name: RunOutputName, runs: number, records: number): number {
+  return RUN_OUTPUTS[name].per === 'run' ? runs : runs * records;
+}
+
+/** Zeroed arrays for `runs` runs of `records` recorded steps. */
+export function allocateRunArrays(runs: number, records: number): RunArrays {
+  const out = {} as Record<RunOutputName, Float32Array | Uint8Array>;
+  for (const name of RUN_OUTPUT_NAMES) out[name] = new RUN_OUTPUTS[name].array(outputLength(name, runs, records));
+  return out as RunArrays;
+}
+
+/** A table for `runs` runs not yet computed: each output at its pending value. */
+export function pendingRunOutputs(runs: number, recordSteps: number[]): RunOutputs {
+  const arrays = allocateRunArrays(runs, recordSteps.length);
+  for (const name of RUN_OUTPUT_NAMES) {
+    const spec: RunOutputSpec = RUN_OUTPUTS[name];
+    if (spec.pending !== undefined) arrays[name].fill(spec.pending);
+  }
+  return { ...arrays, runCount: runs, recordSteps };
+}
+
+/** Copies every output that `from` has into `into`, `from`'s first run landing at run `at`. */
+export function copyRunArrays(into: RunOutputs, from: Partial<RunArrays>, at: number): void {
+  const R = into.recordSteps.length;
+  for (const name of RUN_OUTPUT_NAMES) {
+    const values = from[name];
+    if (values) into[name].set(values, RUN_OUTPUTS[name].per === 'run' ? at : at * R);
+  }
+}
+
+/** Fills the derived outputs of `arrays` from its kernel outputs. */
+export function deriveOutputs(arrays: RunArrays, records: number): void {
+  for (const name of DERIVED_OUTPUTS) {
+    const source = RUN_OUTPUTS[name].source as { derive: (a: KernelArraysView, k: number, records: number) => number };
+    const into = arrays[name];
+    for (let k = 0; k < into.length; k++) into[k] = source.derive(arrays, k, records);
+  }
+}
+
+/** The buffers behind every output, for a transfer list. */
+export function runArrayBuffers(arrays: RunArrays): ArrayBuffer[] {
+  return RUN_OUTPUT_NAMES.map((name) => arrays[name].buffer as ArrayBuffer);
+}
+
+/** A twin's run record writing its records into `arrays` at run `i`. */
+export function runRecordAt(arrays: RunArrays, i: number, records: number): RunRecord {
+  const record = {} as Record<string, unknown>;
+  for (const name of KERNEL_STATE_OUTPUTS) record[name] = RUN_OUTPUTS[name].array === Uint8Array ? false : 0;
+  for (const name of KERNEL_RECORD_OUTPUTS) record[name] = arrays[name].subarray(i * records, (i + 1) * records);
+  return record as RunRecord;
+}
+
+/** A twin's run record with arrays of its own. */
+export function newRunRecord(records: number): RunRecord {
+  return runRecordAt(allocateRunArrays(1, records), 0, records);
+}
+
+/** Stores a twin's per-run values at run `i` of `arrays` (its records are already there). */
+export function storeRunRecord(arrays: RunArrays, i: number, record: RunRecord): void {
+  for (const name of KERNEL_STATE_OUTPUTS) arrays[name][i] = Number(record[name]);
+}
