@@ -1,7 +1,8 @@
 /**
- * Reading a notebook for the command line: the file, its cells checked by the notebook module
- * (sweeps by the engine's validator), and the sweeps to run. Every problem is an InputError
- * (exit 2) that names the file, the line or cell, and the field, before anything runs.
+ * Reading a notebook for the command line: the file, resolved by the notebook module's
+ * `resolveNotebook` (as the page and the bake script do), and the sweeps to run. Every problem
+ * is an InputError (exit 2) that names the file, the line or cell, and the field, before
+ * anything runs.
  *
  * @example
  *   const nb = readNotebookFile('notebooks/threshold.html');
@@ -9,32 +10,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import {
-  checkCells, parseNotebook, publishedSpecOf, sweepSpecOf,
-  type CheckedCell, type Notebook, type PlotCellConfig, type SweepCellConfig, type TheoryCellConfig,
-} from '../notebook/index.ts';
-import { validateSpec, withDefaults, type SweepSpec } from '../engine/index.ts';
+import { resolveNotebook, type ResolvedNotebook, type ResolvedSweep, type SeedChoice } from '../notebook/index.ts';
 import { InputError } from './cli-error.ts';
 
-/** Which seeds a sweep runs with: the published count (`publishSeeds`, what baked results hold) or the cell's `seeds`. */
-export type SeedChoice = 'published' | 'cell';
+export type { SeedChoice };
 
-export interface NotebookSweep {
-  id: string; // the sweep cell's id: names its output files
-  label: string; // its title, else its id (legends, facets)
-  config: SweepCellConfig;
-  spec: SweepSpec; // defaults filled; validated
-}
+/** A sweep the command runs: `spec` is the one the seed choice picked (a merge sets it to what its shards ran). */
+export type NotebookSweep = ResolvedSweep;
 
-export interface NotebookInput {
+export interface NotebookInput extends ResolvedNotebook {
   path: string;
   name: string; // file name without .html: names the baked-results file
   text: string;
-  notebook: Notebook;
-  checked: CheckedCell[];
-  sweeps: NotebookSweep[];
-  plots: { id: string; config: PlotCellConfig }[];
-  theories: Map<string, TheoryCellConfig>;
 }
 
 /** Reads and checks a notebook file; InputError on any problem. */
@@ -50,31 +37,19 @@ export function readNotebookFile(path: string, seeds: SeedChoice = 'published'):
 }
 
 export function notebookFromText(path: string, text: string, seeds: SeedChoice = 'published'): NotebookInput {
-  const parsed = parseNotebook(text);
-  const errors = parsed.issues.filter((i) => i.severity === 'error');
+  const nb = resolveNotebook(text, { seeds });
+  const errors = nb.fileIssues.filter((i) => i.severity === 'error');
   if (errors.length) throw new InputError(`${path} line ${errors[0].line}: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}`);
-  const checked = checkCells(parsed.notebook.cells, parsed.cellLines);
-  for (const c of checked) {
+  for (const c of nb.checked) {
     const issue = c.issues[0];
     if (!issue) continue;
     const where = issue.line ? ` line ${issue.line}` : '';
     throw new InputError(`${path}${where}: ${c.kind} cell "${c.cell.id}": ${issue.field ? `${issue.field}: ` : ''}${issue.message}`);
   }
-  const sweeps: NotebookSweep[] = [];
-  const plots: NotebookInput['plots'] = [];
-  const theories = new Map<string, TheoryCellConfig>();
-  for (const c of checked) {
-    if (c.kind === 'sweep') {
-      const config = c.config as SweepCellConfig;
-      const input = seeds === 'published' ? publishedSpecOf(config) : sweepSpecOf(config);
-      // checkCells validated the cell's own seeds; publishSeeds can push a sweep past the engine's limits.
-      const issue = validateSpec(input)[0];
-      if (issue) throw new InputError(`${path}: sweep cell "${c.cell.id}" with publishSeeds = ${config.publishSeeds}: ${issue.field}: ${issue.message}`);
-      const spec = withDefaults(input);
-      sweeps.push({ id: c.cell.id, label: config.title ?? c.cell.id, config, spec });
-    } else if (c.kind === 'plot') plots.push({ id: c.cell.id, config: c.config as PlotCellConfig });
-    else if (c.kind === 'theory') theories.set(c.cell.id, c.config as TheoryCellConfig);
+  for (const sweep of nb.sweeps) {
+    const issue = sweep.specIssues[0];
+    if (issue) throw new InputError(`${path}: sweep cell "${sweep.id}" with publishSeeds = ${sweep.config.publishSeeds}: ${issue.field}: ${issue.message}`);
   }
-  if (sweeps.length === 0) throw new InputError(`${path}: the notebook has no sweep cell (type application/vnd.gradgap.sweep+json); nothing to run`);
-  return { path, name: basename(path).replace(/\.html?$/i, ''), text, notebook: parsed.notebook, checked, sweeps, plots, theories };
+  if (nb.sweeps.length === 0) throw new InputError(`${path}: the notebook has no sweep cell (type application/vnd.gradgap.sweep+json); nothing to run`);
+  return { ...nb, path, name: basename(path).replace(/\.html?$/i, ''), text };
 }

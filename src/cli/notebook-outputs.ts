@@ -7,12 +7,12 @@
  *   notebook.html                             the notebook as run (merge redraws plots from it)
  *   provenance.json                           seeds, spec hashes, packages, WGSL hash, host, adapter, wall time; written last
  */
-import { encodeBaked, summarizeSweep, type SweepSummary } from '../results/index.ts';
+import { bakedResultsText, summarizeSweep, type SweepSummary } from '../results/index.ts';
 import type { BackendInfo } from '../engine/index.ts';
 import type { NotebookInput } from './notebook-input.ts';
 import type { OutputStage } from './output-files.ts';
 import { plotSvg } from './plot-figures.ts';
-import { packageVersions, sha256, wgslProvenance } from './provenance-info.ts';
+import { bakedProvenance, packageVersions, sha256, wgslProvenance } from './provenance-info.ts';
 import { sweepData, sweepFiles } from './results-files.ts';
 import type { RangeResult } from './run-range.ts';
 import type { Shard } from './shard.ts';
@@ -61,8 +61,8 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
       stage.write(`plots/${plot.id}.svg`, plotSvg(nb, plot, summaries));
       plots.push(plot.id);
     }
-    const provenance = { packages, wgslHash: wgsl.wgslHash, runtime: meta.runtime, command: meta.command };
-    stage.write(`${nb.name}.results.json`, encodeBaked({ notebook: `${nb.name}.html`, notebookHash, provenance, sweeps: Object.fromEntries(summaries) }));
+    const provenance = await bakedProvenance({ command: meta.command, runtime: meta.runtime, packages });
+    stage.write(`${nb.name}.results.json`, await bakedResultsText({ file: `${nb.name}.html`, text: nb.text }, provenance, Object.fromEntries(summaries)));
   }
   stage.write(NOTEBOOK_COPY, nb.text);
   const provenance = {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROVENANCE_PACKAGES, wgslHash } from '../results/provenance.ts';
+import { PROVENANCE_PACKAGES, wgslHash, type Provenance } from '../results/index.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -25,9 +25,15 @@ function version(pkg: string): string {
   }
 }
 
-export function packageVersions(): Record<string, string> {
+/** gradgap's version and each package's; by default those that shape the results and the CLI's own. */
+export function packageVersions(packages: readonly string[] = [...PROVENANCE_PACKAGES, ...CLI_PACKAGES]): Record<string, string> {
   const own = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
-  return { gradgap: own, ...Object.fromEntries([...PROVENANCE_PACKAGES, ...CLI_PACKAGES].map((p) => [p, version(p)])) };
+  return { gradgap: own, ...Object.fromEntries(packages.map((p) => [p, version(p)])) };
+}
+
+/** What a baked-results file records about where it was made (written by src/results' `bakedResultsText`). */
+export async function bakedProvenance(options: { command: string; runtime: string; packages?: Record<string, string> }): Promise<Provenance> {
+  return { packages: options.packages ?? packageVersions(), wgslHash: (await wgslProvenance()).wgslHash, runtime: options.runtime, command: options.command };
 }
 
 /** SHA-256 over shaders/*.wgsl (the page's definition), and each file's own hash. */

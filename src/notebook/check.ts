@@ -1,16 +1,16 @@
 /**
  * From parsed cells to checked cells: each declarative cell's JSON read and validated (sweeps
  * by the engine's validator), and its references to other cells resolved. Pure; the UI and
- * the CLI both start here.
+ * the CLI both start here (through `resolveNotebook`, resolve.ts).
  *
  * @example
  *   const parsed = parseNotebook(text);
- *   for (const c of checkCells(parsed.notebook.cells, parsed.cellLines)) if (c.issues.length) …
+ *   for (const c of checkCells(parsed.notebook.cells, parsed.cellLines)) if (c.kind === 'sweep' && c.config) c.config.seeds;
  */
 import { showValue, validateSpec } from '../engine/validate.ts';
 import {
   cellDependencies, checkPlotConfig, checkSweepCellExtras, checkSweepRefConfig, readCellJson, sweepSpecOf,
-  type PlotCellConfig, type SweepCellConfig,
+  type PlotCellConfig, type SweepCellConfig, type TableCellConfig, type TheoryCellConfig,
 } from './cell-config.ts';
 import { cellKind, type CellKind, type NotebookCell } from './notebook.ts';
 
@@ -21,12 +21,70 @@ export interface CellIssue {
   message: string;
 }
 
-export interface CheckedCell {
+/** Kinds whose cells hold JSON, and the config each reads as. */
+export interface CellConfigs {
+  sweep: SweepCellConfig;
+  plot: PlotCellConfig;
+  theory: TheoryCellConfig;
+  table: TableCellConfig;
+}
+export type DeclarativeKind = keyof CellConfigs;
+/** Kinds shown as text (or inert source): no JSON, no config. */
+export type TextKind = Exclude<CellKind, DeclarativeKind>;
+
+interface CheckedBase {
   cell: NotebookCell;
-  kind: CellKind;
-  config?: unknown; // parsed JSON of declarative cells (present even when it has issues)
   issues: CellIssue[];
   dependencies: string[]; // ids of cells this one reads
+}
+
+/**
+ * A declarative cell whose JSON parsed. `config` is that JSON read as the kind's config: its
+ * fields are as typed only when `issues` is empty (a cell with issues still shows what it can).
+ */
+export type CheckedConfigCell<K extends DeclarativeKind = DeclarativeKind> = K extends DeclarativeKind ? CheckedBase & { kind: K; config: CellConfigs[K] } : never;
+
+/** A declarative cell whose JSON did not parse: `issues` says where; there is no config. */
+export type UnreadCell<K extends DeclarativeKind = DeclarativeKind> = K extends DeclarativeKind ? CheckedBase & { kind: K; config?: undefined } : never;
+
+/** Markdown, TeX, HTML, and code shown as inert source. */
+export interface CheckedTextCell extends CheckedBase {
+  kind: TextKind;
+  config?: undefined;
+}
+
+/** One cell after `checkCells`, typed by kind: narrow on `kind`, then `config` is that kind's (or absent when its JSON did not parse). */
+export type CheckedCell = CheckedTextCell | CheckedConfigCell | UnreadCell;
+
+/** A checked cell of one declarative kind, its JSON read or not: `CheckedCellOf<'sweep'>`. */
+export type CheckedCellOf<K extends DeclarativeKind> = CheckedConfigCell<K> | UnreadCell<K>;
+
+const isDeclarative = (kind: CellKind): kind is DeclarativeKind => kind === 'sweep' || kind === 'plot' || kind === 'theory' || kind === 'table';
+
+/**
+ * A declarative cell's source checked on its own, without references to other cells: JSON
+ * (a syntax error carries its line within the cell), then the kind's fields; for a sweep, the
+ * presentation fields and, when those pass, the engine's validator.
+ */
+function checkSource(kind: DeclarativeKind, source: string): { config?: unknown; issues: CellIssue[]; jsonLine?: number } {
+  const json = readCellJson(source);
+  if (!json.ok) return { issues: [{ message: json.message }], jsonLine: json.line };
+  const value = json.value;
+  if (kind === 'sweep') {
+    const extras = checkSweepCellExtras(value);
+    return { config: value, issues: extras.length ? extras : validateSpec(sweepSpecOf(value as SweepCellConfig)) };
+  }
+  return { config: value, issues: kind === 'plot' ? checkPlotConfig(value) : checkSweepRefConfig(kind, value) };
+}
+
+/**
+ * A sweep cell's source as the sweep form checks a draft: the same check `checkCells` makes of
+ * a sweep cell, with a JSON syntax error's line said within the cell.
+ */
+export function checkSweepDraft(text: string): { config?: SweepCellConfig; issues: CellIssue[] } {
+  const checked = checkSource('sweep', text);
+  if (checked.jsonLine !== undefined) return { issues: [{ message: `line ${checked.jsonLine} of the cell: ${checked.issues[0].message}` }] };
+  return { config: checked.config as SweepCellConfig, issues: checked.issues };
 }
 
 /** Which kinds a reference may point at. */
@@ -35,28 +93,19 @@ const TARGETS: Record<string, CellKind[]> = { sweep: ['sweep'], sweeps: ['sweep'
 /** Reads, validates and links every cell. `cellLines` (from the parser) turns JSON error lines into file lines. */
 export function checkCells(cells: readonly NotebookCell[], cellLines: readonly number[] = []): CheckedCell[] {
   const kinds = new Map(cells.map((c) => [c.id, cellKind(c.type)]));
-  const all = cells.map((cell, i) => {
+  const all = cells.map((cell, i): CheckedCell => {
     const kind = cellKind(cell.type);
-    const checked: CheckedCell = { cell, kind, issues: [], dependencies: [] };
-    if (kind === 'markdown' || kind === 'tex' || kind === 'html' || kind === 'code') return checked;
-    const json = readCellJson(cell.value);
-    if (!json.ok) {
-      const line = cellLines[i] !== undefined ? cellLines[i] + json.line - 1 : undefined;
-      checked.issues.push({ line, message: json.message });
-      return checked;
+    if (!isDeclarative(kind)) return { cell, kind, issues: [], dependencies: [] };
+    const own = checkSource(kind, cell.value);
+    if (own.jsonLine !== undefined) {
+      const line = cellLines[i] !== undefined ? cellLines[i] + own.jsonLine - 1 : undefined;
+      return { cell, kind, issues: [{ line, message: own.issues[0].message }], dependencies: [] } as UnreadCell;
     }
-    checked.config = json.value;
-    if (kind === 'sweep') {
-      checked.issues.push(...checkSweepCellExtras(json.value));
-      if (checked.issues.length === 0) checked.issues.push(...validateSpec(sweepSpecOf(json.value as SweepCellConfig)));
-    } else if (kind === 'plot') checked.issues.push(...checkPlotConfig(json.value));
-    else checked.issues.push(...checkSweepRefConfig(kind, json.value));
-    checked.dependencies = cellDependencies(kind, json.value);
-    checked.issues.push(...checkReferences(json.value, kinds));
-    return checked;
+    const issues = [...own.issues, ...checkReferences(own.config, kinds)];
+    return { cell, kind, config: own.config, issues, dependencies: cellDependencies(kind, own.config) } as CheckedConfigCell;
   });
   const byId = new Map(all.map((c) => [c.cell.id, c]));
-  for (const c of all) if (c.kind === 'plot' && c.issues.length === 0) c.issues.push(...checkSweptFields(c.config as PlotCellConfig, byId));
+  for (const c of all) if (c.kind === 'plot' && c.config && c.issues.length === 0) c.issues.push(...checkSweptFields(c.config, byId));
   return all;
 }
 
@@ -70,8 +119,8 @@ function checkSweptFields(plot: PlotCellConfig, byId: Map<string, CheckedCell>):
   const ids = plot.view === 'compare' ? (plot.sweeps ?? []) : plot.sweep !== undefined ? [plot.sweep] : [];
   for (const id of ids) {
     const sweep = byId.get(id);
-    const grid = (sweep?.config as SweepCellConfig | undefined)?.grid as Record<string, unknown> | undefined;
-    if (!sweep || sweep.issues.length || !grid) continue;
+    if (sweep?.kind !== 'sweep' || sweep.issues.length || !sweep.config?.grid) continue;
+    const grid = sweep.config.grid as Record<string, unknown>;
     const swept = (key: string) => (Object.hasOwn(grid, key) && Array.isArray(grid[key]) ? (grid[key] as unknown[]) : null);
     const notSwept = (field: string, key: string, value: unknown) =>
       `${field} = ${showValue(value)}, but sweep "${id}" does not sweep ${key} (its grid keys: ${Object.keys(grid).join(', ') || 'none'}): ${field} must name a swept field`;

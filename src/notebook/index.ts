@@ -2,5 +2,10 @@
 export * from './notebook.ts';
 export { parseNotebook, type ParsedNotebook } from './parse.ts';
 export { serializeNotebook } from './serialize.ts';
+export { formatJson } from './format-json.ts';
 export * from './cell-config.ts';
-export { checkCells, dependents, type CellIssue, type CheckedCell } from './check.ts';
+export {
+  checkCells, checkSweepDraft, dependents,
+  type CellConfigs, type CellIssue, type CheckedCell, type CheckedCellOf, type CheckedConfigCell, type CheckedTextCell, type DeclarativeKind, type TextKind, type UnreadCell,
+} from './check.ts';
+export * from './resolve.ts';

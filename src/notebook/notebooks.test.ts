@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cellCount, withDefaults } from '../engine/spec.ts';
 import { specHash } from '../engine/spec-hash.ts';
 import { decodeBaked } from '../results/baked.ts';
-import { checkCells, parseNotebook, publishedSpecOf, serializeNotebook, sweepSpecOf, type SweepCellConfig } from './index.ts';
+import { checkCells, parseNotebook, publishedSpecOf, serializeNotebook, sweepSpecOf } from './index.ts';
 
 const dir = new URL('../../notebooks/', import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith('.html'));
@@ -22,8 +22,9 @@ describe('built-in notebooks', () => {
       const kinds = new Set(checked.map((c) => c.kind));
       expect([...kinds]).toEqual(expect.arrayContaining(['markdown', 'sweep', 'plot']));
       // Default sweeps run in seconds on the CPU twin: at most 2·10^5 run-steps each.
-      for (const c of checked.filter((c) => c.kind === 'sweep')) {
-        const spec = withDefaults(sweepSpecOf(c.config as SweepCellConfig));
+      for (const c of checked) {
+        if (c.kind !== 'sweep') continue;
+        const spec = withDefaults(sweepSpecOf(c.config!));
         expect(cellCount(spec) * spec.seeds * spec.base.iterations, `${f} #${c.cell.id}`).toBeLessThanOrEqual(200_000);
       }
     });
@@ -35,10 +36,10 @@ describe('built-in notebooks', () => {
       expect(existsSync(bakedFile), `${f} has no baked results: npm run bake`).toBe(true);
       const baked = decodeBaked(readFileSync(bakedFile, 'utf8'));
       const parsed = parseNotebook(readFileSync(new URL(f, dir), 'utf8'));
-      const sweeps = checkCells(parsed.notebook.cells).filter((c) => c.kind === 'sweep');
+      const sweeps = checkCells(parsed.notebook.cells).flatMap((c) => (c.kind === 'sweep' ? [c] : []));
       expect(Object.keys(baked.sweeps).sort()).toEqual(sweeps.map((c) => c.cell.id).sort());
       for (const c of sweeps) {
-        const hash = await specHash(withDefaults(publishedSpecOf(c.config as SweepCellConfig)));
+        const hash = await specHash(withDefaults(publishedSpecOf(c.config!)));
         expect(baked.sweeps[c.cell.id].specHash, `${f} #${c.cell.id}: baked results are stale, run npm run bake`).toBe(hash);
         expect(baked.sweeps[c.cell.id].complete).toBe(true);
       }

@@ -3,3 +3,4 @@ export * from './summary.ts';
 export * from './baked.ts';
 export * from './compare.ts';
 export * from './export.ts';
+export * from './provenance.ts';

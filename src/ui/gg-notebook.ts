@@ -4,9 +4,8 @@
  * re-renders on the session's `change` and turns cell events into session calls.
  */
 import { LitElement, html, nothing } from 'lit';
-import type { PlotCellConfig, SweepCellConfig, TableCellConfig, TheoryCellConfig } from '../notebook/cell-config.ts';
-import type { CheckedCell } from '../notebook/check.ts';
-import { download } from '../plots/export-figure.ts';
+import type { CheckedCell } from '../notebook/index.ts';
+import { download } from '../plots/index.ts';
 import { describeBackend, formatSeconds } from './gg-progress.ts';
 import type { PlotInput } from './gg-plot-cell.ts';
 import './gg-plot-cell.ts';
@@ -53,25 +52,27 @@ export class GgNotebook extends LitElement {
   }
 
   private input(id: string): PlotInput {
-    const config = this.session!.cell(id)?.config as SweepCellConfig | undefined;
-    return { id, label: config?.title ?? id, state: this.session!.sweeps.get(id) };
+    const c = this.session!.cell(id);
+    const title = c?.kind === 'sweep' ? c.config?.title : undefined;
+    return { id, label: title ?? id, state: this.session!.sweeps.get(id) };
   }
 
   /** Curves of a theory cell, when it and its sweep are valid. */
   private theoryCell(id: string, label = ''): TheoryResult | undefined {
     const t = this.session!.cell(id);
-    if (!t || t.kind !== 'theory' || t.issues.length) return undefined;
-    const config = t.config as TheoryCellConfig;
+    if (!t || t.kind !== 'theory' || t.issues.length || !t.config) return undefined;
+    const config = t.config;
     const sweep = this.session!.cell(config.sweep);
-    if (!sweep || sweep.issues.length || !sweep.config) return undefined;
-    return theoryForCell(sweep.config as SweepCellConfig, config, label);
+    if (!sweep || sweep.kind !== 'sweep' || sweep.issues.length || !sweep.config) return undefined;
+    return theoryForCell(sweep.config, config, label);
   }
 
   /** Curves of the theory cells a plot names; each labelled with its sweep in a compare view. */
   private theory(ids: string | string[] | undefined, compare = false): TheoryResult | undefined {
     const list = ids === undefined ? [] : Array.isArray(ids) ? ids : [ids];
     const results = list.map((id) => {
-      const sweepId = (this.session!.cell(id)?.config as TheoryCellConfig | undefined)?.sweep;
+      const t = this.session!.cell(id);
+      const sweepId = t?.kind === 'theory' ? t.config?.sweep : undefined;
       return this.theoryCell(id, compare && sweepId ? this.input(sweepId).label : '');
     });
     const ok = results.filter((r): r is TheoryResult => !!r);
@@ -88,15 +89,15 @@ export class GgNotebook extends LitElement {
         return html`<gg-sweep-cell cell-id=${id} .source=${c.cell.value} .state=${s.sweeps.get(id)} ?read-only=${readOnly} ?edited=${s.edits[id] !== undefined}
           ?open=${c.cell.pinned} .autoRunRunSteps=${s.autoRunRunSteps}></gg-sweep-cell>`;
       case 'plot': {
-        const config = c.config as PlotCellConfig | undefined;
+        const config = c.config;
         const ids = c.dependencies.filter((d) => s.cell(d)?.kind === 'sweep');
         return html`<gg-plot-cell cell-id=${id} .config=${config} .issues=${c.issues} .inputs=${ids.map((d) => this.input(d))}
           .theory=${c.issues.length ? undefined : this.theory(config?.theory, config?.view === 'compare')} ?read-only=${readOnly} width=${this.width}></gg-plot-cell>`;
       }
       case 'theory':
-        return html`<gg-theory-cell cell-id=${id} .config=${c.config as TheoryCellConfig | undefined} .issues=${c.issues} .result=${c.issues.length ? undefined : this.theoryCell(id)}></gg-theory-cell>`;
+        return html`<gg-theory-cell cell-id=${id} .config=${c.config} .issues=${c.issues} .result=${c.issues.length ? undefined : this.theoryCell(id)}></gg-theory-cell>`;
       case 'table': {
-        const config = c.config as TableCellConfig | undefined;
+        const config = c.config;
         return html`<gg-table-cell cell-id=${id} .config=${config} .issues=${c.issues} .input=${config && !c.issues.length ? this.input(config.sweep) : undefined}></gg-table-cell>`;
       }
       default:

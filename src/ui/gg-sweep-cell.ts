@@ -7,38 +7,23 @@
  * Events (bubbling): `cell-edit` {id, value}, `sweep-run` {id}, `sweep-cancel` {id}.
  */
 import { LitElement, html, nothing } from 'lit';
-import { validateSpec } from '../engine/validate.ts';
-import { checkSweepCellExtras, readCellJson, sweepSpecOf, type SweepCellConfig } from '../notebook/cell-config.ts';
-import { formatJson } from '../notebook/format-json.ts';
-import { download } from '../plots/export-figure.ts';
-import { sweepCsv, sweepJson } from '../results/export.ts';
+import { withDefaults, type GridKey } from '../engine/index.ts';
+import { checkSweepDraft, formatJson, sweepSpecOf, type SweepCellConfig } from '../notebook/index.ts';
+import { download } from '../plots/index.ts';
+import { sweepCsv, sweepJson } from '../results/index.ts';
 import { describeBackend, formatSeconds } from './gg-progress.ts';
 import './gg-progress.ts';
 import type { SweepState } from './session.ts';
 import {
-  BASE_FIELDS, SWEEP_FIELDS, addableGridKeys, gridKeys, gridText, issuesByField, parseGridText, readField, sweepSize, writeField, writeGrid,
+  BASE_FIELDS, SWEEP_FIELDS, addableGridKeys, gridKeys, gridText, issuesByField, parseGridText, readField, seedsPerCell, sweepSize, writeField, writeGrid,
   type FormField,
 } from './sweep-form.ts';
-import type { GridKey } from '../engine/spec.ts';
 
-interface DraftCheck {
-  config?: SweepCellConfig;
-  issues: { field?: string; message: string }[];
-}
+type DraftCheck = ReturnType<typeof checkSweepDraft>;
 
-/** The cell's own check of a draft: JSON, presentation fields, then the engine's validator. */
-export function checkSweepDraft(text: string): DraftCheck {
-  const json = readCellJson(text);
-  if (!json.ok) return { issues: [{ message: `line ${json.line} of the cell: ${json.message}` }] };
-  const extras = checkSweepCellExtras(json.value);
-  if (extras.length) return { config: json.value as SweepCellConfig, issues: extras };
-  const config = json.value as SweepCellConfig;
-  return { config, issues: validateSpec(sweepSpecOf(config)) };
-}
-
-/** Fields that mean nothing for the current family, mode or features are left out of the form. */
+/** Fields that mean nothing for the current family, mode or features (the engine's defaults where unset) are left out of the form. */
 function relevant(field: FormField, config: SweepCellConfig): boolean {
-  const base = { family: 'token', mode: 'sampled', features: 'gaussian', advantage: 'group-std', ...(config.base ?? {}) } as Record<string, unknown>;
+  const base = withDefaults(sweepSpecOf(config)).base;
   const token = base.family === 'token';
   switch (field.path) {
     case 'base.V':
@@ -232,7 +217,7 @@ export class GgSweepCell extends LitElement {
     const size = sweepSize(check.config);
     const auto = size.runSteps <= this.autoRunRunSteps;
     return html`<div class="sweep-size">
-      ${size.cells.toLocaleString('en-US')} cells × ${(check.config.seeds ?? 64).toLocaleString('en-US')} seeds = ${size.runs.toLocaleString('en-US')} runs ·
+      ${size.cells.toLocaleString('en-US')} cells × ${seedsPerCell(check.config).toLocaleString('en-US')} seeds = ${size.runs.toLocaleString('en-US')} runs ·
       ${size.runSteps.toLocaleString('en-US')} run-steps ·
       <span class=${auto ? 'auto' : 'manual'}>${auto ? 're-runs by itself after an edit' : 'press Run after an edit'} (threshold ${this.autoRunRunSteps.toLocaleString('en-US')} run-steps)</span>
     </div>`;
@@ -241,7 +226,7 @@ export class GgSweepCell extends LitElement {
   /** Seeds per cell of the draft, when it is valid. */
   private cellSeeds(): number | undefined {
     const check = checkSweepDraft(this.draft);
-    return check.config && !check.issues.length ? (check.config.seeds ?? 64) : undefined;
+    return check.config && !check.issues.length ? seedsPerCell(check.config) : undefined;
   }
 
   /** A stopped run in one line: how far it got, in runs and in grid cells (the rest plot as "not run"). */

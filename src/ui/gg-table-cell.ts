@@ -2,12 +2,12 @@
  * A table cell: one row per grid cell of a sweep, with its coordinates, effective step size and
  * statistics over seeds (mean and quantiles of final J, collapse probability, divergences).
  */
-import { LitElement, html, nothing } from 'lit';
-import { effectiveStepSize, GRID_KEYS } from '../engine/spec.ts';
-import type { CellIssue } from '../notebook/check.ts';
-import type { TableCellConfig } from '../notebook/cell-config.ts';
-import { formatNumber, percent } from '../plots/axis-labels.ts';
-import { summaryCells } from '../results/summary.ts';
+import { html, nothing } from 'lit';
+import { effectiveStepSize, GRID_KEYS } from '../engine/index.ts';
+import type { TableCellConfig } from '../notebook/index.ts';
+import { formatNumber, percent } from '../plots/index.ts';
+import { summaryCells } from '../results/index.ts';
+import { GgConfigCell } from './gg-config-cell.ts';
 import type { PlotInput } from './gg-plot-cell.ts';
 
 const DEFAULT_COLUMNS = ['meanFinalJ', 'q10', 'q50', 'q90', 'collapseProbability', 'diverged'];
@@ -17,33 +17,15 @@ const HEADINGS: Record<string, string> = {
   effectiveStepSize: 'effective η', J0: 'J₀',
 };
 
-export class GgTableCell extends LitElement {
-  static override properties = {
-    cellId: { attribute: 'cell-id' },
-    config: { attribute: false },
-    issues: { attribute: false },
-    input: { attribute: false },
-  };
-  declare cellId: string;
-  declare config: TableCellConfig | undefined;
-  declare issues: CellIssue[];
+export class GgTableCell extends GgConfigCell<TableCellConfig> {
+  static override properties = { input: { attribute: false } };
   declare input: PlotInput | undefined;
-
-  constructor() {
-    super();
-    this.cellId = '';
-    this.issues = [];
-  }
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override render() {
     const head = html`<div class="cell-head"><span class="cell-title">Table</span> <code class="cell-id">#${this.cellId}</code>
       ${this.input?.state?.stale ? html`<span class="stale-flag">stale: #${this.input.id} changed</span>` : nothing}</div>
       ${this.input?.state?.stale && this.input.state.staleReason ? html`<div class="stale-reason">#${this.input.id}: ${this.input.state.staleReason}</div>` : nothing}`;
-    if (this.issues.length || !this.config) return html`${head}${this.issues.map((i) => html`<div class="field-error">${i.field ? `${i.field}: ` : ''}${i.message}</div>`)}`;
+    if (this.issues.length || !this.config) return html`${head}${this.issueLines()}`;
     const summary = this.input?.state?.summary;
     if (!summary) return html`${head}<div class="plot-wait">waiting for results of #${this.config.sweep}</div>`;
     const cells = summaryCells(summary);

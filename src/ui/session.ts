@@ -1,7 +1,8 @@
 /**
  * One open notebook: the file, the reader's edits, the checked cells, and each sweep's results
  * and run state. Data flows one way: file → parsed cells → edits applied → checked (specs
- * validated) → results (cache, baked, or a run) → plots. Cells render from this object and
+ * validated) → results (cache, baked, or a run) → plots; everything up to the specs and the
+ * baked lookup is src/notebook's `resolveNotebook`, as for the CLI and the bake script. Cells render from this object and
  * send edits and commands back; it fires `change` after every state change.
  *
  * @example
@@ -9,17 +10,12 @@
  *   session.addEventListener('change', () => render(session));
  *   session.edit('sweep', newJson);   // re-checks, marks plots stale, re-runs if small
  */
-import type { BackendChoice } from '../engine/index.ts';
-import type { BackendInfo, Progress } from '../engine/results.ts';
-import { specHash } from '../engine/spec-hash.ts';
-import { withDefaults, type SweepSpec } from '../engine/spec.ts';
+import { withDefaults, type BackendChoice, type BackendInfo, type Progress, type SweepSpec } from '../engine/index.ts';
 import {
-  checkCells, parseNotebook, publishedSpecOf, serializeNotebook, sweepSpecOf,
-  type CheckedCell, type Notebook, type NotebookIssue, type SweepCellConfig,
+  parseNotebook, resolveNotebook, serializeNotebook, sweepSpecOf,
+  type CheckedCell, type Notebook, type NotebookIssue, type ParsedNotebook, type ResolvedNotebook,
 } from '../notebook/index.ts';
-import type { BakedNotebook } from '../results/baked.ts';
-import { compareWithBaked, type ReproduceReport } from '../results/compare.ts';
-import type { SweepSummary } from '../results/summary.ts';
+import { compareWithBaked, type BakedNotebook, type ReproduceReport, type SweepSummary } from '../results/index.ts';
 import { loadEdits, saveEdits, type CellEdits } from './local-edits.ts';
 import { memoryCache, type ResultCache } from './result-cache.ts';
 import { sweepSize } from './sweep-form.ts';
@@ -109,11 +105,12 @@ export class NotebookSession extends EventTarget {
   editsFrom: 'url' | 'autosave' | 'none';
   editsIgnored?: string; // the notebook a link's edits were made in, when it is not this one
   readonly fileName: string;
-  notebook!: Notebook;
-  checked: CheckedCell[] = [];
+  /** The notebook with the reader's edits, resolved (src/notebook resolveNotebook): checked cells, sweeps and their specs. */
+  resolved!: ResolvedNotebook;
   readonly sweeps = new Map<string, SweepState>();
   readonly reproduce = new Map<string, ReproduceState>();
-  private readonly file: ReturnType<typeof parseNotebook>;
+  private readonly file: ParsedNotebook;
+  private readonly asFiled: ResolvedNotebook; // the file without edits: its sweeps' spec hashes
   private readonly runner: SweepRunner;
   private readonly cache: ResultCache;
   private readonly persist: boolean;
@@ -122,7 +119,6 @@ export class NotebookSession extends EventTarget {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly pending = new Set<Promise<unknown>>();
-  private readonly fileSpecHashes = new Map<string, Promise<{ hash: string; published: string } | undefined>>();
 
   private constructor(options: SessionOptions) {
     super();
@@ -131,6 +127,7 @@ export class NotebookSession extends EventTarget {
     this.file = parseNotebook(options.fileText);
     this.fileIssues = this.file.issues;
     this.baked = options.baked ?? null;
+    this.asFiled = resolveNotebook(this.file, { seeds: 'cell' });
     this.bakedError = options.bakedError;
     this.runner = options.runner ?? engineRunner;
     this.cache = options.cache ?? memoryCache();
@@ -159,8 +156,18 @@ export class NotebookSession extends EventTarget {
     return this.checked.filter((c) => c.kind === 'sweep').map((c) => c.cell.id);
   }
 
+  /** The notebook with the reader's edits. */
+  get notebook(): Notebook {
+    return this.resolved.notebook;
+  }
+
+  /** Every cell with its issues, typed by kind. */
+  get checked(): CheckedCell[] {
+    return this.resolved.checked;
+  }
+
   cell(id: string): CheckedCell | undefined {
-    return this.checked.find((c) => c.cell.id === id);
+    return this.resolved.cell(id);
   }
 
   /** The cell's source as in the file (for "revert" and to tell edited cells). */
@@ -173,30 +180,13 @@ export class NotebookSession extends EventTarget {
     return serializeNotebook(this.notebook);
   }
 
-  /** Spec hashes of a sweep cell as in the file (its own seeds, and published), once per cell. */
-  private fileHashes(id: string): Promise<{ hash: string; published: string } | undefined> {
-    let found = this.fileSpecHashes.get(id);
-    if (!found) {
-      const cell = this.file.notebook.cells.find((c) => c.id === id);
-      const checked = cell ? checkCells([cell])[0] : undefined;
-      const config = checked && !checked.issues.length ? (checked.config as SweepCellConfig | undefined) : undefined;
-      found = config
-        ? Promise.all([specHash(withDefaults(sweepSpecOf(config))), specHash(withDefaults(publishedSpecOf(config)))]).then(([hash, published]) => ({ hash, published }))
-        : Promise.resolve(undefined);
-      this.fileSpecHashes.set(id, found);
-    }
-    return found;
-  }
-
   private keepKnownEdits(edits: CellEdits): CellEdits {
     const ids = new Set(this.file.notebook.cells.map((c) => c.id));
     return Object.fromEntries(Object.entries(edits).filter(([id]) => ids.has(id)));
   }
 
   private rebuild(): void {
-    const cells = this.file.notebook.cells.map((c) => (this.edits[c.id] !== undefined ? { ...c, value: this.edits[c.id] } : c));
-    this.notebook = { ...this.file.notebook, cells };
-    this.checked = checkCells(cells, this.file.cellLines);
+    this.resolved = resolveNotebook(this.file, { seeds: 'cell', edits: this.edits, baked: this.baked });
   }
 
   private changed(): void {
@@ -261,24 +251,24 @@ export class NotebookSession extends EventTarget {
 
   /** Finds results for a sweep's current spec, or marks them stale and runs when small. */
   private async resolveSweep(id: string, delayMs: number): Promise<void> {
-    const checked = this.cell(id)!;
+    const resolved = this.resolved;
+    const sweep = resolved.sweep(id);
     clearTimeout(this.timers.get(id));
     this.timers.delete(id);
-    if (checked.issues.length || !checked.config) {
+    if (!sweep) {
       const stale = !!this.state(id).summary;
       this.patch(id, { specHash: undefined, stale, staleReason: stale ? 'results of the last valid spec' : undefined, message: 'the spec has problems (see the fields); nothing was run' });
       return;
     }
-    const config = checked.config as SweepCellConfig;
-    // Hash the spec as the engine does (defaults filled), so results match their cell.
-    const current = withDefaults(sweepSpecOf(config));
-    const [hash, publishedHash] = await Promise.all([specHash(current), specHash(withDefaults(publishedSpecOf(config)))]);
-    const size = sweepSize(config);
+    // Hashed as the engine hashes (defaults filled), so results match their cell.
+    const current = sweep.cellSpec;
+    const { cell: hash, published: publishedHash } = (await resolved.specHashes(id))!;
+    const size = sweepSize(sweep.config);
     const auto = size.runSteps <= this.autoRunRunSteps;
     // Results count as the cell's only for its exact spec (seeds included). The one exception is
     // a cell as in the file: the published run (`publishSeeds`) is what the file says to show.
-    const file = await this.fileHashes(id);
-    const asPublished = this.edits[id] === undefined || (file?.hash === hash && file.published === publishedHash);
+    const file = await this.asFiled.specHashes(id);
+    const asPublished = this.edits[id] === undefined || (file?.cell === hash && file.published === publishedHash);
     const matches = (h?: string) => h === hash || (asPublished && h === publishedHash);
     let s = this.patch(id, { specHash: hash, size, auto });
     if (s.summary && matches(s.summary.specHash) && s.summary.complete) {
@@ -286,8 +276,9 @@ export class NotebookSession extends EventTarget {
       return;
     }
     const cached = (asPublished ? await this.cache.get(publishedHash) : undefined) ?? (await this.cache.get(hash));
-    const baked = this.baked?.sweeps[id];
-    const found = cached ?? (baked && matches(baked.specHash) ? baked : undefined);
+    const bakedSweep = await resolved.bakedFor(id);
+    const baked = bakedSweep?.summary;
+    const found = cached ?? (bakedSweep && (bakedSweep.ofCellSpec || (asPublished && bakedSweep.ofPublishedSpec)) ? baked : undefined);
     if (found) {
       // The engine shown beside the progress bar is the live one; the summary names where these results ran.
       this.patch(id, { summary: found, origin: cached ? 'cache' : 'baked', stale: false, staleReason: undefined, status: 'done', message: undefined, backend: undefined, progress: undefined });
@@ -319,13 +310,13 @@ export class NotebookSession extends EventTarget {
 
   /** Runs a sweep's current spec (queued behind other runs: one engine run at a time). */
   run(id: string): Promise<void> {
-    const checked = this.cell(id);
-    if (!checked || checked.kind !== 'sweep' || checked.issues.length || !checked.config) return Promise.resolve();
+    const sweep = this.resolved.sweep(id);
+    if (!sweep) return Promise.resolve();
     this.cancel(id);
     const controller = new AbortController();
     this.controllers.set(id, controller);
     this.patch(id, { status: 'waiting', progress: undefined, message: undefined });
-    const spec = sweepSpecOf(checked.config as SweepCellConfig);
+    const spec = sweep.cellSpec;
     const mine = () => this.controllers.get(id) === controller;
     const job = this.queue.then(async () => {
       if (controller.signal.aborted) return;
@@ -341,13 +332,15 @@ export class NotebookSession extends EventTarget {
         if (!mine() && (!controller.signal.aborted || this.controllers.has(id))) return;
         await this.cache.put(summary);
         const now = this.state(id);
-        const config = this.cell(id)?.config as SweepCellConfig | undefined;
+        // The cell's spec now: it may have been edited since this run began, even into one with issues.
+        const cell = this.cell(id);
+        const current = cell?.kind === 'sweep' && cell.config ? withDefaults(sweepSpecOf(cell.config)) : undefined;
         const stale = summary.specHash !== now.specHash;
         this.patch(id, {
           summary,
           origin: 'run',
           stale,
-          staleReason: stale && config ? staleReason(summary, 'run', withDefaults(sweepSpecOf(config)), now.auto) : undefined,
+          staleReason: stale && current ? staleReason(summary, 'run', current, now.auto) : undefined,
           backend: summary.backend,
           // The progress line counts what the results hold: a chunk in flight at Cancel still lands.
           progress: { chunksDone: 0, chunksTotal: 0, ...now.progress, runsDone: summary.runsDone, runsTotal: summary.finalJ.length, elapsedMs: summary.wallMs },

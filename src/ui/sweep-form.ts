@@ -9,11 +9,10 @@
  *   issuesByField(validateSpec(sweepSpecOf(next))).get('base.L'); // ['L = 0: must be an integer in [1, 256]']
  */
 import {
-  ADVANTAGES, AGGREGATIONS, EXACT_DIRECTIONS, FAMILIES, FEATURES, GRID_KEYS, MODES, REWARDS, STD_KINDS,
+  ADVANTAGES, AGGREGATIONS, EXACT_DIRECTIONS, FAMILIES, FEATURES, GRID_KEYS, LIMITS, MODES, REWARDS, STD_KINDS,
   cellCount, logSpaced, withDefaults, type GridKey,
-} from '../engine/spec.ts';
-import { LIMITS } from '../engine/validate.ts';
-import { sweepSpecOf, type SweepCellConfig } from '../notebook/cell-config.ts';
+} from '../engine/index.ts';
+import { sweepSpecOf, type SweepCellConfig } from '../notebook/index.ts';
 
 export interface FormField {
   path: string; // 'base.L', 'seeds', … (the validator's field names)
@@ -142,4 +141,9 @@ export function sweepSize(config: SweepCellConfig): { cells: number; runs: numbe
   const cells = cellCount(spec);
   const runs = cells * spec.seeds;
   return { cells, runs, runSteps: runs * spec.base.iterations };
+}
+
+/** Seeds per cell of a sweep: its own, else the engine's default. */
+export function seedsPerCell(config: SweepCellConfig): number {
+  return withDefaults(sweepSpecOf(config)).seeds;
 }

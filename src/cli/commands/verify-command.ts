@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BakedFormatError, compareWithBaked, decodeBaked, summarizeSweep, type BakedNotebook } from '../../results/index.ts';
-import { specHash, type BackendChoice } from '../../engine/index.ts';
+import type { BackendChoice } from '../../engine/index.ts';
 import type { ParsedArgs } from '../args.ts';
 import { InputError } from '../cli-error.ts';
 import { openHost, type HostName } from '../hosts/host.ts';
@@ -62,10 +62,9 @@ export async function verifyCommand(args: ParsedArgs): Promise<number> {
   // say so rather than run it.
   const comparable: NotebookSweep[] = [];
   for (const sweep of nb.sweeps) {
-    const old = baked.sweeps[sweep.id];
-    const hash = await specHash(sweep.spec);
+    const old = await nb.bakedFor(sweep.id, baked);
     if (!old) problems.push(`#${sweep.id}: not in ${bakedPath}`);
-    else if (old.specHash !== hash) problems.push(`#${sweep.id}: the notebook's spec changed since baking (baked ${old.specHash.slice(0, 12)}…, now ${hash.slice(0, 12)}…); re-bake`);
+    else if (!old.ofPublishedSpec) problems.push(`#${sweep.id}: the notebook's spec changed since baking (baked ${old.summary.specHash.slice(0, 12)}…, now ${old.publishedHash.slice(0, 12)}…); re-bake`);
     else comparable.push(sweep);
   }
   // Re-run where the bake ran: on the CPU twin when every sweep was baked there, so that the
