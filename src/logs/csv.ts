@@ -1,0 +1,184 @@
+/**
+ * CSV of evaluation points, one row per (run, step). The caller maps the columns: which is the
+ * run's label, the learning rate, the step, and which are metrics. RFC 4180 fields (quotes,
+ * doubled quotes, newlines inside quotes), LF or CRLF; blank lines and lines starting with `#`
+ * (outside quotes) are skipped, so a file can say where it came from in a comment.
+ */
+import { labelFromFileName, LogInputError, parseLogNumber, RunBuilder, type TrainingRun } from './run.ts';
+
+/** Which columns mean what. Omitted fields are guessed from the header (see CSV_COLUMN_GUESSES). */
+export interface CsvMapping {
+  run?: string; // the run's label; without one the file is one run, labelled by its name
+  learningRate?: string; // per row: constant for an eval table, or the schedule if it varies
+  step?: string;
+  metrics?: string[]; // default: every other column whose values are all numbers (or empty/nan)
+}
+
+/** Header names tried, in order, for a mapping field the caller left out. */
+export const CSV_COLUMN_GUESSES = {
+  run: ['run', 'label', 'run_name', 'name', 'experiment'],
+  learningRate: ['learning_rate', 'lr', 'learningRate'],
+  step: ['step', 'grpo_step', 'global_step', 'train_step', 'iteration'],
+} as const;
+
+export interface CsvRecord {
+  line: number; // 1-based line where the record starts
+  fields: string[];
+}
+
+/** Splits CSV text into records. Linear: one pass over the characters. */
+export function parseCsv(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // BOM
+  let line = 1;
+  while (i < n) {
+    const start = line;
+    // Skip blank and comment lines.
+    const c0 = text.charCodeAt(i);
+    if (c0 === 10 || c0 === 13 || c0 === 35 /* # */) {
+      let end = text.indexOf('\n', i);
+      if (end === -1) end = n;
+      if (c0 === 35 || text.slice(i, end).trim() === '') {
+        i = end + 1;
+        line++;
+        continue;
+      }
+    }
+    const fields: string[] = [];
+    for (;;) {
+      let value: string;
+      if (text.charCodeAt(i) === 34 /* " */) {
+        let out = '';
+        let from = ++i;
+        for (;;) {
+          const q = text.indexOf('"', i);
+          if (q === -1) throw new Error(`line ${start}: unterminated quoted field`);
+          for (let k = text.indexOf('\n', i); k !== -1 && k < q; k = text.indexOf('\n', k + 1)) line++;
+          if (text.charCodeAt(q + 1) === 34) {
+            out += text.slice(from, q + 1);
+            i = from = q + 2;
+            continue;
+          }
+          out += text.slice(from, q);
+          i = q + 1;
+          break;
+        }
+        value = out;
+        // Anything between the closing quote and the delimiter is kept (lenient).
+        while (i < n) {
+          const c = text.charCodeAt(i);
+          if (c === 44 || c === 10 || c === 13) break;
+          value += text[i++];
+        }
+      } else {
+        const from = i;
+        while (i < n) {
+          const c = text.charCodeAt(i);
+          if (c === 44 || c === 10 || c === 13) break;
+          i++;
+        }
+        value = text.slice(from, i);
+      }
+      fields.push(value);
+      const c = text.charCodeAt(i);
+      if (c === 44) {
+        i++;
+        continue;
+      }
+      if (c === 13) i++;
+      if (text.charCodeAt(i) === 10) i++;
+      line++;
+      break;
+    }
+    records.push({ line: start, fields });
+  }
+  return records;
+}
+
+function columnIndex(name: string, header: string[], mapped: string | undefined, guesses: readonly string[] | undefined, field: string, required: boolean): number {
+  if (mapped !== undefined) {
+    const index = header.indexOf(mapped);
+    if (index === -1) throw new LogInputError(name, 1, mapped, `mapped ${field} column '${mapped}' is not in the header (${header.join(', ')})`);
+    return index;
+  }
+  for (const guess of guesses ?? []) {
+    const index = header.indexOf(guess);
+    if (index !== -1) return index;
+  }
+  if (required) throw new LogInputError(name, 1, field, `no ${field} column: map one (header: ${header.join(', ')})`);
+  return -1;
+}
+
+/**
+ * Reads a CSV of (run, step) rows into runs, in the order each run first appears. Refuses a
+ * mapped column missing from the header, a learning rate or step that is not a number, a metric
+ * cell that is neither a number nor empty/nan, and two rows for the same run and step.
+ *
+ * @example
+ *   readCsvRuns('sweep.csv', text, { run: 'label', learningRate: 'learning_rate', step: 'grpo_step', metrics: ['answer_accuracy'] });
+ */
+export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}): TrainingRun[] {
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(text);
+  } catch (error) {
+    const m = /^line (\d+): (.*)$/.exec((error as Error).message);
+    throw new LogInputError(name, m ? Number(m[1]) : undefined, undefined, m ? m[2] : (error as Error).message);
+  }
+  if (records.length === 0) throw new LogInputError(name, undefined, undefined, 'empty log: no header');
+  const header = records[0].fields.map((h) => h.trim());
+  const headerLine = records[0].line;
+  const at = (field: string, ...args: [string | undefined, readonly string[] | undefined, boolean]) => {
+    try {
+      return columnIndex(name, header, args[0], args[1], field, args[2]);
+    } catch (error) {
+      if (error instanceof LogInputError) throw new LogInputError(name, headerLine, error.field, error.reason);
+      throw error;
+    }
+  };
+  const runCol = at('run', mapping.run, CSV_COLUMN_GUESSES.run, false);
+  const lrCol = at('learning rate', mapping.learningRate, CSV_COLUMN_GUESSES.learningRate, true);
+  const stepCol = at('step', mapping.step, CSV_COLUMN_GUESSES.step, true);
+  const rows = records.slice(1);
+  if (rows.length === 0) throw new LogInputError(name, headerLine + 1, undefined, 'empty log: a header and no rows');
+  const used = new Set([runCol, lrCol, stepCol]);
+  let metricCols: number[];
+  if (mapping.metrics) {
+    metricCols = mapping.metrics.map((m) => at('metric', m, undefined, true));
+  } else {
+    metricCols = header.map((_, c) => c).filter((c) => !used.has(c) && rows.every((r) => parseLogNumber(r.fields[c] ?? '') !== undefined));
+    if (metricCols.length === 0) throw new LogInputError(name, headerLine, undefined, 'no numeric metric columns: map some');
+  }
+  const metricSet = new Set(metricCols);
+  const otherCols = header.map((_, c) => c).filter((c) => !used.has(c) && !metricSet.has(c));
+  const runs = new Map<string, { builder: RunBuilder; lines: Map<number, number> }>();
+  const fileLabel = labelFromFileName(name);
+  for (const { line, fields } of rows) {
+    if (fields.length !== header.length) throw new LogInputError(name, line, undefined, `${fields.length} fields, the header has ${header.length}`);
+    const label = runCol === -1 ? fileLabel : fields[runCol].trim();
+    if (label === '') throw new LogInputError(name, line, header[runCol], 'empty run label');
+    let entry = runs.get(label);
+    if (!entry) runs.set(label, (entry = { builder: new RunBuilder(label, name, 'csv'), lines: new Map() }));
+    const step = parseLogNumber(fields[stepCol]);
+    if (step === undefined || !Number.isFinite(step)) throw new LogInputError(name, line, header[stepCol], `step '${fields[stepCol]}' is not a number`);
+    const previous = entry.lines.get(step);
+    if (previous !== undefined) throw new LogInputError(name, line, header[stepCol], `a second row for run '${label}' at step ${step} (first on line ${previous}): two runs with the same label?`);
+    entry.lines.set(step, line);
+    const lr = parseLogNumber(fields[lrCol]);
+    if (lr === undefined || (fields[lrCol].trim() !== '' && Number.isNaN(lr))) throw new LogInputError(name, line, header[lrCol], `learning rate '${fields[lrCol]}' is not a number`);
+    entry.builder.addLearningRate(step, lr);
+    for (const c of metricCols) {
+      const value = parseLogNumber(fields[c]);
+      if (value === undefined) throw new LogInputError(name, line, header[c], `metric value '${fields[c]}' is not a number (write nan or leave it empty for a gap)`);
+      entry.builder.addMetric(header[c], step, value);
+    }
+    // Other columns are settings; the run's last row wins (a `status` column ends as the run ended).
+    for (const c of otherCols) {
+      const raw = fields[c];
+      const asNumber = parseLogNumber(raw);
+      entry.builder.settings[header[c]] = asNumber !== undefined && raw.trim() !== '' ? asNumber : raw;
+    }
+  }
+  return [...runs.values()].map(({ builder }) => builder.finish(header[lrCol]));
+}
