@@ -66,15 +66,18 @@ const isDeclarative = (kind: CellKind): kind is DeclarativeKind => kind === 'swe
  * (a syntax error carries its line within the cell), then the kind's fields; for a sweep, the
  * presentation fields and, when those pass, the engine's validator.
  */
-function checkSource(kind: DeclarativeKind, source: string): { config?: unknown; issues: CellIssue[]; jsonLine?: number } {
+function checkSource<K extends DeclarativeKind>(kind: K, source: string): { config?: CellConfigs[K]; issues: CellIssue[]; jsonLine?: number } {
   const json = readCellJson(source);
   if (!json.ok) return { issues: [{ message: json.message }], jsonLine: json.line };
-  const value = json.value;
-  if (kind === 'sweep') {
-    const extras = checkSweepCellExtras(value);
-    return { config: value, issues: extras.length ? extras : validateSpec(sweepSpecOf(value as SweepCellConfig)) };
-  }
-  return { config: value, issues: kind === 'plot' ? checkPlotConfig(value) : checkSweepRefConfig(kind, value) };
+  // The one place JSON becomes a typed config: its fields hold as typed only where no issue is found.
+  return { config: json.value as CellConfigs[K], issues: configIssues(kind, json.value) };
+}
+
+function configIssues(kind: DeclarativeKind, value: unknown): CellIssue[] {
+  if (kind === 'plot') return checkPlotConfig(value);
+  if (kind !== 'sweep') return checkSweepRefConfig(kind, value);
+  const extras = checkSweepCellExtras(value);
+  return extras.length ? extras : validateSpec(sweepSpecOf(value as SweepCellConfig));
 }
 
 /**
@@ -84,7 +87,7 @@ function checkSource(kind: DeclarativeKind, source: string): { config?: unknown;
 export function checkSweepDraft(text: string): { config?: SweepCellConfig; issues: CellIssue[] } {
   const checked = checkSource('sweep', text);
   if (checked.jsonLine !== undefined) return { issues: [{ message: `line ${checked.jsonLine} of the cell: ${checked.issues[0].message}` }] };
-  return { config: checked.config as SweepCellConfig, issues: checked.issues };
+  return { config: checked.config, issues: checked.issues };
 }
 
 /** Which kinds a reference may point at. */
