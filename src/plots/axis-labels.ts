@@ -1,6 +1,6 @@
 /** Axis and legend wording in the paper's terms, shared by every plot. */
-import type { GridKey } from '../engine/spec.ts';
-import type { PlotFill, PlotX } from '../notebook/cell-config.ts';
+import type { GridKey } from '../engine/index.ts';
+import type { PlotFill, PlotX } from '../notebook/index.ts';
 
 const FIELD_LABELS: Partial<Record<GridKey, string>> = {
   stepSize: 'step size η',

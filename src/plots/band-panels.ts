@@ -9,9 +9,9 @@
  *   bandPanels(bandRows(summary, where, 'stepSize', (cell, r) => bandAt(summary, cell, r)), { colourKey: 'stepSize', y, tip });
  */
 import * as Plot from '@observablehq/plot';
-import type { GridKey } from '../engine/spec.ts';
-import type { PlotCellConfig, TrajectoryLayout } from '../notebook/cell-config.ts';
-import { summaryCells, type SweepSummary } from '../results/summary.ts';
+import type { GridKey } from '../engine/index.ts';
+import type { PlotCellConfig, TrajectoryLayout } from '../notebook/index.ts';
+import { summaryCells, type SweepSummary } from '../results/index.ts';
 import { formatNumber, sortedLabels, ticksFor } from './axis-labels.ts';
 import { colourScale } from './colour-scale.ts';
 import { facetLabel, matchesWhere } from './phase-rows.ts';

@@ -1,5 +1,5 @@
 /** The colour scale of a swept field, shared by the trajectory, gap and distribution plots. */
-import type { GridKey } from '../engine/spec.ts';
+import type { GridKey } from '../engine/index.ts';
 import { compareLabels, fieldLabel } from './axis-labels.ts';
 
 /** Log for η and sizes spanning ×4 or more, linear otherwise (viridis), categorical for names. */

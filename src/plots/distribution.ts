@@ -6,9 +6,9 @@
  *   container.append(distributionPlot(summary, { where: { L: 8 } }));
  */
 import * as Plot from '@observablehq/plot';
-import type { GridKey } from '../engine/spec.ts';
-import type { PlotCellConfig } from '../notebook/cell-config.ts';
-import { cellFinals, summaryCells, type SweepSummary } from '../results/summary.ts';
+import type { GridKey } from '../engine/index.ts';
+import type { PlotCellConfig } from '../notebook/index.ts';
+import { cellFinals, summaryCells, type SweepSummary } from '../results/index.ts';
 import { formatNumber, sortedLabels } from './axis-labels.ts';
 import { colourScale } from './colour-scale.ts';
 import { facetLabel, matchesWhere } from './phase-rows.ts';

@@ -7,8 +7,8 @@
  * @example
  *   container.append(gapTrajectoriesPlot(summary, { layout: 'small-multiples' }));
  */
-import type { PlotCellConfig } from '../notebook/cell-config.ts';
-import { gapBandAt, type SweepSummary } from '../results/summary.ts';
+import type { PlotCellConfig } from '../notebook/index.ts';
+import { gapBandAt, type SweepSummary } from '../results/index.ts';
 import { formatNumber, logTicks } from './axis-labels.ts';
 import { bandPanels, bandRows, seriesText, type BandRow } from './band-panels.ts';
 

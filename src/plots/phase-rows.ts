@@ -6,10 +6,9 @@
  * @example
  *   const { rows, yKey, yLog, facets } = phaseRows(summary, { y: 'L', x: 'effectiveStepSize' });
  */
-import type { CellStats } from '../engine/results.ts';
-import { effectiveStepSize, GRID_KEYS, type Cell, type GridKey } from '../engine/spec.ts';
-import type { PlotCellConfig } from '../notebook/cell-config.ts';
-import { summaryCells, type SweepSummary } from '../results/summary.ts';
+import { effectiveStepSize, GRID_KEYS, type Cell, type CellStats, type GridKey } from '../engine/index.ts';
+import type { PlotCellConfig } from '../notebook/index.ts';
+import { summaryCells, type SweepSummary } from '../results/index.ts';
 
 export interface PhaseRow {
   cell: number;

@@ -7,8 +7,8 @@
  * @example
  *   container.append(trajectoriesPlot(summary, { where: { L: 8 } }));
  */
-import type { PlotCellConfig } from '../notebook/cell-config.ts';
-import { bandAt, type SweepSummary } from '../results/summary.ts';
+import type { PlotCellConfig } from '../notebook/index.ts';
+import { bandAt, type SweepSummary } from '../results/index.ts';
 import { formatNumber } from './axis-labels.ts';
 import { bandPanels, bandRows, seriesText, type BandRow } from './band-panels.ts';
 

@@ -3,37 +3,20 @@
  * evaluated on the sweep's own instances over L, J0 or G (src/theory). Plots that name this cell
  * draw its curves; the cell itself lists the numbers and says which formula is reconstructed.
  */
-import { LitElement, html, nothing } from 'lit';
-import type { CellIssue, TheoryCellConfig } from '../notebook/index.ts';
+import { html, nothing } from 'lit';
+import type { TheoryCellConfig } from '../notebook/index.ts';
 import { fieldLabel, formatNumber, sortedLabels } from '../plots/index.ts';
+import { GgConfigCell } from './gg-config-cell.ts';
 import type { TheoryResult } from './theory-memo.ts';
 
-export class GgTheoryCell extends LitElement {
-  static override properties = {
-    cellId: { attribute: 'cell-id' },
-    config: { attribute: false },
-    issues: { attribute: false },
-    result: { attribute: false },
-  };
-  declare cellId: string;
-  declare config: TheoryCellConfig | undefined;
-  declare issues: CellIssue[];
+export class GgTheoryCell extends GgConfigCell<TheoryCellConfig> {
+  static override properties = { result: { attribute: false } };
   declare result: TheoryResult | undefined;
-
-  constructor() {
-    super();
-    this.cellId = '';
-    this.issues = [];
-  }
-
-  protected override createRenderRoot() {
-    return this;
-  }
 
   override render() {
     const head = html`<div class="cell-head"><span class="cell-title">Theory</span> <code class="cell-id">#${this.cellId}</code>
       ${this.config ? html`<span class="muted">over the instances of #${this.config.sweep}</span>` : nothing}</div>`;
-    if (this.issues.length || !this.config) return html`${head}${this.issues.map((i) => html`<div class="field-error">${i.field ? `${i.field}: ` : ''}${i.message}</div>`)}`;
+    if (this.issues.length || !this.config) return html`${head}${this.issueLines()}`;
     const r = this.result;
     if (!r) return html`${head}<div class="plot-wait">theory waits for a valid spec in #${this.config.sweep}</div>`;
     if (!r.curves.length) return html`${head}<div class="muted">no theory curve: ${r.reason}</div>`;
