@@ -99,7 +99,7 @@ export function parsePythonLiteral(text: string, start = 0): { value: PythonValu
         out += string();
       }
     }
-    const word = /^[-+]?[\w.]+(?:[eE][-+]?\d+)?/.exec(text.slice(i, i + 64));
+    const word = /^[-+]?(?:(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])|[\w.]+)/.exec(text.slice(i, i + 64));
     if (!word) return fail('expected a value');
     i += word[0].length;
     const w = word[0];

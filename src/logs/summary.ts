@@ -98,6 +98,11 @@ function fmt(x: number): string {
   return Number.isFinite(x) ? String(Number(x.toPrecision(3))) : String(x);
 }
 
+/** A learning rate as sweeps name them: 2e-4, 1.5e-5. */
+function fmtLr(x: number): string {
+  return Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(3)).toExponential() : String(x);
+}
+
 /**
  * One summary per run for `metric` (a name in the log, or a key of METRIC_ALIASES), sorted by
  * learning rate. A run without the metric has outcome 'no-data'.
@@ -189,10 +194,10 @@ export function criticalLearningRate(summaries: readonly RunSummary[], rules: Ou
 export function describeCriticalLearningRate(result: CriticalLearningRate): string {
   switch (result.kind) {
     case 'none-collapsed':
-      return `none collapsed (largest tested ${fmt(result.largestTested)})`;
+      return `none collapsed (largest tested ${fmtLr(result.largestTested)})`;
     case 'all-collapsed':
-      return `all collapsed (smallest tested ${fmt(result.smallestTested)})`;
+      return `all collapsed (smallest tested ${fmtLr(result.smallestTested)})`;
     case 'critical':
-      return `${fmt(result.learningRate)} (between ${result.below === null ? '0' : fmt(result.below)} and ${fmt(result.learningRate)}${result.nonMonotone ? '; a larger lr did not collapse' : ''})`;
+      return `${fmtLr(result.learningRate)} (between ${result.below === null ? '0' : fmtLr(result.below)} and ${fmtLr(result.learningRate)}${result.nonMonotone ? '; a larger lr did not collapse' : ''})`;
   }
 }
