@@ -10,11 +10,11 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { GridKey } from '../engine/index.ts';
-import type { PlotCellConfig, TrajectoryLayout } from '../notebook/index.ts';
+import type { TrajectoryLayout } from '../notebook/index.ts';
 import { summaryCells, type SweepSummary } from '../results/index.ts';
 import { formatNumber, sortedLabels, ticksFor } from './axis-labels.ts';
 import { colourScale } from './colour-scale.ts';
-import { facetLabel, matchesWhere } from './phase-rows.ts';
+import { facetLabel, matchesWhere, type GridWhere } from './phase-rows.ts';
 
 /** One grid cell at one recorded step. */
 export interface BandRow {
@@ -40,7 +40,7 @@ export const MAX_OVERLAID = 3;
 const PANEL_HEIGHT = 130;
 
 /** Rows of the finished cells that pass `where`, one per recorded step with a band. */
-export function bandRows(summary: SweepSummary, where: PlotCellConfig['where'], colourKey: GridKey, source: BandSource): BandRow[] {
+export function bandRows(summary: SweepSummary, where: GridWhere | undefined, colourKey: GridKey, source: BandSource): BandRow[] {
   const cells = summaryCells(summary);
   const rows: BandRow[] = [];
   for (const { cell: index, runs } of summary.cellStats) {

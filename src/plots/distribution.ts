@@ -7,11 +7,10 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { GridKey } from '../engine/index.ts';
-import type { PlotCellConfig } from '../notebook/index.ts';
 import { cellFinals, summaryCells, type SweepSummary } from '../results/index.ts';
 import { formatNumber, sortedLabels } from './axis-labels.ts';
 import { colourScale } from './colour-scale.ts';
-import { facetLabel, matchesWhere } from './phase-rows.ts';
+import { facetLabel, matchesWhere, type GridWhere } from './phase-rows.ts';
 
 interface RunDot {
   stepSize: number;
@@ -24,7 +23,7 @@ interface RunDot {
 /** A fixed jitter per seed (golden-ratio sequence), so the figure is the same on every render. */
 const jitter = (seed: number) => ((seed * 0.6180339887) % 1) - 0.5;
 
-export function distributionPlot(summary: SweepSummary, config: Pick<PlotCellConfig, 'where' | 'title'> & { width?: number }): HTMLElement | SVGSVGElement {
+export function distributionPlot(summary: SweepSummary, config: { where?: GridWhere; title?: string; width?: number }): HTMLElement | SVGSVGElement {
   const cells = summaryCells(summary);
   const etas = [...new Set(cells.map((c) => c.params.stepSize))].sort((a, b) => a - b);
   const spread = etas.length > 1 ? Math.log(etas[1] / etas[0]) * 0.3 : 0.2;

@@ -7,10 +7,12 @@
  * @example
  *   container.append(gapTrajectoriesPlot(summary, { layout: 'small-multiples' }));
  */
-import type { PlotCellConfig } from '../notebook/index.ts';
+import type { GridKey } from '../engine/index.ts';
+import type { TrajectoryLayout } from '../notebook/index.ts';
 import { gapBandAt, type SweepSummary } from '../results/index.ts';
 import { formatNumber, logTicks } from './axis-labels.ts';
 import { bandPanels, bandRows, seriesText, type BandRow } from './band-panels.ts';
+import type { GridWhere } from './phase-rows.ts';
 
 /** Lowest ‖g‖ drawn on the log axis (an exact 0 would fall off it). */
 const GAP_FLOOR = 1e-6;
@@ -19,7 +21,7 @@ export class MissingGapBandsError extends Error {
   override name = 'MissingGapBandsError';
 }
 
-export function gapRows(summary: SweepSummary, where: PlotCellConfig['where'], colourKey: PlotCellConfig['color'] = 'stepSize'): BandRow[] {
+export function gapRows(summary: SweepSummary, where: GridWhere | undefined, colourKey: GridKey = 'stepSize'): BandRow[] {
   if (!summary.gapBands) {
     throw new MissingGapBandsError('these results have no gradient-gap bands (they were summarized before gradgap recorded ‖g‖): re-run the sweep, or re-bake with npm run bake');
   }
@@ -37,7 +39,7 @@ function finiteNote(rows: BandRow[]): string {
   return least < runs ? `finite in ≥ ${least}/${runs}` : '';
 }
 
-export function gapTrajectoriesPlot(summary: SweepSummary, config: Pick<PlotCellConfig, 'where' | 'title' | 'color' | 'layout'> & { width?: number }): HTMLElement | SVGSVGElement {
+export function gapTrajectoriesPlot(summary: SweepSummary, config: { where?: GridWhere; title?: string; color?: GridKey; layout?: TrajectoryLayout; width?: number }): HTMLElement | SVGSVGElement {
   const colourKey = config.color ?? 'stepSize';
   const rows = gapRows(summary, config.where, colourKey);
   // Headroom above the highest band for the panel labels.

@@ -1,5 +1,5 @@
 // Figures from results tables (Observable Plot): phase diagrams, J(t) and ‖g‖(t) trajectories, thresholds, export.
-export { phaseRows, chooseY, edges, type PhaseLayout, type PhaseRow } from './phase-rows.ts';
+export { phaseRows, chooseY, edges, type GridWhere, type PhaseLayout, type PhaseRow, type PhaseRowOptions } from './phase-rows.ts';
 export { phaseDiagram, PHASE_CELL_CLASS, type PhaseOptions } from './phase-diagram.ts';
 export { trajectoriesPlot, trajectoryRows } from './trajectories.ts';
 export { gapTrajectoriesPlot, gapRows } from './gap-trajectories.ts';

@@ -7,7 +7,7 @@
  *   const { rows, yKey, yLog, facets } = phaseRows(summary, { y: 'L', x: 'effectiveStepSize' });
  */
 import { effectiveStepSize, GRID_KEYS, type Cell, type CellStats, type GridKey } from '../engine/index.ts';
-import type { PlotCellConfig } from '../notebook/index.ts';
+import type { PlotX } from '../notebook/index.ts';
 import { summaryCells, type SweepSummary } from '../results/index.ts';
 
 export interface PhaseRow {
@@ -24,6 +24,16 @@ export interface PhaseRow {
   J0: number;
   stats: CellStats; // all NaN when notRun
   notRun?: boolean; // the run stopped (Cancel) before this cell finished: drawn in place as "not run"
+}
+
+/** Only the cells with these values of other swept fields are drawn. */
+export type GridWhere = Partial<Record<GridKey, number | string>>;
+
+/** What a phase layout needs: the y field (default: the first swept numeric field other than η), raw or effective η, a filter. */
+export interface PhaseRowOptions {
+  y?: GridKey;
+  x?: PlotX;
+  where?: GridWhere;
 }
 
 export interface PhaseLayout {
@@ -49,14 +59,14 @@ export function edges(centres: number[], log: boolean): [number, number][] {
 }
 
 /** The y field of a plot: the configured one, else the first swept numeric field other than η. */
-export function chooseY(summary: SweepSummary, config: Pick<PlotCellConfig, 'y'>): GridKey | null {
+export function chooseY(summary: SweepSummary, config: Pick<PhaseRowOptions, 'y'>): GridKey | null {
   const grid = summary.spec.grid;
   if (config.y && grid[config.y]) return config.y;
   return GRID_KEYS.find((k) => k !== 'stepSize' && grid[k] && typeof grid[k]![0] === 'number' && grid[k]!.length > 1) ?? null;
 }
 
 /** Does a cell pass the plot's `where` filter? */
-export function matchesWhere(cell: Cell, where: PlotCellConfig['where']): boolean {
+export function matchesWhere(cell: Cell, where: GridWhere | undefined): boolean {
   if (!where) return true;
   return Object.entries(where).every(([k, v]) => cell.values[k as GridKey] === undefined || cell.values[k as GridKey] === v);
 }
@@ -74,7 +84,7 @@ function notRunStats(cell: number, runs: number): CellStats {
   return { cell, runs, finite: 0, diverged: 0, meanFinalJ: NaN, q10: NaN, q25: NaN, q50: NaN, q75: NaN, q90: NaN, collapsed: 0, collapseProbability: NaN };
 }
 
-export function phaseRows(summary: SweepSummary, config: Pick<PlotCellConfig, 'y' | 'x' | 'where'>, sweep = ''): PhaseLayout {
+export function phaseRows(summary: SweepSummary, config: PhaseRowOptions, sweep = ''): PhaseLayout {
   const cells = summaryCells(summary);
   const yKey = chooseY(summary, config);
   const useEffective = config.x === 'effectiveStepSize';

@@ -7,21 +7,23 @@
  * @example
  *   container.append(trajectoriesPlot(summary, { where: { L: 8 } }));
  */
-import type { PlotCellConfig } from '../notebook/index.ts';
+import type { GridKey } from '../engine/index.ts';
+import type { TrajectoryLayout, TrajectoryScale } from '../notebook/index.ts';
 import { bandAt, type SweepSummary } from '../results/index.ts';
 import { formatNumber } from './axis-labels.ts';
 import { bandPanels, bandRows, seriesText, type BandRow } from './band-panels.ts';
+import type { GridWhere } from './phase-rows.ts';
 
 /** Smallest failure rate drawn on the log axis; J within 1e-5 of 1 is drawn at the floor. */
 const FAILURE_FLOOR = 1e-5;
 
-export function trajectoryRows(summary: SweepSummary, where: PlotCellConfig['where'], colourKey: PlotCellConfig['color'] = 'stepSize'): BandRow[] {
+export function trajectoryRows(summary: SweepSummary, where: GridWhere | undefined, colourKey: GridKey = 'stepSize'): BandRow[] {
   return bandRows(summary, where, colourKey, (cell, r) => bandAt(summary, cell, r));
 }
 
 export function trajectoriesPlot(
   summary: SweepSummary,
-  config: Pick<PlotCellConfig, 'where' | 'title' | 'color' | 'scale' | 'layout'> & { width?: number },
+  config: { where?: GridWhere; title?: string; color?: GridKey; scale?: TrajectoryScale; layout?: TrajectoryLayout; width?: number },
 ): HTMLElement | SVGSVGElement {
   const colourKey = config.color ?? 'stepSize';
   let rows = trajectoryRows(summary, config.where, colourKey);
