@@ -260,6 +260,9 @@ export class NotebookSession extends EventTarget {
       this.patch(id, { specHash: undefined, stale, staleReason: stale ? 'results of the last valid spec' : undefined, message: 'the spec has problems (see the fields); nothing was run' });
       return;
     }
+    // A newer edit of this cell runs its own resolveSweep: this one, still awaiting, must not patch over it.
+    const source = resolved.cell(id)?.cell.value;
+    const superseded = () => this.cell(id)?.cell.value !== source;
     // Hashed as the engine hashes (defaults filled), so results match their cell.
     const current = sweep.cellSpec;
     const { cell: hash, published: publishedHash } = (await resolved.specHashes(id))!;
@@ -268,6 +271,7 @@ export class NotebookSession extends EventTarget {
     // Results count as the cell's only for its exact spec (seeds included). The one exception is
     // a cell as in the file: the published run (`publishSeeds`) is what the file says to show.
     const file = await this.asFiled.specHashes(id);
+    if (superseded()) return;
     const asPublished = this.edits[id] === undefined || (file?.cell === hash && file.published === publishedHash);
     const matches = (h?: string) => h === hash || (asPublished && h === publishedHash);
     let s = this.patch(id, { specHash: hash, size, auto });
@@ -277,6 +281,7 @@ export class NotebookSession extends EventTarget {
     }
     const cached = (asPublished ? await this.cache.get(publishedHash) : undefined) ?? (await this.cache.get(hash));
     const bakedSweep = await resolved.bakedFor(id);
+    if (superseded()) return;
     const baked = bakedSweep?.summary;
     const found = cached ?? (bakedSweep && (bakedSweep.ofCellSpec || (asPublished && bakedSweep.ofPublishedSpec)) ? baked : undefined);
     if (found) {
