@@ -29,6 +29,12 @@ export interface CsvRecord {
 /** Splits CSV text into records. Linear: one pass over the characters. */
 export function parseCsv(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
+  forEachCsvRecord(text, (fields, line) => records.push({ line, fields }));
+  return records;
+}
+
+/** Calls `visit` with each record and the line it starts on, without keeping them (large files). */
+export function forEachCsvRecord(text: string, visit: (fields: string[], line: number) => void): void {
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // BOM
   let line = 1;
@@ -91,22 +97,21 @@ export function parseCsv(text: string): CsvRecord[] {
       line++;
       break;
     }
-    records.push({ line: start, fields });
+    visit(fields, start);
   }
-  return records;
 }
 
-function columnIndex(name: string, header: string[], mapped: string | undefined, guesses: readonly string[] | undefined, field: string, required: boolean): number {
+function columnIndex(name: string, header: string[], line: number, mapped: string | undefined, guesses: readonly string[] | undefined, field: string, required: boolean): number {
   if (mapped !== undefined) {
     const index = header.indexOf(mapped);
-    if (index === -1) throw new LogInputError(name, 1, mapped, `mapped ${field} column '${mapped}' is not in the header (${header.join(', ')})`);
+    if (index === -1) throw new LogInputError(name, line, mapped, `mapped ${field} column '${mapped}' is not in the header (${header.join(', ')})`);
     return index;
   }
   for (const guess of guesses ?? []) {
     const index = header.indexOf(guess);
     if (index !== -1) return index;
   }
-  if (required) throw new LogInputError(name, 1, field, `no ${field} column: map one (header: ${header.join(', ')})`);
+  if (required) throw new LogInputError(name, line, field, `no ${field} column: map one (header: ${header.join(', ')})`);
   return -1;
 }
 
@@ -119,66 +124,72 @@ function columnIndex(name: string, header: string[], mapped: string | undefined,
  *   readCsvRuns('sweep.csv', text, { run: 'label', learningRate: 'learning_rate', step: 'grpo_step', metrics: ['answer_accuracy'] });
  */
 export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}): TrainingRun[] {
-  let records: CsvRecord[];
+  let header: string[] | undefined;
+  let headerLine = 0;
+  let rowCount = 0;
+  let readRow: (fields: string[], line: number) => void = () => {};
+  const runs = new Map<string, { builder: RunBuilder; lines: Map<number, number>; lastRow: string[] }>();
+  let candidates: number[] = []; // metric columns, or (unmapped) every other column until a cell is not a number
+  const numeric: boolean[] = [];
+  let lrCol = -1;
+  let used = new Set<number>(); // the run, learning-rate and step columns
+  const readHeader = (fields: string[], line: number) => {
+    const h = (header = fields.map((f) => f.trim()));
+    headerLine = line;
+    const at = (field: string, mapped: string | undefined, guesses: readonly string[] | undefined, required: boolean) => columnIndex(name, h, line, mapped, guesses, field, required);
+    const runCol = at('run', mapping.run, CSV_COLUMN_GUESSES.run, false);
+    lrCol = at('learning rate', mapping.learningRate, CSV_COLUMN_GUESSES.learningRate, true);
+    const stepCol = at('step', mapping.step, CSV_COLUMN_GUESSES.step, true);
+    used = new Set([runCol, lrCol, stepCol]);
+    candidates = mapping.metrics ? mapping.metrics.map((m) => at('metric', m, undefined, true)) : h.map((_, c) => c).filter((c) => !used.has(c));
+    candidates.forEach((c) => (numeric[c] = true));
+    const fileLabel = labelFromFileName(name);
+    readRow = (fields, line) => {
+      rowCount++;
+      if (fields.length !== h.length) throw new LogInputError(name, line, undefined, `${fields.length} fields, the header has ${h.length}`);
+      const label = runCol === -1 ? fileLabel : fields[runCol].trim();
+      if (label === '') throw new LogInputError(name, line, h[runCol], 'empty run label');
+      let entry = runs.get(label);
+      if (!entry) runs.set(label, (entry = { builder: new RunBuilder(label, name, 'csv'), lines: new Map(), lastRow: fields }));
+      const step = parseLogNumber(fields[stepCol]);
+      if (step === undefined || !Number.isFinite(step)) throw new LogInputError(name, line, h[stepCol], `step '${fields[stepCol]}' is not a number`);
+      const previous = entry.lines.get(step);
+      if (previous !== undefined) throw new LogInputError(name, line, h[stepCol], `a second row for run '${label}' at step ${step} (first on line ${previous}): two runs with the same label?`);
+      entry.lines.set(step, line);
+      const lr = parseLogNumber(fields[lrCol]);
+      if (lr === undefined || (fields[lrCol].trim() !== '' && Number.isNaN(lr))) throw new LogInputError(name, line, h[lrCol], `learning rate '${fields[lrCol]}' is not a number`);
+      entry.builder.addLearningRate(step, lr);
+      for (const c of candidates) {
+        if (!numeric[c]) continue;
+        const value = parseLogNumber(fields[c]);
+        if (value !== undefined) entry.builder.addMetric(h[c], step, value);
+        else if (mapping.metrics) throw new LogInputError(name, line, h[c], `metric value '${fields[c]}' is not a number (write nan or leave it empty for a gap)`);
+        else numeric[c] = false; // not a metric column after all: a setting
+      }
+      entry.lastRow = fields;
+    };
+  };
   try {
-    records = parseCsv(text);
+    forEachCsvRecord(text, (fields, line) => (header === undefined ? readHeader(fields, line) : readRow(fields, line)));
   } catch (error) {
+    if (error instanceof LogInputError) throw error;
     const m = /^line (\d+): (.*)$/.exec((error as Error).message);
     throw new LogInputError(name, m ? Number(m[1]) : undefined, undefined, m ? m[2] : (error as Error).message);
   }
-  if (records.length === 0) throw new LogInputError(name, undefined, undefined, 'empty log: no header');
-  const header = records[0].fields.map((h) => h.trim());
-  const headerLine = records[0].line;
-  const at = (field: string, ...args: [string | undefined, readonly string[] | undefined, boolean]) => {
-    try {
-      return columnIndex(name, header, args[0], args[1], field, args[2]);
-    } catch (error) {
-      if (error instanceof LogInputError) throw new LogInputError(name, headerLine, error.field, error.reason);
-      throw error;
-    }
-  };
-  const runCol = at('run', mapping.run, CSV_COLUMN_GUESSES.run, false);
-  const lrCol = at('learning rate', mapping.learningRate, CSV_COLUMN_GUESSES.learningRate, true);
-  const stepCol = at('step', mapping.step, CSV_COLUMN_GUESSES.step, true);
-  const rows = records.slice(1);
-  if (rows.length === 0) throw new LogInputError(name, headerLine + 1, undefined, 'empty log: a header and no rows');
-  const used = new Set([runCol, lrCol, stepCol]);
-  let metricCols: number[];
-  if (mapping.metrics) {
-    metricCols = mapping.metrics.map((m) => at('metric', m, undefined, true));
-  } else {
-    metricCols = header.map((_, c) => c).filter((c) => !used.has(c) && rows.every((r) => parseLogNumber(r.fields[c] ?? '') !== undefined));
-    if (metricCols.length === 0) throw new LogInputError(name, headerLine, undefined, 'no numeric metric columns: map some');
-  }
-  const metricSet = new Set(metricCols);
-  const otherCols = header.map((_, c) => c).filter((c) => !used.has(c) && !metricSet.has(c));
-  const runs = new Map<string, { builder: RunBuilder; lines: Map<number, number> }>();
-  const fileLabel = labelFromFileName(name);
-  for (const { line, fields } of rows) {
-    if (fields.length !== header.length) throw new LogInputError(name, line, undefined, `${fields.length} fields, the header has ${header.length}`);
-    const label = runCol === -1 ? fileLabel : fields[runCol].trim();
-    if (label === '') throw new LogInputError(name, line, header[runCol], 'empty run label');
-    let entry = runs.get(label);
-    if (!entry) runs.set(label, (entry = { builder: new RunBuilder(label, name, 'csv'), lines: new Map() }));
-    const step = parseLogNumber(fields[stepCol]);
-    if (step === undefined || !Number.isFinite(step)) throw new LogInputError(name, line, header[stepCol], `step '${fields[stepCol]}' is not a number`);
-    const previous = entry.lines.get(step);
-    if (previous !== undefined) throw new LogInputError(name, line, header[stepCol], `a second row for run '${label}' at step ${step} (first on line ${previous}): two runs with the same label?`);
-    entry.lines.set(step, line);
-    const lr = parseLogNumber(fields[lrCol]);
-    if (lr === undefined || (fields[lrCol].trim() !== '' && Number.isNaN(lr))) throw new LogInputError(name, line, header[lrCol], `learning rate '${fields[lrCol]}' is not a number`);
-    entry.builder.addLearningRate(step, lr);
-    for (const c of metricCols) {
-      const value = parseLogNumber(fields[c]);
-      if (value === undefined) throw new LogInputError(name, line, header[c], `metric value '${fields[c]}' is not a number (write nan or leave it empty for a gap)`);
-      entry.builder.addMetric(header[c], step, value);
-    }
-    // Other columns are settings; the run's last row wins (a `status` column ends as the run ended).
+  if (header === undefined) throw new LogInputError(name, undefined, undefined, 'empty log: no header');
+  if (rowCount === 0) throw new LogInputError(name, headerLine + 1, undefined, 'empty log: a header and no rows');
+  const h = header;
+  const metricCols = candidates.filter((c) => numeric[c]);
+  if (metricCols.length === 0) throw new LogInputError(name, headerLine, undefined, 'no numeric metric columns: map some');
+  const otherCols = h.map((_, c) => c).filter((c) => !used.has(c) && !metricCols.includes(c));
+  return [...runs.values()].map(({ builder, lastRow }) => {
+    // Columns that are not metrics are settings, from the run's last row (a `status` column ends as the run ended).
     for (const c of otherCols) {
-      const raw = fields[c];
+      const raw = lastRow[c];
       const asNumber = parseLogNumber(raw);
-      entry.builder.settings[header[c]] = asNumber !== undefined && raw.trim() !== '' ? asNumber : raw;
+      builder.settings[h[c]] = asNumber !== undefined && raw.trim() !== '' ? asNumber : raw;
     }
-  }
-  return [...runs.values()].map(({ builder }) => builder.finish(header[lrCol]));
+    builder.dropMetrics((metric) => !metricCols.some((c) => h[c] === metric));
+    return builder.finish(h[lrCol]);
+  });
 }

@@ -46,6 +46,8 @@ export function parseLogNumber(raw: unknown): number | undefined {
   if (typeof raw === 'boolean') return undefined;
   if (raw === null) return NaN;
   if (typeof raw !== 'string') return undefined;
+  const fast = Number(raw); // the common case; Number('') and Number(' ') are 0, hence the check
+  if (!Number.isNaN(fast) && (fast !== 0 || raw.trim() !== '')) return fast;
   const text = raw.trim();
   if (text === '') return NaN;
   const n = Number(text);
@@ -127,6 +129,11 @@ export class RunBuilder {
 
   addLearningRate(step: number, lr: number): void {
     pushPoint(this.lr, 'lr', step, lr);
+  }
+
+  /** Forgets the metrics `drop` names (a CSV column that turned out not to be numeric). */
+  dropMetrics(drop: (name: string) => boolean): void {
+    for (const name of [...this.metrics.keys()]) if (drop(name)) this.metrics.delete(name);
   }
 
   get pointCount(): number {
