@@ -9,7 +9,7 @@
 //     --no-vulkan   leave out libvulkan1 (no apt-get)
 // The tests build with --no-node --no-xz: the same bundle, worker and run.sh, in seconds.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,6 +136,13 @@ async function main() {
   copyWebgpu(kit);
   const deb = o.vulkan ? vulkanLoader(kit) : null;
   if (o.node) copyFileSync(process.execPath, join(kit, 'node'));
+  // dawn.node needs GLIBCXX_3.4.30 (GCC 12's libstdc++); run.sh puts this one on the path only
+  // where the system's is older, so the NVIDIA driver otherwise keeps the system's.
+  const libstdcxx = '/usr/lib/x86_64-linux-gnu/libstdc++.so.6';
+  if (existsSync(libstdcxx)) {
+    mkdirSync(join(kit, 'lib-compat'), { recursive: true });
+    copyFileSync(realpathSync(libstdcxx), join(kit, 'lib-compat/libstdc++.so.6'));
+  }
   copyFileSync(join(HERE, 'run.sh'), join(kit, 'run.sh'));
   chmodSync(join(kit, 'run.sh'), 0o755);
   const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;

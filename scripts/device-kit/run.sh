@@ -24,6 +24,14 @@ if [ -d "$HERE/lib" ]; then
   export LD_LIBRARY_PATH
   say "Vulkan loader: $HERE/lib/libvulkan.so.1 (Debian libvulkan1, from the kit)"
 fi
+if [ -f "$HERE/lib-compat/libstdc++.so.6" ]; then
+  sys=$(ldconfig -p 2>/dev/null | awk '$1 == "libstdc++.so.6" && /x86-64/ { print $NF; exit }')
+  if [ -z "$sys" ] || ! grep -q GLIBCXX_3.4.30 "$sys" 2>/dev/null; then
+    LD_LIBRARY_PATH="$HERE/lib-compat${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    export LD_LIBRARY_PATH
+    say "the system's libstdc++ (${sys:-none found}) lacks GLIBCXX_3.4.30, which dawn.node needs: using the kit's"
+  fi
+fi
 
 # The NVIDIA driver's Vulkan manifest: the loader's usual folders, then the driver's install folders.
 find_icd() {
