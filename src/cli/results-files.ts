@@ -11,7 +11,7 @@
  *   const files = sweepFiles('sweep', result);   // { 'sweeps/sweep.json': '…', … }
  *   const back = readSweepJson(files['sweeps/sweep.json']);
  */
-import { allocateRunArrays, effectiveStepSize, expandGrid, GRID_KEYS, outputLength, recordSteps, RUN_OUTPUT_NAMES, RUN_OUTPUTS, type CellStats, type GridKey, type RunOutputName, type RunOutputs, type RunOutputSpec, type SweepSpec } from '../engine/index.ts';
+import { allocateRunArrays, effectiveStepSize, expandGrid, GRID_KEYS, recordSteps, RUN_OUTPUT_NAMES, RUN_OUTPUTS, type CellStats, type GridKey, type RunOutputName, type RunOutputs, type RunOutputSpec, type SweepSpec } from '../engine/index.ts';
 import { f32FromJson, f32Json, f32Text } from './float-format.ts';
 import type { RangeResult } from './run-range.ts';
 
