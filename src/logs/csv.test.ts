@@ -25,7 +25,10 @@ describe('parseCsv', () => {
     ]);
   });
   it('a trailing empty field and no final newline', () => {
-    expect(parseCsv('a,b\n1,').map((r) => r.fields)).toEqual([['a', 'b'], ['1', '']]);
+    expect(parseCsv('a,b\n1,').map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['1', ''],
+    ]);
   });
 });
 
@@ -63,7 +66,9 @@ describe('readCsvRuns', () => {
   });
   it('refuses a mapped column missing from the header, naming it', () => {
     const e = errorOf(() => readCsvRuns(name, text, { ...mapping, step: 'global_step' }));
-    expect(e.message).toBe(`sweep-crlf.csv, line 2, field 'global_step': mapped step column 'global_step' is not in the header (label, learning_rate, status, grpo_step, answer_accuracy, format_accuracy, reward)`);
+    expect(e.message).toBe(
+      `sweep-crlf.csv, line 2, field 'global_step': mapped step column 'global_step' is not in the header (label, learning_rate, status, grpo_step, answer_accuracy, format_accuracy, reward)`,
+    );
     expect(errorOf(() => readCsvRuns(name, text, { ...mapping, metrics: ['pass@1'] })).field).toBe('pass@1');
   });
   it('refuses a non-numeric learning rate with file, line and field', () => {
@@ -77,7 +82,9 @@ describe('readCsvRuns', () => {
   });
   it('refuses two runs with the same label (a repeated step) and a non-numeric metric', () => {
     const dup = 'label,learning_rate,grpo_step,acc\na,1e-6,0,0.1\na,3e-6,0,0.2\n';
-    expect(errorOf(() => readCsvRuns('dup.csv', dup)).message).toMatch(/dup\.csv, line 3, field 'grpo_step': a second row for run 'a' at step 0 \(first on line 2\)/);
+    expect(errorOf(() => readCsvRuns('dup.csv', dup)).message).toMatch(
+      /dup\.csv, line 3, field 'grpo_step': a second row for run 'a' at step 0 \(first on line 2\)/,
+    );
     expect(errorOf(() => readCsvRuns('m.csv', 'label,lr,step,acc\na,1e-6,0,n/a\n', { metrics: ['acc'] })).message).toMatch(/m\.csv, line 2, field 'acc'/);
   });
   it('refuses an empty log and a header without rows', () => {

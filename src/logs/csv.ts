@@ -101,7 +101,15 @@ export function forEachCsvRecord(text: string, visit: (fields: string[], line: n
   }
 }
 
-function columnIndex(name: string, header: string[], line: number, mapped: string | undefined, guesses: readonly string[] | undefined, field: string, required: boolean): number {
+function columnIndex(
+  name: string,
+  header: string[],
+  line: number,
+  mapped: string | undefined,
+  guesses: readonly string[] | undefined,
+  field: string,
+  required: boolean,
+): number {
   if (mapped !== undefined) {
     const index = header.indexOf(mapped);
     if (index === -1) throw new LogInputError(name, line, mapped, `mapped ${field} column '${mapped}' is not in the header (${header.join(', ')})`);
@@ -136,7 +144,8 @@ export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}
   const readHeader = (fields: string[], line: number) => {
     const h = (header = fields.map((f) => f.trim()));
     headerLine = line;
-    const at = (field: string, mapped: string | undefined, guesses: readonly string[] | undefined, required: boolean) => columnIndex(name, h, line, mapped, guesses, field, required);
+    const at = (field: string, mapped: string | undefined, guesses: readonly string[] | undefined, required: boolean) =>
+      columnIndex(name, h, line, mapped, guesses, field, required);
     const runCol = at('run', mapping.run, CSV_COLUMN_GUESSES.run, false);
     lrCol = at('learning rate', mapping.learningRate, CSV_COLUMN_GUESSES.learningRate, true);
     const stepCol = at('step', mapping.step, CSV_COLUMN_GUESSES.step, true);
@@ -154,16 +163,24 @@ export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}
       const step = parseLogNumber(fields[stepCol]);
       if (step === undefined || !Number.isFinite(step)) throw new LogInputError(name, line, h[stepCol], `step '${fields[stepCol]}' is not a number`);
       const previous = entry.lines.get(step);
-      if (previous !== undefined) throw new LogInputError(name, line, h[stepCol], `a second row for run '${label}' at step ${step} (first on line ${previous}): two runs with the same label?`);
+      if (previous !== undefined)
+        throw new LogInputError(
+          name,
+          line,
+          h[stepCol],
+          `a second row for run '${label}' at step ${step} (first on line ${previous}): two runs with the same label?`,
+        );
       entry.lines.set(step, line);
       const lr = parseLogNumber(fields[lrCol]);
-      if (lr === undefined || (fields[lrCol].trim() !== '' && Number.isNaN(lr))) throw new LogInputError(name, line, h[lrCol], `learning rate '${fields[lrCol]}' is not a number`);
+      if (lr === undefined || (fields[lrCol].trim() !== '' && Number.isNaN(lr)))
+        throw new LogInputError(name, line, h[lrCol], `learning rate '${fields[lrCol]}' is not a number`);
       entry.builder.addLearningRate(step, lr);
       for (const c of candidates) {
         if (!numeric[c]) continue;
         const value = parseLogNumber(fields[c]);
         if (value !== undefined) entry.builder.addMetric(h[c], step, value);
-        else if (mapping.metrics) throw new LogInputError(name, line, h[c], `metric value '${fields[c]}' is not a number (write nan or leave it empty for a gap)`);
+        else if (mapping.metrics)
+          throw new LogInputError(name, line, h[c], `metric value '${fields[c]}' is not a number (write nan or leave it empty for a gap)`);
         else numeric[c] = false; // not a metric column after all: a setting
       }
       entry.lastRow = fields;

@@ -14,7 +14,11 @@ export function parsePythonJson(text: string): unknown {
   } catch (error) {
     if (!/NaN|Infinity/.test(text)) throw error;
   }
-  return JSON.parse(text.replace(PYTHON_NUMBERS, (match, sign: string | undefined, word: string | undefined) => (word === undefined ? match : word === 'NaN' ? 'null' : `${sign}1e999`)));
+  return JSON.parse(
+    text.replace(PYTHON_NUMBERS, (match, sign: string | undefined, word: string | undefined) =>
+      word === undefined ? match : word === 'NaN' ? 'null' : `${sign}1e999`,
+    ),
+  );
 }
 
 /** 1-based line of a character offset. */

@@ -8,7 +8,14 @@ describe('readJsonlRuns', () => {
 
   it('metrics named <type>/<field>; the lr from train lines gives peak and shape', () => {
     expect(run.label).toBe('jsonl-run'); // run_name from the config line
-    expect(Object.keys(run.metrics).sort()).toEqual(['eval/accuracy', 'rollout/response_length', 'rollout/reward', 'train/grad_norm', 'train/learning_rate', 'train/loss']);
+    expect(Object.keys(run.metrics).sort()).toEqual([
+      'eval/accuracy',
+      'rollout/response_length',
+      'rollout/reward',
+      'train/grad_norm',
+      'train/learning_rate',
+      'train/loss',
+    ]);
     expect(run.learningRate).toBe(2e-6);
     expect(run.learningRateSource).toBe('log');
     expect(run.schedule.shape).toBe('linear-decay');

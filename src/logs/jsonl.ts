@@ -79,7 +79,8 @@ export function readJsonlRuns(name: string, text: string, mapping: JsonlMapping 
     stepField ??= JSONL_STEP_FIELDS.find((k) => k in fields);
     if (stepField === undefined) throw new LogInputError(name, lineNo, JSONL_STEP_FIELDS[0], `no step field (tried ${JSONL_STEP_FIELDS.join(', ')}); map one`);
     const step = parseLogNumber(fields[stepField]);
-    if (step === undefined || !Number.isFinite(step)) throw new LogInputError(name, lineNo, stepField, `step ${JSON.stringify(fields[stepField]) ?? 'is missing'}, not a number`);
+    if (step === undefined || !Number.isFinite(step))
+      throw new LogInputError(name, lineNo, stepField, `step ${JSON.stringify(fields[stepField]) ?? 'is missing'}, not a number`);
     const run = runOf(label ?? fileLabel);
     lrField ??= JSONL_LEARNING_RATE_FIELDS.find((k) => k in fields);
     if (lrField !== undefined && lrField in fields) {

@@ -28,20 +28,35 @@ const FORMATS: Record<string, { name: string; text: (bytes: number) => string; r
   csv: {
     name: 'big.csv',
     runs: 50,
-    text: (b) => generate(b, 'label,learning_rate,status,grpo_step,answer_accuracy,format_accuracy,reward\r\n', (i) => `${RUNS[i % 50]}${Math.floor(i / 50)},${VALUES[i % 5]},0.95,${VALUES[(i + 1) % 5]}\r\n`),
+    text: (b) =>
+      generate(
+        b,
+        'label,learning_rate,status,grpo_step,answer_accuracy,format_accuracy,reward\r\n',
+        (i) => `${RUNS[i % 50]}${Math.floor(i / 50)},${VALUES[i % 5]},0.95,${VALUES[(i + 1) % 5]}\r\n`,
+      ),
   },
   verl: {
     name: 'big.log',
     runs: 1,
     text: (b) => {
       const keys = Array.from({ length: 60 }, (_, k) => `group_${k % 6}/key_${k}/mean:`);
-      return generate(b, "{'actor_rollout_ref': {'actor': {'optim': {'lr': 1e-06, 'warmup_style': 'constant'}}}}\n", (s) => `(TaskRunner pid=1) step:${s} - ${keys.join(`${VALUES[s % 5]} - `)}0.250 - actor/lr:0.000\n`);
+      return generate(
+        b,
+        "{'actor_rollout_ref': {'actor': {'optim': {'lr': 1e-06, 'warmup_style': 'constant'}}}}\n",
+        (s) => `(TaskRunner pid=1) step:${s} - ${keys.join(`${VALUES[s % 5]} - `)}0.250 - actor/lr:0.000\n`,
+      );
     },
   },
   jsonl: {
     name: 'big.jsonl',
     runs: 1,
-    text: (b) => generate(b, '', (s) => `{"type":"${s % 3 ? 'train' : 'eval'}","step":${s},"learning_rate":1e-06,"loss":0.1,"reward":${s % 97 ? 0.5 : 'NaN'},"grad_norm":0.3,"response_length":200}\n`),
+    text: (b) =>
+      generate(
+        b,
+        '',
+        (s) =>
+          `{"type":"${s % 3 ? 'train' : 'eval'}","step":${s},"learning_rate":1e-06,"loss":0.1,"reward":${s % 97 ? 0.5 : 'NaN'},"grad_norm":0.3,"response_length":200}\n`,
+      ),
   },
   'trainer-state': {
     name: 'big/trainer_state.json',
@@ -50,7 +65,8 @@ const FORMATS: Record<string, { name: string; text: (bytes: number) => string; r
       generate(
         b,
         '{\n  "global_step": 1,\n  "log_history": [\n',
-        (s) => `    {\n      "step": ${s + 1},\n      "learning_rate": 1e-06,\n      "reward": ${s % 97 ? 0.5 : 'NaN'},\n      "reward_std": 0.2,\n      "kl": 0.01,\n      "grad_norm": 0.3,\n      "completions/mean_length": 200.0\n    },\n`,
+        (s) =>
+          `    {\n      "step": ${s + 1},\n      "learning_rate": 1e-06,\n      "reward": ${s % 97 ? 0.5 : 'NaN'},\n      "reward_std": 0.2,\n      "kl": 0.01,\n      "grad_norm": 0.3,\n      "completions/mean_length": 200.0\n    },\n`,
         '    {"step": 0, "reward": 0.1}\n  ]\n}\n',
       ),
   },

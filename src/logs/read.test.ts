@@ -35,11 +35,20 @@ describe('detectFormat', () => {
 describe('readLogs', () => {
   it('reads mixed formats into one list of runs', () => {
     const runs = readLogs([fixture('lr-1e-6/trainer_state.json'), fixture('verl-gsm8k.log'), fixture('metrics.jsonl'), fixture('sweep-crlf.csv')]);
-    expect(runs.map((r) => `${r.format}:${r.label}`)).toEqual(['trainer-state:lr-1e-6', 'verl:verl-gsm8k', 'jsonl:jsonl-run', 'csv:lr 1e-6, seed 0', 'csv:"quoted" 3e-6', 'csv:lr 1e-4']);
+    expect(runs.map((r) => `${r.format}:${r.label}`)).toEqual([
+      'trainer-state:lr-1e-6',
+      'verl:verl-gsm8k',
+      'jsonl:jsonl-run',
+      'csv:lr 1e-6, seed 0',
+      'csv:"quoted" 3e-6',
+      'csv:lr 1e-4',
+    ]);
   });
   it('refuses two runs with the same label, naming both files', () => {
     const a = fixture('verl-gsm8k.log');
-    expect(() => readLogs([a, { name: 'copy/verl-gsm8k.log', text: a.text }])).toThrow(/^copy\/verl-gsm8k\.log, field 'label': two runs are labelled 'verl-gsm8k' \(also in verl-gsm8k\.log\)$/);
+    expect(() => readLogs([a, { name: 'copy/verl-gsm8k.log', text: a.text }])).toThrow(
+      /^copy\/verl-gsm8k\.log, field 'label': two runs are labelled 'verl-gsm8k' \(also in verl-gsm8k\.log\)$/,
+    );
   });
   it('a format can be forced', () => {
     expect(() => readLog('x.csv', 'step:1 - a:1', { format: 'csv' })).toThrow(LogInputError);
@@ -48,7 +57,18 @@ describe('readLogs', () => {
 
 describe('parsePythonLiteral', () => {
   it('dicts, lists, tuples, strings split by pprint, numbers, True/False/None, nan/inf', () => {
-    const text = "{'a': [1, -2.5e-06, 1_000], 'b': ('one ' \n 'string'), 'c': (1, 2), 'd': True, 'e': None, 'f': nan, 'g': -inf, 'h': \"q'uote\", 'i': some_name}";
-    expect(parsePythonLiteral(text).value).toEqual({ a: [1, -2.5e-6, 1000], b: 'one string', c: [1, 2], d: true, e: null, f: NaN, g: -Infinity, h: "q'uote", i: 'some_name' });
+    const text =
+      "{'a': [1, -2.5e-06, 1_000], 'b': ('one ' \n 'string'), 'c': (1, 2), 'd': True, 'e': None, 'f': nan, 'g': -inf, 'h': \"q'uote\", 'i': some_name}";
+    expect(parsePythonLiteral(text).value).toEqual({
+      a: [1, -2.5e-6, 1000],
+      b: 'one string',
+      c: [1, 2],
+      d: true,
+      e: null,
+      f: NaN,
+      g: -Infinity,
+      h: "q'uote",
+      i: 'some_name',
+    });
   });
 });

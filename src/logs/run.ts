@@ -164,13 +164,20 @@ export class RunBuilder {
       learningRate = this.configLearningRate!;
       learningRateSource = 'config';
       const loggedShape = loggedOk && logged!.shape !== 'unknown' ? logged! : undefined;
-      schedule = loggedShape ? { ...loggedShape, peak: learningRate } : (this.configSchedule ?? { shape: 'unknown', peak: learningRate, peakStep: NaN, warmupSteps: NaN, final: NaN });
+      schedule = loggedShape
+        ? { ...loggedShape, peak: learningRate }
+        : (this.configSchedule ?? { shape: 'unknown', peak: learningRate, peakStep: NaN, warmupSteps: NaN, final: NaN });
     } else if (loggedOk) {
       learningRate = logged!.peak;
       learningRateSource = 'log';
       schedule = logged!;
     } else {
-      throw new LogInputError(this.file, undefined, lrField, `run '${this.label}': no nonzero learning rate in the log${this.format === 'verl' ? ' or its config dump' : ''}`);
+      throw new LogInputError(
+        this.file,
+        undefined,
+        lrField,
+        `run '${this.label}': no nonzero learning rate in the log${this.format === 'verl' ? ' or its config dump' : ''}`,
+      );
     }
     return { label: this.label, file: this.file, format: this.format, learningRate, learningRateSource, schedule, settings: this.settings, metrics, lastStep };
   }

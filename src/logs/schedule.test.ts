@@ -36,7 +36,7 @@ describe('detectSchedule', () => {
     expect(detectSchedule({ steps: [1], values: [NaN] })).toMatchObject({ shape: 'unknown', peak: NaN });
   });
   it('ignores NaN points', () => {
-    const s = series((x) => peak);
+    const s = series(() => peak);
     s.values[5] = NaN;
     expect(detectSchedule(s).shape).toBe('constant');
   });

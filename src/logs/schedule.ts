@@ -58,7 +58,12 @@ export function detectSchedule(series: { steps: readonly number[]; values: reado
     y.push(lrs[i] / peak);
   }
   if (d.length < 2) return { ...base, shape: 'unknown' };
-  const linear = rmsOfFit(d, y, (yi) => 1 - yi, (t) => Math.max(0, 1 - t));
+  const linear = rmsOfFit(
+    d,
+    y,
+    (yi) => 1 - yi,
+    (t) => Math.max(0, 1 - t),
+  );
   const cosine = rmsOfFit(
     d,
     y,

@@ -22,7 +22,12 @@ function run(label: string, learningRate: number, steps: number[], values: numbe
 const sweep = SYNTHETIC_SWEEP.map((r) => {
   const steps: number[] = [];
   for (let s = 0; s <= r.endStep; s += SYNTHETIC_EVAL_EVERY) steps.push(s);
-  return run(`lr${r.learningRate}`, r.learningRate, steps, steps.map((s) => syntheticAccuracy(r, s)));
+  return run(
+    `lr${r.learningRate}`,
+    r.learningRate,
+    steps,
+    steps.map((s) => syntheticAccuracy(r, s)),
+  );
 });
 
 const outcomes = (summaries: RunSummary[]) => summaries.map((s) => s.outcome);
@@ -74,14 +79,28 @@ describe('criticalLearningRate', () => {
     const low = sweep.slice(0, 7);
     expect(criticalLearningRate(summarizeRuns(low, 'val/accuracy'))).toEqual({ kind: 'none-collapsed', largestTested: 4e-5 });
     expect(describeCriticalLearningRate(criticalLearningRate(summarizeRuns(low, 'val/accuracy')))).toBe('none collapsed (largest tested 4e-5)');
-    expect(criticalLearningRate(summarizeRuns(sweep.slice(7), 'val/accuracy', { collapsed: { finalAtMost: 0.3 } }))).toEqual({ kind: 'all-collapsed', smallestTested: 7e-5 });
+    expect(criticalLearningRate(summarizeRuns(sweep.slice(7), 'val/accuracy', { collapsed: { finalAtMost: 0.3 } }))).toEqual({
+      kind: 'all-collapsed',
+      smallestTested: 7e-5,
+    });
   });
   it('the smallest lr collapsed but a larger one did not: no lower neighbour, non-monotone flagged', () => {
     const runs = [run('a', 1e-6, [0, 1], [0.5, 0.1]), run('b', 2e-6, [0, 1], [0.5, 0.6])];
-    expect(criticalLearningRate(summarizeRuns(runs, 'val/accuracy'))).toEqual({ kind: 'critical', learningRate: 1e-6, below: null, interval: [0, 1e-6], nonMonotone: true });
+    expect(criticalLearningRate(summarizeRuns(runs, 'val/accuracy'))).toEqual({
+      kind: 'critical',
+      learningRate: 1e-6,
+      below: null,
+      interval: [0, 1e-6],
+      nonMonotone: true,
+    });
   });
   it('seeds at one lr pool by lrCollapsedWhen', () => {
-    const runs = [run('a0', 1e-6, [0, 1], [0.5, 0.6]), run('b0', 2e-6, [0, 1], [0.5, 0.1]), run('b1', 2e-6, [0, 1], [0.5, 0.6]), run('b2', 2e-6, [0, 1], [0.5, 0.6])];
+    const runs = [
+      run('a0', 1e-6, [0, 1], [0.5, 0.6]),
+      run('b0', 2e-6, [0, 1], [0.5, 0.1]),
+      run('b1', 2e-6, [0, 1], [0.5, 0.6]),
+      run('b2', 2e-6, [0, 1], [0.5, 0.6]),
+    ];
     const s = summarizeRuns(runs, 'val/accuracy');
     expect(criticalLearningRate(s)).toMatchObject({ kind: 'critical', learningRate: 2e-6 });
     expect(criticalLearningRate(s, { lrCollapsedWhen: 'majority' })).toEqual({ kind: 'none-collapsed', largestTested: 2e-6 });

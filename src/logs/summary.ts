@@ -88,8 +88,10 @@ function resolveRules(rules: OutcomeRulesInput = {}): OutcomeRules {
 /** The first condition of `rule` that holds, in words, or undefined. */
 function ruleHolds(rule: OutcomeRule, s: { start: number; peak: number; final: number; endsNonFinite: boolean }): string | undefined {
   if (rule.endsNonFinite && s.endsNonFinite) return 'ends non-finite';
-  if (rule.finalBelowFractionOfStart !== undefined && s.final < rule.finalBelowFractionOfStart * s.start) return `final ${fmt(s.final)} < ${rule.finalBelowFractionOfStart} × start ${fmt(s.start)}`;
-  if (rule.finalBelowFractionOfPeak !== undefined && s.final < rule.finalBelowFractionOfPeak * s.peak) return `final ${fmt(s.final)} < ${rule.finalBelowFractionOfPeak} × peak ${fmt(s.peak)}`;
+  if (rule.finalBelowFractionOfStart !== undefined && s.final < rule.finalBelowFractionOfStart * s.start)
+    return `final ${fmt(s.final)} < ${rule.finalBelowFractionOfStart} × start ${fmt(s.start)}`;
+  if (rule.finalBelowFractionOfPeak !== undefined && s.final < rule.finalBelowFractionOfPeak * s.peak)
+    return `final ${fmt(s.final)} < ${rule.finalBelowFractionOfPeak} × peak ${fmt(s.peak)}`;
   if (rule.finalAtMost !== undefined && s.final <= rule.finalAtMost) return `final ${fmt(s.final)} ≤ ${rule.finalAtMost}`;
   return undefined;
 }
@@ -120,7 +122,18 @@ export function summarizeRuns(runs: readonly TrainingRun[], metric: string, rule
       const { steps, values } = found?.series ?? { steps: [], values: [] };
       values.forEach((v, i) => Number.isFinite(v) && finite.push(i));
       if (!found || finite.length === 0) {
-        return { ...base, metric: found?.name ?? metric, start: NaN, startStep: NaN, peak: NaN, peakStep: NaN, final: NaN, finalStep: NaN, outcome: 'no-data', reason: found ? 'no finite values' : `no '${metric}' metric` };
+        return {
+          ...base,
+          metric: found?.name ?? metric,
+          start: NaN,
+          startStep: NaN,
+          peak: NaN,
+          peakStep: NaN,
+          final: NaN,
+          finalStep: NaN,
+          outcome: 'no-data',
+          reason: found ? 'no finite values' : `no '${metric}' metric`,
+        };
       }
       let p = finite[0];
       for (const i of finite) if (values[i] > values[p]) p = i;

@@ -59,9 +59,20 @@ export function syntheticSweepCsv(): string {
     for (let step = 0; step <= run.endStep; step += SYNTHETIC_EVAL_EVERY) {
       if (run.learningRate === 1e-5 && step === 45) continue; // an evaluation that never ran
       const answer = syntheticAccuracy(run, step, true);
-      const format = run.collapseStep !== undefined && step >= run.collapseStep ? 0 : Math.min(0.98, 0.6 + step * 0.01) - (run.peak !== undefined && step > 30 ? (step - 30) * 0.005 : 0);
+      const format =
+        run.collapseStep !== undefined && step >= run.collapseStep
+          ? 0
+          : Math.min(0.98, 0.6 + step * 0.01) - (run.peak !== undefined && step > 30 ? (step - 30) * 0.005 : 0);
       const nan = run.learningRate === 2e-5 && step === 60; // a metric that failed to compute at one step
-      const cells = [label(run.learningRate), run.learningRate.toExponential(), run.status, String(step), nan ? 'nan' : answer.toFixed(4), format.toFixed(4), nan ? 'nan' : (0.8 * answer + 0.2 * format).toFixed(4)];
+      const cells = [
+        label(run.learningRate),
+        run.learningRate.toExponential(),
+        run.status,
+        String(step),
+        nan ? 'nan' : answer.toFixed(4),
+        format.toFixed(4),
+        nan ? 'nan' : (0.8 * answer + 0.2 * format).toFixed(4),
+      ];
       lines.push(cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','));
     }
   }

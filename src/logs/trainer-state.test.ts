@@ -15,7 +15,18 @@ describe('readTrainerState', () => {
   });
   it('keeps TRL metric names, eval entries and missing steps', () => {
     expect(Object.keys(run.metrics)).toEqual(
-      expect.arrayContaining(['reward', 'rewards/accuracy_reward/mean', 'reward_std', 'frac_reward_zero_std', 'completions/mean_length', 'kl', 'grad_norm', 'entropy', 'eval_reward', 'learning_rate']),
+      expect.arrayContaining([
+        'reward',
+        'rewards/accuracy_reward/mean',
+        'reward_std',
+        'frac_reward_zero_std',
+        'completions/mean_length',
+        'kl',
+        'grad_norm',
+        'entropy',
+        'eval_reward',
+        'learning_rate',
+      ]),
     );
     expect(run.metrics['reward'].steps).not.toContain(12);
     expect(run.metrics['reward'].steps).toHaveLength(28);

@@ -38,10 +38,12 @@ export function readTrainerState(name: string, text: string): TrainingRun[] {
   }
   const at = (index: number, field: string) => lineOfJsonPath(text, ['log_history', index, field]);
   state.log_history.forEach((entry, index) => {
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new LogInputError(name, lineOfJsonPath(text, ['log_history', index]), `log_history[${index}]`, 'an entry is not an object');
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+      throw new LogInputError(name, lineOfJsonPath(text, ['log_history', index]), `log_history[${index}]`, 'an entry is not an object');
     const fields = entry as Record<string, unknown>;
     const step = parseLogNumber(fields.step);
-    if (step === undefined || !Number.isFinite(step)) throw new LogInputError(name, at(index, 'step'), `log_history[${index}].step`, `step is ${JSON.stringify(fields.step) ?? 'missing'}, not a number`);
+    if (step === undefined || !Number.isFinite(step))
+      throw new LogInputError(name, at(index, 'step'), `log_history[${index}].step`, `step is ${JSON.stringify(fields.step) ?? 'missing'}, not a number`);
     if (SUMMARY_KEYS.some((k) => k in fields)) {
       for (const [key, value] of Object.entries(fields)) if (typeof value === 'number') run.settings[`summary.${key}`] = value;
       return;
@@ -50,7 +52,8 @@ export function readTrainerState(name: string, text: string): TrainingRun[] {
       if (key === 'step') continue;
       const value = parseLogNumber(raw);
       if (key === 'learning_rate') {
-        if (value === undefined) throw new LogInputError(name, at(index, key), `log_history[${index}].learning_rate`, `learning rate ${JSON.stringify(raw)} is not a number`);
+        if (value === undefined)
+          throw new LogInputError(name, at(index, key), `log_history[${index}].learning_rate`, `learning rate ${JSON.stringify(raw)} is not a number`);
         run.addLearningRate(step, value);
       }
       if (value !== undefined) run.addMetric(key, step, value);

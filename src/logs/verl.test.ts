@@ -11,7 +11,11 @@ describe('readVerlLog', () => {
     expect(run.learningRate).toBe(1e-6); // the actor's, not the critic's 1e-5
     expect(run.learningRateSource).toBe('config');
     expect(run.schedule).toMatchObject({ shape: 'constant', peak: 1e-6 });
-    expect(run.settings).toMatchObject({ 'actor_rollout_ref.rollout.n': 5, 'algorithm.adv_estimator': 'grpo', 'trainer.experiment_name': 'qwen2_5_0_5b_function_rm_lr1e-6' });
+    expect(run.settings).toMatchObject({
+      'actor_rollout_ref.rollout.n': 5,
+      'algorithm.adv_estimator': 'grpo',
+      'trainer.experiment_name': 'qwen2_5_0_5b_function_rm_lr1e-6',
+    });
   });
   it('reads step lines behind the Ray prefix: missing step, NaN, validation at step 0, ended early', () => {
     expect(run.label).toBe('verl-gsm8k');
@@ -38,7 +42,9 @@ describe('readVerlLog', () => {
     expect([r.learningRate, r.learningRateSource, r.schedule.shape]).toEqual([0.001, 'log', 'constant']);
   });
   it('refuses when neither the log nor a config gives a nonzero lr, and an empty log', () => {
-    expect(() => readVerlLog('zero.log', 'step:1 - actor/lr:0.000 - critic/score/mean:0.2\n')).toThrow(/zero\.log, field 'actor\/lr.*': run 'zero': no nonzero learning rate in the log or its config dump/);
+    expect(() => readVerlLog('zero.log', 'step:1 - actor/lr:0.000 - critic/score/mean:0.2\n')).toThrow(
+      /zero\.log, field 'actor\/lr.*': run 'zero': no nonzero learning rate in the log or its config dump/,
+    );
     expect(() => readVerlLog('empty.log', 'INFO nothing here\n')).toThrow(/empty\.log: empty log/);
   });
 });

@@ -43,8 +43,15 @@ function configSchedule(settings: Record<string, string | number | boolean>, pre
   const ratio = Number(settings[`${prefix}lr_warmup_steps_ratio`] ?? 0);
   const warmup = steps > 0 || ratio > 0;
   const decay = style === 'cosine' ? 'cosine' : style === 'constant' ? 'constant' : undefined;
-  const shape = decay === undefined ? 'unknown' : decay === 'constant' && !warmup ? 'constant' : `${warmup ? 'warmup-' : ''}${decay}` as LearningRateSchedule['shape'];
-  return { shape, peak: lr, peakStep: steps > 0 ? steps : warmup ? NaN : 0, warmupSteps: steps > 0 ? steps : warmup ? NaN : 0, final: decay === 'constant' ? lr : NaN };
+  const shape =
+    decay === undefined ? 'unknown' : decay === 'constant' && !warmup ? 'constant' : (`${warmup ? 'warmup-' : ''}${decay}` as LearningRateSchedule['shape']);
+  return {
+    shape,
+    peak: lr,
+    peakStep: steps > 0 ? steps : warmup ? NaN : 0,
+    warmupSteps: steps > 0 ? steps : warmup ? NaN : 0,
+    final: decay === 'constant' ? lr : NaN,
+  };
 }
 
 /** Finds and parses the config dump: the first dict literal (over one or many lines) with an optimizer lr. */
