@@ -17,6 +17,9 @@ describe('detectFormat', () => {
       expect(detectFormat('upload.txt', text)).toBe(format); // by content, whatever the name
     }
   });
+  it('a verl log that opens with a one-line config dump is verl, not JSON', () => {
+    expect(detectFormat('run.log', "{'actor_rollout_ref': {'actor': {'optim': {'lr': 1e-06}}}}\nstep:1 - critic/score/mean:0.250")).toBe('verl');
+  });
   it('refuses a file that is none of the formats, and an empty one', () => {
     const e = (() => {
       try {
