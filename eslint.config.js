@@ -13,9 +13,11 @@ const SRC = resolve(import.meta.dirname, 'src');
  */
 const FLOORS = {
   spec: 0,
+  rng: 0,
   model: 1,
   engine: 2,
   results: 3,
+  logs: 3,
   theory: 4,
   notebook: 5,
   plots: 6,

@@ -5,7 +5,7 @@
  */
 import { acquireGpu } from '../src/engine/device.ts';
 import { chooseBackend, runSweep, type BackendChoice } from '../src/engine/run-sweep.ts';
-import type { SweepSpecInput } from '../src/engine/spec.ts';
+import type { SweepSpecInput } from '../src/spec/spec.ts';
 
 /** W1: token level, V=16, d=16, L=32, G=8, exact match, GRPO seq-sum, 4096 runs × 200 iterations. */
 export const W1 = { runs: 4096, iterations: 200, G: 8, L: 32 };

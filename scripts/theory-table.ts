@@ -8,7 +8,7 @@
  * Instance: Gaussian features V=8 d=6, exact match, master seed 1, seed index 0; algorithm GRPO
  * (group-std, G=8, ε=1e-4, unbiased std) in expectation, i.e. w = c(J)·ℓ·∇J. θ0 = α·θ* with J(θ0) = J0.
  */
-import { DEFAULT_RUN, type Aggregation, type ExactDirection, type RunParams } from '../src/engine/spec.ts';
+import { DEFAULT_RUN, type Aggregation, type ExactDirection, type RunParams } from '../src/spec/spec.ts';
 import { initialTheta, makeInstance } from '../src/model/instance.ts';
 import { alignment, criticalStepSize, exactTrajectory, expectedUpdate, gradientGap, scoreBounds, theorem1StepSize } from '../src/theory/index.ts';
 

@@ -3,7 +3,7 @@
  * cells, and chunks of whole cells that respect the device's buffer, dispatch and workgroup-memory
  * limits. Pure: it reads only the limits, so it is tested without a GPU.
  */
-import { recordSteps, tableShape, type Cell, type RunParams, type SweepSpec } from './spec.ts';
+import { recordSteps, tableShape, type Cell, type RunParams, type SweepSpec } from '../spec/index.ts';
 
 /** Largest shapes of a chunk: they size the kernel's workgroup arrays. */
 export interface KernelShape {

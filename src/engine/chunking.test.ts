@@ -1,7 +1,7 @@
 /** Chunk planning against device limits (SPEC 2.2): whole cells per chunk, nothing beyond a limit. */
 import { describe, expect, it } from 'vitest';
 import { planChunks, workgroupBytes } from './chunk-plan.ts';
-import { expandGrid, withDefaults, type Cell, type SweepSpec } from './spec.ts';
+import { expandGrid, withDefaults, type Cell, type SweepSpec } from '../spec/spec.ts';
 
 /** WebGPU's default limits, with some overridden. */
 function engineWith(limits: Partial<GPUSupportedLimits>) {

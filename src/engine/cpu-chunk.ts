@@ -5,7 +5,7 @@
 import { allocateRunArrays, deriveOutputs, runRecordAt, storeRunRecord, type RunChunk } from './run-outputs.ts';
 import { RunScratch, simulateRun } from './sequence-cpu.ts';
 import { setupRuns } from './setup.ts';
-import { expandGrid, recordSteps, type SweepSpec } from './spec.ts';
+import { expandGrid, recordSteps, type SweepSpec } from '../spec/index.ts';
 
 /** Runs [begin, end) of the sweep on this thread with the CPU twin. */
 export function simulateChunkCpu(spec: SweepSpec, begin: number, end: number): RunChunk {

@@ -5,7 +5,7 @@
  */
 import type { RunChunk } from './run-outputs.ts';
 import type { CpuJob } from './cpu-worker.ts';
-import type { SweepSpec } from './spec.ts';
+import type { SweepSpec } from '../spec/index.ts';
 
 /** Logical cores the page may use (at least 1). */
 export function availableThreads(): number {

@@ -2,7 +2,7 @@
 /** Web Worker entry: runs a range of runs with the CPU twin and transfers the arrays back. */
 import { simulateChunkCpu } from './cpu-chunk.ts';
 import { runArrayBuffers } from './run-outputs.ts';
-import type { SweepSpec } from './spec.ts';
+import type { SweepSpec } from '../spec/index.ts';
 
 export interface CpuJob {
   id: number;

@@ -5,7 +5,7 @@
  * other responses, independent of o_i. Since E[s·1{r=1}] = ∇J and E[s·1{r=0}] = −∇J,
  * E[A_i s_i] = ∇J · E_k[f(1,k) − f(0,k)]. So every advantage's expected update is parallel to ∇J.
  */
-import type { Advantage, StdKind } from './spec.ts';
+import type { Advantage, StdKind } from '../spec/index.ts';
 
 /** f(1,k) − f(0,k) for a group-std advantage, with all-equal groups at zero advantage. */
 function groupStdGap(G: number, k: number, epsilon: number, std: StdKind): number {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { initialTheta, makeInstance } from '../model/instance.ts';
 import { gradientGap } from '../theory/index.ts';
 import { runSweep } from './run-sweep.ts';
-import { expandGrid, withDefaults, type RunParams } from './spec.ts';
+import { expandGrid, withDefaults, type RunParams } from '../spec/spec.ts';
 
 const FAMILIES: Record<string, Partial<RunParams>> = {
   'bandit contextual': { family: 'bandit', features: 'gaussian', N: 4, K: 3, d: 3, B: 2 },

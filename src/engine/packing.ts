@@ -2,8 +2,8 @@
  * The f32/u32 form of an instance that both the kernel and the CPU twin consume, and the integer
  * codes of the enum-valued run parameters (shared with shaders/sequence.wgsl).
  */
-import type { Instance } from '../model/instance.ts';
-import type { Advantage, Aggregation, ExactDirection } from './spec.ts';
+import type { Instance } from '../model/index.ts';
+import type { Advantage, Aggregation, ExactDirection } from '../spec/index.ts';
 
 export interface PackedInstance {
   P: number;

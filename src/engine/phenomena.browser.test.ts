@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSweep, type BackendChoice } from './run-sweep.ts';
 import type { CellStats, SweepResult } from './results.ts';
-import type { Features } from './spec.ts';
+import type { Features } from '../spec/spec.ts';
 
 const STEP_SIZES = [0.3, 1, 3, 10, 30, 100];
 

@@ -11,7 +11,7 @@
  */
 import type { BackendInfo, CellStats, SweepResult } from './results.ts';
 import { copyRunArrays, pendingRunOutputs, type RunChunk, type RunOutputs } from './run-outputs.ts';
-import { collapseThreshold, expandGrid, recordSteps, type Cell, type SweepSpec } from './spec.ts';
+import { collapseThreshold, expandGrid, recordSteps, type Cell, type SweepSpec } from '../spec/index.ts';
 import { cellStatsCpu } from './stats.ts';
 
 /** What a finished SweepResult says beyond the runs and statistics. */

@@ -3,7 +3,7 @@
  * statistics reduced over seeds.
  */
 import type { RunOutputs } from './run-outputs.ts';
-import type { Cell, SweepSpec } from './spec.ts';
+import type { Cell, SweepSpec } from '../spec/index.ts';
 
 /** Statistics of one grid cell over its seeds. Quantiles are nearest-rank order statistics of the finite final J. */
 export interface CellStats {

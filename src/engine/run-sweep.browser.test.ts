@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { acquireGpu } from './device.ts';
 import { runSweep } from './run-sweep.ts';
 import type { Progress } from './results.ts';
-import { SpecError } from './validate.ts';
+import { SpecError } from '../spec/validate.ts';
 
 const small = { base: { iterations: 20, recordEvery: 5 }, grid: { stepSize: [1, 10, 100] }, seeds: 8 };
 

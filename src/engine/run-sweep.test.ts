@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSweep } from './run-sweep.ts';
 import { simulateChunkCpu } from './cpu-chunk.ts';
-import { parseSpec } from './validate.ts';
+import { parseSpec } from '../spec/validate.ts';
 
 describe('runSweep without WebGPU', () => {
   it('auto falls back to the CPU twin, says why, and matches simulateChunkCpu bit for bit', async () => {

@@ -13,9 +13,9 @@ import { acquireGpu, type GpuContext } from './device.ts';
 import { ResultsBuilder } from './results-builder.ts';
 import type { BackendInfo, CellStats, Progress, SweepResult } from './results.ts';
 import type { RunChunk } from './run-outputs.ts';
-import { cellCount, type SweepSpecInput } from './spec.ts';
-import { specHash } from './spec-hash.ts';
-import { parseSpec } from './validate.ts';
+import { cellCount, type SweepSpecInput } from '../spec/index.ts';
+import { specHash } from '../spec/index.ts';
+import { parseSpec } from '../spec/index.ts';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 

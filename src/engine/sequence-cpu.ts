@@ -12,9 +12,9 @@
  * with c_j = A_j · aggregation scale and n_a = Σ_b C[a][b]; then θ ← θ + η·w.
  * Exact mode replaces C by its expectation (forward–backward over the chain).
  */
-import { PROMPT_DRAW, STREAM_TRAINING, philoxWord0, uniformFromBits } from './philox.ts';
-import type { ExactDirection, RunParams } from './spec.ts';
-import { aggregationLengthScale } from './spec.ts';
+import { PROMPT_DRAW, STREAM_TRAINING, philoxWord0, uniformFromBits } from '../rng/index.ts';
+import type { ExactDirection, RunParams } from '../spec/index.ts';
+import { aggregationLengthScale } from '../spec/index.ts';
 import { ADVANTAGE_CODE, type PackedInstance } from './packing.ts';
 import { expectedAdvantageFactor } from './expected-advantage.ts';
 import { KERNEL_RECORD_OUTPUTS, type RunRecord } from './run-outputs.ts';

@@ -9,7 +9,7 @@ import { GpuEngine } from './sequence.ts';
 import { newRunRecord } from './run-outputs.ts';
 import { RunScratch, simulateRun, type RunRecord } from './sequence-cpu.ts';
 import { setupRuns } from './setup.ts';
-import { ADVANTAGES, AGGREGATIONS, expandGrid, recordSteps, withDefaults, type RunParams, type SweepSpec } from './spec.ts';
+import { ADVANTAGES, AGGREGATIONS, expandGrid, recordSteps, withDefaults, type RunParams, type SweepSpec } from '../spec/spec.ts';
 import { cellStatsCpu } from './stats.ts';
 
 /** A float tie: the draw lies this close to a CDF edge, where f32 rounding of π may move it across. */

@@ -15,7 +15,7 @@ import type { CellStats } from './results.ts';
 import { allocateRunArrays, deriveOutputs, KERNEL_RECORD_OUTPUTS, KERNEL_STATE_OUTPUTS, RUN_OUTPUTS, type RunChunk } from './run-outputs.ts';
 import { setupRuns, type RunSetup } from './setup.ts';
 import { maxShape, planChunks, workPerRunStep, type KernelShape } from './chunk-plan.ts';
-import { aggregationLengthScale, collapseThreshold, recordSteps, type Cell, type SweepSpec } from './spec.ts';
+import { aggregationLengthScale, collapseThreshold, recordSteps, type Cell, type SweepSpec } from '../spec/index.ts';
 
 const F32 = 4;
 /** Work units per dispatch (see workPerRunStep): keeps one submit well under a GPU watchdog. */

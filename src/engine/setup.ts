@@ -3,9 +3,9 @@
  * Instances are cached by (shape, seed index) so cells that differ only in η, G or the
  * advantage reuse one instance and one θ0 (paired design, see model/instance.ts).
  */
-import { initialTheta, makeInstance } from '../model/instance.ts';
+import { initialTheta, makeInstance } from '../model/index.ts';
 import { packInstance, type PackedInstance } from './packing.ts';
-import type { Cell, RunParams, SweepSpec } from './spec.ts';
+import type { Cell, RunParams, SweepSpec } from '../spec/index.ts';
 
 /** Fields that change the instance itself (not the algorithm run on it). */
 export function instanceKey(p: RunParams, seedIndex: number): string {

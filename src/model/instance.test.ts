@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withDefaults, expandGrid, type RunParams } from '../engine/spec.ts';
+import { withDefaults, expandGrid, type RunParams } from '../spec/spec.ts';
 import { InitError, initialTheta, makeInstance } from './instance.ts';
 import { policyTable, successRate } from './policy.ts';
 

@@ -14,8 +14,8 @@
  *   const inst = makeInstance(params, spec.seed, seedIndex);
  *   const theta0 = initialTheta(inst, params); // α·θ*, with J(θ0) = J0
  */
-import { normalFromBits, philox4x32, STREAM_INSTANCE } from '../engine/philox.ts';
-import { effectiveDim, tableShape, type RunParams } from '../engine/spec.ts';
+import { normalFromBits, philox4x32, STREAM_INSTANCE } from '../rng/index.ts';
+import { effectiveDim, tableShape, type RunParams } from '../spec/index.ts';
 import { policyLogits, softmaxRows, successRate } from './policy.ts';
 
 export type RewardKind = 'table' | 'exact-match' | 'final-answer';
@@ -108,7 +108,7 @@ export function initialTheta(inst: Instance, p: Pick<RunParams, 'theta0' | 'J0'>
   const J = (alpha: number) => successRate(inst, softmaxRows(starLogits.map((v) => alpha * v), inst.P, inst.K));
   const target = p.J0;
   let lo = 0;
-  let jLo = J(0);
+  const jLo = J(0);
   let hi: number;
   // Bracket the root: search upward from 0 when J(0) < J0, downward otherwise.
   const dir = jLo < target ? 1 : -1;
@@ -117,7 +117,6 @@ export function initialTheta(inst: Instance, p: Pick<RunParams, 'theta0' | 'J0'>
   let jHi = jLo;
   for (let i = 0; i < 60 && (jHi - target) * dir < 0; i++) {
     lo = hi;
-    jLo = jHi;
     hi = dir * step;
     jHi = J(hi);
     step *= 2;

@@ -8,8 +8,8 @@
  *   const read = readCellJson(cell.value);            // { ok: true, value } or { ok: false, line, message }
  *   const deps = cellDependencies('plot', read.value); // ['sweep-1', 'theory-1']
  */
-import { GRID_KEYS, type GridKey, type SweepSpecInput } from '../engine/spec.ts';
-import { kindOf, nearestName, showValue, SPEC_KEYS, unknownKeyIssues } from '../engine/validate.ts';
+import { GRID_KEYS, type GridKey, type SweepSpecInput } from '../spec/index.ts';
+import { kindOf, nearestName, showValue, SPEC_KEYS, unknownKeyIssues } from '../spec/index.ts';
 import { jsonErrorAt } from './json-error.ts';
 import type { CellKind } from './notebook.ts';
 

@@ -7,7 +7,7 @@
  *   const parsed = parseNotebook(text);
  *   for (const c of checkCells(parsed.notebook.cells, parsed.cellLines)) if (c.kind === 'sweep' && c.config) c.config.seeds;
  */
-import { showValue, validateSpec } from '../engine/validate.ts';
+import { showValue, validateSpec } from '../spec/index.ts';
 import {
   cellDependencies, checkPlotConfig, checkSweepCellExtras, checkSweepRefConfig, readCellJson, sweepSpecOf,
   type PlotCellConfig, type SweepCellConfig, type TableCellConfig, type TheoryCellConfig,

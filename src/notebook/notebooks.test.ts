@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cellCount, withDefaults } from '../engine/spec.ts';
-import { specHash } from '../engine/spec-hash.ts';
+import { cellCount, withDefaults } from '../spec/spec.ts';
+import { specHash } from '../spec/spec-hash.ts';
 import { decodeBaked } from '../results/baked.ts';
 import { checkCells, parseNotebook, publishedSpecOf, serializeNotebook, sweepSpecOf } from './index.ts';
 

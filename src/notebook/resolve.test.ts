@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { specHash } from '../engine/spec-hash.ts';
+import { specHash } from '../spec/spec-hash.ts';
 import type { BakedNotebook } from '../results/baked.ts';
 import type { SweepSummary } from '../results/summary.ts';
 import { checkCells, checkSweepDraft, parseNotebook, resolveNotebook } from './index.ts';

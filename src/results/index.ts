@@ -4,3 +4,4 @@ export * from './baked.ts';
 export * from './compare.ts';
 export * from './export.ts';
 export * from './provenance.ts';
+export { toBase64, fromBase64 } from './base64.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simulateChunkCpu } from '../engine/cpu-chunk.ts';
-import { expandGrid, withDefaults, type SweepSpecInput } from '../engine/spec.ts';
+import { expandGrid, withDefaults, type SweepSpecInput } from '../spec/spec.ts';
 import { cellStatsCpu } from '../engine/stats.ts';
 import { empiricalCriticalStepSize, type SweepFinals } from './empirical-threshold.ts';
 import { theoryCurves } from './theory-curves.ts';

@@ -8,7 +8,7 @@
  *   const rows = exactTrajectory(inst, params, theta0);
  *   rows.every((r) => !r.certified || engineJ[r.step] >= r.bound);
  */
-import type { Instance } from '../model/instance.ts';
+import type { Instance } from '../model/index.ts';
 import type { RunParams } from '../engine/index.ts';
 import { alignment, expectedUpdate } from './expected-update.ts';
 import { gradientGap } from './gradient-gap.ts';

@@ -12,7 +12,7 @@
  *   const w = expectedUpdate(inst, params, gg);
  *   const deltaMu = alignment(w, gg.gap);
  */
-import type { Instance } from '../model/instance.ts';
+import type { Instance } from '../model/index.ts';
 import { aggregationLengthScale, expectedAdvantageFactor, type ExactDirection, type RunParams } from '../engine/index.ts';
 import type { GradientGap } from './gradient-gap.ts';
 import { TheoryInputError } from './theory-input.ts';

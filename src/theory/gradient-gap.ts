@@ -11,7 +11,7 @@
  *   gg.gradient; // ∇J
  *   gg.gap;      // g, with ∇J = J(1−J)·g
  */
-import type { Instance } from '../model/instance.ts';
+import type { Instance } from '../model/index.ts';
 import { complementProbability, forwardMarginals, policyTables, exactSuccessRate, type PolicyTables, type SuccessRate } from './success-rate.ts';
 import { checkInstance, checkTheta, TheoryInputError } from './theory-input.ts';
 

@@ -13,7 +13,7 @@
  *   const r = oneStepCriticalStepSize(inst, params, theta0);
  *   if (r.status === 'found') r.stepSize; // J rises at r.bracket[0], not at r.bracket[1]
  */
-import type { Instance } from '../model/instance.ts';
+import type { Instance } from '../model/index.ts';
 import { alignment, expectedUpdate, norm, type UpdateParams } from './expected-update.ts';
 import { gradientGap } from './gradient-gap.ts';
 import { successAt } from './success-rate.ts';

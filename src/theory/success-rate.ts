@@ -7,8 +7,8 @@
  *   const tables = policyTables(inst, theta);
  *   const { J, failure, logit } = exactSuccessRate(inst, tables);
  */
-import type { Instance } from '../model/instance.ts';
-import { policyLogits } from '../model/policy.ts';
+import type { Instance } from '../model/index.ts';
+import { policyLogits } from '../model/index.ts';
 
 /** π(b|a) and log π(b|a) of the log-linear policy, float64. */
 export interface PolicyTables {

@@ -3,8 +3,8 @@
  * Draws come from the Philox instance stream, so every test is deterministic.
  */
 import { makeInstance, initialTheta, type Instance } from '../model/instance.ts';
-import { normalFromBits, philox4x32 } from '../engine/philox.ts';
-import { DEFAULT_RUN, effectiveDim, type RunParams } from '../engine/spec.ts';
+import { normalFromBits, philox4x32 } from '../rng/philox.ts';
+import { DEFAULT_RUN, effectiveDim, type RunParams } from '../spec/spec.ts';
 
 /** The five families the theory covers, as run parameters. */
 export const FAMILY_CASES: Record<string, Partial<RunParams>> = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulateChunkCpu } from '../engine/cpu-chunk.ts';
-import { withDefaults, type ExactDirection, type RunParams } from '../engine/spec.ts';
-import { validateSpec } from '../engine/validate.ts';
+import { withDefaults, type ExactDirection, type RunParams } from '../spec/spec.ts';
+import { validateSpec } from '../spec/validate.ts';
 import { initialTheta, makeInstance } from '../model/instance.ts';
 import { exactTrajectory } from './exact-trajectory.ts';
 import { scoreBounds, successRateLowerBound, theorem1StepSize } from './theorem-one.ts';

@@ -13,7 +13,7 @@
  *   const eta = theorem1StepSize(deltaMu, bounds);
  *   const floor = successRateLowerBound(J0, cumulativeProgress);
  */
-import type { Instance } from '../model/instance.ts';
+import type { Instance } from '../model/index.ts';
 import { aggregationLengthScale, type Aggregation } from '../engine/index.ts';
 import { checkInstance, TheoryInputError } from './theory-input.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simulateChunkCpu } from '../engine/cpu-chunk.ts';
-import { recordSteps, withDefaults } from '../engine/spec.ts';
+import { recordSteps, withDefaults } from '../spec/spec.ts';
 import { boundCurve, theoryCurves } from './theory-curves.ts';
 
 describe('theory curves for the notebook', () => {

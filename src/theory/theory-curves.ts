@@ -15,7 +15,7 @@
  *   const floor = boundCurve(spec, { cell: 0, seedIndex: 0 }); // rows { step, J, bound, … }
  */
 import { expandGrid, effectiveStepSize, recordSteps, withDefaults, type Cell, type GridKey, type RunParams, type SweepSpecInput } from '../engine/index.ts';
-import { initialTheta, InitError, makeInstance, type Instance } from '../model/instance.ts';
+import { initialTheta, InitError, makeInstance, type Instance } from '../model/index.ts';
 import { exactTrajectory, type TrajectoryStep } from './exact-trajectory.ts';
 import { alignment, expectedUpdate } from './expected-update.ts';
 import { gradientGap } from './gradient-gap.ts';

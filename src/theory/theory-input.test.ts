@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeInstance } from '../model/instance.ts';
-import { withDefaults, type RunParams } from '../engine/spec.ts';
+import { withDefaults, type RunParams } from '../spec/spec.ts';
 import { empiricalCriticalStepSize } from './empirical-threshold.ts';
 import { expectedUpdate } from './expected-update.ts';
 import { gradientGap } from './gradient-gap.ts';

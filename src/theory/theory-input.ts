@@ -5,7 +5,7 @@
  * @example
  *   try { gradientGap(inst, theta); } catch (e) { if (e instanceof TheoryInputError) show(e.field, e.message); }
  */
-import type { Instance } from '../model/instance.ts';
+import type { Instance } from '../model/index.ts';
 import { FAMILIES, FEATURES, LIMITS, REWARDS, validateSpec, type RunParams, type SweepSpecInput } from '../engine/index.ts';
 
 /** A theory input the exact formulas do not cover; `field` is the offending field (`theta`, `L`, `family`, …). */

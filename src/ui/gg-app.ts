@@ -7,8 +7,8 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { markdownToHtml } from '../notebook/markdown.ts';
-import { sanitizeHtml } from '../notebook/sanitize.ts';
+import { markdownToHtml } from './markdown.ts';
+import { sanitizeHtml } from './sanitize.ts';
 import type { BackendChoice } from '../engine/index.ts';
 import './gg-notebook.ts';
 import { DEFAULT_NOTEBOOK, currentWgslHash, library, loadBaked, type LibraryEntry } from './library.ts';

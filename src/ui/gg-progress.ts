@@ -6,7 +6,7 @@
  *   html`<gg-progress .progress=${p} .backend=${info} status="running"></gg-progress>`
  */
 import { LitElement, html, nothing } from 'lit';
-import type { BackendInfo, Progress } from '../engine/results.ts';
+import type { BackendInfo, Progress } from '../engine/index.ts';
 
 export function formatSeconds(ms: number): string {
   if (!Number.isFinite(ms)) return '—';

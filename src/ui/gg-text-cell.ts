@@ -4,8 +4,8 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { markdownToHtml, texToHtml } from '../notebook/markdown.ts';
-import { sanitizeHtml } from '../notebook/sanitize.ts';
+import { markdownToHtml, texToHtml } from './markdown.ts';
+import { sanitizeHtml } from './sanitize.ts';
 
 export class GgTextCell extends LitElement {
   static override properties = {

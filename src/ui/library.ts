@@ -7,9 +7,9 @@
  *   const entry = library().find((n) => n.name === 'threshold');
  *   const baked = await loadBaked('threshold');
  */
-import { parseNotebook } from '../notebook/parse.ts';
-import { decodeBaked, type BakedNotebook } from '../results/baked.ts';
-import { wgslHash } from '../results/provenance.ts';
+import { parseNotebook } from '../notebook/index.ts';
+import { decodeBaked, type BakedNotebook } from '../results/index.ts';
+import { wgslHash } from '../results/index.ts';
 
 export const NOTEBOOK_ORDER = ['threshold', 'length', 'success-rate', 'shared-vs-tabular', 'grpo-vs-dr-grpo'];
 export const DEFAULT_NOTEBOOK = 'threshold';

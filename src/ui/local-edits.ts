@@ -9,7 +9,7 @@
  *   const edits = loadEdits('threshold', location.hash);   // URL first, then autosave
  *   saveEdits('threshold', edits);                          // both places
  */
-import { formatJson } from '../notebook/format-json.ts';
+import { formatJson } from '../notebook/index.ts';
 
 export type CellEdits = Record<string, string>; // cell id → edited source
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateSpec } from '../engine/validate.ts';
+import { validateSpec } from '../spec/validate.ts';
 import { PHASE_CELL_CLASS } from '../plots/phase-diagram.ts';
 import './gg-notebook.ts'; // registers the cell elements
 import type { GgNotebook } from './gg-notebook.ts';

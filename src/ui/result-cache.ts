@@ -6,7 +6,7 @@
  *   const cache = openResultCache();
  *   (await cache.get(hash)) ?? cache.put(await summarizeSweep(await runSweep(spec)));
  */
-import type { SweepSummary } from '../results/summary.ts';
+import type { SweepSummary } from '../results/index.ts';
 
 export interface ResultCache {
   get(specHash: string): Promise<SweepSummary | undefined>;

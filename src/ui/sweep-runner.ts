@@ -6,10 +6,10 @@
  * @example
  *   const summary = await engineRunner(spec, { backend: 'auto', signal, onProgress, onBackend });
  */
-import type { BackendInfo, Progress } from '../engine/results.ts';
-import type { SweepSpecInput } from '../engine/spec.ts';
+import type { BackendInfo, Progress } from '../engine/index.ts';
+import type { SweepSpecInput } from '../spec/index.ts';
 import { chooseBackend, runSweep, type BackendChoice } from '../engine/index.ts';
-import { summarizeSweep, type SweepSummary } from '../results/summary.ts';
+import { summarizeSweep, type SweepSummary } from '../results/index.ts';
 
 export interface RunOptions {
   backend: BackendChoice;

@@ -11,6 +11,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
+// Vite bundles this file with its config and follows every import, dynamic ones too: the notebook
+// barrel would lead it into the engine's `?raw` shader imports, which a config bundle cannot load.
+// eslint-disable-next-line house/imports
 import { parseNotebook } from '../notebook/parse.ts';
 
 /**

@@ -80,8 +80,8 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
   const names: WorkloadName[] = args.flags.workload === 'W1' ? ['W1'] : args.flags.workload === 'W2' ? ['W2'] : ['W1', 'W2'];
   const host = await openHost(hostName);
   const out: Record<string, unknown> = {};
-  let adapter = 'none';
-  let fallbackAdapter: boolean | null = null;
+  let adapter: string;
+  let fallbackAdapter: boolean | null;
   try {
     // Probe the adapter once: a hardware GPU runs the full workloads.
     const probe = await host.run(withDefaults({ ...WORKLOADS.W1, seeds: 1, base: { ...WORKLOADS.W1.base, iterations: 1, recordEvery: 1 } }), null, { backend: 'auto', threads: 1 });

@@ -4,7 +4,7 @@
  * ±Infinity spelt out. Runs in the page and in Node.
  */
 import { RUN_OUTPUT_NAMES, RUN_OUTPUTS } from '../../engine/index.ts';
-import { fromBase64, toBase64 } from '../../results/base64.ts';
+import { fromBase64, toBase64 } from '../../results/index.ts';
 import type { RangeResult } from '../run-range.ts';
 
 export type WireResult = Omit<RangeResult, 'runs' | 'cellStats'> & {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import philoxSource from '../../shaders/philox.wgsl?raw';
-import { acquireGpu, type GpuContext } from './device.ts';
+import { acquireGpu, type GpuContext } from '../engine/device.ts';
 import { philox4x32, uniformFromBits } from './philox.ts';
 import { PHILOX_KAT } from './philox-kat.ts';
 

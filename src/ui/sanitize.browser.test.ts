@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { markdownToHtml, texToHtml } from './markdown.ts';
 import { sanitizeHtml } from './sanitize.ts';
-import '../ui/gg-text-cell.ts';
+import './gg-text-cell.ts';
 import 'katex/dist/katex.min.css';
 
 const HOSTILE = [

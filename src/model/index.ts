@@ -1,0 +1,3 @@
+// The policies of SPEC 1.2: instances (features, rewards, θ0) and the exact policy table and success rate.
+export * from './instance.ts';
+export * from './policy.ts';
