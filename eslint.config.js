@@ -36,7 +36,11 @@ function folderOf(path) {
 
 /** Local rule: imports across src/ folders go through the target's index.ts and never upward. */
 const houseRule = {
-  meta: { type: 'problem', schema: [], messages: { upward: '{{from}}/ may not import {{to}}/ (a higher floor of the house)', barrel: 'import {{to}}/ through its index.ts, not {{path}}' } },
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: { upward: '{{from}}/ may not import {{to}}/ (a higher floor of the house)', barrel: 'import {{to}}/ through its index.ts, not {{path}}' },
+  },
   create(context) {
     const file = context.filename;
     const from = folderOf(file);
@@ -50,7 +54,12 @@ const houseRule = {
       if (from in FLOORS && to in FLOORS && FLOORS[to] > FLOORS[from]) context.report({ node, messageId: 'upward', data: { from, to } });
       else if (relative(resolve(SRC, to), target) !== 'index.ts') context.report({ node, messageId: 'barrel', data: { to, path: source } });
     };
-    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: (node) => node.source.type === 'Literal' && check({ source: node.source }) };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: (node) => node.source.type === 'Literal' && check({ source: node.source }),
+    };
   },
 };
 

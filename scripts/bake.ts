@@ -58,7 +58,9 @@ for (const file of files) {
   }
   for (const sweep of nb.sweeps) {
     if (!sweep.specIssues.length) continue;
-    console.error(`${file} #${sweep.id} with publishSeeds = ${sweep.config.publishSeeds}: ${sweep.specIssues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
+    console.error(
+      `${file} #${sweep.id} with publishSeeds = ${sweep.config.publishSeeds}: ${sweep.specIssues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+    );
     process.exit(2);
   }
   const sweeps: Record<string, Awaited<ReturnType<typeof summarizeSweep>>> = {};

@@ -13,8 +13,19 @@ export const W1 = { runs: 4096, iterations: 200, G: 8, L: 32 };
 function w1(runs: number): SweepSpecInput {
   return {
     base: {
-      family: 'token', features: 'gaussian', reward: 'exact-match', V: 16, d: 16, L: W1.L, G: W1.G, J0: 0.2,
-      advantage: 'group-std', aggregation: 'seq-sum', stepSize: 1, iterations: W1.iterations, recordEvery: 50,
+      family: 'token',
+      features: 'gaussian',
+      reward: 'exact-match',
+      V: 16,
+      d: 16,
+      L: W1.L,
+      G: W1.G,
+      J0: 0.2,
+      advantage: 'group-std',
+      aggregation: 'seq-sum',
+      stepSize: 1,
+      iterations: W1.iterations,
+      recordEvery: 50,
     },
     seeds: runs,
     seed: 1,

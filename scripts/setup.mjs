@@ -19,7 +19,9 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit'
 const say = (line) => console.error(`setup: ${line}`);
 
 function installDependencies() {
-  const lockHash = createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
+  const lockHash = createHash('sha256')
+    .update(readFileSync(join(root, 'package-lock.json')))
+    .digest('hex');
   if (existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === lockHash) return;
   say('package-lock.json changed since the last install (or none yet): npm ci');
   run('npm', ['ci', '--no-audit', '--no-fund']);

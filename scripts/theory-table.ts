@@ -81,11 +81,29 @@ function table(title: string, grid: number[][]): void {
   grid.forEach((row, i) => console.log(`${J0S[i].toFixed(1).padEnd(8)}${row.map(fmt).join('')}${fmtSlope(slope(LS, row))}`));
   // Exponent of (1 − J0) per L, fitted over J0 ≥ 0.5 (the approach to J = 1).
   const high = J0S.map((J0, i) => [1 - J0, i] as const).filter(([, i]) => J0S[i] >= 0.5);
-  const perL = LS.map((_, j) => slope(high.map(([x]) => x), high.map(([, i]) => grid[i][j])));
-  console.log(`${'exp(1−J)'.padEnd(8)}${perL.map(fmtSlope).map((s) => s.padStart(9)).join('')}   (fit over J0 ≥ 0.5)`);
+  const perL = LS.map((_, j) =>
+    slope(
+      high.map(([x]) => x),
+      high.map(([, i]) => grid[i][j]),
+    ),
+  );
+  console.log(
+    `${'exp(1−J)'.padEnd(8)}${perL
+      .map(fmtSlope)
+      .map((s) => s.padStart(9))
+      .join('')}   (fit over J0 ≥ 0.5)`,
+  );
   const tail = LS.map((L, j) => [L, j] as const).filter(([L]) => L >= 8);
-  const tailExp = pooledSlope(tail.map(([L]) => L), grid.map((row) => tail.map(([, j]) => row[j])));
-  console.log(`pooled exponent of L (per-J0 intercepts): ${pooledSlope(LS, grid).toFixed(2)} over L = 2…64, ${tailExp.toFixed(2)} over L = 8…64; pooled exponent of (1 − J0) over J0 ≥ 0.5: ${pooledSlope(high.map(([x]) => x), LS.map((_, j) => high.map(([, i]) => grid[i][j]))).toFixed(2)}`);
+  const tailExp = pooledSlope(
+    tail.map(([L]) => L),
+    grid.map((row) => tail.map(([, j]) => row[j])),
+  );
+  console.log(
+    `pooled exponent of L (per-J0 intercepts): ${pooledSlope(LS, grid).toFixed(2)} over L = 2…64, ${tailExp.toFixed(2)} over L = 8…64; pooled exponent of (1 − J0) over J0 ≥ 0.5: ${pooledSlope(
+      high.map(([x]) => x),
+      LS.map((_, j) => high.map(([, i]) => grid[i][j])),
+    ).toFixed(2)}`,
+  );
 }
 
 const started = performance.now();
@@ -95,21 +113,38 @@ console.log('One-step: largest η with J(θ0 + η·w) > J(θ0) (first crossing, 
 console.log('Theorem 1 (reconstructed, SPEC 1.1): max(0, Δμ)/(2(L_o + 8 G_o²)), G_o = ℓ·L·D, L_o = ℓ·L·D²/4.');
 for (const aggregation of AGGREGATIONS) {
   const grid = compute(aggregation, 'expected-update');
-  table(`[${aggregation}] exact one-step threshold η*`, grid.map((r) => r.map((c) => c.oneStep)));
-  table(`[${aggregation}] Theorem-1 step size`, grid.map((r) => r.map((c) => c.theorem1)));
+  table(
+    `[${aggregation}] exact one-step threshold η*`,
+    grid.map((r) => r.map((c) => c.oneStep)),
+  );
+  table(
+    `[${aggregation}] Theorem-1 step size`,
+    grid.map((r) => r.map((c) => c.theorem1)),
+  );
   if (aggregation === 'token-mean') {
-    table('[token-mean] exact one-step threshold in effective step size η*/L', grid.map((r) => r.map((c, j) => c.oneStep / LS[j])));
+    table(
+      '[token-mean] exact one-step threshold in effective step size η*/L',
+      grid.map((r) => r.map((c, j) => c.oneStep / LS[j])),
+    );
   }
 }
 // The same scaling for the plain gradient w = ∇J and for the gap itself w = g (exact mode's other directions), for contrast.
 for (const direction of ['gradient', 'gap'] as const) {
   const plain = compute('seq-sum', direction);
   console.log(`\nFor contrast, w = ${direction === 'gradient' ? '∇J' : 'g'} (seq-sum): pooled exponents`);
-  for (const [name, pick] of [['one-step', (c: Cell) => c.oneStep], ['Theorem-1', (c: Cell) => c.theorem1]] as const) {
+  for (const [name, pick] of [
+    ['one-step', (c: Cell) => c.oneStep],
+    ['Theorem-1', (c: Cell) => c.theorem1],
+  ] as const) {
     const grid = plain.map((r) => r.map(pick));
     const high = J0S.map((J0, i) => [1 - J0, i] as const).filter(([, i]) => J0S[i] >= 0.5);
     const found = grid.flat().filter(Number.isFinite).length;
-    console.log(`  ${name}: exponent of L ${pooledSlope(LS, grid).toFixed(2)}; exponent of (1 − J0) over J0 ≥ 0.5 ${pooledSlope(high.map(([x]) => x), LS.map((_, j) => high.map(([, i]) => grid[i][j]))).toFixed(2)} (${found}/${grid.flat().length} cells found)`);
+    console.log(
+      `  ${name}: exponent of L ${pooledSlope(LS, grid).toFixed(2)}; exponent of (1 − J0) over J0 ≥ 0.5 ${pooledSlope(
+        high.map(([x]) => x),
+        LS.map((_, j) => high.map(([, i]) => grid[i][j])),
+      ).toFixed(2)} (${found}/${grid.flat().length} cells found)`,
+    );
   }
 }
 
@@ -125,6 +160,8 @@ for (const m of [1, 10, 100, 1e3, 1e4, 3e4, 1e5]) {
   const ok = rows.every((r) => r.J >= r.bound);
   holds.push(`${m}× (η=${(m * eta1).toPrecision(2)}, J150=${rows[150].J.toFixed(3)}): ${ok ? 'holds' : 'fails'}`);
 }
-console.log(`\nFloor J(K) ≥ J0/(J0+(1−J0)e^{−M/2}) on the float64 exact run, L=8, J0=0.2, seq-sum, 150 steps, η = m × Theorem-1 step (${eta1.toExponential(2)}):`);
+console.log(
+  `\nFloor J(K) ≥ J0/(J0+(1−J0)e^{−M/2}) on the float64 exact run, L=8, J0=0.2, seq-sum, 150 steps, η = m × Theorem-1 step (${eta1.toExponential(2)}):`,
+);
 for (const h of holds) console.log(`  ${h}`);
 console.log(`\n(${(performance.now() - started).toFixed(0)} ms)`);

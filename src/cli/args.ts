@@ -38,7 +38,10 @@ export function parseArgs(argv: readonly string[], commands: Record<string, Comm
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const allowed = shape.flags[name];
     if (!allowed) {
-      const known = Object.keys(shape.flags).map((f) => `--${f}`).join(', ') || 'none';
+      const known =
+        Object.keys(shape.flags)
+          .map((f) => `--${f}`)
+          .join(', ') || 'none';
       throw new InputError(`unknown flag --${name} for "${command}"; its flags: ${known}`);
     }
     if (name in flags) throw new InputError(`--${name} given twice`);
@@ -58,7 +61,8 @@ export function parseArgs(argv: readonly string[], commands: Record<string, Comm
   }
   const { min, max, name } = shape.positional;
   if (positional.length < min) throw new InputError(`"${command}" needs ${name}`);
-  if (positional.length > max) throw new InputError(`"${command}" takes ${max === 1 ? `one ${name}` : `at most ${max} arguments`}; got ${positional.length}: ${positional.join(' ')}`);
+  if (positional.length > max)
+    throw new InputError(`"${command}" takes ${max === 1 ? `one ${name}` : `at most ${max} arguments`}; got ${positional.length}: ${positional.join(' ')}`);
   for (const flag of shape.required ?? []) {
     if (!(flag in flags)) throw new InputError(`"${command}" needs --${flag}`);
   }

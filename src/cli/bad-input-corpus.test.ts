@@ -66,7 +66,11 @@ const sweep = (patch: (s: Record<string, unknown>) => void) => {
 /** The good sweep with one base field replaced (or removed with `undefined`). */
 const base = (key: string, value: unknown) => sweep((s) => ((s.base as Record<string, unknown>)[key] = value));
 /** The good sweep plus one other cell. */
-const withCell = (type: string, config: unknown) => notebookOf([[SWEEP, 'sweep', JSON.stringify(GOOD_SWEEP)], [type, 'other', JSON.stringify(config)]]);
+const withCell = (type: string, config: unknown) =>
+  notebookOf([
+    [SWEEP, 'sweep', JSON.stringify(GOOD_SWEEP)],
+    [type, 'other', JSON.stringify(config)],
+  ]);
 
 // ---------------------------------------------------------------------------------------------
 // The corpus: [name, notebook text (written to nb.html) or null, argv (NB and OUT substituted), stderr must match]
@@ -147,7 +151,12 @@ const specCases: Case[] = [
   ['a grid value that is not a list', sweep((s) => (s.grid = { stepSize: 3 })), RUN, /grid\.stepSize.*list/],
   ['a bad grid value', sweep((s) => (s.grid = { stepSize: [1, 0] })), RUN, /grid\.stepSize\[1\].*\(0, 1000000\]/],
   ['a grid value of the wrong type', sweep((s) => (s.grid = { L: [4, 'eight'] })), RUN, /grid\.L\[1\].*integer/],
-  ['too many grid cells', sweep((s) => (s.grid = { stepSize: Array.from({ length: 300 }, (_, i) => i + 1), L: Array.from({ length: 250 }, (_, i) => i + 1) })), RUN, /grid.*cells; at most 65536/],
+  [
+    'too many grid cells',
+    sweep((s) => (s.grid = { stepSize: Array.from({ length: 300 }, (_, i) => i + 1), L: Array.from({ length: 250 }, (_, i) => i + 1) })),
+    RUN,
+    /grid.*cells; at most 65536/,
+  ],
   ['too many runs', sweep((s) => ((s.grid = { stepSize: Array.from({ length: 100 }, (_, i) => i + 1) }), (s.seeds = 65_536))), RUN, /runs; at most 4194304/],
   ['the sweep cell is an array', sweepText('[1, 2, 3]'), RUN, /sweep.*object/],
   ['the sweep cell is a string', sweepText('"token"'), RUN, /sweep.*object/],

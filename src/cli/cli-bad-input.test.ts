@@ -15,7 +15,11 @@ const everything = (dir: string) => readdirSync(dir, { recursive: true }).map(St
 describe('bad input', () => {
   const cases: [string, (dir: string) => string[], RegExp][] = [
     ['a missing notebook', (dir) => ['run', join(dir, 'nope.html'), '--out', join(dir, 'out')], /nope\.html: no such file/],
-    ['a notebook with a broken sweep', (dir) => ['run', join(FIXTURES, 'broken-sweep.html'), '--out', join(dir, 'out')], /sweep cell "sweep": base\.L: L = 0: must be an integer in \[1, 256\]/],
+    [
+      'a notebook with a broken sweep',
+      (dir) => ['run', join(FIXTURES, 'broken-sweep.html'), '--out', join(dir, 'out')],
+      /sweep cell "sweep": base\.L: L = 0: must be an integer in \[1, 256\]/,
+    ],
     ['a file that is not a notebook', (dir) => ['run', join(FIXTURES, '../../../package.json'), '--out', join(dir, 'out')], /no <notebook> element/],
     ['--shard 3/2', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--shard', '3/2'], /--shard 3\/2: i must be in \[1, n\]/],
     ['an unknown flag', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--colour', 'red'], /unknown flag --colour/],
@@ -27,8 +31,16 @@ describe('bad input', () => {
     ['verify without baked results', (dir) => ['verify', TINY, '--baked', join(dir, 'none.results.json')], /none\.results\.json: no baked results/],
     // --shard: n is at most 1024 (what gradgap merge joins); numbers past 2^53 are refused, not rounded.
     ['--shard 1/1000000', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--shard', '1/1000000'], /--shard 1\/1000000: n must be an integer in \[1, 1024\]/],
-    ['--shard with 20-digit numbers', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--shard', '99999999999999999999/99999999999999999999'], /--shard 9{20}\/9{20}: n must be an integer in \[1, 1024\]/],
-    ['--shard with a 20-digit i', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--shard', '99999999999999999999/4'], /--shard 9{20}\/4: i must be in \[1, n\]/],
+    [
+      '--shard with 20-digit numbers',
+      (dir) => ['run', TINY, '--out', join(dir, 'out'), '--shard', '99999999999999999999/99999999999999999999'],
+      /--shard 9{20}\/9{20}: n must be an integer in \[1, 1024\]/,
+    ],
+    [
+      '--shard with a 20-digit i',
+      (dir) => ['run', TINY, '--out', join(dir, 'out'), '--shard', '99999999999999999999/4'],
+      /--shard 9{20}\/4: i must be in \[1, n\]/,
+    ],
     ['--shard 0/0', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--shard', '0/0'], /--shard 0\/0: n must be an integer in \[1, 1024\]/],
     ['--shard -1/2', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--shard', '-1/2'], /--shard -1\/2: must be i\/n/],
     ['--shard 1.5/2', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--shard', '1.5/2'], /--shard 1\.5\/2: must be i\/n/],
@@ -36,7 +48,11 @@ describe('bad input', () => {
     ['--shard given twice', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--shard', '1/2', '--shard', '2/2'], /--shard given twice/],
     // --threads: decimal digits for an integer in [1, 1024], in every command that takes it.
     ...['-1', 'NaN', '1e400', '1e1', '2.5', '0x10', ' 4', '1025', '99999999999999999999', 'Infinity'].map(
-      (value): [string, (dir: string) => string[], RegExp] => [`--threads ${JSON.stringify(value)}`, (dir) => ['run', TINY, '--out', join(dir, 'out'), '--threads', value], new RegExp(`--threads ${value.replace(/[.+]/g, '\\$&')}: must be an integer in \\[1, 1024\\]`)],
+      (value): [string, (dir: string) => string[], RegExp] => [
+        `--threads ${JSON.stringify(value)}`,
+        (dir) => ['run', TINY, '--out', join(dir, 'out'), '--threads', value],
+        new RegExp(`--threads ${value.replace(/[.+]/g, '\\$&')}: must be an integer in \\[1, 1024\\]`),
+      ],
     ),
     ['an empty --threads', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--threads='], /--threads needs a value: an integer in \[1, 1024\]/],
     ['--threads with no value', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--threads'], /--threads needs a value: an integer in \[1, 1024\]/],
@@ -83,7 +99,11 @@ describe('bad input', () => {
 
   it('a new --out (and the folders made for it) is removed again when a run fails', async () => {
     const dir = tempDir();
-    const run = await gradgap(['run', TINY, '--out', join(dir, 'new', 'deeper', 'out'), '--host', 'chrome'], { CHROME_PATH: join(dir, 'no-such-chrome') }, { timeoutMs: BOUND_MS });
+    const run = await gradgap(
+      ['run', TINY, '--out', join(dir, 'new', 'deeper', 'out'), '--host', 'chrome'],
+      { CHROME_PATH: join(dir, 'no-such-chrome') },
+      { timeoutMs: BOUND_MS },
+    );
     expect(run.code).toBe(1);
     expect(reason(run)).toMatch(/CHROME_PATH=.*no-such-chrome does not exist/);
     expect(everything(dir)).toEqual([]);

@@ -13,13 +13,20 @@ describe('an empty shard', () => {
   it('of a 4-run sweep in 6 shards writes empty results that merge joins', async () => {
     const dir = tempDir();
     const nb = join(dir, 'four.html');
-    const sweep = { base: { V: 8, d: 6, L: 2, J0: 0.2, G: 8, stepSize: 2, advantage: 'group-std', aggregation: 'seq-sum', iterations: 10, recordEvery: 10 }, seeds: 4 };
-    writeFileSync(nb, `<!doctype html>\n<notebook version="1">\n  <title>four runs</title>\n  <script id="sweep" type="application/vnd.gradgap.sweep+json">${JSON.stringify(sweep)}</script>\n</notebook>\n`);
+    const sweep = {
+      base: { V: 8, d: 6, L: 2, J0: 0.2, G: 8, stepSize: 2, advantage: 'group-std', aggregation: 'seq-sum', iterations: 10, recordEvery: 10 },
+      seeds: 4,
+    };
+    writeFileSync(
+      nb,
+      `<!doctype html>\n<notebook version="1">\n  <title>four runs</title>\n  <script id="sweep" type="application/vnd.gradgap.sweep+json">${JSON.stringify(sweep)}</script>\n</notebook>\n`,
+    );
     const whole = join(dir, 'whole');
     const shards = [1, 2, 3, 4, 5, 6].map((i) => join(dir, `shard${i}`));
     const bound = { timeoutMs: 60_000 };
     const runs = [await gradgap(['run', nb, '--out', whole, '--backend', 'cpu', '--threads', '2'], {}, bound)];
-    for (const [i, out] of shards.entries()) runs.push(await gradgap(['run', nb, '--out', out, '--backend', 'cpu', '--threads', '2', '--shard', `${i + 1}/6`], {}, bound));
+    for (const [i, out] of shards.entries())
+      runs.push(await gradgap(['run', nb, '--out', out, '--backend', 'cpu', '--threads', '2', '--shard', `${i + 1}/6`], {}, bound));
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     // Shards 1 and 4 of 6 hold none of the 4 runs (ranges [0, 0) and [2, 2)).
     expect(runs[1].stderr).toMatch(/sweep: shard 1\/6 holds none of its 4 runs \(more shards than runs\); writing empty results/);

@@ -15,8 +15,14 @@ import { ROOT } from './provenance-info.ts';
 /** A notebook with one sweep of `seeds` runs (one grid cell), a few iterations. */
 function notebook(dir: string, seeds: number): string {
   const path = join(dir, `runs${seeds}.html`);
-  const sweep = { base: { V: 8, d: 6, L: 2, J0: 0.2, G: 8, stepSize: 2, advantage: 'group-std', aggregation: 'seq-sum', iterations: 10, recordEvery: 10 }, seeds };
-  writeFileSync(path, `<!doctype html>\n<notebook version="1">\n  <title>${seeds} runs</title>\n  <script id="sweep" type="application/vnd.gradgap.sweep+json">${JSON.stringify(sweep)}</script>\n</notebook>\n`);
+  const sweep = {
+    base: { V: 8, d: 6, L: 2, J0: 0.2, G: 8, stepSize: 2, advantage: 'group-std', aggregation: 'seq-sum', iterations: 10, recordEvery: 10 },
+    seeds,
+  };
+  writeFileSync(
+    path,
+    `<!doctype html>\n<notebook version="1">\n  <title>${seeds} runs</title>\n  <script id="sweep" type="application/vnd.gradgap.sweep+json">${JSON.stringify(sweep)}</script>\n</notebook>\n`,
+  );
   return path;
 }
 

@@ -25,7 +25,14 @@ describe('--shard', () => {
     expect(() => parseShard(text)).toThrow(new RegExp(`^--shard .*${message.source}`));
   });
   it('is empty, not an error, when there are more shards than runs', () => {
-    expect([1, 2, 3, 4, 5, 6].map((i) => shardRange({ index: i, count: 6 }, 4))).toEqual([[0, 0], [0, 1], [1, 2], [2, 2], [2, 3], [3, 4]]);
+    expect([1, 2, 3, 4, 5, 6].map((i) => shardRange({ index: i, count: 6 }, 4))).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 2],
+      [2, 2],
+      [2, 3],
+      [3, 4],
+    ]);
   });
   it('an empty shard gives valid results with no runs', async () => {
     const r = await emptyRange({ base: { V: 8, d: 6, L: 2 }, grid: { stepSize: [1, 2] }, seeds: 2 }, 3);

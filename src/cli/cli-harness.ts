@@ -50,7 +50,13 @@ export function tempDir(prefix = 'gradgap-cli-'): string {
 
 /** The last line a command wrote to stderr (its one-line reason), Dawn's own warnings aside. */
 export function reason(run: CliRun): string {
-  return run.stderr.trim().split('\n').filter((l) => l.startsWith('gradgap:')).pop() ?? '';
+  return (
+    run.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('gradgap:'))
+      .pop() ?? ''
+  );
 }
 
 /** Every file under `dir` (hidden staging folders included, so leftovers show) with its bytes. */

@@ -43,7 +43,9 @@ describe('chrome and dawn hosts', () => {
 
   it('agree within sampling error, and verify says so (statistical, not bit for bit)', async () => {
     const run = await gradgap(['verify', NOTEBOOK, '--baked', join(outs.chrome, 'tiny.results.json'), '--host', 'dawn', '--backend', 'webgpu', '--quiet']);
-    expect(run.stdout).toMatch(/#sweep: Within sampling error: 4 of 4 cells agree .*baked on WebGPU on google \/ swiftshader, re-run on WebGPU on llvmpipe.* runs took another path/);
+    expect(run.stdout).toMatch(
+      /#sweep: Within sampling error: 4 of 4 cells agree .*baked on WebGPU on google \/ swiftshader, re-run on WebGPU on llvmpipe.* runs took another path/,
+    );
     expect(run.code).toBe(0);
   });
 });

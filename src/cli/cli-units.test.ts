@@ -25,7 +25,12 @@ describe('parseArgs', () => {
 
 describe('shards', () => {
   it('tile the runs with no gap or overlap', () => {
-    for (const [total, n] of [[640, 3], [7, 7], [5, 8], [4096, 16]]) {
+    for (const [total, n] of [
+      [640, 3],
+      [7, 7],
+      [5, 8],
+      [4096, 16],
+    ]) {
       let next = 0;
       for (let i = 1; i <= n; i++) {
         const [b, e] = shardRange({ index: i, count: n }, total);

@@ -46,7 +46,9 @@ const sweep = (b: Baked) => b.sweeps.sweep;
 describe('gradgap verify against the untouched baked file', () => {
   it('passes bit for bit, covering statistics, bands, spec and seeds', async () => {
     const run = await verifyEdited(() => {});
-    expect(run.stdout).toMatch(/#sweep: Bit for bit: all 96 runs and every J\(t\) identical \(same kind of adapter: CPU twin both times\); so are the cell statistics, the J\(t\) and ‖g‖\(t\) bands, the spec and its seeds\./);
+    expect(run.stdout).toMatch(
+      /#sweep: Bit for bit: all 96 runs and every J\(t\) identical \(same kind of adapter: CPU twin both times\); so are the cell statistics, the J\(t\) and ‖g‖\(t\) bands, the spec and its seeds\./,
+    );
     expect(run.stdout).toMatch(/^verified: 1 sweeps/m);
     expect(run.code).toBe(0);
   });
@@ -99,7 +101,10 @@ describe('gradgap verify finds every kind of tampering', () => {
   it('runs cut to 2 of 4 cells, arrays only (exit 2: the arrays no longer fit the spec)', async () => {
     const run = await verifyEdited((b) => {
       const s = sweep(b);
-      for (const k of ['finalJ', 'minJ', 'initialJ']) s[k] = Buffer.from(s[k], 'base64').subarray(0, 48 * 4).toString('base64');
+      for (const k of ['finalJ', 'minJ', 'initialJ'])
+        s[k] = Buffer.from(s[k], 'base64')
+          .subarray(0, 48 * 4)
+          .toString('base64');
       s.diverged = Buffer.from(s.diverged, 'base64').subarray(0, 48).toString('base64');
     });
     expect(run.code).toBe(2);
@@ -109,9 +114,15 @@ describe('gradgap verify finds every kind of tampering', () => {
   it('runs cut to 2 of 4 cells with the spec, statistics and bands cut to match (exit 1: spec and run count)', async () => {
     const run = await verifyEdited((b) => {
       const s = sweep(b);
-      for (const k of ['finalJ', 'minJ', 'initialJ']) s[k] = Buffer.from(s[k], 'base64').subarray(0, 48 * 4).toString('base64');
+      for (const k of ['finalJ', 'minJ', 'initialJ'])
+        s[k] = Buffer.from(s[k], 'base64')
+          .subarray(0, 48 * 4)
+          .toString('base64');
       s.diverged = Buffer.from(s.diverged, 'base64').subarray(0, 48).toString('base64');
-      for (const k of ['bands', 'gapBands']) s[k] = Buffer.from(s[k], 'base64').subarray(0, 2 * 5 * 4 * 4).toString('base64');
+      for (const k of ['bands', 'gapBands'])
+        s[k] = Buffer.from(s[k], 'base64')
+          .subarray(0, 2 * 5 * 4 * 4)
+          .toString('base64');
       s.cellStats = s.cellStats.slice(0, 2);
       s.spec.grid.stepSize = [2];
       s.runsDone = 48;
@@ -160,7 +171,10 @@ describe('gradgap verify finds every kind of tampering', () => {
     const run = await verifyEdited((b) => {
       const s = sweep(b);
       s.seeds.perCell = s.spec.seeds = 12;
-      for (const k of ['finalJ', 'minJ', 'initialJ']) s[k] = Buffer.from(s[k], 'base64').subarray(0, 48 * 4).toString('base64');
+      for (const k of ['finalJ', 'minJ', 'initialJ'])
+        s[k] = Buffer.from(s[k], 'base64')
+          .subarray(0, 48 * 4)
+          .toString('base64');
       s.diverged = Buffer.from(s.diverged, 'base64').subarray(0, 48).toString('base64');
     });
     expect(run.code).toBe(1);
@@ -230,6 +244,8 @@ describe('gradgap verify finds every kind of tampering', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/MISMATCH #sweep: Does not match: 4 of 4 cells agree .*baked on WebGPU on Some GPU, re-run on CPU twin/);
-    expect(run.stdout).toMatch(/#sweep cellStats: 1 value is not those of the baked runs: cell 0 \(stepSize=2, L=2\) q50: baked [\d.]+, but its runs give [\d.]+/);
+    expect(run.stdout).toMatch(
+      /#sweep cellStats: 1 value is not those of the baked runs: cell 0 \(stepSize=2, L=2\) q50: baked [\d.]+, but its runs give [\d.]+/,
+    );
   });
 });

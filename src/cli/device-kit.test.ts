@@ -33,7 +33,8 @@ describe('device kit', () => {
     const unpacked = temp('gradgap-kit-run-');
     execFileSync('sh', ['-c', 'tar -C "$1" -cf - gradgap-device-kit | tar -C "$2" -xf -', 'sh', built, unpacked]);
     const kit = join(unpacked, 'gradgap-device-kit');
-    for (const f of ['run.sh', 'gradgap.mjs', 'cpu-worker.mjs', 'web-worker-entry.mjs', 'node_modules/webgpu/dist/linux-x64/dawn.node']) expect(existsSync(join(kit, f)), f).toBe(true);
+    for (const f of ['run.sh', 'gradgap.mjs', 'cpu-worker.mjs', 'web-worker-entry.mjs', 'node_modules/webgpu/dist/linux-x64/dawn.node'])
+      expect(existsSync(join(kit, f)), f).toBe(true);
     if (withVulkan) expect(existsSync(join(kit, 'lib/libvulkan.so.1'))).toBe(true);
 
     const env: NodeJS.ProcessEnv = { ...process.env, NODE: process.execPath };

@@ -13,10 +13,20 @@ import { MAX_SHARDS } from './shard.ts';
 
 const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
 const common = { host: HOSTS, backend: BACKENDS, threads: 'value', quiet: 'boolean' } as const;
-const hints = { threads: 'an integer in [1, 1024]', out: 'a directory', shard: `i/n with n in [1, ${MAX_SHARDS}] and i in [1, n]`, baked: 'a .results.json file' };
+const hints = {
+  threads: 'an integer in [1, 1024]',
+  out: 'a directory',
+  shard: `i/n with n in [1, ${MAX_SHARDS}] and i in [1, n]`,
+  baked: 'a .results.json file',
+};
 
 export const COMMANDS: Record<string, CommandShape> = {
-  run: { positional: { min: 1, max: 1, name: 'NOTEBOOK' }, flags: { ...common, out: 'value', shard: 'value', spec: ['published', 'cell'] }, required: ['out'], hints },
+  run: {
+    positional: { min: 1, max: 1, name: 'NOTEBOOK' },
+    flags: { ...common, out: 'value', shard: 'value', spec: ['published', 'cell'] },
+    required: ['out'],
+    hints,
+  },
   merge: { positional: { min: 1, max: MAX_SHARDS, name: 'DIR…' }, flags: { out: 'value', quiet: 'boolean' }, required: ['out'], hints },
   verify: { positional: { min: 1, max: 1, name: 'NOTEBOOK' }, flags: { ...common, baked: 'value' }, hints },
   bench: { positional: { min: 0, max: 0, name: '' }, flags: { ...common, workload: ['W1', 'W2', 'all'], full: 'boolean', quick: 'boolean' }, hints },

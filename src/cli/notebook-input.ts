@@ -39,7 +39,8 @@ export function readNotebookFile(path: string, seeds: SeedChoice = 'published'):
 export function notebookFromText(path: string, text: string, seeds: SeedChoice = 'published'): NotebookInput {
   const nb = resolveNotebook(text, { seeds });
   const errors = nb.fileIssues.filter((i) => i.severity === 'error');
-  if (errors.length) throw new InputError(`${path} line ${errors[0].line}: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}`);
+  if (errors.length)
+    throw new InputError(`${path} line ${errors[0].line}: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}`);
   for (const c of nb.checked) {
     const issue = c.issues[0];
     if (!issue) continue;

@@ -47,7 +47,15 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
   for (const sweep of nb.sweeps) {
     const r = results.get(sweep.id)!;
     for (const [path, text] of Object.entries(sweepFiles(sweepData(sweep.id, r)))) stage.write(path, text);
-    sweeps[sweep.id] = { specHash: r.specHash, masterSeed: r.spec.seed, seedsPerCell: r.spec.seeds, runCount: r.runCount, runRange: r.runRange, backend: r.backend, wallMs: Math.round(r.wallMs) };
+    sweeps[sweep.id] = {
+      specHash: r.specHash,
+      masterSeed: r.spec.seed,
+      seedsPerCell: r.spec.seeds,
+      runCount: r.runCount,
+      runRange: r.runRange,
+      backend: r.backend,
+      wallMs: Math.round(r.wallMs),
+    };
     if (r.runRange[0] === 0 && r.runRange[1] === r.runCount) summaries.set(sweep.id, await summarizeSweep(r));
   }
   const wgsl = await wgslProvenance();

@@ -71,7 +71,11 @@ export class OutputStage {
   private committed = false;
 
   /** `created`: the folders open() made for --out (outermost first), removed again unless committed. */
-  private constructor(readonly outDir: string, readonly stageDir: string, private readonly created: readonly string[] = []) {}
+  private constructor(
+    readonly outDir: string,
+    readonly stageDir: string,
+    private readonly created: readonly string[] = [],
+  ) {}
 
   /** Creates --out if needed, checks it is writable, and opens a staging folder in it. */
   static open(outDir: string): OutputStage {

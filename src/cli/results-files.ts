@@ -11,7 +11,21 @@
  *   const files = sweepFiles('sweep', result);   // { 'sweeps/sweep.json': '…', … }
  *   const back = readSweepJson(files['sweeps/sweep.json']);
  */
-import { allocateRunArrays, effectiveStepSize, expandGrid, GRID_KEYS, recordSteps, RUN_OUTPUT_NAMES, RUN_OUTPUTS, type CellStats, type GridKey, type RunOutputName, type RunOutputs, type RunOutputSpec, type SweepSpec } from '../engine/index.ts';
+import {
+  allocateRunArrays,
+  effectiveStepSize,
+  expandGrid,
+  GRID_KEYS,
+  recordSteps,
+  RUN_OUTPUT_NAMES,
+  RUN_OUTPUTS,
+  type CellStats,
+  type GridKey,
+  type RunOutputName,
+  type RunOutputs,
+  type RunOutputSpec,
+  type SweepSpec,
+} from '../engine/index.ts';
 import { f32FromJson, f32Json, f32Text } from './float-format.ts';
 import type { RangeResult } from './run-range.ts';
 
@@ -103,7 +117,10 @@ function runsCsv(d: SweepData): string {
     const cell = cells[Math.floor(run / d.spec.seeds)];
     rows.push(
       csvRow([
-        run, cell.index, run % d.spec.seeds, ...keys.map((k) => cell.params[k]),
+        run,
+        cell.index,
+        run % d.spec.seeds,
+        ...keys.map((k) => cell.params[k]),
         ...single.map((c) => csvValue(c.name, d.runs[c.name][c.at(i)])),
         ...eachStep.flatMap((c) => Array.from(d.runs[c.name].subarray(i * R, (i + 1) * R), (x) => csvValue(c.name, x))),
       ]),
@@ -150,9 +167,12 @@ export function readSweepJson(text: string): SweepData {
   const runs: RunOutputs = { ...allocateRunArrays(0, 0), runCount: n, recordSteps: steps };
   for (const name of RUN_OUTPUT_NAMES) {
     const values = (RUN_OUTPUTS[name].per === 'record' ? (raw[name] as (number | string)[][]).flat() : raw[name]) as (number | string)[];
-    (runs as Record<RunOutputName, Float32Array | Uint8Array>)[name] = isFlag(name) ? Uint8Array.from(values as number[]) : Float32Array.from(values, f32FromJson);
+    (runs as Record<RunOutputName, Float32Array | Uint8Array>)[name] = isFlag(name)
+      ? Uint8Array.from(values as number[])
+      : Float32Array.from(values, f32FromJson);
   }
-  if (runs.finalJ.length !== n || runs.trajectory.length !== n * steps.length) throw new Error(`holds ${runs.finalJ.length} runs for the range [${begin}, ${end})`);
+  if (runs.finalJ.length !== n || runs.trajectory.length !== n * steps.length)
+    throw new Error(`holds ${runs.finalJ.length} runs for the range [${begin}, ${end})`);
   const cellStats = (raw.cellStats as Record<string, number | string>[]).map((s) => {
     const out = { ...s } as Record<string, number>;
     for (const k of F32_STATS) out[k] = f32FromJson(s[k]);

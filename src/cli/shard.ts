@@ -22,7 +22,8 @@ export function parseShard(text: string): Shard {
   const index = Number(m[1]);
   const count = Number(m[2]);
   // Checked before i ≤ n: a 20-digit number is no integer here (it rounds), so it is refused as out of range.
-  if (!Number.isSafeInteger(count) || count < 1 || count > MAX_SHARDS) throw new InputError(`--shard ${text}: n must be an integer in [1, ${MAX_SHARDS}] (gradgap merge joins at most ${MAX_SHARDS} shards)`);
+  if (!Number.isSafeInteger(count) || count < 1 || count > MAX_SHARDS)
+    throw new InputError(`--shard ${text}: n must be an integer in [1, ${MAX_SHARDS}] (gradgap merge joins at most ${MAX_SHARDS} shards)`);
   if (!Number.isSafeInteger(index) || index < 1 || index > count) throw new InputError(`--shard ${text}: i must be in [1, n] and n ≥ 1`);
   return { index, count };
 }

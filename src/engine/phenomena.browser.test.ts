@@ -12,7 +12,20 @@ const STEP_SIZES = [0.3, 1, 3, 10, 30, 100];
 
 function p1(features: Features) {
   return {
-    base: { family: 'token', features, reward: 'exact-match', V: 8, d: 6, L: 8, J0: 0.2, G: 8, advantage: 'group-std', aggregation: 'seq-sum', iterations: 150, recordEvery: 10 },
+    base: {
+      family: 'token',
+      features,
+      reward: 'exact-match',
+      V: 8,
+      d: 6,
+      L: 8,
+      J0: 0.2,
+      G: 8,
+      advantage: 'group-std',
+      aggregation: 'seq-sum',
+      iterations: 150,
+      recordEvery: 10,
+    },
     grid: { stepSize: STEP_SIZES },
     seeds: 256,
     seed: 1,
@@ -22,7 +35,9 @@ function p1(features: Features) {
 
 function table(label: string, r: SweepResult): string {
   const rows = r.cellStats.map((s: CellStats) =>
-    [r.cells[s.cell].params.stepSize, s.meanFinalJ, s.q10, s.q50, s.q90, s.collapseProbability, s.diverged].map((v) => (typeof v === 'number' ? Number(v.toPrecision(3)) : v)).join(' | '),
+    [r.cells[s.cell].params.stepSize, s.meanFinalJ, s.q10, s.q50, s.q90, s.collapseProbability, s.diverged]
+      .map((v) => (typeof v === 'number' ? Number(v.toPrecision(3)) : v))
+      .join(' | '),
   );
   return `${label} (${r.backend.kind}, ${r.backend.adapter}, ${(r.wallMs / 1000).toFixed(1)} s)\nη | mean final J | q10 | q50 | q90 | P(collapse) | diverged\n${rows.join('\n')}`;
 }

@@ -51,7 +51,12 @@ export class ResultsBuilder {
       const cell = Math.floor(run / spec.seeds);
       if (++this.seedsIn[cell] === spec.seeds && !this.stats[cell]) {
         const b = cell * spec.seeds - first;
-        this.stats[cell] = cellStatsCpu(cell, runs.finalJ.subarray(b, b + spec.seeds), runs.diverged.subarray(b, b + spec.seeds), collapseThreshold(spec, this.cells[cell]));
+        this.stats[cell] = cellStatsCpu(
+          cell,
+          runs.finalJ.subarray(b, b + spec.seeds),
+          runs.diverged.subarray(b, b + spec.seeds),
+          collapseThreshold(spec, this.cells[cell]),
+        );
       }
     }
     this.runsDone += chunk.end - chunk.begin;
@@ -66,6 +71,19 @@ export class ResultsBuilder {
   finish(ending: SweepEnding): SweepResult {
     const { specHash, backend, wallMs, stopReason, message } = ending;
     const { spec, cells, runs, runsDone } = this;
-    return { spec, specHash, cells, runs, cellStats: this.cellStats, backend, wallMs, complete: stopReason === 'done', stopReason, message, runsDone, runRange: [this.runRange[0], this.runRange[1]] };
+    return {
+      spec,
+      specHash,
+      cells,
+      runs,
+      cellStats: this.cellStats,
+      backend,
+      wallMs,
+      complete: stopReason === 'done',
+      stopReason,
+      message,
+      runsDone,
+      runRange: [this.runRange[0], this.runRange[1]],
+    };
   }
 }

@@ -32,9 +32,22 @@ export interface RunOutputSpec {
 
 export const RUN_OUTPUTS = {
   initialJ: { array: Float32Array, per: 'run', source: { derive: (a, k, R) => a.trajectory[k * R] }, doc: 'J(θ0), exact', csv: 'initialJ' },
-  finalJ: { array: Float32Array, per: 'run', source: { kernel: 'state', start: NaN }, pending: NaN, doc: 'J at the last step; NaN when diverged', csv: 'finalJ' },
+  finalJ: {
+    array: Float32Array,
+    per: 'run',
+    source: { kernel: 'state', start: NaN },
+    pending: NaN,
+    doc: 'J at the last step; NaN when diverged',
+    csv: 'finalJ',
+  },
   minJ: { array: Float32Array, per: 'run', source: { kernel: 'state', start: Infinity }, doc: 'minimum of J over the recorded steps', csv: 'minJ' },
-  diverged: { array: Uint8Array, per: 'run', source: { kernel: 'state', start: 0 }, doc: '1 when θ became NaN or ±Inf; such a run is never averaged in', csv: 'diverged' },
+  diverged: {
+    array: Uint8Array,
+    per: 'run',
+    source: { kernel: 'state', start: 0 },
+    doc: '1 when θ became NaN or ±Inf; such a run is never averaged in',
+    csv: 'diverged',
+  },
   trajectory: { array: Float32Array, per: 'record', source: { kernel: 'records' }, doc: 'J at each recorded step', csv: { eachStep: 'J' } },
   thetaNorm: { array: Float32Array, per: 'record', source: { kernel: 'records' }, doc: '‖θ‖ at each recorded step', csv: { final: 'thetaNormFinal' } },
   gradientNorm: { array: Float32Array, per: 'record', source: { kernel: 'records' }, doc: '‖∇J‖ at each recorded step, exact' },
@@ -70,7 +83,9 @@ export type KernelStateName = NamesWhere<{ source: { kernel: 'state' } }>;
 export type KernelRecordName = NamesWhere<{ source: { kernel: 'records' } }>;
 
 /** One run's kernel outputs as the CPU twin writes them: flags as booleans, records into views. */
-export type RunRecord = { [K in KernelStateName]: Outputs[K]['array'] extends Uint8ArrayConstructor ? boolean : number } & { [K in KernelRecordName]: Float32Array };
+export type RunRecord = { [K in KernelStateName]: Outputs[K]['array'] extends Uint8ArrayConstructor ? boolean : number } & {
+  [K in KernelRecordName]: Float32Array;
+};
 
 const names = <K extends RunOutputName>(keep: (spec: RunOutputSpec) => boolean) => (Object.keys(RUN_OUTPUTS) as K[]).filter((k) => keep(RUN_OUTPUTS[k]));
 

@@ -30,7 +30,11 @@ export interface SweepOptions {
 }
 
 /** Decides the backend without running anything; acquires the GPU when it will be used. */
-export async function chooseBackend(choice: BackendChoice = 'auto', threads = availableThreads(), gpu?: GpuContext): Promise<{ info: BackendInfo; gpu?: GpuContext }> {
+export async function chooseBackend(
+  choice: BackendChoice = 'auto',
+  threads = availableThreads(),
+  gpu?: GpuContext,
+): Promise<{ info: BackendInfo; gpu?: GpuContext }> {
   const cpu = (reason: string, ctx?: GpuContext): { info: BackendInfo; gpu?: GpuContext } => ({
     info: { kind: 'cpu', threads, adapter: ctx?.adapterName ?? 'none', fallbackAdapter: ctx?.fallbackAdapter ?? false, reason },
   });
@@ -95,8 +99,7 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
   }
   let chunksDone = 0;
   let chunksTotal = 0;
-  const progress = () =>
-    options.onProgress?.({ runsDone: table.runsDone, runsTotal: total, chunksDone, chunksTotal, elapsedMs: performance.now() - started });
+  const progress = () => options.onProgress?.({ runsDone: table.runsDone, runsTotal: total, chunksDone, chunksTotal, elapsedMs: performance.now() - started });
 
   // A chunk's outputs land in the table; cells whose every seed is in get their statistics.
   const accept = (c: RunChunk, gpuStats?: CellStats[]) => {

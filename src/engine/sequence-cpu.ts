@@ -155,12 +155,23 @@ function sampledCoefficients(p: RunParams, inst: PackedInstance, s: RunScratch, 
       const r = s.rewards[g * G + i];
       let A: number;
       switch (adv) {
-        case 0: A = r; break; // none
-        case 1: A = r - mean; break; // mean
-        case 2: A = f32(r - mean) / f32(std + f32(p.epsilon)); break; // group-std
-        case 3: A = f32(r - mean) / f32(batchStd + f32(p.epsilon)); break; // batch-std
-        case 4: A = r - f32(f32(sum - r) / (G - 1)); break; // rloo
-        default: A = r - baselineJ; // oracle
+        case 0:
+          A = r;
+          break; // none
+        case 1:
+          A = r - mean;
+          break; // mean
+        case 2:
+          A = f32(r - mean) / f32(std + f32(p.epsilon));
+          break; // group-std
+        case 3:
+          A = f32(r - mean) / f32(batchStd + f32(p.epsilon));
+          break; // batch-std
+        case 4:
+          A = r - f32(f32(sum - r) / (G - 1));
+          break; // rloo
+        default:
+          A = r - baselineJ; // oracle
       }
       s.coef[g * G + i] = f32(f32(A) * scale);
     }
@@ -201,9 +212,15 @@ function sampleStep(p: RunParams, inst: PackedInstance, s: RunScratch, seed: num
     }
     const first = s.prompts[(j / G) | 0];
     s.rewards[j] =
-      inst.rewardKind === 0 ? inst.rewardData[first * K + s.tokens[j * L]]
-        : inst.rewardKind === 1 ? (allMatch ? 1 : 0)
-          : s.tokens[j * L + L - 1] === inst.rewardData[L - 1] ? 1 : 0;
+      inst.rewardKind === 0
+        ? inst.rewardData[first * K + s.tokens[j * L]]
+        : inst.rewardKind === 1
+          ? allMatch
+            ? 1
+            : 0
+          : s.tokens[j * L + L - 1] === inst.rewardData[L - 1]
+            ? 1
+            : 0;
   }
 }
 
@@ -231,8 +248,7 @@ function exactCounts(p: RunParams, inst: PackedInstance, s: RunScratch, J: numbe
   const { P, K, L } = inst;
   s.C.fill(0);
   const lengthScale = direction === 'expected-update' ? aggregationLengthScale(p.aggregation, L) : 1;
-  const factor = (Jx: number) =>
-    direction === 'expected-update' ? expectedAdvantageFactor(p.advantage, p.G, Jx, p.epsilon, p.std) * lengthScale : 1;
+  const factor = (Jx: number) => (direction === 'expected-update' ? expectedAdvantageFactor(p.advantage, p.G, Jx, p.epsilon, p.std) * lengthScale : 1);
   if (inst.rewardKind === 0) {
     for (let a = 0; a < P; a++) {
       const f = f32(factor(s.rowJ[a]) / P);

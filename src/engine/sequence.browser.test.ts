@@ -71,7 +71,12 @@ async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> 
       const gpuToken = gpu.tokenTrace![(step * n + run) * gpu.traceStride! + j * L + t];
       if (gpuToken === token) return;
       parted = margin < TIE_MARGIN ? 'tie' : 'real';
-      if (parted === 'real') result.driftRuns.push({ run, step, text: `run ${run} step ${step} sample ${j} token ${t}: cpu ${token} gpu ${gpuToken} (margin ${margin.toExponential(1)})` });
+      if (parted === 'real')
+        result.driftRuns.push({
+          run,
+          step,
+          text: `run ${run} step ${step} sample ${j} token ${t}: cpu ${token} gpu ${gpuToken} (margin ${margin.toExponential(1)})`,
+        });
     });
     if (parted === 'tie') result.tieRuns++;
     if (parted !== 'no') continue;
@@ -156,7 +161,12 @@ describe('sequence.wgsl against its CPU twin', () => {
     expect(stats.length).toBe(cells.length);
     for (const s of stats) {
       const b = s.cell * spec.seeds;
-      const twin = cellStatsCpu(s.cell, outputs.finalJ.subarray(b, b + spec.seeds), outputs.diverged.subarray(b, b + spec.seeds), spec.collapseFraction * cells[s.cell].params.J0);
+      const twin = cellStatsCpu(
+        s.cell,
+        outputs.finalJ.subarray(b, b + spec.seeds),
+        outputs.diverged.subarray(b, b + spec.seeds),
+        spec.collapseFraction * cells[s.cell].params.J0,
+      );
       expect({ ...s, meanFinalJ: 0 }).toEqual({ ...twin, meanFinalJ: 0 });
       expect(Math.abs(s.meanFinalJ - twin.meanFinalJ)).toBeLessThanOrEqual(1e-6 * Math.abs(twin.meanFinalJ) + 1e-12);
     }

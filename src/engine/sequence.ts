@@ -4,7 +4,13 @@
  * whole chunk through its iterations in a few fused dispatches (each short enough for a GPU
  * watchdog), reduces over seeds on the GPU, and reads everything back once per chunk.
  */
-import { getSizeAndAlignmentOfUnsizedArrayElement, makeShaderDataDefinitions, makeStructuredView, type IntrinsicDefinition, type ShaderDataDefinitions } from 'webgpu-utils';
+import {
+  getSizeAndAlignmentOfUnsizedArrayElement,
+  makeShaderDataDefinitions,
+  makeStructuredView,
+  type IntrinsicDefinition,
+  type ShaderDataDefinitions,
+} from 'webgpu-utils';
 import philoxSource from '../../shaders/philox.wgsl?raw';
 import sequenceSource from '../../shaders/sequence.wgsl?raw';
 import expectedUpdateSource from '../../shaders/expected-update.wgsl?raw';
@@ -177,7 +183,17 @@ export class GpuEngine {
     try {
       const bindGroup = device.createBindGroup({
         layout: pipeline.getBindGroupLayout(0),
-        entries: [buffers.dispatch, buffers.runs, buffers.phi, buffers.rewardData, buffers.theta, buffers.state, buffers.records, buffers.tokenTrace, buffers.betaScratch].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        entries: [
+          buffers.dispatch,
+          buffers.runs,
+          buffers.phi,
+          buffers.rewardData,
+          buffers.theta,
+          buffers.state,
+          buffers.records,
+          buffers.tokenTrace,
+          buffers.betaScratch,
+        ].map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
       const dispatchView = makeStructuredView(defs.uniforms.dispatch);
       const iterations = spec.base.iterations;
@@ -186,7 +202,17 @@ export class GpuEngine {
       device.pushErrorScope('validation');
       for (let stepBegin = 0; stepBegin < iterations || stepBegin === 0; stepBegin += span) {
         const stepEnd = Math.min(iterations, stepBegin + span);
-        dispatchView.set({ stepBegin, stepEnd, iterations, recordEvery: spec.base.recordEvery, recordCount: R, runCount: n, seed: spec.seed, traceStride: traceTokens ? shape.TOK : 0, betaStride: shape.BETA });
+        dispatchView.set({
+          stepBegin,
+          stepEnd,
+          iterations,
+          recordEvery: spec.base.recordEvery,
+          recordCount: R,
+          runCount: n,
+          seed: spec.seed,
+          traceStride: traceTokens ? shape.TOK : 0,
+          betaStride: shape.BETA,
+        });
         device.queue.writeBuffer(buffers.dispatch, 0, dispatchView.arrayBuffer);
         const encoder = device.createCommandEncoder();
         const pass = encoder.beginComputePass();
@@ -210,7 +236,13 @@ export class GpuEngine {
         const { pipeline: reducePipeline, defs: reduceDefs } = await this.reduce();
         const cellsDef = reduceDefs.storages.cells;
         const cellView = makeStructuredView(cellsDef, new ArrayBuffer(getSizeAndAlignmentOfUnsizedArrayElement(cellsDef).size * reduced));
-        cellView.set(Array.from({ length: reduced }, (_, c) => ({ first: (firstCell + c) * spec.seeds - begin, count: spec.seeds, threshold: collapseThreshold(spec, cells[firstCell + c]) })));
+        cellView.set(
+          Array.from({ length: reduced }, (_, c) => ({
+            first: (firstCell + c) * spec.seeds - begin,
+            count: spec.seeds,
+            threshold: collapseThreshold(spec, cells[firstCell + c]),
+          })),
+        );
         const cellBuffer = this.buffer(new Uint8Array(cellView.arrayBuffer), S, 'cells');
         all.push(cellBuffer);
         const group = device.createBindGroup({
@@ -254,10 +286,26 @@ export class GpuEngine {
       const rawStats = new Float32Array(bytes, sizes[0] + sizes[1], reduced * REDUCED_STATS.length);
       const stats: CellStats[] = [];
       for (let c = 0; c < reduced; c++) {
-        const s = Object.fromEntries(REDUCED_STATS.map((k, i) => [k, rawStats[c * REDUCED_STATS.length + i]])) as Record<(typeof REDUCED_STATS)[number], number>;
+        const s = Object.fromEntries(REDUCED_STATS.map((k, i) => [k, rawStats[c * REDUCED_STATS.length + i]])) as Record<
+          (typeof REDUCED_STATS)[number],
+          number
+        >;
         if (s.finite === 0) for (const q of ['meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90'] as const) s[q] = NaN; // no finite run in the cell
         const { meanFinalJ, q10, q25, q50, q75, q90, finite, diverged, collapsed } = s;
-        stats.push({ cell: firstCell + c, runs: spec.seeds, finite, diverged, meanFinalJ, q10, q25, q50, q75, q90, collapsed, collapseProbability: collapsed / spec.seeds });
+        stats.push({
+          cell: firstCell + c,
+          runs: spec.seeds,
+          finite,
+          diverged,
+          meanFinalJ,
+          q10,
+          q25,
+          q50,
+          q75,
+          q90,
+          collapsed,
+          collapseProbability: collapsed / spec.seeds,
+        });
       }
       const tokenTrace = traceTokens ? new Uint32Array(bytes.slice(sizes[0] + sizes[1] + sizes[2])) : undefined;
       readback.unmap();

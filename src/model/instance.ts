@@ -105,7 +105,15 @@ export function initialTheta(inst: Instance, p: Pick<RunParams, 'theta0' | 'J0'>
   if (p.theta0) return Float64Array.from(p.theta0);
   // Logits are linear in α: precompute Φ·θ* once, so each bisection step is one softmax.
   const starLogits = policyLogits(inst, inst.thetaStar);
-  const J = (alpha: number) => successRate(inst, softmaxRows(starLogits.map((v) => alpha * v), inst.P, inst.K));
+  const J = (alpha: number) =>
+    successRate(
+      inst,
+      softmaxRows(
+        starLogits.map((v) => alpha * v),
+        inst.P,
+        inst.K,
+      ),
+    );
   const target = p.J0;
   let lo = 0;
   const jLo = J(0);

@@ -69,7 +69,22 @@ export interface TableCellConfig {
 /** Every field a sweep cell may have: the spec's, and the presentation fields. */
 export const SWEEP_CELL_KEYS: readonly string[] = Object.freeze([...SPEC_KEYS, 'title', 'publishSeeds']);
 /** Every field a plot cell may have (`PlotCellConfig`). */
-export const PLOT_KEYS: readonly string[] = Object.freeze(['view', 'sweep', 'sweeps', 'y', 'fill', 'x', 'theory', 'color', 'scale', 'layout', 'where', 'critical', 'title', 'caption']);
+export const PLOT_KEYS: readonly string[] = Object.freeze([
+  'view',
+  'sweep',
+  'sweeps',
+  'y',
+  'fill',
+  'x',
+  'theory',
+  'color',
+  'scale',
+  'layout',
+  'where',
+  'critical',
+  'title',
+  'caption',
+]);
 /** Every field a theory cell may have (`TheoryCellConfig`). */
 export const THEORY_KEYS: readonly string[] = Object.freeze(['sweep', 'y', 'curves', 'instances']);
 /** Every field a table cell may have (`TableCellConfig`). */
@@ -80,7 +95,19 @@ export const THEORY_CURVES = ['one-step', 'theorem-1'] as const;
 export const THEORY_Y = ['L', 'J0', 'G'] as const;
 /** Columns a table cell can show: the per-cell statistics, the effective step size and J0 (src/ui/gg-table-cell.ts). */
 export const TABLE_COLUMNS = [
-  'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapseProbability', 'collapsed', 'diverged', 'finite', 'runs', 'effectiveStepSize', 'J0',
+  'meanFinalJ',
+  'q10',
+  'q25',
+  'q50',
+  'q75',
+  'q90',
+  'collapseProbability',
+  'collapsed',
+  'diverged',
+  'finite',
+  'runs',
+  'effectiveStepSize',
+  'J0',
 ] as const;
 
 export type CellJson = { ok: true; value: unknown } | { ok: false; line: number; message: string };
@@ -105,7 +132,8 @@ export function depthExceededAt(source: string, limit = MAX_JSON_DEPTH): number 
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
@@ -119,7 +147,11 @@ export function depthExceededAt(source: string, limit = MAX_JSON_DEPTH): number 
 export function readCellJson(source: string): CellJson {
   const deep = depthExceededAt(source);
   if (deep >= 0) {
-    return { ok: false, line: lineOf(source, deep), message: `JSON nested more than ${MAX_JSON_DEPTH} levels deep (objects and lists inside each other); a cell may nest at most ${MAX_JSON_DEPTH}` };
+    return {
+      ok: false,
+      line: lineOf(source, deep),
+      message: `JSON nested more than ${MAX_JSON_DEPTH} levels deep (objects and lists inside each other); a cell may nest at most ${MAX_JSON_DEPTH}`,
+    };
   }
   try {
     return { ok: true, value: JSON.parse(source) };
@@ -193,7 +225,11 @@ export function checkPlotConfig(value: unknown): ConfigIssue[] {
   } else {
     if (value.sweep === undefined) issues.push({ field: 'sweep', message: 'sweep is required: the id of a sweep cell' });
     else issues.push(...idIssue('sweep', value.sweep, 'a sweep cell'));
-    if (value.sweeps !== undefined) issues.push({ field: 'sweeps', message: `only the compare view reads "sweeps"; the ${typeof value.view === 'string' ? value.view : 'other'} view reads one "sweep"` });
+    if (value.sweeps !== undefined)
+      issues.push({
+        field: 'sweeps',
+        message: `only the compare view reads "sweeps"; the ${typeof value.view === 'string' ? value.view : 'other'} view reads one "sweep"`,
+      });
   }
   const theory = value.theory;
   if (theory !== undefined && typeof theory !== 'string' && !Array.isArray(theory)) {
@@ -263,7 +299,8 @@ export function publishedSpecOf(config: SweepCellConfig): SweepSpecInput {
 export function checkSweepCellExtras(value: unknown): ConfigIssue[] {
   if (!isObject(value)) return [{ field: 'spec', message: `must be a JSON object such as {"grid": {"stepSize": [1, 10]}, "seeds": 64}, got ${kindOf(value)}` }];
   const issues: ConfigIssue[] = unknownKeyIssues(value, SWEEP_CELL_KEYS, '', 'sweep cell fields');
-  if (value.title !== undefined && typeof value.title !== 'string') issues.push({ field: 'title', message: `title must be a string, got ${kindOf(value.title)}` });
+  if (value.title !== undefined && typeof value.title !== 'string')
+    issues.push({ field: 'title', message: `title must be a string, got ${kindOf(value.title)}` });
   const p = value.publishSeeds;
   if (p !== undefined && !(Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65_536)) {
     issues.push({ field: 'publishSeeds', message: `publishSeeds = ${showValue(p)}: must be an integer in [1, 65536]` });

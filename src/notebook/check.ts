@@ -9,8 +9,16 @@
  */
 import { showValue, validateSpec } from '../spec/index.ts';
 import {
-  cellDependencies, checkPlotConfig, checkSweepCellExtras, checkSweepRefConfig, readCellJson, sweepSpecOf,
-  type PlotCellConfig, type SweepCellConfig, type TableCellConfig, type TheoryCellConfig,
+  cellDependencies,
+  checkPlotConfig,
+  checkSweepCellExtras,
+  checkSweepRefConfig,
+  readCellJson,
+  sweepSpecOf,
+  type PlotCellConfig,
+  type SweepCellConfig,
+  type TableCellConfig,
+  type TheoryCellConfig,
 } from './cell-config.ts';
 import { cellKind, type CellKind, type NotebookCell } from './notebook.ts';
 
@@ -42,7 +50,9 @@ interface CheckedBase {
  * A declarative cell whose JSON parsed. `config` is that JSON read as the kind's config: its
  * fields are as typed only when `issues` is empty (a cell with issues still shows what it can).
  */
-export type CheckedConfigCell<K extends DeclarativeKind = DeclarativeKind> = K extends DeclarativeKind ? CheckedBase & { kind: K; config: CellConfigs[K] } : never;
+export type CheckedConfigCell<K extends DeclarativeKind = DeclarativeKind> = K extends DeclarativeKind
+  ? CheckedBase & { kind: K; config: CellConfigs[K] }
+  : never;
 
 /** A declarative cell whose JSON did not parse: `issues` says where; there is no config. */
 export type UnreadCell<K extends DeclarativeKind = DeclarativeKind> = K extends DeclarativeKind ? CheckedBase & { kind: K; config?: undefined } : never;
@@ -135,7 +145,10 @@ function checkSweptFields(plot: PlotCellConfig, byId: Map<string, CheckedCell>):
       const values = swept(key);
       if (!values) issues.push({ field: `where.${key}`, message: notSwept(`where.${key}`, key, value) });
       else if (!values.includes(value)) {
-        issues.push({ field: `where.${key}`, message: `where.${key} = ${showValue(value)} is not in sweep "${id}"'s grid.${key}: one of ${values.map(showValue).join(', ')}` });
+        issues.push({
+          field: `where.${key}`,
+          message: `where.${key} = ${showValue(value)} is not in sweep "${id}"'s grid.${key}: one of ${values.map(showValue).join(', ')}`,
+        });
       }
     }
   }
@@ -153,7 +166,8 @@ function checkReferences(value: unknown, kinds: Map<string, CellKind>): CellIssu
       if (typeof id !== 'string') continue;
       const kind = kinds.get(id);
       if (!kind) issues.push({ field, message: `${field} refers to "${id}", but no cell has that id` });
-      else if (!allowed.includes(kind)) issues.push({ field, message: `${field} refers to "${id}", a ${kind} cell; it must be a ${allowed.join(' or ')} cell` });
+      else if (!allowed.includes(kind))
+        issues.push({ field, message: `${field} refers to "${id}", a ${kind} cell; it must be a ${allowed.join(' or ')} cell` });
     }
   }
   return issues;

@@ -5,8 +5,34 @@ import { MAX_NOTEBOOK_CHARS } from './parse.ts';
 
 // Cell sources are arbitrary text with `\n` line endings, including the hard parts: `</script`,
 // `<\/script`, blank and whitespace-only lines at either end, tabs, entities, non-ASCII.
-const tricky = fc.constantFrom('</script>', '</SCRIPT ', '<\\/script>', '</script', '<!--', '-->', '&amp;', '&lt;', '\t', '    ', ' ', '', 'é', '∇J', '"', "'", '<b>');
-const line = fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 12 }).map((s) => s.replace(/\r/g, '')), tricky), { maxLength: 5 }).map((parts) => parts.join('').replace(/\n/g, ''));
+const tricky = fc.constantFrom(
+  '</script>',
+  '</SCRIPT ',
+  '<\\/script>',
+  '</script',
+  '<!--',
+  '-->',
+  '&amp;',
+  '&lt;',
+  '\t',
+  '    ',
+  ' ',
+  '',
+  'é',
+  '∇J',
+  '"',
+  "'",
+  '<b>',
+);
+const line = fc
+  .array(
+    fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 12 }).map((s) => s.replace(/\r/g, '')),
+      tricky,
+    ),
+    { maxLength: 5 },
+  )
+  .map((parts) => parts.join('').replace(/\n/g, ''));
 const value = fc.array(line, { maxLength: 8 }).map((lines) => lines.join('\n'));
 const id = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/);
 const type = fc.constantFrom(...Object.values(CELL_TYPES), 'module', 'text/x-typescript');
@@ -58,10 +84,14 @@ describe('notebook format', () => {
   });
 
   it('reads a Notebook Kit file (numeric ids, no version)', () => {
-    const text = '<!doctype html>\n<notebook theme="air">\n  <title>Hello</title>\n  <script id="1" type="text/markdown">\n    # Hello\n  </script>\n  <script id="2" type="module" pinned="">\n    1 + 2\n  </script>\n</notebook>\n';
+    const text =
+      '<!doctype html>\n<notebook theme="air">\n  <title>Hello</title>\n  <script id="1" type="text/markdown">\n    # Hello\n  </script>\n  <script id="2" type="module" pinned="">\n    1 + 2\n  </script>\n</notebook>\n';
     const { notebook: nb, issues } = parseNotebook(text);
     expect(issues).toEqual([]);
-    expect(nb.cells.map((c) => [c.id, c.type, c.value, c.pinned])).toEqual([['1', 'text/markdown', '# Hello', false], ['2', 'module', '1 + 2', true]]);
+    expect(nb.cells.map((c) => [c.id, c.type, c.value, c.pinned])).toEqual([
+      ['1', 'text/markdown', '# Hello', false],
+      ['2', 'module', '1 + 2', true],
+    ]);
   });
 });
 
@@ -79,7 +109,9 @@ describe('corrupt and unknown files', () => {
   });
 
   it('a newer format version is named with its line; the cells still read', () => {
-    const { notebook: nb, issues } = parseNotebook('<!doctype html>\n\n<notebook theme="air" version="7">\n  <title>T</title>\n  <script id="a" type="text/markdown">\n    hi\n  </script>\n</notebook>\n');
+    const { notebook: nb, issues } = parseNotebook(
+      '<!doctype html>\n\n<notebook theme="air" version="7">\n  <title>T</title>\n  <script id="a" type="text/markdown">\n    hi\n  </script>\n</notebook>\n',
+    );
     expect(issues).toHaveLength(1);
     expect(issues[0].line).toBe(3);
     expect(issues[0].message).toMatch(/format version 7, newer than this gradgap reads \(1\)/);
@@ -99,7 +131,8 @@ describe('corrupt and unknown files', () => {
   });
 
   it('a truncated file, stray elements and duplicate ids are each reported with a line', () => {
-    const text = '<!doctype html>\n<notebook>\n  <title>T</title>\n  <div>x</div>\n  <script id="a" type="text/markdown">\n    1\n  </script>\n  <script id="a" type="text/markdown">\n    2\n  </script>\n';
+    const text =
+      '<!doctype html>\n<notebook>\n  <title>T</title>\n  <div>x</div>\n  <script id="a" type="text/markdown">\n    1\n  </script>\n  <script id="a" type="text/markdown">\n    2\n  </script>\n';
     const { notebook: nb, issues } = parseNotebook(text);
     const byLine = issues.map((i) => [i.line, i.message.slice(0, 30)]);
     expect(byLine).toEqual([
@@ -148,8 +181,12 @@ describe('corrupt and unknown files', () => {
     const { notebook: nb, issues } = parseNotebook(text);
     expect(performance.now() - start).toBeLessThan(1000);
     expect(nb.cells).toEqual([]);
-    expect(issues).toEqual([{ line: 1, severity: 'error', message: expect.stringMatching(/^this file is 47\.7 MiB of text, over the 8\.0 MiB limit for a notebook/) }]);
-    expect(parseNotebook(serializeNotebook({ title: 'x'.repeat(MAX_NOTEBOOK_CHARS - 200), theme: 'air', readOnly: false, version: 1, cells: [] })).issues).toEqual([]);
+    expect(issues).toEqual([
+      { line: 1, severity: 'error', message: expect.stringMatching(/^this file is 47\.7 MiB of text, over the 8\.0 MiB limit for a notebook/) },
+    ]);
+    expect(
+      parseNotebook(serializeNotebook({ title: 'x'.repeat(MAX_NOTEBOOK_CHARS - 200), theme: 'air', readOnly: false, version: 1, cells: [] })).issues,
+    ).toEqual([]);
   });
 
   it('bad JSON in a sweep cell points at the file line; other cells check clean', () => {

@@ -5,7 +5,17 @@ export { serializeNotebook } from './serialize.ts';
 export { formatJson } from './format-json.ts';
 export * from './cell-config.ts';
 export {
-  checkCells, checkSweepDraft, dependents,
-  type CellConfigs, type CellIssue, type CheckedCell, type CheckedCellOf, type CheckedConfigCell, type CheckedTextCell, type DeclarativeKind, type TextKind, type UnreadCell,
+  checkCells,
+  checkSweepDraft,
+  dependents,
+  type CellConfigs,
+  type CellIssue,
+  type CheckedCell,
+  type CheckedCellOf,
+  type CheckedConfigCell,
+  type CheckedTextCell,
+  type DeclarativeKind,
+  type TextKind,
+  type UnreadCell,
 } from './check.ts';
 export * from './resolve.ts';

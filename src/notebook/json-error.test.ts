@@ -13,9 +13,12 @@ const parses = (s: string) => {
 
 describe('jsonErrorAt', () => {
   it('agrees with JSON.parse on valid JSON', () => {
-    fc.assert(fc.property(fc.json(), (text) => {
-      expect(jsonErrorAt(text)).toBeNull();
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.json(), (text) => {
+        expect(jsonErrorAt(text)).toBeNull();
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('agrees with JSON.parse on broken JSON, and points inside the text', () => {

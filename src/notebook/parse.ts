@@ -31,7 +31,13 @@ export function parseNotebook(text: string): ParsedNotebook {
     const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
     return {
       notebook: emptyNotebook(),
-      issues: [{ line: 1, message: `this file is ${mib(text.length)} of text, over the ${mib(MAX_NOTEBOOK_CHARS)} limit for a notebook (notebooks are a few kilobytes); not read`, severity: 'error' }],
+      issues: [
+        {
+          line: 1,
+          message: `this file is ${mib(text.length)} of text, over the ${mib(MAX_NOTEBOOK_CHARS)} limit for a notebook (notebooks are a few kilobytes); not read`,
+          severity: 'error',
+        },
+      ],
       cellLines: [],
     };
   }
@@ -248,7 +254,8 @@ class Reader {
     const version = attributes.get('version');
     if (version !== undefined) {
       const n = Number(version);
-      if (!Number.isInteger(n) || n < 1) this.issue(start, `version="${version}" is not a format version (expected a whole number such as ${NOTEBOOK_VERSION})`);
+      if (!Number.isInteger(n) || n < 1)
+        this.issue(start, `version="${version}" is not a format version (expected a whole number such as ${NOTEBOOK_VERSION})`);
       else if (n > NOTEBOOK_VERSION) {
         this.issue(start, `this notebook is format version ${n}, newer than this gradgap reads (${NOTEBOOK_VERSION}); showing what can be read`);
       }
@@ -290,7 +297,12 @@ class Reader {
     const next = nextAt >= 0 && (!raw || nextAt < raw.end);
     if (!raw || next) {
       const stop = next ? nextAt + 1 : this.text.length;
-      this.issue(open.start, `cell ${id ? `"${id}"` : index + 1} is never closed with </script>; read up to line ${this.lines.line(Math.max(contentStart, stop - 1))}`, 'error', id || undefined);
+      this.issue(
+        open.start,
+        `cell ${id ? `"${id}"` : index + 1} is never closed with </script>; read up to line ${this.lines.line(Math.max(contentStart, stop - 1))}`,
+        'error',
+        id || undefined,
+      );
       raw = { content: this.text.slice(contentStart, stop), end: stop };
     }
     this.pos = raw.end;

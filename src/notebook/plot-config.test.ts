@@ -39,7 +39,11 @@ describe('plot cell config', () => {
     expect(plotIssues('{"view": "gap", "sweep": "s", "colour": "L"}')[0]).toMatch(/^colour: unknown field; did you mean color\?/);
     expect(plotIssues('{"view": "gap", "sweep": "s", "__proto__": {"view": "phase"}}')[0]).toMatch(/^__proto__: unknown field/);
     expect(plotIssues('{"view": "gap", "sweep": "s", "toString": 1}')[0]).toMatch(/^toString: unknown field/);
-    expect(plotIssues('{"view": "gap", "sweep": "s", "where": {"colour": 1}}')).toEqual(['where.colour: unknown field; grid keys: stepSize, L, J0, G, V, d, N, K, B, advantage, aggregation']);
-    expect(plotIssues('{"view": "gap", "sweep": "s", "where": {"stepSize": 3}}')).toEqual(['where.stepSize: where.stepSize = 3 is not in sweep "s"\'s grid.stepSize: one of 1, 10']);
+    expect(plotIssues('{"view": "gap", "sweep": "s", "where": {"colour": 1}}')).toEqual([
+      'where.colour: unknown field; grid keys: stepSize, L, J0, G, V, d, N, K, B, advantage, aggregation',
+    ]);
+    expect(plotIssues('{"view": "gap", "sweep": "s", "where": {"stepSize": 3}}')).toEqual([
+      'where.stepSize: where.stepSize = 3 is not in sweep "s"\'s grid.stepSize: one of 1, 10',
+    ]);
   });
 });

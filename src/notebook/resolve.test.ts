@@ -34,14 +34,19 @@ describe('resolveNotebook', () => {
     const parsed = parseNotebook(TEXT);
     expect(resolveNotebook(parsed).checked).toEqual(checkCells(parsed.notebook.cells, parsed.cellLines));
     const edited = resolveNotebook(parsed, { edits: { bad: '{"seeds": 2}', constructor: 'x' } });
-    expect(edited.sweeps.map((s) => [s.id, s.spec.seeds])).toEqual([['s', 8], ['bad', 2]]);
+    expect(edited.sweeps.map((s) => [s.id, s.spec.seeds])).toEqual([
+      ['s', 8],
+      ['bad', 2],
+    ]);
     expect(edited.notebook.cells[4].value).toBe('{"seeds": 2}');
     expect(resolveNotebook(parsed).notebook.cells[4].value).toBe('{"seeds": 0}');
   });
 
-  it('names publishSeeds past the engine\'s limits only for the published spec', () => {
+  it("names publishSeeds past the engine's limits only for the published spec", () => {
     // 9 × 8 cells × 65536 seeds: past the engine's runs per sweep.
-    const text = notebook([['sweep', 's', '{"grid": {"stepSize": [1, 2, 3, 4, 5, 6, 7, 8, 9], "J0": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]}, "seeds": 4, "publishSeeds": 65536}']]);
+    const text = notebook([
+      ['sweep', 's', '{"grid": {"stepSize": [1, 2, 3, 4, 5, 6, 7, 8, 9], "J0": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]}, "seeds": 4, "publishSeeds": 65536}'],
+    ]);
     expect(resolveNotebook(text).sweeps[0].specIssues[0]).toMatchObject({ field: 'seeds' });
     expect(resolveNotebook(text, { seeds: 'cell' }).sweeps[0].specIssues).toEqual([]);
   });
@@ -62,7 +67,7 @@ describe('resolveNotebook', () => {
 });
 
 describe('checkSweepDraft', () => {
-  it('is the sweep check of checkCells, with a syntax error\'s line within the cell', () => {
+  it("is the sweep check of checkCells, with a syntax error's line within the cell", () => {
     for (const body of [SWEEP, '{"seeds": 0}', '{"seedz": 4}', '{"title": 3}', '[]']) {
       const [cell] = checkCells(parseNotebook(notebook([['sweep', 's', body]])).notebook.cells);
       expect(checkSweepDraft(body)).toEqual({ config: cell.config, issues: cell.issues });

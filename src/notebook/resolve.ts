@@ -99,10 +99,23 @@ export function resolveNotebook(source: string | ParsedNotebook, options: Resolv
     const summary = sweeps && Object.hasOwn(sweeps, id) ? sweeps[id] : undefined;
     const own = summary && (await specHashes(id));
     if (!summary || !own) return undefined;
-    return { summary, cellHash: own.cell, publishedHash: own.published, ofCellSpec: summary.specHash === own.cell, ofPublishedSpec: summary.specHash === own.published };
+    return {
+      summary,
+      cellHash: own.cell,
+      publishedHash: own.published,
+      ofCellSpec: summary.specHash === own.cell,
+      ofPublishedSpec: summary.specHash === own.published,
+    };
   };
   return {
-    file, fileIssues: file.issues, notebook, checked, sweeps, plots, theories, tables,
+    file,
+    fileIssues: file.issues,
+    notebook,
+    checked,
+    sweeps,
+    plots,
+    theories,
+    tables,
     cell: (id) => byId.get(id),
     sweep: (id) => sweepById.get(id),
     specHashes,

@@ -21,7 +21,8 @@ beforeAll(async () => {
   summary = await summarizeSweep(await runSweep({ base: { iterations: 30, recordEvery: 10 }, grid: { stepSize: ETAS }, seeds: 12 }, { backend: 'cpu' }));
 });
 
-const draw = (config: Partial<PlotCellConfig>, s = summary) => plotCellFigures({ sweep: 's', view: 'gap', ...config } as PlotCellConfig, [{ label: 's', summary: s, thresholds: empiricalThresholds(s) }], [], 680)[0];
+const draw = (config: Partial<PlotCellConfig>, s = summary) =>
+  plotCellFigures({ sweep: 's', view: 'gap', ...config } as PlotCellConfig, [{ label: 's', summary: s, thresholds: empiricalThresholds(s) }], [], 680)[0];
 const count = (figure: Element, selector: string) => figure.querySelectorAll(selector).length;
 const texts = (figure: Element) => Array.from(figure.querySelectorAll('text'), (t) => t.textContent ?? '');
 
@@ -29,8 +30,18 @@ describe('layout', () => {
   it('overlays up to 3 η per panel and draws small multiples beyond, unless told', () => {
     const rows = trajectoryRows(summary, undefined);
     expect(chooseLayout(rows, undefined)).toBe('small-multiples');
-    expect(chooseLayout(rows.filter((r) => r.stepSize <= 30), undefined)).toBe('small-multiples');
-    expect(chooseLayout(rows.filter((r) => r.stepSize <= 10), undefined)).toBe('overlay');
+    expect(
+      chooseLayout(
+        rows.filter((r) => r.stepSize <= 30),
+        undefined,
+      ),
+    ).toBe('small-multiples');
+    expect(
+      chooseLayout(
+        rows.filter((r) => r.stepSize <= 10),
+        undefined,
+      ),
+    ).toBe('overlay');
     expect(chooseLayout(rows, 'overlay')).toBe('overlay');
   });
 

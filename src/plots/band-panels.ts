@@ -51,7 +51,8 @@ export function bandRows(summary: SweepSummary, where: GridWhere | undefined, co
     const colour = cell.params[colourKey] as number | string;
     summary.recordSteps.forEach((step, r) => {
       const b = source(index, r);
-      if (b && !Number.isNaN(b.q50)) rows.push({ cell: index, stepSize: cell.params.stepSize, colour, facet, rowFacet, step, ...b, finite: b.finite ?? runs, runs });
+      if (b && !Number.isNaN(b.q50))
+        rows.push({ cell: index, stepSize: cell.params.stepSize, colour, facet, rowFacet, step, ...b, finite: b.finite ?? runs, runs });
     });
   }
   return rows;
@@ -92,7 +93,10 @@ export const MEDIAN_CLASS = 'band-median';
 
 export function bandPanels(rows: BandRow[], o: BandPanelOptions): HTMLElement | SVGSVGElement {
   const layout = chooseLayout(rows, o.layout);
-  const color = colourScale(rows.map((r) => r.colour), o.colourKey);
+  const color = colourScale(
+    rows.map((r) => r.colour),
+    o.colourKey,
+  );
   const width = o.width ?? 680;
   if (layout === 'overlay') {
     const facets = sortedLabels(rows.map((r) => r.facet)); // L=4 above L=16, not text order
@@ -153,10 +157,33 @@ export function bandPanels(rows: BandRow[], o: BandPanelOptions): HTMLElement | 
       // Viridis ends in a pale yellow, too faint for a line on white.
       ...seriesMarks(placed, { fx: 'fx', fy: 'fy', fillOpacity: 0.3, strokeWidth: 1.5, stroke: single ? '#222' : undefined }),
       // η above its panel, clear of lines near the top (J → 1); a note inside, with a white halo.
-      Plot.text(labels, { fx: 'fx', fy: 'fy', text: 'label', frameAnchor: 'top-left', lineAnchor: 'bottom', dy: -3, fontSize: 10, fontWeight: 'bold', fill: '#222' }),
+      Plot.text(labels, {
+        fx: 'fx',
+        fy: 'fy',
+        text: 'label',
+        frameAnchor: 'top-left',
+        lineAnchor: 'bottom',
+        dy: -3,
+        fontSize: 10,
+        fontWeight: 'bold',
+        fill: '#222',
+      }),
       // The note wraps to the panel's width (lineWidth is in ems of 10 px; 11 px leaves room for Plot's
       // estimate of a line's width, a little narrow for digits), so neighbouring notes never overlap.
-      Plot.text(labels, { fx: 'fx', fy: 'fy', text: 'note', frameAnchor: 'top-left', lineAnchor: 'top', dx: 4, dy: 3, fontSize: 10, lineWidth: Math.max(4, (panelWidth - 8) / 11), fill: '#222', stroke: 'white', strokeWidth: 3 }),
+      Plot.text(labels, {
+        fx: 'fx',
+        fy: 'fy',
+        text: 'note',
+        frameAnchor: 'top-left',
+        lineAnchor: 'top',
+        dx: 4,
+        dy: 3,
+        fontSize: 10,
+        lineWidth: Math.max(4, (panelWidth - 8) / 11),
+        fill: '#222',
+        stroke: 'white',
+        strokeWidth: 3,
+      }),
       medianTip(placed, { fx: 'fx', fy: 'fy' }, o), // last, so it is drawn over the notes
     ],
   });

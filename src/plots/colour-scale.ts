@@ -6,7 +6,8 @@ import { compareLabels, fieldLabel } from './axis-labels.ts';
 export function colourScale(values: (number | string)[], key: GridKey) {
   const label = fieldLabel(key);
   // Names in reading order, the order the panels use (Plot would sort them as plain strings).
-  if (values.some((v) => typeof v === 'string')) return { type: 'categorical' as const, domain: [...new Set(values.map(String))].sort(compareLabels), legend: true, label };
+  if (values.some((v) => typeof v === 'string'))
+    return { type: 'categorical' as const, domain: [...new Set(values.map(String))].sort(compareLabels), legend: true, label };
   const nums = values as number[];
   const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
   const log = lo > 0 && hi / lo >= 4;

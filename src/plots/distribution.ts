@@ -31,14 +31,17 @@ export function distributionPlot(summary: SweepSummary, config: { where?: GridWh
   const lines: { stepSize: number; J0: number; collapseLine: number; facet: string }[] = [];
   // Cells a stopped run did not finish keep their place on the η axis, labelled "not run".
   const finished = new Set(summary.cellStats.map((s) => s.cell));
-  const notRun = cells.filter((c) => !finished.has(c.index) && matchesWhere(c, config.where)).map((c) => ({ stepSize: c.params.stepSize, facet: facetLabel(c, ['stepSize' as GridKey]) }));
+  const notRun = cells
+    .filter((c) => !finished.has(c.index) && matchesWhere(c, config.where))
+    .map((c) => ({ stepSize: c.params.stepSize, facet: facetLabel(c, ['stepSize' as GridKey]) }));
   for (const { cell: index } of summary.cellStats) {
     const cell = cells[index];
     if (!matchesWhere(cell, config.where)) continue;
     const facet = facetLabel(cell, ['stepSize' as GridKey]);
     const { finalJ, diverged } = cellFinals(summary, index);
     finalJ.forEach((j, seed) => {
-      if (!diverged[seed]) dots.push({ stepSize: cell.params.stepSize, jittered: cell.params.stepSize * Math.exp(jitter(seed) * spread), finalJ: j, facet, seed });
+      if (!diverged[seed])
+        dots.push({ stepSize: cell.params.stepSize, jittered: cell.params.stepSize * Math.exp(jitter(seed) * spread), finalJ: j, facet, seed });
     });
     lines.push({ stepSize: cell.params.stepSize, J0: cell.params.J0, collapseLine: cell.params.J0 * summary.spec.collapseFraction, facet });
   }
@@ -50,17 +53,44 @@ export function distributionPlot(summary: SweepSummary, config: { where?: GridWh
     width: config.width ?? 680,
     height: faceted ? undefined : 280,
     marginRight: faceted ? 130 : 20,
-    x: { type: 'log', label: 'step size η →', tickFormat: '~g', ...(notRun.length ? { domain: [etas[0] * Math.exp(-spread * 0.7), etas[etas.length - 1] * Math.exp(spread * 0.7)] } : {}) },
+    x: {
+      type: 'log',
+      label: 'step size η →',
+      tickFormat: '~g',
+      ...(notRun.length ? { domain: [etas[0] * Math.exp(-spread * 0.7), etas[etas.length - 1] * Math.exp(spread * 0.7)] } : {}),
+    },
     y: { label: '↑ final success rate J (one dot per run)', domain: [0, 1], grid: true },
     fy: faceted ? { label: null, domain: facets } : undefined,
     color: colourScale(etas, 'stepSize'),
     marks: [
       Plot.dot(dots, { x: 'jittered', y: 'finalJ', fy, fill: 'stepSize', r: 2, fillOpacity: 0.75 }),
       // Short horizontal marks at J0 (black) and at the collapse line (red, dashed) for each η.
-      Plot.ruleY(lines, { y: 'J0', x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7), x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7), fy, stroke: 'black', strokeWidth: 1.5 }),
-      Plot.ruleY(lines, { y: 'collapseLine', x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7), x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7), fy, stroke: '#d62728', strokeDasharray: '3,2' }),
+      Plot.ruleY(lines, {
+        y: 'J0',
+        x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7),
+        x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7),
+        fy,
+        stroke: 'black',
+        strokeWidth: 1.5,
+      }),
+      Plot.ruleY(lines, {
+        y: 'collapseLine',
+        x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7),
+        x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7),
+        fy,
+        stroke: '#d62728',
+        strokeDasharray: '3,2',
+      }),
       Plot.text(notRun, { x: 'stepSize', y: 0.5, fy, text: () => 'not run', rotate: -90, fill: '#666', fontSize: 9 }),
-      Plot.tip(dots, Plot.pointer({ x: 'jittered', y: 'finalJ', fy, title: (d: RunDot) => `η = ${formatNumber(d.stepSize)}, seed ${d.seed}\nfinal J = ${formatNumber(d.finalJ, 4)}` })),
+      Plot.tip(
+        dots,
+        Plot.pointer({
+          x: 'jittered',
+          y: 'finalJ',
+          fy,
+          title: (d: RunDot) => `η = ${formatNumber(d.stepSize)}, seed ${d.seed}\nfinal J = ${formatNumber(d.finalJ, 4)}`,
+        }),
+      ),
     ],
   });
 }

@@ -23,7 +23,9 @@ export class MissingGapBandsError extends Error {
 
 export function gapRows(summary: SweepSummary, where: GridWhere | undefined, colourKey: GridKey = 'stepSize'): BandRow[] {
   if (!summary.gapBands) {
-    throw new MissingGapBandsError('these results have no gradient-gap bands (they were summarized before gradgap recorded ‖g‖): re-run the sweep, or re-bake with npm run bake');
+    throw new MissingGapBandsError(
+      'these results have no gradient-gap bands (they were summarized before gradgap recorded ‖g‖): re-run the sweep, or re-bake with npm run bake',
+    );
   }
   const floor = (v: number) => Math.max(GAP_FLOOR, v);
   return bandRows(summary, where, colourKey, (cell, r) => {
@@ -39,7 +41,10 @@ function finiteNote(rows: BandRow[]): string {
   return least < runs ? `finite in ≥ ${least}/${runs}` : '';
 }
 
-export function gapTrajectoriesPlot(summary: SweepSummary, config: { where?: GridWhere; title?: string; color?: GridKey; layout?: TrajectoryLayout; width?: number }): HTMLElement | SVGSVGElement {
+export function gapTrajectoriesPlot(
+  summary: SweepSummary,
+  config: { where?: GridWhere; title?: string; color?: GridKey; layout?: TrajectoryLayout; width?: number },
+): HTMLElement | SVGSVGElement {
   const colourKey = config.color ?? 'stepSize';
   const rows = gapRows(summary, config.where, colourKey);
   // Headroom above the highest band for the panel labels.

@@ -30,7 +30,16 @@ export const NOT_RUN_CLASS = 'phase-not-run';
 
 function tipText(r: PhaseRow, layout: PhaseLayout, x: PlotX | undefined): string {
   const s = r.stats;
-  if (r.notRun) return [r.sweep && `sweep: ${r.sweep}`, r.facet, `η = ${formatNumber(r.stepSize)}`, layout.yKey && `${layout.yKey} = ${formatNumber(r.y)}`, 'not run: the run was stopped before this cell finished'].filter(Boolean).join('\n');
+  if (r.notRun)
+    return [
+      r.sweep && `sweep: ${r.sweep}`,
+      r.facet,
+      `η = ${formatNumber(r.stepSize)}`,
+      layout.yKey && `${layout.yKey} = ${formatNumber(r.y)}`,
+      'not run: the run was stopped before this cell finished',
+    ]
+      .filter(Boolean)
+      .join('\n');
   return [
     r.sweep && `sweep: ${r.sweep}`,
     r.facet,
@@ -64,40 +73,104 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
   const xs = rows.flatMap((r) => [r.x1, r.x2]);
   const xDomain: [number, number] = [Math.min(...xs), Math.max(...xs)];
   const clampX = (v: number | null, side: 'low' | 'high') => (v === null ? (side === 'low' ? xDomain[0] : xDomain[1]) : v);
-  const theoryPoints = (options.theory ?? []).flatMap((c) => c.points.map((p) => ({ ...p, label: c.label, name: c.name, x: options.x === 'effectiveStepSize' ? p.effectiveStepSize : p.stepSize })));
+  const theoryPoints = (options.theory ?? []).flatMap((c) =>
+    c.points.map((p) => ({ ...p, label: c.label, name: c.name, x: options.x === 'effectiveStepSize' ? p.effectiveStepSize : p.stepSize })),
+  );
   // Each curve in its own colour and dash (theoryStyle), so the one-step threshold and the Theorem-1 step never look alike.
   const theoryMarks = (mark: (data: typeof theoryPoints, style: ReturnType<typeof theoryStyle>) => Plot.Markish) =>
-    [...new Set(theoryPoints.map((p) => p.name))].map((name) => mark(theoryPoints.filter((p) => p.name === name), theoryStyle(name)));
+    [...new Set(theoryPoints.map((p) => p.name))].map((name) =>
+      mark(
+        theoryPoints.filter((p) => p.name === name),
+        theoryStyle(name),
+      ),
+    );
   const marks: Plot.Markish[] = [
-    Plot.rect(rows.filter((r) => !r.notRun), {
-      x1: 'x1',
-      x2: 'x2',
-      y1: 'y1',
-      y2: 'y2',
-      fx,
-      fill: (r: PhaseRow) => (Number.isNaN(value(r)) ? null : value(r)),
-      inset: 0.5,
-      className: PHASE_CELL_CLASS,
-    }),
+    Plot.rect(
+      rows.filter((r) => !r.notRun),
+      {
+        x1: 'x1',
+        x2: 'x2',
+        y1: 'y1',
+        y2: 'y2',
+        fx,
+        fill: (r: PhaseRow) => (Number.isNaN(value(r)) ? null : value(r)),
+        inset: 0.5,
+        className: PHASE_CELL_CLASS,
+      },
+    ),
     // Cells whose every run diverged have no mean: hatch them grey rather than leave a hole.
-    Plot.rect(rows.filter((r) => Number.isNaN(value(r)) && !r.notRun), { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fx, fill: '#999', inset: 0.5 }),
+    Plot.rect(
+      rows.filter((r) => Number.isNaN(value(r)) && !r.notRun),
+      { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fx, fill: '#999', inset: 0.5 },
+    ),
     // Cells a cancelled run did not reach keep their place, empty and labelled.
-    Plot.rect(rows.filter((r) => r.notRun), { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fx, fill: 'white', stroke: '#999', strokeDasharray: '3,2', inset: 1, className: NOT_RUN_CLASS }),
-    Plot.text(rows.filter((r) => r.notRun), { x: (r: PhaseRow) => Math.sqrt(r.x1 * r.x2), y: (r: PhaseRow) => (strip ? 0.5 : yLog ? Math.sqrt(r.y1 * r.y2) : (r.y1 + r.y2) / 2), fx, text: () => 'not run', fill: '#666', fontSize: 9, rotate: strip ? -90 : 0 }),
+    Plot.rect(
+      rows.filter((r) => r.notRun),
+      { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fx, fill: 'white', stroke: '#999', strokeDasharray: '3,2', inset: 1, className: NOT_RUN_CLASS },
+    ),
+    Plot.text(
+      rows.filter((r) => r.notRun),
+      {
+        x: (r: PhaseRow) => Math.sqrt(r.x1 * r.x2),
+        y: (r: PhaseRow) => (strip ? 0.5 : yLog ? Math.sqrt(r.y1 * r.y2) : (r.y1 + r.y2) / 2),
+        fx,
+        text: () => 'not run',
+        fill: '#666',
+        fontSize: 9,
+        rotate: strip ? -90 : 0,
+      },
+    ),
   ];
   if (strip) {
     marks.push(
-      Plot.rect(intervals, { x1: (p: CriticalPoint) => clampX(p.low, 'low'), x2: (p: CriticalPoint) => clampX(p.high, 'high'), y1: 0.8, y2: 0.95, fx, fill: 'black', fillOpacity: 0.35 }),
+      Plot.rect(intervals, {
+        x1: (p: CriticalPoint) => clampX(p.low, 'low'),
+        x2: (p: CriticalPoint) => clampX(p.high, 'high'),
+        y1: 0.8,
+        y2: 0.95,
+        fx,
+        fill: 'black',
+        fillOpacity: 0.35,
+      }),
       Plot.ruleX(critical, { x: 'x', y1: 0, y2: 1, fx, stroke: 'black', strokeWidth: 2.5 }),
       ...theoryMarks((data, s) => Plot.ruleX(data, { x: 'x', y1: 0, y2: 1, fx, stroke: s.stroke, strokeWidth: 2, strokeDasharray: s.dash })),
     );
   } else {
     marks.push(
-      Plot.link(intervals, { x1: (p: CriticalPoint) => clampX(p.low, 'low'), x2: (p: CriticalPoint) => clampX(p.high, 'high'), y1: 'y', y2: 'y', fx, stroke: 'white', strokeWidth: 5, strokeOpacity: 0.8 }),
-      Plot.link(intervals, { x1: (p: CriticalPoint) => clampX(p.low, 'low'), x2: (p: CriticalPoint) => clampX(p.high, 'high'), y1: 'y', y2: 'y', fx, stroke: 'black', strokeWidth: 1.5, markerStart: 'tick-x', markerEnd: 'tick-x' }),
+      Plot.link(intervals, {
+        x1: (p: CriticalPoint) => clampX(p.low, 'low'),
+        x2: (p: CriticalPoint) => clampX(p.high, 'high'),
+        y1: 'y',
+        y2: 'y',
+        fx,
+        stroke: 'white',
+        strokeWidth: 5,
+        strokeOpacity: 0.8,
+      }),
+      Plot.link(intervals, {
+        x1: (p: CriticalPoint) => clampX(p.low, 'low'),
+        x2: (p: CriticalPoint) => clampX(p.high, 'high'),
+        y1: 'y',
+        y2: 'y',
+        fx,
+        stroke: 'black',
+        strokeWidth: 1.5,
+        markerStart: 'tick-x',
+        markerEnd: 'tick-x',
+      }),
       Plot.line(critical, { x: 'x', y: 'y', fx, z: (p: CriticalPoint) => `${p.sweep}|${p.facet}`, stroke: 'black', strokeWidth: 2 }),
       Plot.dot(critical, { x: 'x', y: 'y', fx, fill: 'white', stroke: 'black', r: 4 }),
-      ...theoryMarks((data, s) => Plot.line(data, { x: 'x', y: 'y', fx, z: (p: { sweep: string; facet: string; label: string }) => `${p.label}|${p.sweep}|${p.facet}`, stroke: s.stroke, strokeWidth: 2, strokeDasharray: s.dash })),
+      ...theoryMarks((data, s) =>
+        Plot.line(data, {
+          x: 'x',
+          y: 'y',
+          fx,
+          z: (p: { sweep: string; facet: string; label: string }) => `${p.label}|${p.sweep}|${p.facet}`,
+          stroke: s.stroke,
+          strokeWidth: 2,
+          strokeDasharray: s.dash,
+        }),
+      ),
     );
   }
   marks.push(

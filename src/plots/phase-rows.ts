@@ -109,12 +109,29 @@ export function phaseRows(summary: SweepSummary, config: PhaseRowOptions, sweep 
   const rows: PhaseRow[] = [];
   for (const group of rowsByKey.values()) {
     group.sort((a, b) => a.x - b.x);
-    const xEdges = edges(group.map((g) => g.x), true);
+    const xEdges = edges(
+      group.map((g) => g.x),
+      true,
+    );
     group.forEach(({ stats, cell, x }, i) => {
       const y = yKey ? (cell.params[yKey] as number) : 0;
       const [y1, y2] = yEdge.get(y)!;
       const notRun = !finished.has(cell.index);
-      rows.push({ cell: cell.index, facet: facetLabel(cell, exclude), sweep, stepSize: cell.params.stepSize, x, x1: xEdges[i][0], x2: xEdges[i][1], y, y1, y2, J0: cell.params.J0, stats, ...(notRun ? { notRun } : {}) });
+      rows.push({
+        cell: cell.index,
+        facet: facetLabel(cell, exclude),
+        sweep,
+        stepSize: cell.params.stepSize,
+        x,
+        x1: xEdges[i][0],
+        x2: xEdges[i][1],
+        y,
+        y1,
+        y2,
+        J0: cell.params.J0,
+        stats,
+        ...(notRun ? { notRun } : {}),
+      });
     });
   }
   const facets = [...new Set(rows.map((r) => r.facet))];

@@ -28,12 +28,21 @@ let etas: SweepSummary; // η alone, 10 values: narrow small multiples with "fin
 
 beforeAll(async () => {
   installSvgDom();
-  grid2d = await summarizeSweep(await runSweep({ base: { iterations: 20, recordEvery: 10 }, grid: { L: [16, 4, 8], stepSize: [1, 10, 100, 1000] }, seeds: 6 }, { backend: 'cpu' }));
-  etas = await summarizeSweep(await runSweep({ base: { iterations: 30, recordEvery: 10 }, grid: { stepSize: [1, 2, 3, 5, 10, 20, 30, 50, 100, 300] }, seeds: 8 }, { backend: 'cpu' }));
+  grid2d = await summarizeSweep(
+    await runSweep({ base: { iterations: 20, recordEvery: 10 }, grid: { L: [16, 4, 8], stepSize: [1, 10, 100, 1000] }, seeds: 6 }, { backend: 'cpu' }),
+  );
+  etas = await summarizeSweep(
+    await runSweep({ base: { iterations: 30, recordEvery: 10 }, grid: { stepSize: [1, 2, 3, 5, 10, 20, 30, 50, 100, 300] }, seeds: 8 }, { backend: 'cpu' }),
+  );
 });
 
 const draw = (config: Partial<PlotCellConfig>, summary: SweepSummary, width = 680) =>
-  plotCellFigures({ sweep: 's', view: 'trajectories', ...config } as PlotCellConfig, [{ label: 's', summary, thresholds: empiricalThresholds(summary) }], [], width)[0] as Figure;
+  plotCellFigures(
+    { sweep: 's', view: 'trajectories', ...config } as PlotCellConfig,
+    [{ label: 's', summary, thresholds: empiricalThresholds(summary) }],
+    [],
+    width,
+  )[0] as Figure;
 const domain = (figure: Figure, name: string) => figure.scale?.(name)?.domain;
 
 /** x of each label of an axis, from its transform; `aria` names the axis group. */
@@ -79,7 +88,12 @@ describe('numeric order', () => {
     const strip = thresholdPlot(points, [], { yKey: null }) as Figure;
     expect(domain(strip, 'y')).toEqual(domain(strip, 'color'));
     // The compare view's two figures agree: panels left to right = key left to right.
-    const merged = phaseDiagram({ rows: [...phaseRows(grid2d, { y: 'L' }, 'GRPO').rows, ...phaseRows(grid2d, { y: 'L' }, 'Dr. GRPO').rows], yKey: 'L', yLog: true, facets: [] }) as Figure;
+    const merged = phaseDiagram({
+      rows: [...phaseRows(grid2d, { y: 'L' }, 'GRPO').rows, ...phaseRows(grid2d, { y: 'L' }, 'Dr. GRPO').rows],
+      yKey: 'L',
+      yLog: true,
+      facets: [],
+    }) as Figure;
     expect(domain(merged, 'fx')).toEqual(['GRPO', 'Dr. GRPO']);
     expect(domain(thresholdPlot([point('GRPO', '', 4), point('Dr. GRPO', '', 4)], [], { yKey: 'L' }) as Figure, 'color')).toEqual(['GRPO', 'Dr. GRPO']);
   });
@@ -108,7 +122,12 @@ describe('labels that fit', () => {
   });
 
   it('"finite in ≥ N" notes wrap inside their panel instead of running into the next', () => {
-    const figure = plotCellFigures({ sweep: 's', view: 'gap', layout: 'small-multiples' } as PlotCellConfig, [{ label: 's', summary: etas, thresholds: empiricalThresholds(etas) }], [], 520)[0];
+    const figure = plotCellFigures(
+      { sweep: 's', view: 'gap', layout: 'small-multiples' } as PlotCellConfig,
+      [{ label: 's', summary: etas, thresholds: empiricalThresholds(etas) }],
+      [],
+      520,
+    )[0];
     const notes = Array.from(figure.querySelectorAll('text')).filter((t) => (t.textContent ?? '').includes('finite in'));
     expect(notes.length).toBeGreaterThan(0);
     const panel = ((520 - 48 - 20) / (5 + 0.14)) * 0.86; // 10 η wrap into 5 columns: 76 px
@@ -129,7 +148,8 @@ describe('theory curves', () => {
     points: [4, 8, 16].map((y) => ({ sweep: '', facet: '', y, stepSize: eta / y, effectiveStepSize: eta / y })),
   });
   const curves = [curve('one-step', 'exact one-step threshold at θ0', 200), curve('theorem-1', 'Theorem-1 step size (reconstructed)', 100)];
-  const dashes = (figure: Element) => new Set(Array.from(figure.querySelectorAll('[stroke-dasharray]'), (e) => `${e.getAttribute('stroke-dasharray')} ${e.getAttribute('stroke') ?? ''}`));
+  const dashes = (figure: Element) =>
+    new Set(Array.from(figure.querySelectorAll('[stroke-dasharray]'), (e) => `${e.getAttribute('stroke-dasharray')} ${e.getAttribute('stroke') ?? ''}`));
 
   it('name the field they run over, for the theory table\'s first column (was "y")', () => {
     const spec = { base: { iterations: 10 }, grid: { J0: [0.2, 0.6], stepSize: [1, 10] }, seeds: 4 };
@@ -143,7 +163,12 @@ describe('theory curves', () => {
     expect(THEORY_STYLES['one-step'].css).not.toBe(THEORY_STYLES['theorem-1'].css);
     expect(THEORY_STYLES['one-step'].stroke).not.toBe(THEORY_STYLES['theorem-1'].stroke);
     const phase = phaseDiagram(phaseRows(grid2d, { y: 'L' }), { theory: curves });
-    expect(dashes(phase)).toEqual(new Set([`${THEORY_STYLES['one-step'].dash} ${THEORY_STYLES['one-step'].stroke}`, `${THEORY_STYLES['theorem-1'].dash} ${THEORY_STYLES['theorem-1'].stroke}`]));
+    expect(dashes(phase)).toEqual(
+      new Set([
+        `${THEORY_STYLES['one-step'].dash} ${THEORY_STYLES['one-step'].stroke}`,
+        `${THEORY_STYLES['theorem-1'].dash} ${THEORY_STYLES['theorem-1'].stroke}`,
+      ]),
+    );
     const point: CriticalPoint = { sweep: '', facet: '', y: 4, x: 10, low: 5, high: 20, status: 'found', seeds: 8 };
     const threshold = thresholdPlot([point, { ...point, y: 16 }], curves, { yKey: 'L', yLog: true });
     const patterns = new Set([...dashes(threshold)].map((d) => d.split(' ')[0]));

@@ -55,7 +55,12 @@ export function thresholdPlot(points: readonly CriticalPoint[], theory: readonly
   const color = { legend: true, label: 'series', domain: series };
   // Theory curves take their series' colour; each curve has its own dash (theoryStyle): the key names them.
   const theoryMarks = (mark: (data: typeof theoryPoints, dash: string) => Plot.Markish) =>
-    [...new Set(theoryPoints.map((p) => p.curve))].map((name) => mark(theoryPoints.filter((p) => p.curve === name), theoryStyle(name).dash));
+    [...new Set(theoryPoints.map((p) => p.curve))].map((name) =>
+      mark(
+        theoryPoints.filter((p) => p.curve === name),
+        theoryStyle(name).dash,
+      ),
+    );
   if (!options.yKey) {
     // One threshold per series: a dot with its interval on an η axis.
     return Plot.plot({
@@ -70,8 +75,14 @@ export function thresholdPlot(points: readonly CriticalPoint[], theory: readonly
         Plot.ruleY(found, { x1: (p: CriticalPoint) => p.low ?? p.x, x2: (p: CriticalPoint) => p.high ?? p.x, y: seriesOf, stroke: seriesOf, strokeWidth: 2 }),
         Plot.dot(found, { x: 'x', y: seriesOf, fill: seriesOf, r: 5, tip: true, title: (p: CriticalPoint) => tip(p, null) }),
         ...theoryMarks((data, dash) => Plot.tickX(data, { x: 'eta', y: 'series', stroke: 'series', strokeWidth: 2, strokeDasharray: dash })),
-        Plot.text(missing.filter((p) => p.status === 'above-grid'), { x: etaDomain[1], y: seriesOf, text: (p: CriticalPoint) => `${edgeText(p)} →`, textAnchor: 'end', dx: -4, fill: seriesOf, fontSize: 11 }),
-        Plot.text(missing.filter((p) => p.status !== 'above-grid'), { x: etaDomain[0], y: seriesOf, text: (p: CriticalPoint) => `← ${edgeText(p)}`, textAnchor: 'start', dx: 4, fill: seriesOf, fontSize: 11 }),
+        Plot.text(
+          missing.filter((p) => p.status === 'above-grid'),
+          { x: etaDomain[1], y: seriesOf, text: (p: CriticalPoint) => `${edgeText(p)} →`, textAnchor: 'end', dx: -4, fill: seriesOf, fontSize: 11 },
+        ),
+        Plot.text(
+          missing.filter((p) => p.status !== 'above-grid'),
+          { x: etaDomain[0], y: seriesOf, text: (p: CriticalPoint) => `← ${edgeText(p)}`, textAnchor: 'start', dx: 4, fill: seriesOf, fontSize: 11 },
+        ),
       ],
     });
   }
@@ -85,11 +96,39 @@ export function thresholdPlot(points: readonly CriticalPoint[], theory: readonly
     y: { type: 'log', label: `↑ ${stepLabel}`, domain: etaDomain, grid: true, tickFormat: '~g' },
     color,
     marks: [
-      Plot.ruleX(found.filter((p) => p.low !== null || p.high !== null), { x: 'y', y1: (p: CriticalPoint) => p.low ?? etaDomain[0], y2: (p: CriticalPoint) => p.high ?? etaDomain[1], stroke: seriesOf, strokeWidth: 1.5, markerStart: 'tick-y', markerEnd: 'tick-y' }),
+      Plot.ruleX(
+        found.filter((p) => p.low !== null || p.high !== null),
+        {
+          x: 'y',
+          y1: (p: CriticalPoint) => p.low ?? etaDomain[0],
+          y2: (p: CriticalPoint) => p.high ?? etaDomain[1],
+          stroke: seriesOf,
+          strokeWidth: 1.5,
+          markerStart: 'tick-y',
+          markerEnd: 'tick-y',
+        },
+      ),
       Plot.line(found, { x: 'y', y: 'x', z: seriesOf, stroke: seriesOf, strokeWidth: 2 }),
       Plot.dot(found, { x: 'y', y: 'x', fill: seriesOf, r: 4, tip: true, title: (p: CriticalPoint) => tip(p, options.yKey) }),
-      ...theoryMarks((data, dash) => Plot.line(data, { x: 'y', y: 'eta', z: (p: { series: string; curve: string }) => `${p.series}|${p.curve}`, stroke: 'series', strokeWidth: 2, strokeDasharray: dash })),
-      Plot.text(missing, { x: 'y', y: edge, text: (p: CriticalPoint) => (p.status === 'above-grid' ? '↑' : '↓'), fill: seriesOf, fontSize: 16, fontWeight: 'bold', title: (p: CriticalPoint) => tip(p, options.yKey) }),
+      ...theoryMarks((data, dash) =>
+        Plot.line(data, {
+          x: 'y',
+          y: 'eta',
+          z: (p: { series: string; curve: string }) => `${p.series}|${p.curve}`,
+          stroke: 'series',
+          strokeWidth: 2,
+          strokeDasharray: dash,
+        }),
+      ),
+      Plot.text(missing, {
+        x: 'y',
+        y: edge,
+        text: (p: CriticalPoint) => (p.status === 'above-grid' ? '↑' : '↓'),
+        fill: seriesOf,
+        fontSize: 16,
+        fontWeight: 'bold',
+        title: (p: CriticalPoint) => tip(p, options.yKey),
+      }),
       // Log x axis labelled at exactly the swept values (Plot's log formatter would drop some).
       ...(options.yLog ? [Plot.axisX([...new Set(points.map((p) => p.y))], { text: (d: number) => String(d), label: `${fieldLabel(options.yKey)} →` })] : []),
     ],

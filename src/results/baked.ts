@@ -55,7 +55,26 @@ const bytesOf = (text: string, where: string) => {
 const TOP_KEYS = ['format', 'version', 'notebook', 'notebookHash', 'provenance', 'sweeps'];
 const TOP_OPTIONAL = ['notebookHash'];
 const PROVENANCE_KEYS = ['packages', 'wgslHash', 'runtime', 'command'];
-const SWEEP_KEYS = ['specHash', 'spec', 'seeds', 'backend', 'wallMs', 'complete', 'runsDone', 'stopReason', 'message', 'recordSteps', 'cellStats', 'trajectoryHash', 'bands', 'gapBands', 'finalJ', 'minJ', 'initialJ', 'diverged'];
+const SWEEP_KEYS = [
+  'specHash',
+  'spec',
+  'seeds',
+  'backend',
+  'wallMs',
+  'complete',
+  'runsDone',
+  'stopReason',
+  'message',
+  'recordSteps',
+  'cellStats',
+  'trajectoryHash',
+  'bands',
+  'gapBands',
+  'finalJ',
+  'minJ',
+  'initialJ',
+  'diverged',
+];
 const SWEEP_OPTIONAL = ['gapBands'];
 /** The per-run outputs a baked sweep holds (a summary's), in the file's key order; element types from RUN_OUTPUTS. */
 const RUN_ARRAYS = SWEEP_KEYS.filter((k): k is PerRunOutputName => (PER_RUN_OUTPUTS as readonly string[]).includes(k));
@@ -71,7 +90,10 @@ const isHash = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)
 function expectKeys(value: unknown, keys: readonly string[], optional: readonly string[], where: string): asserts value is Record<string, unknown> {
   if (!isObject(value)) throw new BakedFormatError(`${where}: expected an object, found ${JSON.stringify(value)?.slice(0, 40)}`);
   const unknown = Object.keys(value).filter((k) => !keys.includes(k));
-  if (unknown.length) throw new BakedFormatError(`${where}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (this gradgap reads ${keys.join(', ')})`);
+  if (unknown.length)
+    throw new BakedFormatError(
+      `${where}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (this gradgap reads ${keys.join(', ')})`,
+    );
   const missing = keys.filter((k) => !optional.includes(k) && value[k] === undefined);
   if (missing.length) throw new BakedFormatError(`${where}: missing ${missing.map((k) => JSON.stringify(k)).join(', ')}`);
 }
@@ -126,7 +148,8 @@ export function decodeBaked(text: string): BakedNotebook {
     throw new BakedFormatError(`baked results are not valid JSON: ${(error as Error).message}`);
   }
   if (body?.format !== BAKED_FORMAT) throw new BakedFormatError(`not a gradgap baked-results file (format = ${JSON.stringify(body?.format)})`);
-  if (body.version !== BAKED_VERSION) throw new BakedFormatError(`baked-results version ${body.version} is not the one this gradgap reads (${BAKED_VERSION}); re-bake with npm run bake`);
+  if (body.version !== BAKED_VERSION)
+    throw new BakedFormatError(`baked-results version ${body.version} is not the one this gradgap reads (${BAKED_VERSION}); re-bake with npm run bake`);
   expectKeys(body, TOP_KEYS, TOP_OPTIONAL, 'the file');
   check(typeof body.notebook === 'string' && body.notebook !== '', 'notebook', `expected the notebook's file name, found ${JSON.stringify(body.notebook)}`);
   check(body.notebookHash === undefined || isHash(body.notebookHash), 'notebookHash', 'expected a SHA-256 in hex');
@@ -151,8 +174,16 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
   const at = `sweep "${id}"`;
   expectKeys(raw, SWEEP_KEYS, SWEEP_OPTIONAL, at);
   const spec = raw.spec as SweepSpec;
-  check(isObject(spec) && isObject(spec.base) && isObject(spec.grid) && Object.values(spec.grid).every(Array.isArray), `${at} spec`, 'expected a sweep spec with base and grid');
-  check(Number.isInteger(spec.seeds) && spec.seeds >= 1 && Number.isInteger(spec.seed), `${at} spec`, `seeds = ${JSON.stringify(spec.seeds)}, seed = ${JSON.stringify(spec.seed)} are not whole numbers`);
+  check(
+    isObject(spec) && isObject(spec.base) && isObject(spec.grid) && Object.values(spec.grid).every(Array.isArray),
+    `${at} spec`,
+    'expected a sweep spec with base and grid',
+  );
+  check(
+    Number.isInteger(spec.seeds) && spec.seeds >= 1 && Number.isInteger(spec.seed),
+    `${at} spec`,
+    `seeds = ${JSON.stringify(spec.seeds)}, seed = ${JSON.stringify(spec.seed)} are not whole numbers`,
+  );
   expectKeys(raw.seeds, ['perCell', 'masterSeed'], [], `${at} seeds`);
   check(raw.seeds.perCell === spec.seeds, `${at} seeds.perCell`, `${JSON.stringify(raw.seeds.perCell)} but the spec has seeds = ${spec.seeds}`);
   check(raw.seeds.masterSeed === spec.seed, `${at} seeds.masterSeed`, `${JSON.stringify(raw.seeds.masterSeed)} but the spec has seed = ${spec.seed}`);
@@ -172,7 +203,9 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
 
   const cells = cellCount(spec);
   const runs = cells * spec.seeds;
-  const runArrays = Object.fromEntries(RUN_ARRAYS.map((k) => [k, RUN_OUTPUTS[k].array === Uint8Array ? bytesOf(raw[k] as string, `${at} ${k}`) : f32(raw[k] as string, `${at} ${k}`)])) as Pick<SweepSummary, PerRunOutputName>;
+  const runArrays = Object.fromEntries(
+    RUN_ARRAYS.map((k) => [k, RUN_OUTPUTS[k].array === Uint8Array ? bytesOf(raw[k] as string, `${at} ${k}`) : f32(raw[k] as string, `${at} ${k}`)]),
+  ) as Pick<SweepSummary, PerRunOutputName>;
   const { finalJ, diverged } = runArrays;
   if (diverged.length !== finalJ.length) throw new BakedFormatError(`${at}: ${diverged.length} divergence flags for ${finalJ.length} runs`);
   for (const k of RUN_ARRAYS) {
@@ -181,17 +214,31 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
   }
   const bands = f32(raw.bands as string, `${at} bands`);
   const gapBands = typeof raw.gapBands === 'string' ? f32(raw.gapBands, `${at} gapBands`) : undefined;
-  if (gapBands && gapBands.length !== bands.length) throw new BakedFormatError(`${at}: ${gapBands.length} gradient-gap band values for ${bands.length} J band values`);
+  if (gapBands && gapBands.length !== bands.length)
+    throw new BakedFormatError(`${at}: ${gapBands.length} gradient-gap band values for ${bands.length} J band values`);
   const R = (recordSteps as number[]).length;
-  check(bands.length === cells * R * BAND_FIELDS.length, `${at} bands`, `${bands.length} values, but ${cells} cells × ${R} recorded steps × ${BAND_FIELDS.length} = ${cells * R * BAND_FIELDS.length}`);
-  check(!gapBands || gapBands.length === cells * R * GAP_BAND_FIELDS.length, `${at} gapBands`, `${gapBands?.length} values, but ${cells} cells × ${R} recorded steps × ${GAP_BAND_FIELDS.length}`);
+  check(
+    bands.length === cells * R * BAND_FIELDS.length,
+    `${at} bands`,
+    `${bands.length} values, but ${cells} cells × ${R} recorded steps × ${BAND_FIELDS.length} = ${cells * R * BAND_FIELDS.length}`,
+  );
+  check(
+    !gapBands || gapBands.length === cells * R * GAP_BAND_FIELDS.length,
+    `${at} gapBands`,
+    `${gapBands?.length} values, but ${cells} cells × ${R} recorded steps × ${GAP_BAND_FIELDS.length}`,
+  );
 
   check(Array.isArray(raw.cellStats), `${at} cellStats`, 'expected a list, one entry per cell');
   const seen = new Set<number>();
   (raw.cellStats as unknown[]).forEach((s, i) => {
     expectKeys(s, CELL_STATS_KEYS, [], `${at} cellStats[${i}]`);
-    for (const k of CELL_STATS_KEYS) check(s[k] === null || typeof s[k] === 'number', `${at} cellStats[${i}].${k}`, `expected a number, found ${JSON.stringify(s[k])}`);
-    check(isCount(s.cell) && (s.cell as number) < cells && !seen.has(s.cell as number), `${at} cellStats[${i}].cell`, `${s.cell} is not a cell of the grid (0 … ${cells - 1}) or is listed twice`);
+    for (const k of CELL_STATS_KEYS)
+      check(s[k] === null || typeof s[k] === 'number', `${at} cellStats[${i}].${k}`, `expected a number, found ${JSON.stringify(s[k])}`);
+    check(
+      isCount(s.cell) && (s.cell as number) < cells && !seen.has(s.cell as number),
+      `${at} cellStats[${i}].cell`,
+      `${s.cell} is not a cell of the grid (0 … ${cells - 1}) or is listed twice`,
+    );
     seen.add(s.cell as number);
   });
   if (raw.complete) check(seen.size === cells, `${at} cellStats`, `${seen.size} cells, but the sweep is complete and has ${cells}`);

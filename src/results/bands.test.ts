@@ -30,8 +30,22 @@ describe('bandOf', () => {
 describe('quantileBands', () => {
   // [run][record]: cell 0 = runs 0–3, cell 1 = runs 4–7. NaN marks J rounded to 0 or 1.
   const gap = Float32Array.from([
-    1, 10, /**/ 2, NaN, /**/ 3, NaN, /**/ 4, 40, // cell 0: step 10 has 2 finite
-    NaN, NaN, /**/ NaN, NaN, /**/ NaN, NaN, /**/ NaN, NaN, // cell 1: none finite
+    1,
+    10,
+    /**/ 2,
+    NaN,
+    /**/ 3,
+    NaN,
+    /**/ 4,
+    40, // cell 0: step 10 has 2 finite
+    NaN,
+    NaN,
+    /**/ NaN,
+    NaN,
+    /**/ NaN,
+    NaN,
+    /**/ NaN,
+    NaN, // cell 1: none finite
   ]);
 
   it('packs [cell][record][fields], leaving NaN out and saying how many were finite', () => {

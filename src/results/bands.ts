@@ -38,7 +38,11 @@ export function bandOf(values: readonly number[]): Band {
  * [cell][record][fields]. Cells without statistics (a cancelled sweep's unfinished ones) stay
  * NaN; so do the quantiles of a step where no seed was finite, whose `finite` is 0.
  */
-export function quantileBands(result: Pick<SweepResult, 'spec' | 'cells' | 'cellStats' | 'runs'>, series: Float32Array, fields: readonly BandField[]): Float32Array {
+export function quantileBands(
+  result: Pick<SweepResult, 'spec' | 'cells' | 'cellStats' | 'runs'>,
+  series: Float32Array,
+  fields: readonly BandField[],
+): Float32Array {
   const R = result.runs.recordSteps.length;
   const seeds = result.spec.seeds;
   const out = new Float32Array(result.cells.length * R * fields.length).fill(NaN);

@@ -14,7 +14,14 @@ const R = summary.recordSteps.length; // 0, 10, 20, 30
 
 describe('compareWithBaked covers what a reader sees', () => {
   it('bit for bit: a cut to fewer runs is not "all 32 runs identical"', () => {
-    const baked = { ...copy(summary), finalJ: summary.finalJ.slice(0, 32), minJ: summary.minJ.slice(0, 32), initialJ: summary.initialJ.slice(0, 32), diverged: summary.diverged.slice(0, 32), cellStats: summary.cellStats.slice(0, 1) };
+    const baked = {
+      ...copy(summary),
+      finalJ: summary.finalJ.slice(0, 32),
+      minJ: summary.minJ.slice(0, 32),
+      initialJ: summary.initialJ.slice(0, 32),
+      diverged: summary.diverged.slice(0, 32),
+      cellStats: summary.cellStats.slice(0, 1),
+    };
     const report = compareWithBaked(baked, summary);
     expect(report.ok).toBe(false);
     expect(report.differences).toEqual(expect.arrayContaining(['run count: baked 32 runs, re-run 64', 'cellStats: baked 1 cells, re-run 2']));
@@ -25,7 +32,9 @@ describe('compareWithBaked covers what a reader sees', () => {
     const baked = copy(summary);
     baked.gapBands![4 * R + 1] += 1; // cell 1, step 0, q50
     const report = compareWithBaked(baked, summary);
-    expect(report.differences).toEqual([expect.stringMatching(/^‖g‖\(t\) bands: 1 of 32 values differ: cell 1 \(stepSize=30\) step 0 q50: baked [\d.]+, re-run [\d.]+$/)]);
+    expect(report.differences).toEqual([
+      expect.stringMatching(/^‖g‖\(t\) bands: 1 of 32 values differ: cell 1 \(stepSize=30\) step 0 q50: baked [\d.]+, re-run [\d.]+$/),
+    ]);
   });
 
   it('across adapters: baked cell statistics must be those of the baked runs', () => {
@@ -34,14 +43,18 @@ describe('compareWithBaked covers what a reader sees', () => {
     baked.cellStats[1] = { ...baked.cellStats[1], q25: baked.cellStats[1].q25 + 1e-4 };
     const report = compareWithBaked(baked, summary);
     expect(report.ok).toBe(false);
-    expect(report.differences).toEqual([expect.stringMatching(/^cellStats: 1 value is not those of the baked runs: cell 1 \(stepSize=30\) q25: baked [\d.e-]+, but its runs give [\d.e-]+$/)]);
+    expect(report.differences).toEqual([
+      expect.stringMatching(/^cellStats: 1 value is not those of the baked runs: cell 1 \(stepSize=30\) q25: baked [\d.e-]+, but its runs give [\d.e-]+$/),
+    ]);
     expect(report.summary).toMatch(/^Does not match: 2 of 2 cells agree .*re-run on CPU twin\): cellStats: 1 value/);
   });
 
   it("across adapters: the last step's J band must be that of the runs' final J", () => {
     const baked = { ...copy(summary), backend: gpu };
     baked.bands[(0 * R + R - 1) * 4 + 3] += 1e-3; // cell 0, last step, mean
-    expect(compareWithBaked(baked, summary).differences).toEqual([expect.stringMatching(/^bands: 1 value is not those of the baked runs: cell 0 \(stepSize=1\) step 30 mean: /)]);
+    expect(compareWithBaked(baked, summary).differences).toEqual([
+      expect.stringMatching(/^bands: 1 value is not those of the baked runs: cell 0 \(stepSize=1\) step 30 mean: /),
+    ]);
   });
 
   it('across adapters: J(t) bands replaced beyond sampling error', () => {
@@ -51,7 +64,11 @@ describe('compareWithBaked covers what a reader sees', () => {
     const report = compareWithBaked(baked, summary);
     expect(report.ok).toBe(false);
     expect(report.cellsOutside).toBe(1);
-    expect(report.differences).toEqual([expect.stringMatching(/^1 of 2 cells outside sampling error: cell 0 \(stepSize=1\): J\(t\) band mean at step 10 baked 0\.\d+, re-run [\d.]+ \(\|z\| = [\d.]+\)$/)]);
+    expect(report.differences).toEqual([
+      expect.stringMatching(
+        /^1 of 2 cells outside sampling error: cell 0 \(stepSize=1\): J\(t\) band mean at step 10 baked 0\.\d+, re-run [\d.]+ \(\|z\| = [\d.]+\)$/,
+      ),
+    ]);
     expect(report.summary).toMatch(/^Outside sampling error: 1 of 2 cells agree/);
   });
 
@@ -64,7 +81,8 @@ describe('compareWithBaked covers what a reader sees', () => {
 
 describe('decodeBaked refuses an edited or foreign file', () => {
   const text = encodeBaked({ notebook: 'n.html', provenance, sweeps: { s: summary } });
-  const edited = (edit: (body: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests edit the file as untyped JSON
+  const edited = (edit: (body: any) => void) => {
     const body = JSON.parse(text);
     edit(body);
     return () => decodeBaked(JSON.stringify(body));
@@ -84,7 +102,9 @@ describe('decodeBaked refuses an edited or foreign file', () => {
     expect(edited((b) => (b.sweeps.s.seeds.perCell = 16))).toThrow(/^sweep "s" seeds\.perCell: 16 but the spec has seeds = 32/);
     expect(edited((b) => (b.sweeps.s.spec.grid.stepSize = [1]))).toThrow(/^sweep "s" finalJ: 64 runs, but the spec has 1 cells × 32 seeds = 32/);
     expect(edited((b) => (b.sweeps.s.recordSteps = [0, 30]))).toThrow(/^sweep "s" bands: 32 values, but 2 cells × 2 recorded steps × 4 = 16/);
-    expect(edited((b) => (b.sweeps.s.cellStats[1].cell = 0))).toThrow(/^sweep "s" cellStats\[1\]\.cell: 0 is not a cell of the grid \(0 … 1\) or is listed twice/);
+    expect(edited((b) => (b.sweeps.s.cellStats[1].cell = 0))).toThrow(
+      /^sweep "s" cellStats\[1\]\.cell: 0 is not a cell of the grid \(0 … 1\) or is listed twice/,
+    );
     expect(edited((b) => b.sweeps.s.cellStats.pop())).toThrow(/^sweep "s" cellStats: 1 cells, but the sweep is complete and has 2/);
     expect(edited((b) => (b.sweeps.s.finalJ = 'AAA'))).toThrow(/^sweep "s" finalJ: 2 bytes is not a whole number of float32 values/);
   });

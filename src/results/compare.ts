@@ -143,14 +143,16 @@ function identityDifferences(baked: SweepSummary, fresh: SweepSummary, out: stri
   const order = (s: SweepSummary) => Object.keys(s.spec.grid ?? {}).join(', ');
   if (!spec.count && order(baked) !== order(fresh)) spec.add(`spec.grid order (sets the cell order): baked ${order(baked)}, re-run ${order(fresh)}`);
   spec.into(out, (n) => `spec (with its seeds): ${differs(n, 'field')}`);
-  if (canonicalJson(baked.recordSteps) !== canonicalJson(fresh.recordSteps)) out.push(`recordSteps: baked ${show(baked.recordSteps)}, re-run ${show(fresh.recordSteps)}`);
+  if (canonicalJson(baked.recordSteps) !== canonicalJson(fresh.recordSteps))
+    out.push(`recordSteps: baked ${show(baked.recordSteps)}, re-run ${show(fresh.recordSteps)}`);
   if (baked.finalJ.length !== fresh.finalJ.length) out.push(`run count: baked ${baked.finalJ.length} runs, re-run ${fresh.finalJ.length}`);
   for (const k of ['minJ', 'initialJ', 'diverged'] as const) {
     if (baked[k].length !== baked.finalJ.length) out.push(`${k}: baked ${baked[k].length} values for ${baked.finalJ.length} runs`);
   }
   if (baked.cellStats.length !== fresh.cellStats.length) out.push(`cellStats: baked ${baked.cellStats.length} cells, re-run ${fresh.cellStats.length}`);
   if (baked.bands.length !== fresh.bands.length) out.push(`J(t) bands: baked ${baked.bands.length} values, re-run ${fresh.bands.length}`);
-  if (baked.gapBands && fresh.gapBands && baked.gapBands.length !== fresh.gapBands.length) out.push(`‖g‖(t) bands: baked ${baked.gapBands.length} values, re-run ${fresh.gapBands.length}`);
+  if (baked.gapBands && fresh.gapBands && baked.gapBands.length !== fresh.gapBands.length)
+    out.push(`‖g‖(t) bands: baked ${baked.gapBands.length} values, re-run ${fresh.gapBands.length}`);
   if (baked.complete !== fresh.complete) out.push(`complete: baked ${baked.complete}, re-run ${fresh.complete}`);
   if (baked.runsDone !== fresh.runsDone) out.push(`runsDone: baked ${baked.runsDone}, re-run ${fresh.runsDone}`);
   if (baked.stopReason !== fresh.stopReason) out.push(`stopReason: baked ${baked.stopReason}, re-run ${fresh.stopReason}`);
@@ -172,7 +174,8 @@ function exactDifferences(baked: SweepSummary, fresh: SweepSummary, cells: strin
     }
     tally.into(out, (c) => `${k}: ${c} of ${runs} runs differ`);
   }
-  if (baked.trajectoryHash !== fresh.trajectoryHash) out.push(`J(t) of the runs (trajectoryHash): baked ${baked.trajectoryHash.slice(0, 12)}…, re-run ${fresh.trajectoryHash.slice(0, 12)}…`);
+  if (baked.trajectoryHash !== fresh.trajectoryHash)
+    out.push(`J(t) of the runs (trajectoryHash): baked ${baked.trajectoryHash.slice(0, 12)}…, re-run ${fresh.trajectoryHash.slice(0, 12)}…`);
 
   const stats = new Tally(4);
   const bakedStats = new Map(baked.cellStats.map((s) => [s.cell, s]));
@@ -234,20 +237,29 @@ function consistencyDifferences(baked: SweepSummary, out: string[]): void {
     const at = (s.cell * R + R - 1) * BAND_FIELDS.length;
     BAND_FIELDS.forEach((f, i) => {
       if (at + i < baked.bands.length && !sameBits(baked.bands[at + i], Math.fround(last[f]))) {
-        bands.add(`${cellName(cells, s.cell)} step ${baked.recordSteps[R - 1]} ${f}: baked ${show(baked.bands[at + i])}, but its runs' final J give ${show(Math.fround(last[f]))}`);
+        bands.add(
+          `${cellName(cells, s.cell)} step ${baked.recordSteps[R - 1]} ${f}: baked ${show(baked.bands[at + i])}, but its runs' final J give ${show(Math.fround(last[f]))}`,
+        );
       }
     });
-    for (const [name, data] of [['J(t)', baked.bands], ['‖g‖(t)', baked.gapBands]] as const) {
+    for (const [name, data] of [
+      ['J(t)', baked.bands],
+      ['‖g‖(t)', baked.gapBands],
+    ] as const) {
       for (let r = 0; data && r < R; r++) {
         const o = (s.cell * R + r) * 4;
-        if (data[o] > data[o + 1] || data[o + 1] > data[o + 2]) bands.add(`${name} band of ${cellName(cells, s.cell)} step ${baked.recordSteps[r]}: q10 ≤ q50 ≤ q90 fails (${show(data[o])}, ${show(data[o + 1])}, ${show(data[o + 2])})`);
+        if (data[o] > data[o + 1] || data[o + 1] > data[o + 2])
+          bands.add(
+            `${name} band of ${cellName(cells, s.cell)} step ${baked.recordSteps[r]}: q10 ≤ q50 ≤ q90 fails (${show(data[o])}, ${show(data[o + 1])}, ${show(data[o + 2])})`,
+          );
       }
     }
   }
   const minJ = new Tally();
   for (let r = 0; r < Math.min(baked.finalJ.length, baked.minJ.length); r++) {
     // min J is over the recorded steps, the last of which is final J.
-    if (!baked.diverged[r] && !(baked.minJ[r] <= baked.finalJ[r])) minJ.add(`run ${r} (${cellName(cells, Math.floor(r / seeds))}, seed ${r % seeds}) min J ${show(baked.minJ[r])} > final J ${show(baked.finalJ[r])}`);
+    if (!baked.diverged[r] && !(baked.minJ[r] <= baked.finalJ[r]))
+      minJ.add(`run ${r} (${cellName(cells, Math.floor(r / seeds))}, seed ${r % seeds}) min J ${show(baked.minJ[r])} > final J ${show(baked.finalJ[r])}`);
   }
   minJ.into(out, (n) => `minJ: ${n} baked run${n === 1 ? ' has' : 's have'} a minimum above its final J`);
   stats.into(out, (n) => `cellStats: ${n} value${n === 1 ? ' is' : 's are'} not those of the baked runs`);
@@ -276,7 +288,9 @@ export function compareWithBaked(baked: SweepSummary, fresh: SweepSummary): Repr
     const initial = new Tally();
     for (let r = 0; r < Math.min(baked.initialJ.length, fresh.initialJ.length); r++) {
       if (!(Math.abs(baked.initialJ[r] - fresh.initialJ[r]) <= INITIAL_J_TOLERANCE)) {
-        initial.add(`run ${r} (${cellName(cells, Math.floor(r / fresh.spec.seeds))}, seed ${r % fresh.spec.seeds}) baked ${show(baked.initialJ[r])}, re-run ${show(fresh.initialJ[r])}`);
+        initial.add(
+          `run ${r} (${cellName(cells, Math.floor(r / fresh.spec.seeds))}, seed ${r % fresh.spec.seeds}) baked ${show(baked.initialJ[r])}, re-run ${show(fresh.initialJ[r])}`,
+        );
       }
     }
     initial.into(differences, (n) => `initialJ: ${n} of ${runs} runs differ by more than ${INITIAL_J_TOLERANCE}`);

@@ -24,6 +24,10 @@ export const PROVENANCE_PACKAGES = ['@observablehq/plot', 'lit', 'webgpu-utils',
  * The text of a notebook's baked-results file: every sweep's summary, the SHA-256 of the
  * notebook's text (so `verify` can say it was edited since), and where the results were made.
  */
-export async function bakedResultsText(notebook: { file: string; text: string }, provenance: Provenance, sweeps: Record<string, SweepSummary>): Promise<string> {
+export async function bakedResultsText(
+  notebook: { file: string; text: string },
+  provenance: Provenance,
+  sweeps: Record<string, SweepSummary>,
+): Promise<string> {
   return encodeBaked({ notebook: notebook.file, notebookHash: await sha256Hex(notebook.text), provenance, sweeps });
 }

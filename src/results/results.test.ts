@@ -20,7 +20,9 @@ describe('results table', () => {
     const report = compareWithBaked(back, summary);
     expect(report).toMatchObject({ kind: 'bit-for-bit', ok: true, runsDiffering: 0, runs: 24 });
     expect(report.summary).toMatch(/^Bit for bit: all 24 runs/);
-    expect(sweepCsv(summary).split('\n')[0]).toBe('cell,L,stepSize,effectiveStepSize,J0,runs,finite,diverged,meanFinalJ,q10,q25,q50,q75,q90,collapsed,collapseProbability');
+    expect(sweepCsv(summary).split('\n')[0]).toBe(
+      'cell,L,stepSize,effectiveStepSize,J0,runs,finite,diverged,meanFinalJ,q10,q25,q50,q75,q90,collapsed,collapseProbability',
+    );
   });
 
   it('counts differing runs, and switches to a statistical check across adapter kinds', async () => {

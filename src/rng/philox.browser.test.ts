@@ -39,7 +39,10 @@ async function runPhilox(ctx: GpuContext, counters: Uint32Array, keys: Uint32Arr
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
   pass.setPipeline(pipeline);
-  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: bufs.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+  pass.setBindGroup(
+    0,
+    device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: bufs.map((buffer, binding) => ({ binding, resource: { buffer } })) }),
+  );
   const groups = Math.ceil(n / 64);
   const x = Math.min(groups, 32768);
   pass.dispatchWorkgroups(x, Math.ceil(groups / x));

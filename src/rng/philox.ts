@@ -43,13 +43,13 @@ function mulhi(a: number, mHi: number, mLo: number): number {
 }
 
 /** One Philox4x32 block with `rounds` rounds (10 is the standard). Returns four u32 words. */
-export function philox4x32(
-  counter: readonly [number, number, number, number],
-  key: readonly [number, number],
-  rounds = 10,
-): [number, number, number, number] {
-  let c0 = counter[0] | 0, c1 = counter[1] | 0, c2 = counter[2] | 0, c3 = counter[3] | 0;
-  let k0 = key[0] | 0, k1 = key[1] | 0;
+export function philox4x32(counter: readonly [number, number, number, number], key: readonly [number, number], rounds = 10): [number, number, number, number] {
+  let c0 = counter[0] | 0,
+    c1 = counter[1] | 0,
+    c2 = counter[2] | 0,
+    c3 = counter[3] | 0;
+  let k0 = key[0] | 0,
+    k1 = key[1] | 0;
   for (let r = 0; r < rounds; r++) {
     if (r > 0) {
       k0 = (k0 + W0) | 0;
@@ -69,7 +69,12 @@ export function philox4x32(
 
 /** First word of the block only: the hot path of token sampling (no array allocation). */
 export function philoxWord0(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): number {
-  c0 |= 0; c1 |= 0; c2 |= 0; c3 |= 0; k0 |= 0; k1 |= 0;
+  c0 |= 0;
+  c1 |= 0;
+  c2 |= 0;
+  c3 |= 0;
+  k0 |= 0;
+  k1 |= 0;
   for (let r = 0; r < 10; r++) {
     if (r > 0) {
       k0 = (k0 + W0) | 0;

@@ -142,7 +142,9 @@ describe('validateSpec', () => {
     expectIssue({ grid: { stepSize: [1, 3, 1] } }, 'grid.stepSize[2]', 'stepSize = 1 repeats grid.stepSize[0]');
     expectIssue({ grid: { advantage: ['mean', 'mean'] } }, 'grid.advantage[1]', 'repeats');
     const L = Array.from({ length: 1000 }, (_, i) => (i % 256) + 1);
-    expect(validateSpec({ grid: { L } })).toEqual([{ field: 'grid.L[256]', message: 'L = 1 repeats grid.L[0] (and 743 more repeated values): each grid value must appear once' }]);
+    expect(validateSpec({ grid: { L } })).toEqual([
+      { field: 'grid.L[256]', message: 'L = 1 repeats grid.L[0] (and 743 more repeated values): each grid value must appear once' },
+    ]);
     expectIssue({ grid: { L: [2, 0.5] } }, 'grid.L[1]', 'integer in [1, 256]');
     expect(validateSpec({ grid: {} })).toEqual([]);
   });

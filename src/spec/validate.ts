@@ -8,9 +8,23 @@
  *   const spec = parseSpec(input);             // throws SpecError listing every issue
  */
 import {
-  ADVANTAGES, AGGREGATIONS, EXACT_DIRECTIONS, FAMILIES, FEATURES, GRID_KEYS, MODES, REWARDS, STD_KINDS,
-  cellCount, expandGrid, tableShape, withDefaults,
-  type GridKey, type RunParams, type SweepSpec, type SweepSpecInput,
+  ADVANTAGES,
+  AGGREGATIONS,
+  EXACT_DIRECTIONS,
+  FAMILIES,
+  FEATURES,
+  GRID_KEYS,
+  MODES,
+  REWARDS,
+  STD_KINDS,
+  cellCount,
+  expandGrid,
+  tableShape,
+  withDefaults,
+  type GridKey,
+  type RunParams,
+  type SweepSpec,
+  type SweepSpecInput,
 } from './spec.ts';
 
 /** One problem with a spec: where (`base.L`, `grid.stepSize[2]`, `seeds`) and what is allowed. */
@@ -51,7 +65,13 @@ type Check = (v: unknown) => string | null;
 
 /** A value as a message quotes it: strings quoted (cut at 60 characters), lists and objects summarized. */
 export const showValue = (v: unknown) =>
-  typeof v === 'string' ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v) : Array.isArray(v) ? `[${v.length} values]` : v !== null && typeof v === 'object' ? 'an object' : String(v);
+  typeof v === 'string'
+    ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)
+    : Array.isArray(v)
+      ? `[${v.length} values]`
+      : v !== null && typeof v === 'object'
+        ? 'an object'
+        : String(v);
 
 /** What a JSON value is, for "must be an object, got an array". */
 export function kindOf(v: unknown): string {
@@ -173,9 +193,12 @@ const FIELD_CHECKS: Record<keyof RunParams, Check> = {
 function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string }[] {
   const out: { key: keyof RunParams; message: string }[] = [];
   const needsPairs = p.advantage === 'group-std' || p.advantage === 'rloo' || p.advantage === 'mean';
-  if (p.mode === 'sampled' && needsPairs && p.G < 2) out.push({ key: 'G', message: `G = ${p.G}, but advantage ${p.advantage} needs G ≥ 2 (a group of one has no baseline)` });
-  if (p.mode === 'exact' && p.exactDirection === 'expected-update' && needsPairs && p.G < 2) out.push({ key: 'G', message: `G = ${p.G}, but advantage ${p.advantage} needs G ≥ 2` });
-  if (p.mode === 'sampled' && p.advantage === 'batch-std' && p.B * p.G < 2) out.push({ key: 'G', message: `B·G = ${p.B * p.G}, but batch-std needs at least 2 responses per batch` });
+  if (p.mode === 'sampled' && needsPairs && p.G < 2)
+    out.push({ key: 'G', message: `G = ${p.G}, but advantage ${p.advantage} needs G ≥ 2 (a group of one has no baseline)` });
+  if (p.mode === 'exact' && p.exactDirection === 'expected-update' && needsPairs && p.G < 2)
+    out.push({ key: 'G', message: `G = ${p.G}, but advantage ${p.advantage} needs G ≥ 2` });
+  if (p.mode === 'sampled' && p.advantage === 'batch-std' && p.B * p.G < 2)
+    out.push({ key: 'G', message: `B·G = ${p.B * p.G}, but batch-std needs at least 2 responses per batch` });
   if (p.family === 'token' && p.B !== 1) out.push({ key: 'B', message: `B = ${p.B}, but the token family has one prompt: B must be 1` });
   if (p.family === 'bandit') {
     const { P } = tableShape(p);
@@ -186,10 +209,12 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
   }
   if (p.recordEvery > p.iterations) out.push({ key: 'recordEvery', message: `recordEvery = ${p.recordEvery} must be in [1, iterations = ${p.iterations}]` });
   const { P, K, L } = tableShape(p);
-  if (P * K > LIMITS.tableEntries) out.push({ key: p.family === 'bandit' ? 'K' : 'V', message: `the policy table has ${P}×${K} = ${P * K} entries; at most ${LIMITS.tableEntries}` });
+  if (P * K > LIMITS.tableEntries)
+    out.push({ key: p.family === 'bandit' ? 'K' : 'V', message: `the policy table has ${P}×${K} = ${P * K} entries; at most ${LIMITS.tableEntries}` });
   const tokens = p.mode === 'sampled' ? p.B * p.G * L : 0;
   if (tokens > LIMITS.tokensPerStep) out.push({ key: 'G', message: `B·G·L = ${tokens} sampled tokens per step; at most ${LIMITS.tokensPerStep}` });
-  if (p.features === 'tabular' && p.family === 'token' && p.V * p.V > LIMITS.d[1]) out.push({ key: 'V', message: `tabular-bigram features have d = V² = ${p.V * p.V}; V must be in [2, 32]` });
+  if (p.features === 'tabular' && p.family === 'token' && p.V * p.V > LIMITS.d[1])
+    out.push({ key: 'V', message: `tabular-bigram features have d = V² = ${p.V * p.V}; V must be in [2, 32]` });
   if (p.theta0 && p.theta0.length !== (p.features === 'tabular' ? (p.family === 'bandit' ? p.K : p.V * p.V) : p.d)) {
     out.push({ key: 'theta0', message: `theta0 has ${p.theta0.length} entries; it must have d entries` });
   }
@@ -218,13 +243,16 @@ function inertAxis(base: Record<string, unknown>, key: GridKey): string | null {
 /** Every problem of a (possibly partial) spec; [] when it is valid. Never throws. */
 export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   const issues: SpecIssue[] = [];
-  if (!isPlainObject(input as unknown)) return [{ field: 'spec', message: `must be a JSON object such as {"grid": {"stepSize": [1, 10]}}, got ${kindOf(input)}` }];
+  if (!isPlainObject(input as unknown))
+    return [{ field: 'spec', message: `must be a JSON object such as {"grid": {"stepSize": [1, 10]}}, got ${kindOf(input)}` }];
   issues.push(...unknownKeyIssues(input as unknown as Record<string, unknown>, SPEC_KEYS, ''));
-  if (input.version !== undefined && input.version !== 1) issues.push({ field: 'version', message: `version = ${showValue(input.version)}: only version 1 is known` });
+  if (input.version !== undefined && input.version !== 1)
+    issues.push({ field: 'version', message: `version = ${showValue(input.version)}: only version 1 is known` });
   const baseOk = input.base === undefined || isPlainObject(input.base);
   const gridOk = input.grid === undefined || isPlainObject(input.grid);
   if (!baseOk) issues.push({ field: 'base', message: `must be an object of run parameters such as {"L": 8}, got ${kindOf(input.base)}` });
-  if (!gridOk) issues.push({ field: 'grid', message: `must be an object mapping field names to value lists such as {"stepSize": [1, 10]}, got ${kindOf(input.grid)}` });
+  if (!gridOk)
+    issues.push({ field: 'grid', message: `must be an object mapping field names to value lists such as {"stepSize": [1, 10]}, got ${kindOf(input.grid)}` });
   const spec = withDefaults({ ...input, base: baseOk ? input.base : {}, grid: gridOk ? input.grid : {} });
   issues.push(...unknownKeyIssues(spec.base as unknown as Record<string, unknown>, RUN_KEYS, 'base.'));
   for (const [key, check] of Object.entries(FIELD_CHECKS) as [keyof RunParams, Check][]) {
@@ -244,7 +272,10 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   for (const [key, values] of Object.entries(spec.grid) as [string, unknown][]) {
     if (!gridKeys.includes(key)) {
       const near = RUN_KEYS.includes(key) ? null : nearestName(key, gridKeys);
-      issues.push({ field: `grid.${keyName(key)}`, message: `${JSON.stringify(keyName(key))} cannot be swept${near ? `; did you mean ${near}?` : ''} (grid keys: ${GRID_KEYS.join(', ')})` });
+      issues.push({
+        field: `grid.${keyName(key)}`,
+        message: `${JSON.stringify(keyName(key))} cannot be swept${near ? `; did you mean ${near}?` : ''} (grid keys: ${GRID_KEYS.join(', ')})`,
+      });
       continue;
     }
     if (!Array.isArray(values) || values.length === 0 || values.length > LIMITS.gridValues) {
@@ -263,7 +294,10 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
     if (repeats.length) {
       const [i] = repeats;
       const more = repeats.length > 1 ? ` (and ${repeats.length - 1} more repeated values)` : '';
-      issues.push({ field: `grid.${key}[${i}]`, message: `${key} = ${showValue(values[i])} repeats grid.${key}[${firstAt.get(values[i])}]${more}: each grid value must appear once` });
+      issues.push({
+        field: `grid.${key}[${i}]`,
+        message: `${key} = ${showValue(values[i])} repeats grid.${key}[${firstAt.get(values[i])}]${more}: each grid value must appear once`,
+      });
     }
     const inert = baseOk ? inertAxis(spec.base as unknown as Record<string, unknown>, key as GridKey) : null;
     if (inert) issues.push({ field: `grid.${key}`, message: `${inert}: sweeping it would repeat the same runs; remove grid.${key}` });
@@ -272,13 +306,19 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   const cells = cellCount(spec);
   if (cells > LIMITS.cells) return [{ field: 'grid', message: `the grid has ${cells} cells; at most ${LIMITS.cells}` }];
   const runs = cells * spec.seeds;
-  if (runs > LIMITS.runs) return [{ field: 'seeds', message: `${cells} cells × ${spec.seeds} seeds = ${runs} runs; at most ${LIMITS.runs} runs per sweep (shard bigger sweeps)` }];
+  if (runs > LIMITS.runs)
+    return [{ field: 'seeds', message: `${cells} cells × ${spec.seeds} seeds = ${runs} runs; at most ${LIMITS.runs} runs per sweep (shard bigger sweeps)` }];
   const seen = new Set<string>();
   for (const cell of expandGrid(spec)) {
-    if (runs * cell.params.iterations > LIMITS.runSteps) return [{ field: 'base.iterations', message: `${runs} runs × ${cell.params.iterations} iterations exceeds ${LIMITS.runSteps} run-steps` }];
+    if (runs * cell.params.iterations > LIMITS.runSteps)
+      return [{ field: 'base.iterations', message: `${runs} runs × ${cell.params.iterations} iterations exceeds ${LIMITS.runSteps} run-steps` }];
     for (const { key, message } of crossFieldIssues(cell.params)) {
       const field = Object.hasOwn(spec.grid, key) ? `grid.${key}` : `base.${key}`;
-      const where = Object.keys(cell.values).length ? ` (cell ${cell.index}: ${Object.entries(cell.values).map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
+      const where = Object.keys(cell.values).length
+        ? ` (cell ${cell.index}: ${Object.entries(cell.values)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')})`
+        : '';
       const id = `${field}|${message}`;
       if (seen.has(id)) continue;
       seen.add(id);

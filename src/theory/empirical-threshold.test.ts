@@ -27,7 +27,9 @@ function syntheticResult(etas = [1, 2, 4, 8]): SweepFinals {
     diverged[collapsedCell.index * S] = 1; // one diverged run in the collapsed L=4, η=8 cell
     finalJ[collapsedCell.index * S] = NaN;
   }
-  const cellStats = cells.map((c) => cellStatsCpu(c.index, finalJ.subarray(c.index * S, (c.index + 1) * S), diverged.subarray(c.index * S, (c.index + 1) * S), 0.1));
+  const cellStats = cells.map((c) =>
+    cellStatsCpu(c.index, finalJ.subarray(c.index * S, (c.index + 1) * S), diverged.subarray(c.index * S, (c.index + 1) * S), 0.1),
+  );
   return { spec, cellStats, finalJ, diverged, initialJ: new Float32Array(finalJ.length).fill(0.2) };
 }
 
@@ -38,7 +40,13 @@ function cpuSweep(input: SweepSpecInput): SweepFinals {
   const S = spec.seeds;
   const c = simulateChunkCpu(spec, 0, cells.length * S);
   const cellStats = cells.map((cell) =>
-    cellStatsCpu(cell.index, c.finalJ.subarray(cell.index * S, (cell.index + 1) * S), c.diverged.subarray(cell.index * S, (cell.index + 1) * S), spec.collapseFraction * cell.params.J0));
+    cellStatsCpu(
+      cell.index,
+      c.finalJ.subarray(cell.index * S, (cell.index + 1) * S),
+      c.diverged.subarray(cell.index * S, (cell.index + 1) * S),
+      spec.collapseFraction * cell.params.J0,
+    ),
+  );
   return { spec, cellStats, finalJ: c.finalJ, diverged: c.diverged, initialJ: c.initialJ };
 }
 

@@ -144,11 +144,13 @@ export function empiricalCriticalStepSize(finals: SweepFinals, options: Bootstra
   const seed = options.seed ?? 1;
   const level = options.collapseLevel ?? 0.5;
   if (!(level > 0 && level <= 1)) throw new TheoryInputError('collapseLevel', `collapseLevel = ${level}: must be in (0, 1]`);
-  if (!Number.isInteger(resamples) || resamples < 1 || resamples > 100_000) throw new TheoryInputError('resamples', `resamples = ${resamples}: must be an integer in [1, 100000]`);
+  if (!Number.isInteger(resamples) || resamples < 1 || resamples > 100_000)
+    throw new TheoryInputError('resamples', `resamples = ${resamples}: must be an integer in [1, 100000]`);
   if (!(confidence > 0 && confidence < 1)) throw new TheoryInputError('confidence', `confidence = ${confidence}: must be in (0, 1)`);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new TheoryInputError('seed', `seed = ${seed}: must be an integer in [0, 2^32)`);
   const etas = finals.spec.grid.stepSize;
-  if (!etas || etas.length < 2) throw new TheoryInputError('grid.stepSize', 'the sweep must vary stepSize over at least 2 values to locate a critical step size');
+  if (!etas || etas.length < 2)
+    throw new TheoryInputError('grid.stepSize', 'the sweep must vary stepSize over at least 2 values to locate a critical step size');
   const S = finals.spec.seeds;
   // Resample b draws seed indices idx[b][j]; shared by every series and cell.
   const idx: Uint32Array[] = [];
@@ -181,7 +183,10 @@ export function empiricalCriticalStepSize(finals: SweepFinals, options: Bootstra
     }
     return {
       values: series.values,
-      series: Object.entries(series.values).map(([k, v]) => `${k}=${v}`).join(', ') || 'all',
+      series:
+        Object.entries(series.values)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ') || 'all',
       J0,
       effectiveScale: effectiveStepSize({ ...p0, stepSize: 1 }),
       stepSizes,

@@ -26,7 +26,10 @@ export interface TrajectoryStep {
   certified: boolean; // the condition held at every step j < k, so Theorem 1 claims J(k) ≥ bound
 }
 
-export type TrajectoryParams = Pick<RunParams, 'mode' | 'exactDirection' | 'advantage' | 'aggregation' | 'G' | 'B' | 'epsilon' | 'std' | 'family' | 'stepSize' | 'iterations'>;
+export type TrajectoryParams = Pick<
+  RunParams,
+  'mode' | 'exactDirection' | 'advantage' | 'aggregation' | 'G' | 'B' | 'epsilon' | 'std' | 'family' | 'stepSize' | 'iterations'
+>;
 
 /** Runs `p.iterations` plain-SGD steps θ ← θ + η·E[w] from θ0 and returns one row per step 0..iterations. */
 export function exactTrajectory(inst: Instance, p: TrajectoryParams, theta0: ArrayLike<number>): TrajectoryStep[] {

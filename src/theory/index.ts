@@ -6,9 +6,25 @@ export { expectedUpdate, alignment, updateDirection, type UpdateParams } from '.
 export { scoreBounds, theorem1StepSize, successRateLowerBound, progressIncrement, type ScoreBounds } from './theorem-one.ts';
 export { criticalStepSize, oneStepCriticalStepSize, type CriticalStepSize, type CriticalStatus, type SearchOptions } from './one-step-threshold.ts';
 export { exactTrajectory, type TrajectoryStep, type TrajectoryParams } from './exact-trajectory.ts';
-export { empiricalCriticalStepSize, type SweepFinals, type EmpiricalThreshold, type ThresholdCrossing, type CrossingStatus, type BootstrapOptions } from './empirical-threshold.ts';
+export {
+  empiricalCriticalStepSize,
+  type SweepFinals,
+  type EmpiricalThreshold,
+  type ThresholdCrossing,
+  type CrossingStatus,
+  type BootstrapOptions,
+} from './empirical-threshold.ts';
 export { theoryCurves, boundCurve, CURVE_AXES, type CurveAxis, type TheoryCurveRow, type CurveOptions, type BoundCurveOptions } from './theory-curves.ts';
 export {
-  theoryCurvesFor, empiricalThresholds, criticalPoints, THEORY_CURVE_LABELS, PLOT_RESAMPLES,
-  type TheoryCurve, type TheoryCurves, type TheoryCurvesOptions, type EmpiricalThresholds, type CriticalPoint, type CriticalOptions,
+  theoryCurvesFor,
+  empiricalThresholds,
+  criticalPoints,
+  THEORY_CURVE_LABELS,
+  PLOT_RESAMPLES,
+  type TheoryCurve,
+  type TheoryCurves,
+  type TheoryCurvesOptions,
+  type EmpiricalThresholds,
+  type CriticalPoint,
+  type CriticalOptions,
 } from './plot-theory.ts';

@@ -17,7 +17,11 @@ describe('exact one-step critical step size', () => {
           const theta = initialTheta(inst, p);
           const r = oneStepCriticalStepSize(inst, p, theta);
           const w = expectedUpdate(inst, p, gradientGap(inst, theta));
-          const J = (eta: number) => successAt(inst, theta.map((v, k) => v + eta * w[k])).logit;
+          const J = (eta: number) =>
+            successAt(
+              inst,
+              theta.map((v, k) => v + eta * w[k]),
+            ).logit;
           const base = successAt(inst, theta).logit;
           expect(r.deltaMu).toBeGreaterThan(0);
           if (r.status === 'not-found-below-max') {
@@ -45,7 +49,11 @@ describe('exact one-step critical step size', () => {
     const zero = criticalStepSize(inst, theta, new Float64Array(inst.d));
     expect(zero.status).toBe('zero-update');
     expect(zero.stepSize).toBe(0);
-    const down = criticalStepSize(inst, theta, gg.gap.map((v) => -v));
+    const down = criticalStepSize(
+      inst,
+      theta,
+      gg.gap.map((v) => -v),
+    );
     expect(down.status).toBe('not-ascent');
     expect(down.stepSize).toBe(0);
     // Along θ* itself J climbs towards 1 for every η (θ*'s greedy path is the target).

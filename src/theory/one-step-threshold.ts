@@ -52,7 +52,8 @@ export function criticalStepSize(inst: Instance, theta: ArrayLike<number>, w: Ar
   const relativeTolerance = options.relativeTolerance ?? 1e-6;
   const ratio = options.gridRatio ?? 2 ** 0.25;
   if (!(etaMax > 0 && Number.isFinite(etaMax))) throw new TheoryInputError('etaMax', `etaMax = ${etaMax}: must be a finite number > 0`);
-  if (!(relativeTolerance > 0 && relativeTolerance < 1)) throw new TheoryInputError('relativeTolerance', `relativeTolerance = ${relativeTolerance}: must be in (0, 1)`);
+  if (!(relativeTolerance > 0 && relativeTolerance < 1))
+    throw new TheoryInputError('relativeTolerance', `relativeTolerance = ${relativeTolerance}: must be in (0, 1)`);
   if (!(ratio > 1 && ratio <= 16)) throw new TheoryInputError('gridRatio', `gridRatio = ${ratio}: must be in (1, 16]`);
 
   const d = inst.d;
@@ -60,8 +61,16 @@ export function criticalStepSize(inst: Instance, theta: ArrayLike<number>, w: Ar
   const gg = gradientGap(inst, theta);
   const deltaMu = alignment(w, gg.gap);
   let evaluations = 1;
-  const result = (stepSize: number, status: CriticalStatus, bracket: [number, number] | null, recoversAt: number | null = null): CriticalStepSize =>
-    ({ stepSize, status, bracket, recoversAt, deltaMu, evaluations, relativeTolerance, etaMax });
+  const result = (stepSize: number, status: CriticalStatus, bracket: [number, number] | null, recoversAt: number | null = null): CriticalStepSize => ({
+    stepSize,
+    status,
+    bracket,
+    recoversAt,
+    deltaMu,
+    evaluations,
+    relativeTolerance,
+    etaMax,
+  });
   if (norm(w) === 0) return result(0, 'zero-update', null);
   if (!(deltaMu > 0)) return result(0, 'not-ascent', null);
 
@@ -80,7 +89,8 @@ export function criticalStepSize(inst: Instance, theta: ArrayLike<number>, w: Ar
     if (++guard > 200 || lo * deltaMu < 1e-14) return result(0, 'not-ascent', null);
   }
   let hi = 0;
-  if (guard > 0) hi = 2 * lo; // came down from a point that did not rise
+  if (guard > 0)
+    hi = 2 * lo; // came down from a point that did not rise
   else {
     while (lo < etaMax) {
       const next = Math.min(lo * ratio, etaMax);

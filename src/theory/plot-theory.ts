@@ -117,7 +117,16 @@ export function criticalPoints(rows: readonly EmpiricalThreshold[], options: Cri
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
     const s = (v: number | null) => (v === null ? null : v * scale);
-    out.push({ sweep: options.sweep ?? '', facet, y, x: s(crossing.stepSize), low: s(crossing.low), high: s(crossing.high), status: crossing.status, seeds: row.seeds });
+    out.push({
+      sweep: options.sweep ?? '',
+      facet,
+      y,
+      x: s(crossing.stepSize),
+      low: s(crossing.low),
+      high: s(crossing.high),
+      status: crossing.status,
+      seeds: row.seeds,
+    });
   }
   return out.sort((a, b) => a.y - b.y);
 }

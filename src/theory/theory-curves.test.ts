@@ -5,7 +5,10 @@ import { boundCurve, theoryCurves } from './theory-curves.ts';
 
 describe('theory curves for the notebook', () => {
   it('a curve over 6 L values, two aggregations, 5 instances, in well under a second', () => {
-    const spec = { grid: { stepSize: [1, 10, 100], L: [2, 4, 8, 16, 32, 64], aggregation: ['seq-sum', 'token-mean'] as ('seq-sum' | 'token-mean')[] }, seeds: 8 };
+    const spec = {
+      grid: { stepSize: [1, 10, 100], L: [2, 4, 8, 16, 32, 64], aggregation: ['seq-sum', 'token-mean'] as ('seq-sum' | 'token-mean')[] },
+      seeds: 8,
+    };
     const started = performance.now();
     const rows = theoryCurves(spec, { y: 'L' });
     const ms = performance.now() - started;
@@ -39,7 +42,11 @@ describe('theory curves for the notebook', () => {
   });
 
   it("the bound curve lines up with the engine's recorded steps and lies under its trajectory", () => {
-    const input = { base: { mode: 'exact' as const, exactDirection: 'gradient' as const, stepSize: 1e-4, iterations: 200, recordEvery: 20, L: 4 }, seeds: 2, seed: 3 };
+    const input = {
+      base: { mode: 'exact' as const, exactDirection: 'gradient' as const, stepSize: 1e-4, iterations: 200, recordEvery: 20, L: 4 },
+      seeds: 2,
+      seed: 3,
+    };
     const rows = boundCurve(input, { seedIndex: 1 });
     const steps = recordSteps(200, 20);
     expect(rows.map((r) => r.step)).toEqual(steps);

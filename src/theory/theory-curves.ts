@@ -103,7 +103,10 @@ function row(axis: CurveAxis, cell: Cell, curve: TheoryCurveRow['curve'], values
     instances: values.length,
     found: found.length,
     values: others,
-    series: Object.entries(others).map(([k, v]) => `${k}=${v}`).join(', ') || 'all',
+    series:
+      Object.entries(others)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || 'all',
   };
 }
 
@@ -115,7 +118,8 @@ export function theoryCurves(input: SweepSpecInput, options: CurveOptions): Theo
   if (!CURVE_AXES.includes(axis)) throw new TheoryInputError('y', `y = ${JSON.stringify(axis)}: must be one of ${CURVE_AXES.join(', ')}`);
   if (axis === 'L' && spec.base.family === 'bandit') throw new TheoryInputError('y', 'y = L: a bandit has L = 1; use J0 or G');
   const n = options.instances ?? Math.min(5, spec.seeds);
-  if (!Number.isInteger(n) || n < 1 || n > spec.seeds) throw new TheoryInputError('instances', `instances = ${n}: must be an integer in [1, seeds = ${spec.seeds}]`);
+  if (!Number.isInteger(n) || n < 1 || n > spec.seeds)
+    throw new TheoryInputError('instances', `instances = ${n}: must be an integer in [1, seeds = ${spec.seeds}]`);
   const grid: SweepSpecInput['grid'] = {};
   for (const key of SCALAR_KEYS) if (spec.grid[key]) (grid as Record<string, unknown>)[key] = spec.grid[key];
   (grid as Record<string, unknown>)[axis] = options.values ?? spec.grid[axis] ?? [spec.base[axis]];
@@ -159,7 +163,8 @@ export function boundCurve(input: SweepSpecInput, options: BoundCurveOptions = {
   const c = options.cell ?? 0;
   const s = options.seedIndex ?? 0;
   if (!Number.isInteger(c) || c < 0 || c >= cells.length) throw new TheoryInputError('cell', `cell = ${c}: must be an integer in [0, ${cells.length - 1}]`);
-  if (!Number.isInteger(s) || s < 0 || s >= spec.seeds) throw new TheoryInputError('seedIndex', `seedIndex = ${s}: must be an integer in [0, ${spec.seeds - 1}]`);
+  if (!Number.isInteger(s) || s < 0 || s >= spec.seeds)
+    throw new TheoryInputError('seedIndex', `seedIndex = ${s}: must be an integer in [0, ${spec.seeds - 1}]`);
   const p = cells[c].params;
   checkRunParams(p);
   const { inst, theta0 } = new InstanceCache(spec.seed).get(p, s);

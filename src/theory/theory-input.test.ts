@@ -70,7 +70,13 @@ describe('bad input gets a clear error, never a NaN curve', () => {
     expect(caught(() => theorem1StepSize(NaN, { Go: 1, Lo: 1 })).field).toBe('deltaMu');
     expect(caught(() => successRateLowerBound(1.2, 0)).field).toBe('J0');
     expect(caught(() => successRateLowerBound(0.2, NaN)).field).toBe('M');
-    const noEta = { spec: withDefaults({ grid: { L: [2, 4] } }), cellStats: [], finalJ: new Float32Array(0), diverged: new Uint8Array(0), initialJ: new Float32Array(0) };
+    const noEta = {
+      spec: withDefaults({ grid: { L: [2, 4] } }),
+      cellStats: [],
+      finalJ: new Float32Array(0),
+      diverged: new Uint8Array(0),
+      initialJ: new Float32Array(0),
+    };
     expect(caught(() => empiricalCriticalStepSize(noEta)).field).toBe('grid.stepSize');
     expect(caught(() => boundCurve({ seeds: 2 }, { seedIndex: 2 })).field).toBe('seedIndex');
     expect(caught(() => theoryCurves({ grid: { J0: [0.5, 1.5] } }, { y: 'J0' })).field).toBe('grid.J0[1]');

@@ -10,7 +10,10 @@ import { FAMILIES, FEATURES, LIMITS, REWARDS, validateSpec, type RunParams, type
 
 /** A theory input the exact formulas do not cover; `field` is the offending field (`theta`, `L`, `family`, …). */
 export class TheoryInputError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
     this.name = 'TheoryInputError';
   }
@@ -47,7 +50,8 @@ export function checkInstance(inst: Instance): void {
   if (inst.P * inst.K > THEORY_LIMITS.tableEntries) {
     throw new TheoryInputError('K', `the table has ${inst.P}×${inst.K} entries; at most ${THEORY_LIMITS.tableEntries}`);
   }
-  if (inst.phi.length !== inst.P * inst.K * inst.d) throw new TheoryInputError('phi', `has ${inst.phi.length} entries; expected P·K·d = ${inst.P * inst.K * inst.d}`);
+  if (inst.phi.length !== inst.P * inst.K * inst.d)
+    throw new TheoryInputError('phi', `has ${inst.phi.length} entries; expected P·K·d = ${inst.P * inst.K * inst.d}`);
   for (let i = 0; i < inst.phi.length; i++) {
     if (!Number.isFinite(inst.phi[i])) throw new TheoryInputError('phi', `phi[${i}] = ${inst.phi[i]}: features must be finite`);
   }
@@ -56,8 +60,10 @@ export function checkInstance(inst: Instance): void {
 /** Run parameters the theory covers: the engine's own validation, plus what has no closed form. */
 export function checkRunParams(p: RunParams): void {
   if (!FAMILIES.includes(p.family)) throw new TheoryInputError('family', `family = ${JSON.stringify(p.family)}: the theory covers ${FAMILIES.join(', ')}`);
-  if (!FEATURES.includes(p.features)) throw new TheoryInputError('features', `features = ${JSON.stringify(p.features)}: the theory covers ${FEATURES.join(', ')}`);
-  if (p.family === 'token' && !REWARDS.includes(p.reward)) throw new TheoryInputError('reward', `reward = ${JSON.stringify(p.reward)}: the theory covers ${REWARDS.join(', ')}`);
+  if (!FEATURES.includes(p.features))
+    throw new TheoryInputError('features', `features = ${JSON.stringify(p.features)}: the theory covers ${FEATURES.join(', ')}`);
+  if (p.family === 'token' && !REWARDS.includes(p.reward))
+    throw new TheoryInputError('reward', `reward = ${JSON.stringify(p.reward)}: the theory covers ${REWARDS.join(', ')}`);
   if (p.family === 'token' && (!Number.isInteger(p.L) || p.L < THEORY_LIMITS.L[0] || p.L > THEORY_LIMITS.L[1])) {
     throw new TheoryInputError('L', `L = ${p.L}: the exact recursion supports integer L in [${THEORY_LIMITS.L[0]}, ${THEORY_LIMITS.L[1]}]`);
   }

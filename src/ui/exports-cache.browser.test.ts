@@ -53,7 +53,13 @@ describe('exports and the result cache', () => {
   </script>
 </notebook>
 `;
-    const session = await NotebookSession.open({ name: 'cancel', fileText: text, cache: memoryCache(), persist: false, runner: (s, o) => engineRunner(s, { ...o, backend: 'cpu' }) });
+    const session = await NotebookSession.open({
+      name: 'cancel',
+      fileText: text,
+      cache: memoryCache(),
+      persist: false,
+      runner: (s, o) => engineRunner(s, { ...o, backend: 'cpu' }),
+    });
     const el = document.createElement('gg-notebook') as GgNotebook;
     el.session = session;
     document.body.append(el);

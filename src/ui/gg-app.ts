@@ -130,7 +130,9 @@ export class GgApp extends LitElement {
     search.delete('nb');
     search.set('file', id);
     history.replaceState(null, '', `${location.pathname}?${search}`);
-    this.notice = stored ? '' : `${file.name} could not be stored in this browser (storage is off or full): a reload will not bring it back. Download the notebook to keep your edits.`;
+    this.notice = stored
+      ? ''
+      : `${file.name} could not be stored in this browser (storage is off or full): a reload will not bring it back. Download the notebook to keep your edits.`;
     await this.openText(this.current, text, { fileName: file.name });
   }
 
@@ -152,7 +154,8 @@ export class GgApp extends LitElement {
           ${this.entries.map((e) => html`<a href=${`./${e.name}.html`} aria-current=${e.name === this.current && !this.isIndex ? 'page' : 'false'}>${e.title}</a>`)}
         </nav>
         <span class="tools">
-          <label title="auto: WebGPU on a hardware GPU, the CPU twin on a software adapter">engine
+          <label title="auto: WebGPU on a hardware GPU, the CPU twin on a software adapter"
+            >engine
             <select @change=${(e: Event) => this.setBackend((e.target as HTMLSelectElement).value as BackendChoice)}>
               ${(['auto', 'webgpu', 'cpu'] as const).map((b) => html`<option value=${b} ?selected=${this.backend === b}>${b === 'cpu' ? 'CPU twin' : b === 'webgpu' ? 'WebGPU' : 'auto'}</option>`)}
             </select></label
@@ -161,16 +164,20 @@ export class GgApp extends LitElement {
         </span>
       </header>
       <main>
-        ${this.isIndex
-          ? html`<section class="library">
-              <p class="lede">Where does RLVR training (REINFORCE / GRPO with pass/fail rewards) converge, and where does it collapse, as a function of the step size?
-                Each notebook below is a short experiment: thousands of simulated training runs, a phase diagram, and the theory's threshold over it.
-                The default one is open below.</p>
-              <ol class="notebook-list">
-                ${this.entries.map((e) => html`<li><a href=${`./${e.name}.html`}>${e.title}</a><span class="summary">${unsafeHTML(sanitizeHtml(markdownToHtml(e.summary)))}</span></li>`)}
-              </ol>
-            </section>`
-          : nothing}
+        ${
+          this.isIndex
+            ? html`<section class="library">
+                <p class="lede">
+                  Where does RLVR training (REINFORCE / GRPO with pass/fail rewards) converge, and where does it collapse, as a function of the step size? Each
+                  notebook below is a short experiment: thousands of simulated training runs, a phase diagram, and the theory's threshold over it. The default
+                  one is open below.
+                </p>
+                <ol class="notebook-list">
+                  ${this.entries.map((e) => html`<li><a href=${`./${e.name}.html`}>${e.title}</a><span class="summary">${unsafeHTML(sanitizeHtml(markdownToHtml(e.summary)))}</span></li>`)}
+                </ol>
+              </section>`
+            : nothing
+        }
         ${this.error ? html`<div class="file-issues has-errors" role="alert">${this.error}</div>` : nothing}
         ${this.notice ? html`<div class="file-issues" role="note">${this.notice}</div>` : nothing}
         <gg-notebook .session=${this.session} .wgslHash=${this.wgslHash} width=${Math.min(760, Math.max(360, window.innerWidth - 48))}></gg-notebook>

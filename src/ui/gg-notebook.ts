@@ -86,19 +86,43 @@ export class GgNotebook extends LitElement {
     const readOnly = s.notebook.readOnly;
     switch (c.kind) {
       case 'sweep':
-        return html`<gg-sweep-cell cell-id=${id} .source=${c.cell.value} .state=${s.sweeps.get(id)} ?read-only=${readOnly} ?edited=${s.edits[id] !== undefined}
-          ?open=${c.cell.pinned} .autoRunRunSteps=${s.autoRunRunSteps}></gg-sweep-cell>`;
+        return html`<gg-sweep-cell
+          cell-id=${id}
+          .source=${c.cell.value}
+          .state=${s.sweeps.get(id)}
+          ?read-only=${readOnly}
+          ?edited=${s.edits[id] !== undefined}
+          ?open=${c.cell.pinned}
+          .autoRunRunSteps=${s.autoRunRunSteps}
+        ></gg-sweep-cell>`;
       case 'plot': {
         const config = c.config;
         const ids = c.dependencies.filter((d) => s.cell(d)?.kind === 'sweep');
-        return html`<gg-plot-cell cell-id=${id} .config=${config} .issues=${c.issues} .inputs=${ids.map((d) => this.input(d))}
-          .theory=${c.issues.length ? undefined : this.theory(config?.theory, config?.view === 'compare')} ?read-only=${readOnly} width=${this.width}></gg-plot-cell>`;
+        return html`<gg-plot-cell
+          cell-id=${id}
+          .config=${config}
+          .issues=${c.issues}
+          .inputs=${ids.map((d) => this.input(d))}
+          .theory=${c.issues.length ? undefined : this.theory(config?.theory, config?.view === 'compare')}
+          ?read-only=${readOnly}
+          width=${this.width}
+        ></gg-plot-cell>`;
       }
       case 'theory':
-        return html`<gg-theory-cell cell-id=${id} .config=${c.config} .issues=${c.issues} .result=${c.issues.length ? undefined : this.theoryCell(id)}></gg-theory-cell>`;
+        return html`<gg-theory-cell
+          cell-id=${id}
+          .config=${c.config}
+          .issues=${c.issues}
+          .result=${c.issues.length ? undefined : this.theoryCell(id)}
+        ></gg-theory-cell>`;
       case 'table': {
         const config = c.config;
-        return html`<gg-table-cell cell-id=${id} .config=${config} .issues=${c.issues} .input=${config && !c.issues.length ? this.input(config.sweep) : undefined}></gg-table-cell>`;
+        return html`<gg-table-cell
+          cell-id=${id}
+          .config=${config}
+          .issues=${c.issues}
+          .input=${config && !c.issues.length ? this.input(config.sweep) : undefined}
+        ></gg-table-cell>`;
       }
       default:
         return html`<gg-text-cell cell-id=${id} kind=${c.kind} type=${c.cell.type} .source=${c.cell.value}></gg-text-cell>`;
@@ -110,8 +134,11 @@ export class GgNotebook extends LitElement {
     if (!issues.length) return nothing;
     const errors = issues.filter((i) => i.severity === 'error').length;
     return html`<div class="file-issues ${errors ? 'has-errors' : ''}" role="alert">
-      <strong>${errors ? `This notebook file has ${errors} problem${errors > 1 ? 's' : ''}` : 'Notes on this notebook file'}</strong>; showing what could be read.
-      <ul>${issues.map((i) => html`<li><span class="line">line ${i.line}</span> ${i.message}</li>`)}</ul>
+      <strong>${errors ? `This notebook file has ${errors} problem${errors > 1 ? 's' : ''}` : 'Notes on this notebook file'}</strong>; showing what could be
+      read.
+      <ul>
+        ${issues.map((i) => html`<li><span class="line">line ${i.line}</span> ${i.message}</li>`)}
+      </ul>
     </div>`;
   }
 
@@ -119,21 +146,31 @@ export class GgNotebook extends LitElement {
     const s = this.session!;
     const n = Object.keys(s.edits).length;
     return html`<div class="notebook-bar">
-      ${n
-        ? html`<span class="edited">${n} cell${n > 1 ? 's' : ''} edited (${s.editsFrom === 'url' ? 'from the link' : 'autosaved in this browser'})</span>
-            <button class="revert" @click=${() => void s.revert()}>Revert to file</button>`
-        : html`<span class="muted">As published. Edits autosave in this browser and go into the link.</span>`}
+      ${
+        n
+          ? html`<span class="edited">${n} cell${n > 1 ? 's' : ''} edited (${s.editsFrom === 'url' ? 'from the link' : 'autosaved in this browser'})</span>
+              <button class="revert" @click=${() => void s.revert()}>Revert to file</button>`
+          : html`<span class="muted">As published. Edits autosave in this browser and go into the link.</span>`
+      }
       <button @click=${() => download(s.fileName, s.currentFileText(), 'text/html')}>Download notebook</button>
-      ${s.editsIgnored !== undefined
-        ? html`<div class="edits-ignored" role="note">The link carries edits made in another notebook (${s.editsIgnored.replace(/^file:.*/, 'a file opened with “Open file…”')}); they were not applied here.</div>`
-        : nothing}
+      ${
+        s.editsIgnored !== undefined
+          ? html`<div class="edits-ignored" role="note">
+              The link carries edits made in another notebook (${s.editsIgnored.replace(/^file:.*/, 'a file opened with “Open file…”')}); they were not applied
+              here.
+            </div>`
+          : nothing
+      }
     </div>`;
   }
 
   private renderReproduceState(id: string, r: ReproduceState) {
     if (r.status === 'running') {
       const p = r.progress;
-      return html`<li>#${id}: re-running${p ? ` ${p.runsDone}/${p.runsTotal} runs, ${formatSeconds(p.elapsedMs)}` : '…'}${r.backend ? ` on ${describeBackend(r.backend)}` : ''}</li>`;
+      return html`<li>
+        #${id}:
+        re-running${p ? ` ${p.runsDone}/${p.runsTotal} runs, ${formatSeconds(p.elapsedMs)}` : '…'}${r.backend ? ` on ${describeBackend(r.backend)}` : ''}
+      </li>`;
     }
     if (r.status === 'error') return html`<li class="field-error">#${id}: ${r.message}</li>`;
     return html`<li class=${r.report.ok ? 'ok' : 'mismatch'} data-match=${r.report.kind}>#${id}: ${r.report.summary}</li>`;
@@ -153,18 +190,44 @@ export class GgNotebook extends LitElement {
         <span>The plots first show <strong>baked results</strong> (${n} sweep${n > 1 ? 's' : ''}, computed ahead), so this page works without WebGPU.</span>
         <button class="reproduce" ?disabled=${running} @click=${() => void s.reproduceAll()}>Reproduce</button>
       </div>
-      ${s.reproduce.size ? html`<ul class="reproduce-report">${[...s.reproduce].map(([id, r]) => this.renderReproduceState(id, r))}</ul>` : nothing}
+      ${
+        s.reproduce.size
+          ? html`<ul class="reproduce-report">
+              ${[...s.reproduce].map(([id, r]) => this.renderReproduceState(id, r))}
+            </ul>`
+          : nothing
+      }
       <details>
         <summary>Provenance</summary>
-        <p class="muted">Reproduce re-runs each sweep here and compares: bit for bit on the same kind of adapter, within sampling error on another
-          (WGSL leaves exp/log precision to each GPU, so a run on a float tie can take another path).</p>
+        <p class="muted">
+          Reproduce re-runs each sweep here and compares: bit for bit on the same kind of adapter, within sampling error on another (WGSL leaves exp/log
+          precision to each GPU, so a run on a float tie can take another path).
+        </p>
         <table class="stats">
-          <tr><th>sweep</th><th>seeds</th><th>spec hash</th><th>engine</th><th>time</th></tr>
-          ${Object.entries(b.sweeps).map(([id, w]) => html`<tr><td>#${id}</td><td>${w.spec.seeds} per cell, master seed ${w.spec.seed}</td>
-            <td><code title=${w.specHash}>${w.specHash.slice(0, 16)}…</code></td><td>${describeBackend(w.backend)}${w.backend.adapter !== 'none' ? ` (adapter: ${w.backend.adapter})` : ' (no adapter)'}</td><td>${formatSeconds(w.wallMs)}</td></tr>`)}
+          <tr>
+            <th>sweep</th>
+            <th>seeds</th>
+            <th>spec hash</th>
+            <th>engine</th>
+            <th>time</th>
+          </tr>
+          ${Object.entries(b.sweeps).map(
+            ([id, w]) =>
+              html`<tr>
+                <td>#${id}</td>
+                <td>${w.spec.seeds} per cell, master seed ${w.spec.seed}</td>
+                <td><code title=${w.specHash}>${w.specHash.slice(0, 16)}…</code></td>
+                <td>${describeBackend(w.backend)}${w.backend.adapter !== 'none' ? ` (adapter: ${w.backend.adapter})` : ' (no adapter)'}</td>
+                <td>${formatSeconds(w.wallMs)}</td>
+              </tr>`,
+          )}
         </table>
-        <p class="muted">WGSL hash <code title=${p.wgslHash}>${p.wgslHash.slice(0, 16)}…</code> ${shaders} · ${p.runtime} · made with <code>${p.command}</code><br />
-          ${Object.entries(p.packages).map(([k, v]) => `${k} ${v}`).join(' · ')}</p>
+        <p class="muted">
+          WGSL hash <code title=${p.wgslHash}>${p.wgslHash.slice(0, 16)}…</code> ${shaders} · ${p.runtime} · made with <code>${p.command}</code><br />
+          ${Object.entries(p.packages)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(' · ')}
+        </p>
       </details>
     </div>`;
   }
@@ -174,8 +237,7 @@ export class GgNotebook extends LitElement {
     if (!s) return html`<p class="muted">Loading notebook…</p>`;
     const firstIsHeading = s.checked[0]?.kind === 'markdown' && /^\s*#\s/.test(s.checked[0].cell.value);
     return html`
-      ${firstIsHeading ? nothing : html`<h1>${s.notebook.title}</h1>`}
-      ${this.renderFileIssues()} ${this.renderEdits()} ${this.renderBaked()}
+      ${firstIsHeading ? nothing : html`<h1>${s.notebook.title}</h1>`} ${this.renderFileIssues()} ${this.renderEdits()} ${this.renderBaked()}
       <div
         class="cells"
         @cell-edit=${(e: CustomEvent<{ id: string; value: string }>) => void s.edit(e.detail.id, e.detail.value)}
@@ -183,9 +245,7 @@ export class GgNotebook extends LitElement {
         @sweep-cancel=${(e: CustomEvent<{ id: string }>) => s.cancel(e.detail.id)}
       >
         ${s.checked.map((c) =>
-          c.cell.hidden && c.kind !== 'sweep'
-            ? nothing
-            : html`<section class="cell cell-${c.kind}" data-cell-id=${c.cell.id}>${this.renderCell(c)}</section>`,
+          c.cell.hidden && c.kind !== 'sweep' ? nothing : html`<section class="cell cell-${c.kind}" data-cell-id=${c.cell.id}>${this.renderCell(c)}</section>`,
         )}
       </div>
     `;

@@ -54,14 +54,19 @@ export class GgProgress extends LitElement {
     const note = this.backend ? softwareAdapterNote(this.backend) : null;
     return html`
       <div class="progress" role="status">
-        ${running || p
-          ? html`<progress max="1" .value=${fraction}></progress>
-              <span class="progress-text"
-                >${this.status === 'waiting' ? 'waiting for another run…' : p ? `${p.runsDone.toLocaleString('en-US')} / ${p.runsTotal.toLocaleString('en-US')} runs` : 'starting…'}${p
-                  ? html` · ${formatSeconds(p.elapsedMs)} elapsed${running && p.runsDone < p.runsTotal ? html` · about ${formatSeconds(left)} left` : nothing}`
-                  : nothing}</span
-              >`
-          : nothing}
+        ${
+          running || p
+            ? html`<progress max="1" .value=${fraction}></progress>
+                <span class="progress-text"
+                  >${this.status === 'waiting' ? 'waiting for another run…' : p ? `${p.runsDone.toLocaleString('en-US')} / ${p.runsTotal.toLocaleString('en-US')} runs` : 'starting…'}${
+                    p
+                      ? html` · ${formatSeconds(p.elapsedMs)}
+                        elapsed${running && p.runsDone < p.runsTotal ? html` · about ${formatSeconds(left)} left` : nothing}`
+                      : nothing
+                  }</span
+                >`
+            : nothing
+        }
         ${running ? html`<button class="cancel" @click=${this.cancel}>Cancel</button>` : nothing}
         ${this.backend ? html`<span class="adapter" title=${this.backend.reason}>${describeBackend(this.backend)}</span>` : nothing}
         ${note ? html`<div class="adapter-note">${note}</div>` : nothing}

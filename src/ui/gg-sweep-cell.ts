@@ -15,7 +15,18 @@ import { describeBackend, formatSeconds } from './gg-progress.ts';
 import './gg-progress.ts';
 import type { SweepState } from './session.ts';
 import {
-  BASE_FIELDS, SWEEP_FIELDS, addableGridKeys, gridKeys, gridText, issuesByField, parseGridText, readField, seedsPerCell, sweepSize, writeField, writeGrid,
+  BASE_FIELDS,
+  SWEEP_FIELDS,
+  addableGridKeys,
+  gridKeys,
+  gridText,
+  issuesByField,
+  parseGridText,
+  readField,
+  seedsPerCell,
+  sweepSize,
+  writeField,
+  writeGrid,
   type FormField,
 } from './sweep-form.ts';
 
@@ -156,12 +167,27 @@ export class GgSweepCell extends LitElement {
     const id = `${this.cellId}-${field.path}`;
     const input =
       field.kind === 'choice'
-        ? html`<select id=${id} name=${field.path} ?disabled=${this.readOnly || !!swept} @change=${(e: Event) => this.onField(field, config, (e.target as HTMLSelectElement).value)}>
+        ? html`<select
+            id=${id}
+            name=${field.path}
+            ?disabled=${this.readOnly || !!swept}
+            @change=${(e: Event) => this.onField(field, config, (e.target as HTMLSelectElement).value)}
+          >
             <option value="" ?selected=${value === ''}>${placeholder} (default)</option>
             ${field.choices!.map((c) => html`<option value=${c} ?selected=${value === c}>${c}</option>`)}
           </select>`
-        : html`<input id=${id} name=${field.path} type="text" inputmode="decimal" autocomplete="off" .value=${swept ? '' : value} placeholder=${swept ? 'swept (grid)' : placeholder}
-            ?disabled=${this.readOnly || !!swept} aria-invalid=${errors.length ? 'true' : 'false'} @input=${(e: Event) => this.onField(field, config, (e.target as HTMLInputElement).value)} />`;
+        : html`<input
+            id=${id}
+            name=${field.path}
+            type="text"
+            inputmode="decimal"
+            autocomplete="off"
+            .value=${swept ? '' : value}
+            placeholder=${swept ? 'swept (grid)' : placeholder}
+            ?disabled=${this.readOnly || !!swept}
+            aria-invalid=${errors.length ? 'true' : 'false'}
+            @input=${(e: Event) => this.onField(field, config, (e.target as HTMLInputElement).value)}
+          />`;
     return html`<div class="field ${errors.length ? 'invalid' : ''}" data-field=${field.path}>
       <label for=${id}>${field.label}</label>${input}${field.range ? html`<span class="range">${field.range}</span>` : nothing}
       ${errors.map((m) => html`<div class="field-error" role="alert">${m}</div>`)}
@@ -179,26 +205,38 @@ export class GgSweepCell extends LitElement {
             const errors = messages.get(path) ?? [];
             return html`<div class="field wide ${errors.length ? 'invalid' : ''}" data-field=${path}>
               <label for=${`${this.cellId}-${path}`}>${key}</label>
-              <input id=${`${this.cellId}-${path}`} name=${path} type="text" autocomplete="off" ?disabled=${this.readOnly}
-                .value=${this.gridValue(config, key)} placeholder="1, 3, 10 or logspace(0.3, 100, 8)"
-                @input=${(e: Event) => this.onGrid(key, config, (e.target as HTMLInputElement).value)} />
+              <input
+                id=${`${this.cellId}-${path}`}
+                name=${path}
+                type="text"
+                autocomplete="off"
+                ?disabled=${this.readOnly}
+                .value=${this.gridValue(config, key)}
+                placeholder="1, 3, 10 or logspace(0.3, 100, 8)"
+                @input=${(e: Event) => this.onGrid(key, config, (e.target as HTMLInputElement).value)}
+              />
               ${this.readOnly ? nothing : html`<button class="remove" title="stop sweeping ${key}" @click=${() => this.onGrid(key, config, null)}>×</button>`}
               ${errors.map((m) => html`<div class="field-error" role="alert">${m}</div>`)}
             </div>`;
           })}
           ${(messages.get('grid') ?? []).map((m) => html`<div class="field-error" role="alert" data-field="grid">${m}</div>`)}
-          ${this.readOnly
-            ? nothing
-            : html`<label class="add-axis">sweep another field
-                <select @change=${(e: Event) => {
-                  const key = (e.target as HTMLSelectElement).value as GridKey;
-                  (e.target as HTMLSelectElement).value = '';
-                  if (key) this.onGrid(key, config, readField(config, `base.${key}`).text || readField(config, `base.${key}`).placeholder);
-                }}>
-                  <option value="">add…</option>
-                  ${addableGridKeys(config).map((k) => html`<option value=${k}>${k}</option>`)}
-                </select></label
-              >`}
+          ${
+            this.readOnly
+              ? nothing
+              : html`<label class="add-axis"
+                  >sweep another field
+                  <select
+                    @change=${(e: Event) => {
+                      const key = (e.target as HTMLSelectElement).value as GridKey;
+                      (e.target as HTMLSelectElement).value = '';
+                      if (key) this.onGrid(key, config, readField(config, `base.${key}`).text || readField(config, `base.${key}`).placeholder);
+                    }}
+                  >
+                    <option value="">add…</option>
+                    ${addableGridKeys(config).map((k) => html`<option value=${k}>${k}</option>`)}
+                  </select></label
+                >`
+          }
         </fieldset>
         <fieldset class="base-fields">
           <legend>Run parameters</legend>
@@ -219,7 +257,9 @@ export class GgSweepCell extends LitElement {
     return html`<div class="sweep-size">
       ${size.cells.toLocaleString('en-US')} cells × ${seedsPerCell(check.config).toLocaleString('en-US')} seeds = ${size.runs.toLocaleString('en-US')} runs ·
       ${size.runSteps.toLocaleString('en-US')} run-steps ·
-      <span class=${auto ? 'auto' : 'manual'}>${auto ? 're-runs by itself after an edit' : 'press Run after an edit'} (threshold ${this.autoRunRunSteps.toLocaleString('en-US')} run-steps)</span>
+      <span class=${auto ? 'auto' : 'manual'}
+        >${auto ? 're-runs by itself after an edit' : 'press Run after an edit'} (threshold ${this.autoRunRunSteps.toLocaleString('en-US')} run-steps)</span
+      >
     </div>`;
   }
 
@@ -275,27 +315,42 @@ export class GgSweepCell extends LitElement {
         <span class="cell-title">${title ?? 'Sweep'}</span> <code class="cell-id">#${this.cellId}</code>
         ${this.edited ? html`<span class="edited">edited</span>` : nothing}
         <button class="toggle-editor" aria-expanded=${this.open} @click=${() => (this.open = !this.open)}>${this.open ? 'Hide spec' : 'Edit spec'}</button>
-        ${this.open
-          ? html`<span class="tabs" role="tablist">
-              <button role="tab" aria-selected=${this.view === 'form'} @click=${() => (this.view = 'form')}>Form</button>
-              <button role="tab" aria-selected=${this.view === 'source'} @click=${() => (this.view = 'source')}>JSON</button>
-            </span>`
-          : nothing}
+        ${
+          this.open
+            ? html`<span class="tabs" role="tablist">
+                <button role="tab" aria-selected=${this.view === 'form'} @click=${() => (this.view = 'form')}>Form</button>
+                <button role="tab" aria-selected=${this.view === 'source'} @click=${() => (this.view = 'source')}>JSON</button>
+              </span>`
+            : nothing
+        }
       </div>
-      ${!this.open
-        ? nothing
-        : this.view === 'form' && check.config
-          ? this.renderForm(check.config, messages)
-          : html`<textarea class="source" spellcheck="false" aria-label="sweep spec (JSON)" ?readonly=${this.readOnly} .value=${this.draft}
-              rows=${Math.min(24, this.draft.split('\n').length + 1)} @input=${(e: Event) => this.onSource((e.target as HTMLTextAreaElement).value)}></textarea>`}
-      ${(messages.get('') ?? []).map((m) => html`<div class="field-error" role="alert" data-field="">${m}</div>`)}
-      ${this.renderSize(check)}
+      ${
+        !this.open
+          ? nothing
+          : this.view === 'form' && check.config
+            ? this.renderForm(check.config, messages)
+            : html`<textarea
+                class="source"
+                spellcheck="false"
+                aria-label="sweep spec (JSON)"
+                ?readonly=${this.readOnly}
+                .value=${this.draft}
+                rows=${Math.min(24, this.draft.split('\n').length + 1)}
+                @input=${(e: Event) => this.onSource((e.target as HTMLTextAreaElement).value)}
+              ></textarea>`
+      }
+      ${(messages.get('') ?? []).map((m) => html`<div class="field-error" role="alert" data-field="">${m}</div>`)} ${this.renderSize(check)}
       <div class="run-bar">
         <button class="run" ?disabled=${busy || check.issues.length > 0 || this.readOnly} @click=${() => this.emit('sweep-run')}>Run</button>
-        <gg-progress .progress=${s?.progress} .backend=${s?.backend} status=${s?.status ?? 'idle'} @sweep-cancel=${(e: Event) => {
-          e.stopPropagation();
-          this.emit('sweep-cancel');
-        }}></gg-progress>
+        <gg-progress
+          .progress=${s?.progress}
+          .backend=${s?.backend}
+          status=${s?.status ?? 'idle'}
+          @sweep-cancel=${(e: Event) => {
+            e.stopPropagation();
+            this.emit('sweep-cancel');
+          }}
+        ></gg-progress>
       </div>
       ${this.renderResults()}
     `;

@@ -45,7 +45,8 @@ export class GgTextCell extends LitElement {
     } catch (error) {
       return html`<div class="field-error">could not render cell #${this.cellId}: ${(error as Error).message}</div>`;
     }
-    return html`<div class="prose">${unsafeHTML(rendered)}</div>${nothing}`;
+    return html`<div class="prose">${unsafeHTML(rendered)}</div>
+      ${nothing}`;
   }
 }
 

@@ -34,7 +34,12 @@ function summaryOf(source: string): string {
 }
 
 export function library(): LibraryEntry[] {
-  const entries = Object.entries(sources).map(([path, source]) => ({ name: nameOf(path), title: parseNotebook(source).notebook.title, summary: summaryOf(source), source }));
+  const entries = Object.entries(sources).map(([path, source]) => ({
+    name: nameOf(path),
+    title: parseNotebook(source).notebook.title,
+    summary: summaryOf(source),
+    source,
+  }));
   const rank = (n: string) => (NOTEBOOK_ORDER.includes(n) ? NOTEBOOK_ORDER.indexOf(n) : NOTEBOOK_ORDER.length);
   return entries.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
 }

@@ -43,7 +43,10 @@ export function editsToHash(edits: CellEdits, notebook?: string): string {
 
 /** The notebook a fragment's edits were made in (`nb=`), when it names one. */
 export function hashNotebook(hash: string): string | undefined {
-  const part = hash.replace(/^#/, '').split('&').find((p) => p.startsWith(OWNER));
+  const part = hash
+    .replace(/^#/, '')
+    .split('&')
+    .find((p) => p.startsWith(OWNER));
   if (part === undefined) return undefined;
   try {
     return decodeURIComponent(part.slice(OWNER.length));

@@ -49,7 +49,8 @@ const mathInline: TokenizerAndRendererExtension = {
     const m = /^\$(?!\s)((?:\\.|[^\\$\n])+?)(?<!\s)\$(?!\d)/.exec(src);
     return m ? { type: 'mathInline', raw: m[0], text: m[1], display: false } : undefined;
   },
-  renderer: (token) => (token.display ? `<span class="math-display" ${MARK}>${tex(token.text as string, true)}</span>` : `<span ${MARK}>${tex(token.text as string, false)}</span>`),
+  renderer: (token) =>
+    token.display ? `<span class="math-display" ${MARK}>${tex(token.text as string, true)}</span>` : `<span ${MARK}>${tex(token.text as string, false)}</span>`,
 };
 
 const marked = new Marked({ gfm: true, extensions: [mathBlock, mathInline] });

@@ -140,7 +140,8 @@ describe('sweep cells in a notebook', () => {
 
   it('edits autosave and survive a reload (a new session), live in the URL, and "revert to file" restores the file', async () => {
     const name = `autosave-${Math.random()}`;
-    const open = () => NotebookSession.open({ name, fileText: NOTEBOOK, runner: (s, o) => engineRunner(s, { ...o, backend: 'cpu' }), cache: memoryCache(), hash: '' });
+    const open = () =>
+      NotebookSession.open({ name, fileText: NOTEBOOK, runner: (s, o) => engineRunner(s, { ...o, backend: 'cpu' }), cache: memoryCache(), hash: '' });
     const first = await open();
     const edited = '{"base": {"L": 4, "iterations": 20, "recordEvery": 5}, "grid": {"stepSize": [2, 20]}, "seeds": 4}';
     await first.edit('a', edited);
@@ -166,7 +167,9 @@ describe('sweep cells in a notebook', () => {
     expect(banner.textContent).toMatch(/line 2.*format version 3, newer than this gradgap reads \(1\)/s);
     expect(banner.textContent).toMatch(/line 10.*cell "plot-a" is never closed with <\/script>/s);
     expect(el.querySelector('h1')?.textContent).toBe('Two sweeps');
-    expect(el.querySelector('[data-cell-id="plot-a"] .field-error')?.textContent).toMatch(/line \d+: invalid JSON: expected ',' or '}' after a value, found the end of the cell/);
+    expect(el.querySelector('[data-cell-id="plot-a"] .field-error')?.textContent).toMatch(
+      /line \d+: invalid JSON: expected ',' or '}' after a value, found the end of the cell/,
+    );
     expect(phaseCells(el, 'plot-b')).toBe(4);
   });
 });

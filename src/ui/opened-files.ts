@@ -52,7 +52,12 @@ export async function storeOpenedFile(name: string, text: string, dbName = DB): 
   const db = await openDb(dbName);
   if (!db) return { id, stored: false };
   try {
-    await request(db.transaction(STORE, 'readwrite').objectStore(STORE).put({ name, text, openedAt: Date.now() } satisfies OpenedFile, id));
+    await request(
+      db
+        .transaction(STORE, 'readwrite')
+        .objectStore(STORE)
+        .put({ name, text, openedAt: Date.now() } satisfies OpenedFile, id),
+    );
     return { id, stored: true };
   } catch {
     return { id, stored: false }; // quota exceeded

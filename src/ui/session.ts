@@ -12,8 +12,15 @@
  */
 import { withDefaults, type BackendChoice, type BackendInfo, type Progress, type SweepSpec } from '../engine/index.ts';
 import {
-  parseNotebook, resolveNotebook, serializeNotebook, sweepSpecOf,
-  type CheckedCell, type Notebook, type NotebookIssue, type ParsedNotebook, type ResolvedNotebook,
+  parseNotebook,
+  resolveNotebook,
+  serializeNotebook,
+  sweepSpecOf,
+  type CheckedCell,
+  type Notebook,
+  type NotebookIssue,
+  type ParsedNotebook,
+  type ResolvedNotebook,
 } from '../notebook/index.ts';
 import { compareWithBaked, type BakedNotebook, type ReproduceReport, type SweepSummary } from '../results/index.ts';
 import { loadEdits, saveEdits, type CellEdits } from './local-edits.ts';
@@ -74,9 +81,7 @@ export function staleReason(shown: SweepSummary, origin: SweepState['origin'], c
 }
 
 export type ReproduceState =
-  | { status: 'running'; progress?: Progress; backend?: BackendInfo }
-  | { status: 'done'; report: ReproduceReport }
-  | { status: 'error'; message: string };
+  { status: 'running'; progress?: Progress; backend?: BackendInfo } | { status: 'done'; report: ReproduceReport } | { status: 'error'; message: string };
 
 export interface SessionOptions {
   name: string; // notebook identity: autosave key and page name (a built-in name, or `file:<id>`)
@@ -257,7 +262,12 @@ export class NotebookSession extends EventTarget {
     this.timers.delete(id);
     if (!sweep) {
       const stale = !!this.state(id).summary;
-      this.patch(id, { specHash: undefined, stale, staleReason: stale ? 'results of the last valid spec' : undefined, message: 'the spec has problems (see the fields); nothing was run' });
+      this.patch(id, {
+        specHash: undefined,
+        stale,
+        staleReason: stale ? 'results of the last valid spec' : undefined,
+        message: 'the spec has problems (see the fields); nothing was run',
+      });
       return;
     }
     // A newer edit of this cell runs its own resolveSweep: this one, still awaiting, must not patch over it.
@@ -286,7 +296,16 @@ export class NotebookSession extends EventTarget {
     const found = cached ?? (bakedSweep && (bakedSweep.ofCellSpec || (asPublished && bakedSweep.ofPublishedSpec)) ? baked : undefined);
     if (found) {
       // The engine shown beside the progress bar is the live one; the summary names where these results ran.
-      this.patch(id, { summary: found, origin: cached ? 'cache' : 'baked', stale: false, staleReason: undefined, status: 'done', message: undefined, backend: undefined, progress: undefined });
+      this.patch(id, {
+        summary: found,
+        origin: cached ? 'cache' : 'baked',
+        stale: false,
+        staleReason: undefined,
+        status: 'done',
+        message: undefined,
+        backend: undefined,
+        progress: undefined,
+      });
       return;
     }
     // Nothing for this spec: the published run, if any, is still shown until a run replaces it, marked stale.
@@ -302,8 +321,7 @@ export class NotebookSession extends EventTarget {
             void this.run(id);
           }, delayMs),
         );
-      }
-      else void this.run(id);
+      } else void this.run(id);
     } else {
       this.patch(id, {
         stale: !!s.summary,

@@ -9,8 +9,20 @@
  *   issuesByField(validateSpec(sweepSpecOf(next))).get('base.L'); // ['L = 0: must be an integer in [1, 256]']
  */
 import {
-  ADVANTAGES, AGGREGATIONS, EXACT_DIRECTIONS, FAMILIES, FEATURES, GRID_KEYS, LIMITS, MODES, REWARDS, STD_KINDS,
-  cellCount, logSpaced, withDefaults, type GridKey,
+  ADVANTAGES,
+  AGGREGATIONS,
+  EXACT_DIRECTIONS,
+  FAMILIES,
+  FEATURES,
+  GRID_KEYS,
+  LIMITS,
+  MODES,
+  REWARDS,
+  STD_KINDS,
+  cellCount,
+  logSpaced,
+  withDefaults,
+  type GridKey,
 } from '../engine/index.ts';
 import { sweepSpecOf, type SweepCellConfig } from '../notebook/index.ts';
 

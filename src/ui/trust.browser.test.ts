@@ -66,7 +66,12 @@ const source = (cell: GgSweepCell) => cell.querySelector<HTMLTextAreaElement>('t
 /** A baked file for the small sweep: its published spec (publishSeeds) run on the CPU twin. */
 async function bakedFor(sweepJson: string): Promise<BakedNotebook> {
   const { publishSeeds, ...spec } = JSON.parse(sweepJson) as Record<string, unknown>;
-  const summary = await engineRunner({ ...spec, seeds: publishSeeds } as never, { backend: 'cpu', signal: new AbortController().signal, onProgress: () => {}, onBackend: () => {} });
+  const summary = await engineRunner({ ...spec, seeds: publishSeeds } as never, {
+    backend: 'cpu',
+    signal: new AbortController().signal,
+    onProgress: () => {},
+    onBackend: () => {},
+  });
   return { notebook: 'trust.html', provenance: { packages: {}, wgslHash: 'test', runtime: 'test', command: 'test' }, sweeps: { a: summary } };
 }
 
@@ -164,7 +169,9 @@ describe('one spec, shown as it runs', () => {
     expect(plot.querySelectorAll(`g.${PHASE_CELL_CLASS} rect`).length).toBe(done);
     expect(plot.querySelectorAll(`g.${NOT_RUN_CLASS} rect`).length).toBe(8 - done);
     expect(plot.textContent).toMatch(/not run/);
-    expect(plot.querySelector('.not-run')!.textContent).toMatch(new RegExp(`cancelled after ${s.summary!.runsDone.toLocaleString('en-US')} of 2,048 runs; ${8 - done} of 8 grid cells not run`));
+    expect(plot.querySelector('.not-run')!.textContent).toMatch(
+      new RegExp(`cancelled after ${s.summary!.runsDone.toLocaleString('en-US')} of 2,048 runs; ${8 - done} of 8 grid cells not run`),
+    );
     const rows = [...el.querySelectorAll('[data-cell-id="table-a"] tbody tr')];
     expect(rows).toHaveLength(8); // the table keeps every grid cell too
     expect(rows.filter((r) => r.textContent!.includes('not run'))).toHaveLength(8 - done);
@@ -183,7 +190,15 @@ describe('edits stay with their notebook', () => {
 
   it('a link carrying another notebook’s edits is not applied here, and says so', async () => {
     const hash = editsToHash({ a: SMALL.replace('"seeds": 4', '"seeds": 2') }, 'file:0123456789abcdef');
-    const session = await NotebookSession.open({ name: 'threshold-like', fileText: notebook(SMALL), runner: (s, o) => engineRunner(s, { ...o, backend: 'cpu' }), cache: memoryCache(), persist: false, hash, autoRunRunSteps: 0 });
+    const session = await NotebookSession.open({
+      name: 'threshold-like',
+      fileText: notebook(SMALL),
+      runner: (s, o) => engineRunner(s, { ...o, backend: 'cpu' }),
+      cache: memoryCache(),
+      persist: false,
+      hash,
+      autoRunRunSteps: 0,
+    });
     expect(session.edits).toEqual({});
     expect(session.editsIgnored).toBe('file:0123456789abcdef');
   });

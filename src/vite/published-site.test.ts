@@ -18,7 +18,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'gradgap-site-'));
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
   server = await serveStatic(outDir);
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
@@ -52,7 +55,11 @@ describe('published site', () => {
     const cells = page.locator(`[data-cell-id="strip"] .figure svg g.${PHASE_CELL_CLASS} rect`);
     await expect.poll(() => cells.count(), { timeout: 60_000 }).toBe(6);
     const state = await page.evaluate(() => {
-      const s = (document.querySelector('gg-notebook') as unknown as { session: { sweeps: Map<string, { origin: string; status: string; summary: { runsDone: number } }> } }).session.sweeps.get('sweep')!;
+      const s = (
+        document.querySelector('gg-notebook') as unknown as {
+          session: { sweeps: Map<string, { origin: string; status: string; summary: { runsDone: number } }> };
+        }
+      ).session.sweeps.get('sweep')!;
       return { origin: s.origin, status: s.status, runs: s.summary.runsDone };
     });
     expect(state).toEqual({ origin: 'run', status: 'done', runs: 48 });
@@ -73,7 +80,9 @@ describe('published site', () => {
     await page.goto(`${server.url}shared-vs-tabular.html`);
     await expect.poll(() => page.locator(`[data-cell-id="compare"] g.${PHASE_CELL_CLASS} rect`).count(), { timeout: 60_000 }).toBe(14);
     const origins = await page.evaluate(() =>
-      [...(document.querySelector('gg-notebook') as unknown as { session: { sweeps: Map<string, { origin: string }> } }).session.sweeps.values()].map((s) => s.origin),
+      [...(document.querySelector('gg-notebook') as unknown as { session: { sweeps: Map<string, { origin: string }> } }).session.sweeps.values()].map(
+        (s) => s.origin,
+      ),
     );
     expect(origins, 'baked results out of date? re-bake with npm run bake').toEqual(['baked', 'baked']);
     await page.click('button.reproduce');
@@ -81,7 +90,10 @@ describe('published site', () => {
     await expect.poll(() => report.count(), { timeout: 120_000 }).toBe(2);
     const lines = await report.allTextContents();
     // A mismatch here after an engine change means the baked results are out of date: npm run bake.
-    for (const line of lines) expect(line, 'baked results out of date? re-bake with npm run bake').toMatch(/Bit for bit: all 896 runs and every J\(t\) identical \(same kind of adapter: CPU twin both times\)/);
+    for (const line of lines)
+      expect(line, 'baked results out of date? re-bake with npm run bake').toMatch(
+        /Bit for bit: all 896 runs and every J\(t\) identical \(same kind of adapter: CPU twin both times\)/,
+      );
     await page.close();
   }, 150_000);
 });

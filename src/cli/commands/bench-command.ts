@@ -17,7 +17,18 @@ import { openHost, type Host, type HostName } from '../hosts/host.ts';
 import { progressReporter } from '../progress.ts';
 import { threadsFlag } from './run-command.ts';
 
-const POLICY = { family: 'token', features: 'gaussian', reward: 'exact-match', V: 16, d: 16, G: 8, J0: 0.2, advantage: 'group-std', aggregation: 'seq-sum', stepSize: 1 } as const;
+const POLICY = {
+  family: 'token',
+  features: 'gaussian',
+  reward: 'exact-match',
+  V: 16,
+  d: 16,
+  G: 8,
+  J0: 0.2,
+  advantage: 'group-std',
+  aggregation: 'seq-sum',
+  stepSize: 1,
+} as const;
 
 export const WORKLOADS = {
   W1: { base: { ...POLICY, L: 32, iterations: 200, recordEvery: 50 }, seeds: 4096, seed: 1 },
@@ -84,7 +95,10 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
   let fallbackAdapter: boolean | null;
   try {
     // Probe the adapter once: a hardware GPU runs the full workloads.
-    const probe = await host.run(withDefaults({ ...WORKLOADS.W1, seeds: 1, base: { ...WORKLOADS.W1.base, iterations: 1, recordEvery: 1 } }), null, { backend: 'auto', threads: 1 });
+    const probe = await host.run(withDefaults({ ...WORKLOADS.W1, seeds: 1, base: { ...WORKLOADS.W1.base, iterations: 1, recordEvery: 1 } }), null, {
+      backend: 'auto',
+      threads: 1,
+    });
     adapter = probe.backend.adapter;
     fallbackAdapter = adapter === 'none' ? null : probe.backend.fallbackAdapter;
     const quick = Boolean(args.flags.quick);
@@ -107,7 +121,9 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
         },
       };
       for (const [engine, t] of Object.entries(engines)) {
-        process.stdout.write(`${name} ${engine.padEnd(6)} ${fmt(t.runStepsPerS).padStart(12)} run-steps/s ${fmt(t.tokensPerS).padStart(14)} tokens/s   (${t.runs} runs measured${t.error ? `; ${t.error}` : `; ${t.backend}`})\n`);
+        process.stdout.write(
+          `${name} ${engine.padEnd(6)} ${fmt(t.runStepsPerS).padStart(12)} run-steps/s ${fmt(t.tokensPerS).padStart(14)} tokens/s   (${t.runs} runs measured${t.error ? `; ${t.error}` : `; ${t.backend}`})\n`,
+        );
       }
     }
   } finally {
@@ -115,7 +131,9 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
   }
   // Whether the WGSL engine ran on a GPU: a software adapter (llvmpipe, SwiftShader) is the CPU.
   const gpu = fallbackAdapter === false;
-  process.stdout.write(`adapter: ${adapter}: ${gpu ? 'a hardware GPU' : adapter === 'none' ? 'no WebGPU adapter, not a GPU' : 'a software adapter on the CPU, not a GPU'}\n`);
+  process.stdout.write(
+    `adapter: ${adapter}: ${gpu ? 'a hardware GPU' : adapter === 'none' ? 'no WebGPU adapter, not a GPU' : 'a software adapter on the CPU, not a GPU'}\n`,
+  );
   const quick = Boolean(args.flags.quick);
   const result = { bench: 'gradgap', host: hostName, runtime: host.runtime, adapter, fallbackAdapter, gpu, quick, threads, workloads: out };
   process.stdout.write(`${JSON.stringify(result, (_k, v) => (typeof v === 'number' ? (Number.isFinite(v) ? Number(v.toPrecision(6)) : null) : v))}\n`);

@@ -55,7 +55,8 @@ function joinSweep(id: string, parts: { data: SweepData; backend: BackendInfo; w
   const { spec, specHash, runCount } = parts[0].data;
   let next = 0;
   for (const { data, dir } of parts) {
-    if (data.specHash !== specHash) throw new InputError(`${dir}: sweep "${id}" has spec ${data.specHash.slice(0, 12)}…, another shard ${specHash.slice(0, 12)}…: not shards of one run`);
+    if (data.specHash !== specHash)
+      throw new InputError(`${dir}: sweep "${id}" has spec ${data.specHash.slice(0, 12)}…, another shard ${specHash.slice(0, 12)}…: not shards of one run`);
     const [b, e] = data.runRange;
     if (b > next) throw new InputError(`sweep "${id}": runs [${next}, ${b}) are in no shard given (a shard is missing)`);
     if (b < next) throw new InputError(`${dir}: sweep "${id}" runs [${b}, ${e}) overlap another shard's (the same shard given twice?)`);
@@ -83,7 +84,8 @@ export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): P
   const shards = args.positional.map(readShardDir);
   const first = shards[0];
   for (const s of shards) {
-    if (s.provenance.notebook.sha256 !== first.provenance.notebook.sha256) throw new InputError(`${s.dir} and ${first.dir} ran different notebooks (or different versions of one)`);
+    if (s.provenance.notebook.sha256 !== first.provenance.notebook.sha256)
+      throw new InputError(`${s.dir} and ${first.dir} ran different notebooks (or different versions of one)`);
   }
   // Named as the notebook the shards ran (its baked-results file is <name>.results.json).
   const nb = { ...notebookFromText(join(first.dir, NOTEBOOK_COPY), first.notebookText), name: first.provenance.notebook.file.replace(/\.html?$/i, '') };

@@ -40,7 +40,9 @@ export async function runNotebookSweeps(
     if (range && range[0] === range[1]) {
       // More shards than runs: this shard writes empty results, which gradgap merge joins as they are.
       const empty = await emptyRange(sweep.spec, range[0]);
-      bar.done(`${sweep.id}: shard ${options.shard!.index}/${options.shard!.count} holds none of its ${empty.runCount} runs (more shards than runs); writing empty results`);
+      bar.done(
+        `${sweep.id}: shard ${options.shard!.index}/${options.shard!.count} holds none of its ${empty.runCount} runs (more shards than runs); writing empty results`,
+      );
       results.set(sweep.id, empty);
       continue;
     }
@@ -69,7 +71,12 @@ export async function runCommand(args: ParsedArgs, argv: readonly string[]): Pro
     const host = await openHost(hostName);
     let results: Map<string, RangeResult>;
     try {
-      results = await runNotebookSweeps(nb, host, { backend: (args.flags.backend as BackendChoice | undefined) ?? 'auto', threads, shard, quiet: Boolean(args.flags.quiet) });
+      results = await runNotebookSweeps(nb, host, {
+        backend: (args.flags.backend as BackendChoice | undefined) ?? 'auto',
+        threads,
+        shard,
+        quiet: Boolean(args.flags.quiet),
+      });
     } finally {
       await host.close();
     }
@@ -82,7 +89,9 @@ export async function runCommand(args: ParsedArgs, argv: readonly string[]): Pro
       wallMs: performance.now() - started,
     });
     const files = stage.commit(['provenance.json']);
-    bar.note(`wrote ${files.length} files to ${args.flags.out}${shard ? ` (shard ${shard.index}/${shard.count}: plots are drawn by gradgap merge)` : ` (${plots.length} plots)`}`);
+    bar.note(
+      `wrote ${files.length} files to ${args.flags.out}${shard ? ` (shard ${shard.index}/${shard.count}: plots are drawn by gradgap merge)` : ` (${plots.length} plots)`}`,
+    );
     return 0;
   } catch (error) {
     stage.discard();

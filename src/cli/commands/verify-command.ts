@@ -25,7 +25,9 @@ function readBaked(path: string): BakedNotebook {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new InputError(`${path}: no baked results to verify against (bake them with npm run bake, or gradgap run … --out DIR and --baked DIR/<name>.results.json)`);
+    throw new InputError(
+      `${path}: no baked results to verify against (bake them with npm run bake, or gradgap run … --out DIR and --baked DIR/<name>.results.json)`,
+    );
   }
   try {
     return decodeBaked(text);
@@ -37,10 +39,15 @@ function readBaked(path: string): BakedNotebook {
 /** A baked file names its notebook and holds its sweeps: refuse one that is another notebook's. */
 function refuseOtherNotebook(baked: BakedNotebook, bakedPath: string, name: string, sweepIds: string[]): void {
   const bakedName = baked.notebook.replace(/^.*[\\/]/, '').replace(/\.html?$/i, '');
-  if (bakedName !== name) throw new InputError(`${bakedPath}: holds the baked results of notebook "${baked.notebook}", not of "${name}.html"; refusing to compare another notebook's results`);
+  if (bakedName !== name)
+    throw new InputError(
+      `${bakedPath}: holds the baked results of notebook "${baked.notebook}", not of "${name}.html"; refusing to compare another notebook's results`,
+    );
   const ids = Object.keys(baked.sweeps);
   if (!ids.some((id) => sweepIds.includes(id))) {
-    throw new InputError(`${bakedPath}: none of its sweeps (${ids.map((id) => `#${id}`).join(', ') || 'none'}) is a sweep cell of ${name}.html (${sweepIds.map((id) => `#${id}`).join(', ')}); these are another notebook's results`);
+    throw new InputError(
+      `${bakedPath}: none of its sweeps (${ids.map((id) => `#${id}`).join(', ') || 'none'}) is a sweep cell of ${name}.html (${sweepIds.map((id) => `#${id}`).join(', ')}); these are another notebook's results`,
+    );
   }
 }
 
@@ -49,14 +56,21 @@ export async function verifyCommand(args: ParsedArgs): Promise<number> {
   const nb = readNotebookFile(path, 'published');
   const bakedPath = (args.flags.baked as string | undefined) ?? path.replace(/\.html?$/i, '') + '.results.json';
   const baked = readBaked(bakedPath);
-  refuseOtherNotebook(baked, bakedPath, nb.name, nb.sweeps.map((s) => s.id));
+  refuseOtherNotebook(
+    baked,
+    bakedPath,
+    nb.name,
+    nb.sweeps.map((s) => s.id),
+  );
   const threads = threadsFlag(args.flags.threads);
   const problems: string[] = [];
   const notes: string[] = [];
   const notebookHash = createHash('sha256').update(nb.text).digest('hex');
-  if (baked.notebookHash && baked.notebookHash !== notebookHash) notes.push(`note: ${path} was edited since baking (its text hash differs); its sweeps are checked one by one below`);
+  if (baked.notebookHash && baked.notebookHash !== notebookHash)
+    notes.push(`note: ${path} was edited since baking (its text hash differs); its sweeps are checked one by one below`);
   for (const id of Object.keys(baked.sweeps)) {
-    if (!nb.sweeps.some((s) => s.id === id)) problems.push(`#${id}: in ${bakedPath} but not a sweep cell of ${path}; the page would never show it, so the file is not this notebook's as baked`);
+    if (!nb.sweeps.some((s) => s.id === id))
+      problems.push(`#${id}: in ${bakedPath} but not a sweep cell of ${path}; the page would never show it, so the file is not this notebook's as baked`);
   }
   // A sweep missing from the baked file, or whose spec changed since baking, cannot be compared:
   // say so rather than run it.
@@ -64,7 +78,10 @@ export async function verifyCommand(args: ParsedArgs): Promise<number> {
   for (const sweep of nb.sweeps) {
     const old = await nb.bakedFor(sweep.id, baked);
     if (!old) problems.push(`#${sweep.id}: not in ${bakedPath}`);
-    else if (!old.ofPublishedSpec) problems.push(`#${sweep.id}: the notebook's spec changed since baking (baked ${old.summary.specHash.slice(0, 12)}…, now ${old.publishedHash.slice(0, 12)}…); re-bake`);
+    else if (!old.ofPublishedSpec)
+      problems.push(
+        `#${sweep.id}: the notebook's spec changed since baking (baked ${old.summary.specHash.slice(0, 12)}…, now ${old.publishedHash.slice(0, 12)}…); re-bake`,
+      );
     else comparable.push(sweep);
   }
   // Re-run where the bake ran: on the CPU twin when every sweep was baked there, so that the
@@ -84,7 +101,10 @@ export async function verifyCommand(args: ParsedArgs): Promise<number> {
     const report = compareWithBaked(old, fresh);
     // Across adapter kinds, also say how many runs sampled other tokens (not just other last bits).
     const paths = pathDifferences(old, fresh);
-    const pathNote = report.kind === 'statistical' ? ` ${paths.differing} of ${paths.runs} runs took another path (final J apart by more than ${PATH_TOLERANCE}; ${(paths.rate * 100).toFixed(2)}%).` : '';
+    const pathNote =
+      report.kind === 'statistical'
+        ? ` ${paths.differing} of ${paths.runs} runs took another path (final J apart by more than ${PATH_TOLERANCE}; ${(paths.rate * 100).toFixed(2)}%).`
+        : '';
     lines.push(`#${sweep.id}: ${report.summary}${pathNote}`);
     // Every difference on its own line: which field, and which cell, run or step.
     if (!report.ok) problems.push(`#${sweep.id}: ${report.headline}${report.differences.map((d) => `\n  #${sweep.id} ${d}`).join('')}`);
@@ -93,7 +113,9 @@ export async function verifyCommand(args: ParsedArgs): Promise<number> {
   if (problems.length) {
     process.stdout.write(`${problems.map((p) => `MISMATCH ${p}`).join('\n')}\n`);
     const failed = new Set(problems.map((p) => p.slice(0, p.indexOf(':')))).size;
-    process.stderr.write(`gradgap: verify failed: ${failed} of ${new Set([...nb.sweeps.map((s) => s.id), ...Object.keys(baked.sweeps)]).size} sweeps do not match ${bakedPath}\n`);
+    process.stderr.write(
+      `gradgap: verify failed: ${failed} of ${new Set([...nb.sweeps.map((s) => s.id), ...Object.keys(baked.sweeps)]).size} sweeps do not match ${bakedPath}\n`,
+    );
     return 1;
   }
   process.stdout.write(`verified: ${nb.sweeps.length} sweeps of ${path} match ${bakedPath}\n`);

@@ -49,9 +49,11 @@ export async function openChromeHost(): Promise<Host> {
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`http://127.0.0.1:${port}${PAGE}`);
-    await page.waitForFunction(() => 'gradgapHost' in window, undefined, { timeout: 60_000 }).catch(() => {
-      throw new RunError(`the chrome host page did not start${pageErrors.length ? `: ${pageErrors[0]}` : ''}`);
-    });
+    await page
+      .waitForFunction(() => 'gradgapHost' in window, undefined, { timeout: 60_000 })
+      .catch(() => {
+        throw new RunError(`the chrome host page did not start${pageErrors.length ? `: ${pageErrors[0]}` : ''}`);
+      });
     const runtime = `${browser.browserType().name()} ${browser.version()} (${executablePath})`;
     const opened = browser;
     return {
@@ -60,10 +62,13 @@ export async function openChromeHost(): Promise<Host> {
       async run(spec, range, options) {
         onProgress = options.onProgress;
         try {
-          const wire = await page.evaluate(
-            ([s, r, b, t, c]) => window.gradgapHost.run(s, r, b, t, c),
-            [spec, range, options.backend, options.threads, options.chunkRuns] as const,
-          );
+          const wire = await page.evaluate(([s, r, b, t, c]) => window.gradgapHost.run(s, r, b, t, c), [
+            spec,
+            range,
+            options.backend,
+            options.threads,
+            options.chunkRuns,
+          ] as const);
           return fromWire(wire);
         } finally {
           onProgress = undefined;

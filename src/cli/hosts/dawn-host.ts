@@ -12,14 +12,16 @@ import { installWebWorker } from '../node-loader/web-worker.ts';
 import { runRange } from '../run-range.ts';
 import type { Host } from './host.ts';
 
-
 /** An adapter from Dawn: the platform default first, then OpenGL ES in compatibility mode. */
 async function dawnGpu(): Promise<GpuContext> {
   process.env.EGL_PLATFORM ??= 'surfaceless'; // GL ES without a display server
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals); // GPUBufferUsage, GPUMapMode, … that the engine names
   const failures: string[] = [];
-  for (const [flags, options] of [[[], undefined], [['backend=opengles'], { featureLevel: 'compatibility' }]] as const) {
+  for (const [flags, options] of [
+    [[], undefined],
+    [['backend=opengles'], { featureLevel: 'compatibility' }],
+  ] as const) {
     try {
       // The context holds the instance: Dawn's GPU object must outlive its device (a collected one
       // takes the device down with it, a segfault at the next submit).
