@@ -22,3 +22,4 @@ export {
   metricSeries,
   summarizeRuns,
 } from './summary.ts';
+export { type LogsAnalysis, type LogsAnalysisOptions, SUMMARY_CSV_COLUMNS, analyzeLogs, summaryCsv } from './analyze.ts';

@@ -10,6 +10,7 @@
  */
 import { GRID_KEYS, type GridKey, type SweepSpecInput } from '../spec/index.ts';
 import { kindOf, nearestName, showValue, SPEC_KEYS, unknownKeyIssues } from '../spec/index.ts';
+import type { LogFormat, OutcomeRulesInput } from '../logs/index.ts';
 import { jsonErrorAt } from './json-error.ts';
 import type { CellKind } from './notebook.ts';
 
@@ -19,7 +20,7 @@ export interface SweepCellConfig extends SweepSpecInput {
   publishSeeds?: number; // seeds per cell of the baked (published) run; defaults to `seeds`
 }
 
-export const PLOT_VIEWS = ['phase', 'trajectories', 'gap', 'distribution', 'critical', 'compare'] as const;
+export const PLOT_VIEWS = ['phase', 'trajectories', 'gap', 'distribution', 'critical', 'compare', 'logs-trajectories', 'logs-outcome'] as const;
 export type PlotView = (typeof PLOT_VIEWS)[number];
 export const PLOT_FILLS = ['meanFinalJ', 'collapseProbability'] as const;
 export type PlotFill = (typeof PLOT_FILLS)[number];
@@ -34,10 +35,16 @@ export type TrajectoryLayout = (typeof TRAJECTORY_LAYOUTS)[number];
 export const CRITICAL_RULES = ['mean-below-J0', 'collapse-half'] as const;
 export type CriticalRule = (typeof CRITICAL_RULES)[number];
 
+/** Views of a logs cell's runs: metric against step, and outcome against learning rate (beside a sweep when one is named). */
+export const LOGS_VIEWS = ['logs-trajectories', 'logs-outcome'] as const;
+const isLogsView = (view: unknown) => (LOGS_VIEWS as readonly unknown[]).includes(view);
+
 /** A plot cell: which sweep(s), which view, and how to draw it. */
 export interface PlotCellConfig {
   view: PlotView;
-  sweep?: string; // the sweep cell's id (phase, trajectories, gap, distribution, critical)
+  sweep?: string; // the sweep cell's id (phase, trajectories, gap, distribution, critical; logs-outcome: the simulated sweep beside the runs)
+  logs?: string; // logs-trajectories, logs-outcome: the logs cell's id
+  align?: boolean; // logs-outcome beside a sweep: line the two axes up at the real and the simulated critical point (default false: own axes)
   sweeps?: string[]; // compare: two or more sweep ids, drawn as facets sharing scales
   y?: GridKey; // phase/critical/compare: the swept field on the y axis (L, J0, G, …)
   fill?: PlotFill; // phase/compare: colour by mean final J or by collapse probability
@@ -66,6 +73,34 @@ export interface TableCellConfig {
   columns?: string[]; // default: grid coordinates, mean final J, q10/q50/q90, collapse probability, diverged
 }
 
+/** Readers a logs cell can name (src/logs detectFormat tells them apart when none is named). */
+export const LOG_FORMATS = ['trainer-state', 'csv', 'jsonl', 'verl'] as const satisfies readonly LogFormat[];
+
+/** A CSV column mapping, as a logs cell's form saves it (src/logs CsvMapping). */
+export interface LogsColumnMapping {
+  run?: string; // the column naming the run
+  learningRate?: string;
+  step?: string;
+  metrics?: string[]; // the metric columns; default every numeric column
+}
+
+/** A logs cell: real training runs read from files, summarized for one metric with outcome rules. */
+export interface LogsCellConfig {
+  files: string[]; // paths relative to the notebook (notebooks/data/… on the published site); in the app, names of files opened from disk
+  format?: LogFormat; // one reader for every file; detected from each file when absent
+  mapping?: LogsColumnMapping; // CSV: which columns are the run, learning rate, step and metrics
+  metric: string; // the metric summarized: a name in the logs (answer_accuracy, critic/score/mean) or an alias (reward, kl, …)
+  rules?: OutcomeRulesInput; // outcome rules over the defaults (src/logs DEFAULT_OUTCOME_RULES)
+  title?: string;
+}
+
+/** Every field a logs cell may have (`LogsCellConfig`), its mapping and its rules. */
+export const LOGS_KEYS: readonly string[] = Object.freeze(['files', 'format', 'mapping', 'metric', 'rules', 'title']);
+export const LOGS_MAPPING_KEYS: readonly string[] = Object.freeze(['run', 'learningRate', 'step', 'metrics']);
+export const LOGS_RULES_KEYS: readonly string[] = Object.freeze(['collapsed', 'degraded', 'finalPoints', 'lrCollapsedWhen']);
+export const LOGS_RULE_KEYS: readonly string[] = Object.freeze(['finalBelowFractionOfStart', 'finalBelowFractionOfPeak', 'finalAtMost', 'endsNonFinite']);
+export const LR_COLLAPSED_WHEN = ['any', 'majority', 'all'] as const;
+
 /** Every field a sweep cell may have: the spec's, and the presentation fields. */
 export const SWEEP_CELL_KEYS: readonly string[] = Object.freeze([...SPEC_KEYS, 'title', 'publishSeeds']);
 /** Every field a plot cell may have (`PlotCellConfig`). */
@@ -82,6 +117,8 @@ export const PLOT_KEYS: readonly string[] = Object.freeze([
   'layout',
   'where',
   'critical',
+  'logs',
+  'align',
   'title',
   'caption',
 ]);
@@ -218,7 +255,18 @@ export function checkPlotConfig(value: unknown): ConfigIssue[] {
   issues.push(...oneOfIssue('x', value.x, PLOT_X));
   issues.push(...oneOfIssue('y', value.y, GRID_KEYS));
   issues.push(...oneOfIssue('critical', value.critical, CRITICAL_RULES));
-  if (value.view === 'compare') {
+  if (isLogsView(value.view)) {
+    if (value.logs === undefined) issues.push({ field: 'logs', message: `the ${value.view} view reads "logs": the id of a logs cell` });
+    else issues.push(...idIssue('logs', value.logs, 'a logs cell'));
+    if (value.view === 'logs-trajectories' && value.sweep !== undefined)
+      issues.push({ field: 'sweep', message: 'the logs-trajectories view draws the runs alone; to set a sweep beside them use the logs-outcome view' });
+    else if (value.sweep !== undefined) issues.push(...idIssue('sweep', value.sweep, 'a sweep cell'));
+    if (value.sweeps !== undefined) issues.push({ field: 'sweeps', message: `only the compare view reads "sweeps"; the ${value.view} view reads one "sweep"` });
+    if (value.align !== undefined && typeof value.align !== 'boolean')
+      issues.push({ field: 'align', message: `align must be true or false, got ${kindOf(value.align)}` });
+    else if (value.align !== undefined && (value.view !== 'logs-outcome' || value.sweep === undefined))
+      issues.push({ field: 'align', message: 'align lines up the runs with a simulated sweep: only the logs-outcome view with a "sweep" reads it' });
+  } else if (value.view === 'compare') {
     if (value.sweeps === undefined) issues.push({ field: 'sweeps', message: 'compare needs "sweeps": a list of sweep cell ids' });
     else issues.push(...listIssues('sweeps', value.sweeps, 'sweep cell ids', anId));
     if (value.sweep !== undefined) issues.push({ field: 'sweep', message: 'the compare view reads "sweeps" (a list), not "sweep": move the id into sweeps' });
@@ -231,6 +279,9 @@ export function checkPlotConfig(value: unknown): ConfigIssue[] {
         message: `only the compare view reads "sweeps"; the ${typeof value.view === 'string' ? value.view : 'other'} view reads one "sweep"`,
       });
   }
+  if (!isLogsView(value.view))
+    for (const field of ['logs', 'align'] as const)
+      if (value[field] !== undefined) issues.push({ field, message: `only the ${LOGS_VIEWS.join(' and ')} views read "${field}"` });
   const theory = value.theory;
   if (theory !== undefined && typeof theory !== 'string' && !Array.isArray(theory)) {
     issues.push({ field: 'theory', message: `theory must be the id of a theory cell, or a list of them, got ${kindOf(theory)}` });
@@ -270,6 +321,71 @@ export function checkSweepRefConfig(kind: 'theory' | 'table', value: unknown): C
   return issues;
 }
 
+/** A data file's path: relative, '/'-separated, no '..', no scheme; letters, digits, space and _ @ + . - in names. */
+function filePathProblem(x: unknown): string | null {
+  if (typeof x !== 'string' || x === '') return 'must be a file path relative to the notebook, such as "data/sweep.csv"';
+  if (x.length > 200) return 'must be at most 200 characters';
+  const parts = x.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || !/^[\w@+. -]+$/.test(p)))
+    return 'must be a relative path inside the notebook\'s folder ("data/sweep.csv"): no leading /, no .. and only letters, digits, space and _ @ + . - in names';
+  return null;
+}
+
+function ruleIssues(field: string, v: unknown): ConfigIssue[] {
+  if (v === undefined) return [];
+  if (!isObject(v)) return [{ field, message: `${field} must be an object such as {"finalBelowFractionOfStart": 0.5}, got ${kindOf(v)}` }];
+  const issues = unknownKeyIssues(v, LOGS_RULE_KEYS, `${field}.`, 'outcome rule conditions');
+  for (const key of ['finalBelowFractionOfStart', 'finalBelowFractionOfPeak'] as const) {
+    const f = v[key];
+    if (f !== undefined && !(typeof f === 'number' && f >= 0 && f <= 1))
+      issues.push({ field: `${field}.${key}`, message: `${field}.${key} = ${showValue(f)}: must be a fraction in [0, 1]` });
+  }
+  if (v.finalAtMost !== undefined && !(typeof v.finalAtMost === 'number' && Number.isFinite(v.finalAtMost)))
+    issues.push({ field: `${field}.finalAtMost`, message: `${field}.finalAtMost = ${showValue(v.finalAtMost)}: must be a finite number` });
+  if (v.endsNonFinite !== undefined && typeof v.endsNonFinite !== 'boolean')
+    issues.push({ field: `${field}.endsNonFinite`, message: `${field}.endsNonFinite must be true or false, got ${kindOf(v.endsNonFinite)}` });
+  return issues;
+}
+
+/** Checks a logs cell's shape (the files themselves are read by src/logs, where a bad file is a named error). */
+export function checkLogsConfig(value: unknown): ConfigIssue[] {
+  if (!isObject(value))
+    return [{ field: 'logs', message: `must be a JSON object such as {"files": ["data/sweep.csv"], "metric": "answer_accuracy"}, got ${kindOf(value)}` }];
+  const issues: ConfigIssue[] = unknownKeyIssues(value, LOGS_KEYS, '', 'logs cell fields');
+  if (value.files === undefined) issues.push({ field: 'files', message: 'files is required: a list of log files relative to the notebook ("data/sweep.csv")' });
+  else issues.push(...listIssues('files', value.files, 'file paths', filePathProblem));
+  issues.push(...oneOfIssue('format', value.format, LOG_FORMATS));
+  if (value.metric === undefined)
+    issues.push({ field: 'metric', message: 'metric is required: the metric to summarize, as the logs name it ("answer_accuracy")' });
+  else if (typeof value.metric !== 'string' || value.metric === '')
+    issues.push({ field: 'metric', message: `metric = ${showValue(value.metric)}: must be a metric name` });
+  const mapping = value.mapping;
+  if (mapping !== undefined && !isObject(mapping))
+    issues.push({ field: 'mapping', message: `mapping must be an object such as {"run": "label", "step": "grpo_step"}, got ${kindOf(mapping)}` });
+  else if (mapping !== undefined) {
+    issues.push(...unknownKeyIssues(mapping, LOGS_MAPPING_KEYS, 'mapping.', 'mapping fields'));
+    for (const key of ['run', 'learningRate', 'step'] as const) {
+      const v = mapping[key];
+      if (v !== undefined && (typeof v !== 'string' || v === ''))
+        issues.push({ field: `mapping.${key}`, message: `mapping.${key} = ${showValue(v)}: must be a column name` });
+    }
+    issues.push(...listIssues('mapping.metrics', mapping.metrics, 'column names', (x) => (typeof x === 'string' && x !== '' ? null : 'must be a column name')));
+  }
+  const rules = value.rules;
+  if (rules !== undefined && !isObject(rules))
+    issues.push({ field: 'rules', message: `rules must be an object such as {"collapsed": {"finalBelowFractionOfStart": 0.5}}, got ${kindOf(rules)}` });
+  else if (rules !== undefined) {
+    issues.push(...unknownKeyIssues(rules, LOGS_RULES_KEYS, 'rules.', 'outcome rules'));
+    issues.push(...ruleIssues('rules.collapsed', rules.collapsed), ...ruleIssues('rules.degraded', rules.degraded));
+    const n = rules.finalPoints;
+    if (n !== undefined && !(Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1000))
+      issues.push({ field: 'rules.finalPoints', message: `rules.finalPoints = ${showValue(n)}: must be an integer in [1, 1000]` });
+    issues.push(...oneOfIssue('rules.lrCollapsedWhen', rules.lrCollapsedWhen, LR_COLLAPSED_WHEN));
+  }
+  issues.push(...textIssue('title', value.title));
+  return issues;
+}
+
 /** The ids a declarative cell reads from, in the order it names them. */
 export function cellDependencies(kind: CellKind, value: unknown): string[] {
   if (!isObject(value)) return [];
@@ -277,6 +393,7 @@ export function cellDependencies(kind: CellKind, value: unknown): string[] {
   if (kind === 'plot' || kind === 'theory' || kind === 'table') {
     if (typeof value.sweep === 'string') ids.push(value.sweep);
     if (Array.isArray(value.sweeps)) for (const s of value.sweeps) if (typeof s === 'string') ids.push(s);
+    if (kind === 'plot' && typeof value.logs === 'string') ids.push(value.logs);
     if (kind === 'plot' && typeof value.theory === 'string') ids.push(value.theory);
     if (kind === 'plot' && Array.isArray(value.theory)) for (const t of value.theory) if (typeof t === 'string') ids.push(t);
   }

@@ -10,11 +10,13 @@
 import { showValue, validateSpec } from '../spec/index.ts';
 import {
   cellDependencies,
+  checkLogsConfig,
   checkPlotConfig,
   checkSweepCellExtras,
   checkSweepRefConfig,
   readCellJson,
   sweepSpecOf,
+  type LogsCellConfig,
   type PlotCellConfig,
   type SweepCellConfig,
   type TableCellConfig,
@@ -35,6 +37,7 @@ export interface CellConfigs {
   plot: PlotCellConfig;
   theory: TheoryCellConfig;
   table: TableCellConfig;
+  logs: LogsCellConfig;
 }
 export type DeclarativeKind = keyof CellConfigs;
 /** Kinds shown as text (or inert source): no JSON, no config. */
@@ -69,7 +72,8 @@ export type CheckedCell = CheckedTextCell | CheckedConfigCell | UnreadCell;
 /** A checked cell of one declarative kind, its JSON read or not: `CheckedCellOf<'sweep'>`. */
 export type CheckedCellOf<K extends DeclarativeKind> = CheckedConfigCell<K> | UnreadCell<K>;
 
-const isDeclarative = (kind: CellKind): kind is DeclarativeKind => kind === 'sweep' || kind === 'plot' || kind === 'theory' || kind === 'table';
+const isDeclarative = (kind: CellKind): kind is DeclarativeKind =>
+  kind === 'sweep' || kind === 'plot' || kind === 'theory' || kind === 'table' || kind === 'logs';
 
 /**
  * A declarative cell's source checked on its own, without references to other cells: JSON
@@ -85,6 +89,7 @@ function checkSource<K extends DeclarativeKind>(kind: K, source: string): { conf
 
 function configIssues(kind: DeclarativeKind, value: unknown): CellIssue[] {
   if (kind === 'plot') return checkPlotConfig(value);
+  if (kind === 'logs') return checkLogsConfig(value);
   if (kind !== 'sweep') return checkSweepRefConfig(kind, value);
   const extras = checkSweepCellExtras(value);
   return extras.length ? extras : validateSpec(sweepSpecOf(value as SweepCellConfig));
@@ -101,7 +106,7 @@ export function checkSweepDraft(text: string): { config?: SweepCellConfig; issue
 }
 
 /** Which kinds a reference may point at. */
-const TARGETS: Record<string, CellKind[]> = { sweep: ['sweep'], sweeps: ['sweep'], theory: ['theory'] };
+const TARGETS: Record<string, CellKind[]> = { sweep: ['sweep'], sweeps: ['sweep'], theory: ['theory'], logs: ['logs'] };
 
 /** Reads, validates and links every cell. `cellLines` (from the parser) turns JSON error lines into file lines. */
 export function checkCells(cells: readonly NotebookCell[], cellLines: readonly number[] = []): CheckedCell[] {

@@ -20,6 +20,7 @@ export const CELL_TYPES = Object.freeze({
   plot: 'application/vnd.gradgap.plot+json', // which sweep(s), which view
   theory: 'application/vnd.gradgap.theory+json', // theory curves over a sweep's axes
   table: 'application/vnd.gradgap.table+json', // per-cell statistics of a sweep
+  logs: 'application/vnd.gradgap.logs+json', // real training runs read from log files, summarized
 });
 
 export type CellKind = keyof typeof CELL_TYPES | 'code';

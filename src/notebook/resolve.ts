@@ -12,7 +12,15 @@
  */
 import { specHash, validateSpec, withDefaults, type SpecIssue, type SweepSpec } from '../engine/index.ts';
 import type { BakedNotebook, SweepSummary } from '../results/index.ts';
-import { publishedSpecOf, sweepSpecOf, type PlotCellConfig, type SweepCellConfig, type TableCellConfig, type TheoryCellConfig } from './cell-config.ts';
+import {
+  publishedSpecOf,
+  sweepSpecOf,
+  type LogsCellConfig,
+  type PlotCellConfig,
+  type SweepCellConfig,
+  type TableCellConfig,
+  type TheoryCellConfig,
+} from './cell-config.ts';
 import { checkCells, type CheckedCell } from './check.ts';
 import type { Notebook, NotebookIssue } from './notebook.ts';
 import { parseNotebook, type ParsedNotebook } from './parse.ts';
@@ -55,6 +63,7 @@ export interface ResolvedNotebook {
   plots: { id: string; config: PlotCellConfig }[]; // plot cells without issues, in order
   theories: Map<string, TheoryCellConfig>; // theory cells without issues, by id
   tables: Map<string, TableCellConfig>; // table cells without issues, by id
+  logs: Map<string, LogsCellConfig>; // logs cells without issues, by id (their files are read by each front end: src/logs analyzeLogs)
   cell(id: string): CheckedCell | undefined;
   sweep(id: string): ResolvedSweep | undefined;
   /** Spec hashes of a sweep (its cell spec and its published spec), computed once. */
@@ -74,12 +83,14 @@ export function resolveNotebook(source: string | ParsedNotebook, options: Resolv
   const plots: ResolvedNotebook['plots'] = [];
   const theories = new Map<string, TheoryCellConfig>();
   const tables = new Map<string, TableCellConfig>();
+  const logs = new Map<string, LogsCellConfig>();
   for (const c of checked) {
     if (c.issues.length || !c.config) continue;
     if (c.kind === 'sweep') sweeps.push(resolveSweep(c.cell.id, c.config, options.seeds ?? 'published'));
     else if (c.kind === 'plot') plots.push({ id: c.cell.id, config: c.config });
     else if (c.kind === 'theory') theories.set(c.cell.id, c.config);
     else if (c.kind === 'table') tables.set(c.cell.id, c.config);
+    else if (c.kind === 'logs') logs.set(c.cell.id, c.config);
   }
   const byId = new Map(checked.map((c) => [c.cell.id, c]));
   const sweepById = new Map(sweeps.map((s) => [s.id, s]));
@@ -116,6 +127,7 @@ export function resolveNotebook(source: string | ParsedNotebook, options: Resolv
     plots,
     theories,
     tables,
+    logs,
     cell: (id) => byId.get(id),
     sweep: (id) => sweepById.get(id),
     specHashes,

@@ -1,0 +1,81 @@
+/**
+ * What a logs cell shows, from its files and settings: the runs (read by one reader for every
+ * file), one summary per run for the chosen metric, and the real critical learning rate. The
+ * page, the command line and the figures all start here, so each says the same about a file.
+ * Throws a LogInputError naming the file (and line, field) on bad input.
+ *
+ * @example
+ *   const a = analyzeLogs([{ name: 'data/sweep.csv', text }], { metric: 'answer_accuracy', csv: { run: 'label', step: 'grpo_step' } });
+ *   a.summaries.map((s) => [s.learningRate, s.outcome]); a.critical.kind; // 'critical'
+ */
+import type { CsvMapping } from './csv.ts';
+import { readLogs } from './read.ts';
+import { LogInputError, type LogFormat, type TrainingRun } from './run.ts';
+import { criticalLearningRate, metricSeries, summarizeRuns, type CriticalLearningRate, type OutcomeRulesInput, type RunSummary } from './summary.ts';
+
+/** How to read and summarize a set of log files (a logs cell's settings). */
+export interface LogsAnalysisOptions {
+  format?: LogFormat; // one reader for every file; detected per file when absent
+  csv?: CsvMapping; // the column mapping (CSV files)
+  metric: string; // the metric summarized (a name in the logs, or a METRIC_ALIASES key)
+  rules?: OutcomeRulesInput; // outcome rules over the defaults
+}
+
+export interface LogsAnalysis {
+  runs: TrainingRun[]; // in file order
+  metric: string; // as asked
+  summaries: RunSummary[]; // by learning rate
+  critical: CriticalLearningRate;
+}
+
+/** Reads, summarizes and finds the critical learning rate; refuses a metric no run has, naming the metrics there are. */
+export function analyzeLogs(files: readonly { name: string; text: string }[], options: LogsAnalysisOptions): LogsAnalysis {
+  if (files.length === 0) throw new LogInputError('(no files)', undefined, 'files', 'empty log: the cell names no files');
+  const runs = readLogs(files, { format: options.format, csv: options.csv });
+  if (!runs.some((run) => metricSeries(run, options.metric))) {
+    const names = [...new Set(runs.flatMap((run) => Object.keys(run.metrics)))];
+    throw new LogInputError(
+      files[0].name,
+      undefined,
+      'metric',
+      `no run has the metric '${options.metric}' (metrics in the logs: ${names.join(', ') || 'none'})`,
+    );
+  }
+  const summaries = summarizeRuns(runs, options.metric, options.rules);
+  return { runs, metric: options.metric, summaries, critical: criticalLearningRate(summaries, options.rules) };
+}
+
+const csvField = (v: string | number) => {
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '' : v > 0 ? 'inf' : '-inf') : v;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** The columns of the per-run summary CSV, in order. */
+export const SUMMARY_CSV_COLUMNS = [
+  'label',
+  'learning_rate',
+  'learning_rate_source',
+  'metric',
+  'start',
+  'start_step',
+  'peak',
+  'peak_step',
+  'final',
+  'final_step',
+  'last_step',
+  'outcome',
+  'reason',
+] as const;
+
+/**
+ * The per-run summary as CSV (one row per run, by learning rate; NaN as an empty field), the
+ * file `gradgap run` writes and the page's export.
+ */
+export function summaryCsv(summaries: readonly RunSummary[]): string {
+  const rows = summaries.map((s) =>
+    [s.label, s.learningRate, s.learningRateSource, s.metric, s.start, s.startStep, s.peak, s.peakStep, s.final, s.finalStep, s.lastStep, s.outcome, s.reason]
+      .map(csvField)
+      .join(','),
+  );
+  return `${[SUMMARY_CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;
+}
