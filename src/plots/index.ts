@@ -9,3 +9,6 @@ export { THEORY_STYLES, theoryStyle } from './theory-styles.ts';
 export { figureSvg, figurePng, download } from './export-figure.ts';
 export { compareLabels, fieldLabel, fillLabel, formatNumber, percent, sortedLabels, xLabel } from './axis-labels.ts';
 export { plotCellFigures, type PlotSweep } from './plot-cell-figures.ts';
+export { logsTrajectoriesPlot, logsTrajectoryRows, LOGS_LINE_CLASS, type LogsTrajectoryRow } from './logs-trajectories.ts';
+export { logsOutcomePlot, logsOutcomeRows, LOGS_OUTCOME_CELL_CLASS, OUTCOME_SYMBOLS, type LogsOutcomeRow } from './logs-outcome.ts';
+export { logsBesideSweepPlot, alignAxes, besideNote, type AxisAlignment, type SimulatedStrip } from './logs-beside-sweep.ts';

@@ -8,6 +8,7 @@
  *   const sweeps = [{ label: 'GRPO', summary, thresholds: empiricalThresholds(summary) }];
  *   const figures = plotCellFigures(config, sweeps, theoryCurvesFor(spec, { y: 'L' }).curves, 680);
  */
+import type { LogsAnalysis } from '../logs/index.ts';
 import type { PlotCellConfig } from '../notebook/index.ts';
 import type { SweepSummary } from '../results/index.ts';
 import { criticalPoints, type CriticalPoint, type EmpiricalThresholds, type TheoryCurve } from '../theory/index.ts';
@@ -17,6 +18,9 @@ import { thresholdPlot } from './threshold-curves.ts';
 import { distributionPlot } from './distribution.ts';
 import { gapTrajectoriesPlot } from './gap-trajectories.ts';
 import { trajectoriesPlot } from './trajectories.ts';
+import { logsTrajectoriesPlot } from './logs-trajectories.ts';
+import { logsOutcomePlot } from './logs-outcome.ts';
+import { logsBesideSweepPlot } from './logs-beside-sweep.ts';
 
 /** A sweep as a plot draws it: its label (used to tell sweeps apart in a comparison), results and thresholds. */
 export interface PlotSweep {
@@ -25,7 +29,27 @@ export interface PlotSweep {
   thresholds: EmpiricalThresholds; // of `summary` (src/theory empiricalThresholds)
 }
 
-export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], curves: readonly TheoryCurve[], width: number): Element[] {
+const RULE_TEXT = { 'mean-below-J0': 'mean final J first below J₀', 'collapse-half': 'collapse probability first ≥ ½' };
+
+/**
+ * `logs`: the analysis of the logs cell a logs view names (src/logs analyzeLogs); `ready` then
+ * holds the sweep set beside it, if any.
+ */
+export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], curves: readonly TheoryCurve[], width: number, logs?: LogsAnalysis): Element[] {
+  if (c.view === 'logs-trajectories' || c.view === 'logs-outcome') {
+    if (!logs) throw new Error(`the ${c.view} view needs the runs of logs cell "${c.logs}"`);
+    if (c.view === 'logs-trajectories') return [logsTrajectoriesPlot(logs, { width })];
+    if (!ready.length) return [logsOutcomePlot(logs, { width })];
+    const layout = phaseRows(ready[0].summary, c);
+    const [point] = criticalPoints(ready[0].thresholds.rows, {
+      crossing: c.critical === 'collapse-half' ? 'collapse' : 'mean',
+      effective: c.x === 'effectiveStepSize',
+      yKey: null,
+      where: c.where,
+    });
+    const rule = `${RULE_TEXT[c.critical ?? 'mean-below-J0']}, interpolated on log η`;
+    return logsBesideSweepPlot(logs, { label: ready[0].label, layout, critical: point, rule }, { align: c.align, fill: c.fill, width });
+  }
   const first = ready[0].summary;
   const xs = ready.flatMap((input) => phaseRows(input.summary, c).rows.map((r) => r.x));
   const etaRange: [number, number] = [Math.min(...xs), Math.max(...xs)];
