@@ -18,6 +18,16 @@ export {
 } from './run-outputs.ts';
 export { ResultsBuilder, type SweepEnding } from './results-builder.ts';
 export { runSweep, chooseBackend, type SweepOptions, type BackendChoice } from './run-sweep.ts';
+export {
+  memoryDecisionStore,
+  localStorageDecisionStore,
+  parseChoice,
+  ratesText,
+  formatRate,
+  type AutoOptions,
+  type DecisionStore,
+  type MeasuredChoice,
+} from './backend-choice.ts';
 export { acquireGpu, WebGpuUnavailableError, type GpuContext } from './device.ts';
 export { simulateChunkCpu } from './cpu-chunk.ts';
 export { cellStatsCpu } from './stats.ts';
