@@ -19,3 +19,4 @@ export {
   type UnreadCell,
 } from './check.ts';
 export * from './resolve.ts';
+export * from './references.ts';

@@ -1,10 +1,21 @@
 /**
  * A notebook on the page: problems found in the file (with lines), the reader's edits (autosaved,
- * revertible), the baked results' provenance with Reproduce, and one element per cell. It
- * re-renders on the session's `change` and turns cell events into session calls.
+ * revertible), the baked results' provenance with Reproduce, and one element per cell, each with
+ * its tools (Add cell below, Move up, Move down, Duplicate, Delete cell, and Undo after a
+ * structural edit). It re-renders on the session's `change` and turns cell events into session calls.
  */
 import { LitElement, html, nothing } from 'lit';
-import type { CheckedCell } from '../notebook/index.ts';
+import {
+  ADDABLE_KINDS,
+  addCellBelow,
+  deleteCell,
+  duplicateCell,
+  moveCell,
+  referencedCells,
+  type AddableKind,
+  type CheckedCell,
+  type Notebook,
+} from '../notebook/index.ts';
 import { download } from '../plots/index.ts';
 import { describeBackend, formatSeconds } from './gg-progress.ts';
 import type { PlotInput } from './gg-plot-cell.ts';
@@ -13,6 +24,7 @@ import './gg-sweep-cell.ts';
 import './gg-table-cell.ts';
 import './gg-text-cell.ts';
 import './gg-theory-cell.ts';
+import type { ReferenceContext } from './prose-references.ts';
 import type { NotebookSession, ReproduceState } from './session.ts';
 import { theoryForCell, type TheoryResult } from './theory-memo.ts';
 
@@ -21,10 +33,13 @@ export class GgNotebook extends LitElement {
     session: { attribute: false },
     wgslHash: { attribute: false },
     width: { type: Number },
+    adding: { state: true },
   };
   declare session: NotebookSession | undefined;
   declare wgslHash: string | undefined;
   declare width: number;
+  declare adding: string | null | undefined; // the cell whose "Add cell below" menu is open ('' = the top of an empty notebook)
+  private added: string | undefined; // the cell just added: a text cell opens for editing
   private readonly onChange = () => this.requestUpdate();
   private listening: NotebookSession | undefined;
 
@@ -80,6 +95,74 @@ export class GgNotebook extends LitElement {
     return { curves: ok.flatMap((r) => r.curves), reason: ok.find((r) => r.reason)?.reason, ms: ok.reduce((a, r) => a + r.ms, 0) };
   }
 
+  /** What a Markdown cell's references read: this page's cells, sweep states and theory curves. */
+  private references(): ReferenceContext {
+    const s = this.session!;
+    return { cell: (id) => s.cell(id), sweep: (id) => s.sweeps.get(id), theory: (id) => this.theoryCell(id) };
+  }
+
+  /** A structural edit, named for Undo. */
+  private restructure(next: Notebook, label?: string, focus?: string) {
+    this.adding = undefined;
+    this.added = focus;
+    void this.session!.restructure(next, label);
+  }
+
+  private addBelow(afterId: string | undefined, kind: AddableKind) {
+    const { notebook, id } = addCellBelow(this.session!.notebook, afterId, kind);
+    this.restructure(notebook, `Added #${id}`, id);
+  }
+
+  private renderAddMenu(afterId: string | undefined) {
+    return html`<div class="add-menu" role="group" aria-label="Kind of cell to add">
+      ${ADDABLE_KINDS.map(
+        (k) =>
+          html`<button @click=${() => this.addBelow(afterId, k)}>
+            ${{ markdown: 'Markdown', tex: 'TeX', sweep: 'Sweep', plot: 'Plot', theory: 'Theory', table: 'Table' }[k]}
+          </button>`,
+      )}
+      <button class="cancel-add" @click=${() => (this.adding = undefined)}>Cancel</button>
+    </div>`;
+  }
+
+  private renderCellTools(c: CheckedCell, index: number) {
+    const s = this.session!;
+    const id = c.cell.id;
+    const nb = s.notebook;
+    return html`<div class="cell-tools" role="toolbar" aria-label=${`cell #${id}`}>
+      <button
+        title="Add cell below"
+        aria-label="Add cell below"
+        aria-expanded=${this.adding === id ? 'true' : 'false'}
+        @click=${() => (this.adding = this.adding === id ? undefined : id)}
+      >
+        ＋
+      </button>
+      <button title="Move up" aria-label="Move up" ?disabled=${index === 0} @click=${() => this.restructure(moveCell(nb, id, -1), `Moved #${id} up`, id)}>
+        ↑
+      </button>
+      <button
+        title="Move down"
+        aria-label="Move down"
+        ?disabled=${index === nb.cells.length - 1}
+        @click=${() => this.restructure(moveCell(nb, id, 1), `Moved #${id} down`, id)}
+      >
+        ↓
+      </button>
+      <button
+        title="Duplicate"
+        aria-label="Duplicate"
+        @click=${() => {
+          const d = duplicateCell(nb, id);
+          this.restructure(d.notebook, `Duplicated #${id} as #${d.id}`, d.id);
+        }}
+      >
+        ⧉
+      </button>
+      <button title="Delete cell" aria-label="Delete cell" class="delete-cell" @click=${() => this.restructure(deleteCell(nb, id), `Deleted #${id}`)}>✕</button>
+    </div>`;
+  }
+
   private renderCell(c: CheckedCell) {
     const s = this.session!;
     const id = c.cell.id;
@@ -125,7 +208,15 @@ export class GgNotebook extends LitElement {
         ></gg-table-cell>`;
       }
       default:
-        return html`<gg-text-cell cell-id=${id} kind=${c.kind} type=${c.cell.type} .source=${c.cell.value}></gg-text-cell>`;
+        return html`<gg-text-cell
+          cell-id=${id}
+          kind=${c.kind}
+          type=${c.cell.type}
+          .source=${c.cell.value}
+          .references=${c.kind === 'markdown' && referencedCells(c.cell.value).length ? this.references() : undefined}
+          ?read-only=${readOnly}
+          ?editing=${this.added === id}
+        ></gg-text-cell>`;
     }
   }
 
@@ -236,17 +327,46 @@ export class GgNotebook extends LitElement {
     const s = this.session;
     if (!s) return html`<p class="muted">Loading notebook…</p>`;
     const firstIsHeading = s.checked[0]?.kind === 'markdown' && /^\s*#\s/.test(s.checked[0].cell.value);
+    const editable = !s.notebook.readOnly;
+    const title = s.ownFile
+      ? html`<h1 class="title">
+          <input
+            class="title-input"
+            aria-label="Notebook title"
+            .value=${s.notebook.title}
+            @change=${(e: Event) => {
+              const title = (e.target as HTMLInputElement).value.trim();
+              if (title && title !== s.notebook.title) this.restructure({ ...s.notebook, title });
+            }}
+          />
+        </h1>`
+      : firstIsHeading
+        ? nothing
+        : html`<h1>${s.notebook.title}</h1>`;
     return html`
-      ${firstIsHeading ? nothing : html`<h1>${s.notebook.title}</h1>`} ${this.renderFileIssues()} ${this.renderEdits()} ${this.renderBaked()}
+      ${title} ${this.renderFileIssues()} ${this.renderEdits()} ${this.renderBaked()}
+      ${s.undo && editable ? html`<div class="undo-bar" role="status">${s.undo.label}. <button @click=${() => void s.undoLast()}>Undo</button></div>` : nothing}
       <div
         class="cells"
         @cell-edit=${(e: CustomEvent<{ id: string; value: string }>) => void s.edit(e.detail.id, e.detail.value)}
         @sweep-run=${(e: CustomEvent<{ id: string }>) => void s.run(e.detail.id)}
         @sweep-cancel=${(e: CustomEvent<{ id: string }>) => s.cancel(e.detail.id)}
       >
-        ${s.checked.map((c) =>
-          c.cell.hidden && c.kind !== 'sweep' ? nothing : html`<section class="cell cell-${c.kind}" data-cell-id=${c.cell.id}>${this.renderCell(c)}</section>`,
+        ${s.checked.map((c, i) =>
+          c.cell.hidden && c.kind !== 'sweep'
+            ? nothing
+            : html`<section class="cell cell-${c.kind}" data-cell-id=${c.cell.id}>
+                ${editable ? this.renderCellTools(c, i) : nothing}${this.renderCell(c)}
+                ${editable && this.adding === c.cell.id ? this.renderAddMenu(c.cell.id) : nothing}
+              </section>`,
         )}
+        ${
+          editable && !s.checked.length
+            ? html`<div class="empty-notebook">
+                ${this.adding === '' ? this.renderAddMenu(undefined) : html`<button aria-label="Add cell below" @click=${() => (this.adding = '')}>＋ Add a cell</button>`}
+              </div>`
+            : nothing
+        }
       </div>
     `;
   }

@@ -19,19 +19,21 @@ export interface OpenedFile {
 const DB = 'gradgap-files';
 const STORE = 'files';
 
-function request<T>(r: IDBRequest<T>): Promise<T> {
+/** An IndexedDB request as a promise. */
+export function request<T>(r: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(r.error);
   });
 }
 
-function openDb(name: string): Promise<IDBDatabase | null> {
+/** Opens a database with one object store (`store`), created on first open; null without IndexedDB. */
+export function openDb(name: string, store = STORE): Promise<IDBDatabase | null> {
   if (typeof indexedDB === 'undefined') return Promise.resolve(null);
   return new Promise((resolve) => {
     try {
       const open = indexedDB.open(name, 1);
-      open.onupgradeneeded = () => open.result.createObjectStore(STORE);
+      open.onupgradeneeded = () => open.result.createObjectStore(store);
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => resolve(null); // private mode, storage disabled
     } catch {

@@ -96,12 +96,31 @@ export interface SessionOptions {
   autoRunRunSteps?: number;
   backend?: BackendChoice;
   autoRunDelayMs?: number; // debounce of automatic re-runs after an edit
+  /**
+   * Where a structural edit (cells added, moved, duplicated, deleted; the title) is written: the
+   * user notebook's store. Without it the notebook is not the reader's own (a built-in or opened
+   * file), and a structural edit fires `fork` with the new text instead, for the page to make a copy.
+   */
+  saveFile?: (text: string) => Promise<boolean>;
+  undo?: UndoEntry; // the structural edit a fork came from, still undoable in the copy
+}
+
+/** The last structural edit, undoable: what it did and the notebook text before it. */
+export interface UndoEntry {
+  label: string; // "Deleted #plot-1"
+  text: string;
+}
+
+/** Detail of the `fork` event: the notebook text after a structural edit of a notebook that is not the reader's own. */
+export interface ForkDetail {
+  text: string;
+  undo?: UndoEntry;
 }
 
 export class NotebookSession extends EventTarget {
   readonly name: string;
-  readonly fileText: string;
-  readonly fileIssues: NotebookIssue[];
+  fileText: string;
+  fileIssues: NotebookIssue[];
   readonly baked: BakedNotebook | null;
   readonly bakedError?: string;
   readonly autoRunRunSteps: number;
@@ -114,8 +133,12 @@ export class NotebookSession extends EventTarget {
   resolved!: ResolvedNotebook;
   readonly sweeps = new Map<string, SweepState>();
   readonly reproduce = new Map<string, ReproduceState>();
-  private readonly file: ParsedNotebook;
-  private readonly asFiled: ResolvedNotebook; // the file without edits: its sweeps' spec hashes
+  undo: UndoEntry | undefined;
+  handle?: FileSystemFileHandle; // the file "Save" writes back to (File System Access API), when the page has one
+  readonly ownFile: boolean; // the reader's own notebook: structural edits rewrite its file (see `saveFile`)
+  private file: ParsedNotebook;
+  private asFiled: ResolvedNotebook; // the file without edits: its sweeps' spec hashes
+  private readonly saveFile?: (text: string) => Promise<boolean>;
   private readonly runner: SweepRunner;
   private readonly cache: ResultCache;
   private readonly persist: boolean;
@@ -141,6 +164,9 @@ export class NotebookSession extends EventTarget {
     this.autoRunDelayMs = options.autoRunDelayMs ?? 400;
     this.backend = options.backend ?? 'auto';
     this.fileName = options.fileName ?? `${this.name.replace(/^.*\//, '')}.html`;
+    this.saveFile = options.saveFile;
+    this.ownFile = !!options.saveFile;
+    this.undo = options.undo;
     const loaded: ReturnType<typeof loadEdits> = this.persist || options.hash ? loadEdits(this.name, options.hash ?? '') : { edits: {}, from: 'none' };
     this.edits = this.keepKnownEdits(loaded.edits);
     this.editsFrom = loaded.from;
@@ -183,6 +209,49 @@ export class NotebookSession extends EventTarget {
   /** The notebook file with the reader's edits, for download. */
   currentFileText(): string {
     return serializeNotebook(this.notebook);
+  }
+
+  /**
+   * A structural edit: the notebook (the reader's edits folded in) becomes `next`. In the reader's
+   * own notebook the file is rewritten (edits folded into it, stored through `saveFile`); any
+   * other notebook fires `fork` with the new text. `label` names it for Undo; without one the
+   * edit is not undoable (a rename).
+   */
+  restructure(next: Notebook, label?: string): Promise<void> {
+    return this.track(this.applyStructure(next, label));
+  }
+
+  /** Puts back the notebook as it was before the last structural edit. */
+  undoLast(): Promise<void> {
+    const undo = this.undo;
+    if (!undo) return Promise.resolve();
+    this.undo = undefined;
+    return this.restructure(parseNotebook(undo.text).notebook);
+  }
+
+  private async applyStructure(next: Notebook, label?: string): Promise<void> {
+    if (this.notebook.readOnly) return;
+    const before = this.currentFileText();
+    const text = serializeNotebook(next);
+    const undo = label ? { label, text: before } : this.undo;
+    if (!this.saveFile) {
+      this.dispatchEvent(new CustomEvent<ForkDetail>('fork', { detail: { text, undo } }));
+      return;
+    }
+    this.fileText = text;
+    this.file = parseNotebook(text);
+    this.fileIssues = this.file.issues;
+    this.asFiled = resolveNotebook(this.file, { seeds: 'cell' });
+    this.edits = {};
+    this.undo = undo;
+    if (this.persist) saveEdits(this.name, this.edits);
+    this.rebuild();
+    const ids = new Set(this.sweepIds());
+    for (const id of [...this.sweeps.keys()]) if (!ids.has(id)) this.sweeps.delete(id);
+    this.changed();
+    await this.saveFile(text);
+    await Promise.all([...ids].map((id) => this.resolveSweep(id, 0)));
+    this.changed();
   }
 
   private keepKnownEdits(edits: CellEdits): CellEdits {
