@@ -143,8 +143,11 @@ describe('localStorageDecisionStore', () => {
     expect(await localStorageDecisionStore(storage).get('a')).toEqual({ kind: 'cpu', webgpu: NaN, cpu: 5, threads: 2 }); // NaN went through JSON as null
     items.set('gradgap.backend-choice', '{not json');
     expect(await store.get('a')).toBeUndefined();
-    const none = localStorageDecisionStore(undefined);
-    await none.set('a', { kind: 'cpu', webgpu: 1, cpu: 2, threads: 1 });
-    expect(await none.get('a')).toBeUndefined();
+    const fail = () => {
+      throw new Error('denied');
+    };
+    const broken = localStorageDecisionStore({ getItem: fail, setItem: fail }); // privacy mode, full quota
+    await broken.set('a', { kind: 'cpu', webgpu: 1, cpu: 2, threads: 1 });
+    expect(await broken.get('a')).toBeUndefined();
   });
 });

@@ -53,13 +53,11 @@ export function memoryDecisionStore(): DecisionStore {
 }
 
 /** Decisions in one localStorage item (a JSON object by key). A missing, full or unreadable storage stores nothing. */
-export function localStorageDecisionStore(
-  storage: Pick<Storage, 'getItem' | 'setItem'> | undefined = globalThis.localStorage,
-  item = 'gradgap.backend-choice',
-): DecisionStore {
+export function localStorageDecisionStore(storage?: Pick<Storage, 'getItem' | 'setItem'>, item = 'gradgap.backend-choice'): DecisionStore {
+  const target = () => storage ?? (globalThis.localStorage as Storage | undefined); // looked up when used, not when created
   const read = (): Record<string, MeasuredChoice> => {
     try {
-      const value = JSON.parse(storage?.getItem(item) ?? '{}');
+      const value = JSON.parse(target()?.getItem(item) ?? '{}');
       return value && typeof value === 'object' ? value : {};
     } catch {
       return {};
@@ -69,7 +67,7 @@ export function localStorageDecisionStore(
     get: async (key) => parseChoice(read()[key]),
     set: async (key, choice) => {
       try {
-        storage?.setItem(item, JSON.stringify({ ...read(), [key]: choice }));
+        target()?.setItem(item, JSON.stringify({ ...read(), [key]: choice }));
       } catch {
         // quota or privacy mode: the next sweep measures again
       }
