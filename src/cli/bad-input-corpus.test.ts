@@ -6,8 +6,8 @@
  * something vague fails here.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './cli-harness.ts';
 import { ROOT } from './provenance-info.ts';
@@ -54,6 +54,7 @@ const SWEEP = 'application/vnd.gradgap.sweep+json';
 const PLOT = 'application/vnd.gradgap.plot+json';
 const THEORY = 'application/vnd.gradgap.theory+json';
 const TABLE = 'application/vnd.gradgap.table+json';
+const LOGS = 'application/vnd.gradgap.logs+json';
 
 /** A notebook with one sweep cell whose JSON text is `body`. */
 const sweepText = (body: string) => notebookOf([[SWEEP, 'sweep', body]]);
@@ -75,7 +76,7 @@ const withCell = (type: string, config: unknown) =>
 // ---------------------------------------------------------------------------------------------
 // The corpus: [name, notebook text (written to nb.html) or null, argv (NB and OUT substituted), stderr must match]
 
-type Case = [name: string, notebook: string | null, argv: string[], message: RegExp];
+type Case = [name: string, notebook: string | null, argv: string[], message: RegExp, files?: Record<string, string>];
 const RUN = ['run', 'NB', '--out', 'OUT'];
 
 const specCases: Case[] = [
@@ -119,6 +120,17 @@ const specCases: Case[] = [
   ['theta0 with a string entry', base('theta0', [1, 'a', 0, 0, 0, 0]), RUN, /base\.theta0.*array of finite numbers/],
   ['theta0 of the wrong length', base('theta0', [0, 0]), RUN, /theta0 has 2 entries.*d entries/],
   ['B = 2 at token level', base('B', 2), RUN, /base\.B.*B must be 1/],
+  // The practitioners' loop (SPEC 1.6).
+  ['optimizer = "lion"', base('optimizer', 'lion'), RUN, /base\.optimizer.*one of.*adamw/],
+  ['schedule = "step"', base('schedule', 'step'), RUN, /base\.schedule.*one of.*cosine/],
+  ['beta1 = 1', base('beta1', 1), RUN, /base\.beta1.*\[0, 1\)/],
+  ['beta2 = -0.1', base('beta2', -0.1), RUN, /base\.beta2.*\[0, 1\)/],
+  ['adamEpsilon = 0', base('adamEpsilon', 0), RUN, /base\.adamEpsilon.*\(0, 1\]/],
+  ['weightDecay = -0.01', base('weightDecay', -0.01), RUN, /base\.weightDecay.*\[0, 1000\]/],
+  ['momentum = -0.9', base('momentum', -0.9), RUN, /base\.momentum.*\[0, 1\)/],
+  ['maxGradNorm = 0', base('maxGradNorm', 0), RUN, /base\.maxGradNorm.*null \(no clipping\) or a number in \(0, 1000000\]/],
+  ['warmupSteps longer than the run', base('warmupSteps', 5), RUN, /base\.warmupSteps.*longer than the run.*\[0, iterations = 4\]/],
+  ['grid.beta1 with 1', sweep((s) => (s.grid = { beta1: [0.9, 1] })), RUN, /grid\.beta1\[1\].*\[0, 1\)/],
   ['tabular features with V = 33', sweep((s) => Object.assign(s.base as object, { features: 'tabular', V: 33 })), RUN, /V.*\[2, 32\]/],
   ['B·G·L over the token limit', sweep((s) => Object.assign(s.base as object, { G: 1024, L: 16 })), RUN, /B·G·L.*at most 8192/],
   // Top-level fields.
@@ -178,6 +190,76 @@ const cellCases: Case[] = [
   ['a table cell with an unknown key', withCell(TABLE, { sweep: 'sweep', colour: 1 }), RUN, /table cell "other".*colour.*unknown/],
 ];
 
+// Logs cells: the good sweep, a logs cell reading data/ beside the notebook, and the files there.
+const GOOD_CSV = 'label,learning_rate,step,acc\na,1e-5,0,0.1\na,1e-5,5,0.2\nb,1e-4,0,0.1\nb,1e-4,5,0\n';
+const withLogs = (config: Record<string, unknown>) =>
+  notebookOf([
+    [SWEEP, 'sweep', JSON.stringify(GOOD_SWEEP)],
+    [LOGS, 'runs', JSON.stringify({ files: ['data/runs.csv'], metric: 'acc', ...config })],
+  ]);
+const logsCase = (name: string, config: Record<string, unknown>, files: Record<string, string>, message: RegExp): Case => [
+  name,
+  withLogs(config),
+  RUN,
+  message,
+  files,
+];
+
+const logsCases: Case[] = [
+  logsCase(
+    'a log that is none of the formats',
+    { files: ['data/run.log'] },
+    { 'data/run.log': 'hello there\nnothing to see\n' },
+    /logs cell "runs".*data\/run\.log.*not a recognised log/,
+  ),
+  logsCase(
+    'a CSV missing the mapped column',
+    { mapping: { step: 'grpo_step' } },
+    { 'data/runs.csv': GOOD_CSV },
+    /logs cell "runs".*data\/runs\.csv.*mapped step column 'grpo_step' is not in the header/,
+  ),
+  logsCase(
+    'a non-numeric learning rate',
+    {},
+    { 'data/runs.csv': GOOD_CSV.replace('a,1e-5,5', 'a,fast,5') },
+    /logs cell "runs".*line 3.*learning_rate.*'fast' is not a number/,
+  ),
+  logsCase(
+    'two runs with the same label',
+    { files: ['data/a/run.csv', 'data/b/run.csv'] },
+    { 'data/a/run.csv': 'learning_rate,step,acc\n1e-5,0,0.1\n', 'data/b/run.csv': 'learning_rate,step,acc\n1e-4,0,0.1\n' },
+    /logs cell "runs".*two runs are labelled 'run'/,
+  ),
+  logsCase('an empty log', {}, { 'data/runs.csv': '' }, /logs cell "runs".*data\/runs\.csv.*empty log/),
+  logsCase('a log with a header and no rows', {}, { 'data/runs.csv': 'label,learning_rate,step,acc\n' }, /logs cell "runs".*empty log/),
+  logsCase(
+    'a missing log file',
+    { files: ['data/missing.csv'] },
+    { 'data/runs.csv': GOOD_CSV },
+    /logs cell "runs".*files\[0\] = "data\/missing\.csv": no such file/,
+  ),
+  logsCase(
+    'a metric no run has',
+    { metric: 'reward' },
+    { 'data/runs.csv': GOOD_CSV },
+    /logs cell "runs".*no run has the metric 'reward' \(metrics in the logs: acc\)/,
+  ),
+  logsCase('a logs cell with an unknown key', { metrik: 'acc' }, { 'data/runs.csv': GOOD_CSV }, /logs cell "runs".*metrik.*did you mean metric/),
+  logsCase(
+    'a logs file outside the notebook folder',
+    { files: ['../runs.csv'] },
+    {},
+    /logs cell "runs".*files\[0\].*relative path inside the notebook's folder/,
+  ),
+  logsCase(
+    'a bad outcome rule',
+    { rules: { collapsed: { finalBelowFractionOfStart: 2 } } },
+    { 'data/runs.csv': GOOD_CSV },
+    /rules\.collapsed\.finalBelowFractionOfStart.*\[0, 1\]/,
+  ),
+  ['a logs plot of a missing logs cell', withCell(PLOT, { view: 'logs-outcome', logs: 'nope' }), RUN, /plot cell "other".*logs refers to "nope"/],
+];
+
 const fileCases: Case[] = [
   ['an empty file', '', RUN, /no <notebook> element/],
   ['binary garbage', '\u0000\u0001\u00ff'.repeat(100), RUN, /no <notebook> element/],
@@ -223,7 +305,7 @@ function GOOD_NB(): string {
   return sweepText(JSON.stringify(GOOD_SWEEP));
 }
 
-const CORPUS: Case[] = [...specCases, ...cellCases, ...fileCases, ...flagCases];
+const CORPUS: Case[] = [...specCases, ...cellCases, ...logsCases, ...fileCases, ...flagCases];
 
 describe('bad-input corpus', () => {
   it('has at least 80 cases, each named once', () => {
@@ -231,10 +313,14 @@ describe('bad-input corpus', () => {
     expect(new Set(CORPUS.map((c) => c[0])).size).toBe(CORPUS.length);
   });
 
-  it.concurrent.each(CORPUS)('%s: exit 2, one clear line, nothing left', async (_name, notebook, argv, message) => {
+  it.concurrent.each(CORPUS)('%s: exit 2, one clear line, nothing left', async (_name, notebook, argv, message, files = {}) => {
     const dir = tempDir('gradgap-corpus-');
     const nb = join(dir, 'nb.html');
     if (notebook !== null) writeFileSync(nb, notebook);
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
     const args = argv.map((a) => (a === 'NB' ? nb : a === 'OUT' ? join(dir, 'out') : a === 'MISSING' ? join(dir, 'missing') : a));
     const run = await runCli(args);
     expect(run.timedOut, `exited within ${TIME_BOUND_S} s`).toBe(false);
@@ -245,6 +331,7 @@ describe('bad-input corpus', () => {
     expect(lines[0]).toMatch(message);
     expect(lines[0].length, 'a line, not a dump').toBeLessThan(600);
     expect(run.code).toBe(2);
-    expect(readdirSync(dir).sort(), 'nothing left in or beside --out').toEqual(notebook === null ? [] : ['nb.html']);
+    const inputs = [...new Set(Object.keys(files).map((p) => p.split('/')[0]))];
+    expect(readdirSync(dir).sort(), 'nothing left in or beside --out').toEqual(notebook === null ? [] : ['nb.html', ...inputs].sort());
   });
 });

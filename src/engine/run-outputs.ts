@@ -51,6 +51,13 @@ export const RUN_OUTPUTS = {
   trajectory: { array: Float32Array, per: 'record', source: { kernel: 'records' }, doc: 'J at each recorded step', csv: { eachStep: 'J' } },
   thetaNorm: { array: Float32Array, per: 'record', source: { kernel: 'records' }, doc: '‖θ‖ at each recorded step', csv: { final: 'thetaNormFinal' } },
   gradientNorm: { array: Float32Array, per: 'record', source: { kernel: 'records' }, doc: '‖∇J‖ at each recorded step, exact' },
+  updateNorm: {
+    array: Float32Array,
+    per: 'record',
+    source: { kernel: 'records' },
+    doc: '‖Δθ‖ of the step into each recorded step (θ_t − θ_{t−1}; 0 at step 0), after clipping and the optimizer',
+    csv: { final: 'updateNormFinal' },
+  },
   gapNorm: {
     array: Float32Array,
     per: 'record',

@@ -9,12 +9,14 @@
  *
  * One step (SPEC 1.3), with score s(o) = Σ_t Φ[o_{t−1}][o_t] − E_π Φ[o_{t−1}]:
  *   w = Σ_j c_j s(o_j) = Σ_{a,b} (C[a][b] − n_a π[a][b]) Φ[a][b],  C[a][b] = Σ_j c_j #(a→b in o_j),
- * with c_j = A_j · aggregation scale and n_a = Σ_b C[a][b]; then θ ← θ + η·w.
+ * with c_j = A_j · aggregation scale and n_a = Σ_b C[a][b]; then θ ← θ + η·w, or the
+ * practitioners' step from g = −w (clipping, schedule, momentum/Adam/AdamW: optimizer.ts, SPEC 1.6).
  * Exact mode replaces C by its expectation (forward–backward over the chain).
  */
 import { PROMPT_DRAW, STREAM_TRAINING, philoxWord0, uniformFromBits } from '../rng/index.ts';
 import type { ExactDirection, RunParams } from '../spec/index.ts';
-import { aggregationLengthScale } from '../spec/index.ts';
+import { aggregationLengthScale, isPlainSgd } from '../spec/index.ts';
+import { OptimizerState } from './optimizer.ts';
 import { ADVANTAGE_CODE, type PackedInstance } from './packing.ts';
 import { expectedAdvantageFactor } from './expected-advantage.ts';
 import { KERNEL_RECORD_OUTPUTS, type RunRecord } from './run-outputs.ts';
@@ -105,6 +107,8 @@ export class RunScratch {
   readonly alpha: Float32Array;
   readonly next: Float32Array;
   readonly beta: Float32Array;
+  readonly delta: Float32Array; // θ_new − θ_old of the last step, for ‖Δθ‖
+  readonly optimizer: OptimizerState;
   constructor(inst: PackedInstance, p: RunParams) {
     const { P, K, d, L } = inst;
     const samples = p.B * p.G;
@@ -121,6 +125,8 @@ export class RunScratch {
     this.alpha = new Float32Array(Math.max(P, K));
     this.next = new Float32Array(Math.max(P, K));
     this.beta = new Float32Array((L + 1) * K);
+    this.delta = new Float32Array(d);
+    this.optimizer = new OptimizerState(d);
   }
 }
 
@@ -315,17 +321,30 @@ function computeDirection(inst: PackedInstance, s: RunScratch): void {
   }
 }
 
-/** θ ← θ + η·w. Returns false when θ left the finite floats. */
-function applyUpdate(p: RunParams, inst: PackedInstance, s: RunScratch): boolean {
+/**
+ * θ ← θ + η·w (plain SGD), or the optimizer's step from g = −w. Returns false when θ left the
+ * finite floats. With `wantDelta`, s.delta holds θ_new − θ_old (the kernel computes it only then too).
+ */
+function applyUpdate(p: RunParams, inst: PackedInstance, s: RunScratch, step: number, plain: boolean, wantDelta: boolean): boolean {
   computeDirection(inst, s);
   const { d } = inst;
   const w = s.w;
+  if (!plain) return s.optimizer.step(p, step, s.theta, w, s.delta);
   let finite = true;
   for (let k = 0; k < d; k++) {
-    s.theta[k] = s.theta[k] + f32(p.stepSize) * w[k];
+    const old = s.theta[k];
+    s.theta[k] = old + f32(p.stepSize) * w[k];
+    if (wantDelta) s.delta[k] = f32(s.theta[k] - old);
     if (!Number.isFinite(s.theta[k])) finite = false;
   }
   return finite;
+}
+
+/** ‖Δθ‖ of the last step, summed in f32 in coordinate order as the kernel's thread 0 sums it. */
+function updateNorm(s: RunScratch, d: number): number {
+  let ss = 0;
+  for (let k = 0; k < d; k++) ss = f32(ss + f32(s.delta[k] * s.delta[k]));
+  return f32(Math.sqrt(ss));
 }
 
 /** A diverged run: flagged, final J NaN, the records it never reached NaN. */
@@ -337,7 +356,8 @@ function markDiverged(out: RunRecord, rec: number, records: number): void {
 
 /**
  * Runs one training run from θ0 for p.iterations steps. `recordSteps` lists the steps whose J,
- * ‖θ‖ and exact ‖∇J‖ are written into `out.trajectory`, `out.thetaNorm`, `out.gradientNorm`.
+ * ‖θ‖, exact ‖∇J‖ and ‖Δθ‖ (of the step into θ_t) are written into `out.trajectory`,
+ * `out.thetaNorm`, `out.gradientNorm`, `out.updateNorm`.
  */
 export function simulateRun(
   p: RunParams,
@@ -352,6 +372,9 @@ export function simulateRun(
 ): RunRecord {
   const s = scratch;
   s.theta.set(theta0);
+  s.optimizer.reset();
+  const plain = isPlainSgd(p);
+  let lastUpdateNorm = 0; // ‖Δθ‖ of the step into the current θ; 0 before the first step
   let rec = 0;
   out.minJ = Infinity;
   out.diverged = false;
@@ -373,6 +396,7 @@ export function simulateRun(
       let gg = 0;
       for (let k = 0; k < inst.d; k++) gg += s.w[k] * s.w[k];
       out.gradientNorm[rec] = Math.sqrt(gg);
+      out.updateNorm[rec] = lastUpdateNorm;
       if (J < out.minJ) out.minJ = f32(J);
       rec++;
     }
@@ -387,10 +411,12 @@ export function simulateRun(
     } else {
       exactCounts(p, inst, s, J, p.exactDirection);
     }
-    if (!applyUpdate(p, inst, s)) {
+    const wantDelta = recordSteps[rec] === step + 1; // the next step is recorded: it reports this step's ‖Δθ‖
+    if (!applyUpdate(p, inst, s, step, plain, wantDelta)) {
       markDiverged(out, rec, recordSteps.length);
       break;
     }
+    if (wantDelta) lastUpdateNorm = updateNorm(s, inst.d);
   }
   return out;
 }

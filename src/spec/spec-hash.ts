@@ -1,4 +1,5 @@
 /** SHA-256 of a canonical JSON form (keys sorted): the cache key and provenance id of a spec. */
+import { OPTIMIZER_DEFAULTS } from './spec.ts';
 
 /** JSON with object keys sorted at every level, so equal specs hash equal. */
 export function canonicalJson(value: unknown): string {
@@ -17,7 +18,16 @@ export async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Hash of a sweep spec. The grid becomes [key, values] pairs first: its key order sets the cell order. */
-export function specHash(spec: { grid?: object }): Promise<string> {
-  return sha256Hex(canonicalJson({ ...spec, grid: Object.entries(spec.grid ?? {}) }));
+/**
+ * Hash of a sweep spec. The grid becomes [key, values] pairs first: its key order sets the cell order.
+ * The optimizer fields (SPEC 1.6) came after specs were first hashed: at their defaults they are
+ * left out of `base`, so a plain-SGD spec keeps the hash it had before they existed.
+ */
+export function specHash(spec: { grid?: object; base?: object }): Promise<string> {
+  const base =
+    spec.base &&
+    Object.fromEntries(
+      Object.entries(spec.base).filter(([k, v]) => !(k in OPTIMIZER_DEFAULTS && OPTIMIZER_DEFAULTS[k as keyof typeof OPTIMIZER_DEFAULTS] === v)),
+    );
+  return sha256Hex(canonicalJson({ ...spec, ...(base && { base }), grid: Object.entries(spec.grid ?? {}) }));
 }

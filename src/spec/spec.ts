@@ -21,6 +21,10 @@ export type Mode = 'sampled' | 'exact';
 /** Exact-mode direction: ∇J, the gradient gap g = ∇J/(J(1−J)), or E[A·s] of the chosen advantage and aggregation. */
 export type ExactDirection = 'gradient' | 'gap' | 'expected-update';
 export type StdKind = 'unbiased' | 'biased';
+/** The optimizer a step is taken with (SPEC 1.6, PyTorch semantics): plain SGD, SGD with momentum, Adam, AdamW. */
+export type Optimizer = 'sgd' | 'momentum' | 'adam' | 'adamw';
+/** Learning-rate schedule after the warmup (transformers `get_scheduler`): constant, linear decay to 0, or cosine to 0. */
+export type Schedule = 'constant' | 'linear' | 'cosine';
 
 export const FAMILIES: readonly Family[] = ['bandit', 'token'];
 export const FEATURES: readonly Features[] = ['gaussian', 'tabular'];
@@ -30,6 +34,8 @@ export const AGGREGATIONS: readonly Aggregation[] = ['seq-sum', 'seq-mean-token-
 export const MODES: readonly Mode[] = ['sampled', 'exact'];
 export const EXACT_DIRECTIONS: readonly ExactDirection[] = ['gradient', 'gap', 'expected-update'];
 export const STD_KINDS: readonly StdKind[] = ['unbiased', 'biased'];
+export const OPTIMIZERS: readonly Optimizer[] = ['sgd', 'momentum', 'adam', 'adamw'];
+export const SCHEDULES: readonly Schedule[] = ['constant', 'linear', 'cosine'];
 
 /** Everything one training run needs. All fields are plain JSON values. */
 export interface RunParams {
@@ -54,13 +60,65 @@ export interface RunParams {
   exactDirection: ExactDirection;
   iterations: number; // SGD steps per run
   recordEvery: number; // J is recorded at steps 0, k, 2k, … and at the last step
+  // The practitioners' loop (SPEC 1.6): the gradient fed to the optimizer is g = −w.
+  optimizer: Optimizer;
+  momentum: number; // μ of the momentum optimizer (PyTorch SGD, dampening 0, not Nesterov)
+  beta1: number; // Adam/AdamW first-moment decay
+  beta2: number; // Adam/AdamW second-moment decay
+  adamEpsilon: number; // ε added to √v̂
+  weightDecay: number; // λ: decoupled for AdamW (θ ← θ(1 − η_t λ)), else L2 added to g, as PyTorch does
+  maxGradNorm: number | null; // clip ‖g‖ to this before the optimizer; null = no clipping
+  warmupSteps: number; // linear warmup from 0 over this many steps
+  schedule: Schedule; // after the warmup
 }
 
 /** Fields a grid may sweep over. */
-export type GridKey = 'stepSize' | 'L' | 'J0' | 'G' | 'V' | 'd' | 'N' | 'K' | 'B' | 'advantage' | 'aggregation';
-export const GRID_KEYS: readonly GridKey[] = ['stepSize', 'L', 'J0', 'G', 'V', 'd', 'N', 'K', 'B', 'advantage', 'aggregation'];
+export type GridKey =
+  | 'stepSize'
+  | 'L'
+  | 'J0'
+  | 'G'
+  | 'V'
+  | 'd'
+  | 'N'
+  | 'K'
+  | 'B'
+  | 'advantage'
+  | 'aggregation'
+  | 'optimizer'
+  | 'momentum'
+  | 'beta1'
+  | 'beta2'
+  | 'adamEpsilon'
+  | 'weightDecay'
+  | 'maxGradNorm'
+  | 'warmupSteps'
+  | 'schedule';
+export const GRID_KEYS: readonly GridKey[] = [
+  'stepSize',
+  'L',
+  'J0',
+  'G',
+  'V',
+  'd',
+  'N',
+  'K',
+  'B',
+  'advantage',
+  'aggregation',
+  'optimizer',
+  'momentum',
+  'beta1',
+  'beta2',
+  'adamEpsilon',
+  'weightDecay',
+  'maxGradNorm',
+  'warmupSteps',
+  'schedule',
+];
 
-export type Grid = Partial<{ [K in GridKey]: RunParams[K][] }>;
+/** Grid values: a grid lists numbers or names, never null (clipping on and off are two sweeps, or a base and a grid). */
+export type Grid = Partial<{ [K in GridKey]: Exclude<RunParams[K], null>[] }>;
 
 export interface SweepSpec {
   version: 1;
@@ -79,6 +137,25 @@ export interface SweepSpecInput {
   seeds?: number;
   seed?: number;
   collapseFraction?: number;
+}
+
+/** The optimizer fields at values that take today's plain SGD step exactly (SPEC 1.6 defaults for Adam). */
+export const OPTIMIZER_DEFAULTS = Object.freeze({
+  optimizer: 'sgd' as Optimizer,
+  momentum: 0.9,
+  beta1: 0.9,
+  beta2: 0.999,
+  adamEpsilon: 1e-8,
+  weightDecay: 0,
+  maxGradNorm: null as number | null,
+  warmupSteps: 0,
+  schedule: 'constant' as Schedule,
+});
+export type OptimizerKey = keyof typeof OPTIMIZER_DEFAULTS;
+
+/** True when a run takes plain SGD steps θ ← θ + η·w (no clipping, no schedule, no decay): the kernel's fast path. */
+export function isPlainSgd(p: Pick<RunParams, OptimizerKey>): boolean {
+  return p.optimizer === 'sgd' && p.maxGradNorm === null && p.warmupSteps === 0 && p.schedule === 'constant' && p.weightDecay === 0;
 }
 
 export const DEFAULT_RUN: Readonly<RunParams> = Object.freeze({
@@ -103,6 +180,7 @@ export const DEFAULT_RUN: Readonly<RunParams> = Object.freeze({
   exactDirection: 'expected-update',
   iterations: 150,
   recordEvery: 10,
+  ...OPTIMIZER_DEFAULTS,
 });
 
 /** Fills every missing field with its default. Does not validate: see `validateSpec`. */
@@ -147,10 +225,22 @@ export function aggregationLengthScale(aggregation: Aggregation, L: number): num
   return aggregation === 'seq-sum' ? 1 : 1 / L;
 }
 
-/** Effective step size: η times the factor the aggregation puts on the summed token score. */
-export function effectiveStepSize(p: Pick<RunParams, 'stepSize' | 'aggregation' | 'L' | 'family'>): number {
+/**
+ * Effective step size: η times the factor the aggregation puts on the summed token score. For
+ * Adam and AdamW the step per coordinate is about η whatever the scale of w (SPEC 1.6), so their
+ * effective step size is η itself.
+ */
+export function effectiveStepSize(p: Pick<RunParams, 'stepSize' | 'aggregation' | 'L' | 'family'> & { optimizer?: Optimizer }): number {
+  if (p.optimizer === 'adam' || p.optimizer === 'adamw') return p.stepSize;
   const L = p.family === 'bandit' ? 1 : p.L;
   return p.stepSize * aggregationLengthScale(p.aggregation, L);
+}
+
+/** What the effective-step axis means for a run's optimizer, in words for an axis label or a key. */
+export function effectiveStepMeaning(optimizer: Optimizer | undefined): string {
+  if (optimizer === 'adam' || optimizer === 'adamw') return 'η itself (Adam moves each coordinate by about η)';
+  if (optimizer === 'momentum') return 'η × aggregation scale (one step; with momentum the steady step is that over 1 − μ)';
+  return 'η × aggregation scale';
 }
 
 /** One grid cell: its index, the grid values that define it, and the full run parameters. */

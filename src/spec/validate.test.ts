@@ -33,6 +33,24 @@ describe('validateSpec', () => {
     expectIssue({ base: { foo: 1 } as never }, 'base.foo', 'unknown field');
   });
 
+  it('checks the optimizer fields (SPEC 1.6), each with its allowed range', () => {
+    expect(validateSpec({ base: { optimizer: 'adamw', maxGradNorm: 1, warmupSteps: 10, schedule: 'cosine', weightDecay: 0.01 } })).toEqual([]);
+    expect(validateSpec({ grid: { optimizer: ['sgd', 'adamw'], maxGradNorm: [0.5, 1], beta2: [0.99, 0.999] } })).toEqual([]);
+    expectIssue({ base: { optimizer: 'lion' as never } }, 'base.optimizer', '"lion"', 'sgd, momentum, adam, adamw');
+    expectIssue({ base: { schedule: 'step' as never } }, 'base.schedule', 'constant, linear, cosine');
+    expectIssue({ base: { beta1: 1 } }, 'base.beta1', 'beta1 = 1', '[0, 1)');
+    expectIssue({ base: { beta2: -0.5 } }, 'base.beta2', '[0, 1)');
+    expectIssue({ base: { adamEpsilon: 0 } }, 'base.adamEpsilon', '(0, 1]');
+    expectIssue({ base: { weightDecay: -1 } }, 'base.weightDecay', '[0, 1000]');
+    expectIssue({ base: { momentum: -0.1 } }, 'base.momentum', '[0, 1)');
+    expectIssue({ base: { maxGradNorm: 0 } }, 'base.maxGradNorm', 'null (no clipping)', '(0, 1000000]');
+    expectIssue({ base: { maxGradNorm: -1 } }, 'base.maxGradNorm', '(0, 1000000]');
+    expectIssue({ base: { warmupSteps: 200, iterations: 150 } }, 'base.warmupSteps', 'longer than the run', '[0, iterations = 150]');
+    expectIssue({ base: { warmupSteps: 1.5 } }, 'base.warmupSteps', 'integer');
+    expectIssue({ grid: { maxGradNorm: [1, null as never] } }, 'grid.maxGradNorm[1]', 'null');
+    expectIssue({ grid: { warmupSteps: [10, 500] } }, 'grid.warmupSteps', 'longer than the run');
+  });
+
   it('checks grid values one by one, and grid keys', () => {
     expectIssue({ grid: { stepSize: [1, -2, 3] } }, 'grid.stepSize[1]', 'stepSize = -2');
     expectIssue({ grid: { L: [8, 0] } }, 'grid.L[1]', 'L = 0');

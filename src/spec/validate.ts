@@ -15,7 +15,9 @@ import {
   FEATURES,
   GRID_KEYS,
   MODES,
+  OPTIMIZERS,
   REWARDS,
+  SCHEDULES,
   STD_KINDS,
   cellCount,
   expandGrid,
@@ -59,6 +61,8 @@ export const LIMITS = Object.freeze({
   tokensPerStep: 8192, // B·G·L sampled tokens per step
   runSteps: 2 ** 40, // runs × iterations
   stepSize: 1e6,
+  weightDecay: 1000,
+  maxGradNorm: 1e6,
 });
 
 type Check = (v: unknown) => string | null;
@@ -150,12 +154,12 @@ function intIn(lo: number, hi: number): Check {
 function oneOf(list: readonly string[]): Check {
   return (v) => (typeof v === 'string' && list.includes(v) ? null : `must be one of ${list.join(', ')}`);
 }
-function realIn(lo: number, hi: number, open: 'open' | 'closed' | 'left-open'): Check {
-  const text = open === 'open' ? `(${lo}, ${hi})` : open === 'left-open' ? `(${lo}, ${hi}]` : `[${lo}, ${hi}]`;
+function realIn(lo: number, hi: number, open: 'open' | 'closed' | 'left-open' | 'right-open'): Check {
+  const text = open === 'open' ? `(${lo}, ${hi})` : open === 'left-open' ? `(${lo}, ${hi}]` : open === 'right-open' ? `[${lo}, ${hi})` : `[${lo}, ${hi}]`;
   return (v) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) return `must be a finite number in ${text}`;
-    const okLo = open === 'closed' ? v >= lo : v > lo;
-    const okHi = open === 'open' ? v < hi : v <= hi;
+    const okLo = open === 'closed' || open === 'right-open' ? v >= lo : v > lo;
+    const okHi = open === 'open' || open === 'right-open' ? v < hi : v <= hi;
     return okLo && okHi ? null : `must be a number in ${text}`;
   };
 }
@@ -187,7 +191,24 @@ const FIELD_CHECKS: Record<keyof RunParams, Check> = {
   exactDirection: oneOf(EXACT_DIRECTIONS),
   iterations: intIn(LIMITS.iterations[0], LIMITS.iterations[1]),
   recordEvery: intIn(1, LIMITS.iterations[1]),
+  optimizer: oneOf(OPTIMIZERS),
+  momentum: realIn(0, 1, 'right-open'),
+  beta1: realIn(0, 1, 'right-open'),
+  beta2: realIn(0, 1, 'right-open'),
+  adamEpsilon: realIn(0, 1, 'left-open'),
+  weightDecay: realIn(0, LIMITS.weightDecay, 'closed'),
+  maxGradNorm: (v) =>
+    v === null ? null : realIn(0, LIMITS.maxGradNorm, 'left-open')(v) && `must be null (no clipping) or a number in (0, ${LIMITS.maxGradNorm}]`,
+  warmupSteps: intIn(0, LIMITS.iterations[1]),
+  schedule: oneOf(SCHEDULES),
 };
+
+/** A grid value is checked as its base field is, except that a grid lists no null: clipping off is the base's null. */
+const gridCheck = (key: GridKey): Check =>
+  key === 'maxGradNorm'
+    ? (v) =>
+        v === null ? `a grid cannot list null; leave maxGradNorm out of the grid (or set base.maxGradNorm = null) for no clipping` : FIELD_CHECKS.maxGradNorm(v)
+    : FIELD_CHECKS[key];
 
 /** Problems that only show once fields are combined (one cell's full parameters). */
 function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string }[] {
@@ -207,6 +228,8 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
   if (p.mode === 'exact' && p.exactDirection === 'expected-update' && p.advantage === 'batch-std' && p.family === 'bandit' && p.B > 1) {
     out.push({ key: 'advantage', message: 'batch-std with B > 1 has no closed-form expected update: use mode "sampled", or group-std' });
   }
+  if (p.warmupSteps > p.iterations)
+    out.push({ key: 'warmupSteps', message: `warmupSteps = ${p.warmupSteps} is longer than the run: must be in [0, iterations = ${p.iterations}]` });
   if (p.recordEvery > p.iterations) out.push({ key: 'recordEvery', message: `recordEvery = ${p.recordEvery} must be in [1, iterations = ${p.iterations}]` });
   const { P, K, L } = tableShape(p);
   if (P * K > LIMITS.tableEntries)
@@ -286,7 +309,7 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
     const firstAt = new Map<unknown, number>();
     const repeats: number[] = [];
     values.forEach((v, i) => {
-      const problem = FIELD_CHECKS[key as GridKey](v);
+      const problem = gridCheck(key as GridKey)(v);
       if (problem) issues.push({ field: `grid.${key}[${i}]`, message: `${key} = ${showValue(v)}: ${problem}` });
       else if (firstAt.has(v)) repeats.push(i);
       else firstAt.set(v, i);
