@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
-import type { Progress } from '../../engine/index.ts';
+import type { DecisionStore, Progress } from '../../engine/index.ts';
 import { RunError } from '../cli-error.ts';
 import { fromWire } from './wire-format.ts';
 import type { Host } from './host.ts';
@@ -17,7 +17,7 @@ import type { Host } from './host.ts';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PAGE = '/src/cli/hosts/chrome-page.html';
 
-export async function openChromeHost(): Promise<Host> {
+export async function openChromeHost(decisions: DecisionStore): Promise<Host> {
   let executablePath: string;
   try {
     executablePath = findChromium();
@@ -46,6 +46,9 @@ export async function openChromeHost(): Promise<Host> {
     const page: Page = await browser.newPage();
     let onProgress: ((p: Progress) => void) | undefined;
     await page.exposeFunction('gradgapProgress', (p: Progress) => onProgress?.(p));
+    // `auto`'s decisions live in Node's cache file; the page reads and writes them as JSON (NaN rates become null).
+    await page.exposeFunction('gradgapDecisionGet', async (key: string) => JSON.stringify((await decisions.get(key)) ?? null));
+    await page.exposeFunction('gradgapDecisionSet', (key: string, json: string) => decisions.set(key, JSON.parse(json)));
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`http://127.0.0.1:${port}${PAGE}`);

@@ -3,7 +3,7 @@
  * calls `gradgapHost.run(…)` with page.evaluate; progress comes back through an exposed function.
  * One GPU device is acquired per page and kept for every sweep.
  */
-import { acquireGpu, type BackendChoice, type GpuContext, type Progress, type SweepSpec } from '../../engine/index.ts';
+import { acquireGpu, parseChoice, type BackendChoice, type DecisionStore, type GpuContext, type Progress, type SweepSpec } from '../../engine/index.ts';
 import { runRange } from '../run-range.ts';
 import { toWire, type WireResult } from './wire-format.ts';
 
@@ -11,8 +11,16 @@ declare global {
   interface Window {
     gradgapHost: { run: typeof run };
     gradgapProgress?: (p: Progress) => void; // exposed by the host
+    gradgapDecisionGet?: (key: string) => Promise<string>; // exposed by the host: the cache file's entry as JSON
+    gradgapDecisionSet?: (key: string, json: string) => Promise<void>;
   }
 }
+
+/** `auto`'s decisions, kept by the host in its cache file. */
+const decisions: DecisionStore = {
+  get: async (key) => parseChoice(JSON.parse((await window.gradgapDecisionGet?.(key)) ?? 'null')),
+  set: async (key, choice) => window.gradgapDecisionSet?.(key, JSON.stringify(choice)),
+};
 
 let gpu: Promise<GpuContext> | undefined;
 
@@ -29,7 +37,7 @@ async function run(spec: SweepSpec, range: [number, number] | null, backend: Bac
     const result = await runRange(spec, range, { ...common, backend: 'cpu' });
     return toWire({ ...result, backend: { ...result.backend, reason: `auto: ${(error as Error).message}` } });
   }
-  return toWire(await runRange(spec, range, { ...common, backend, gpu: context }));
+  return toWire(await runRange(spec, range, { ...common, backend, gpu: context, auto: { store: decisions } }));
 }
 
 window.gradgapHost = { run };

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
-import { acquireGpu, type GpuContext } from '../../engine/index.ts';
+import { acquireGpu, type DecisionStore, type GpuContext } from '../../engine/index.ts';
 import { installWebWorker } from '../node-loader/web-worker.ts';
 import { runRange } from '../run-range.ts';
 import type { Host } from './host.ts';
@@ -41,7 +41,7 @@ function packageVersion(name: string): string {
   }
 }
 
-export async function openDawnHost(): Promise<Host> {
+export async function openDawnHost(decisions: DecisionStore): Promise<Host> {
   installWebWorker();
   let gpu: Promise<GpuContext> | undefined;
   return {
@@ -60,7 +60,7 @@ export async function openDawnHost(): Promise<Host> {
         const result = await runRange(spec, range, { ...common, backend: 'cpu' });
         return { ...result, backend: { ...result.backend, reason: `auto: ${(error as Error).message}` } };
       }
-      return runRange(spec, range, { ...common, backend: options.backend, gpu: context });
+      return runRange(spec, range, { ...common, backend: options.backend, gpu: context, auto: { store: decisions } });
     },
     async close() {
       if (gpu) (await gpu.catch(() => undefined))?.device.destroy();

@@ -8,8 +8,9 @@
  *   const host = await openHost('dawn');
  *   try { const r = await host.run(spec, null, { backend: 'auto' }); } finally { await host.close(); }
  */
-import type { BackendChoice, Progress, SweepSpec } from '../../engine/index.ts';
+import type { BackendChoice, DecisionStore, Progress, SweepSpec } from '../../engine/index.ts';
 import type { RangeResult } from '../run-range.ts';
+import { fileDecisionStore } from './decision-file.ts';
 
 export const HOSTS = ['dawn', 'chrome'] as const;
 export type HostName = (typeof HOSTS)[number];
@@ -29,7 +30,8 @@ export interface Host {
   close(): Promise<void>;
 }
 
-export async function openHost(name: HostName): Promise<Host> {
-  if (name === 'chrome') return (await import('./chrome-host.ts')).openChromeHost();
-  return (await import('./dawn-host.ts')).openDawnHost();
+/** Opens a host; `auto` remembers its measured decisions in `decisions` (default: the cache file, decision-file.ts). */
+export async function openHost(name: HostName, decisions: DecisionStore = fileDecisionStore()): Promise<Host> {
+  if (name === 'chrome') return (await import('./chrome-host.ts')).openChromeHost(decisions);
+  return (await import('./dawn-host.ts')).openDawnHost(decisions);
 }
