@@ -9,8 +9,9 @@
  *   nb.sweeps[0].spec; // the published spec (publishSeeds) of the first sweep cell
  */
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { resolveNotebook, type ResolvedNotebook, type ResolvedSweep, type SeedChoice } from '../notebook/index.ts';
+import { basename, dirname, join } from 'node:path';
+import { analyzeLogs, LogInputError, type LogsAnalysis } from '../logs/index.ts';
+import { resolveNotebook, type LogsCellConfig, type ResolvedNotebook, type ResolvedSweep, type SeedChoice } from '../notebook/index.ts';
 import { InputError } from './cli-error.ts';
 
 export type { SeedChoice };
@@ -22,6 +23,36 @@ export interface NotebookInput extends ResolvedNotebook {
   path: string;
   name: string; // file name without .html: names the baked-results file
   text: string;
+  logsFiles: Map<string, { name: string; text: string }[]>; // each logs cell's files as read (name: the path the cell gives)
+  logsResults: Map<string, LogsAnalysis>; // each logs cell's runs, summaries and critical learning rate
+}
+
+/** Top-level names of the output folder a data file may not take (it is copied beside notebook.html). */
+const RESERVED = ['sweeps', 'plots', 'logs', 'notebook.html', 'provenance.json'];
+
+/** Reads a logs cell's files relative to the notebook and analyzes them; InputError naming the cell, the file and the reason. */
+function readLogsCell(path: string, id: string, config: LogsCellConfig): { files: { name: string; text: string }[]; analysis: LogsAnalysis } {
+  const where = `${path}: logs cell "${id}"`;
+  const files = config.files.map((name, i) => {
+    if (RESERVED.includes(name.split('/')[0]) || name.endsWith('.results.json'))
+      throw new InputError(`${where}: files[${i}] = "${name}": that path is a gradgap output name; keep data files in a folder such as data/`);
+    const full = join(dirname(path), name);
+    try {
+      return { name, text: readFileSync(full, 'utf8') };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new InputError(
+        `${where}: files[${i}] = "${name}": ${code === 'ENOENT' ? `no such file (${full})` : `cannot be read (${(error as Error).message})`}`,
+      );
+    }
+  });
+  try {
+    const mapping = config.mapping;
+    return { files, analysis: analyzeLogs(files, { format: config.format, csv: mapping, metric: config.metric, rules: config.rules }) };
+  } catch (error) {
+    if (error instanceof LogInputError) throw new InputError(`${where}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Reads and checks a notebook file; InputError on any problem. */
@@ -51,6 +82,14 @@ export function notebookFromText(path: string, text: string, seeds: SeedChoice =
     const issue = sweep.specIssues[0];
     if (issue) throw new InputError(`${path}: sweep cell "${sweep.id}" with publishSeeds = ${sweep.config.publishSeeds}: ${issue.field}: ${issue.message}`);
   }
-  if (nb.sweeps.length === 0) throw new InputError(`${path}: the notebook has no sweep cell (type application/vnd.gradgap.sweep+json); nothing to run`);
-  return { ...nb, path, name: basename(path).replace(/\.html?$/i, ''), text };
+  if (nb.sweeps.length === 0 && nb.logs.size === 0)
+    throw new InputError(`${path}: the notebook has no sweep cell (type application/vnd.gradgap.sweep+json); nothing to run`);
+  const logsFiles = new Map<string, { name: string; text: string }[]>();
+  const logsResults = new Map<string, LogsAnalysis>();
+  for (const [id, config] of nb.logs) {
+    const read = readLogsCell(path, id, config);
+    logsFiles.set(id, read.files);
+    logsResults.set(id, read.analysis);
+  }
+  return { ...nb, path, name: basename(path).replace(/\.html?$/i, ''), text, logsFiles, logsResults };
 }

@@ -4,9 +4,12 @@
  *   sweeps/<id>.json, .runs.csv, .cells.csv   results (byte-identical between a run and a merge of its shards)
  *   plots/<id>.svg                            every plot cell, as the page draws it (whole runs only)
  *   <notebook>.results.json                   the baked-results file the site and `verify` read
- *   notebook.html                             the notebook as run (merge redraws plots from it)
+ *   logs/<id>.summary.csv                     every logs cell: one row per run (learning rate, start, peak, final, outcome, reason)
+ *   notebook.html                             the notebook as run (merge redraws plots from it), with the data
+ *   data/…                                    files its logs cells read beside it, at the paths the cells give
  *   provenance.json                           seeds, spec hashes, packages, WGSL hash, host, adapter, wall time; written last
  */
+import { summaryCsv } from '../logs/index.ts';
 import { bakedResultsText, summarizeSweep, type SweepSummary } from '../results/index.ts';
 import type { BackendInfo } from '../engine/index.ts';
 import type { NotebookInput } from './notebook-input.ts';
@@ -72,7 +75,9 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
     const provenance = await bakedProvenance({ command: meta.command, runtime: meta.runtime, packages });
     stage.write(`${nb.name}.results.json`, await bakedResultsText({ file: `${nb.name}.html`, text: nb.text }, provenance, Object.fromEntries(summaries)));
   }
+  for (const [id, analysis] of nb.logsResults) stage.write(`logs/${id}.summary.csv`, summaryCsv(analysis.summaries));
   stage.write(NOTEBOOK_COPY, nb.text);
+  for (const files of nb.logsFiles.values()) for (const file of files) stage.write(file.name, file.text);
   const provenance = {
     format: 'gradgap-provenance',
     version: 1,
@@ -90,6 +95,7 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
     shard: meta.shard,
     sweeps,
     plots: whole ? plots : `not drawn: this output holds part of the runs; gradgap merge draws them`,
+    logs: Object.fromEntries([...nb.logsFiles].map(([id, files]) => [id, files.map((f) => ({ file: f.name, sha256: sha256(f.text) }))])),
     ...(meta.shards ? { shards: meta.shards } : {}),
   };
   stage.write(PROVENANCE_FILE, `${JSON.stringify(provenance, null, 1)}\n`);

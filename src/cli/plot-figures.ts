@@ -33,13 +33,15 @@ function theoryFor(nb: NotebookInput, ids: PlotCellConfig['theory'], compare: bo
 export function plotSvg(nb: NotebookInput, plot: { id: string; config: PlotCellConfig }, summaries: Map<string, SweepSummary>, width = FIGURE_WIDTH): string {
   installSvgDom();
   const c = plot.config;
-  const ids = c.view === 'compare' ? (c.sweeps ?? []) : [c.sweep!];
+  const ids = c.view === 'compare' ? (c.sweeps ?? []) : c.sweep !== undefined ? [c.sweep] : [];
+  const logs = c.logs !== undefined ? nb.logsResults.get(c.logs) : undefined;
+  if (c.logs !== undefined && !logs) throw new Error(`plot "${plot.id}" needs logs cell "${c.logs}", which has no runs`);
   const ready = ids.map((id) => {
     const summary = summaries.get(id);
     if (!summary) throw new Error(`plot "${plot.id}" needs sweep "${id}", which has no results`);
     return { label: nb.sweeps.find((s) => s.id === id)?.label ?? id, summary, thresholds: empiricalThresholds(summary) };
   });
   const root = document.createElement('div');
-  for (const figure of plotCellFigures(c, ready, theoryFor(nb, c.theory, c.view === 'compare'), width)) root.append(figure);
+  for (const figure of plotCellFigures(c, ready, theoryFor(nb, c.theory, c.view === 'compare'), width, logs)) root.append(figure);
   return figureSvg(root).text;
 }
