@@ -120,6 +120,17 @@ const specCases: Case[] = [
   ['theta0 with a string entry', base('theta0', [1, 'a', 0, 0, 0, 0]), RUN, /base\.theta0.*array of finite numbers/],
   ['theta0 of the wrong length', base('theta0', [0, 0]), RUN, /theta0 has 2 entries.*d entries/],
   ['B = 2 at token level', base('B', 2), RUN, /base\.B.*B must be 1/],
+  // The practitioners' loop (SPEC 1.6).
+  ['optimizer = "lion"', base('optimizer', 'lion'), RUN, /base\.optimizer.*one of.*adamw/],
+  ['schedule = "step"', base('schedule', 'step'), RUN, /base\.schedule.*one of.*cosine/],
+  ['beta1 = 1', base('beta1', 1), RUN, /base\.beta1.*\[0, 1\)/],
+  ['beta2 = -0.1', base('beta2', -0.1), RUN, /base\.beta2.*\[0, 1\)/],
+  ['adamEpsilon = 0', base('adamEpsilon', 0), RUN, /base\.adamEpsilon.*\(0, 1\]/],
+  ['weightDecay = -0.01', base('weightDecay', -0.01), RUN, /base\.weightDecay.*\[0, 1000\]/],
+  ['momentum = -0.9', base('momentum', -0.9), RUN, /base\.momentum.*\[0, 1\)/],
+  ['maxGradNorm = 0', base('maxGradNorm', 0), RUN, /base\.maxGradNorm.*null \(no clipping\) or a number in \(0, 1000000\]/],
+  ['warmupSteps longer than the run', base('warmupSteps', 5), RUN, /base\.warmupSteps.*longer than the run.*\[0, iterations = 4\]/],
+  ['grid.beta1 with 1', sweep((s) => (s.grid = { beta1: [0.9, 1] })), RUN, /grid\.beta1\[1\].*\[0, 1\)/],
   ['tabular features with V = 33', sweep((s) => Object.assign(s.base as object, { features: 'tabular', V: 33 })), RUN, /V.*\[2, 32\]/],
   ['B·G·L over the token limit', sweep((s) => Object.assign(s.base as object, { G: 1024, L: 16 })), RUN, /B·G·L.*at most 8192/],
   // Top-level fields.
