@@ -84,42 +84,27 @@ export class GgPlotCell extends LitElement {
         <span class="plot-tools">
           ${
             hasFill
-              ? html`<label
-                  >fill
-                  <select
-                    ?disabled=${this.readOnly}
-                    @change=${(e: Event) => this.edit({ fill: (e.target as HTMLSelectElement).value as PlotCellConfig['fill'] })}
-                  >
-                    <option value="meanFinalJ" ?selected=${c.fill !== 'collapseProbability'}>mean final J</option>
-                    <option value="collapseProbability" ?selected=${c.fill === 'collapseProbability'}>collapse probability</option>
-                  </select></label
-                >`
+              ? html`<label>fill <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ fill: (e.target as HTMLSelectElement).value as PlotCellConfig['fill'] })}>
+                  <option value="meanFinalJ" ?selected=${c.fill !== 'collapseProbability'}>mean final J</option>
+                  <option value="collapseProbability" ?selected=${c.fill === 'collapseProbability'}>collapse probability</option>
+                </select></label>`
               : nothing
           }
           ${
             hasX
-              ? html`<label
-                  >x
-                  <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ x: (e.target as HTMLSelectElement).value as PlotCellConfig['x'] })}>
-                    <option value="stepSize" ?selected=${c.x !== 'effectiveStepSize'}>step size η</option>
-                    <option value="effectiveStepSize" ?selected=${c.x === 'effectiveStepSize'}>effective step size</option>
-                  </select></label
-                >`
+              ? html`<label>x <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ x: (e.target as HTMLSelectElement).value as PlotCellConfig['x'] })}>
+                  <option value="stepSize" ?selected=${c.x !== 'effectiveStepSize'}>step size η</option>
+                  <option value="effectiveStepSize" ?selected=${c.x === 'effectiveStepSize'}>effective step size</option>
+                </select></label>`
               : nothing
           }
           ${
             hasLayout
-              ? html`<label
-                  >layout
-                  <select
-                    ?disabled=${this.readOnly}
-                    @change=${(e: Event) => this.edit({ layout: ((e.target as HTMLSelectElement).value || undefined) as PlotCellConfig['layout'] })}
-                  >
-                    <option value="" ?selected=${!c.layout}>auto</option>
-                    <option value="overlay" ?selected=${c.layout === 'overlay'}>overlay</option>
-                    <option value="small-multiples" ?selected=${c.layout === 'small-multiples'}>per η</option>
-                  </select></label
-                >`
+              ? html`<label>layout <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ layout: ((e.target as HTMLSelectElement).value || undefined) as PlotCellConfig['layout'] })}>
+                  <option value="" ?selected=${!c.layout}>auto</option>
+                  <option value="overlay" ?selected=${c.layout === 'overlay'}>overlay</option>
+                  <option value="small-multiples" ?selected=${c.layout === 'small-multiples'}>per η</option>
+                </select></label>`
               : nothing
           }
           <button @click=${() => this.exportSvg()} ?disabled=${!ready.length}>SVG</button>
@@ -130,7 +115,8 @@ export class GgPlotCell extends LitElement {
       ${this.inputs.filter((i) => i.state?.summary && !i.state.summary.complete).map((i) => html`<div class="plot-note not-run">#${i.id}: ${this.notRunText(i.state!.summary!)}</div>`)}
       ${missing.length ? html`<div class="plot-wait">waiting for results of ${missing.map((m) => `#${m.id}`).join(', ')}</div>` : nothing}
       <div class="figure ${stale.length ? 'is-stale' : ''}"></div>
-      ${this.renderKey(c)} ${c.caption ? html`<p class="caption">${c.caption}</p>` : nothing}
+      ${this.renderKey(c)}
+      ${c.caption ? html`<p class="caption">${c.caption}</p>` : nothing}
     `;
   }
 
@@ -152,23 +138,14 @@ export class GgPlotCell extends LitElement {
     const theory = this.theory;
     return html`<div class="plot-key">
       ${c.view !== 'phase' && (this.config?.view === 'critical' || this.config?.view === 'compare') ? html`<span>↑ / ↓: no crossing inside the swept η range</span>` : nothing}
-      <span
-        ><span class="swatch ${c.view === 'critical' ? 'critical-series' : 'critical'}"></span>empirical critical step size:
-        ${RULE_TEXT[c.critical ?? 'mean-below-J0']}, interpolated on log η; bars: 95% bootstrap interval over seeds</span
-      >
+      <span><span class="swatch ${c.view === 'critical' ? 'critical-series' : 'critical'}"></span>empirical critical step size: ${RULE_TEXT[c.critical ?? 'mean-below-J0']}, interpolated on log η; bars: 95% bootstrap interval over seeds</span>
       ${
         theory?.curves.length
           ? theory.curves
               .filter((t, i, all) => all.findIndex((u) => u.label === t.label) === i)
               .map(
                 (t) =>
-                  html`<span
-                    ><span
-                      class="swatch"
-                      style="border-top: 2px ${theoryStyle(t.name).css} ${c.view === 'critical' ? '#777' : theoryStyle(t.name).stroke}"
-                    ></span
-                    >${t.label}${c.view === 'compare' ? ` (in the threshold plot: ${theoryStyle(t.name).css}, in its series’ colour)` : ''}${t.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing}${this.outsideNote(t)}</span
-                  >`,
+                  html`<span><span class="swatch" style="border-top: 2px ${theoryStyle(t.name).css} ${c.view === 'critical' ? '#777' : theoryStyle(t.name).stroke}"></span>${t.label}${c.view === 'compare' ? ` (in the threshold plot: ${theoryStyle(t.name).css}, in its series’ colour)` : ''}${t.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing}${this.outsideNote(t)}</span>`,
               )
           : theory?.reason
             ? html`<span class="muted">no theory curve: ${theory.reason}</span>`

@@ -57,14 +57,13 @@ export class GgProgress extends LitElement {
         ${
           running || p
             ? html`<progress max="1" .value=${fraction}></progress>
-                <span class="progress-text"
-                  >${this.status === 'waiting' ? 'waiting for another run…' : p ? `${p.runsDone.toLocaleString('en-US')} / ${p.runsTotal.toLocaleString('en-US')} runs` : 'starting…'}${
-                    p
-                      ? html` · ${formatSeconds(p.elapsedMs)}
-                        elapsed${running && p.runsDone < p.runsTotal ? html` · about ${formatSeconds(left)} left` : nothing}`
-                      : nothing
-                  }</span
-                >`
+              <span class="progress-text"
+                >${this.status === 'waiting' ? 'waiting for another run…' : p ? `${p.runsDone.toLocaleString('en-US')} / ${p.runsTotal.toLocaleString('en-US')} runs` : 'starting…'}${
+                  p
+                    ? html` · ${formatSeconds(p.elapsedMs)} elapsed${running && p.runsDone < p.runsTotal ? html` · about ${formatSeconds(left)} left` : nothing}`
+                    : nothing
+                }</span
+              >`
             : nothing
         }
         ${running ? html`<button class="cancel" @click=${this.cancel}>Cancel</button>` : nothing}

@@ -167,27 +167,12 @@ export class GgSweepCell extends LitElement {
     const id = `${this.cellId}-${field.path}`;
     const input =
       field.kind === 'choice'
-        ? html`<select
-            id=${id}
-            name=${field.path}
-            ?disabled=${this.readOnly || !!swept}
-            @change=${(e: Event) => this.onField(field, config, (e.target as HTMLSelectElement).value)}
-          >
+        ? html`<select id=${id} name=${field.path} ?disabled=${this.readOnly || !!swept} @change=${(e: Event) => this.onField(field, config, (e.target as HTMLSelectElement).value)}>
             <option value="" ?selected=${value === ''}>${placeholder} (default)</option>
             ${field.choices!.map((c) => html`<option value=${c} ?selected=${value === c}>${c}</option>`)}
           </select>`
-        : html`<input
-            id=${id}
-            name=${field.path}
-            type="text"
-            inputmode="decimal"
-            autocomplete="off"
-            .value=${swept ? '' : value}
-            placeholder=${swept ? 'swept (grid)' : placeholder}
-            ?disabled=${this.readOnly || !!swept}
-            aria-invalid=${errors.length ? 'true' : 'false'}
-            @input=${(e: Event) => this.onField(field, config, (e.target as HTMLInputElement).value)}
-          />`;
+        : html`<input id=${id} name=${field.path} type="text" inputmode="decimal" autocomplete="off" .value=${swept ? '' : value} placeholder=${swept ? 'swept (grid)' : placeholder}
+            ?disabled=${this.readOnly || !!swept} aria-invalid=${errors.length ? 'true' : 'false'} @input=${(e: Event) => this.onField(field, config, (e.target as HTMLInputElement).value)} />`;
     return html`<div class="field ${errors.length ? 'invalid' : ''}" data-field=${field.path}>
       <label for=${id}>${field.label}</label>${input}${field.range ? html`<span class="range">${field.range}</span>` : nothing}
       ${errors.map((m) => html`<div class="field-error" role="alert">${m}</div>`)}
@@ -205,16 +190,9 @@ export class GgSweepCell extends LitElement {
             const errors = messages.get(path) ?? [];
             return html`<div class="field wide ${errors.length ? 'invalid' : ''}" data-field=${path}>
               <label for=${`${this.cellId}-${path}`}>${key}</label>
-              <input
-                id=${`${this.cellId}-${path}`}
-                name=${path}
-                type="text"
-                autocomplete="off"
-                ?disabled=${this.readOnly}
-                .value=${this.gridValue(config, key)}
-                placeholder="1, 3, 10 or logspace(0.3, 100, 8)"
-                @input=${(e: Event) => this.onGrid(key, config, (e.target as HTMLInputElement).value)}
-              />
+              <input id=${`${this.cellId}-${path}`} name=${path} type="text" autocomplete="off" ?disabled=${this.readOnly}
+                .value=${this.gridValue(config, key)} placeholder="1, 3, 10 or logspace(0.3, 100, 8)"
+                @input=${(e: Event) => this.onGrid(key, config, (e.target as HTMLInputElement).value)} />
               ${this.readOnly ? nothing : html`<button class="remove" title="stop sweeping ${key}" @click=${() => this.onGrid(key, config, null)}>×</button>`}
               ${errors.map((m) => html`<div class="field-error" role="alert">${m}</div>`)}
             </div>`;
@@ -223,19 +201,16 @@ export class GgSweepCell extends LitElement {
           ${
             this.readOnly
               ? nothing
-              : html`<label class="add-axis"
-                  >sweep another field
-                  <select
-                    @change=${(e: Event) => {
-                      const key = (e.target as HTMLSelectElement).value as GridKey;
-                      (e.target as HTMLSelectElement).value = '';
-                      if (key) this.onGrid(key, config, readField(config, `base.${key}`).text || readField(config, `base.${key}`).placeholder);
-                    }}
-                  >
-                    <option value="">add…</option>
-                    ${addableGridKeys(config).map((k) => html`<option value=${k}>${k}</option>`)}
-                  </select></label
-                >`
+              : html`<label class="add-axis">sweep another field
+                <select @change=${(e: Event) => {
+                  const key = (e.target as HTMLSelectElement).value as GridKey;
+                  (e.target as HTMLSelectElement).value = '';
+                  if (key) this.onGrid(key, config, readField(config, `base.${key}`).text || readField(config, `base.${key}`).placeholder);
+                }}>
+                  <option value="">add…</option>
+                  ${addableGridKeys(config).map((k) => html`<option value=${k}>${k}</option>`)}
+                </select></label
+              >`
           }
         </fieldset>
         <fieldset class="base-fields">
@@ -257,9 +232,7 @@ export class GgSweepCell extends LitElement {
     return html`<div class="sweep-size">
       ${size.cells.toLocaleString('en-US')} cells × ${seedsPerCell(check.config).toLocaleString('en-US')} seeds = ${size.runs.toLocaleString('en-US')} runs ·
       ${size.runSteps.toLocaleString('en-US')} run-steps ·
-      <span class=${auto ? 'auto' : 'manual'}
-        >${auto ? 're-runs by itself after an edit' : 'press Run after an edit'} (threshold ${this.autoRunRunSteps.toLocaleString('en-US')} run-steps)</span
-      >
+      <span class=${auto ? 'auto' : 'manual'}>${auto ? 're-runs by itself after an edit' : 'press Run after an edit'} (threshold ${this.autoRunRunSteps.toLocaleString('en-US')} run-steps)</span>
     </div>`;
   }
 
@@ -318,9 +291,9 @@ export class GgSweepCell extends LitElement {
         ${
           this.open
             ? html`<span class="tabs" role="tablist">
-                <button role="tab" aria-selected=${this.view === 'form'} @click=${() => (this.view = 'form')}>Form</button>
-                <button role="tab" aria-selected=${this.view === 'source'} @click=${() => (this.view = 'source')}>JSON</button>
-              </span>`
+              <button role="tab" aria-selected=${this.view === 'form'} @click=${() => (this.view = 'form')}>Form</button>
+              <button role="tab" aria-selected=${this.view === 'source'} @click=${() => (this.view = 'source')}>JSON</button>
+            </span>`
             : nothing
         }
       </div>
@@ -329,28 +302,17 @@ export class GgSweepCell extends LitElement {
           ? nothing
           : this.view === 'form' && check.config
             ? this.renderForm(check.config, messages)
-            : html`<textarea
-                class="source"
-                spellcheck="false"
-                aria-label="sweep spec (JSON)"
-                ?readonly=${this.readOnly}
-                .value=${this.draft}
-                rows=${Math.min(24, this.draft.split('\n').length + 1)}
-                @input=${(e: Event) => this.onSource((e.target as HTMLTextAreaElement).value)}
-              ></textarea>`
+            : html`<textarea class="source" spellcheck="false" aria-label="sweep spec (JSON)" ?readonly=${this.readOnly} .value=${this.draft}
+              rows=${Math.min(24, this.draft.split('\n').length + 1)} @input=${(e: Event) => this.onSource((e.target as HTMLTextAreaElement).value)}></textarea>`
       }
-      ${(messages.get('') ?? []).map((m) => html`<div class="field-error" role="alert" data-field="">${m}</div>`)} ${this.renderSize(check)}
+      ${(messages.get('') ?? []).map((m) => html`<div class="field-error" role="alert" data-field="">${m}</div>`)}
+      ${this.renderSize(check)}
       <div class="run-bar">
         <button class="run" ?disabled=${busy || check.issues.length > 0 || this.readOnly} @click=${() => this.emit('sweep-run')}>Run</button>
-        <gg-progress
-          .progress=${s?.progress}
-          .backend=${s?.backend}
-          status=${s?.status ?? 'idle'}
-          @sweep-cancel=${(e: Event) => {
-            e.stopPropagation();
-            this.emit('sweep-cancel');
-          }}
-        ></gg-progress>
+        <gg-progress .progress=${s?.progress} .backend=${s?.backend} status=${s?.status ?? 'idle'} @sweep-cancel=${(e: Event) => {
+          e.stopPropagation();
+          this.emit('sweep-cancel');
+        }}></gg-progress>
       </div>
       ${this.renderResults()}
     `;

@@ -32,17 +32,12 @@ export class GgTableCell extends GgConfigCell<TableCellConfig> {
   declare input: PlotInput | undefined;
 
   override render() {
-    const head = html`<div class="cell-head">
-        <span class="cell-title">Table</span>
-        <code class="cell-id">#${this.cellId}</code>
-        ${this.input?.state?.stale ? html`<span class="stale-flag">stale: #${this.input.id} changed</span>` : nothing}
-      </div>
+    const head = html`<div class="cell-head"><span class="cell-title">Table</span> <code class="cell-id">#${this.cellId}</code>
+      ${this.input?.state?.stale ? html`<span class="stale-flag">stale: #${this.input.id} changed</span>` : nothing}</div>
       ${this.input?.state?.stale && this.input.state.staleReason ? html`<div class="stale-reason">#${this.input.id}: ${this.input.state.staleReason}</div>` : nothing}`;
     if (this.issues.length || !this.config) return html`${head}${this.issueLines()}`;
     const summary = this.input?.state?.summary;
-    if (!summary)
-      return html`${head}
-        <div class="plot-wait">waiting for results of #${this.config.sweep}</div>`;
+    if (!summary) return html`${head}<div class="plot-wait">waiting for results of #${this.config.sweep}</div>`;
     const cells = summaryCells(summary);
     const keys = GRID_KEYS.filter((k) => k in summary.spec.grid);
     const columns = this.config.columns ?? DEFAULT_COLUMNS;
@@ -58,20 +53,14 @@ export class GgTableCell extends GgConfigCell<TableCellConfig> {
     return html`${head}
       <div class="table-wrap">
         <table class="stats">
-          <thead>
-            <tr>
-              ${keys.map((k) => html`<th>${k === 'stepSize' ? 'η' : k}</th>`)}${columns.map((c) => html`<th>${HEADINGS[c] ?? c}</th>`)}
-            </tr>
-          </thead>
+          <thead><tr>${keys.map((k) => html`<th>${k === 'stepSize' ? 'η' : k}</th>`)}${columns.map((c) => html`<th>${HEADINGS[c] ?? c}</th>`)}</tr></thead>
           <tbody>
             ${cells.map((cell) => {
               // A cell a stopped run did not finish keeps its row, marked "not run".
               const s = finished.get(cell.index);
-              return html`<tr class=${s ? '' : 'not-run'}>
-                ${keys.map((k) => html`<td>${String(cell.values[k])}</td>`)}${
-                  s ? columns.map((c) => html`<td>${value(c, s)}</td>`) : html`<td colspan=${columns.length} class="muted">not run</td>`
-                }
-              </tr>`;
+              return html`<tr class=${s ? '' : 'not-run'}>${keys.map((k) => html`<td>${String(cell.values[k])}</td>`)}${
+                s ? columns.map((c) => html`<td>${value(c, s)}</td>`) : html`<td colspan=${columns.length} class="muted">not run</td>`
+              }</tr>`;
             })}
           </tbody>
         </table>

@@ -14,41 +14,27 @@ export class GgTheoryCell extends GgConfigCell<TheoryCellConfig> {
   declare result: TheoryResult | undefined;
 
   override render() {
-    const head = html`<div class="cell-head">
-      <span class="cell-title">Theory</span>
-      <code class="cell-id">#${this.cellId}</code> ${this.config ? html`<span class="muted">over the instances of #${this.config.sweep}</span>` : nothing}
-    </div>`;
+    const head = html`<div class="cell-head"><span class="cell-title">Theory</span> <code class="cell-id">#${this.cellId}</code>
+      ${this.config ? html`<span class="muted">over the instances of #${this.config.sweep}</span>` : nothing}</div>`;
     if (this.issues.length || !this.config) return html`${head}${this.issueLines()}`;
     const r = this.result;
-    if (!r)
-      return html`${head}
-        <div class="plot-wait">theory waits for a valid spec in #${this.config.sweep}</div>`;
-    if (!r.curves.length)
-      return html`${head}
-        <div class="muted">no theory curve: ${r.reason}</div>`;
+    if (!r) return html`${head}<div class="plot-wait">theory waits for a valid spec in #${this.config.sweep}</div>`;
+    if (!r.curves.length) return html`${head}<div class="muted">no theory curve: ${r.reason}</div>`;
     const ys = [...new Set(r.curves.flatMap((c) => c.points.map((p) => p.y)))].sort((a, b) => a - b);
     const facets = sortedLabels(r.curves.flatMap((c) => c.points.map((p) => p.facet))); // numeric order, as the plots
     const axis = r.curves.find((c) => c.axis)?.axis ?? this.config.y; // the field the curves run over: L, J0 or G
     return html`${head}
       <div class="table-wrap">
         <table class="stats">
-          <thead>
-            <tr>
-              <th title=${axis ? fieldLabel(axis) : nothing}>${axis ?? 'y'}</th>
-              ${facets.length > 1 ? html`<th>series</th>` : nothing}${r.curves.map((c) => html`<th>${c.label}<br /><span class="muted">η (effective)</span></th>`)}
-            </tr>
-          </thead>
+          <thead><tr><th title=${axis ? fieldLabel(axis) : nothing}>${axis ?? 'y'}</th>${facets.length > 1 ? html`<th>series</th>` : nothing}${r.curves.map((c) => html`<th>${c.label}<br /><span class="muted">η (effective)</span></th>`)}</tr></thead>
           <tbody>
             ${facets.flatMap((f) =>
               ys.map(
                 (y) =>
-                  html`<tr>
-                    <td>${formatNumber(y)}</td>
-                    ${facets.length > 1 ? html`<td>${f}</td>` : nothing}${r.curves.map((c) => {
-                      const p = c.points.find((q) => q.y === y && q.facet === f);
-                      return html`<td>${p ? html`${formatNumber(p.stepSize)} (${formatNumber(p.effectiveStepSize)})` : '—'}</td>`;
-                    })}
-                  </tr>`,
+                  html`<tr><td>${formatNumber(y)}</td>${facets.length > 1 ? html`<td>${f}</td>` : nothing}${r.curves.map((c) => {
+                    const p = c.points.find((q) => q.y === y && q.facet === f);
+                    return html`<td>${p ? html`${formatNumber(p.stepSize)} (${formatNumber(p.effectiveStepSize)})` : '—'}</td>`;
+                  })}</tr>`,
               ),
             )}
           </tbody>
@@ -58,8 +44,7 @@ export class GgTheoryCell extends GgConfigCell<TheoryCellConfig> {
         ${r.curves.some((c) => c.name === 'one-step') ? html`One-step threshold: the largest η for which the exact expected update still raises J at θ0 — exact for these policy families.` : nothing}
         ${
           r.curves.some((c) => c.name === 'theorem-1')
-            ? html`Theorem-1 step size: max(0, Δμ)/(2(L_o + 8·G_o²)) — <em class="reconstructed">a reconstructed formula</em> (the paper's constants are not
-                available to us).`
+            ? html`Theorem-1 step size: max(0, Δμ)/(2(L_o + 8·G_o²)) — <em class="reconstructed">a reconstructed formula</em> (the paper's constants are not available to us).`
             : nothing
         }
         Each point is the median over ${this.config.instances ?? 5} seed instances; computed in ${formatNumber(r.ms, 2)} ms.
