@@ -9,6 +9,8 @@
  */
 
 /** The format version this build reads and writes (the `version` attribute of `<notebook>`). */
+import { formatJson } from './format-json.ts';
+
 export const NOTEBOOK_VERSION = 1;
 
 /** MIME types of the cells gradgap understands. Everything else is shown as inert source. */
@@ -84,7 +86,7 @@ function nearestSweep(nb: Notebook, index: number): string | undefined {
 export function starterCell(nb: Notebook, kind: AddableKind, index: number): NotebookCell {
   const found = nearestSweep(nb, index);
   const sweep = found ?? 'sweep';
-  const json = (v: unknown) => JSON.stringify(v, null, 2).replace(/\[\s+([^\]{}]*?)\s+\]/g, (_m, inner: string) => `[${inner.replace(/\s*\n\s*/g, ' ')}]`);
+  const json = formatJson;
   const value: Record<AddableKind, string> = {
     markdown: found ? `Write here. A result quoted from the sweep: η* = {{${found}.critical}}.` : 'Write here: Markdown, with $\\TeX$ between dollars.',
     tex: 'J(\\theta) = \\Pr_{o \\sim \\pi_\\theta}[r(o) = 1]',
