@@ -11,7 +11,7 @@
  * Human-readable lines first; the last line of stdout is one JSON object.
  */
 import { availableParallelism } from 'node:os';
-import { expandGrid, logSpaced, withDefaults, type BackendChoice, type SweepSpecInput } from '../../engine/index.ts';
+import { expandGrid, logSpaced, memoryDecisionStore, withDefaults, type BackendChoice, type SweepSpecInput } from '../../engine/index.ts';
 import type { ParsedArgs } from '../args.ts';
 import { openHost, type Host, type HostName } from '../hosts/host.ts';
 import { progressReporter } from '../progress.ts';
@@ -48,6 +48,7 @@ export interface Throughput {
   runStepsPerS: number;
   tokensPerS: number; // sampled tokens: Σ over runs of G·L per iteration
   backend?: string;
+  reason?: string; // auto only: why it picked its backend, with both measured rates
   error?: string;
 }
 
@@ -70,12 +71,23 @@ async function measure(host: Host, spec: SweepSpecInput, backend: BackendChoice,
   try {
     // Warm-up: compiles the kernels for these shapes, starts the workers, fills caches.
     await host.run(withDefaults({ ...spec, seeds: 1, base: { ...spec.base, iterations: 2, recordEvery: 1 } }), null, { backend, threads });
-    const r = await host.run(full, null, { backend, threads, onProgress: (p) => bar.update(label, p.runsDone, p.runsTotal) });
+    // auto measures this subset as it would a large sweep (the warm-up above is under the threshold, so nothing was remembered).
+    const auto = backend === 'auto' ? { measureAboveS: 0 } : undefined;
+    const r = await host.run(full, null, { backend, threads, auto, onProgress: (p) => bar.update(label, p.runsDone, p.runsTotal) });
     if (!r.complete) throw new Error(r.message);
     const wallS = r.wallMs / 1000;
     const backendText = r.backend.kind === 'cpu' ? `CPU twin, ${r.backend.threads} thread(s)` : `WebGPU on ${r.backend.adapter}`;
     bar.done(`${label}: ${runs} runs × ${iterations} iterations in ${wallS.toFixed(2)} s`);
-    return { runs, iterations, wallS, runStepsPerS: (runs * iterations) / wallS, tokensPerS: (tokensPerStep * iterations) / wallS, backend: backendText };
+    const reason = backend === 'auto' ? { reason: r.backend.reason } : {};
+    return {
+      runs,
+      iterations,
+      wallS,
+      runStepsPerS: (runs * iterations) / wallS,
+      tokensPerS: (tokensPerStep * iterations) / wallS,
+      backend: backendText,
+      ...reason,
+    };
   } catch (error) {
     bar.done(`${label}: failed: ${(error as Error).message}`);
     return { runs, iterations, wallS: NaN, runStepsPerS: NaN, tokensPerS: NaN, error: (error as Error).message.split('\n')[0] };
@@ -89,7 +101,7 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
   const hostName = (args.flags.host as HostName | undefined) ?? 'dawn';
   const threads = threadsFlag(args.flags.threads) ?? availableParallelism();
   const names: WorkloadName[] = args.flags.workload === 'W1' ? ['W1'] : args.flags.workload === 'W2' ? ['W2'] : ['W1', 'W2'];
-  const host = await openHost(hostName);
+  const host = await openHost(hostName, memoryDecisionStore()); // auto measures afresh, and the cache file is left alone
   const out: Record<string, unknown> = {};
   let adapter: string;
   let fallbackAdapter: boolean | null;
@@ -111,7 +123,9 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
         webgpu: await measure(host, subset(name, gpuFull ? all : perCell, quick), 'webgpu', 1, `${name} WGSL engine`),
         cpu1: await measure(host, subset(name, full ? all : perCell, quick), 'cpu', 1, `${name} CPU twin, 1 thread`),
         cpuAll: await measure(host, subset(name, full ? all : Math.min(all, perCell * threads), quick), 'cpu', threads, `${name} CPU twin, ${threads} threads`),
+        auto: await measure(host, subset(name, full ? all : Math.min(all, perCell * threads), quick), 'auto', threads, `${name} auto`),
       };
+      const fastest = engines.webgpu.runStepsPerS > engines.cpuAll.runStepsPerS ? 'WebGPU' : 'CPU twin';
       out[name] = {
         ...engines,
         ratios: {
@@ -119,10 +133,11 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
           webgpu_over_cpuAll: ratio(engines.webgpu.runStepsPerS, engines.cpuAll.runStepsPerS),
           cpuAll_over_cpu1: ratio(engines.cpuAll.runStepsPerS, engines.cpu1.runStepsPerS),
         },
+        auto_picks_fastest: engines.auto.backend?.startsWith(fastest) ?? false,
       };
       for (const [engine, t] of Object.entries(engines)) {
         process.stdout.write(
-          `${name} ${engine.padEnd(6)} ${fmt(t.runStepsPerS).padStart(12)} run-steps/s ${fmt(t.tokensPerS).padStart(14)} tokens/s   (${t.runs} runs measured${t.error ? `; ${t.error}` : `; ${t.backend}`})\n`,
+          `${name} ${engine.padEnd(6)} ${fmt(t.runStepsPerS).padStart(12)} run-steps/s ${fmt(t.tokensPerS).padStart(14)} tokens/s   (${t.runs} runs measured${t.error ? `; ${t.error}` : `; ${t.backend}`}${t.reason ? `: ${t.reason}` : ''})\n`,
         );
       }
     }

@@ -65,12 +65,13 @@ export async function openChromeHost(decisions: DecisionStore): Promise<Host> {
       async run(spec, range, options) {
         onProgress = options.onProgress;
         try {
-          const wire = await page.evaluate(([s, r, b, t, c]) => window.gradgapHost.run(s, r, b, t, c), [
+          const wire = await page.evaluate(([s, r, b, t, c, a]) => window.gradgapHost.run(s, r, b, t, c, a), [
             spec,
             range,
             options.backend,
             options.threads,
             options.chunkRuns,
+            options.auto,
           ] as const);
           return fromWire(wire);
         } finally {

@@ -6,6 +6,7 @@
 import { acquireGpu, parseChoice, type BackendChoice, type DecisionStore, type GpuContext, type Progress, type SweepSpec } from '../../engine/index.ts';
 import { runRange } from '../run-range.ts';
 import { toWire, type WireResult } from './wire-format.ts';
+import type { HostRunOptions } from './host.ts';
 
 declare global {
   interface Window {
@@ -24,7 +25,14 @@ const decisions: DecisionStore = {
 
 let gpu: Promise<GpuContext> | undefined;
 
-async function run(spec: SweepSpec, range: [number, number] | null, backend: BackendChoice, threads?: number, chunkRuns?: number): Promise<WireResult> {
+async function run(
+  spec: SweepSpec,
+  range: [number, number] | null,
+  backend: BackendChoice,
+  threads?: number,
+  chunkRuns?: number,
+  auto?: HostRunOptions['auto'],
+): Promise<WireResult> {
   const common = { threads, chunkRuns, onProgress: (p: Progress) => window.gradgapProgress?.(p) };
   if (backend === 'cpu') return toWire(await runRange(spec, range, { ...common, backend }));
   let context: GpuContext;
@@ -37,7 +45,7 @@ async function run(spec: SweepSpec, range: [number, number] | null, backend: Bac
     const result = await runRange(spec, range, { ...common, backend: 'cpu' });
     return toWire({ ...result, backend: { ...result.backend, reason: `auto: ${(error as Error).message}` } });
   }
-  return toWire(await runRange(spec, range, { ...common, backend, gpu: context, auto: { store: decisions } }));
+  return toWire(await runRange(spec, range, { ...common, backend, gpu: context, auto: { ...auto, store: decisions } }));
 }
 
 window.gradgapHost = { run };

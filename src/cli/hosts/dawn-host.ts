@@ -60,7 +60,7 @@ export async function openDawnHost(decisions: DecisionStore): Promise<Host> {
         const result = await runRange(spec, range, { ...common, backend: 'cpu' });
         return { ...result, backend: { ...result.backend, reason: `auto: ${(error as Error).message}` } };
       }
-      return runRange(spec, range, { ...common, backend: options.backend, gpu: context, auto: { store: decisions } });
+      return runRange(spec, range, { ...common, backend: options.backend, gpu: context, auto: { ...options.auto, store: decisions } });
     },
     async close() {
       if (gpu) (await gpu.catch(() => undefined))?.device.destroy();

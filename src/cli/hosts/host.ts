@@ -8,7 +8,7 @@
  *   const host = await openHost('dawn');
  *   try { const r = await host.run(spec, null, { backend: 'auto' }); } finally { await host.close(); }
  */
-import type { BackendChoice, DecisionStore, Progress, SweepSpec } from '../../engine/index.ts';
+import type { AutoOptions, BackendChoice, DecisionStore, Progress, SweepSpec } from '../../engine/index.ts';
 import type { RangeResult } from '../run-range.ts';
 import { fileDecisionStore } from './decision-file.ts';
 
@@ -20,6 +20,7 @@ export interface HostRunOptions {
   threads?: number; // CPU twin workers; default: every core the host sees
   chunkRuns?: number;
   onProgress?: (p: Progress) => void;
+  auto?: Omit<AutoOptions, 'store' | 'clock'>; // how 'auto' measures (the bench measures every sweep); the host keeps the store
 }
 
 export interface Host {
