@@ -20,6 +20,8 @@ import { download } from '../plots/index.ts';
 import { describeBackend, formatSeconds } from './gg-progress.ts';
 import type { PlotInput } from './gg-plot-cell.ts';
 import './gg-plot-cell.ts';
+import './gg-logs-cell.ts';
+import './gg-logs-plot-cell.ts';
 import './gg-sweep-cell.ts';
 import './gg-table-cell.ts';
 import './gg-text-cell.ts';
@@ -180,6 +182,18 @@ export class GgNotebook extends LitElement {
         ></gg-sweep-cell>`;
       case 'plot': {
         const config = c.config;
+        if (config?.view === 'logs-trajectories' || config?.view === 'logs-outcome') {
+          const logs = config.logs !== undefined ? s.cell(config.logs) : undefined;
+          return html`<gg-logs-plot-cell
+            cell-id=${id}
+            .config=${config}
+            .issues=${c.issues}
+            .logsConfig=${logs?.kind === 'logs' && !logs.issues.length ? logs.config : undefined}
+            .input=${config.sweep !== undefined && !c.issues.length ? this.input(config.sweep) : undefined}
+            ?read-only=${readOnly}
+            width=${this.width}
+          ></gg-logs-plot-cell>`;
+        }
         const ids = c.dependencies.filter((d) => s.cell(d)?.kind === 'sweep');
         return html`<gg-plot-cell
           cell-id=${id}
@@ -198,6 +212,8 @@ export class GgNotebook extends LitElement {
           .issues=${c.issues}
           .result=${c.issues.length ? undefined : this.theoryCell(id)}
         ></gg-theory-cell>`;
+      case 'logs':
+        return html`<gg-logs-cell cell-id=${id} .config=${c.config} .issues=${c.issues} ?read-only=${readOnly}></gg-logs-cell>`;
       case 'table': {
         const config = c.config;
         return html`<gg-table-cell

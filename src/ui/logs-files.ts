@@ -1,0 +1,116 @@
+/**
+ * The files a logs cell reads, on the page: files the reader opened from disk are kept in
+ * IndexedDB by name (so a reload keeps them); any other name is fetched relative to the page,
+ * which is how the published site reads notebooks/data/ (copied to data/ beside the pages).
+ * Each logs cell's analysis (src/logs analyzeLogs) is memoized by its config, so the cell and
+ * the plots that read it share one read.
+ *
+ * @example
+ *   await storeLogFiles([{ name: 'sweep.csv', text }]);
+ *   const r = await logsAnalysisFor(config); // { ok: true, analysis, files } or { ok: false, message }
+ */
+import { analyzeLogs, LogInputError, type LogsAnalysis } from '../logs/index.ts';
+import type { LogsCellConfig } from '../notebook/index.ts';
+
+export type LogsResult = { ok: true; analysis: LogsAnalysis; files: { name: string; text: string }[] } | { ok: false; message: string };
+
+const DB = 'gradgap-logs';
+const STORE = 'files';
+/** Fires `change` when the reader opens files, so cells and plots read again. */
+export const logFilesChanged = new EventTarget();
+let generation = 0;
+
+function request<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+function openDb(): Promise<IDBDatabase | null> {
+  if (typeof indexedDB === 'undefined') return Promise.resolve(null);
+  return new Promise((resolve) => {
+    try {
+      const open = indexedDB.open(DB, 1);
+      open.onupgradeneeded = () => open.result.createObjectStore(STORE);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => resolve(null);
+    } catch {
+      resolve(null);
+    }
+  });
+}
+
+/** Files opened this session, in case IndexedDB keeps nothing. */
+const memory = new Map<string, string>();
+
+/** Keeps files the reader opened; `stored` is false when this browser keeps nothing past a reload. */
+export async function storeLogFiles(files: readonly { name: string; text: string }[]): Promise<{ stored: boolean }> {
+  for (const f of files) memory.set(f.name, f.text);
+  generation++;
+  const db = await openDb();
+  let stored = false;
+  if (db) {
+    try {
+      const tx = db.transaction(STORE, 'readwrite');
+      for (const f of files) tx.objectStore(STORE).put(f.text, f.name);
+      await new Promise<void>((resolve, reject) => ((tx.oncomplete = () => resolve()), (tx.onerror = () => reject(tx.error))));
+      stored = true;
+    } catch {
+      stored = false;
+    } finally {
+      db.close();
+    }
+  }
+  logFilesChanged.dispatchEvent(new Event('change'));
+  return { stored };
+}
+
+async function storedText(name: string): Promise<string | undefined> {
+  if (memory.has(name)) return memory.get(name);
+  const db = await openDb();
+  if (!db) return undefined;
+  try {
+    const text = (await request(db.transaction(STORE).objectStore(STORE).get(name))) as unknown;
+    return typeof text === 'string' ? text : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    db.close();
+  }
+}
+
+/** One file's text: opened by the reader, else fetched beside the page. Throws naming the file. */
+export async function logFileText(name: string): Promise<string> {
+  const stored = await storedText(name);
+  if (stored !== undefined) return stored;
+  let response: Response;
+  try {
+    response = await fetch(new URL(name, document.baseURI));
+  } catch (error) {
+    throw new Error(`${name}: could not be fetched (${(error as Error).message}); open it from disk`, { cause: error });
+  }
+  if (!response.ok) throw new Error(`${name}: not found beside this page (HTTP ${response.status}); open it from disk`);
+  return response.text();
+}
+
+const memo = new Map<string, Promise<LogsResult>>();
+
+/** The runs, summaries and critical learning rate of a logs cell's config; never throws. */
+export function logsAnalysisFor(config: LogsCellConfig): Promise<LogsResult> {
+  const key = `${generation}|${JSON.stringify(config)}`;
+  let found = memo.get(key);
+  if (!found) {
+    found = (async (): Promise<LogsResult> => {
+      try {
+        const files = await Promise.all(config.files.map(async (name) => ({ name, text: await logFileText(name) })));
+        const analysis = analyzeLogs(files, { format: config.format, csv: config.mapping, metric: config.metric, rules: config.rules });
+        return { ok: true, analysis, files };
+      } catch (error) {
+        return { ok: false, message: error instanceof LogInputError ? error.message : (error as Error).message };
+      }
+    })();
+    memo.set(key, found);
+  }
+  return found;
+}
