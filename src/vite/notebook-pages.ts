@@ -8,8 +8,8 @@
  *   // vite.config.ts
  *   plugins: [notebookPages({ dir: 'notebooks' })]
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
 // Vite bundles this file with its config and follows every import, dynamic ones too: the notebook
 // barrel would lead it into the engine's `?raw` shader imports, which a config bundle cannot load.
@@ -61,11 +61,33 @@ export function withCsp(html: string): string {
   return charset ? html.replace(charset[0], `${charset[0]}\n    ${meta}`) : html.replace('<head>', `<head>\n    ${meta}`);
 }
 
+/** Every file under `dir`/data (the logs cells' files), as paths relative to `dir` with '/' separators. */
+export function dataFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (at: string) => {
+    if (!existsSync(at)) return;
+    for (const name of readdirSync(at)) {
+      const full = join(at, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.push(relative(dir, full).split(sep).join('/'));
+    }
+  };
+  walk(join(dir, 'data'));
+  return out.sort();
+}
+
 export function notebookPages(options: { dir: string }): Plugin {
   const dir = resolve(options.dir);
   return {
     name: 'gradgap-notebook-pages',
     configureServer(server) {
+      // Logs cells read data/… beside the page: the same paths as beside the notebook file.
+      server.middlewares.use((req, res, next) => {
+        const path = decodeURIComponent((req.url ?? '').split(/[?#]/)[0]).replace(/^\//, '');
+        if (!path.startsWith('data/') || !dataFiles(dir).includes(path)) return next();
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        res.end(readFileSync(join(dir, path)));
+      });
       server.middlewares.use(async (req, res, next) => {
         const m = /^\/([\w-]+)\.html(?:[?#].*)?$/.exec(req.url ?? '');
         const page = m && m[1] !== 'index' ? notebookList(dir).find((p) => p.name === m[1]) : undefined;
@@ -89,6 +111,8 @@ export function notebookPages(options: { dir: string }): Plugin {
         for (const page of notebookList(dir)) {
           this.emitFile({ type: 'asset', fileName: `${page.name}.html`, source: pageHtml(String(index.source), page) });
         }
+        // The logs cells' files, at the paths they give (data/… beside the pages), fetched same-origin (CSP connect-src 'self').
+        for (const file of dataFiles(dir)) this.emitFile({ type: 'asset', fileName: file, source: readFileSync(join(dir, file)) });
       },
     },
   };
