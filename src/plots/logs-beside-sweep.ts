@@ -75,9 +75,9 @@ export function besideNote(critical: CriticalLearningRate, sweep: SimulatedStrip
   const lines = [`Real critical learning rate lr*: ${describeCriticalLearningRate(critical)}. Simulated critical step size η* (${sweep.label}): ${eta}.`];
   if (axes.aligned) {
     lines.push(
-      `Axes aligned at the critical points: lr* sits above η*, so the top axis is the bottom one times lr*/η* = ${lrText(axes.ratio)}.`,
-      'That factor only says where each threshold falls on its own scale. It is not a conversion of learning rates into step sizes:',
-      'the simulated policy, its updates and its reward are not the real model, optimizer or task, so runs away from the two critical points need not line up.',
+      `Axes aligned at the critical points: lr* sits above η*, so the top axis is the bottom one times lr*/η* = ${lrText(axes.ratio)}. ` +
+        'That factor only says where each threshold falls on its own scale. It is not a conversion of learning rates into step sizes: ' +
+        'the simulated policy, its updates and its reward are not the real model, optimizer or task, so runs away from the two critical points need not line up.',
     );
   } else {
     lines.push(
