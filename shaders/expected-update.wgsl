@@ -77,7 +77,7 @@ fn exactCounts(info: RunInfo, local: u32, direction: u32, tid: u32) {
     let L = info.L;
     let beta = local * dispatch.betaStride;
     for (var b = tid; b < K; b = b + WG) {
-      betaScratch[beta + L * K + b] = select(0.0, 1.0, b == rewardData[info.rewardOffset + L - 1u]);
+      scratch[beta + L * K + b] = select(0.0, 1.0, b == rewardData[info.rewardOffset + L - 1u]);
       wAlpha[b] = select(0.0, 1.0, b == info.start);
     }
     storageBarrier(); // β lives in storage memory: a workgroup barrier alone would not publish it
@@ -85,8 +85,8 @@ fn exactCounts(info: RunInfo, local: u32, direction: u32, tid: u32) {
     for (var t = L - 1u; t >= 1u; t = t - 1u) {
       for (var a = tid; a < K; a = a + WG) {
         var acc = 0.0;
-        for (var b = 0u; b < K; b = b + 1u) { acc = acc + wPi[a * K + b] * betaScratch[beta + (t + 1u) * K + b]; }
-        betaScratch[beta + t * K + a] = acc;
+        for (var b = 0u; b < K; b = b + 1u) { acc = acc + wPi[a * K + b] * scratch[beta + (t + 1u) * K + b]; }
+        scratch[beta + t * K + a] = acc;
       }
       storageBarrier();
     }
@@ -96,7 +96,7 @@ fn exactCounts(info: RunInfo, local: u32, direction: u32, tid: u32) {
         let fa = wAlpha[a];
         if (fa != 0.0) {
           for (var b = 0u; b < K; b = b + 1u) {
-            wC[a * K + b] = wC[a * K + b] + fa * wPi[a * K + b] * betaScratch[beta + t * K + b] * f;
+            wC[a * K + b] = wC[a * K + b] + fa * wPi[a * K + b] * scratch[beta + t * K + b] * f;
           }
         }
       }

@@ -3,12 +3,14 @@
 // sampled responses, count rows, parameter coordinates), and the run's policy table π, weighted
 // transition counts C, sampled tokens and θ live in workgroup memory. Twin: src/engine/sequence-cpu.ts.
 //
-// The host prepends philox.wgsl and expected-update.wgsl (exact mode and the recorded ‖∇J‖), and
-// replaces the MAX_* sizes with the chunk's largest shapes.
+// The host prepends philox.wgsl and appends expected-update.wgsl (exact mode and the recorded ‖∇J‖)
+// and optimizer.wgsl (clipping, schedules, momentum, Adam, AdamW: SPEC 1.6), and replaces the
+// MAX_* sizes with the chunk's largest shapes (MAX_OPT is 1 when no run keeps optimizer state).
 //
 // Step:  π = softmax rows of Φ·θ;  sample B·G responses (Philox counter = (run, step, sample, token));
 //        A = advantage, c_j = A_j · scale;  C[a][b] = Σ_j c_j #(a→b in o_j)  (exact mode: its expectation);
-//        w_k = Σ_{a,b} (C[a][b] − n_a π[a][b]) Φ[a][b][k];  θ ← θ + η w.
+//        w_k = Σ_{a,b} (C[a][b] − n_a π[a][b]) Φ[a][b][k];  θ ← θ + η w (plain SGD), or the
+//        optimizer's step from g = −w (optimizer.wgsl).
 
 const WG: u32 = 64u;
 
@@ -33,6 +35,16 @@ struct RunInfo {
   stepSize: f32,
   sampleScale: f32,    // f32(1/(B·G)) · aggregation length scale, rounded as the twin rounds it
   lengthScale: f32,    // aggregation length scale alone (exact expected update)
+  plain: u32,          // 1: θ ← θ + η w, no clipping, schedule or decay (today's SGD, bit for bit)
+  optimizer: u32,      // 0 sgd, 1 momentum, 2 adam, 3 adamw
+  scheduleOffset: u32, // λ(0) of this run's schedule in `scratch`
+  clip: u32,           // 1: clip ‖g‖ to maxGradNorm
+  maxGradNorm: f32,
+  momentum: f32,
+  beta1: f32,
+  beta2: f32,
+  adamEpsilon: f32,
+  weightDecay: f32,
 };
 
 struct Dispatch {
@@ -44,14 +56,16 @@ struct Dispatch {
   runCount: u32,
   seed: u32,
   traceStride: u32, // tokens per run-step in tokenTrace; 0 = no trace (tests compare tokens with the twin)
-  betaStride: u32,  // floats of betaScratch per run: (L+1)·K for final-answer runs
+  betaStride: u32,  // floats of β per run in `scratch`: (L+1)·K for final-answer runs
+  optBase: u32,     // where the optimizer state starts in `scratch`: [run][m | v][optStride]
+  optStride: u32,   // floats of one optimizer-state vector per run; 0 when no run keeps state
 };
 
 struct RunState {
   minJ: f32,
   finalJ: f32,
   diverged: u32,
-  _pad: u32,
+  lastUpdateNorm: f32, // ‖Δθ‖ of the step into the current θ, carried from one dispatch to the next
 };
 
 @group(0) @binding(0) var<uniform> dispatch: Dispatch;
@@ -60,10 +74,13 @@ struct RunState {
 @group(0) @binding(3) var<storage, read> rewardData: array<u32>;
 @group(0) @binding(4) var<storage, read_write> theta: array<f32>;
 @group(0) @binding(5) var<storage, read_write> state: array<RunState>;
-@group(0) @binding(6) var<storage, read_write> records: array<f32>; // [J | ‖θ‖ | ‖∇J‖][record][run]
+@group(0) @binding(6) var<storage, read_write> records: array<f32>; // [J | ‖θ‖ | ‖∇J‖ | ‖Δθ‖][record][run]
 @group(0) @binding(7) var<storage, read_write> tokenTrace: array<u32>; // [step][run][sample·L + t]
-// β_t(b) of the final-answer gradient, [run][t][b]: (L+1)·K floats would crowd workgroup memory at long L.
-@group(0) @binding(8) var<storage, read_write> betaScratch: array<f32>;
+// One buffer, so the kernel stays within 8 storage buffers: β_t(b) of the final-answer gradient,
+// [run][t][b] ((L+1)·K floats would crowd workgroup memory at long L); from optBase the optimizer
+// state between dispatches, [run][m | v][optStride]; then the schedules' multipliers λ(step), one
+// table of `iterations` floats per schedule in the chunk, from RunInfo.scheduleOffset (optimizer.wgsl).
+@group(0) @binding(8) var<storage, read_write> scratch: array<f32>;
 
 var<workgroup> wTheta: array<f32, MAX_D>;
 var<workgroup> wPi: array<f32, MAX_PK>;
@@ -79,6 +96,16 @@ var<workgroup> wW: array<f32, MAX_D>; // the update direction w, one coordinate 
 var<workgroup> wJ: f32;
 var<workgroup> wBad: atomic<u32>;
 var<workgroup> wBadUniform: u32;
+var<workgroup> wM: array<f32, MAX_OPT>; // Adam's m or the momentum buffer, one per coordinate of θ
+var<workgroup> wV: array<f32, MAX_OPT>; // Adam's v
+var<workgroup> wPow1: f32; // β1^t and β2^t of the bias corrections
+var<workgroup> wPow2: f32;
+var<workgroup> wLr: f32; // this step's scalars, from thread 0
+var<workgroup> wClip: f32;
+var<workgroup> wStepSize: f32;
+var<workgroup> wBc2Sqrt: f32;
+var<workgroup> wDecay: f32;
+var<workgroup> wUpdateNorm: f32; // ‖Δθ‖ of the step into the current θ
 
 fn isFiniteF32(x: f32) -> bool {
   // Bit test, not x == x: compilers may fold NaN comparisons away.
@@ -293,15 +320,27 @@ fn computeDirection(info: RunInfo, tid: u32) {
   workgroupBarrier();
 }
 
-// θ_k += η w_k (thread per coordinate).
-fn applyUpdate(info: RunInfo, tid: u32) {
+// θ_k += η w_k (thread per coordinate), or the optimizer's step. With `wantDelta` (the next step
+// is recorded), ‖Δθ‖ of this step into wUpdateNorm.
+fn applyUpdate(info: RunInfo, step: u32, wantDelta: bool, tid: u32) {
   computeDirection(info, tid);
-  for (var k = tid; k < info.d; k = k + WG) {
-    let next = wTheta[k] + info.stepSize * wW[k];
-    wTheta[k] = next;
-    if (!isFiniteF32(next)) { atomicStore(&wBad, 1u); }
+  if (info.plain != 0u) {
+    for (var k = tid; k < info.d; k = k + WG) {
+      let old = wTheta[k];
+      let next = old + info.stepSize * wW[k];
+      wTheta[k] = next;
+      if (wantDelta) { wW[k] = next - old; }
+      if (!isFiniteF32(next)) { atomicStore(&wBad, 1u); }
+    }
+    workgroupBarrier();
+  } else {
+    optimizerStep(info, step, tid);
   }
-  workgroupBarrier();
+  if (wantDelta && tid == 0u) {
+    var ss = 0.0;
+    for (var k = 0u; k < info.d; k = k + 1u) { ss = ss + wW[k] * wW[k]; }
+    wUpdateNorm = sqrt(ss);
+  }
 }
 
 fn recordIndex(step: u32) -> u32 {
@@ -313,6 +352,7 @@ fn writeRecord(local: u32, rec: u32, J: f32, norm: f32, gradNorm: f32) {
   records[rec * dispatch.runCount + local] = J;
   records[(dispatch.recordCount + rec) * dispatch.runCount + local] = norm;
   records[(2u * dispatch.recordCount + rec) * dispatch.runCount + local] = gradNorm;
+  records[(3u * dispatch.recordCount + rec) * dispatch.runCount + local] = wUpdateNorm;
 }
 
 @compute @workgroup_size(64)
@@ -323,9 +363,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   if (tid == 0u) {
     atomicStore(&wBad, 0u);
     wBadUniform = state[local].diverged;
+    wUpdateNorm = state[local].lastUpdateNorm;
   }
   for (var k = tid; k < info.d; k = k + WG) { wTheta[k] = theta[info.thetaOffset + k]; }
   if (workgroupUniformLoad(&wBadUniform) != 0u) { return; }
+  if (info.plain == 0u) { loadOptimizer(info, local, tid); }
 
   for (var step = dispatch.stepBegin; step <= dispatch.stepEnd; step = step + 1u) {
     let last = step == dispatch.iterations;
@@ -354,14 +396,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     } else {
       exactCounts(info, local, info.exactDirection, tid);
     }
-    applyUpdate(info, tid);
+    let next = step + 1u;
+    applyUpdate(info, step, next % dispatch.recordEvery == 0u || next == dispatch.iterations, tid);
     if (tid == 0u) { wBadUniform = atomicLoad(&wBad); }
     if (workgroupUniformLoad(&wBadUniform) != 0u) { break; }
   }
 
-  if (tid == 0u && wBadUniform != 0u) {
+  if (tid == 0u) {
     // Diverged: flag it. The host filled final J and the records with NaN; the unreached ones stay so.
-    state[local].diverged = 1u;
+    if (wBadUniform != 0u) { state[local].diverged = 1u; }
+    state[local].lastUpdateNorm = wUpdateNorm;
   }
   for (var k = tid; k < info.d; k = k + WG) { theta[info.thetaOffset + k] = wTheta[k]; }
+  if (info.plain == 0u) { storeOptimizer(info, local, tid); }
 }

@@ -4,6 +4,7 @@
  * limits. Pure: it reads only the limits, so it is tested without a GPU.
  */
 import { recordSteps, tableShape, type Cell, type RunParams, type SweepSpec } from '../spec/index.ts';
+import { KERNEL_RECORD_OUTPUTS } from './run-outputs.ts';
 
 /** Largest shapes of a chunk: they size the kernel's workgroup arrays. */
 export interface KernelShape {
@@ -15,6 +16,7 @@ export interface KernelShape {
   B: number;
   TOK: number; // tokens per step, B·G·L
   BETA: number; // β scratch floats per run (storage memory): (L+1)·K for final-answer runs, else 1
+  OPT: number; // optimizer-state floats per vector (m, v): d for momentum, Adam and AdamW, else 1
 }
 
 const F32 = 4;
@@ -36,11 +38,12 @@ export function shapeOf(p: RunParams): KernelShape {
     B: p.B,
     TOK: p.mode === 'sampled' ? S * L : 1,
     BETA: p.family === 'token' && p.reward === 'final-answer' ? (L + 1) * K : 1,
+    OPT: p.optimizer === 'sgd' ? 1 : d,
   };
 }
 
 export function maxShape(cells: readonly Cell[]): KernelShape {
-  const out: KernelShape = { D: 1, PK: 1, P: 1, K: 1, S: 1, B: 1, TOK: 1, BETA: 1 };
+  const out: KernelShape = { D: 1, PK: 1, P: 1, K: 1, S: 1, B: 1, TOK: 1, BETA: 1, OPT: 1 };
   for (const c of cells) {
     const s = shapeOf(c.params);
     for (const k of Object.keys(out) as (keyof KernelShape)[]) out[k] = Math.max(out[k], s[k]);
@@ -50,7 +53,7 @@ export function maxShape(cells: readonly Cell[]): KernelShape {
 
 /** Workgroup bytes the sequence kernel needs for a shape (its var<workgroup> arrays). */
 export function workgroupBytes(s: KernelShape): number {
-  return F32 * (2 * s.D + 2 * s.PK + s.TOK + 2 * s.S + s.B + s.P + 2 * s.K + 3);
+  return F32 * (2 * s.D + 2 * s.PK + s.TOK + 2 * s.S + s.B + s.P + 2 * s.K + 2 * s.OPT + 11);
 }
 
 /** Rough work units of one run-step, for sizing dispatches well under a GPU watchdog (~2 s). */
@@ -69,8 +72,8 @@ export function planChunks(spec: SweepSpec, cells: readonly Cell[], limits: Limi
     );
   }
   const records = recordSteps(spec.base.iterations, spec.base.recordEvery).length;
-  // The largest per-run buffer: Φ (an upper bound: runs share instances), the records, θ or β.
-  const perRunBytes = Math.max(shape.PK * shape.D * F32, 3 * records * F32, shape.D * F32, shape.BETA * F32);
+  // The largest per-run buffer: Φ (an upper bound: runs share instances), the records, θ, or the scratch (β and the optimizer state; the schedules' λ tables are per chunk, not per run).
+  const perRunBytes = Math.max(shape.PK * shape.D * F32, KERNEL_RECORD_OUTPUTS.length * records * F32, shape.D * F32, (shape.BETA + 2 * shape.OPT) * F32);
   const byMemory = Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / perRunBytes);
   const capacity = Math.max(1, Math.min(byMemory, limits.maxComputeWorkgroupsPerDimension, MAX_CHUNK_RUNS, chunkRuns ?? Infinity));
   const total = cells.length * spec.seeds;

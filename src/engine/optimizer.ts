@@ -17,7 +17,6 @@ const f32 = Math.fround;
 export const CLIP_EPSILON = 1e-6;
 
 export const OPTIMIZER_CODE = { sgd: 0, momentum: 1, adam: 2, adamw: 3 } as const;
-export const SCHEDULE_CODE = { constant: 0, linear: 1, cosine: 2 } as const;
 
 type OptimizerParams = Pick<
   RunParams,
@@ -26,18 +25,24 @@ type OptimizerParams = Pick<
 
 /**
  * transformers' LambdaLR multiplier for the optimizer step `step` (0-based: the first step uses
- * λ(0)), in f32 as the kernel computes it: a linear warmup from 0 over W steps, then constant,
- * linear to 0 at T, or half a cosine to 0 at T (`get_scheduler`, num_cycles 0.5).
+ * λ(0)): a linear warmup from 0 over W steps, then constant, linear to 0 at T, or half a cosine to
+ * 0 at T (`get_scheduler`, num_cycles 0.5). Computed in float64 and rounded once to f32; the GPU
+ * host uploads these same values (WGSL's cos may be off by 2^-11, which near the end of a cosine
+ * schedule is most of λ).
  */
 export function scheduleMultiplier(p: Pick<RunParams, 'warmupSteps' | 'schedule' | 'iterations'>, step: number): number {
   const W = p.warmupSteps;
   const T = p.iterations;
-  if (step < W) return f32(f32(step) / f32(Math.max(1, W)));
+  if (step < W) return f32(step / Math.max(1, W));
   if (p.schedule === 'constant') return 1;
-  const span = f32(Math.max(1, T - W));
-  if (p.schedule === 'linear') return Math.max(0, f32(f32(T - step) / span));
-  const progress = f32(f32(step - W) / span);
-  return Math.max(0, f32(f32(0.5) * f32(1 + f32(Math.cos(f32(f32(Math.PI) * progress))))));
+  const span = Math.max(1, T - W);
+  if (p.schedule === 'linear') return f32(Math.max(0, (T - step) / span));
+  return f32(Math.max(0, 0.5 * (1 + Math.cos((Math.PI * (step - W)) / span))));
+}
+
+/** λ(0..T−1) of a run's schedule, as the kernel reads them. */
+export function scheduleTable(p: Pick<RunParams, 'warmupSteps' | 'schedule' | 'iterations'>): Float32Array {
+  return Float32Array.from({ length: p.iterations }, (_, step) => scheduleMultiplier(p, step));
 }
 
 /** Per-run optimizer state: m and v (Adam), or the momentum buffer in m; the β powers of the bias corrections. */

@@ -9,7 +9,7 @@ import { GpuEngine } from './sequence.ts';
 import { newRunRecord } from './run-outputs.ts';
 import { RunScratch, simulateRun, type RunRecord } from './sequence-cpu.ts';
 import { setupRuns } from './setup.ts';
-import { ADVANTAGES, AGGREGATIONS, expandGrid, recordSteps, withDefaults, type RunParams, type SweepSpec } from '../spec/spec.ts';
+import { ADVANTAGES, AGGREGATIONS, OPTIMIZERS, expandGrid, recordSteps, withDefaults, type RunParams, type SweepSpec } from '../spec/spec.ts';
 import { cellStatsCpu } from './stats.ts';
 
 /** A float tie: the draw lies this close to a CDF edge, where f32 rounding of π may move it across. */
@@ -43,8 +43,17 @@ interface Comparison {
   tieRuns: number; // runs whose token streams part at a float tie (then their J may differ)
   driftRuns: { run: number; step: number; text: string }[]; // streams that part away from any tie
   maxJDiff: number; // over runs with identical streams
+  maxUpdateRel: number; // largest relative ‖Δθ‖ difference over those runs
   draws: number;
 }
+
+/**
+ * ‖Δθ‖ relative tolerance. Plain SGD: η‖w‖, so ~1e-6 like w itself. Adam: each coordinate moves by
+ * η·m̂/(√v̂+ε); where |g| is tiny that ratio amplifies the f32 differences of w, and for a
+ * coordinate whose m sits near 0 it can differ by far more than 1e-6 of it; 1e-3 of the whole norm
+ * bounds that on SwiftShader's exp and sqrt (the measured maximum is printed).
+ */
+const UPDATE_TOLERANCE = 1e-3;
 
 function cpuRun(spec: SweepSpec, run: number, probe?: Parameters<typeof simulateRun>[8]): RunRecord {
   const cells = expandGrid(spec);
@@ -60,7 +69,7 @@ async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> 
   const cells = expandGrid(spec);
   const n = cells.length * spec.seeds;
   const gpu = await engine.runChunk(spec, cells, 0, n, spec.base.mode === 'sampled');
-  const result: Comparison = { runs: n, tieRuns: 0, driftRuns: [], maxJDiff: 0, draws: 0 };
+  const result: Comparison = { runs: n, tieRuns: 0, driftRuns: [], maxJDiff: 0, maxUpdateRel: 0, draws: 0 };
   for (let run = 0; run < n; run++) {
     const p = cells[Math.floor(run / spec.seeds)].params;
     const L = p.family === 'bandit' ? 1 : p.L;
@@ -84,6 +93,18 @@ async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> 
     if (!cpu.diverged) result.maxJDiff = Math.max(result.maxJDiff, Math.abs(gpu.outputs.finalJ[run] - cpu.finalJ));
     for (let r = 0; r < cpu.trajectory.length; r++) {
       const at = run * cpu.trajectory.length + r;
+      // ‖Δθ‖ of the step into t: relative to its size, plus what the J difference's θ difference explains.
+      // Not for the gap direction: g = ∇J/(J(1−J)) blows up as J rounds to 1, and where the kernel's
+      // and the twin's f32 J(1−J) differ the steps differ by orders of magnitude while J stays 1.
+      const gapDirection = spec.base.mode === 'exact' && spec.base.exactDirection === 'gap';
+      if (Number.isNaN(cpu.updateNorm[r])) expect(gpu.outputs.updateNorm[at]).toBeNaN();
+      else if (!gapDirection) {
+        const diff = Math.abs(gpu.outputs.updateNorm[at] - cpu.updateNorm[r]);
+        result.maxUpdateRel = Math.max(result.maxUpdateRel, diff / Math.max(cpu.updateNorm[r], 1e-30));
+        expect(diff, `run ${run} record ${r}: gpu ${gpu.outputs.updateNorm[at]} cpu ${cpu.updateNorm[r]} J ${cpu.trajectory[r]}`).toBeLessThanOrEqual(
+          UPDATE_TOLERANCE * cpu.updateNorm[r] + 1e-7,
+        );
+      }
       if (Number.isNaN(cpu.trajectory[r])) expect(gpu.outputs.trajectory[at]).toBeNaN();
       else expect(Math.abs(gpu.outputs.trajectory[at] - cpu.trajectory[r])).toBeLessThanOrEqual(J_TOLERANCE);
       // ‖∇J‖ = J(1−J)‖g‖ spans many decades: compare it relative to its scale, plus what the J
@@ -140,6 +161,52 @@ describe('sequence.wgsl against its CPU twin', () => {
       }
     });
   }
+
+  for (const optimizer of OPTIMIZERS) {
+    for (const maxGradNorm of [null, 0.5]) {
+      it(`optimizer ${optimizer}, clipping ${maxGradNorm ?? 'off'}: group-std, seq-sum, sampled, with a warmup and a schedule, across dispatches`, async () => {
+        const adamLike = optimizer === 'adam' || optimizer === 'adamw';
+        const spec = withDefaults({
+          base: {
+            ...FAMILIES['token gaussian exact-match'],
+            G: 6,
+            iterations: 40,
+            recordEvery: 5,
+            optimizer,
+            maxGradNorm,
+            weightDecay: adamLike ? 0.01 : 0,
+            warmupSteps: 5,
+            schedule: 'cosine',
+          },
+          grid: { stepSize: adamLike ? [0.03, 0.3] : [1, 10] },
+          seeds: 6,
+          seed: 7,
+        });
+        // A small dispatch budget: 3 steps a dispatch, so m, v, the β powers and ‖Δθ‖ must cross dispatches.
+        const small = new GpuEngine(ctx, 7 * 12 * 700);
+        const c = await compare(small, spec);
+        report.push(
+          `${optimizer}, clip ${maxGradNorm ?? 'off'}: ${c.runs} runs, ${c.draws} draws compared, ${c.tieRuns} runs parted at a float tie, ` +
+            `${c.driftRuns.length} after drift; max |ΔJ| ${c.maxJDiff.toExponential(2)}, max relative |Δ‖Δθ‖| ${c.maxUpdateRel.toExponential(2)}`,
+        );
+        expect(c.driftRuns.filter((d) => d.step < 20).map((d) => d.text)).toEqual([]);
+        expect(c.tieRuns + c.driftRuns.length).toBeLessThanOrEqual(Math.ceil(c.runs * 0.1));
+        expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
+      });
+    }
+  }
+
+  it('optimizers in exact mode: a deterministic trajectory, GPU against twin', async () => {
+    const spec = withDefaults({
+      base: { ...FAMILIES['token gaussian final-answer'], mode: 'exact', iterations: 30, recordEvery: 10, stepSize: 0.05, maxGradNorm: 1, warmupSteps: 3 },
+      grid: { optimizer: [...OPTIMIZERS] },
+      seeds: 2,
+      seed: 5,
+    });
+    const c = await compare(new GpuEngine(ctx, 3000), spec);
+    report.push(`optimizers exact: ${c.runs} runs, max |ΔJ| ${c.maxJDiff.toExponential(2)}, max relative |Δ‖Δθ‖| ${c.maxUpdateRel.toExponential(2)}`);
+    expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
+  });
 
   it('P1 setup at scale: token streams agree draw by draw, and the float-tie rate is reported', async () => {
     const spec = withDefaults({ base: { iterations: 150, recordEvery: 50 }, grid: { stepSize: [1, 30] }, seeds: 48, seed: 1 });

@@ -15,13 +15,15 @@ import philoxSource from '../../shaders/philox.wgsl?raw';
 import sequenceSource from '../../shaders/sequence.wgsl?raw';
 import expectedUpdateSource from '../../shaders/expected-update.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
+import optimizerSource from '../../shaders/optimizer.wgsl?raw';
 import type { GpuContext } from './device.ts';
 import { ADVANTAGE_CODE, EXACT_DIRECTION_CODE, type PackedInstance } from './packing.ts';
 import type { CellStats } from './results.ts';
 import { allocateRunArrays, deriveOutputs, KERNEL_RECORD_OUTPUTS, KERNEL_STATE_OUTPUTS, RUN_OUTPUTS, type RunChunk } from './run-outputs.ts';
 import { setupRuns, type RunSetup } from './setup.ts';
 import { maxShape, planChunks, workPerRunStep, type KernelShape } from './chunk-plan.ts';
-import { aggregationLengthScale, collapseThreshold, recordSteps, type Cell, type SweepSpec } from '../spec/index.ts';
+import { aggregationLengthScale, collapseThreshold, isPlainSgd, recordSteps, type Cell, type SweepSpec } from '../spec/index.ts';
+import { OPTIMIZER_CODE, scheduleTable } from './optimizer.ts';
 
 const F32 = 4;
 /** Work units per dispatch (see workPerRunStep): keeps one submit well under a GPU watchdog. */
@@ -45,14 +47,15 @@ export class DeviceLostError extends Error {
 }
 
 function sequenceCode(s: KernelShape): string {
-  const sized = `${sequenceSource}\n${expectedUpdateSource}`
+  const sized = `${sequenceSource}\n${expectedUpdateSource}\n${optimizerSource}`
     .replace(/MAX_D\b/g, String(s.D))
     .replace(/MAX_PK\b/g, String(s.PK))
     .replace(/MAX_P\b/g, String(s.P))
     .replace(/MAX_K\b/g, String(s.K))
     .replace(/MAX_S\b/g, String(s.S))
     .replace(/MAX_B\b/g, String(s.B))
-    .replace(/MAX_TOK\b/g, String(s.TOK));
+    .replace(/MAX_TOK\b/g, String(s.TOK))
+    .replace(/MAX_OPT\b/g, String(s.OPT));
   return `${philoxSource}\n${sized}`;
 }
 
@@ -61,7 +64,11 @@ export class GpuEngine {
   private reducePipeline?: { pipeline: GPUComputePipeline; defs: ShaderDataDefinitions };
   private lostReason: string | null = null;
 
-  constructor(readonly ctx: GpuContext) {
+  /** `workPerDispatch` sizes the fused dispatches; tests lower it to make a chunk take several (optimizer state and ‖Δθ‖ cross them). */
+  constructor(
+    readonly ctx: GpuContext,
+    private readonly workPerDispatch = WORK_PER_DISPATCH,
+  ) {
     ctx.device.lost.then((info) => {
       this.lostReason = `${info.reason}: ${info.message}`;
     });
@@ -151,13 +158,34 @@ export class GpuEngine {
       phi.set(inst.phi, phiOffsets[i]);
       rewardData.set(inst.rewardData, rewardOffsets[i]);
     });
+    // Scratch: β [run][BETA], then the optimizer state [run][m | v][OPT], then one λ table per schedule.
+    const optBase = n * shape.BETA;
+    const scheduleBase = optBase + (shape.OPT > 1 ? n * 2 * shape.OPT : 0);
+    const schedules = new Map<string, number>(); // schedule key → offset of its table in scratch
+    const tables: Float32Array[] = [];
+    const scheduleOffsets = runs.map((r) => {
+      const p = r.cell.params;
+      if (isPlainSgd(p)) return 0;
+      const key = `${p.schedule}|${p.warmupSteps}`;
+      let at = schedules.get(key);
+      if (at === undefined) {
+        at = scheduleBase + tables.length * spec.base.iterations;
+        schedules.set(key, at);
+        tables.push(scheduleTable(p));
+      }
+      return at;
+    });
+    const scratch = new Float32Array(Math.max(4, scheduleBase + tables.length * spec.base.iterations)); // m = v = 0 at step 0
+    tables.forEach((t, i) => scratch.set(t, scheduleBase + i * spec.base.iterations));
     const theta = new Float32Array(n * shape.D);
     runs.forEach((r, i) => theta.set(r.theta0, i * shape.D));
 
     const runsDef = defs.storages.runs;
     const { size: runSize } = getSizeAndAlignmentOfUnsizedArrayElement(runsDef);
     const runView = makeStructuredView(runsDef, new ArrayBuffer(runSize * n));
-    runView.set(runs.map((r, i) => runInfo(r, instances[r.instanceId], phiOffsets[r.instanceId], rewardOffsets[r.instanceId], i * shape.D)));
+    runView.set(
+      runs.map((r, i) => runInfo(r, instances[r.instanceId], phiOffsets[r.instanceId], rewardOffsets[r.instanceId], i * shape.D, scheduleOffsets[i])),
+    );
 
     // Each RunState output starts at its declared value; records start NaN, so a diverged run's unreached ones stay NaN.
     const state = runStateWords(defs, new ArrayBuffer(defs.structs.RunState.size * n), 0, n);
@@ -177,7 +205,7 @@ export class GpuEngine {
       records: this.buffer(recordArray, S | GPUBufferUsage.COPY_SRC, 'records'),
       dispatch: this.buffer(defs.uniforms.dispatch.size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'dispatch'),
       tokenTrace: this.buffer(traceTokens ? spec.base.iterations * n * shape.TOK * 4 : 16, S | GPUBufferUsage.COPY_SRC, 'tokenTrace'),
-      betaScratch: this.buffer(n * shape.BETA * F32, S, 'betaScratch'),
+      scratch: this.buffer(scratch, S, 'scratch'),
     };
     const all: GPUBuffer[] = Object.values(buffers);
     try {
@@ -192,13 +220,13 @@ export class GpuEngine {
           buffers.state,
           buffers.records,
           buffers.tokenTrace,
-          buffers.betaScratch,
+          buffers.scratch,
         ].map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
       const dispatchView = makeStructuredView(defs.uniforms.dispatch);
       const iterations = spec.base.iterations;
       const work = chunkCells.reduce((m, c) => Math.max(m, workPerRunStep(c.params)), 1) * n;
-      const span = Math.max(1, Math.min(iterations, Math.floor(WORK_PER_DISPATCH / work)));
+      const span = Math.max(1, Math.min(iterations, Math.floor(this.workPerDispatch / work)));
       device.pushErrorScope('validation');
       for (let stepBegin = 0; stepBegin < iterations || stepBegin === 0; stepBegin += span) {
         const stepEnd = Math.min(iterations, stepBegin + span);
@@ -212,6 +240,8 @@ export class GpuEngine {
           seed: spec.seed,
           traceStride: traceTokens ? shape.TOK : 0,
           betaStride: shape.BETA,
+          optBase,
+          optStride: shape.OPT > 1 ? shape.OPT : 0,
         });
         device.queue.writeBuffer(buffers.dispatch, 0, dispatchView.arrayBuffer);
         const encoder = device.createCommandEncoder();
@@ -337,7 +367,7 @@ function runStateWords(defs: ShaderDataDefinitions, buffer: ArrayBuffer, byteOff
 }
 
 /** The kernel's RunInfo for one run (field names match the WGSL struct). */
-function runInfo(r: RunSetup, inst: PackedInstance, phiOffset: number, rewardOffset: number, thetaOffset: number) {
+function runInfo(r: RunSetup, inst: PackedInstance, phiOffset: number, rewardOffset: number, thetaOffset: number, scheduleOffset: number) {
   const p = r.cell.params;
   const lengthScale = Math.fround(aggregationLengthScale(p.aggregation, inst.L));
   return {
@@ -361,5 +391,15 @@ function runInfo(r: RunSetup, inst: PackedInstance, phiOffset: number, rewardOff
     stepSize: p.stepSize,
     sampleScale: Math.fround(Math.fround(1 / (p.B * p.G)) * lengthScale),
     lengthScale,
+    plain: isPlainSgd(p) ? 1 : 0,
+    optimizer: OPTIMIZER_CODE[p.optimizer],
+    scheduleOffset,
+    clip: p.maxGradNorm === null ? 0 : 1,
+    maxGradNorm: p.maxGradNorm ?? 0,
+    momentum: p.momentum,
+    beta1: p.beta1,
+    beta2: p.beta2,
+    adamEpsilon: p.adamEpsilon,
+    weightDecay: p.weightDecay,
   };
 }
