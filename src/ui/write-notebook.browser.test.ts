@@ -247,4 +247,80 @@ describe('writing a notebook in the app', () => {
     app.session!.sweepIds().forEach((id) => app.session!.cancel(id));
     app.remove();
   });
+
+  it('the plot form names the field of each problem, applies only a valid config, and a broken cell is fixed in its JSON view', async () => {
+    history.replaceState(null, '', location.pathname);
+    const app = await mountApp();
+    app.session!.sweepIds().forEach((id) => app.session!.cancel(id));
+    button(app, 'New notebook').click();
+    await until('the new notebook', () => app.session?.name.startsWith('user:') ?? false);
+    await settle(app);
+    const sweep = await addBelow(app, 'intro', 'Sweep');
+    const plot = await addBelow(app, sweep, 'Plot');
+    await settle(app);
+    const section = cellSection(app, plot);
+    button(section, 'Edit plot').click();
+    await settle(app);
+    const editor = section.querySelector('gg-config-editor') as HTMLElement & { updateComplete: Promise<boolean> };
+    const field = (name: string) => section.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`)!;
+    const beside = (name: string) => [...section.querySelectorAll(`[data-field="${name}"] .field-error`)].map((e) => e.textContent);
+    const change = async (name: string, value: string) => {
+      field(name).value = value;
+      field(name).dispatchEvent(new Event('change', { bubbles: true }));
+      await editor.updateComplete;
+    };
+    // Every key of the phase view has a field.
+    for (const name of ['view', 'sweep', 'fill', 'x', 'y', 'where', 'critical', 'theory', 'title', 'caption']) expect(field(name), name).not.toBeNull();
+    const before = app.session!.cell(plot)!.cell.value;
+    await change('where', 'L8');
+    expect(beside('where')[0]).toMatch(/^where must be an object/);
+    expect(app.session!.cell(plot)!.cell.value).toBe(before); // nothing applied
+    await change('where', '');
+    await change('theory', 'theory-9');
+    expect(beside('theory')[0]).toMatch(/no cell #theory-9; theory cells here: none/);
+    expect(app.session!.cell(plot)!.cell.value).toBe(before);
+    await change('theory', '');
+    await change('title', 'Where it collapses');
+    await settle(app);
+    expect(JSON.parse(app.session!.cell(plot)!.cell.value)).toEqual({ view: 'phase', sweep: 'sweep-1', title: 'Where it collapses' });
+    // Compare reads sweeps: switching the view carries the sweep across.
+    await change('view', 'compare');
+    await settle(app);
+    expect(JSON.parse(app.session!.cell(plot)!.cell.value)).toMatchObject({ view: 'compare', sweeps: ['sweep-1'] });
+
+    // A cell broken in the file: the editor opens on its JSON with the line, and fixing it applies.
+    await app.session!.edit(plot, '{"view": "phase", "sweep": "sweep-1",}');
+    await settle(app);
+    const broken = cellSection(app, plot);
+    const textarea = broken.querySelector<HTMLTextAreaElement>('gg-config-editor textarea')!;
+    expect(textarea).not.toBeNull();
+    expect(broken.querySelector('gg-config-editor .field-error')!.textContent).toMatch(/line 1: invalid JSON/);
+    typeInto(textarea, '{"view": "phase", "sweep": "sweep-1"}');
+    await settle(app);
+    expect(app.session!.cell(plot)!.issues).toEqual([]);
+    await until('the plot', () => cellSection(app, plot).querySelectorAll(`g.${PHASE_CELL_CLASS} rect`).length === 3);
+    app.remove();
+  });
+
+  it('the built-in notebooks quote their results through references: every one reads a value from the baked results, none is an error', async () => {
+    for (const name of ['threshold', 'length', 'success-rate', 'shared-vs-tabular', 'grpo-vs-dr-grpo']) {
+      history.replaceState(null, '', `${location.pathname}?nb=${name}`);
+      const app = await mountApp();
+      await settle(app);
+      const refs = [...app.querySelectorAll<HTMLElement>('.ref')];
+      expect(refs.length, name).toBeGreaterThan(0);
+      expect(
+        refs.filter((r) => r.dataset.state !== 'fresh').map((r) => `${r.dataset.ref}: ${r.textContent}`),
+        name,
+      ).toEqual([]);
+      if (name === 'length') {
+        const at = (L: number) => app.querySelector<HTMLElement>(`[data-ref="seqsum.critical[L=${L}, rule=collapse-half]"]`)!.textContent!;
+        expect(at(2)).toMatch(/^above 1000/);
+        expect(at(8)).toMatch(/^2\d(\.\d)? \(95% CI/);
+        expect(at(32)).toMatch(/^2\d(\.\d)? \(95% CI/);
+      }
+      app.session!.sweepIds().forEach((id) => app.session!.cancel(id));
+      app.remove();
+    }
+  });
 });
