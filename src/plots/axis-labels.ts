@@ -19,7 +19,7 @@ export function fieldLabel(key: GridKey | null): string {
 }
 
 export function xLabel(x: PlotX | undefined): string {
-  return x === 'effectiveStepSize' ? 'effective step size (η × aggregation scale) →' : 'step size η →';
+  return x === 'effectiveStepSize' ? 'effective step size (η × aggregation scale; for Adam and AdamW, η itself) →' : 'step size η →';
 }
 
 export function fillLabel(fill: PlotFill | undefined): string {

@@ -17,6 +17,7 @@ export {
 export { theoryCurves, boundCurve, CURVE_AXES, type CurveAxis, type TheoryCurveRow, type CurveOptions, type BoundCurveOptions } from './theory-curves.ts';
 export {
   theoryCurvesFor,
+  sgdOnlyReason,
   empiricalThresholds,
   criticalPoints,
   THEORY_CURVE_LABELS,

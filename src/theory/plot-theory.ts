@@ -9,7 +9,7 @@
  *   const thresholds = empiricalThresholds(summary);          // the bootstrap, once per summary
  *   const points = criticalPoints(thresholds.rows, { crossing: 'mean', yKey: 'L' });
  */
-import type { GridKey, SweepSpecInput } from '../engine/index.ts';
+import { isPlainSgd, OPTIMIZER_DEFAULTS, type GridKey, type OptimizerKey, type SweepSpecInput } from '../engine/index.ts';
 import type { SweepSummary } from '../results/index.ts';
 import { empiricalCriticalStepSize, type EmpiricalThreshold } from './empirical-threshold.ts';
 import { theoryCurves, CURVE_AXES, type CurveAxis } from './theory-curves.ts';
@@ -42,6 +42,29 @@ export interface TheoryCurvesOptions {
 }
 
 /** Theory curves over a sweep's y field (L, J0 or G); a reason instead when they cannot be computed. */
+/**
+ * Why the theory's curves do not apply to a sweep, or null when they do. The Theorem-1 step and
+ * the one-step threshold are derived for plain SGD steps θ ← θ + η·w; clipping, a schedule,
+ * momentum or Adam change the step (Adam moves each coordinate by about η whatever ‖w‖), so the
+ * curves are never drawn as if they applied (SPEC 1.6).
+ */
+export function sgdOnlyReason(spec: SweepSpecInput): string | null {
+  const p = { ...OPTIMIZER_DEFAULTS, ...(spec.base ?? {}) };
+  const swept = (Object.keys(OPTIMIZER_DEFAULTS) as OptimizerKey[]).filter((k) =>
+    (spec.grid as Record<string, unknown[]> | undefined)?.[k]?.some((v) => v !== OPTIMIZER_DEFAULTS[k]),
+  );
+  if (isPlainSgd(p) && swept.length === 0) return null;
+  const what =
+    p.optimizer !== 'sgd'
+      ? `optimizer ${p.optimizer}`
+      : p.maxGradNorm !== null
+        ? 'gradient clipping'
+        : swept.length
+          ? `a grid over ${swept.join(', ')}`
+          : 'a schedule or weight decay';
+  return `SGD only: the Theorem-1 step and the one-step threshold are derived for plain SGD steps; this sweep uses ${what}`;
+}
+
 export function theoryCurvesFor(spec: SweepSpecInput, options: TheoryCurvesOptions): TheoryCurves {
   const y = (options.y ?? (['L', 'J0', 'G'] as const).find((k) => (spec.grid?.[k]?.length ?? 0) > 1) ?? 'L') as CurveAxis;
   if (!CURVE_AXES.includes(y)) return { curves: [], reason: `theory curves are drawn over ${CURVE_AXES.join(', ')}; this plot's y is ${options.y}` };
@@ -51,6 +74,8 @@ export function theoryCurvesFor(spec: SweepSpecInput, options: TheoryCurvesOptio
   } catch (error) {
     return { curves: [], reason: (error as Error).message };
   }
+  const notSgd = sgdOnlyReason(spec);
+  if (notSgd) return { curves: [], reason: notSgd };
   const wanted = options.curves ?? Object.keys(THEORY_CURVE_LABELS);
   return {
     curves: wanted.map((name) => ({

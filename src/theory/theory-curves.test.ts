@@ -59,3 +59,17 @@ describe('theory curves for the notebook', () => {
     expect(rows[rows.length - 1].bound).toBeGreaterThan(rows[0].bound);
   });
 });
+
+describe('theory curves are SGD only (SPEC 1.6)', () => {
+  it('hides the curves, with the reason, for any other optimizer, clipping or schedule', async () => {
+    const { sgdOnlyReason, theoryCurvesFor } = await import('./plot-theory.ts');
+    expect(sgdOnlyReason({ grid: { stepSize: [1, 10] } })).toBeNull();
+    expect(sgdOnlyReason({ base: { optimizer: 'sgd', maxGradNorm: null } })).toBeNull();
+    for (const base of [{ optimizer: 'adamw' as const }, { maxGradNorm: 1 }, { warmupSteps: 5 }, { schedule: 'cosine' as const }]) {
+      const out = theoryCurvesFor({ base, grid: { stepSize: [1, 10] } }, {});
+      expect(out.curves).toEqual([]);
+      expect(out.reason).toMatch(/^SGD only/);
+    }
+    expect(sgdOnlyReason({ grid: { optimizer: ['sgd', 'adam'] } })).toMatch(/grid over optimizer/);
+  });
+});
