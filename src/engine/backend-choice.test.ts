@@ -78,6 +78,20 @@ describe('measureBackends', () => {
     expect(Number.isNaN(failing.workPerS.webgpu)).toBe(true);
   });
 
+  it('times a second chunk after a first that start-up made slow, and takes the rate from it', async () => {
+    const { run, options, ran, now } = stubs({ webgpu: 0.5, cpu: 2 });
+    let compiled = false;
+    const compiling: typeof run.webgpu = async (b, e) => {
+      if (!compiled) now.webgpu += 2000; // a compile that outlasts the budget
+      compiled = true;
+      return run.webgpu(b, e);
+    };
+    const m = await measureBackends({ ...run, webgpu: compiling }, options);
+    expect(ran.webgpu.map(([b, e]) => e - b)).toEqual([4, 4]);
+    expect(m.workPerS.webgpu).toBeCloseTo(1e6 / 0.5);
+    expect(m.kind).toBe('webgpu');
+  });
+
   it('a cancel stops both timings', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -165,8 +165,9 @@ export interface MeasureOptions {
 /**
  * Times one backend on runs [first, …): chunks of startRuns, then twice as many each time, while
  * the next one is predicted to fit the budget. The rate is the last chunk's (the largest and
- * warmest); the first includes compiling and worker start-up, and stands alone only when it used
- * the whole budget.
+ * warmest). The first chunk includes compiling the kernels or starting the workers, so a second
+ * always follows it (of the same size when a doubled one would not fit): a GPU whose compile alone
+ * outlasts the budget is not judged by it.
  */
 async function timeBackend<T>(kind: BackendKind, run: RangeRunner<T>, o: MeasureOptions): Promise<Sample<T>> {
   const cap = Math.min(o.last, o.first + Math.max(1, o.maxRuns[kind]));
@@ -175,15 +176,17 @@ async function timeBackend<T>(kind: BackendKind, run: RangeRunner<T>, o: Measure
   let next = o.first;
   let size = Math.max(1, o.startRuns);
   let workPerS = NaN;
+  let timed = 0; // chunks run
   while (next < cap && !o.signal?.aborted) {
     const end = Math.min(cap, next + size);
     const t = o.clock(kind);
     chunks.push(...(await run(next, end)));
     workPerS = o.work(next, end) / (Math.max(1e-3, o.clock(kind) - t) / 1000);
     next = end;
-    size *= 2;
-    const predictedMs = (o.work(next, Math.min(cap, next + size)) / workPerS) * 1000;
-    if (o.clock(kind) - started + predictedMs > o.budgetMs) break;
+    timed++;
+    const predictedMs = (o.work(next, Math.min(cap, next + 2 * size)) / workPerS) * 1000;
+    if (o.clock(kind) - started + predictedMs <= o.budgetMs) size *= 2;
+    else if (timed > 1) break; // after the first, one more of the same size
   }
   return { chunks, next, workPerS };
 }
