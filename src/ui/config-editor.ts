@@ -218,7 +218,12 @@ export class GgConfigEditor extends LitElement {
   override render() {
     const check = checkConfigDraft(this.kind, this.draft, this.cells);
     const messages = new Map<string, string[]>();
-    for (const i of check.issues) messages.set(fieldOf(i), [...(messages.get(fieldOf(i)) ?? []), i.message]);
+    for (const i of check.issues) {
+      // The form writes `where` as key=value pairs: say so rather than "must be an object".
+      const message =
+        i.field === 'where' && typeof check.value?.where === 'string' ? `write key=value pairs, e.g. L=8, G=4 (got "${check.value.where}")` : i.message;
+      messages.set(fieldOf(i), [...(messages.get(fieldOf(i)) ?? []), message]);
+    }
     const hasForm = this.kind === 'plot' && !!check.value;
     const view = hasForm ? this.view : 'source';
     const label = { plot: 'Edit plot', theory: 'Edit theory', table: 'Edit table' }[this.kind];

@@ -19,6 +19,7 @@ import {
 import { download } from '../plots/index.ts';
 import { describeBackend, formatSeconds } from './gg-progress.ts';
 import type { PlotInput } from './gg-plot-cell.ts';
+import './config-editor.ts';
 import './gg-plot-cell.ts';
 import './gg-logs-cell.ts';
 import './gg-logs-plot-cell.ts';
@@ -159,10 +160,17 @@ export class GgNotebook extends LitElement {
           this.restructure(d.notebook, `Duplicated #${id} as #${d.id}`, d.id);
         }}
       >
-        ⧉
+        copy
       </button>
       <button title="Delete cell" aria-label="Delete cell" class="delete-cell" @click=${() => this.restructure(deleteCell(nb, id), `Deleted #${id}`)}>✕</button>
     </div>`;
+  }
+
+  /** The form / JSON editor under a plot, theory or table cell; open when the cell has problems, so that it can be fixed here. */
+  private renderConfigEditor(c: CheckedCell) {
+    if (c.kind !== 'plot' && c.kind !== 'theory' && c.kind !== 'table') return nothing;
+    const cells = this.session!.checked.map((x) => ({ id: x.cell.id, kind: x.kind }));
+    return html`<gg-config-editor cell-id=${c.cell.id} kind=${c.kind} .source=${c.cell.value} .cells=${cells} ?open=${c.issues.length > 0}></gg-config-editor>`;
   }
 
   private renderCell(c: CheckedCell) {
@@ -257,7 +265,9 @@ export class GgNotebook extends LitElement {
         n
           ? html`<span class="edited">${n} cell${n > 1 ? 's' : ''} edited (${s.editsFrom === 'url' ? 'from the link' : 'autosaved in this browser'})</span>
               <button class="revert" @click=${() => void s.revert()}>Revert to file</button>`
-          : html`<span class="muted">As published. Edits autosave in this browser and go into the link.</span>`
+          : html`<span class="muted"
+              >${s.ownFile ? 'Your notebook, kept in this browser.' : 'As published.'} Edits autosave in this browser and go into the link.</span
+            >`
       }
       <button @click=${() => download(s.fileName, s.currentFileText(), 'text/html')}>Download notebook</button>
       ${
@@ -372,7 +382,7 @@ export class GgNotebook extends LitElement {
           c.cell.hidden && c.kind !== 'sweep'
             ? nothing
             : html`<section class="cell cell-${c.kind}" data-cell-id=${c.cell.id}>
-                ${editable ? this.renderCellTools(c, i) : nothing}${this.renderCell(c)}
+                ${editable ? this.renderCellTools(c, i) : nothing}${this.renderCell(c)} ${editable ? this.renderConfigEditor(c) : nothing}
                 ${editable && this.adding === c.cell.id ? this.renderAddMenu(c.cell.id) : nothing}
               </section>`,
         )}

@@ -84,9 +84,11 @@ function sweepValue(ref: ProseReference, state: SweepState | undefined): Referen
     }
     if (crossing.status === 'below-grid') return value(`below ${formatNumber(lo)} (already past it at the smallest η swept)`, what);
     if (crossing.status === 'above-grid' || crossing.stepSize === null) return value(`above ${formatNumber(hi)} (no crossing in the η swept)`, what);
-    const low = crossing.low === null ? `< ${formatNumber(lo)}` : formatNumber(crossing.low);
-    const high = crossing.high === null ? `> ${formatNumber(hi)}` : formatNumber(crossing.high);
-    return value(`${formatNumber(crossing.stepSize)} (95% CI ${low}–${high})`, what);
+    // An interval end beyond the grid is said in words: "47.8 to above 100", not "47.8–> 100".
+    const low = crossing.low === null ? `below ${formatNumber(lo)}` : formatNumber(crossing.low);
+    const high = crossing.high === null ? `above ${formatNumber(hi)}` : formatNumber(crossing.high);
+    const range = crossing.low === null || crossing.high === null ? `${low} to ${high}` : `${low}–${high}`;
+    return value(`${formatNumber(crossing.stepSize)} (95% CI ${range})`, what);
   }
   if (ref.field === 'cell') {
     if (!ref.part || !(REFERENCE_CELL_STATS as readonly string[]).includes(ref.part))

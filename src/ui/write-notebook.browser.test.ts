@@ -273,7 +273,7 @@ describe('writing a notebook in the app', () => {
     for (const name of ['view', 'sweep', 'fill', 'x', 'y', 'where', 'critical', 'theory', 'title', 'caption']) expect(field(name), name).not.toBeNull();
     const before = app.session!.cell(plot)!.cell.value;
     await change('where', 'L8');
-    expect(beside('where')[0]).toMatch(/^where must be an object/);
+    expect(beside('where')[0]).toMatch(/^write key=value pairs, e.g. L=8/);
     expect(app.session!.cell(plot)!.cell.value).toBe(before); // nothing applied
     await change('where', '');
     await change('theory', 'theory-9');
