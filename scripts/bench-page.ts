@@ -1,10 +1,14 @@
 /**
  * Benchmark page for `npm run bench` (workload W1), run in headless Chromium by scripts/bench.mjs.
  * Each engine runs a subset of W1's runs (same per-run work) and is scaled to run-steps per second;
- * each measurement is repeated and the median reported, after one warm-up.
+ * each measurement is repeated and the median reported, after one warm-up. Then `auto` measures
+ * the two backends on W1 as it would for a user (auto_backend, auto_reason with both rates), and
+ * auto_picks_fastest says whether it agrees with the medians.
  */
 import { acquireGpu } from '../src/engine/device.ts';
-import { chooseBackend, runSweep, type BackendChoice } from '../src/engine/run-sweep.ts';
+import { memoryDecisionStore } from '../src/engine/backend-choice.ts';
+import type { BackendInfo } from '../src/engine/results.ts';
+import { runSweep, type BackendChoice } from '../src/engine/run-sweep.ts';
 import type { SweepSpecInput } from '../src/spec/spec.ts';
 
 /** W1: token level, V=16, d=16, L=32, G=8, exact match, GRPO seq-sum, 4096 runs × 200 iterations. */
@@ -49,6 +53,17 @@ async function measure(label: string, backend: BackendChoice, runs: number, thre
   return rates[Math.floor(rates.length / 2)];
 }
 
+/**
+ * What `auto` decides for the whole of W1, measured afresh (a store of its own, nothing remembered):
+ * the sweep is cancelled as soon as the backend is decided, so this costs only the measuring.
+ */
+async function autoChoice(gpu: Awaited<ReturnType<typeof acquireGpu>> | undefined): Promise<BackendInfo> {
+  const stop = new AbortController();
+  const r = await runSweep(w1(W1.runs), { gpu, signal: stop.signal, onBackend: () => stop.abort(), auto: { store: memoryDecisionStore() } });
+  log(`auto on W1 (${W1.runs} runs): ${r.backend.kind}; ${r.backend.reason}`);
+  return r.backend;
+}
+
 async function main() {
   const q = new URLSearchParams(location.search);
   const reps = Number(q.get('reps') ?? 5);
@@ -59,7 +74,7 @@ async function main() {
   const gpu = ctx ? await measure('WGSL engine', 'webgpu', gpuRuns, 1, reps) : NaN;
   const cpu1 = await measure('CPU twin, 1 thread', 'cpu', cpuRuns, 1, reps);
   const cpuN = await measure(`CPU twin, ${threads} threads`, 'cpu', cpuRuns * threads, threads, reps);
-  const auto = (await chooseBackend('auto', threads, ctx)).info;
+  const auto = await autoChoice(ctx);
   const fastest = gpu > cpuN ? 'webgpu' : 'cpu';
   const tokens = W1.G * W1.L;
   (window as unknown as { benchResult: unknown }).benchResult = {
@@ -75,6 +90,7 @@ async function main() {
     cpuN_over_cpu1: Number((cpuN / cpu1).toFixed(2)),
     gpu_over_cpuN: Number((gpu / cpuN).toFixed(3)),
     auto_backend: auto.kind,
+    auto_reason: auto.reason,
     auto_picks_fastest: auto.kind === fastest,
     runs_measured: { gpu: gpuRuns, cpu1: cpuRuns, cpuN: cpuRuns * threads },
     reps,
