@@ -66,7 +66,7 @@ describe('theory curves are SGD only (SPEC 1.6)', () => {
     expect(sgdOnlyReason({ grid: { stepSize: [1, 10] } })).toBeNull();
     expect(sgdOnlyReason({ base: { optimizer: 'sgd', maxGradNorm: null } })).toBeNull();
     for (const base of [{ optimizer: 'adamw' as const }, { maxGradNorm: 1 }, { warmupSteps: 5 }, { schedule: 'cosine' as const }]) {
-      const out = theoryCurvesFor({ base, grid: { stepSize: [1, 10] } }, {});
+      const out = theoryCurvesFor({ base, grid: { stepSize: [1, 10] } }, { y: 'L' });
       expect(out.curves).toEqual([]);
       expect(out.reason).toMatch(/^SGD only/);
     }
