@@ -21,6 +21,21 @@ export interface CellStats {
   collapseProbability: number; // collapsed / runs
 }
 
+/** The statistics of CellStats a reader can name (tables, prose references), in the order tables show them. */
+export const CELL_STAT_NAMES = [
+  'meanFinalJ',
+  'q10',
+  'q25',
+  'q50',
+  'q75',
+  'q90',
+  'collapseProbability',
+  'collapsed',
+  'diverged',
+  'finite',
+  'runs',
+] as const satisfies readonly (keyof CellStats)[];
+
 export type BackendKind = 'webgpu' | 'cpu';
 
 /** Which engine ran, and why it was chosen. */

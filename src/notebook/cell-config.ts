@@ -8,8 +8,8 @@
  *   const read = readCellJson(cell.value);            // { ok: true, value } or { ok: false, line, message }
  *   const deps = cellDependencies('plot', read.value); // ['sweep-1', 'theory-1']
  */
-import { GRID_KEYS, type GridKey, type SweepSpecInput } from '../spec/index.ts';
-import { kindOf, nearestName, showValue, SPEC_KEYS, unknownKeyIssues } from '../spec/index.ts';
+import { GRID_KEYS, kindOf, nearestName, showValue, SPEC_KEYS, unknownKeyIssues, type GridKey, type SweepSpecInput } from '../spec/index.ts';
+import { CELL_STAT_NAMES } from '../engine/index.ts';
 import type { LogFormat, OutcomeRulesInput } from '../logs/index.ts';
 import { jsonErrorAt } from './json-error.ts';
 import type { CellKind } from './notebook.ts';
@@ -20,7 +20,7 @@ export interface SweepCellConfig extends SweepSpecInput {
   publishSeeds?: number; // seeds per cell of the baked (published) run; defaults to `seeds`
 }
 
-export const PLOT_VIEWS = ['phase', 'trajectories', 'gap', 'distribution', 'critical', 'compare', 'logs-trajectories', 'logs-outcome'] as const;
+export const PLOT_VIEWS = ['phase', 'trajectories', 'gap', 'update-norm', 'distribution', 'critical', 'compare', 'logs-trajectories', 'logs-outcome'] as const;
 export type PlotView = (typeof PLOT_VIEWS)[number];
 export const PLOT_FILLS = ['meanFinalJ', 'collapseProbability'] as const;
 export type PlotFill = (typeof PLOT_FILLS)[number];
@@ -131,21 +131,7 @@ export const THEORY_CURVES = ['one-step', 'theorem-1'] as const;
 /** Fields a theory cell's curves run over. */
 export const THEORY_Y = ['L', 'J0', 'G'] as const;
 /** Columns a table cell can show: the per-cell statistics, the effective step size and J0 (src/ui/gg-table-cell.ts). */
-export const TABLE_COLUMNS = [
-  'meanFinalJ',
-  'q10',
-  'q25',
-  'q50',
-  'q75',
-  'q90',
-  'collapseProbability',
-  'collapsed',
-  'diverged',
-  'finite',
-  'runs',
-  'effectiveStepSize',
-  'J0',
-] as const;
+export const TABLE_COLUMNS = [...CELL_STAT_NAMES, 'effectiveStepSize', 'J0'] as const;
 
 export type CellJson = { ok: true; value: unknown } | { ok: false; line: number; message: string };
 

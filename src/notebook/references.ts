@@ -19,6 +19,7 @@
  * @example
  *   findReferences('η* = {{sweep.critical}}')[0].ref; // { target: 'sweep', field: 'critical', where: {}, part: undefined }
  */
+import { CELL_STAT_NAMES } from '../engine/index.ts';
 
 /** A parsed reference: `target.field[where].part`. */
 export interface ProseReference {
@@ -38,19 +39,7 @@ export interface ReferenceToken {
 }
 
 /** Statistics a `cell[…]` reference may name (a grid cell's row of cellStats). */
-export const REFERENCE_CELL_STATS = [
-  'meanFinalJ',
-  'q10',
-  'q25',
-  'q50',
-  'q75',
-  'q90',
-  'collapseProbability',
-  'collapsed',
-  'diverged',
-  'finite',
-  'runs',
-] as const;
+export const REFERENCE_CELL_STATS = CELL_STAT_NAMES;
 /** Parts of a critical step size a reference may name alone. */
 export const REFERENCE_CRITICAL_PARTS = ['value', 'low', 'high'] as const;
 
