@@ -9,8 +9,7 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { formatJson, type CellIssue, type PlotCellConfig } from '../notebook/index.ts';
-import { download, figurePng, figureSvg, formatNumber, plotCellFigures, theoryStyle } from '../plots/index.ts';
-import type { TheoryCurve } from '../theory/index.ts';
+import { download, figureKey, figurePng, figureSvg, plotCellFigures, swatchCss, type FigureExtras, type KeyEntry } from '../plots/index.ts';
 import type { SweepState } from './session.ts';
 import { thresholdsOf, type TheoryResult } from './theory-memo.ts';
 
@@ -20,8 +19,6 @@ export interface PlotInput {
   label: string; // the sweep's title, else its id
   state?: SweepState;
 }
-
-const RULE_TEXT = { 'mean-below-J0': 'mean final J first below J₀', 'collapse-half': 'collapse probability first ≥ ½' };
 
 export class GgPlotCell extends LitElement {
   static override properties = {
@@ -133,38 +130,31 @@ export class GgPlotCell extends LitElement {
       : `${how} before any grid cell finished; nothing to draw`;
   }
 
-  private renderKey(c: PlotCellConfig) {
-    if (c.view !== 'phase' && c.view !== 'compare' && c.view !== 'critical') return nothing;
+  /** The figure's key (figure-key.ts): the same entries the exported SVG/PNG draws under the figure. */
+  private key(c: PlotCellConfig): KeyEntry[] {
     const theory = this.theory;
-    return html`<div class="plot-key">
-      ${c.view !== 'phase' && (this.config?.view === 'critical' || this.config?.view === 'compare') ? html`<span>↑ / ↓: no crossing inside the swept η range</span>` : nothing}
-      <span><span class="swatch ${c.view === 'critical' ? 'critical-series' : 'critical'}"></span>empirical critical step size: ${RULE_TEXT[c.critical ?? 'mean-below-J0']}, interpolated on log η; bars: 95% bootstrap interval over seeds</span>
-      ${
-        theory?.curves.length
-          ? theory.curves
-              .filter((t, i, all) => all.findIndex((u) => u.label === t.label) === i)
-              .map(
-                (t) =>
-                  html`<span><span class="swatch" style="border-top: 2px ${theoryStyle(t.name).css} ${c.view === 'critical' ? '#777' : theoryStyle(t.name).stroke}"></span>${t.label}${c.view === 'compare' ? ` (in the threshold plot: ${theoryStyle(t.name).css}, in its series’ colour)` : ''}${t.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing}${this.outsideNote(t)}</span>`,
-              )
-          : theory?.reason
-            ? html`<span class="muted">no theory curve: ${theory.reason}</span>`
-            : nothing
-      }
-    </div>`;
+    return figureKey({
+      view: c.view,
+      critical: c.critical,
+      theory: theory?.curves,
+      theoryReason: theory?.reason,
+      etas: this.ready()[0]?.state?.summary?.spec.grid.stepSize,
+      effective: c.x === 'effectiveStepSize',
+    });
   }
 
-  /** Says where a theory curve is when it lies outside the η range drawn (the Theorem-1 step is often far left). */
-  private outsideNote(curve: TheoryCurve): string {
-    const summary = this.ready()[0]?.state?.summary;
-    const etas = summary?.spec.grid.stepSize;
-    if (!etas?.length || !curve.points.length || this.config?.x === 'effectiveStepSize') return '';
-    const values = curve.points.map((p) => p.stepSize);
-    const [lo, hi] = [Math.min(...values), Math.max(...values)];
-    const range = lo === hi ? `η ≈ ${formatNumber(lo)}` : `η ≈ ${formatNumber(lo)}–${formatNumber(hi)}`;
-    if (hi < Math.min(...etas)) return ` (${range}: left of the plotted range)`;
-    if (lo > Math.max(...etas)) return ` (${range}: right of the plotted range)`;
-    return '';
+  private renderKey(c: PlotCellConfig) {
+    const entries = this.key(c);
+    if (!entries.length) return nothing;
+    return html`<div class="plot-key">
+      ${entries.map((e) =>
+        e.swatch?.kind === 'glyph'
+          ? html`<span>${e.swatch.text}: ${e.label}</span>`
+          : html`<span class=${e.swatch ? '' : 'muted'}>${e.swatch ? html`<span class="swatch" data-mark=${e.mark} style=${swatchCss(e.swatch)}></span>` : nothing}${e.label}${
+              e.reconstructed ? html` <em class="reconstructed">reconstructed formula</em>` : nothing
+            }</span>`,
+      )}
+    </div>`;
   }
 
   protected override updated(): void {
@@ -194,14 +184,20 @@ export class GgPlotCell extends LitElement {
     return plotCellFigures(c, sweeps, this.theory?.curves ?? [], this.width);
   }
 
+  /** Title and key for an exported figure, so the file says what the page says around it. */
+  private extras(): FigureExtras {
+    const c = this.config!;
+    return { title: c.title ?? `${c.view} plot`, key: this.key(c) };
+  }
+
   private exportSvg() {
     const host = this.querySelector('.figure');
-    if (host) download(`${this.cellId}.svg`, figureSvg(host).text, 'image/svg+xml');
+    if (host && this.config) download(`${this.cellId}.svg`, figureSvg(host, this.extras()).text, 'image/svg+xml');
   }
 
   private async exportPng() {
     const host = this.querySelector('.figure');
-    if (host) download(`${this.cellId}.png`, await figurePng(host));
+    if (host && this.config) download(`${this.cellId}.png`, await figurePng(host, this.extras()));
   }
 }
 

@@ -1,0 +1,100 @@
+/**
+ * An exported figure says what its page says around it: the cell's title, and one key entry per
+ * kind of mark the view draws (critical line, interval, theory curves in their styles, band,
+ * median, mean, J₀ and collapse lines), drawn from the same entries the page shows.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { installSvgDom } from '../cli/svg-dom.ts';
+import type { PlotCellConfig } from '../notebook/cell-config.ts';
+import { summarizeSweep, type SweepSummary } from '../results/summary.ts';
+import { empiricalThresholds, theoryCurvesFor, type TheoryCurve } from '../theory/index.ts';
+import { figureSvg, FIGURE_TITLE_CLASS, KEY_ENTRY_CLASS } from './export-figure.ts';
+import { figureKey, type KeyMark } from './figure-key.ts';
+import { plotCellFigures } from './plot-cell-figures.ts';
+import { THEORY_STYLES } from './theory-styles.ts';
+
+// webgpu-utils (imported by the engine barrel) names Float16Array at import time; Node 20 lacks it.
+(globalThis as { Float16Array?: unknown }).Float16Array ??= class extends Uint16Array {};
+const { runSweep } = await import('../engine/index.ts');
+
+let summary: SweepSummary;
+let curves: TheoryCurve[];
+
+beforeAll(async () => {
+  installSvgDom();
+  const spec = { base: { iterations: 20, recordEvery: 10 }, grid: { L: [4, 8], stepSize: [1, 10, 100] }, seeds: 6 };
+  summary = await summarizeSweep(await runSweep(spec, { backend: 'cpu' }));
+  curves = theoryCurvesFor(summary.spec, { y: 'L', instances: 2 }).curves;
+});
+
+/** The exported SVG of a plot cell, parsed back, with its title and key as the page would pass them. */
+function exported(config: Partial<PlotCellConfig>, theory: TheoryCurve[] = []) {
+  const c = { sweep: 'sweep', ...config } as PlotCellConfig;
+  const root = document.createElement('div');
+  const sweeps = [{ label: 'sweep', summary, thresholds: empiricalThresholds(summary) }];
+  for (const figure of plotCellFigures(c, sweeps, theory, 680)) root.append(figure);
+  const key = figureKey({ view: c.view, critical: c.critical, theory, etas: summary.spec.grid.stepSize });
+  const { text } = figureSvg(root, { title: c.title ?? `${c.view} plot`, key });
+  const holder = document.createElement('div');
+  holder.innerHTML = text.replace(/^<\?xml[^>]*>\n/, '');
+  const svg = holder.querySelector('svg')!;
+  const entries = [...svg.querySelectorAll(`.${KEY_ENTRY_CLASS}`)];
+  return { text, svg, key, marks: entries.map((e) => e.getAttribute('data-mark') as KeyMark), entries };
+}
+
+describe('exported figures carry their title and key', () => {
+  it('phase diagram: title, critical line, interval and each theory curve in its own dash', () => {
+    expect(curves.map((c) => c.name).sort()).toEqual(['one-step', 'theorem-1']);
+    const { svg, marks, entries, text } = exported({ view: 'phase', title: 'Where training collapses' }, curves);
+    expect(svg.querySelector(`.${FIGURE_TITLE_CLASS}`)!.textContent).toBe('Where training collapses');
+    expect(marks).toEqual(['critical', 'interval', 'theory', 'theory']);
+    const theory = entries.filter((e) => e.getAttribute('data-mark') === 'theory');
+    // Each theory entry's swatch is drawn with its curve's dash, as the figure draws the curve.
+    expect(theory.map((e) => e.querySelector('line')!.getAttribute('stroke-dasharray')).sort()).toEqual(
+      [THEORY_STYLES['one-step'].dash, THEORY_STYLES['theorem-1'].dash].sort(),
+    );
+    expect(text).toContain('exact one-step threshold at θ0');
+    expect(text).toContain('reconstructed formula'); // the Theorem-1 step is flagged in the file too
+    expect(text).toContain('empirical critical step size: mean final J first below J₀');
+    // The chart itself and Plot's colour ramp are still there.
+    expect(svg.querySelectorAll('svg').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('trajectories: band, median and mean, one entry each', () => {
+    const { svg, marks } = exported({ view: 'trajectories' });
+    expect(svg.querySelector(`.${FIGURE_TITLE_CLASS}`)!.textContent).toBe('trajectories plot');
+    expect(marks).toEqual(['band', 'median', 'mean']);
+    const mean = svg.querySelector(`[data-mark="mean"] line`)!;
+    expect(mean.getAttribute('stroke-dasharray')).toBe('3,3'); // dashed, as band-panels draws the mean
+  });
+
+  it('gap: band and median (no mean: ‖g‖ is heavy-tailed)', () => {
+    expect(exported({ view: 'gap' }).marks).toEqual(['band', 'median']);
+  });
+
+  it('distribution: run dots, J₀ and the collapse line (red, dashed)', () => {
+    const { marks, svg } = exported({ view: 'distribution' });
+    expect(marks).toEqual(['runs', 'j0', 'collapse']);
+    const collapse = svg.querySelector(`[data-mark="collapse"] line`)!;
+    expect([collapse.getAttribute('stroke'), collapse.getAttribute('stroke-dasharray')]).toEqual(['#d62728', '3,2']);
+  });
+
+  it('critical view: the no-crossing arrows, and Plot’s swatch legend redrawn as SVG text', () => {
+    const { marks, svg, text } = exported({ view: 'critical', critical: 'collapse-half' }, curves);
+    expect(marks).toEqual(['no-crossing', 'critical', 'interval', 'theory', 'theory']);
+    expect(text).toContain('collapse probability first ≥ ½');
+    // The threshold plot's series key is HTML on the page; in the file its labels are SVG text.
+    const swatches = svg.querySelector('.figure-swatches');
+    expect(swatches).not.toBeNull();
+    expect(swatches!.querySelectorAll('text').length).toBeGreaterThan(0);
+  });
+
+  it('no key and no title: the charts alone, as before', () => {
+    const root = document.createElement('div');
+    const c = { view: 'phase', sweep: 'sweep' } as PlotCellConfig;
+    for (const f of plotCellFigures(c, [{ label: 'sweep', summary, thresholds: empiricalThresholds(summary) }], [], 680)) root.append(f);
+    const { text } = figureSvg(root);
+    expect(text).not.toContain(FIGURE_TITLE_CLASS);
+    expect(text).not.toContain(KEY_ENTRY_CLASS);
+  });
+});

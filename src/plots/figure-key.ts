@@ -1,0 +1,130 @@
+/**
+ * The key of a plot cell's figure: one entry per kind of mark the view draws (empirical critical
+ * line, theory curves, band, median, mean, J₀ and collapse lines, run dots), with how it is drawn
+ * and what it means. One source for both places a reader sees it: the page draws the entries as
+ * HTML under the figure (GgPlotCell), and the exported SVG/PNG draws them as an SVG group
+ * (figureSvg), so a downloaded figure says what its page says. Colour keys (η, fill) are Plot's own
+ * legends and travel inside the figure.
+ *
+ * @example
+ *   const key = figureKey({ view: 'phase', theory: curves, etas: spec.grid.stepSize });
+ *   figureSvg(root, { title: 'Phase diagram', key }).text;
+ */
+import type { CriticalRule, PlotView } from '../notebook/index.ts';
+import type { TheoryCurve } from '../theory/index.ts';
+import { formatNumber } from './axis-labels.ts';
+import { theoryStyle } from './theory-styles.ts';
+
+/** How a key entry's swatch is drawn: a line (the mark's stroke and dash), a filled area, a dot, or a glyph. */
+export type KeySwatch =
+  | { kind: 'line'; stroke: string; width: number; dash?: string; css: 'solid' | 'dashed' | 'dotted' } // css: the page's border style
+  | { kind: 'area'; fill: string; opacity: number }
+  | { kind: 'dot'; fill: string; stroke: string }
+  | { kind: 'glyph'; text: string };
+
+/** The kinds of marks a key names (tests look entries up by kind). */
+export type KeyMark = 'critical' | 'interval' | 'no-crossing' | 'theory' | 'no-theory' | 'band' | 'median' | 'mean' | 'runs' | 'j0' | 'collapse';
+
+export interface KeyEntry {
+  mark: KeyMark;
+  label: string;
+  swatch?: KeySwatch; // absent for a note ("no theory curve: …")
+  reconstructed?: boolean; // a theory curve from our reconstruction of the paper: flagged wherever drawn
+}
+
+export interface FigureKeyOptions {
+  view: PlotView;
+  critical?: CriticalRule; // rule of the empirical critical step size (default mean-below-J0)
+  theory?: readonly TheoryCurve[];
+  theoryReason?: string; // why there is no theory curve, when there is none
+  etas?: readonly number[]; // swept η: a curve outside them is said to be left or right of the plot
+  effective?: boolean; // x is the effective step size (no left/right note: curves are placed in η)
+}
+
+const RULE_TEXT: Record<CriticalRule, string> = {
+  'mean-below-J0': 'mean final J first below J₀',
+  'collapse-half': 'collapse probability first ≥ ½',
+};
+const BAND_GREY = '#555';
+
+/** Every entry the view's figure needs, in reading order; empty for views whose marks explain themselves. */
+export function figureKey(o: FigureKeyOptions): KeyEntry[] {
+  switch (o.view) {
+    case 'phase':
+    case 'compare':
+    case 'critical':
+      return thresholdKey(o);
+    case 'trajectories':
+      return [
+        ...bandKey('J(t)'),
+        { mark: 'mean', label: 'mean J(t) over seeds (dashed): below the median when some runs collapse', swatch: line(BAND_GREY, 1, '3,3') },
+      ];
+    case 'gap':
+      return bandKey('‖g‖(t), over the runs where it is finite');
+    case 'update-norm':
+      return bandKey('‖Δθ‖(t)');
+    case 'distribution':
+      return [
+        { mark: 'runs', label: 'one dot per run: its final J, coloured by η', swatch: { kind: 'dot', fill: '#3b528b', stroke: 'none' } },
+        { mark: 'j0', label: 'J₀, the initial success rate', swatch: line('black', 1.5) },
+        { mark: 'collapse', label: 'collapse line: a run ending below it counts as collapsed', swatch: line('#d62728', 1, '3,2') },
+      ];
+    default:
+      return [];
+  }
+}
+
+function line(stroke: string, width: number, dash?: string, css?: 'dashed' | 'dotted'): KeySwatch {
+  return { kind: 'line', stroke, width, dash, css: css ?? (dash ? 'dashed' : 'solid') };
+}
+
+function bandKey(what: string): KeyEntry[] {
+  return [
+    { mark: 'band', label: `10–90% of runs: ${what}`, swatch: { kind: 'area', fill: BAND_GREY, opacity: 0.25 } },
+    { mark: 'median', label: `median over seeds: ${what}`, swatch: line(BAND_GREY, 2) },
+  ];
+}
+
+function thresholdKey(o: FigureKeyOptions): KeyEntry[] {
+  const entries: KeyEntry[] = [];
+  if (o.view !== 'phase') entries.push({ mark: 'no-crossing', label: 'no crossing inside the swept η range', swatch: { kind: 'glyph', text: '↑ / ↓' } });
+  const critical = o.view === 'critical' ? '#777' : 'black';
+  entries.push({
+    mark: 'critical',
+    label: `empirical critical step size: ${RULE_TEXT[o.critical ?? 'mean-below-J0']}, interpolated on log η`,
+    swatch: line(critical, 2),
+  });
+  entries.push({ mark: 'interval', label: '95% bootstrap interval over seeds', swatch: { kind: 'area', fill: 'black', opacity: 0.35 } });
+  const curves = (o.theory ?? []).filter((t, i, all) => all.findIndex((u) => u.label === t.label) === i);
+  for (const t of curves) {
+    const s = theoryStyle(t.name);
+    const where = o.view === 'compare' ? ` (in the threshold plot: ${s.css}, in its series’ colour)` : '';
+    entries.push({
+      mark: 'theory',
+      label: `${t.label}${where}${outsideNote(t, o)}`,
+      swatch: line(o.view === 'critical' ? '#777' : s.stroke, 2, s.dash, s.css),
+      reconstructed: t.reconstructed || undefined,
+    });
+  }
+  if (!curves.length && o.theoryReason) entries.push({ mark: 'no-theory', label: `no theory curve: ${o.theoryReason}` });
+  return entries;
+}
+
+/** Where a theory curve is when it lies outside the η range drawn (the Theorem-1 step is often far left). */
+function outsideNote(curve: TheoryCurve, o: FigureKeyOptions): string {
+  if (!o.etas?.length || !curve.points.length || o.effective) return '';
+  const values = curve.points.map((p) => p.stepSize);
+  const [lo, hi] = [Math.min(...values), Math.max(...values)];
+  const range = lo === hi ? `η ≈ ${formatNumber(lo)}` : `η ≈ ${formatNumber(lo)}–${formatNumber(hi)}`;
+  if (hi < Math.min(...o.etas)) return ` (${range}: left of the plotted range)`;
+  if (lo > Math.max(...o.etas)) return ` (${range}: right of the plotted range)`;
+  return '';
+}
+
+/** The page's CSS for a swatch (a short top border, or a filled block), from the same entry the SVG draws. */
+export function swatchCss(s: KeySwatch): string {
+  if (s.kind === 'line') return `border-top: ${s.width}px ${s.css} ${s.stroke}`;
+  if (s.kind === 'area') return `height: 8px; background: ${s.fill}; opacity: ${s.opacity}`;
+  if (s.kind === 'dot') return `width: 6px; height: 6px; border-radius: 50%; background: ${s.fill}`;
+  return '';
+}
