@@ -11,35 +11,14 @@
  */
 import { analyzeLogs, LogInputError, type LogsAnalysis } from '../logs/index.ts';
 import type { LogsCellConfig } from '../notebook/index.ts';
+import { browserStore } from './browser-store.ts';
 
 export type LogsResult = { ok: true; analysis: LogsAnalysis; files: { name: string; text: string }[] } | { ok: false; message: string };
 
-const DB = 'gradgap-logs';
-const STORE = 'files';
+const logFiles = browserStore<string>('gradgap-logs', 'files');
 /** Fires `change` when the reader opens files, so cells and plots read again. */
 export const logFilesChanged = new EventTarget();
 let generation = 0;
-
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-}
-
-function openDb(): Promise<IDBDatabase | null> {
-  if (typeof indexedDB === 'undefined') return Promise.resolve(null);
-  return new Promise((resolve) => {
-    try {
-      const open = indexedDB.open(DB, 1);
-      open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => resolve(null);
-    } catch {
-      resolve(null);
-    }
-  });
-}
 
 /** Files opened this session, in case IndexedDB keeps nothing. */
 const memory = new Map<string, string>();
@@ -48,36 +27,15 @@ const memory = new Map<string, string>();
 export async function storeLogFiles(files: readonly { name: string; text: string }[]): Promise<{ stored: boolean }> {
   for (const f of files) memory.set(f.name, f.text);
   generation++;
-  const db = await openDb();
-  let stored = false;
-  if (db) {
-    try {
-      const tx = db.transaction(STORE, 'readwrite');
-      for (const f of files) tx.objectStore(STORE).put(f.text, f.name);
-      await new Promise<void>((resolve, reject) => ((tx.oncomplete = () => resolve()), (tx.onerror = () => reject(tx.error))));
-      stored = true;
-    } catch {
-      stored = false;
-    } finally {
-      db.close();
-    }
-  }
+  const kept = await logFiles.putAll(files.map((f) => [f.name, f.text] as const));
   logFilesChanged.dispatchEvent(new Event('change'));
-  return { stored };
+  return { stored: kept };
 }
 
 async function storedText(name: string): Promise<string | undefined> {
   if (memory.has(name)) return memory.get(name);
-  const db = await openDb();
-  if (!db) return undefined;
-  try {
-    const text = (await request(db.transaction(STORE).objectStore(STORE).get(name))) as unknown;
-    return typeof text === 'string' ? text : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    db.close();
-  }
+  const text = await logFiles.get(name);
+  return typeof text === 'string' ? text : undefined;
 }
 
 /** One file's text: opened by the reader, else fetched beside the page. Throws naming the file. */

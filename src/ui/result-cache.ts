@@ -7,6 +7,7 @@
  *   (await cache.get(hash)) ?? cache.put(await summarizeSweep(await runSweep(spec)));
  */
 import type { SweepSummary } from '../results/index.ts';
+import { browserStore } from './browser-store.ts';
 
 export interface ResultCache {
   get(specHash: string): Promise<SweepSummary | undefined>;
@@ -14,50 +15,25 @@ export interface ResultCache {
 }
 
 const DB = 'gradgap';
-const STORE = 'results';
-
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-}
 
 export function memoryCache(): ResultCache {
   const map = new Map<string, SweepSummary>();
   return { get: async (h) => map.get(h), put: async (s) => void map.set(s.specHash, s) };
 }
 
+/** The IndexedDB cache, with this session's memory behind it when IndexedDB keeps nothing. */
 export function openResultCache(name = DB): ResultCache {
-  if (typeof indexedDB === 'undefined') return memoryCache();
+  const stored = browserStore<SweepSummary>(name, 'results');
   const fallback = memoryCache();
-  const db = new Promise<IDBDatabase | null>((resolve) => {
-    const open = indexedDB.open(name, 1);
-    open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => resolve(null); // private mode or quota: fall back to memory
-  });
   return {
     async get(specHash) {
-      const d = await db;
-      if (!d) return fallback.get(specHash);
-      try {
-        const found = (await request(d.transaction(STORE).objectStore(STORE).get(specHash))) as SweepSummary | undefined;
-        // Stored before summaries carried ‖g‖(t) bands: a miss, so the sweep re-runs or the baked file is used.
-        return found?.gapBands ? found : undefined;
-      } catch {
-        return fallback.get(specHash);
-      }
+      const found = (await stored.get(specHash)) ?? (await fallback.get(specHash));
+      // Stored before summaries carried ‖g‖(t) bands: a miss, so the sweep re-runs or the baked file is used.
+      return found?.gapBands ? found : undefined;
     },
     async put(summary) {
       if (!summary.complete) return;
-      const d = await db;
-      if (!d) return fallback.put(summary);
-      try {
-        await request(d.transaction(STORE, 'readwrite').objectStore(STORE).put(summary, summary.specHash));
-      } catch {
-        await fallback.put(summary); // quota exceeded: keep it for this session
-      }
+      if (!(await stored.put(summary.specHash, summary))) await fallback.put(summary); // private mode or quota: keep it for this session
     },
   };
 }

@@ -9,7 +9,7 @@
  *   await saveUserNotebook(id, { text: newText });
  *   for (const n of await listUserNotebooks()) n.title;
  */
-import { openDb, request } from './opened-files.ts';
+import { browserStore } from './browser-store.ts';
 
 export interface UserNotebook {
   id: string;
@@ -22,7 +22,7 @@ export interface UserNotebook {
 }
 
 const DB = 'gradgap-notebooks';
-const STORE = 'notebooks';
+const notebooks = (dbName: string) => browserStore<UserNotebook>(dbName, 'notebooks');
 
 /** A fresh id: 12 hex digits from crypto.getRandomValues. */
 export function newUserNotebookId(): string {
@@ -31,48 +31,20 @@ export function newUserNotebookId(): string {
 
 /** Stores (or replaces) a user notebook; false when this browser keeps nothing. */
 export async function putUserNotebook(entry: UserNotebook, dbName = DB): Promise<boolean> {
-  const db = await openDb(dbName, STORE);
-  if (!db) return false;
-  try {
-    await request(db.transaction(STORE, 'readwrite').objectStore(STORE).put(entry, entry.id));
-    return true;
-  } catch {
-    try {
-      // A file handle this browser cannot store: keep the text without it.
-      const { handle: _handle, ...plain } = entry;
-      await request(db.transaction(STORE, 'readwrite').objectStore(STORE).put(plain, entry.id));
-      return true;
-    } catch {
-      return false; // quota exceeded
-    }
-  } finally {
-    db.close();
-  }
+  const store = notebooks(dbName);
+  if (await store.put(entry.id, entry)) return true;
+  // A file handle this browser cannot store: keep the text without it (else the quota is exceeded).
+  const { handle: _handle, ...plain } = entry;
+  return store.put(entry.id, plain);
 }
 
 export async function loadUserNotebook(id: string, dbName = DB): Promise<UserNotebook | undefined> {
-  const db = await openDb(dbName, STORE);
-  if (!db) return undefined;
-  try {
-    const found = (await request(db.transaction(STORE).objectStore(STORE).get(id))) as UserNotebook | undefined;
-    return found && typeof found.text === 'string' ? found : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    db.close();
-  }
+  const found = await notebooks(dbName).get(id);
+  return found && typeof found.text === 'string' ? found : undefined;
 }
 
 /** Every user notebook, newest first. */
 export async function listUserNotebooks(dbName = DB): Promise<UserNotebook[]> {
-  const db = await openDb(dbName, STORE);
-  if (!db) return [];
-  try {
-    const all = (await request(db.transaction(STORE).objectStore(STORE).getAll())) as UserNotebook[];
-    return all.filter((n) => typeof n?.text === 'string').sort((a, b) => b.updatedAt - a.updatedAt);
-  } catch {
-    return [];
-  } finally {
-    db.close();
-  }
+  const all = await notebooks(dbName).all();
+  return all.filter((n) => typeof n?.text === 'string').sort((a, b) => b.updatedAt - a.updatedAt);
 }
