@@ -12,7 +12,7 @@ import { describeCriticalLearningRate, summaryCsv, type OutcomeRule } from '../l
 import { formatJson, LOG_FORMATS, type LogsCellConfig, type LogsColumnMapping } from '../notebook/index.ts';
 import { download, formatNumber } from '../plots/index.ts';
 import { GgConfigCell } from './gg-config-cell.ts';
-import { logFilesChanged, logFileText, logsAnalysisFor, storeLogFiles, type LogsResult } from './logs-files.ts';
+import { LogFilesWatch, logFileText, logsAnalysisFor, storeLogFiles, type LogsResult } from './logs-files.ts';
 
 /** CSS class of the summary table: tests find it. */
 export const LOGS_TABLE_CLASS = 'logs-summary';
@@ -24,26 +24,17 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
   declare header: string[];
   declare note: string;
   private readKey = '';
-  private readonly onFiles = () => {
+  // Files opened anywhere on the page: read again.
+  private readonly watch = new LogFilesWatch(this, () => {
     this.readKey = '';
     this.requestUpdate();
-  };
+  });
 
   constructor() {
     super();
     this.readOnly = false;
     this.header = [];
     this.note = '';
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    logFilesChanged.addEventListener('change', this.onFiles);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    logFilesChanged.removeEventListener('change', this.onFiles);
   }
 
   protected override willUpdate(): void {

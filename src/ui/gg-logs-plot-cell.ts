@@ -11,7 +11,7 @@ import { formatJson, type LogsCellConfig, type PlotCellConfig } from '../noteboo
 import { download, figurePng, figureSvg, plotCellFigures } from '../plots/index.ts';
 import { GgConfigCell } from './gg-config-cell.ts';
 import type { PlotInput } from './gg-plot-cell.ts';
-import { logFilesChanged, logsAnalysisFor, type LogsResult } from './logs-files.ts';
+import { LogFilesWatch, logsAnalysisFor, type LogsResult } from './logs-files.ts';
 import { thresholdsOf } from './theory-memo.ts';
 
 export class GgLogsPlotCell extends GgConfigCell<PlotCellConfig> {
@@ -29,22 +29,13 @@ export class GgLogsPlotCell extends GgConfigCell<PlotCellConfig> {
   declare result: LogsResult | undefined;
   private readKey = '';
   private drawnKey = '';
-  private readonly onFiles = () => ((this.readKey = ''), this.requestUpdate());
+  // Files opened anywhere on the page: read again.
+  private readonly watch = new LogFilesWatch(this, () => ((this.readKey = ''), this.requestUpdate()));
 
   constructor() {
     super();
     this.readOnly = false;
     this.width = 680;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    logFilesChanged.addEventListener('change', this.onFiles);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    logFilesChanged.removeEventListener('change', this.onFiles);
   }
 
   protected override willUpdate(): void {

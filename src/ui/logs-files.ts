@@ -11,6 +11,7 @@
  */
 import { analyzeLogs, LogInputError, type LogsAnalysis } from '../logs/index.ts';
 import type { LogsCellConfig } from '../notebook/index.ts';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { browserStore } from './browser-store.ts';
 
 export type LogsResult = { ok: true; analysis: LogsAnalysis; files: { name: string; text: string }[] } | { ok: false; message: string };
@@ -18,6 +19,22 @@ export type LogsResult = { ok: true; analysis: LogsAnalysis; files: { name: stri
 const logFiles = browserStore<string>('gradgap-logs', 'files');
 /** Fires `change` when the reader opens files, so cells and plots read again. */
 export const logFilesChanged = new EventTarget();
+
+/** Calls `onChange` while `host` is on the page whenever the reader opens logs files. */
+export class LogFilesWatch implements ReactiveController {
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly onChange: () => void,
+  ) {
+    host.addController(this);
+  }
+  hostConnected(): void {
+    logFilesChanged.addEventListener('change', this.onChange);
+  }
+  hostDisconnected(): void {
+    logFilesChanged.removeEventListener('change', this.onChange);
+  }
+}
 let generation = 0;
 
 /** Files opened this session, in case IndexedDB keeps nothing. */
