@@ -89,3 +89,16 @@ describe('J(t) view', () => {
     expect(texts(figure)).toEqual(expect.arrayContaining(['η = 1', 'η = 100']));
   });
 });
+
+describe('update-norm view (‖Δθ‖(t), SPEC 1.6)', () => {
+  it('draws one band and one median per η, from step 1 on, on a log axis', () => {
+    const figure = draw({ view: 'update-norm' });
+    expect(count(figure, `.${BAND_CLASS}`)).toBeGreaterThanOrEqual(ETAS.length);
+    expect(count(figure, `.${MEDIAN_CLASS}`)).toBeGreaterThanOrEqual(ETAS.length);
+    expect(texts(figure).join(' ')).toContain('update norm ‖Δθ‖');
+  });
+
+  it('says what to do with results summarized before ‖Δθ‖ was recorded', () => {
+    expect(() => draw({ view: 'update-norm' }, { ...summary, updateBands: undefined })).toThrow(/no update-norm bands.*re-run the sweep/);
+  });
+});

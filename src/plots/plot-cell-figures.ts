@@ -17,6 +17,7 @@ import { phaseRows, type PhaseLayout } from './phase-rows.ts';
 import { thresholdPlot } from './threshold-curves.ts';
 import { distributionPlot } from './distribution.ts';
 import { gapTrajectoriesPlot } from './gap-trajectories.ts';
+import { updateTrajectoriesPlot } from './update-trajectories.ts';
 import { trajectoriesPlot } from './trajectories.ts';
 import { logsTrajectoriesPlot } from './logs-trajectories.ts';
 import { logsOutcomePlot } from './logs-outcome.ts';
@@ -66,6 +67,8 @@ export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], 
       return [trajectoriesPlot(first, { where: c.where, color: c.color, scale: c.scale, layout: c.layout, width })];
     case 'gap':
       return [gapTrajectoriesPlot(first, { where: c.where, color: c.color, layout: c.layout, width })];
+    case 'update-norm':
+      return [updateTrajectoriesPlot(first, { where: c.where, color: c.color, layout: c.layout, width })];
     case 'distribution':
       return [distributionPlot(first, { where: c.where, width })];
     case 'critical': {

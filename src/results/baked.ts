@@ -4,7 +4,8 @@
  * spec hash, package versions, WGSL hash, adapter). Per-run arrays are little-endian base64 so
  * the file stays exact and reasonably small; NaN in statistics is written as null.
  * `gapBands` (‖g‖(t) quantiles) is optional within version 1: files baked before it existed
- * still read, and the gap plot says that they lack it.
+ * still read, and the gap plot says that they lack it. `updateBands` (‖Δθ‖(t) quantiles, SPEC 1.6)
+ * is optional the same way.
  *
  * @example
  *   const text = encodeBaked({ notebook: 'threshold.html', provenance, sweeps: { sweep: summary } });
@@ -70,12 +71,13 @@ const SWEEP_KEYS = [
   'trajectoryHash',
   'bands',
   'gapBands',
+  'updateBands',
   'finalJ',
   'minJ',
   'initialJ',
   'diverged',
 ];
-const SWEEP_OPTIONAL = ['gapBands'];
+const SWEEP_OPTIONAL = ['gapBands', 'updateBands'];
 /** The per-run outputs a baked sweep holds (a summary's), in the file's key order; element types from RUN_OUTPUTS. */
 const RUN_ARRAYS = SWEEP_KEYS.filter((k): k is PerRunOutputName => (PER_RUN_OUTPUTS as readonly string[]).includes(k));
 const CELL_STATS_KEYS = ['cell', 'runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'];
@@ -122,6 +124,7 @@ function encodeSummary(s: SweepSummary): unknown {
     trajectoryHash: s.trajectoryHash,
     bands: toBase64(s.bands),
     gapBands: s.gapBands && toBase64(s.gapBands), // undefined: the key is left out
+    updateBands: s.updateBands && toBase64(s.updateBands),
     ...Object.fromEntries(RUN_ARRAYS.map((k) => [k, toBase64(s[k])])),
   };
 }
@@ -199,7 +202,8 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
   check(typeof raw.message === 'string', `${at} message`, 'expected a string');
   const recordSteps = raw.recordSteps;
   check(Array.isArray(recordSteps) && recordSteps.length > 0 && recordSteps.every(isCount), `${at} recordSteps`, 'expected a list of steps');
-  for (const k of ['bands', 'gapBands', ...RUN_ARRAYS]) check(raw[k] === undefined || typeof raw[k] === 'string', `${at} ${k}`, 'expected base64 text');
+  for (const k of ['bands', 'gapBands', 'updateBands', ...RUN_ARRAYS])
+    check(raw[k] === undefined || typeof raw[k] === 'string', `${at} ${k}`, 'expected base64 text');
 
   const cells = cellCount(spec);
   const runs = cells * spec.seeds;
@@ -216,6 +220,7 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
   const gapBands = typeof raw.gapBands === 'string' ? f32(raw.gapBands, `${at} gapBands`) : undefined;
   if (gapBands && gapBands.length !== bands.length)
     throw new BakedFormatError(`${at}: ${gapBands.length} gradient-gap band values for ${bands.length} J band values`);
+  const updateBands = typeof raw.updateBands === 'string' ? f32(raw.updateBands, `${at} updateBands`) : undefined;
   const R = (recordSteps as number[]).length;
   check(
     bands.length === cells * R * BAND_FIELDS.length,
@@ -226,6 +231,11 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
     !gapBands || gapBands.length === cells * R * GAP_BAND_FIELDS.length,
     `${at} gapBands`,
     `${gapBands?.length} values, but ${cells} cells × ${R} recorded steps × ${GAP_BAND_FIELDS.length}`,
+  );
+  check(
+    !updateBands || updateBands.length === cells * R * GAP_BAND_FIELDS.length,
+    `${at} updateBands`,
+    `${updateBands?.length} values, but ${cells} cells × ${R} recorded steps × ${GAP_BAND_FIELDS.length}`,
   );
 
   check(Array.isArray(raw.cellStats), `${at} cellStats`, 'expected a list, one entry per cell');
@@ -250,6 +260,7 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
     cellStats: nullToNaN(raw.cellStats as Record<string, number | null>[]),
     bands,
     gapBands,
+    updateBands,
     ...runArrays,
     trajectoryHash: raw.trajectoryHash as string,
     backend: raw.backend as unknown as BackendInfo,

@@ -29,6 +29,7 @@ export interface SweepSummary {
   cellStats: CellStats[]; // one per finished cell
   bands: Float32Array; // [cell][record][BAND_FIELDS]: J(t) quantiles over finite runs
   gapBands?: Float32Array; // [cell][record][GAP_BAND_FIELDS]: ‖g‖(t) quantiles; absent in results summarized before ‖g‖ was recorded
+  updateBands?: Float32Array; // [cell][record][GAP_BAND_FIELDS]: ‖Δθ‖(t) quantiles (SPEC 1.6); absent in results summarized before ‖Δθ‖ was recorded
   finalJ: Float32Array; // per run (run = cell·seeds + seed); NaN when diverged
   minJ: Float32Array;
   initialJ: Float32Array;
@@ -55,6 +56,7 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
   // Only finished cells have statistics; a cancelled sweep leaves the others NaN.
   const bands = quantileBands(result, runs.trajectory, BAND_FIELDS);
   const gapBands = quantileBands(result, runs.gapNorm, GAP_BAND_FIELDS);
+  const updateBands = quantileBands(result, runs.updateNorm, GAP_BAND_FIELDS);
   const trajectoryHash = await sha256Bytes(runs.trajectory);
   return {
     specHash: result.specHash,
@@ -63,6 +65,7 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
     cellStats: result.cellStats,
     bands,
     gapBands,
+    updateBands,
     finalJ: runs.finalJ,
     minJ: runs.minJ,
     initialJ: runs.initialJ,
@@ -87,6 +90,14 @@ export function bandAt(summary: SweepSummary, cell: number, record: number): Rec
 /** ‖g‖(t) band of one cell at one recorded step; undefined when the summary has no gap bands. */
 export function gapBandAt(summary: SweepSummary, cell: number, record: number): Record<(typeof GAP_BAND_FIELDS)[number], number> | undefined {
   const b = summary.gapBands;
+  if (!b) return undefined;
+  const at = (cell * summary.recordSteps.length + record) * GAP_BAND_FIELDS.length;
+  return { q10: b[at], q50: b[at + 1], q90: b[at + 2], finite: b[at + 3] };
+}
+
+/** ‖Δθ‖(t) band of one cell at one recorded step (fields as the gap's); undefined when the summary has none. */
+export function updateBandAt(summary: SweepSummary, cell: number, record: number): Record<(typeof GAP_BAND_FIELDS)[number], number> | undefined {
+  const b = summary.updateBands;
   if (!b) return undefined;
   const at = (cell * summary.recordSteps.length + record) * GAP_BAND_FIELDS.length;
   return { q10: b[at], q50: b[at + 1], q90: b[at + 2], finite: b[at + 3] };

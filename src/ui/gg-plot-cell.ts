@@ -73,7 +73,7 @@ export class GgPlotCell extends LitElement {
     const stale = this.inputs.filter((i) => i.state?.stale || i.state?.status === 'running' || i.state?.status === 'waiting');
     const hasFill = c.view === 'phase' || c.view === 'compare';
     const hasX = hasFill || c.view === 'critical';
-    const hasLayout = c.view === 'trajectories' || c.view === 'gap';
+    const hasLayout = c.view === 'trajectories' || c.view === 'gap' || c.view === 'update-norm';
     return html`
       <div class="cell-head">
         <span class="cell-title">${c.title ?? `${c.view} plot`}</span> <code class="cell-id">#${this.cellId}</code>
