@@ -410,3 +410,12 @@ export function checkSweepCellExtras(value: unknown): ConfigIssue[] {
   }
   return issues;
 }
+
+/** Kinds whose cells hold JSON, and the config each reads as. */
+export interface CellConfigs {
+  sweep: SweepCellConfig;
+  plot: PlotCellConfig;
+  theory: TheoryCellConfig;
+  table: TableCellConfig;
+  logs: LogsCellConfig;
+}

@@ -16,11 +16,7 @@ import {
   checkSweepRefConfig,
   readCellJson,
   sweepSpecOf,
-  type LogsCellConfig,
-  type PlotCellConfig,
-  type SweepCellConfig,
-  type TableCellConfig,
-  type TheoryCellConfig,
+  type CellConfigs,
 } from './cell-config.ts';
 import { cellKind, type CellKind, type NotebookCell } from './notebook.ts';
 
@@ -31,14 +27,6 @@ export interface CellIssue {
   message: string;
 }
 
-/** Kinds whose cells hold JSON, and the config each reads as. */
-export interface CellConfigs {
-  sweep: SweepCellConfig;
-  plot: PlotCellConfig;
-  theory: TheoryCellConfig;
-  table: TableCellConfig;
-  logs: LogsCellConfig;
-}
 export type DeclarativeKind = keyof CellConfigs;
 /** Kinds shown as text (or inert source): no JSON, no config. */
 export type TextKind = Exclude<CellKind, DeclarativeKind>;
@@ -92,14 +80,14 @@ function configIssues(kind: DeclarativeKind, value: unknown): CellIssue[] {
   if (kind === 'logs') return checkLogsConfig(value);
   if (kind !== 'sweep') return checkSweepRefConfig(kind, value);
   const extras = checkSweepCellExtras(value);
-  return extras.length ? extras : validateSpec(sweepSpecOf(value as SweepCellConfig));
+  return extras.length ? extras : validateSpec(sweepSpecOf(value as CellConfigs['sweep']));
 }
 
 /**
  * A sweep cell's source as the sweep form checks a draft: the same check `checkCells` makes of
  * a sweep cell, with a JSON syntax error's line said within the cell.
  */
-export function checkSweepDraft(text: string): { config?: SweepCellConfig; issues: CellIssue[] } {
+export function checkSweepDraft(text: string): { config?: CellConfigs['sweep']; issues: CellIssue[] } {
   const checked = checkSource('sweep', text);
   if (checked.jsonLine !== undefined) return { issues: [{ message: `line ${checked.jsonLine} of the cell: ${checked.issues[0].message}` }] };
   return { config: checked.config, issues: checked.issues };
@@ -132,7 +120,7 @@ export function checkCells(cells: readonly NotebookCell[], cellLines: readonly n
  * plot reads (else the plot silently falls back to another field or ignores it), and a `where`
  * value must be one of that sweep's grid values (else the plot is silently empty).
  */
-function checkSweptFields(plot: PlotCellConfig, byId: Map<string, CheckedCell>): CellIssue[] {
+function checkSweptFields(plot: CellConfigs['plot'], byId: Map<string, CheckedCell>): CellIssue[] {
   const issues: CellIssue[] = [];
   const ids = plot.view === 'compare' ? (plot.sweeps ?? []) : plot.sweep !== undefined ? [plot.sweep] : [];
   for (const id of ids) {

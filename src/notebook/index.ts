@@ -8,7 +8,6 @@ export {
   checkCells,
   checkSweepDraft,
   dependents,
-  type CellConfigs,
   type CellIssue,
   type CheckedCell,
   type CheckedCellOf,

@@ -12,15 +12,7 @@
  */
 import { specHash, validateSpec, withDefaults, type SpecIssue, type SweepSpec } from '../engine/index.ts';
 import type { BakedNotebook, SweepSummary } from '../results/index.ts';
-import {
-  publishedSpecOf,
-  sweepSpecOf,
-  type LogsCellConfig,
-  type PlotCellConfig,
-  type SweepCellConfig,
-  type TableCellConfig,
-  type TheoryCellConfig,
-} from './cell-config.ts';
+import { publishedSpecOf, sweepSpecOf, type CellConfigs } from './cell-config.ts';
 import { checkCells, type CheckedCell } from './check.ts';
 import type { Notebook, NotebookIssue } from './notebook.ts';
 import { parseNotebook, type ParsedNotebook } from './parse.ts';
@@ -38,7 +30,7 @@ export interface ResolveOptions {
 export interface ResolvedSweep {
   id: string; // the sweep cell's id: names its results and output files
   label: string; // its title, else its id (legends, facets)
-  config: SweepCellConfig;
+  config: CellConfigs['sweep'];
   cellSpec: SweepSpec; // with the cell's own `seeds`: what the page runs
   publishedSpec: SweepSpec; // with `publishSeeds` when set: what baked results hold
   spec: SweepSpec; // the one `seeds` chose
@@ -60,10 +52,10 @@ export interface ResolvedNotebook {
   notebook: Notebook; // with the edits applied
   checked: CheckedCell[]; // every cell, in order, with its issues
   sweeps: ResolvedSweep[]; // sweep cells without issues, in order
-  plots: { id: string; config: PlotCellConfig }[]; // plot cells without issues, in order
-  theories: Map<string, TheoryCellConfig>; // theory cells without issues, by id
-  tables: Map<string, TableCellConfig>; // table cells without issues, by id
-  logs: Map<string, LogsCellConfig>; // logs cells without issues, by id (their files are read by each front end: src/logs analyzeLogs)
+  plots: { id: string; config: CellConfigs['plot'] }[]; // plot cells without issues, in order
+  theories: Map<string, CellConfigs['theory']>; // theory cells without issues, by id
+  tables: Map<string, CellConfigs['table']>; // table cells without issues, by id
+  logs: Map<string, CellConfigs['logs']>; // logs cells without issues, by id (their files are read by each front end: src/logs analyzeLogs)
   cell(id: string): CheckedCell | undefined;
   sweep(id: string): ResolvedSweep | undefined;
   /** Spec hashes of a sweep (its cell spec and its published spec), computed once. */
@@ -81,9 +73,9 @@ export function resolveNotebook(source: string | ParsedNotebook, options: Resolv
   const checked = checkCells(cells, file.cellLines);
   const sweeps: ResolvedSweep[] = [];
   const plots: ResolvedNotebook['plots'] = [];
-  const theories = new Map<string, TheoryCellConfig>();
-  const tables = new Map<string, TableCellConfig>();
-  const logs = new Map<string, LogsCellConfig>();
+  const theories = new Map<string, CellConfigs['theory']>();
+  const tables = new Map<string, CellConfigs['table']>();
+  const logs = new Map<string, CellConfigs['logs']>();
   for (const c of checked) {
     if (c.issues.length || !c.config) continue;
     if (c.kind === 'sweep') sweeps.push(resolveSweep(c.cell.id, c.config, options.seeds ?? 'published'));
@@ -135,7 +127,7 @@ export function resolveNotebook(source: string | ParsedNotebook, options: Resolv
   };
 }
 
-function resolveSweep(id: string, config: SweepCellConfig, seeds: SeedChoice): ResolvedSweep {
+function resolveSweep(id: string, config: CellConfigs['sweep'], seeds: SeedChoice): ResolvedSweep {
   const cellSpec = withDefaults(sweepSpecOf(config));
   const publishedInput = publishedSpecOf(config);
   const publishedSpec = withDefaults(publishedInput);
