@@ -1,12 +1,16 @@
 /**
  * CSV and JSON exports of a sweep: one row per grid cell with its coordinates, effective step
- * size and statistics (CSV), or the whole results table with per-run finals (JSON).
+ * size and statistics (CSV), or the whole results table with per-run finals (JSON); and, when the
+ * summary kept them (RUN_SERIES_LIMIT), every run's recorded series: a long ("tidy") CSV with one
+ * row per run and recorded step, and a JSON with one list per run. Both take their columns from
+ * RUN_OUTPUTS, so an output added there is exported without edits here.
  *
  * @example
  *   download('sweep.csv', sweepCsv(summary));
+ *   if (!runSeriesMissing(summary)) download('sweep.runs.csv', runSeriesCsv(summary));
  */
-import { effectiveStepSize, GRID_KEYS, PER_RUN_OUTPUTS } from '../engine/index.ts';
-import { summaryCells, type SweepSummary } from './summary.ts';
+import { effectiveStepSize, GRID_KEYS, PER_RUN_OUTPUTS, RUN_OUTPUTS, type RunOutputName, type RunOutputSpec } from '../engine/index.ts';
+import { RUN_SERIES_LIMIT, SERIES_OUTPUTS, summaryCells, type SweepSummary } from './summary.ts';
 
 const STAT_COLUMNS = ['runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'] as const;
 
@@ -30,9 +34,104 @@ export function sweepCsv(summary: SweepSummary): string {
 
 /** The whole results table as JSON (typed arrays as plain lists; NaN as null). */
 export function sweepJson(summary: SweepSummary): string {
-  const plain: Record<string, unknown> = { ...summary, bands: undefined, gapBands: undefined, updateBands: undefined };
+  const plain: Record<string, unknown> = { ...summary, bands: undefined, gapBands: undefined, updateBands: undefined, runSeries: undefined };
   // The per-run outputs the summary keeps, as plain lists (in the summary's own key order).
   const kept = summary as Partial<Record<(typeof PER_RUN_OUTPUTS)[number], ArrayLike<number>>>;
   for (const name of PER_RUN_OUTPUTS) if (kept[name]) plain[name] = Array.from(kept[name]);
   return JSON.stringify(plain, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1) + '\n';
+}
+
+/**
+ * Shortest decimal that reads back to the same f32, "NaN" / "Infinity" otherwise: the form of
+ * `gradgap run`'s runs CSV (src/cli/float-format.ts f32Text), so page and CLI files read alike.
+ */
+function f32Text(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  for (let p = 1; p < 9; p++) if (Math.fround(Number(x.toPrecision(p))) === x) return String(Number(x.toPrecision(p)));
+  return String(Number(x.toPrecision(9)));
+}
+
+/**
+ * A series' column: the prefix of the CLI runs CSV's per-step columns (J for J(t), as in J_<step>),
+ * else the output's own name (thetaNorm, gradientNorm, gapNorm, …).
+ */
+export function seriesColumn(name: RunOutputName): string {
+  const { csv }: RunOutputSpec = RUN_OUTPUTS[name];
+  return csv && typeof csv === 'object' && 'eachStep' in csv ? csv.eachStep : name;
+}
+
+/** A per-run output's column: its CLI runs CSV column (initialJ, finalJ, minJ, diverged). */
+function runColumn(name: RunOutputName): string {
+  const { csv }: RunOutputSpec = RUN_OUTPUTS[name];
+  return typeof csv === 'string' ? csv : name;
+}
+
+/** Why a summary's per-run series cannot be exported, or undefined when they can. */
+export function runSeriesMissing(summary: SweepSummary): string | undefined {
+  if (summary.runSeries) return undefined;
+  const values = summary.finalJ.length * summary.recordSteps.length;
+  const n = (v: number) => v.toLocaleString('en-US');
+  if (values > RUN_SERIES_LIMIT)
+    return `per-run series not kept: ${n(values)} values a series (runs × recorded steps), over the ${n(RUN_SERIES_LIMIT)} the page keeps; \`gradgap run\` writes them all`;
+  return 'per-run series not kept: these results hold bands only (baked, or cached before series were kept); run the sweep to export them';
+}
+
+/** Runs of the finished cells, in run order (run = cell·seeds + seed). */
+function finishedRuns(summary: SweepSummary): number[] {
+  const seeds = summary.spec.seeds;
+  return summary.cellStats
+    .map((s) => s.cell)
+    .sort((a, b) => a - b)
+    .flatMap((cell) => Array.from({ length: seeds }, (_, seed) => cell * seeds + seed));
+}
+
+/**
+ * Every recorded series of every run of the finished cells, long format: one row per run and
+ * recorded step with columns run, cell, seed, the swept fields, step, one column per series
+ * (SERIES_OUTPUTS: J, thetaNorm, gradientNorm, …) and the run's per-run outputs (initialJ, finalJ,
+ * minJ, diverged; the same on each of its rows). Throws when the summary kept no series.
+ */
+export function runSeriesCsv(summary: SweepSummary): string {
+  const missing = runSeriesMissing(summary);
+  if (missing) throw new Error(missing);
+  const series = SERIES_OUTPUTS.filter((n) => summary.runSeries![n]);
+  const cells = summaryCells(summary);
+  const keys = GRID_KEYS.filter((k) => k in summary.spec.grid);
+  const steps = summary.recordSteps;
+  const R = steps.length;
+  const perRun = summary as unknown as Record<(typeof PER_RUN_OUTPUTS)[number], ArrayLike<number>>;
+  const value = (name: RunOutputName, x: number) => (RUN_OUTPUTS[name].array === Uint8Array ? String(x) : f32Text(x));
+  const header = ['run', 'cell', 'seed', ...keys, 'step', ...series.map(seriesColumn), ...PER_RUN_OUTPUTS.map(runColumn)];
+  const lines = [header.map(csvValue).join(',')];
+  for (const run of finishedRuns(summary)) {
+    const cell = cells[Math.floor(run / summary.spec.seeds)];
+    const head = [run, cell.index, run % summary.spec.seeds, ...keys.map((k) => cell.params[k])].map(csvValue).join(',');
+    const tail = PER_RUN_OUTPUTS.map((n) => value(n, perRun[n][run])).join(',');
+    for (let r = 0; r < R; r++) lines.push(`${head},${steps[r]},${series.map((n) => value(n, summary.runSeries![n]![run * R + r])).join(',')},${tail}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The same as JSON: the spec, recorded steps and, per run of the finished cells, its grid cell,
+ * seed, per-run outputs and one list per series (keys are RUN_OUTPUTS names, as in `gradgap run`'s
+ * sweep JSON; NaN as null). Throws when the summary kept no series.
+ */
+export function runSeriesJson(summary: SweepSummary): string {
+  const missing = runSeriesMissing(summary);
+  if (missing) throw new Error(missing);
+  const R = summary.recordSteps.length;
+  const perRun = summary as unknown as Record<(typeof PER_RUN_OUTPUTS)[number], ArrayLike<number>>;
+  const f32 = (x: number) => (Number.isFinite(x) ? Number(f32Text(x)) : null); // 0.1, not 0.10000000149011612
+  const runs = finishedRuns(summary).map((run) => ({
+    run,
+    cell: Math.floor(run / summary.spec.seeds),
+    seed: run % summary.spec.seeds,
+    ...Object.fromEntries(PER_RUN_OUTPUTS.map((n) => [n, f32(perRun[n][run])])),
+    ...Object.fromEntries(
+      SERIES_OUTPUTS.filter((n) => summary.runSeries![n]).map((n) => [n, Array.from(summary.runSeries![n]!.subarray(run * R, (run + 1) * R), f32)]),
+    ),
+  }));
+  const plain = { specHash: summary.specHash, spec: summary.spec, recordSteps: summary.recordSteps, runs };
+  return JSON.stringify(plain) + '\n';
 }

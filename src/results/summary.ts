@@ -3,14 +3,26 @@
  * Reproduce need from an engine `SweepResult`, and no more. Per-run finals are kept (bootstrap
  * intervals, run-by-run comparison); trajectories of J and of the gradient-gap norm ‖g‖ are
  * reduced to per-cell quantile bands, plus a SHA-256 of the full J array, so a bit-for-bit check
- * does not have to store them.
+ * does not have to store them. A sweep of at most RUN_SERIES_LIMIT values a series also keeps
+ * every run's recorded series (`runSeries`) for the per-run export; baked files never hold them.
  *
  * @example
  *   const summary = await summarizeSweep(await runSweep(spec));
  *   bandAt(summary, cell, record);    // { q10, q50, q90, mean } of J
  *   gapBandAt(summary, cell, record); // { q10, q50, q90, finite } of ‖g‖, or undefined
  */
-import { expandGrid, type BackendInfo, type Cell, type CellStats, type SweepResult, type SweepSpec } from '../engine/index.ts';
+import {
+  expandGrid,
+  RUN_OUTPUT_NAMES,
+  RUN_OUTPUTS,
+  type BackendInfo,
+  type Cell,
+  type CellStats,
+  type PerRunOutputName,
+  type RunOutputName,
+  type SweepResult,
+  type SweepSpec,
+} from '../engine/index.ts';
 import { quantileBands } from './bands.ts';
 
 /** Quantities of J stored per cell and recorded step, in this order. */
@@ -21,6 +33,18 @@ export const BAND_FIELDS = ['q10', 'q50', 'q90', 'mean'] as const;
  * is finite, and `finite` says how many those were. No mean: ‖g‖ is heavy-tailed.
  */
 export const GAP_BAND_FIELDS = ['q10', 'q50', 'q90', 'finite'] as const;
+
+/** A per-record output of RUN_OUTPUTS (J(t), ‖θ‖(t), ‖∇J‖(t), ‖g‖(t), …): one value per run and recorded step. */
+export type SeriesName = Exclude<RunOutputName, PerRunOutputName>;
+/** Every per-record output, in RUN_OUTPUTS' order: a new one is kept and exported without further edits. */
+export const SERIES_OUTPUTS = RUN_OUTPUT_NAMES.filter((n): n is SeriesName => RUN_OUTPUTS[n].per === 'record');
+/**
+ * Values per series (runs × recorded steps) up to which a summary keeps every run's series for
+ * export: 1,000,000 f32 is 4 MB a series, about 20 MB a sweep in memory and in the IndexedDB
+ * cache, and a per-run CSV of at most a million rows. Every built-in notebook's sweep (≤ 41,000
+ * values) fits 20 times over; larger sweeps keep bands only.
+ */
+export const RUN_SERIES_LIMIT = 1_000_000;
 
 export interface SweepSummary {
   specHash: string; // SHA-256 of the canonical spec: cache key and provenance id
@@ -34,6 +58,7 @@ export interface SweepSummary {
   minJ: Float32Array;
   initialJ: Float32Array;
   diverged: Uint8Array;
+  runSeries?: Partial<Record<SeriesName, Float32Array>>; // [run · records + record] per SERIES_OUTPUTS name; only when runs × records ≤ RUN_SERIES_LIMIT; never baked
   trajectoryHash: string; // SHA-256 of the full trajectory array's bytes
   backend: BackendInfo;
   wallMs: number;
@@ -50,6 +75,11 @@ export async function sha256Bytes(view: ArrayBufferView): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** The array itself when it spans its whole buffer, else a copy: the cache would otherwise store the whole buffer behind a view. */
+function ownBuffer(a: Float32Array): Float32Array {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
+}
+
 /** Reduces an engine result to the notebook's results table. */
 export async function summarizeSweep(result: SweepResult): Promise<SweepSummary> {
   const { spec, runs } = result;
@@ -58,6 +88,7 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
   const gapBands = quantileBands(result, runs.gapNorm, GAP_BAND_FIELDS);
   const updateBands = quantileBands(result, runs.updateNorm, GAP_BAND_FIELDS);
   const trajectoryHash = await sha256Bytes(runs.trajectory);
+  const keepSeries = runs.finalJ.length * runs.recordSteps.length <= RUN_SERIES_LIMIT;
   return {
     specHash: result.specHash,
     spec,
@@ -70,6 +101,7 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
     minJ: runs.minJ,
     initialJ: runs.initialJ,
     diverged: runs.diverged,
+    ...(keepSeries ? { runSeries: Object.fromEntries(SERIES_OUTPUTS.map((n) => [n, ownBuffer(runs[n] as Float32Array)])) } : {}),
     trajectoryHash,
     backend: result.backend,
     wallMs: result.wallMs,

@@ -10,7 +10,7 @@ import { LitElement, html, nothing } from 'lit';
 import { withDefaults, type GridKey } from '../engine/index.ts';
 import { checkSweepDraft, formatJson, sweepSpecOf, type SweepCellConfig } from '../notebook/index.ts';
 import { download } from '../plots/index.ts';
-import { sweepCsv, sweepJson } from '../results/index.ts';
+import { runSeriesCsv, runSeriesJson, runSeriesMissing, sweepCsv, sweepJson } from '../results/index.ts';
 import { describeBackend, formatSeconds } from './gg-progress.ts';
 import './gg-progress.ts';
 import type { SweepState } from './session.ts';
@@ -265,14 +265,26 @@ export class GgSweepCell extends LitElement {
           ? `cached results (${describeBackend(sum.backend)}, ${formatSeconds(sum.wallMs)} when run)`
           : `ran in ${formatSeconds(sum.wallMs)} on ${describeBackend(sum.backend)}`;
     const name = (ext: string) => `${this.cellId}-${sum.specHash.slice(0, 8)}.${ext}`;
+    const seriesMissing = runSeriesMissing(sum); // why "Runs CSV/JSON" are disabled, shown above them
     return html`<div class="sweep-status ${s.stale ? 'stale' : ''}">
       ${s.stale ? html`<strong class="stale-flag">stale</strong> <span class="stale-reason">${s.staleReason ?? 'results of an earlier spec'}</span>; ` : nothing}
       ${sum.complete ? nothing : html`<strong class="incomplete">${this.incompleteText(sum)}</strong>; `}${where} ·
       <span class="hash" title=${sum.specHash}>spec ${sum.specHash.slice(0, 10)}</span>
       ${s.message && s.message !== sum.message ? html`<div>${s.message}</div>` : nothing}
+      ${seriesMissing ? html`<div class="export-note muted">${seriesMissing}</div>` : nothing}
       <span class="exports">
-        <button @click=${() => download(name('csv'), sweepCsv(sum), 'text/csv')}>CSV</button>
-        <button @click=${() => download(name('json'), sweepJson(sum), 'application/json')}>JSON</button>
+        <button @click=${() => download(name('csv'), sweepCsv(sum), 'text/csv')} title="one row per grid cell: its statistics over seeds">CSV</button>
+        <button @click=${() => download(name('json'), sweepJson(sum), 'application/json')} title="the results table: statistics and per-run finals">JSON</button>
+        <button
+          ?disabled=${!!seriesMissing}
+          title="every recorded series of every run: one row per run and recorded step"
+          @click=${() => download(name('runs.csv'), runSeriesCsv(sum), 'text/csv')}
+        >Runs CSV</button>
+        <button
+          ?disabled=${!!seriesMissing}
+          title="every recorded series of every run, one list per run"
+          @click=${() => download(name('runs.json'), runSeriesJson(sum), 'application/json')}
+        >Runs JSON</button>
       </span>
     </div>`;
   }
