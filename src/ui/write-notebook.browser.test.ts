@@ -46,6 +46,17 @@ async function mountApp(): Promise<GgApp> {
   return app;
 }
 
+/** The app on a fresh "New notebook", with the default notebook's sweeps cancelled. */
+async function newNotebook(): Promise<GgApp> {
+  history.replaceState(null, '', location.pathname);
+  const app = await mountApp();
+  app.session!.sweepIds().forEach((id) => app.session!.cancel(id));
+  button(app, 'New notebook').click();
+  await until('the new notebook', () => app.session?.name.startsWith('user:') ?? false);
+  await settle(app);
+  return app;
+}
+
 async function settle(app: GgApp) {
   await app.session!.whenIdle();
   const nb = app.querySelector('gg-notebook') as HTMLElement & { updateComplete: Promise<boolean> };
@@ -189,12 +200,7 @@ describe('writing a notebook in the app', () => {
   });
 
   it('moves, duplicates, deletes with Undo, and keeps ids unique', async () => {
-    history.replaceState(null, '', location.pathname);
-    const app = await mountApp();
-    app.session!.sweepIds().forEach((id) => app.session!.cancel(id));
-    button(app, 'New notebook').click();
-    await until('the new notebook', () => app.session?.name.startsWith('user:') ?? false);
-    await settle(app);
+    const app = await newNotebook();
     const ids = () => app.session!.notebook.cells.map((c) => c.id);
     const a = await addBelow(app, 'intro', 'Markdown');
     const b = await addBelow(app, a, 'TeX');
@@ -249,12 +255,7 @@ describe('writing a notebook in the app', () => {
   });
 
   it('the plot form names the field of each problem, applies only a valid config, and a broken cell is fixed in its JSON view', async () => {
-    history.replaceState(null, '', location.pathname);
-    const app = await mountApp();
-    app.session!.sweepIds().forEach((id) => app.session!.cancel(id));
-    button(app, 'New notebook').click();
-    await until('the new notebook', () => app.session?.name.startsWith('user:') ?? false);
-    await settle(app);
+    const app = await newNotebook();
     const sweep = await addBelow(app, 'intro', 'Sweep');
     const plot = await addBelow(app, sweep, 'Plot');
     await settle(app);
