@@ -119,7 +119,7 @@ describe('gradgap verify finds every kind of tampering', () => {
           .subarray(0, 48 * 4)
           .toString('base64');
       s.diverged = Buffer.from(s.diverged, 'base64').subarray(0, 48).toString('base64');
-      for (const k of ['bands', 'gapBands'])
+      for (const k of ['bands', 'gapBands', 'updateBands'])
         s[k] = Buffer.from(s[k], 'base64')
           .subarray(0, 2 * 5 * 4 * 4)
           .toString('base64');
