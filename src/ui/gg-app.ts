@@ -311,18 +311,16 @@ export class GgApp extends LitElement {
         <a class="brand" href="./">gradgap</a>
         <nav>
           ${this.entries.map((e) => html`<a href=${`./${e.name}.html`} aria-current=${e.name === this.current && !this.isIndex ? 'page' : 'false'}>${e.title}</a>`)}
-          ${this.own
-            .slice(0, 4)
-            .map(
-              (n) =>
-                html`<a
+          ${this.own.slice(0, 4).map(
+            (n) =>
+              html`<a
                   class="own"
                   href=${`./?user=${n.id}`}
                   title="your notebook, kept in this browser"
                   aria-current=${`user:${n.id}` === this.current ? 'page' : 'false'}
                   >${n.title}</a
                 >`,
-            )}
+          )}
         </nav>
         <span class="tools">
           <label title="auto: WebGPU on a hardware GPU, the CPU twin on a software adapter"
