@@ -3,7 +3,9 @@
  * Each engine runs a subset of W1's runs (same per-run work) and is scaled to run-steps per second;
  * each measurement is repeated and the median reported, after one warm-up. Then `auto` measures
  * the two backends on W1 as it would for a user (auto_backend, auto_reason with both rates), and
- * auto_picks_fastest says whether it agrees with the medians.
+ * auto_picks_fastest says whether it agrees with the medians. W1-adamw is W1 under the
+ * practitioners' loop (AdamW, clipping at 1, a warmup and linear decay; SPEC 1.6), measured on the
+ * WGSL engine and one CPU thread beside plain W1.
  */
 import { acquireGpu } from '../src/engine/device.ts';
 import { memoryDecisionStore } from '../src/engine/backend-choice.ts';
@@ -14,7 +16,15 @@ import type { SweepSpecInput } from '../src/spec/spec.ts';
 /** W1: token level, V=16, d=16, L=32, G=8, exact match, GRPO seq-sum, 4096 runs × 200 iterations. */
 export const W1 = { runs: 4096, iterations: 200, G: 8, L: 32 };
 
-function w1(runs: number): SweepSpecInput {
+/** W1-adamw's optimizer fields: AdamW with clipping at 1.0 after a 20-step warmup (as `gradgap bench`'s W1-adamw). */
+const ADAMW = { stepSize: 0.01, optimizer: 'adamw', weightDecay: 0.01, maxGradNorm: 1, warmupSteps: 20, schedule: 'linear' } as const;
+
+function w1(runs: number, adamw = false): SweepSpecInput {
+  const spec = w1Sgd(runs);
+  return adamw ? { ...spec, base: { ...spec.base, ...ADAMW } } : spec;
+}
+
+function w1Sgd(runs: number): SweepSpecInput {
   return {
     base: {
       family: 'token',
@@ -41,10 +51,10 @@ const log = (line: string) => {
   console.log(line);
 };
 
-async function measure(label: string, backend: BackendChoice, runs: number, threads: number, reps: number): Promise<number> {
+async function measure(label: string, backend: BackendChoice, runs: number, threads: number, reps: number, adamw = false): Promise<number> {
   const rates: number[] = [];
   for (let i = 0; i <= reps; i++) {
-    const r = await runSweep(w1(runs), { backend, threads });
+    const r = await runSweep(w1(runs, adamw), { backend, threads });
     const rate = (runs * W1.iterations) / (r.wallMs / 1000);
     if (i > 0) rates.push(rate); // the first run warms up workers, compilers and caches
     log(`${label}${i === 0 ? ' (warm-up)' : ''}: ${runs} runs in ${(r.wallMs / 1000).toFixed(2)} s = ${rate.toFixed(0)} run-steps/s`);
@@ -74,6 +84,8 @@ async function main() {
   const gpu = ctx ? await measure('WGSL engine', 'webgpu', gpuRuns, 1, reps) : NaN;
   const cpu1 = await measure('CPU twin, 1 thread', 'cpu', cpuRuns, 1, reps);
   const cpuN = await measure(`CPU twin, ${threads} threads`, 'cpu', cpuRuns * threads, threads, reps);
+  const gpuAdamw = ctx ? await measure('WGSL engine, W1-adamw', 'webgpu', gpuRuns, 1, reps, true) : NaN;
+  const cpu1Adamw = await measure('CPU twin, 1 thread, W1-adamw', 'cpu', cpuRuns, 1, reps, true);
   const auto = await autoChoice(ctx);
   const fastest = gpu > cpuN ? 'webgpu' : 'cpu';
   const tokens = W1.G * W1.L;
@@ -89,6 +101,10 @@ async function main() {
     threads,
     cpuN_over_cpu1: Number((cpuN / cpu1).toFixed(2)),
     gpu_over_cpuN: Number((gpu / cpuN).toFixed(3)),
+    adamw_gpu_run_steps_per_s: Math.round(gpuAdamw),
+    adamw_cpu1_run_steps_per_s: Math.round(cpu1Adamw),
+    adamw_over_sgd_cpu1: Number((cpu1Adamw / cpu1).toFixed(3)),
+    adamw_over_sgd_gpu: Number((gpuAdamw / gpu).toFixed(3)),
     auto_backend: auto.kind,
     auto_reason: auto.reason,
     auto_picks_fastest: auto.kind === fastest,

@@ -14,9 +14,13 @@ const f32 = Math.fround;
 const base = (over: Partial<RunParams>): RunParams => ({ ...DEFAULT_RUN, iterations: 100, ...over }) as RunParams;
 
 /** One step of the twin's optimizer from θ0 along w; returns θ1. */
-function oneStep(p: RunParams, theta0: number[], w: number[], step = 0, state = new OptimizerState(theta0.length)): Float32Array {
+function oneStep(p: RunParams, theta0: number[], w: number[], step = 0, state?: OptimizerState): Float32Array {
   const theta = Float32Array.from(theta0);
-  state.step(p, step, theta, Float32Array.from(w), new Float32Array(theta0.length));
+  if (!state) {
+    state = new OptimizerState(theta0.length);
+    state.configure(p);
+  }
+  state.step(step, theta, Float32Array.from(w), new Float32Array(theta0.length));
   return theta;
 }
 
@@ -75,6 +79,7 @@ describe('optimizer known answers', () => {
   it('momentum: b₁ = g, b₂ = μ·b₁ + g₂ (PyTorch SGD, dampening 0)', () => {
     const p = base({ optimizer: 'momentum', stepSize: 1, momentum: 0.5 });
     const state = new OptimizerState(theta0.length);
+    state.configure(p);
     const t1 = oneStep(p, theta0, w, 0, state);
     t1.forEach((t, k) => expect(Math.abs(t - (theta0[k] + w[k]))).toBeLessThan(1e-5 * (1 + Math.abs(w[k]))));
     const t2 = oneStep(p, Array.from(t1), w, 1, state);

@@ -6,9 +6,9 @@
  * kernel's order; only sqrt, division and cos may differ from the GPU in the last bits.
  *
  * @example
- *   const opt = new OptimizerState(d, p);
- *   opt.begin(0);                       // β powers for the first step
- *   opt.step(p, step, theta, w);        // θ updated in place; returns false when θ left the floats
+ *   const opt = new OptimizerState(d);
+ *   opt.configure(p);                          // a run's hyperparameters; m = v = 0
+ *   opt.step(step, theta, w, delta);           // θ updated in place; false when θ left the floats
  */
 import type { RunParams } from '../spec/index.ts';
 
@@ -45,59 +45,87 @@ export function scheduleTable(p: Pick<RunParams, 'warmupSteps' | 'schedule' | 'i
   return Float32Array.from({ length: p.iterations }, (_, step) => scheduleMultiplier(p, step));
 }
 
-/** Per-run optimizer state: m and v (Adam), or the momentum buffer in m; the β powers of the bias corrections. */
+/**
+ * Per-run optimizer state: m and v (Adam), or the momentum buffer in m; the β powers of the bias
+ * corrections; and the run's hyperparameters as f32, read from RunParams once per run by
+ * `configure` (a step then reads only this object's own fields, which keeps it cheap in every
+ * JavaScript engine).
+ */
 export class OptimizerState {
   readonly m: Float32Array;
   readonly v: Float32Array;
   private beta1Power = 1;
   private beta2Power = 1;
+  private code = 0;
+  private stepSize = 0;
+  private clip = false;
+  private maxGradNorm = 0;
+  private lambda = 0;
+  private mu = 0;
+  private beta1 = 0;
+  private beta2 = 0;
+  private eps = 0;
+  private schedule: Float32Array = new Float32Array(0);
+  private scheduleKey = '';
   constructor(d: number) {
     this.m = new Float32Array(d);
     this.v = new Float32Array(d);
   }
 
-  /** Zeroes the state for a run that starts at step 0. */
-  reset(): void {
+  /** Takes a run's hyperparameters and zeroes the state, for a run that starts at step 0. */
+  configure(p: OptimizerParams): void {
     this.m.fill(0);
     this.v.fill(0);
     this.beta1Power = 1;
     this.beta2Power = 1;
+    this.code = OPTIMIZER_CODE[p.optimizer];
+    this.stepSize = f32(p.stepSize);
+    this.clip = p.maxGradNorm !== null;
+    this.maxGradNorm = f32(p.maxGradNorm ?? 0);
+    this.lambda = f32(p.weightDecay);
+    this.mu = f32(p.momentum);
+    this.beta1 = f32(p.beta1);
+    this.beta2 = f32(p.beta2);
+    this.eps = f32(p.adamEpsilon);
+    const key = `${p.schedule}|${p.warmupSteps}|${p.iterations}`;
+    if (key !== this.scheduleKey) [this.schedule, this.scheduleKey] = [scheduleTable(p), key];
   }
 
   /**
    * One optimizer step at `step` on θ (in place) from the ascent direction w. Returns false
    * when θ left the finite floats. `delta` receives θ_new − θ_old per coordinate (rounded to f32).
    */
-  step(p: OptimizerParams, step: number, theta: Float32Array, w: Float32Array, delta: Float32Array): boolean {
+  step(step: number, theta: Float32Array, w: Float32Array, delta: Float32Array): boolean {
     const d = theta.length;
     // Scalars, as the kernel's thread 0 computes them.
-    const lr = f32(f32(p.stepSize) * scheduleMultiplier(p, step));
+    const lr = f32(this.stepSize * this.schedule[step]);
     let clip = 1;
-    if (p.maxGradNorm !== null) {
+    if (this.clip) {
       let ss = 0;
       for (let k = 0; k < d; k++) ss = f32(ss + f32(w[k] * w[k]));
-      clip = Math.min(1, f32(f32(p.maxGradNorm) / f32(f32(Math.sqrt(ss)) + f32(CLIP_EPSILON))));
+      clip = Math.min(1, f32(this.maxGradNorm / f32(f32(Math.sqrt(ss)) + f32(CLIP_EPSILON))));
     }
-    const lambda = f32(p.weightDecay);
-    const code = OPTIMIZER_CODE[p.optimizer];
-    const adam = code >= OPTIMIZER_CODE.adam;
+    const lambda = this.lambda;
+    const code = this.code;
+    const beta1 = this.beta1;
+    const beta2 = this.beta2;
     let stepSize = lr;
     let bc2Sqrt = 1;
     let decay = 1;
-    const beta1 = f32(p.beta1);
-    const beta2 = f32(p.beta2);
-    if (adam) {
+    if (code >= OPTIMIZER_CODE.adam) {
       this.beta1Power = f32(this.beta1Power * beta1);
       this.beta2Power = f32(this.beta2Power * beta2);
       stepSize = f32(lr / f32(1 - this.beta1Power));
       bc2Sqrt = f32(Math.sqrt(f32(1 - this.beta2Power)));
       if (code === OPTIMIZER_CODE.adamw) decay = f32(1 - f32(lr * lambda));
     }
-    const mu = f32(p.momentum);
+    const mu = this.mu;
     const oneMinusBeta1 = f32(1 - beta1);
     const oneMinusBeta2 = f32(1 - beta2);
-    const eps = f32(p.adamEpsilon);
+    const eps = this.eps;
     const coupled = code !== OPTIMIZER_CODE.adamw && lambda !== 0;
+    const m = this.m;
+    const v = this.v;
     let finite = true;
     for (let k = 0; k < d; k++) {
       const old = theta[k];
@@ -106,17 +134,17 @@ export class OptimizerState {
       let next: number;
       if (code === OPTIMIZER_CODE.sgd) next = f32(old - f32(lr * g));
       else if (code === OPTIMIZER_CODE.momentum) {
-        const b = f32(f32(mu * this.m[k]) + g);
-        this.m[k] = b;
+        const b = f32(f32(mu * m[k]) + g);
+        m[k] = b;
         next = f32(old - f32(lr * b));
       } else {
         const decayed = f32(old * decay); // AdamW decays θ before the Adam step, as PyTorch does
-        const m = f32(f32(beta1 * this.m[k]) + f32(oneMinusBeta1 * g));
-        const v = f32(f32(beta2 * this.v[k]) + f32(oneMinusBeta2 * f32(g * g)));
-        this.m[k] = m;
-        this.v[k] = v;
-        const denom = f32(f32(f32(Math.sqrt(v)) / bc2Sqrt) + eps);
-        next = f32(decayed - f32(stepSize * f32(m / denom)));
+        const mk = f32(f32(beta1 * m[k]) + f32(oneMinusBeta1 * g));
+        const vk = f32(f32(beta2 * v[k]) + f32(oneMinusBeta2 * f32(g * g)));
+        m[k] = mk;
+        v[k] = vk;
+        const denom = f32(f32(f32(Math.sqrt(vk)) / bc2Sqrt) + eps);
+        next = f32(decayed - f32(stepSize * f32(mk / denom)));
       }
       theta[k] = next;
       delta[k] = f32(next - old);

@@ -329,7 +329,7 @@ function applyUpdate(p: RunParams, inst: PackedInstance, s: RunScratch, step: nu
   computeDirection(inst, s);
   const { d } = inst;
   const w = s.w;
-  if (!plain) return s.optimizer.step(p, step, s.theta, w, s.delta);
+  if (!plain) return s.optimizer.step(step, s.theta, w, s.delta);
   let finite = true;
   for (let k = 0; k < d; k++) {
     const old = s.theta[k];
@@ -372,8 +372,8 @@ export function simulateRun(
 ): RunRecord {
   const s = scratch;
   s.theta.set(theta0);
-  s.optimizer.reset();
   const plain = isPlainSgd(p);
+  if (!plain) s.optimizer.configure(p);
   let lastUpdateNorm = 0; // ‖Δθ‖ of the step into the current θ; 0 before the first step
   let rec = 0;
   out.minJ = Infinity;
