@@ -37,6 +37,17 @@ describe('compareWithBaked covers what a reader sees', () => {
     ]);
   });
 
+  it('bit for bit: the ‖Δθ‖(t) bands too', () => {
+    const baked = copy(summary);
+    expect(baked.updateBands).toBeDefined();
+    baked.updateBands![4 * R + 2] += 1; // cell 1, step 0, q90
+    expect(compareWithBaked(baked, summary).differences).toEqual([
+      expect.stringMatching(/^‖Δθ‖\(t\) bands: 1 of 32 values differ: cell 1 \(stepSize=30\) step 0 q90: /),
+    ]);
+    expect(compareWithBaked(summary, { ...summary, updateBands: undefined }).differences).toEqual(['‖Δθ‖(t) bands: baked, but the re-run has none']);
+    expect(compareWithBaked({ ...summary, updateBands: undefined }, summary).ok).toBe(true); // baked before ‖Δθ‖ existed
+  });
+
   it('across adapters: baked cell statistics must be those of the baked runs', () => {
     const baked = { ...copy(summary), backend: gpu };
     expect(compareWithBaked(baked, summary)).toMatchObject({ kind: 'statistical', ok: true, differences: [] });

@@ -153,6 +153,11 @@ function identityDifferences(baked: SweepSummary, fresh: SweepSummary, out: stri
   if (baked.bands.length !== fresh.bands.length) out.push(`J(t) bands: baked ${baked.bands.length} values, re-run ${fresh.bands.length}`);
   if (baked.gapBands && fresh.gapBands && baked.gapBands.length !== fresh.gapBands.length)
     out.push(`‖g‖(t) bands: baked ${baked.gapBands.length} values, re-run ${fresh.gapBands.length}`);
+  if (baked.updateBands && fresh.updateBands && baked.updateBands.length !== fresh.updateBands.length)
+    out.push(`‖Δθ‖(t) bands: baked ${baked.updateBands.length} values, re-run ${fresh.updateBands.length}`);
+  // Files baked before ‖Δθ‖ existed lack these bands (as older ones lack ‖g‖(t)): nothing to compare, and nothing shown.
+  if (baked.updateBands && !fresh.updateBands) out.push('‖Δθ‖(t) bands: baked, but the re-run has none');
+  out.push(`‖Δθ‖(t) bands: ${baked.updateBands ? 'baked, but the re-run has none' : 'the re-run has them, but none were baked'}`);
   if (baked.complete !== fresh.complete) out.push(`complete: baked ${baked.complete}, re-run ${fresh.complete}`);
   if (baked.runsDone !== fresh.runsDone) out.push(`runsDone: baked ${baked.runsDone}, re-run ${fresh.runsDone}`);
   if (baked.stopReason !== fresh.stopReason) out.push(`stopReason: baked ${baked.stopReason}, re-run ${fresh.stopReason}`);
@@ -206,6 +211,8 @@ function exactDifferences(baked: SweepSummary, fresh: SweepSummary, cells: strin
   };
   bandDifferences('J(t) bands', BAND_FIELDS, baked.bands, fresh.bands);
   if (baked.gapBands && fresh.gapBands) bandDifferences('‖g‖(t) bands', GAP_BAND_FIELDS, baked.gapBands, fresh.gapBands);
+  if (baked.updateBands && fresh.updateBands && baked.updateBands.length === fresh.updateBands.length)
+    bandDifferences('‖Δθ‖(t) bands', GAP_BAND_FIELDS, baked.updateBands, fresh.updateBands);
   return differing.size;
 }
 
@@ -245,6 +252,7 @@ function consistencyDifferences(baked: SweepSummary, out: string[]): void {
     for (const [name, data] of [
       ['J(t)', baked.bands],
       ['‖g‖(t)', baked.gapBands],
+      ['‖Δθ‖(t)', baked.updateBands],
     ] as const) {
       for (let r = 0; data && r < R; r++) {
         const o = (s.cell * R + r) * 4;
