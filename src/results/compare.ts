@@ -157,7 +157,6 @@ function identityDifferences(baked: SweepSummary, fresh: SweepSummary, out: stri
     out.push(`‖Δθ‖(t) bands: baked ${baked.updateBands.length} values, re-run ${fresh.updateBands.length}`);
   // Files baked before ‖Δθ‖ existed lack these bands (as older ones lack ‖g‖(t)): nothing to compare, and nothing shown.
   if (baked.updateBands && !fresh.updateBands) out.push('‖Δθ‖(t) bands: baked, but the re-run has none');
-  out.push(`‖Δθ‖(t) bands: ${baked.updateBands ? 'baked, but the re-run has none' : 'the re-run has them, but none were baked'}`);
   if (baked.complete !== fresh.complete) out.push(`complete: baked ${baked.complete}, re-run ${fresh.complete}`);
   if (baked.runsDone !== fresh.runsDone) out.push(`runsDone: baked ${baked.runsDone}, re-run ${fresh.runsDone}`);
   if (baked.stopReason !== fresh.stopReason) out.push(`stopReason: baked ${baked.stopReason}, re-run ${fresh.stopReason}`);
