@@ -43,6 +43,15 @@ function editFloats(text: string, edit: (values: Float32Array) => void): string 
 
 const sweep = (b: Baked) => b.sweeps.sweep;
 
+/** Keeps the first `runs` runs of every per-run array of a baked sweep. */
+function cutRuns(s: ReturnType<typeof sweep>, runs: number): void {
+  for (const k of ['finalJ', 'minJ', 'initialJ'])
+    s[k] = Buffer.from(s[k], 'base64')
+      .subarray(0, runs * 4)
+      .toString('base64');
+  s.diverged = Buffer.from(s.diverged, 'base64').subarray(0, runs).toString('base64');
+}
+
 describe('gradgap verify against the untouched baked file', () => {
   it('passes bit for bit, covering statistics, bands, spec and seeds', async () => {
     const run = await verifyEdited(() => {});
@@ -101,11 +110,7 @@ describe('gradgap verify finds every kind of tampering', () => {
   it('runs cut to 2 of 4 cells, arrays only (exit 2: the arrays no longer fit the spec)', async () => {
     const run = await verifyEdited((b) => {
       const s = sweep(b);
-      for (const k of ['finalJ', 'minJ', 'initialJ'])
-        s[k] = Buffer.from(s[k], 'base64')
-          .subarray(0, 48 * 4)
-          .toString('base64');
-      s.diverged = Buffer.from(s.diverged, 'base64').subarray(0, 48).toString('base64');
+      cutRuns(s, 48);
     });
     expect(run.code).toBe(2);
     expect(reason(run)).toMatch(/sweep "sweep" finalJ: 48 runs, but the spec has 4 cells × 24 seeds = 96/);
@@ -114,11 +119,7 @@ describe('gradgap verify finds every kind of tampering', () => {
   it('runs cut to 2 of 4 cells with the spec, statistics and bands cut to match (exit 1: spec and run count)', async () => {
     const run = await verifyEdited((b) => {
       const s = sweep(b);
-      for (const k of ['finalJ', 'minJ', 'initialJ'])
-        s[k] = Buffer.from(s[k], 'base64')
-          .subarray(0, 48 * 4)
-          .toString('base64');
-      s.diverged = Buffer.from(s.diverged, 'base64').subarray(0, 48).toString('base64');
+      cutRuns(s, 48);
       for (const k of ['bands', 'gapBands', 'updateBands'])
         s[k] = Buffer.from(s[k], 'base64')
           .subarray(0, 2 * 5 * 4 * 4)
