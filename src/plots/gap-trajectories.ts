@@ -8,10 +8,9 @@
  *   container.append(gapTrajectoriesPlot(summary, { layout: 'small-multiples' }));
  */
 import type { GridKey } from '../engine/index.ts';
-import type { TrajectoryLayout } from '../notebook/index.ts';
 import { gapBandAt, type SweepSummary } from '../results/index.ts';
-import { formatNumber, logTicks } from './axis-labels.ts';
-import { bandPanels, bandRows, seriesText, type BandRow } from './band-panels.ts';
+import { bandRows, type BandRow } from './band-panels.ts';
+import { logBandTrajectories, type LogBandConfig } from './log-band-trajectories.ts';
 import type { GridWhere } from './phase-rows.ts';
 
 /** Lowest ‖g‖ drawn on the log axis (an exact 0 would fall off it). */
@@ -41,31 +40,11 @@ function finiteNote(rows: BandRow[]): string {
   return least < runs ? `finite in ≥ ${least}/${runs}` : '';
 }
 
-export function gapTrajectoriesPlot(
-  summary: SweepSummary,
-  config: { where?: GridWhere; title?: string; color?: GridKey; layout?: TrajectoryLayout; width?: number },
-): HTMLElement | SVGSVGElement {
-  const colourKey = config.color ?? 'stepSize';
-  const rows = gapRows(summary, config.where, colourKey);
-  // Headroom above the highest band for the panel labels.
-  const domain: [number, number] = [Math.min(...rows.map((r) => r.q10)) / 1.2, Math.max(...rows.map((r) => r.q90)) * 1.8];
-  return bandPanels(rows, {
-    colourKey,
-    layout: config.layout,
-    title: config.title,
-    width: config.width,
-    marginLeft: 48,
-    y: { type: 'log', label: '↑ gradient-gap norm ‖g‖ (log scale)', domain, ticks: logTicks(...domain), tickFormat: '~g' },
+export function gapTrajectoriesPlot(summary: SweepSummary, config: LogBandConfig): HTMLElement | SVGSVGElement {
+  return logBandTrajectories(gapRows(summary, config.where, config.color ?? 'stepSize'), config, {
+    label: '↑ gradient-gap norm ‖g‖ (log scale)',
+    symbol: '‖g‖',
     note: finiteNote,
-    tip: (r) =>
-      [
-        r.facet,
-        `${seriesText(r, colourKey)}, t = ${r.step}`,
-        `median ‖g‖ = ${formatNumber(r.q50)}`,
-        `10–90%: ${formatNumber(r.q10)} – ${formatNumber(r.q90)}`,
-        `over the ${r.finite} of ${r.runs} runs where J is strictly between 0 and 1 in f32`,
-      ]
-        .filter(Boolean)
-        .join('\n'),
+    tipLine: (r) => `over the ${r.finite} of ${r.runs} runs where J is strictly between 0 and 1 in f32`,
   });
 }

@@ -8,10 +8,9 @@
  *   container.append(updateTrajectoriesPlot(summary, { layout: 'small-multiples' }));
  */
 import type { GridKey } from '../engine/index.ts';
-import type { TrajectoryLayout } from '../notebook/index.ts';
 import { updateBandAt, type SweepSummary } from '../results/index.ts';
-import { formatNumber, logTicks } from './axis-labels.ts';
-import { bandPanels, bandRows, seriesText, type BandRow } from './band-panels.ts';
+import { bandRows, type BandRow } from './band-panels.ts';
+import { logBandTrajectories, type LogBandConfig } from './log-band-trajectories.ts';
 import type { GridWhere } from './phase-rows.ts';
 
 /** Lowest ‖Δθ‖ drawn on the log axis (step 0, and runs that stopped moving, are 0). */
@@ -30,23 +29,7 @@ export function updateRows(summary: SweepSummary, where: GridWhere | undefined, 
   });
 }
 
-export function updateTrajectoriesPlot(
-  summary: SweepSummary,
-  config: { where?: GridWhere; title?: string; color?: GridKey; layout?: TrajectoryLayout; width?: number },
-): HTMLElement | SVGSVGElement {
-  const colourKey = config.color ?? 'stepSize';
-  const rows = updateRows(summary, config.where, colourKey).filter((r) => r.step > 0);
-  const domain: [number, number] = [Math.min(...rows.map((r) => r.q10)) / 1.2, Math.max(...rows.map((r) => r.q90)) * 1.8];
-  return bandPanels(rows, {
-    colourKey,
-    layout: config.layout,
-    title: config.title,
-    width: config.width,
-    marginLeft: 48,
-    y: { type: 'log', label: '↑ update norm ‖Δθ‖ of the step into t (log scale)', domain, ticks: logTicks(...domain), tickFormat: '~g' },
-    tip: (r) =>
-      [r.facet, `${seriesText(r, colourKey)}, t = ${r.step}`, `median ‖Δθ‖ = ${formatNumber(r.q50)}`, `10–90%: ${formatNumber(r.q10)} – ${formatNumber(r.q90)}`]
-        .filter(Boolean)
-        .join('\n'),
-  });
+export function updateTrajectoriesPlot(summary: SweepSummary, config: LogBandConfig): HTMLElement | SVGSVGElement {
+  const rows = updateRows(summary, config.where, config.color ?? 'stepSize').filter((r) => r.step > 0);
+  return logBandTrajectories(rows, config, { label: '↑ update norm ‖Δθ‖ of the step into t (log scale)', symbol: '‖Δθ‖' });
 }
