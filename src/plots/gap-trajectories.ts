@@ -9,8 +9,8 @@
  */
 import type { GridKey } from '../engine/index.ts';
 import { gapBandAt, type SweepSummary } from '../results/index.ts';
-import { bandRows, type BandRow } from './band-panels.ts';
-import { logBandTrajectories, type LogBandConfig } from './log-band-trajectories.ts';
+import type { BandRow } from './band-panels.ts';
+import { flooredBandRows, logBandTrajectories, type LogBandConfig } from './log-band-trajectories.ts';
 import type { GridWhere } from './phase-rows.ts';
 
 /** Lowest ‖g‖ drawn on the log axis (an exact 0 would fall off it). */
@@ -26,11 +26,7 @@ export function gapRows(summary: SweepSummary, where: GridWhere | undefined, col
       'these results have no gradient-gap bands (they were summarized before gradgap recorded ‖g‖): re-run the sweep, or re-bake with npm run bake',
     );
   }
-  const floor = (v: number) => Math.max(GAP_FLOOR, v);
-  return bandRows(summary, where, colourKey, (cell, r) => {
-    const b = gapBandAt(summary, cell, r)!;
-    return { q10: floor(b.q10), q50: floor(b.q50), q90: floor(b.q90), finite: b.finite };
-  });
+  return flooredBandRows(summary, where, colourKey, GAP_FLOOR, gapBandAt);
 }
 
 /** "finite in ≥ 47/64" (‖g‖ finite in at least 47 of 64 runs at every step) when some run of the panel had none at some step, else ''. Short, so it fits a small panel. */

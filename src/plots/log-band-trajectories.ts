@@ -9,7 +9,8 @@
 import type { GridKey } from '../engine/index.ts';
 import type { TrajectoryLayout } from '../notebook/index.ts';
 import { formatNumber, logTicks } from './axis-labels.ts';
-import { bandPanels, seriesText, type BandRow } from './band-panels.ts';
+import type { SweepSummary } from '../results/index.ts';
+import { bandPanels, bandRows, seriesText, type BandRow } from './band-panels.ts';
 import type { GridWhere } from './phase-rows.ts';
 
 export interface LogBandConfig {
@@ -18,6 +19,21 @@ export interface LogBandConfig {
   color?: GridKey;
   layout?: TrajectoryLayout;
   width?: number;
+}
+
+/** Band rows of a per-step band (q10, q50, q90 and how many runs were finite), floored for the log axis. */
+export function flooredBandRows(
+  summary: SweepSummary,
+  where: GridWhere | undefined,
+  colourKey: GridKey,
+  floor: number,
+  bandAt: (summary: SweepSummary, cell: number, record: number) => { q10: number; q50: number; q90: number; finite: number } | undefined,
+): BandRow[] {
+  const at = (v: number) => Math.max(floor, v);
+  return bandRows(summary, where, colourKey, (cell, r) => {
+    const b = bandAt(summary, cell, r)!;
+    return { q10: at(b.q10), q50: at(b.q50), q90: at(b.q90), finite: b.finite };
+  });
 }
 
 export function logBandTrajectories(

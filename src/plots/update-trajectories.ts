@@ -9,8 +9,8 @@
  */
 import type { GridKey } from '../engine/index.ts';
 import { updateBandAt, type SweepSummary } from '../results/index.ts';
-import { bandRows, type BandRow } from './band-panels.ts';
-import { logBandTrajectories, type LogBandConfig } from './log-band-trajectories.ts';
+import type { BandRow } from './band-panels.ts';
+import { flooredBandRows, logBandTrajectories, type LogBandConfig } from './log-band-trajectories.ts';
 import type { GridWhere } from './phase-rows.ts';
 
 /** Lowest ‖Δθ‖ drawn on the log axis (step 0, and runs that stopped moving, are 0). */
@@ -22,11 +22,7 @@ export function updateRows(summary: SweepSummary, where: GridWhere | undefined, 
       'these results have no update-norm bands (they were summarized before gradgap recorded ‖Δθ‖): re-run the sweep, or re-bake with npm run bake',
     );
   }
-  const floor = (v: number) => Math.max(UPDATE_FLOOR, v);
-  return bandRows(summary, where, colourKey, (cell, r) => {
-    const b = updateBandAt(summary, cell, r)!;
-    return { q10: floor(b.q10), q50: floor(b.q50), q90: floor(b.q90), finite: b.finite };
-  });
+  return flooredBandRows(summary, where, colourKey, UPDATE_FLOOR, updateBandAt);
 }
 
 export function updateTrajectoriesPlot(summary: SweepSummary, config: LogBandConfig): HTMLElement | SVGSVGElement {
