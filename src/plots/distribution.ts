@@ -48,6 +48,14 @@ export function distributionPlot(summary: SweepSummary, config: { where?: GridWh
   const faceted = new Set(dots.map((d) => d.facet)).size > 1;
   const fy = faceted ? 'facet' : undefined;
   const facets = sortedLabels([...dots, ...notRun].map((d) => d.facet)); // L=4 above L=16, not text order
+  // A short horizontal mark per η, as wide as its column of dots.
+  const etaTick = (style: Plot.RuleYOptions) =>
+    Plot.ruleY(lines, {
+      x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7),
+      x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7),
+      fy,
+      ...style,
+    });
   return Plot.plot({
     title: config.title,
     width: config.width ?? 680,
@@ -65,22 +73,8 @@ export function distributionPlot(summary: SweepSummary, config: { where?: GridWh
     marks: [
       Plot.dot(dots, { x: 'jittered', y: 'finalJ', fy, fill: 'stepSize', r: 2, fillOpacity: 0.75 }),
       // Short horizontal marks at J0 (black) and at the collapse line (red, dashed) for each η.
-      Plot.ruleY(lines, {
-        y: 'J0',
-        x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7),
-        x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7),
-        fy,
-        stroke: 'black',
-        strokeWidth: 1.5,
-      }),
-      Plot.ruleY(lines, {
-        y: 'collapseLine',
-        x1: (d: { stepSize: number }) => d.stepSize * Math.exp(-spread * 0.7),
-        x2: (d: { stepSize: number }) => d.stepSize * Math.exp(spread * 0.7),
-        fy,
-        stroke: '#d62728',
-        strokeDasharray: '3,2',
-      }),
+      etaTick({ y: 'J0', stroke: 'black', strokeWidth: 1.5 }),
+      etaTick({ y: 'collapseLine', stroke: '#d62728', strokeDasharray: '3,2' }),
       Plot.text(notRun, { x: 'stepSize', y: 0.5, fy, text: () => 'not run', rotate: -90, fill: '#666', fontSize: 9 }),
       Plot.tip(
         dots,

@@ -136,28 +136,19 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
       ...theoryMarks((data, s) => Plot.ruleX(data, { x: 'x', y1: 0, y2: 1, fx, stroke: s.stroke, strokeWidth: 2, strokeDasharray: s.dash })),
     );
   } else {
+    const intervalLink = (style: Plot.LinkOptions) =>
+      Plot.link(intervals, {
+        x1: (p: CriticalPoint) => clampX(p.low, 'low'),
+        x2: (p: CriticalPoint) => clampX(p.high, 'high'),
+        y1: 'y',
+        y2: 'y',
+        fx,
+        ...style,
+      });
     marks.push(
-      Plot.link(intervals, {
-        x1: (p: CriticalPoint) => clampX(p.low, 'low'),
-        x2: (p: CriticalPoint) => clampX(p.high, 'high'),
-        y1: 'y',
-        y2: 'y',
-        fx,
-        stroke: 'white',
-        strokeWidth: 5,
-        strokeOpacity: 0.8,
-      }),
-      Plot.link(intervals, {
-        x1: (p: CriticalPoint) => clampX(p.low, 'low'),
-        x2: (p: CriticalPoint) => clampX(p.high, 'high'),
-        y1: 'y',
-        y2: 'y',
-        fx,
-        stroke: 'black',
-        strokeWidth: 1.5,
-        markerStart: 'tick-x',
-        markerEnd: 'tick-x',
-      }),
+      // The bootstrap interval: a white halo under a black bar with end ticks.
+      intervalLink({ stroke: 'white', strokeWidth: 5, strokeOpacity: 0.8 }),
+      intervalLink({ stroke: 'black', strokeWidth: 1.5, markerStart: 'tick-x', markerEnd: 'tick-x' }),
       Plot.line(critical, { x: 'x', y: 'y', fx, z: (p: CriticalPoint) => `${p.sweep}|${p.facet}`, stroke: 'black', strokeWidth: 2 }),
       Plot.dot(critical, { x: 'x', y: 'y', fx, fill: 'white', stroke: 'black', r: 4 }),
       ...theoryMarks((data, s) =>
