@@ -130,6 +130,30 @@ const specCases: Case[] = [
   ['momentum = -0.9', base('momentum', -0.9), RUN, /base\.momentum.*\[0, 1\)/],
   ['maxGradNorm = 0', base('maxGradNorm', 0), RUN, /base\.maxGradNorm.*null \(no clipping\) or a number in \(0, 1000000\]/],
   ['warmupSteps longer than the run', base('warmupSteps', 5), RUN, /base\.warmupSteps.*longer than the run.*\[0, iterations = 4\]/],
+  // Responses that end (SPEC 1.7).
+  [
+    'targetLength > L',
+    sweep((s) => Object.assign(s.base as object, { eos: true, targetLength: 6 })),
+    RUN,
+    /base\.targetLength.*targetLength = 6.*\[1, 4\].*maximum length L = 4/,
+  ],
+  ['targetLength = 0', sweep((s) => Object.assign(s.base as object, { eos: true, targetLength: 0 })), RUN, /base\.targetLength.*integer in \[1, 256\]/],
+  ['eos with the bandit family', sweep((s) => Object.assign(s.base as object, { family: 'bandit', eos: true })), RUN, /base\.eos.*bandit.*family "token"/],
+  ['eos = "yes"', base('eos', 'yes'), RUN, /base\.eos.*true.*false/],
+  [
+    'exact expected update for seq-mean-token-mean with EOS',
+    sweep((s) =>
+      Object.assign(s.base as object, { eos: true, targetLength: 3, mode: 'exact', exactDirection: 'expected-update', aggregation: 'seq-mean-token-mean' }),
+    ),
+    RUN,
+    /base\.aggregation.*seq-mean-token-mean with EOS has no exact expected update.*joint law of length and reward/,
+  ],
+  [
+    'exact expected update for token-mean with EOS',
+    sweep((s) => Object.assign(s.base as object, { eos: true, targetLength: 3, mode: 'exact', aggregation: 'token-mean' })),
+    RUN,
+    /base\.aggregation.*token-mean with EOS has no exact expected update.*couples the responses/,
+  ],
   ['grid.beta1 with 1', sweep((s) => (s.grid = { beta1: [0.9, 1] })), RUN, /grid\.beta1\[1\].*\[0, 1\)/],
   ['tabular features with V = 33', sweep((s) => Object.assign(s.base as object, { features: 'tabular', V: 33 })), RUN, /V.*\[2, 32\]/],
   ['B·G·L over the token limit', sweep((s) => Object.assign(s.base as object, { G: 1024, L: 16 })), RUN, /B·G·L.*at most 8192/],

@@ -18,7 +18,7 @@ export interface PackedInstance {
 
 export const REWARD_CODE = { table: 0, 'exact-match': 1, 'final-answer': 2 } as const;
 export const ADVANTAGE_CODE: Record<Advantage, number> = { none: 0, mean: 1, 'group-std': 2, 'batch-std': 3, rloo: 4, oracle: 5 };
-export const AGGREGATION_CODE: Record<Aggregation, number> = { 'seq-sum': 0, 'seq-mean-token-mean': 1, 'token-mean': 2, constant: 3 };
+export const AGGREGATION_CODE: Record<Aggregation, number> = { 'seq-sum': 0, 'seq-mean-token-mean': 1, 'token-mean': 2, constant: 3, 'constant-no-batch': 4 };
 export const EXACT_DIRECTION_CODE: Record<ExactDirection, number> = { gradient: 0, gap: 1, 'expected-update': 2 };
 
 export function packInstance(inst: Instance): PackedInstance {

@@ -15,7 +15,8 @@ export type Features = 'gaussian' | 'tabular';
 /** Token-level reward: the whole sequence equals the target, or only its last token does. Bandits use their reward table. */
 export type Reward = 'exact-match' | 'final-answer';
 export type Advantage = 'none' | 'mean' | 'group-std' | 'batch-std' | 'rloo' | 'oracle';
-export type Aggregation = 'seq-sum' | 'seq-mean-token-mean' | 'token-mean' | 'constant';
+/** SPEC 1.7; TRL `loss_type` / verl `loss_agg_mode` in AGGREGATION_NAMES. */
+export type Aggregation = 'seq-sum' | 'seq-mean-token-mean' | 'token-mean' | 'constant' | 'constant-no-batch';
 /** `sampled`: G sampled responses per prompt. `exact`: the expected update, no sampling noise. */
 export type Mode = 'sampled' | 'exact';
 /** Exact-mode direction: ∇J, the gradient gap g = ∇J/(J(1−J)), or E[A·s] of the chosen advantage and aggregation. */
@@ -30,7 +31,15 @@ export const FAMILIES: readonly Family[] = ['bandit', 'token'];
 export const FEATURES: readonly Features[] = ['gaussian', 'tabular'];
 export const REWARDS: readonly Reward[] = ['exact-match', 'final-answer'];
 export const ADVANTAGES: readonly Advantage[] = ['none', 'mean', 'group-std', 'batch-std', 'rloo', 'oracle'];
-export const AGGREGATIONS: readonly Aggregation[] = ['seq-sum', 'seq-mean-token-mean', 'token-mean', 'constant'];
+export const AGGREGATIONS: readonly Aggregation[] = ['seq-sum', 'seq-mean-token-mean', 'token-mean', 'constant', 'constant-no-batch'];
+/** The aggregations' names in TRL (`GRPOConfig.loss_type`) and verl (`actor.loss_agg_mode`), SPEC 1.7; null where the library has none. */
+export const AGGREGATION_NAMES: Readonly<Record<Aggregation, { formula: string; trl: string | null; verl: string | null }>> = Object.freeze({
+  'seq-sum': { formula: 'mean_i Σ_t', trl: null, verl: 'seq-mean-token-sum' },
+  'seq-mean-token-mean': { formula: 'mean_i (Σ_t / |o_i|)', trl: 'grpo', verl: 'seq-mean-token-mean' },
+  'token-mean': { formula: 'Σ_i Σ_t / Σ_i |o_i|', trl: 'bnpo, dapo', verl: 'token-mean' },
+  constant: { formula: 'Σ_i Σ_t / (B·G·L)', trl: 'dr_grpo', verl: null },
+  'constant-no-batch': { formula: 'Σ_i Σ_t / L', trl: null, verl: 'seq-mean-token-sum-norm' },
+});
 export const MODES: readonly Mode[] = ['sampled', 'exact'];
 export const EXACT_DIRECTIONS: readonly ExactDirection[] = ['gradient', 'gap', 'expected-update'];
 export const STD_KINDS: readonly StdKind[] = ['unbiased', 'biased'];
@@ -43,7 +52,9 @@ export interface RunParams {
   features: Features;
   reward: Reward; // token family only
   V: number; // vocabulary size (token)
-  L: number; // response length (token); bandits have L = 1
+  L: number; // response length (token), the maximum length with EOS (responses are cut there); bandits have L = 1
+  eos: boolean; // token family: the last token of the vocabulary ends a response (SPEC 1.7)
+  targetLength: number; // with EOS: length of the exact-match target including its EOS (final answer: the answer is its token before EOS)
   N: number; // prompts (bandit)
   K: number; // responses per prompt (bandit)
   d: number; // feature dimension; forced to K (tabular bandit) or V² (tabular token)
@@ -76,6 +87,7 @@ export interface RunParams {
 export type GridKey =
   | 'stepSize'
   | 'L'
+  | 'targetLength'
   | 'J0'
   | 'G'
   | 'V'
@@ -97,6 +109,7 @@ export type GridKey =
 export const GRID_KEYS: readonly GridKey[] = [
   'stepSize',
   'L',
+  'targetLength',
   'J0',
   'G',
   'V',
@@ -153,6 +166,9 @@ export const OPTIMIZER_DEFAULTS = Object.freeze({
 });
 export type OptimizerKey = keyof typeof OPTIMIZER_DEFAULTS;
 
+/** The stop-token fields (SPEC 1.7) at values that give today's fixed-length responses exactly (targetLength is read only with EOS). */
+export const EOS_DEFAULTS = Object.freeze({ eos: false, targetLength: 4 });
+
 /** True when a run takes plain SGD steps θ ← θ + η·w (no clipping, no schedule, no decay): the kernel's fast path. */
 export function isPlainSgd(p: Pick<RunParams, OptimizerKey>): boolean {
   return p.optimizer === 'sgd' && p.maxGradNorm === null && p.warmupSteps === 0 && p.schedule === 'constant' && p.weightDecay === 0;
@@ -164,6 +180,7 @@ export const DEFAULT_RUN: Readonly<RunParams> = Object.freeze({
   reward: 'exact-match',
   V: 8,
   L: 8,
+  ...EOS_DEFAULTS,
   N: 1,
   K: 8,
   d: 6,
@@ -218,11 +235,21 @@ export function tableShape(p: RunParams): { P: number; K: number; L: number } {
   return { P: p.V, K: p.V, L: p.L };
 }
 
-/** Scale the aggregation applies to the summed token score; effective step size = η · scale · L (SPEC 1.3). */
-export function aggregationLengthScale(aggregation: Aggregation, L: number): number {
-  // Without a stop token every response has length L = L_max, so the three normalized
-  // aggregations coincide: each divides the summed token score by L.
-  return aggregation === 'seq-sum' ? 1 : 1 / L;
+/**
+ * Scale the aggregation applies to the summed token score of a response, relative to the mean over
+ * the `samples` = B·G responses of a step, when every response has length `length` (SPEC 1.3, 1.7).
+ * Without EOS every response has length L = L_max, so the three normalized aggregations coincide:
+ * each divides by L; constant-no-batch (verl) does not divide by the batch, so it is B·G/L.
+ */
+export function aggregationLengthScale(aggregation: Aggregation, length: number, samples = 1): number {
+  if (aggregation === 'seq-sum') return 1;
+  if (aggregation === 'constant-no-batch') return samples / length;
+  return 1 / length;
+}
+
+/** Aggregations whose normalizer is each response's own length, or the batch's: with EOS their scale moves with the lengths. */
+export function perLengthAggregation(aggregation: Aggregation): boolean {
+  return aggregation === 'seq-mean-token-mean' || aggregation === 'token-mean';
 }
 
 /**
@@ -230,10 +257,15 @@ export function aggregationLengthScale(aggregation: Aggregation, L: number): num
  * Adam and AdamW the step per coordinate is about η whatever the scale of w (SPEC 1.6), so their
  * effective step size is η itself.
  */
-export function effectiveStepSize(p: Pick<RunParams, 'stepSize' | 'aggregation' | 'L' | 'family'> & { optimizer?: Optimizer }): number {
+export function effectiveStepSize(
+  p: Pick<RunParams, 'stepSize' | 'aggregation' | 'L' | 'family'> & { optimizer?: Optimizer; eos?: boolean; G?: number; B?: number },
+  expectedLength?: number,
+): number {
   if (p.optimizer === 'adam' || p.optimizer === 'adamw') return p.stepSize;
   const L = p.family === 'bandit' ? 1 : p.L;
-  return p.stepSize * aggregationLengthScale(p.aggregation, L);
+  // With EOS, the per-length normalizations divide by lengths that move: the axis uses E_π|o| at θ0 when given.
+  const length = p.eos && perLengthAggregation(p.aggregation) && expectedLength !== undefined ? expectedLength : L;
+  return p.stepSize * aggregationLengthScale(p.aggregation, length, (p.B ?? 1) * (p.G ?? 1));
 }
 
 /** What the effective-step axis means for a run's optimizer, in words for an axis label or a key. */
@@ -242,6 +274,9 @@ export function effectiveStepMeaning(optimizer: Optimizer | undefined): string {
   if (optimizer === 'momentum') return 'η × aggregation scale (one step; with momentum the steady step is that over 1 − μ)';
   return 'η × aggregation scale';
 }
+
+/** The effective-step axis's words when responses end at EOS (SPEC 1.7). */
+export const EFFECTIVE_STEP_EOS_NOTE = 'with EOS, per-length aggregations use the expected length E_π|o| at θ0';
 
 /** One grid cell: its index, the grid values that define it, and the full run parameters. */
 export interface Cell {

@@ -51,6 +51,22 @@ describe('validateSpec', () => {
     expectIssue({ grid: { warmupSteps: [10, 500] } }, 'grid.warmupSteps', 'longer than the run');
   });
 
+  it('checks the EOS fields (SPEC 1.7): target length, family, exact expected update', () => {
+    expect(validateSpec({ base: { eos: true, targetLength: 3, L: 8 }, grid: { L: [4, 8], targetLength: [2, 3] } })).toEqual([]);
+    expect(validateSpec({ base: { eos: true, reward: 'final-answer', targetLength: 2, aggregation: 'constant-no-batch' } })).toEqual([]);
+    expectIssue({ base: { eos: true, targetLength: 9, L: 8 } }, 'base.targetLength', 'targetLength = 9', '[1, 7]', 'maximum length L = 8');
+    expectIssue({ base: { eos: true, targetLength: 8, L: 8, V: 8 } }, 'base.targetLength', '[1, 7]', 'V − 1 = 7');
+    expectIssue({ base: { eos: true, targetLength: 0 } }, 'base.targetLength', 'targetLength = 0', '[1, 256]');
+    expectIssue({ base: { eos: true, reward: 'final-answer', targetLength: 1 } }, 'base.targetLength', '[2, 7]', 'answer');
+    expectIssue({ base: { eos: true, family: 'bandit' } }, 'base.eos', 'family "token"');
+    expectIssue({ base: { eos: 1 as never } }, 'base.eos', 'true');
+    expectIssue({ base: { eos: true, mode: 'exact', aggregation: 'token-mean' } }, 'base.aggregation', 'token-mean with EOS', 'no exact expected update');
+    expectIssue({ base: { eos: true, mode: 'exact', aggregation: 'seq-mean-token-mean' } }, 'base.aggregation', 'seq-mean-token-mean with EOS');
+    expect(validateSpec({ base: { eos: true, mode: 'exact', exactDirection: 'gap', aggregation: 'token-mean' } })).toEqual([]);
+    expect(validateSpec({ base: { eos: true, mode: 'exact', aggregation: 'constant-no-batch' } })).toEqual([]);
+    expectIssue({ grid: { targetLength: [2, 3] } }, 'grid.targetLength', 'read only with eos = true');
+  });
+
   it('checks grid values one by one, and grid keys', () => {
     expectIssue({ grid: { stepSize: [1, -2, 3] } }, 'grid.stepSize[1]', 'stepSize = -2');
     expectIssue({ grid: { L: [8, 0] } }, 'grid.L[1]', 'L = 0');

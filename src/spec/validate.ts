@@ -170,6 +170,8 @@ const FIELD_CHECKS: Record<keyof RunParams, Check> = {
   reward: oneOf(REWARDS),
   V: intIn(LIMITS.V[0], LIMITS.V[1]),
   L: intIn(LIMITS.L[0], LIMITS.L[1]),
+  eos: (v) => (typeof v === 'boolean' ? null : 'must be true (responses end at an EOS token) or false (every response has length L)'),
+  targetLength: intIn(1, LIMITS.L[1]),
   N: intIn(LIMITS.N[0], LIMITS.N[1]),
   K: intIn(LIMITS.K[0], LIMITS.K[1]),
   d: intIn(LIMITS.d[0], LIMITS.d[1]),
@@ -228,6 +230,7 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
   if (p.mode === 'exact' && p.exactDirection === 'expected-update' && p.advantage === 'batch-std' && p.family === 'bandit' && p.B > 1) {
     out.push({ key: 'advantage', message: 'batch-std with B > 1 has no closed-form expected update: use mode "sampled", or group-std' });
   }
+  if (p.eos) eosIssues(p, out);
   if (p.warmupSteps > p.iterations)
     out.push({ key: 'warmupSteps', message: `warmupSteps = ${p.warmupSteps} is longer than the run: must be in [0, iterations = ${p.iterations}]` });
   if (p.recordEvery > p.iterations) out.push({ key: 'recordEvery', message: `recordEvery = ${p.recordEvery} must be in [1, iterations = ${p.iterations}]` });
@@ -242,6 +245,40 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
     out.push({ key: 'theta0', message: `theta0 has ${p.theta0.length} entries; it must have d entries` });
   }
   return out;
+}
+
+/** The stop token's checks (SPEC 1.7): a token-family field whose target must fit under L and be realizable. */
+function eosIssues(p: RunParams, out: { key: keyof RunParams; message: string }[]): void {
+  if (p.family === 'bandit') {
+    out.push({ key: 'eos', message: 'eos = true, but a bandit response is one action with no tokens: EOS needs family "token"' });
+    return;
+  }
+  // θ*'s greedy path visits distinct states (the policy reads only the previous token), so a
+  // target of n tokens needs n − 1 distinct tokens besides the start and EOS: n ≤ V − 1.
+  const minimum = p.reward === 'final-answer' ? 2 : 1;
+  const maximum = Math.min(p.L, p.V - 1);
+  if (p.targetLength < minimum || p.targetLength > maximum) {
+    const why =
+      p.targetLength > p.L
+        ? `longer than the maximum length L = ${p.L}, so no response could match it`
+        : p.targetLength > p.V - 1
+          ? `a greedy path of V = ${p.V} tokens ends within V − 1 = ${p.V - 1} (it never revisits a token)`
+          : p.reward === 'final-answer'
+            ? 'final answer needs a token before EOS: the answer'
+            : 'a target has at least its EOS';
+    out.push({ key: 'targetLength', message: `targetLength = ${p.targetLength}: must be an integer in [${minimum}, ${maximum}] (${why})` });
+  }
+  if (p.mode === 'exact' && p.exactDirection === 'expected-update' && (p.aggregation === 'seq-mean-token-mean' || p.aggregation === 'token-mean')) {
+    out.push({
+      key: 'aggregation',
+      message:
+        `aggregation ${p.aggregation} with EOS has no exact expected update here: ` +
+        (p.aggregation === 'token-mean'
+          ? 'its 1/Σ_i|o_i| couples the responses of a group, so E[w] is not c(J)·∇J'
+          : 'its 1/|o_i| weights each response by its own length, so E[w] needs the joint law of length and reward, not derived') +
+        '; use mode "sampled", exactDirection "gradient" or "gap", or seq-sum, constant, constant-no-batch',
+    });
+  }
 }
 
 /** Top-level fields of a sweep spec. */
@@ -260,6 +297,7 @@ function inertAxis(base: Record<string, unknown>, key: GridKey): string | null {
   if (features === 'tabular' && key === 'd') return `tabular features fix d (K for a bandit, V² for tokens)`;
   if (family === 'bandit' && features === 'tabular' && key === 'N') return 'a tabular bandit has one prompt: N is fixed at 1';
   if (key === 'J0' && Array.isArray(base.theta0)) return 'theta0 is given, so J0 is not read';
+  if (key === 'targetLength' && base.eos !== true) return 'targetLength is read only with eos = true (without EOS every response has length L)';
   return null;
 }
 

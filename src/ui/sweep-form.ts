@@ -11,13 +11,16 @@
 import {
   ADVANTAGES,
   AGGREGATIONS,
+  AGGREGATION_NAMES,
   EXACT_DIRECTIONS,
   FAMILIES,
   FEATURES,
   GRID_KEYS,
   LIMITS,
   MODES,
+  OPTIMIZERS,
   REWARDS,
+  SCHEDULES,
   STD_KINDS,
   cellCount,
   logSpaced,
@@ -37,12 +40,21 @@ export interface FormField {
 
 const range = (r: readonly number[] | number) => (Array.isArray(r) ? `${r[0]}–${r[1]}` : String(r));
 
+/** Each aggregation with its TRL `loss_type` and verl `loss_agg_mode` (SPEC 1.7), shown beside the field. */
+export const AGGREGATION_LIBRARY_NAMES = AGGREGATIONS.map((a) => {
+  const { trl, verl } = AGGREGATION_NAMES[a];
+  const names = [trl && `TRL ${trl}`, verl && `verl ${verl}`].filter(Boolean).join(', ');
+  return `${a} = ${names || 'neither'}`;
+}).join('; ');
+
 export const BASE_FIELDS: FormField[] = [
   { path: 'base.family', label: 'family', kind: 'choice', choices: FAMILIES },
   { path: 'base.features', label: 'features', kind: 'choice', choices: FEATURES },
   { path: 'base.reward', label: 'reward', kind: 'choice', choices: REWARDS },
   { path: 'base.V', label: 'vocabulary V', kind: 'int', range: range(LIMITS.V), gridKey: 'V' },
-  { path: 'base.L', label: 'length L', kind: 'int', range: range(LIMITS.L), gridKey: 'L' },
+  { path: 'base.L', label: 'length L (maximum with EOS)', kind: 'int', range: range(LIMITS.L), gridKey: 'L' },
+  { path: 'base.eos', label: 'EOS token', kind: 'choice', choices: ['false', 'true'] },
+  { path: 'base.targetLength', label: 'target length (EOS)', kind: 'int', range: '1–min(L, V−1)', gridKey: 'targetLength' },
   { path: 'base.d', label: 'features d', kind: 'int', range: range(LIMITS.d), gridKey: 'd' },
   { path: 'base.N', label: 'prompts N', kind: 'int', range: range(LIMITS.N), gridKey: 'N' },
   { path: 'base.K', label: 'responses K', kind: 'int', range: range(LIMITS.K), gridKey: 'K' },
@@ -51,13 +63,23 @@ export const BASE_FIELDS: FormField[] = [
   { path: 'base.G', label: 'group size G', kind: 'int', range: range(LIMITS.G), gridKey: 'G' },
   { path: 'base.B', label: 'batch B', kind: 'int', range: range(LIMITS.B), gridKey: 'B' },
   { path: 'base.advantage', label: 'advantage', kind: 'choice', choices: ADVANTAGES, gridKey: 'advantage' },
-  { path: 'base.aggregation', label: 'aggregation', kind: 'choice', choices: AGGREGATIONS, gridKey: 'aggregation' },
+  { path: 'base.aggregation', label: 'aggregation', kind: 'choice', choices: AGGREGATIONS, range: AGGREGATION_LIBRARY_NAMES, gridKey: 'aggregation' },
   { path: 'base.epsilon', label: 'std ε', kind: 'real', range: '[0, 1]' },
   { path: 'base.std', label: 'group std', kind: 'choice', choices: STD_KINDS },
   { path: 'base.mode', label: 'mode', kind: 'choice', choices: MODES },
   { path: 'base.exactDirection', label: 'exact direction', kind: 'choice', choices: EXACT_DIRECTIONS },
   { path: 'base.iterations', label: 'iterations', kind: 'int', range: range(LIMITS.iterations) },
   { path: 'base.recordEvery', label: 'record every', kind: 'int', range: `1–iterations` },
+  // The practitioners' loop (SPEC 1.6): PyTorch's optimizers, clip_grad_norm_, transformers' schedules.
+  { path: 'base.optimizer', label: 'optimizer', kind: 'choice', choices: OPTIMIZERS, gridKey: 'optimizer' },
+  { path: 'base.momentum', label: 'momentum μ', kind: 'real', range: '[0, 1)', gridKey: 'momentum' },
+  { path: 'base.beta1', label: 'Adam β₁', kind: 'real', range: '[0, 1)', gridKey: 'beta1' },
+  { path: 'base.beta2', label: 'Adam β₂', kind: 'real', range: '[0, 1)', gridKey: 'beta2' },
+  { path: 'base.adamEpsilon', label: 'Adam ε', kind: 'real', range: '> 0', gridKey: 'adamEpsilon' },
+  { path: 'base.weightDecay', label: 'weight decay λ', kind: 'real', range: '≥ 0 (AdamW)', gridKey: 'weightDecay' },
+  { path: 'base.maxGradNorm', label: 'clip ‖g‖ at', kind: 'real', range: '> 0; empty: no clipping', gridKey: 'maxGradNorm' },
+  { path: 'base.warmupSteps', label: 'warmup steps', kind: 'int', range: '0 – iterations−1', gridKey: 'warmupSteps' },
+  { path: 'base.schedule', label: 'schedule', kind: 'choice', choices: SCHEDULES, gridKey: 'schedule' },
 ];
 
 export const SWEEP_FIELDS: FormField[] = [
@@ -92,7 +114,8 @@ function numberOrText(text: string): number | string {
 export function writeField(config: SweepCellConfig, path: string, text: string, kind: FormField['kind']): SweepCellConfig {
   const next: SweepCellConfig = structuredClone(config);
   const [head, key] = path.split('.');
-  const value = kind === 'int' || kind === 'real' ? numberOrText(text) : text;
+  // eos is the one boolean field: its choices 'true' and 'false' are written as JSON booleans.
+  const value = kind === 'int' || kind === 'real' ? numberOrText(text) : path === 'base.eos' && (text === 'true' || text === 'false') ? text === 'true' : text;
   const target = (key ? (next.base ??= {}) : next) as Record<string, unknown>;
   const name = key ?? head;
   if (text.trim() === '') delete target[name];
