@@ -24,18 +24,22 @@ export interface Instance {
   P: number; // states (prompts, or previous token)
   K: number; // actions (responses, or next token)
   d: number; // feature dimension
-  L: number; // steps per response (1 for bandits)
+  L: number; // steps per response (1 for bandits); the maximum length with EOS
+  eos: number; // the EOS token (V − 1) when responses end at it (SPEC 1.7), else −1
   start: number; // start state of a token sequence (token family); bandits draw a prompt
   phi: Float64Array; // Φ[P][K][d], d fastest
   reward: RewardKind;
   rewardTable: Uint8Array; // R[P][K] for bandits, empty otherwise
-  target: Int32Array; // y*_1..y*_L for token rewards (final-answer uses only y*_L)
+  target: Int32Array; // y*_1..y*_L for token rewards (final-answer uses only y*_L); with EOS y*_1..y*_{L*}, ending with EOS (final-answer uses y*_{L*−1})
   thetaStar: Float64Array; // the hidden parameter that makes the correct answers realizable
 }
 
 // Counter word 1 of the instance stream: which quantity a draw belongs to.
 const TAG_PHI = 1;
 const TAG_THETA_STAR = 2;
+// With EOS, a visited state's feature row is redrawn until θ* leads where the target must go: tag 3 + attempt.
+const TAG_EOS_ROW = 3;
+const MAX_ROW_ATTEMPTS = 100_000;
 
 function gaussianVector(seed: number, seedIndex: number, tag: number, length: number): Float64Array {
   const out = new Float64Array(length);
@@ -85,13 +89,56 @@ export function makeInstance(p: RunParams, seed: number, seedIndex: number): Ins
     // Realizable rewards: the response θ* ranks first is the correct one.
     const rewardTable = new Uint8Array(P * K);
     for (let a = 0; a < P; a++) rewardTable[a * K + argmaxRow(phi, thetaStar, a, K, d)] = 1;
-    return { P, K, d, L, start: 0, phi, reward: 'table', rewardTable, target: new Int32Array(0), thetaStar };
+    return { P, K, d, L, eos: -1, start: 0, phi, reward: 'table', rewardTable, target: new Int32Array(0), thetaStar };
   }
+  if (p.eos) return eosInstance(p, seed, seedIndex, phi, thetaStar);
   // The target y* is θ*'s greedy path from the start token.
   const target = new Int32Array(L);
   let prev = 0;
   for (let t = 0; t < L; t++) prev = target[t] = argmaxRow(phi, thetaStar, prev, K, d);
-  return { P, K, d, L, start: 0, phi, reward: p.reward, rewardTable: new Uint8Array(0), target, thetaStar };
+  return { P, K, d, L, eos: -1, start: 0, phi, reward: p.reward, rewardTable: new Uint8Array(0), target, thetaStar };
+}
+
+/**
+ * The instance with a stop token (SPEC 1.7): EOS is token V − 1, its features drawn like the others.
+ * The target is θ*'s greedy path from the start token and ends with EOS after exactly
+ * `targetLength` tokens: each state on the path has its feature row redrawn (seeded: attempt in
+ * the counter) until θ*'s argmax from it is a token not yet visited (not EOS), or EOS at the last
+ * step. The policy reads only the previous token, so the path never revisits one. The instance
+ * does not depend on L (it only cuts responses), so cells over L stay paired.
+ */
+function eosInstance(p: RunParams, seed: number, seedIndex: number, phi: Float64Array, thetaStar: Float64Array): Instance {
+  const { P, K, L } = tableShape(p);
+  const d = effectiveDim(p);
+  const eos = K - 1;
+  const n = p.targetLength;
+  const target = new Int32Array(n);
+  const visited = new Set<number>([0]);
+  let prev = 0;
+  for (let t = 0; t < n; t++) {
+    const wantEos = t === n - 1;
+    const ok = (b: number) => (wantEos ? b === eos : b !== eos && !visited.has(b));
+    let next = argmaxRow(phi, thetaStar, prev, K, d);
+    for (let attempt = 0; !ok(next); attempt++) {
+      if (attempt >= MAX_ROW_ATTEMPTS)
+        throw new InitError(`no draw of token ${prev}'s row leads θ* to ${wantEos ? 'EOS' : 'a new token'} (targetLength = ${n})`);
+      // Tags above TAG_EOS_ROW, one per (attempt, state): distinct from Φ's and θ*'s and from each other.
+      const tag = TAG_EOS_ROW + attempt * K + prev;
+      if (p.features === 'tabular') {
+        // One-hot features: the row's preferences live in θ*[prev·K .. prev·K + K).
+        thetaStar.set(gaussianVector(seed, seedIndex, tag, K), prev * K);
+      } else {
+        const row = gaussianVector(seed, seedIndex, tag, K * d);
+        const scale = 1 / Math.sqrt(d);
+        for (let i = 0; i < K * d; i++) phi[prev * K * d + i] = row[i] * scale;
+      }
+      next = argmaxRow(phi, thetaStar, prev, K, d);
+    }
+    target[t] = next;
+    visited.add(next);
+    prev = next;
+  }
+  return { P, K, d, L, eos, start: 0, phi, reward: p.reward, rewardTable: new Uint8Array(0), target, thetaStar };
 }
 
 /** Error raised when no scale α of θ* reaches the requested J0. */

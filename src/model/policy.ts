@@ -53,12 +53,14 @@ export function successRate(inst: Instance, pi: ArrayLike<number>): number {
   if (inst.reward === 'exact-match') {
     let J = 1;
     let prev = inst.start;
-    for (let t = 0; t < L; t++) {
+    // With EOS the target is shorter than L and ends with EOS; without, it has L tokens.
+    for (let t = 0; t < inst.target.length; t++) {
       J *= pi[prev * K + inst.target[t]];
       prev = inst.target[t];
     }
     return J;
   }
+  if (inst.eos >= 0) return finalAnswerWithEos(inst, pi);
   let p = new Float64Array(K);
   p[inst.start] = 1;
   for (let t = 0; t < L; t++) {
@@ -67,4 +69,31 @@ export function successRate(inst: Instance, pi: ArrayLike<number>): number {
     p = next;
   }
   return p[inst.target[L - 1]];
+}
+
+/** The answer of a final-answer instance with EOS: the target's token just before its EOS. */
+export function answerToken(inst: Pick<Instance, 'target'>): number {
+  return inst.target[inst.target.length - 2];
+}
+
+/**
+ * Final answer with EOS (SPEC 1.7): J = Σ_t P(o_t = y, o_{t+1} = EOS), with the "alive" chain
+ * (mass that has not ended) propagated over the L positions; a response cut at L gets 0.
+ */
+function finalAnswerWithEos(inst: Instance, pi: ArrayLike<number>): number {
+  const { K, L, eos } = inst;
+  const y = answerToken(inst);
+  let alive = new Float64Array(K);
+  alive[inst.start] = 1;
+  let J = 0;
+  for (let t = 0; t < L; t++) {
+    J += alive[y] * pi[y * K + eos];
+    const next = new Float64Array(K);
+    for (let a = 0; a < K; a++) {
+      if (alive[a] === 0) continue;
+      for (let b = 0; b < K; b++) if (b !== eos) next[b] += alive[a] * pi[a * K + b];
+    }
+    alive = next;
+  }
+  return J;
 }

@@ -40,7 +40,7 @@ export function exactTrajectory(inst: Instance, p: TrajectoryParams, theta0: Arr
   if (!(Number.isInteger(p.iterations) && p.iterations >= 0 && p.iterations <= 100_000)) {
     throw new TheoryInputError('iterations', `iterations = ${p.iterations}: must be an integer in [0, 100000]`);
   }
-  const bounds = scoreBounds(inst, p.aggregation);
+  const bounds = scoreBounds(inst, p.aggregation, p.B * p.G);
   const theta = Float64Array.from(theta0);
   const rows: TrajectoryStep[] = [];
   let J0 = NaN;

@@ -33,7 +33,14 @@ export function expectedUpdate(inst: Instance, p: UpdateParams, gg: GradientGap)
   if (p.advantage === 'batch-std' && inst.reward === 'table' && p.B > 1) {
     throw new TheoryInputError('advantage', 'batch-std with B > 1 has no closed-form expected update: use group-std, or B = 1');
   }
-  const scale = aggregationLengthScale(p.aggregation, inst.L);
+  if (inst.eos >= 0 && (p.aggregation === 'seq-mean-token-mean' || p.aggregation === 'token-mean')) {
+    throw new TheoryInputError(
+      'aggregation',
+      `${p.aggregation} with EOS has no exact expected update here: its normalizer moves with the lengths (${p.aggregation === 'token-mean' ? '1/Σ_i|o_i| couples a group' : '1/|o_i| needs the joint law of length and reward'})`,
+    );
+  }
+  // Constant scales (seq-sum, constant, constant-no-batch) keep E[w] = c(J)·scale·∇J with EOS too.
+  const scale = aggregationLengthScale(p.aggregation, inst.L, p.B * p.G);
   const c = (J: number) => expectedAdvantageFactor(p.advantage, p.G, J, p.epsilon, p.std) * scale;
   if (inst.reward !== 'table') return gg.gradient.map((v) => v * c(gg.J));
   // Each group answers one uniformly drawn prompt, so E[w] = mean_x c(J_x)·∇J_x.

@@ -13,6 +13,7 @@
  */
 import type { Instance } from '../model/index.ts';
 import { complementProbability, forwardMarginals, policyTables, exactSuccessRate, type PolicyTables, type SuccessRate } from './success-rate.ts';
+import { eosFinalAnswerWeights } from './eos-chain.ts';
 import { checkInstance, checkTheta, TheoryInputError } from './theory-input.ts';
 
 export interface GradientGap extends SuccessRate {
@@ -51,10 +52,10 @@ function banditWeights(inst: Instance, tables: PolicyTables, sr: SuccessRate): F
 
 /** Exact match: the target's score s(y*) = Σ_t (e_{y_t} − π(·|y_{t−1}))·Φ, so D = μ⁺'s weights (no factor J). */
 function targetScoreWeights(inst: Instance, tables: PolicyTables): Float64Array {
-  const { K, L } = inst;
+  const { K } = inst;
   const D = new Float64Array(inst.P * K);
   let a = inst.start;
-  for (let t = 0; t < L; t++) {
+  for (let t = 0; t < inst.target.length; t++) {
     const y = inst.target[t];
     for (let b = 0; b < K; b++) {
       // 1 − π(y|a) as the sum of the other entries, so saturated rows keep their precision.
@@ -139,7 +140,8 @@ export function gradientGap(inst: Instance, theta: ArrayLike<number>): GradientG
         for (let k = 0; k < d; k++) gradient[k] += gx[k] / inst.P;
       }
     } else {
-      gradient = featureSum(inst, finalAnswerWeights(inst, tables), 0, inst.P);
+      const D = inst.eos >= 0 ? eosFinalAnswerWeights(inst, tables.pi) : finalAnswerWeights(inst, tables);
+      gradient = featureSum(inst, D, 0, inst.P);
     }
     muPlus = gradient.map((v) => v / sr.J);
   }

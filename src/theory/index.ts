@@ -2,6 +2,7 @@
 export { TheoryInputError, THEORY_LIMITS } from './theory-input.ts';
 export { exactSuccessRate, successAt, policyTables, type SuccessRate, type PolicyTables } from './success-rate.ts';
 export { gradientGap, type GradientGap } from './gradient-gap.ts';
+export { expectedLength, aliveMarginals } from './eos-chain.ts';
 export { expectedUpdate, alignment, updateDirection, type UpdateParams } from './expected-update.ts';
 export { scoreBounds, theorem1StepSize, successRateLowerBound, progressIncrement, type ScoreBounds } from './theorem-one.ts';
 export { criticalStepSize, oneStepCriticalStepSize, type CriticalStepSize, type CriticalStatus, type SearchOptions } from './one-step-threshold.ts';

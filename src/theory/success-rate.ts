@@ -9,6 +9,7 @@
  */
 import type { Instance } from '../model/index.ts';
 import { policyLogits } from '../model/index.ts';
+import { eosFinalAnswerRate } from './eos-chain.ts';
 
 /** π(b|a) and log π(b|a) of the log-linear policy, float64. */
 export interface PolicyTables {
@@ -79,12 +80,17 @@ export function exactSuccessRate(inst: Instance, tables: PolicyTables): SuccessR
   if (inst.reward === 'exact-match') {
     let logJ = 0;
     let prev = inst.start;
-    for (let t = 0; t < L; t++) {
+    // The target has L tokens, or with EOS its own length (ending with EOS).
+    for (let t = 0; t < inst.target.length; t++) {
       logJ += logPi[prev * K + inst.target[t]];
       prev = inst.target[t];
     }
     const failure = -Math.expm1(logJ);
     return { J: Math.exp(logJ), failure, logit: logJ - Math.log(failure), promptSuccess: null, promptFailure: null };
+  }
+  if (inst.eos >= 0) {
+    const { J, failure } = eosFinalAnswerRate(inst, pi);
+    return { J, failure, logit: Math.log(J) - Math.log(failure), promptSuccess: null, promptFailure: null };
   }
   const alpha = forwardMarginals(inst, pi)[L];
   const y = inst.target[L - 1];

@@ -30,7 +30,7 @@ export interface ScoreBounds {
  * - each token's Hessian is −Cov_π(Φ[a]); for a unit u, Var(u·Φ) ≤ (range of u·Φ)²/4 ≤ D²/4 (Popoviciu), so L_o = L·D²/4.
  * Both are ≤ the cruder L·2·max‖Φ‖ and L·max‖Φ‖².
  */
-export function scoreBounds(inst: Instance, aggregation: Aggregation): ScoreBounds {
+export function scoreBounds(inst: Instance, aggregation: Aggregation, samples = 1): ScoreBounds {
   checkInstance(inst);
   const { P, K, d, L, phi } = inst;
   let D2 = 0;
@@ -47,7 +47,7 @@ export function scoreBounds(inst: Instance, aggregation: Aggregation): ScoreBoun
     }
   }
   const diameter = Math.sqrt(D2);
-  const lengthScale = aggregationLengthScale(aggregation, L);
+  const lengthScale = aggregationLengthScale(aggregation, L, samples); // samples: constant-no-batch's B·G/L
   return { diameter, lengthScale, Go: lengthScale * L * diameter, Lo: (lengthScale * L * D2) / 4 };
 }
 

@@ -135,7 +135,7 @@ export function theoryCurves(input: SweepSpecInput, options: CurveOptions): Theo
       const { inst, theta0 } = cache.get(cell.params, s);
       const gg = gradientGap(inst, theta0);
       const w = expectedUpdate(inst, cell.params, gg);
-      theorem1.push(theorem1StepSize(alignment(w, gg.gap), scoreBounds(inst, cell.params.aggregation)));
+      theorem1.push(theorem1StepSize(alignment(w, gg.gap), scoreBounds(inst, cell.params.aggregation, cell.params.B * cell.params.G)));
       const r = criticalStepSize(inst, theta0, w, { etaMax: options.etaMax, relativeTolerance: options.relativeTolerance, scanToMax: false });
       oneStep.push(r.stepSize);
     }
