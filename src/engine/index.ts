@@ -16,7 +16,7 @@ export {
   type PerRunOutputName,
   type RunOutputSpec,
 } from './run-outputs.ts';
-export { ResultsBuilder, type SweepEnding } from './results-builder.ts';
+export { ResultsBuilder, type SweepEnding, type BuilderOptions } from './results-builder.ts';
 export { runSweep, chooseBackend, type SweepOptions, type BackendChoice } from './run-sweep.ts';
 export {
   memoryDecisionStore,
@@ -30,6 +30,7 @@ export {
 } from './backend-choice.ts';
 export { acquireGpu, WebGpuUnavailableError, type GpuContext } from './device.ts';
 export { simulateChunkCpu } from './cpu-chunk.ts';
-export { cellStatsCpu } from './stats.ts';
+export { cellStatsCpu, bandOf, nearestRank, cellBandInto, SERIES_BANDS, BANDED_OUTPUTS, type Band, type BandField, type BandedOutput } from './stats.ts';
+export { Sha256 } from './sha256.ts';
 export { expectedAdvantageFactor } from './expected-advantage.ts';
 export { philoxWord0, uniformFromBits } from '../rng/index.ts';

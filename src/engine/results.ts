@@ -3,6 +3,7 @@
  * statistics reduced over seeds.
  */
 import type { RunOutputs } from './run-outputs.ts';
+import type { BandedOutput } from './stats.ts';
 import type { Cell, SweepSpec } from '../spec/index.ts';
 
 /** Statistics of one grid cell over its seeds. Quantiles are nearest-rank order statistics of the finite final J. */
@@ -60,6 +61,9 @@ export interface SweepResult {
   message: string; // human-readable stop reason (device-loss text, cancel, …)
   runsDone: number;
   runRange?: [number, number]; // the runs computed (runSweep always sets it): [0, cells·seeds) unless a shard was asked for
+  seriesKept?: boolean; // false: the per-record arrays of `runs` are empty (the series went to onRuns as chunks finished); absent means kept
+  bands?: Record<BandedOutput, Float32Array>; // [cell][record][SERIES_BANDS fields], reduced as cells completed; NaN for cells not finished
+  trajectoryHash?: string; // SHA-256 (hex) of the whole trajectory array's bytes in run order, runs not computed at their pending value
 }
 
 /** Progress report, once per finished chunk. */

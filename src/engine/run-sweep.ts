@@ -45,6 +45,8 @@ export interface SweepOptions {
   runRange?: [number, number]; // run only runs [begin, end) — a shard; the result's `runs` then hold those alone
   onBackend?: (info: BackendInfo) => void; // once the backend is decided (after any measuring), before the first progress
   auto?: AutoOptions; // how 'auto' measures and where it remembers (default: in memory)
+  keepSeries?: boolean; // keep every run's per-record outputs in the result (default true); false: only per-run ones, the series reduced to bands as cells complete
+  onRuns?: (chunk: RunChunk) => void; // each finished chunk in run order (a chunk that finishes early waits for the runs before it): stream the series
 }
 
 /**
@@ -213,7 +215,7 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
   const started = performance.now();
   const [first, last] = checkedRange(options.runRange, cellCount(spec) * spec.seeds);
   const total = last - first;
-  const table = new ResultsBuilder(spec, [first, last]);
+  const table = new ResultsBuilder(spec, [first, last], { keepSeries: options.keepSeries, onRuns: options.onRuns });
   const { cells } = table;
   const threads = Math.max(1, options.threads ?? availableThreads());
   const chosen = await chooseBackend(options.backend, threads, options.gpu);

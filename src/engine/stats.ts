@@ -54,3 +54,66 @@ export function cellStatsCpu(cell: number, finalJ: Float32Array, diverged: Uint8
     collapseProbability: n ? collapsed / n : NaN,
   };
 }
+
+/** What a band holds per cell and recorded step. */
+export interface Band {
+  q10: number;
+  q50: number;
+  q90: number;
+  mean: number; // over the finite values
+  finite: number; // how many seeds had a finite value (the quantiles' sample size)
+}
+export type BandField = keyof Band;
+
+/**
+ * The per-record outputs reduced to per-cell bands as cells complete, with the fields each keeps
+ * per recorded step. ‖g‖ and ‖Δθ‖ are heavy-tailed (no mean) and NaN where J rounds to 0 or 1, so
+ * they keep how many seeds were finite. A new banded output is one entry here.
+ */
+export const SERIES_BANDS = {
+  trajectory: ['q10', 'q50', 'q90', 'mean'],
+  gapNorm: ['q10', 'q50', 'q90', 'finite'],
+  updateNorm: ['q10', 'q50', 'q90', 'finite'],
+} as const satisfies Record<string, readonly BandField[]>;
+export type BandedOutput = keyof typeof SERIES_BANDS;
+export const BANDED_OUTPUTS = Object.keys(SERIES_BANDS) as BandedOutput[];
+
+/** Nearest-rank quantile of sorted values (same rule as the cell statistics). */
+export function nearestRank(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.max(1, Math.ceil(q * sorted.length - 1e-9)) - 1];
+}
+
+/** The band of a list of values; NaN and ±Inf are left out, and counted out of `finite`. */
+export function bandOf(values: readonly number[]): Band {
+  const finite = values.filter((v) => Number.isFinite(v));
+  // Summed in seed order, before sorting, so the mean's last bit does not depend on the sort.
+  const mean = finite.length ? finite.reduce((a, v) => a + v, 0) / finite.length : NaN;
+  finite.sort((a, b) => a - b);
+  return { q10: nearestRank(finite, 0.1), q50: nearestRank(finite, 0.5), q90: nearestRank(finite, 0.9), mean, finite: finite.length };
+}
+
+/**
+ * Writes one cell's band of a series into `out` ([cell][record][fields]): for each recorded step,
+ * the band over the seeds that did not diverge. `series` holds the cell's runs from run `at`
+ * ([run][record], R records); `diverged` from index `at` likewise.
+ */
+export function cellBandInto(
+  out: Float32Array,
+  fields: readonly BandField[],
+  cell: number,
+  seeds: number,
+  R: number,
+  series: Float32Array,
+  diverged: Uint8Array,
+  at: number,
+): void {
+  const values: number[] = [];
+  for (let r = 0; r < R; r++) {
+    values.length = 0;
+    for (let s = 0; s < seeds; s++) if (!diverged[at + s]) values.push(series[(at + s) * R + r]);
+    const band = bandOf(values);
+    const o = (cell * R + r) * fields.length;
+    fields.forEach((f, i) => (out[o + i] = band[f]));
+  }
+}

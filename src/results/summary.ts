@@ -15,6 +15,7 @@ import {
   expandGrid,
   RUN_OUTPUT_NAMES,
   RUN_OUTPUTS,
+  SERIES_BANDS,
   type BackendInfo,
   type Cell,
   type CellStats,
@@ -26,13 +27,13 @@ import {
 import { quantileBands } from './bands.ts';
 
 /** Quantities of J stored per cell and recorded step, in this order. */
-export const BAND_FIELDS = ['q10', 'q50', 'q90', 'mean'] as const;
+export const BAND_FIELDS = SERIES_BANDS.trajectory;
 /**
  * Quantities of ‖g‖ stored per cell and recorded step, in this order. ‖g‖ is NaN where J rounds
  * to 0 or 1 in f32 (collapsed or converged runs), so its quantiles cover only the runs where it
  * is finite, and `finite` says how many those were. No mean: ‖g‖ is heavy-tailed.
  */
-export const GAP_BAND_FIELDS = ['q10', 'q50', 'q90', 'finite'] as const;
+export const GAP_BAND_FIELDS = SERIES_BANDS.gapNorm;
 
 /** A per-record output of RUN_OUTPUTS (J(t), ‖θ‖(t), ‖∇J‖(t), ‖g‖(t), …): one value per run and recorded step. */
 export type SeriesName = Exclude<RunOutputName, PerRunOutputName>;
@@ -42,7 +43,9 @@ export const SERIES_OUTPUTS = RUN_OUTPUT_NAMES.filter((n): n is SeriesName => RU
  * Values per series (runs × recorded steps) up to which a summary keeps every run's series for
  * export: 1,000,000 f32 is 4 MB a series, about 20 MB a sweep in memory and in the IndexedDB
  * cache, and a per-run CSV of at most a million rows. Every built-in notebook's sweep (≤ 41,000
- * values) fits 20 times over; larger sweeps keep bands only.
+ * values) fits 20 times over. A larger sweep is run without keeping them (`keepSeriesFor`): the
+ * engine reduces them to bands as cells complete, so the page holds a few bytes a run (finals and
+ * flags) and the bands, whatever the sweep's size.
  */
 export const RUN_SERIES_LIMIT = 1_000_000;
 
@@ -68,6 +71,11 @@ export interface SweepSummary {
   message: string;
 }
 
+/** Whether the page keeps every run's series for a sweep of `runs` runs and `records` recorded steps (RUN_SERIES_LIMIT). */
+export function keepSeriesFor(runs: number, records: number): boolean {
+  return runs * records <= RUN_SERIES_LIMIT;
+}
+
 /** SHA-256 (hex) of a typed array's bytes. */
 export async function sha256Bytes(view: ArrayBufferView): Promise<string> {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
@@ -83,12 +91,13 @@ function ownBuffer(a: Float32Array): Float32Array {
 /** Reduces an engine result to the notebook's results table. */
 export async function summarizeSweep(result: SweepResult): Promise<SweepSummary> {
   const { spec, runs } = result;
+  // Bands and the J(t) hash as the engine reduced them while cells completed; a result from elsewhere (the chrome host's wire) is reduced here.
   // Only finished cells have statistics; a cancelled sweep leaves the others NaN.
-  const bands = quantileBands(result, runs.trajectory, BAND_FIELDS);
-  const gapBands = quantileBands(result, runs.gapNorm, GAP_BAND_FIELDS);
-  const updateBands = quantileBands(result, runs.updateNorm, GAP_BAND_FIELDS);
-  const trajectoryHash = await sha256Bytes(runs.trajectory);
-  const keepSeries = runs.finalJ.length * runs.recordSteps.length <= RUN_SERIES_LIMIT;
+  const bands = result.bands?.trajectory ?? quantileBands(result, runs.trajectory, BAND_FIELDS);
+  const gapBands = result.bands?.gapNorm ?? quantileBands(result, runs.gapNorm, GAP_BAND_FIELDS);
+  const updateBands = result.bands?.updateNorm ?? quantileBands(result, runs.updateNorm, GAP_BAND_FIELDS);
+  const trajectoryHash = result.trajectoryHash ?? (await sha256Bytes(runs.trajectory));
+  const keepSeries = result.seriesKept !== false && keepSeriesFor(runs.finalJ.length, runs.recordSteps.length);
   return {
     specHash: result.specHash,
     spec,
