@@ -27,5 +27,5 @@ export function updateRows(summary: SweepSummary, where: GridWhere | undefined, 
 
 export function updateTrajectoriesPlot(summary: SweepSummary, config: LogBandConfig): HTMLElement | SVGSVGElement {
   const rows = updateRows(summary, config.where, config.color ?? 'stepSize').filter((r) => r.step > 0);
-  return logBandTrajectories(rows, config, { label: '↑ update norm ‖Δθ‖ of the step into t (log scale)', symbol: '‖Δθ‖' });
+  return logBandTrajectories(rows, config, { label: '↑ update norm ‖Δθ‖ of the step into t (log scale; a step of 0 is drawn at 1e-8)', symbol: '‖Δθ‖' });
 }

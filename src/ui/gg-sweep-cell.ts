@@ -52,6 +52,12 @@ function relevant(field: FormField, config: SweepCellConfig): boolean {
     case 'base.epsilon':
     case 'base.std':
       return base.advantage === 'group-std' || base.advantage === 'batch-std';
+    case 'base.momentum':
+      return base.optimizer === 'momentum';
+    case 'base.beta1':
+    case 'base.beta2':
+    case 'base.adamEpsilon':
+      return base.optimizer === 'adam' || base.optimizer === 'adamw';
     default:
       return true;
   }

@@ -76,7 +76,7 @@ export const BASE_FIELDS: FormField[] = [
   { path: 'base.beta1', label: 'Adam β₁', kind: 'real', range: '[0, 1)', gridKey: 'beta1' },
   { path: 'base.beta2', label: 'Adam β₂', kind: 'real', range: '[0, 1)', gridKey: 'beta2' },
   { path: 'base.adamEpsilon', label: 'Adam ε', kind: 'real', range: '> 0', gridKey: 'adamEpsilon' },
-  { path: 'base.weightDecay', label: 'weight decay λ', kind: 'real', range: '≥ 0 (AdamW)', gridKey: 'weightDecay' },
+  { path: 'base.weightDecay', label: 'weight decay λ', kind: 'real', range: '[0, 1000]: AdamW decoupled, others L2 (PyTorch)', gridKey: 'weightDecay' },
   { path: 'base.maxGradNorm', label: 'clip ‖g‖ at', kind: 'real', range: '> 0; empty: no clipping', gridKey: 'maxGradNorm' },
   { path: 'base.warmupSteps', label: 'warmup steps', kind: 'int', range: '0 – iterations−1', gridKey: 'warmupSteps' },
   { path: 'base.schedule', label: 'schedule', kind: 'choice', choices: SCHEDULES, gridKey: 'schedule' },

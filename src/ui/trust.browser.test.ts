@@ -108,6 +108,20 @@ describe('one spec, shown as it runs', () => {
     expect((specs.at(-1)!.grid as Record<string, unknown>).stepSize).toEqual([2, 20]);
   });
 
+  it('the form has the optimizer loop: AdamW brings its β and ε, and a clip in the form is the run’s maxGradNorm', async () => {
+    const { cell, specs, settled } = await mount(notebook(SMALL));
+    expect(field(cell, 'base.beta1')).toBeNull(); // plain SGD: no Adam fields
+    const optimizer = cell.querySelector<HTMLSelectElement>('select[name="base.optimizer"]')!;
+    optimizer.value = 'adamw';
+    optimizer.dispatchEvent(new Event('change', { bubbles: true }));
+    await settled();
+    expect(field(cell, 'base.beta1')).not.toBeNull();
+    expect(field(cell, 'base.momentum')).toBeNull();
+    await typeInto(field(cell, 'base.maxGradNorm'), '1', cell);
+    await settled();
+    expect(specs.at(-1)!.base).toMatchObject({ optimizer: 'adamw', maxGradNorm: 1 });
+  });
+
   it('baked results count only for their exact spec: a seeds edit marks them stale with the reason', async () => {
     const baked = await bakedFor(SMALL);
     const { el, cell, session, settled } = await mount(notebook(SMALL), { baked, autoRunRunSteps: 0 });
