@@ -16,7 +16,7 @@ import type { NotebookInput } from './notebook-input.ts';
 import type { OutputStage } from './output-files.ts';
 import { plotSvg } from './plot-figures.ts';
 import { bakedProvenance, packageVersions, sha256, wgslProvenance } from './provenance-info.ts';
-import { sweepData, sweepFiles } from './results-files.ts';
+import { sweepData, writeSweepFiles } from './results-files.ts';
 import type { RangeResult } from './run-range.ts';
 import type { Shard } from './shard.ts';
 
@@ -49,7 +49,8 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
   const summaries = new Map<string, SweepSummary>();
   for (const sweep of nb.sweeps) {
     const r = results.get(sweep.id)!;
-    for (const [path, text] of Object.entries(sweepFiles(sweepData(sweep.id, r)))) stage.write(path, text);
+    // `gradgap run` streams them while the sweep runs (SweepFilesWriter); otherwise they are written here from the whole table.
+    if (!stage.has(`sweeps/${sweep.id}.json`)) writeSweepFiles(stage, sweepData(sweep.id, r));
     sweeps[sweep.id] = {
       specHash: r.specHash,
       masterSeed: r.spec.seed,

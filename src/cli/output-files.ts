@@ -8,9 +8,26 @@
  * @example
  *   const out = OutputStage.open('results');   // InputError if not writable
  *   out.write('sweep/results.json', text);
+ *   const rows = out.create('sweep/runs.csv'); // a file written piece by piece, as results arrive
+ *   rows.append(header); rows.close();
  *   out.commit(['provenance.json']);           // these files are moved last
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from './cli-error.ts';
 
@@ -50,6 +67,43 @@ function removeEmptyDirs(dirs: readonly string[]): void {
     } catch {
       return; // not empty (or gone): keep it and everything above it
     }
+  }
+}
+
+/** A file in the staging folder written piece by piece (a streamed results file, or a part of one). */
+export class StagedFile {
+  private fd: number | undefined;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.fd = openSync(path, 'w');
+  }
+
+  append(text: string): void {
+    if (this.fd === undefined) throw new Error(`${this.path} is closed`);
+    writeSync(this.fd, text);
+  }
+
+  /** Appends the bytes of another (closed) staged file, a megabyte at a time. */
+  appendFile(other: StagedFile): void {
+    if (this.fd === undefined) throw new Error(`${this.path} is closed`);
+    const from = openSync(other.path, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(1 << 20);
+      for (let n = readSync(from, buffer); n > 0; n = readSync(from, buffer)) writeSync(this.fd, buffer, 0, n);
+    } finally {
+      closeSync(from);
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  remove(): void {
+    this.close();
+    rmSync(this.path, { force: true });
   }
 }
 
@@ -102,6 +156,23 @@ export class OutputStage {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, data);
     this.files.push(relPath);
+  }
+
+  /** Opens a file (path relative to --out) in the staging folder to be written piece by piece; it is committed with the others. */
+  create(relPath: string): StagedFile {
+    const file = new StagedFile(join(this.stageDir, relPath));
+    this.files.push(relPath);
+    return file;
+  }
+
+  /** A scratch file in the staging folder, never committed (parts joined into a staged file); gone with the folder. */
+  scratch(name: string): StagedFile {
+    return new StagedFile(join(this.stageDir, '.scratch', name));
+  }
+
+  /** Whether a file (path relative to --out) is staged. */
+  has(relPath: string): boolean {
+    return this.files.includes(relPath);
   }
 
   /** Moves every staged file into --out; `last` (e.g. provenance.json) go after all others. */

@@ -8,8 +8,8 @@
  * timing, host or adapter: that goes to provenance.json.
  *
  * @example
- *   const files = sweepFiles('sweep', result);   // { 'sweeps/sweep.json': '…', … }
- *   const back = readSweepJson(files['sweeps/sweep.json']);
+ *   writeSweepFiles(stage, sweepData('sweep', result));   // or a SweepFilesWriter fed chunk by chunk
+ *   const back = readSweepJson(readFileSync('out/sweeps/sweep.json', 'utf8'));
  */
 import {
   allocateRunArrays,
@@ -21,12 +21,15 @@ import {
   RUN_OUTPUTS,
   type CellStats,
   type GridKey,
+  type RunArrays,
+  type RunChunk,
   type RunOutputName,
   type RunOutputs,
   type RunOutputSpec,
   type SweepSpec,
 } from '../engine/index.ts';
 import { f32FromJson, f32Json, f32Text } from './float-format.ts';
+import type { OutputStage, StagedFile } from './output-files.ts';
 import type { RangeResult } from './run-range.ts';
 
 export const SWEEP_FORMAT = 'gradgap-sweep-results';
@@ -51,7 +54,8 @@ const csvField = (v: unknown) => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 const csvRow = (fields: unknown[]) => fields.map(csvField).join(',');
-const f32List = (a: ArrayLike<number>) => `[${Array.from(a, (x) => JSON.stringify(f32Json(x))).join(',')}]`;
+const f32Items = (a: ArrayLike<number>) => Array.from(a, (x) => JSON.stringify(f32Json(x))).join(',');
+const f32List = (a: ArrayLike<number>) => `[${f32Items(a)}]`;
 const isFlag = (name: RunOutputName) => RUN_OUTPUTS[name].array === Uint8Array;
 /** One value of an output as CSV text: f32 exactly, a flag as 0/1. */
 const csvValue = (name: RunOutputName, x: number) => (isFlag(name) ? x : f32Text(x));
@@ -63,17 +67,9 @@ function statsJson(s: CellStats): Record<string, number | string> {
   return out;
 }
 
-function sweepJson(d: SweepData): string {
+/** The sweep JSON's lines before the runs' outputs (everything but the runs is known by then). */
+function jsonHead(d: Omit<SweepData, 'runs'>, recordSteps: number[]): string {
   const cells = expandGrid(d.spec);
-  const R = d.runs.recordSteps.length;
-  const n = d.runRange[1] - d.runRange[0];
-  const perRun = (a: Float32Array | Uint8Array) => Array.from({ length: n }, (_, i) => `  ${f32List(a.subarray(i * R, (i + 1) * R))}`).join(',\n');
-  // Every output in declaration order: a per-run one as one list, a per-record one as a list per run.
-  const outputs = RUN_OUTPUT_NAMES.map((name) => {
-    const a = d.runs[name];
-    if (RUN_OUTPUTS[name].per === 'record') return `${JSON.stringify(name)}: [\n${perRun(a)}\n]`;
-    return `${JSON.stringify(name)}: ${isFlag(name) ? JSON.stringify(Array.from(a)) : f32List(a)}`;
-  });
   const lines = [
     '{',
     `"format": ${JSON.stringify(SWEEP_FORMAT)}, "version": ${SWEEP_VERSION},`,
@@ -81,11 +77,9 @@ function sweepJson(d: SweepData): string {
     `"specHash": ${JSON.stringify(d.specHash)},`,
     `"spec": ${JSON.stringify(d.spec)},`,
     `"runCount": ${d.runCount}, "runRange": ${JSON.stringify(d.runRange)},`,
-    `"recordSteps": ${JSON.stringify(d.runs.recordSteps)},`,
+    `"recordSteps": ${JSON.stringify(recordSteps)},`,
     `"cells": [\n${cells.map((c) => `  ${JSON.stringify({ cell: c.index, values: c.values, effectiveStepSize: effectiveStepSize(c.params) })}`).join(',\n')}\n],`,
     `"cellStats": [\n${d.cellStats.map((s) => `  ${JSON.stringify(statsJson(s))}`).join(',\n')}\n],`,
-    outputs.join(',\n'),
-    '}',
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -94,12 +88,9 @@ function gridKeysOf(spec: SweepSpec): GridKey[] {
   return GRID_KEYS.filter((k) => k in spec.grid);
 }
 
-function runsCsv(d: SweepData): string {
-  const cells = expandGrid(d.spec);
-  const keys = gridKeysOf(d.spec);
-  const steps = d.runs.recordSteps;
+/** The runs CSV's columns, from RUN_OUTPUTS' csv: one value per run first (a per-record output's at the last record), then the per-step columns. */
+function runsCsvColumns(spec: SweepSpec, steps: number[]) {
   const R = steps.length;
-  // Columns from RUN_OUTPUTS' csv: one value per run first (a per-record output's at the last record), then the per-step columns.
   const single = RUN_OUTPUT_NAMES.flatMap((name) => {
     const { csv }: RunOutputSpec = RUN_OUTPUTS[name];
     if (typeof csv === 'string') return [{ name, column: csv, at: (i: number) => i }];
@@ -110,31 +101,17 @@ function runsCsv(d: SweepData): string {
     const { csv }: RunOutputSpec = RUN_OUTPUTS[name];
     return csv && typeof csv === 'object' && 'eachStep' in csv ? [{ name, prefix: csv.eachStep }] : [];
   });
+  const keys = gridKeysOf(spec);
   const header = ['run', 'cell', 'seed', ...keys, ...single.map((c) => c.column), ...eachStep.flatMap((c) => steps.map((t) => `${c.prefix}_${t}`))];
-  const rows = [csvRow(header)];
-  for (let i = 0; i < d.runRange[1] - d.runRange[0]; i++) {
-    const run = d.runRange[0] + i;
-    const cell = cells[Math.floor(run / d.spec.seeds)];
-    rows.push(
-      csvRow([
-        run,
-        cell.index,
-        run % d.spec.seeds,
-        ...keys.map((k) => cell.params[k]),
-        ...single.map((c) => csvValue(c.name, d.runs[c.name][c.at(i)])),
-        ...eachStep.flatMap((c) => Array.from(d.runs[c.name].subarray(i * R, (i + 1) * R), (x) => csvValue(c.name, x))),
-      ]),
-    );
-  }
-  return `${rows.join('\n')}\n`;
+  return { keys, single, eachStep, header };
 }
 
 /** Same columns as the page's CSV export (src/results/export.ts), with f32 values written exactly. */
-function cellsCsv(d: SweepData): string {
-  const cells = expandGrid(d.spec);
-  const keys = gridKeysOf(d.spec).filter((k) => k !== 'stepSize');
+function cellsCsv(spec: SweepSpec, cellStats: readonly CellStats[]): string {
+  const cells = expandGrid(spec);
+  const keys = gridKeysOf(spec).filter((k) => k !== 'stepSize');
   const rows = [csvRow(['cell', ...keys, 'stepSize', 'effectiveStepSize', 'J0', ...STAT_COLUMNS])];
-  for (const s of d.cellStats) {
+  for (const s of cellStats) {
     const p = cells[s.cell].params;
     const stat = (c: (typeof STAT_COLUMNS)[number]) => ((F32_STATS as readonly string[]).includes(c) ? f32Text(s[c]) : s[c]);
     rows.push(csvRow([s.cell, ...keys.map((k) => p[k]), p.stepSize, effectiveStepSize(p), p.J0, ...STAT_COLUMNS.map(stat)]));
@@ -142,13 +119,115 @@ function cellsCsv(d: SweepData): string {
   return `${rows.join('\n')}\n`;
 }
 
-/** Paths (relative to --out) and texts of one sweep's results files. */
-export function sweepFiles(d: SweepData): Record<string, string> {
-  return {
-    [`sweeps/${d.sweep}.json`]: sweepJson(d),
-    [`sweeps/${d.sweep}.runs.csv`]: runsCsv(d),
-    [`sweeps/${d.sweep}.cells.csv`]: cellsCsv(d),
-  };
+/**
+ * Writes one sweep's results files into a stage as its runs arrive, in run order, so that no more
+ * than a chunk of runs is ever held as text: the runs CSV row by row; the JSON's outputs, which it
+ * lists output by output over every run, each into a part file of its own, joined behind the head
+ * (spec, cells, statistics) when the sweep ends. The bytes are those of the whole-sweep writer this
+ * replaced (results-files.test.ts keeps it as the reference).
+ *
+ * @example
+ *   const w = new SweepFilesWriter(stage, 'sweep', spec, [0, runs], runs);
+ *   onRuns: (chunk) => w.write(chunk)
+ *   w.finish(result.specHash, result.cellStats);
+ */
+export class SweepFilesWriter {
+  private readonly steps: number[];
+  private readonly cells: ReturnType<typeof expandGrid>;
+  private readonly columns: ReturnType<typeof runsCsvColumns>;
+  private readonly csv: StagedFile;
+  private readonly parts: StagedFile[];
+  private next: number; // first run not yet written
+
+  constructor(
+    private readonly stage: OutputStage,
+    readonly sweep: string,
+    readonly spec: SweepSpec,
+    readonly runRange: [number, number],
+    readonly runCount: number,
+  ) {
+    this.steps = recordSteps(spec.base.iterations, spec.base.recordEvery);
+    this.cells = expandGrid(spec);
+    this.columns = runsCsvColumns(spec, this.steps);
+    this.next = runRange[0];
+    this.csv = stage.create(`sweeps/${sweep}.runs.csv`);
+    this.csv.append(csvRow(this.columns.header));
+    this.parts = RUN_OUTPUT_NAMES.map((name) => {
+      const part = stage.scratch(`sweeps/${sweep}.${name}.part`);
+      part.append(RUN_OUTPUTS[name].per === 'record' ? `${JSON.stringify(name)}: [\n` : `${JSON.stringify(name)}: [`);
+      return part;
+    });
+  }
+
+  /** Runs written so far. */
+  get runsWritten(): number {
+    return this.next - this.runRange[0];
+  }
+
+  /** Writes runs [chunk.begin, chunk.end), which must be the next ones. */
+  write(chunk: RunChunk | (RunArrays & { begin: number; end: number })): void {
+    if (chunk.begin !== this.next) throw new Error(`sweep "${this.sweep}": runs [${chunk.begin}, ${chunk.end}) written out of order (next is ${this.next})`);
+    const n = chunk.end - chunk.begin;
+    if (n === 0) return;
+    const R = this.steps.length;
+    const first = chunk.begin === this.runRange[0];
+    const { keys, single, eachStep } = this.columns;
+    const rows: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const run = chunk.begin + i;
+      const cell = this.cells[Math.floor(run / this.spec.seeds)];
+      rows.push(
+        csvRow([
+          run,
+          cell.index,
+          run % this.spec.seeds,
+          ...keys.map((k) => cell.params[k]),
+          ...single.map((c) => csvValue(c.name, chunk[c.name][c.at(i)])),
+          ...eachStep.flatMap((c) => Array.from(chunk[c.name].subarray(i * R, (i + 1) * R), (x) => csvValue(c.name, x))),
+        ]),
+      );
+    }
+    this.csv.append(`\n${rows.join('\n')}`);
+    RUN_OUTPUT_NAMES.forEach((name, k) => {
+      const a = chunk[name];
+      let text: string;
+      if (RUN_OUTPUTS[name].per === 'record') text = Array.from({ length: n }, (_, i) => `  ${f32List(a.subarray(i * R, (i + 1) * R))}`).join(',\n');
+      else text = isFlag(name) ? Array.from(a).join(',') : f32Items(a);
+      this.parts[k].append(first ? text : `,${RUN_OUTPUTS[name].per === 'record' ? '\n' : ''}${text}`);
+    });
+    this.next = chunk.end;
+  }
+
+  /** Closes the files: the JSON's head, then its outputs in declaration order; the cells CSV. */
+  finish(specHash: string, cellStats: readonly CellStats[]): void {
+    if (this.next !== this.runRange[1]) throw new Error(`sweep "${this.sweep}": ${this.runsWritten} of ${this.runRange[1] - this.runRange[0]} runs written`);
+    this.csv.append('\n');
+    this.csv.close();
+    const json = this.stage.create(`sweeps/${this.sweep}.json`);
+    json.append(
+      jsonHead({ sweep: this.sweep, specHash, spec: this.spec, runCount: this.runCount, runRange: this.runRange, cellStats: [...cellStats] }, this.steps),
+    );
+    RUN_OUTPUT_NAMES.forEach((name, k) => {
+      const part = this.parts[k];
+      part.append(RUN_OUTPUTS[name].per === 'record' ? '\n]' : ']');
+      part.close();
+      if (k > 0) json.append(',\n');
+      json.appendFile(part);
+      part.remove();
+    });
+    json.append('\n}\n');
+    json.close();
+    const cells = this.stage.create(`sweeps/${this.sweep}.cells.csv`);
+    cells.append(cellsCsv(this.spec, cellStats));
+    cells.close();
+  }
+}
+
+/** Writes one sweep's results files from a table that holds all its runs (a merge, the chrome host). */
+export function writeSweepFiles(stage: OutputStage, d: SweepData): void {
+  const w = new SweepFilesWriter(stage, d.sweep, d.spec, d.runRange, d.runCount);
+  w.write({ ...d.runs, begin: d.runRange[0], end: d.runRange[1] });
+  w.finish(d.specHash, d.cellStats);
 }
 
 /** The reproducible part of a range result, under a sweep id. */

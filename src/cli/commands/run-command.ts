@@ -4,12 +4,13 @@
  * Input is checked in full (notebook, specs, shard, --out) before the host starts.
  */
 import { InputError, RunError } from '../cli-error.ts';
-import type { BackendChoice } from '../../engine/index.ts';
+import { parseSpec, type BackendChoice, type RunChunk } from '../../engine/index.ts';
 import { openHost, type Host, type HostName } from '../hosts/host.ts';
 import { readNotebookFile, type NotebookInput, type SeedChoice } from '../notebook-input.ts';
 import { stageNotebookOutputs } from '../notebook-outputs.ts';
 import { OutputStage } from '../output-files.ts';
 import { progressReporter } from '../progress.ts';
+import { SweepFilesWriter } from '../results-files.ts';
 import { emptyRange, sweepRunCount, type RangeResult } from '../run-range.ts';
 import { parseShard, shardRange, type Shard } from '../shard.ts';
 import type { ParsedArgs } from '../args.ts';
@@ -27,11 +28,16 @@ export function threadsFlag(value: string | true | undefined): number | undefine
   return n;
 }
 
-/** Runs every sweep of a checked notebook on a host; RunError if any stops early. */
+/**
+ * Runs every sweep of a checked notebook on a host; RunError if any stops early. With `stage`, each
+ * sweep's results files are written into it as its chunks finish (in run order) and the results
+ * hold no per-run series, so memory does not grow with the sweep's series; a host that does not
+ * stream (chrome) hands back every run, written when the sweep ends.
+ */
 export async function runNotebookSweeps(
   nb: Pick<NotebookInput, 'sweeps'>,
   host: Host,
-  options: { backend: BackendChoice; threads?: number; shard: Shard | null; quiet?: boolean },
+  options: { backend: BackendChoice; threads?: number; shard: Shard | null; quiet?: boolean; stage?: OutputStage },
 ): Promise<Map<string, RangeResult>> {
   const bar = progressReporter(process.stderr, options.quiet);
   const results = new Map<string, RangeResult>();
@@ -46,12 +52,19 @@ export async function runNotebookSweeps(
       results.set(sweep.id, empty);
       continue;
     }
+    const runCount = sweepRunCount(sweep.spec);
+    const files = options.stage && new SweepFilesWriter(options.stage, sweep.id, parseSpec(sweep.spec), range ?? [0, runCount], runCount);
     const r = await host.run(sweep.spec, range, {
       backend: options.backend,
       threads: options.threads,
       onProgress: (p) => bar.update(sweep.id, p.runsDone, p.runsTotal),
+      ...(files ? { onRuns: (chunk: RunChunk) => files.write(chunk), keepSeries: false } : {}),
     });
     if (!r.complete) throw new RunError(`sweep "${sweep.id}" stopped (${r.stopReason}): ${r.message}`);
+    if (files) {
+      if (files.runsWritten === 0) files.write({ ...r.runs, begin: r.runRange[0], end: r.runRange[1] }); // a host that does not stream
+      files.finish(r.specHash, r.cellStats);
+    }
     bar.done(`${sweep.id}: ${r.runRange[1] - r.runRange[0]} runs in ${(r.wallMs / 1000).toFixed(1)} s (${describeBackend(r)}; ${r.backend.reason})`);
     results.set(sweep.id, r);
   }
@@ -76,6 +89,7 @@ export async function runCommand(args: ParsedArgs, argv: readonly string[]): Pro
         threads,
         shard,
         quiet: Boolean(args.flags.quiet),
+        stage,
       });
     } finally {
       await host.close();

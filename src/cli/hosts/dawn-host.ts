@@ -49,7 +49,7 @@ export async function openDawnHost(decisions: DecisionStore): Promise<Host> {
     runtime: `node ${process.version}, webgpu ${packageVersion('webgpu')} (Dawn)`,
     async run(spec, range, options) {
       const threads = options.threads ?? availableParallelism();
-      const common = { threads, chunkRuns: options.chunkRuns, onProgress: options.onProgress };
+      const common = { threads, chunkRuns: options.chunkRuns, onProgress: options.onProgress, onRuns: options.onRuns, keepSeries: options.keepSeries };
       if (options.backend === 'cpu') return runRange(spec, range, { ...common, backend: 'cpu' });
       gpu ??= dawnGpu();
       let context: GpuContext;

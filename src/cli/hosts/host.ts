@@ -8,7 +8,7 @@
  *   const host = await openHost('dawn');
  *   try { const r = await host.run(spec, null, { backend: 'auto' }); } finally { await host.close(); }
  */
-import type { AutoOptions, BackendChoice, DecisionStore, Progress, SweepSpec } from '../../engine/index.ts';
+import type { AutoOptions, BackendChoice, DecisionStore, Progress, RunChunk, SweepSpec } from '../../engine/index.ts';
 import type { RangeResult } from '../run-range.ts';
 import { fileDecisionStore } from './decision-file.ts';
 
@@ -21,6 +21,8 @@ export interface HostRunOptions {
   chunkRuns?: number;
   onProgress?: (p: Progress) => void;
   auto?: Omit<AutoOptions, 'store' | 'clock'>; // how 'auto' measures (the bench measures every sweep); the host keeps the store
+  onRuns?: (chunk: RunChunk) => void; // each chunk in run order, as it finishes (dawn streams them; chrome returns them all at the end and never calls it)
+  keepSeries?: boolean; // whether the result holds every run's series (default true); dawn honours it, chrome always keeps them
 }
 
 export interface Host {
