@@ -65,12 +65,14 @@ fn exactCounts(info: RunInfo, local: u32, direction: u32, tid: u32) {
     if (tid == 0u) {
       let f = J * exactFactor(info, direction, J);
       var prev = info.start;
-      for (var t = 0u; t < info.L; t = t + 1u) {
+      for (var t = 0u; t < info.targetLength; t = t + 1u) {
         let y = rewardData[info.rewardOffset + t];
         wC[prev * info.K + y] = wC[prev * info.K + y] + f;
         prev = y;
       }
     }
+  } else if (info.eos != NO_EOS) {
+    eosFinalAnswerCounts(info, local, exactFactor(info, direction, J), tid);
   } else {
     // β_t(b) = P(o_L = y | o_t = b) backward; then C += α_{t−1}(a) π(b|a) β_t(b) forward.
     let K = info.K;
@@ -118,6 +120,57 @@ fn exactCounts(info: RunInfo, local: u32, direction: u32, tid: u32) {
     for (var e = tid; e < PK; e = e + WG) { wC[e] = wC[e] * inv; }
   }
   workgroupBarrier();
+}
+
+// Value of the transition a → b at position t with EOS: 1{a = y} into EOS (the answer, then EOS), else β_t(b).
+fn eosValue(info: RunInfo, beta: u32, t: u32, a: u32, b: u32, y: u32) -> f32 {
+  if (b == info.eos) { return select(0.0, 1.0, a == y); }
+  return scratch[beta + t * info.K + b];
+}
+
+// Expected C of final answer with EOS (SPEC 1.7): β_L = 0 (a cut response gets 0),
+// β_{t−1}(a) = Σ_b π(b|a) V_t(a, b); C += α_{t−1}(a) π(b|a) V_t(a, b) over the mass not yet ended.
+// Twin: eosFinalAnswerCounts in src/engine/sequence-cpu.ts.
+fn eosFinalAnswerCounts(info: RunInfo, local: u32, f: f32, tid: u32) {
+  let K = info.K;
+  let L = info.L;
+  let beta = local * dispatch.betaStride;
+  let y = answerOf(info);
+  for (var b = tid; b < K; b = b + WG) {
+    scratch[beta + L * K + b] = 0.0;
+    wAlpha[b] = select(0.0, 1.0, b == info.start);
+  }
+  storageBarrier();
+  workgroupBarrier();
+  for (var t = L - 1u; t >= 1u; t = t - 1u) {
+    for (var a = tid; a < K; a = a + WG) {
+      var acc = 0.0;
+      for (var b = 0u; b < K; b = b + 1u) { acc = acc + wPi[a * K + b] * eosValue(info, beta, t + 1u, a, b, y); }
+      scratch[beta + t * K + a] = acc;
+    }
+    storageBarrier();
+  }
+  for (var t = 1u; t <= L; t = t + 1u) {
+    for (var a = tid; a < info.P; a = a + WG) {
+      let fa = wAlpha[a];
+      if (fa != 0.0) {
+        for (var b = 0u; b < K; b = b + 1u) {
+          wC[a * K + b] = wC[a * K + b] + fa * wPi[a * K + b] * eosValue(info, beta, t, a, b, y) * f;
+        }
+      }
+    }
+    workgroupBarrier();
+    for (var b = tid; b < K; b = b + WG) {
+      var acc = 0.0;
+      if (b != info.eos) {
+        for (var a = 0u; a < info.P; a = a + 1u) { acc = acc + wAlpha[a] * wPi[a * K + b]; }
+      }
+      wNext[b] = acc;
+    }
+    workgroupBarrier();
+    for (var b = tid; b < K; b = b + WG) { wAlpha[b] = wNext[b]; }
+    workgroupBarrier();
+  }
 }
 
 // ‖∇J‖ at θ (exact), for the record; clobbers wC, which every step refills.

@@ -11,6 +11,9 @@
 //        A = advantage, c_j = A_j · scale;  C[a][b] = Σ_j c_j #(a→b in o_j)  (exact mode: its expectation);
 //        w_k = Σ_{a,b} (C[a][b] − n_a π[a][b]) Φ[a][b][k];  θ ← θ + η w (plain SGD), or the
 //        optimizer's step from g = −w (optimizer.wgsl).
+// With EOS (SPEC 1.7) a response stops at the EOS token or is cut at L: the counts cover only its
+// tokens, the per-length aggregations scale each response by 1/|o_j| or the batch by 1/Σ|o|, and
+// the chains carry an absorbing "ended" state.
 
 const WG: u32 = 64u;
 
@@ -45,7 +48,12 @@ struct RunInfo {
   beta2: f32,
   adamEpsilon: f32,
   weightDecay: f32,
+  eos: u32,            // the EOS token, or NO_EOS: every response has length L
+  targetLength: u32,   // tokens of the target: L, or L* with EOS
+  aggregation: u32,    // 0 seq-sum, 1 seq-mean-token-mean, 2 token-mean, 3 constant, 4 constant-no-batch
 };
+
+const NO_EOS: u32 = 0xffffffffu;
 
 struct Dispatch {
   stepBegin: u32,   // first step this dispatch handles
@@ -74,7 +82,7 @@ struct RunState {
 @group(0) @binding(3) var<storage, read> rewardData: array<u32>;
 @group(0) @binding(4) var<storage, read_write> theta: array<f32>;
 @group(0) @binding(5) var<storage, read_write> state: array<RunState>;
-@group(0) @binding(6) var<storage, read_write> records: array<f32>; // [J | ‖θ‖ | ‖∇J‖ | ‖Δθ‖][record][run]
+@group(0) @binding(6) var<storage, read_write> records: array<f32>; // [J | ‖θ‖ | ‖∇J‖ | ‖Δθ‖ | E|o| | mean |o| | passing | failing][record][run]
 @group(0) @binding(7) var<storage, read_write> tokenTrace: array<u32>; // [step][run][sample·L + t]
 // One buffer, so the kernel stays within 8 storage buffers: β_t(b) of the final-answer gradient,
 // [run][t][b] ((L+1)·K floats would crowd workgroup memory at long L); from optBase the optimizer
@@ -87,6 +95,8 @@ var<workgroup> wPi: array<f32, MAX_PK>;
 var<workgroup> wC: array<f32, MAX_PK>;
 var<workgroup> wTok: array<u32, MAX_TOK>;
 var<workgroup> wReward: array<f32, MAX_S>;
+var<workgroup> wLen: array<u32, MAX_S>; // |o_j|, EOS included; L without EOS
+var<workgroup> wExpectedLength: f32;
 var<workgroup> wCoef: array<f32, MAX_S>;
 var<workgroup> wPrompt: array<u32, MAX_B>;
 var<workgroup> wRowJ: array<f32, MAX_P>;
@@ -160,13 +170,15 @@ fn computeSuccessRate(info: RunInfo, tid: u32) {
     if (tid == 0u) {
       var J = 1.0;
       var prev = info.start;
-      for (var t = 0u; t < info.L; t = t + 1u) {
+      for (var t = 0u; t < info.targetLength; t = t + 1u) {
         let y = rewardData[info.rewardOffset + t];
         J = J * wPi[prev * info.K + y];
         prev = y;
       }
       wJ = J;
     }
+  } else if (info.eos != NO_EOS) {
+    aliveChain(info, tid); // wJ and wExpectedLength
   } else {
     for (var b = tid; b < info.K; b = b + WG) { wAlpha[b] = select(0.0, 1.0, b == info.start); }
     workgroupBarrier();
@@ -185,7 +197,48 @@ fn computeSuccessRate(info: RunInfo, tid: u32) {
   workgroupBarrier();
 }
 
-// Samples B·G responses; one thread per response. Fills wTok, wReward, wPrompt.
+// The answer of a final-answer run: the target's last token, or with EOS its token before EOS.
+fn answerOf(info: RunInfo) -> u32 {
+  if (info.eos == NO_EOS) { return rewardData[info.rewardOffset + info.L - 1u]; }
+  return rewardData[info.rewardOffset + info.targetLength - 2u];
+}
+
+// The chain with EOS over the mass not yet ended: final answer's J = Σ_t α_t(y) π(EOS|y) into wJ
+// (final-answer runs) and E|o| = Σ_{t<L} Σ_a α_t(a) into wExpectedLength; thread 0 sums as the twin does.
+fn aliveChain(info: RunInfo, tid: u32) {
+  let K = info.K;
+  for (var b = tid; b < K; b = b + WG) { wAlpha[b] = select(0.0, 1.0, b == info.start); }
+  workgroupBarrier();
+  var J = 0.0;
+  var length = 0.0;
+  var y = 0u;
+  if (info.rewardKind == 2u) { y = answerOf(info); }
+  for (var t = 0u; t < info.L; t = t + 1u) {
+    if (tid == 0u) {
+      var alive = 0.0;
+      for (var b = 0u; b < K; b = b + 1u) { alive = alive + wAlpha[b]; }
+      length = length + alive;
+      J = J + wAlpha[y] * wPi[y * K + info.eos];
+    }
+    for (var b = tid; b < K; b = b + WG) {
+      var s = 0.0;
+      if (b != info.eos) {
+        for (var a = 0u; a < info.P; a = a + 1u) { s = s + wAlpha[a] * wPi[a * K + b]; }
+      }
+      wNext[b] = s;
+    }
+    workgroupBarrier();
+    for (var b = tid; b < K; b = b + WG) { wAlpha[b] = wNext[b]; }
+    workgroupBarrier();
+  }
+  if (tid == 0u) {
+    if (info.rewardKind == 2u) { wJ = J; }
+    wExpectedLength = length;
+  }
+  workgroupBarrier();
+}
+
+// Samples B·G responses; one thread per response. Fills wTok, wLen, wReward, wPrompt.
 fn sampleResponses(info: RunInfo, local: u32, step: u32, tid: u32) {
   let key = vec2<u32>(dispatch.seed, 0u);
   for (var g = tid; g < info.B; g = g + WG) {
@@ -200,10 +253,12 @@ fn sampleResponses(info: RunInfo, local: u32, step: u32, tid: u32) {
   }
   workgroupBarrier();
   let n = info.B * info.G;
+  let trace = dispatch.traceStride != 0u && step < dispatch.iterations; // the last step's batch is drawn only for the length record
   for (var j = tid; j < n; j = j + WG) {
     let first = wPrompt[j / info.G];
     var prev = first;
     var allMatch = true;
+    var length = info.L;
     for (var t = 0u; t < info.L; t = t + 1u) {
       let u = uniform_from_bits(philox4x32_10(vec4<u32>(info.run, step, j, t), key).x);
       let row = prev * info.K;
@@ -214,14 +269,27 @@ fn sampleResponses(info: RunInfo, local: u32, step: u32, tid: u32) {
         if (u < acc) { pick = c; break; }
       }
       wTok[j * info.L + t] = pick;
-      if (dispatch.traceStride != 0u) {
+      if (trace) {
         tokenTrace[(step * dispatch.runCount + local) * dispatch.traceStride + j * info.L + t] = pick;
       }
-      if (info.rewardKind != 0u && pick != rewardData[info.rewardOffset + t]) { allMatch = false; }
+      if (info.rewardKind != 0u && (t >= info.targetLength || pick != rewardData[info.rewardOffset + t])) { allMatch = false; }
+      if (pick == info.eos) {
+        length = t + 1u; // the response ends here: no more draws for it
+        break;
+      }
       prev = pick;
     }
+    wLen[j] = length;
     var r = 0.0;
-    if (info.rewardKind == 0u) {
+    if (info.eos != NO_EOS && info.rewardKind != 0u) {
+      // Exact match: the whole target, its EOS included; final answer: the token before EOS. Cut: 0.
+      let ended = wTok[j * info.L + length - 1u] == info.eos;
+      if (info.rewardKind == 1u) {
+        r = select(0.0, 1.0, allMatch && length == info.targetLength);
+      } else {
+        r = select(0.0, 1.0, ended && length >= 2u && wTok[j * info.L + length - 2u] == answerOf(info));
+      }
+    } else if (info.rewardKind == 0u) {
       r = f32(rewardData[info.rewardOffset + first * info.K + wTok[j * info.L]]);
     } else if (info.rewardKind == 1u) {
       r = select(0.0, 1.0, allMatch);
@@ -237,6 +305,11 @@ fn sampleResponses(info: RunInfo, local: u32, step: u32, tid: u32) {
 fn computeCoefficients(info: RunInfo, tid: u32) {
   if (tid == 0u) {
     let n = info.B * info.G;
+    let perLength = info.eos != NO_EOS && (info.aggregation == 1u || info.aggregation == 2u);
+    var tokens = 0u; // Σ_j |o_j|, token-mean's normalizer with EOS
+    if (perLength) {
+      for (var j = 0u; j < n; j = j + 1u) { tokens = tokens + wLen[j]; }
+    }
     var batchStd = 0.0;
     if (info.advantage == 3u) {
       var sum = 0.0;
@@ -272,7 +345,12 @@ fn computeCoefficients(info: RunInfo, tid: u32) {
           case 5u: { A = r - baseline; }
           default: { }
         }
-        wCoef[g * info.G + i] = A * info.sampleScale;
+        var scale = info.sampleScale;
+        if (perLength) {
+          // SPEC 1.7: seq-mean-token-mean (TRL grpo) 1/(B·G·|o_j|), token-mean (DAPO) 1/Σ|o|.
+          if (info.aggregation == 1u) { scale = info.sampleScale / f32(wLen[g * info.G + i]); } else { scale = 1.0 / f32(tokens); }
+        }
+        wCoef[g * info.G + i] = A * scale;
       }
     }
   }
@@ -288,7 +366,7 @@ fn sampledCounts(info: RunInfo, tid: u32) {
       let c = wCoef[j];
       if (c == 0.0) { continue; }
       var prev = wPrompt[j / info.G];
-      for (var t = 0u; t < info.L; t = t + 1u) {
+      for (var t = 0u; t < wLen[j]; t = t + 1u) {
         let b = wTok[j * info.L + t];
         if (prev == a) { wC[a * info.K + b] = wC[a * info.K + b] + c; }
         prev = b;
@@ -348,11 +426,39 @@ fn recordIndex(step: u32) -> u32 {
   return dispatch.recordCount - 1u; // the last step, when it is not a multiple of recordEvery
 }
 
-fn writeRecord(local: u32, rec: u32, J: f32, norm: f32, gradNorm: f32) {
-  records[rec * dispatch.runCount + local] = J;
-  records[(dispatch.recordCount + rec) * dispatch.runCount + local] = norm;
-  records[(2u * dispatch.recordCount + rec) * dispatch.runCount + local] = gradNorm;
-  records[(3u * dispatch.recordCount + rec) * dispatch.runCount + local] = wUpdateNorm;
+fn recordAt(outputBlock: u32, rec: u32, local: u32) -> u32 {
+  return (outputBlock * dispatch.recordCount + rec) * dispatch.runCount + local;
+}
+
+fn writeRecord(info: RunInfo, local: u32, rec: u32, J: f32, norm: f32, gradNorm: f32) {
+  records[recordAt(0u, rec, local)] = J;
+  records[recordAt(1u, rec, local)] = norm;
+  records[recordAt(2u, rec, local)] = gradNorm;
+  records[recordAt(3u, rec, local)] = wUpdateNorm;
+  if (info.eos == NO_EOS) {
+    // Every response has length L.
+    let L = f32(info.L);
+    for (var b = 4u; b < 8u; b = b + 1u) { records[recordAt(b, rec, local)] = L; }
+  } else {
+    records[recordAt(4u, rec, local)] = wExpectedLength;
+  }
+}
+
+// Mean length of the sampled responses, all, passing and failing (NaN when none), thread 0 (SPEC 1.7).
+fn recordLengths(info: RunInfo, local: u32, rec: u32) {
+  let n = info.B * info.G;
+  var all = 0u;
+  var passSum = 0u;
+  var passing = 0u;
+  var fail = 0u;
+  for (var j = 0u; j < n; j = j + 1u) {
+    all = all + wLen[j];
+    if (wReward[j] > 0.0) { passSum = passSum + wLen[j]; passing = passing + 1u; } else { fail = fail + wLen[j]; }
+  }
+  // No passing (failing) response: the record keeps the NaN the host started it at.
+  records[recordAt(5u, rec, local)] = f32(all) / f32(n);
+  if (passing > 0u) { records[recordAt(6u, rec, local)] = f32(passSum) / f32(passing); }
+  if (n > passing) { records[recordAt(7u, rec, local)] = f32(fail) / f32(n - passing); }
 }
 
 @compute @workgroup_size(64)
@@ -376,6 +482,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     workgroupBarrier();
     let isRecord = step % dispatch.recordEvery == 0u || last;
     if (isRecord || info.mode == 1u || info.advantage == 5u) { computeSuccessRate(info, tid); }
+    if (isRecord && info.eos != NO_EOS && info.rewardKind != 2u) { aliveChain(info, tid); } // E|o| (final answer has it from J)
     var gradNorm = 0.0;
     if (isRecord) { gradNorm = gradientNorm(info, local, tid); }
     if (tid == 0u) {
@@ -383,14 +490,23 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       if (isRecord && wBadUniform == 0u) {
         var ss = 0.0;
         for (var k = 0u; k < info.d; k = k + 1u) { ss = ss + wTheta[k] * wTheta[k]; }
-        writeRecord(local, recordIndex(step), wJ, sqrt(ss), gradNorm);
+        writeRecord(info, local, recordIndex(step), wJ, sqrt(ss), gradNorm);
         state[local].minJ = min(state[local].minJ, wJ);
         if (last) { state[local].finalJ = wJ; }
       }
     }
-    if (workgroupUniformLoad(&wBadUniform) != 0u || last) { break; }
+    if (workgroupUniformLoad(&wBadUniform) != 0u) { break; }
+    if (last) {
+      if (info.eos != NO_EOS && info.mode == 0u) {
+        // A batch drawn only for the length record (counter step = iterations, never trained on).
+        sampleResponses(info, local, step, tid);
+        if (tid == 0u) { recordLengths(info, local, recordIndex(step)); }
+      }
+      break;
+    }
     if (info.mode == 0u) {
       sampleResponses(info, local, step, tid);
+      if (isRecord && info.eos != NO_EOS && tid == 0u) { recordLengths(info, local, recordIndex(step)); }
       computeCoefficients(info, tid);
       sampledCounts(info, tid);
     } else {

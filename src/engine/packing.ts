@@ -13,8 +13,13 @@ export interface PackedInstance {
   start: number;
   phi: Float32Array; // Φ[P][K][d], rounded to f32
   rewardKind: number; // 0 table, 1 exact-match, 2 final-answer
-  rewardData: Uint32Array; // R[P][K] (table) or the target y*_1..y*_L
+  rewardData: Uint32Array; // R[P][K] (table) or the target y*_1..y*_L (with EOS y*_1..y*_{L*}, ending with EOS)
+  eos: number; // the EOS token, or NO_EOS: every response has length L (SPEC 1.7)
+  targetLength: number; // tokens of the target: L, or L* with EOS
 }
+
+/** The `eos` of an instance without a stop token (u32 max: never a token). */
+export const NO_EOS = 0xffffffff;
 
 export const REWARD_CODE = { table: 0, 'exact-match': 1, 'final-answer': 2 } as const;
 export const ADVANTAGE_CODE: Record<Advantage, number> = { none: 0, mean: 1, 'group-std': 2, 'batch-std': 3, rloo: 4, oracle: 5 };
@@ -31,5 +36,7 @@ export function packInstance(inst: Instance): PackedInstance {
     phi: Float32Array.from(inst.phi),
     rewardKind: REWARD_CODE[inst.reward],
     rewardData: inst.reward === 'table' ? Uint32Array.from(inst.rewardTable) : Uint32Array.from(inst.target),
+    eos: inst.eos >= 0 ? inst.eos : NO_EOS,
+    targetLength: inst.reward === 'table' ? 1 : inst.target.length,
   };
 }

@@ -12,12 +12,16 @@
  * with c_j = A_j · aggregation scale and n_a = Σ_b C[a][b]; then θ ← θ + η·w, or the
  * practitioners' step from g = −w (clipping, schedule, momentum/Adam/AdamW: optimizer.ts, SPEC 1.6).
  * Exact mode replaces C by its expectation (forward–backward over the chain).
+ *
+ * With EOS (SPEC 1.7) a response stops at the EOS token or is cut at L; C counts only its own
+ * tokens, and the aggregation's scale is per response (1/|o_j|) or per batch (1/Σ|o|) as TRL and
+ * verl compute it; the chains carry an absorbing "ended" state.
  */
 import { PROMPT_DRAW, STREAM_TRAINING, philoxWord0, uniformFromBits } from '../rng/index.ts';
 import type { ExactDirection, RunParams } from '../spec/index.ts';
-import { aggregationLengthScale, isPlainSgd } from '../spec/index.ts';
+import { aggregationLengthScale, isPlainSgd, perLengthAggregation } from '../spec/index.ts';
 import { OptimizerState } from './optimizer.ts';
-import { ADVANTAGE_CODE, type PackedInstance } from './packing.ts';
+import { ADVANTAGE_CODE, NO_EOS, type PackedInstance } from './packing.ts';
 import { expectedAdvantageFactor } from './expected-advantage.ts';
 import { KERNEL_RECORD_OUTPUTS, type RunRecord } from './run-outputs.ts';
 
@@ -73,12 +77,13 @@ function successRateF32(inst: PackedInstance, pi: Float32Array, rowJ: Float32Arr
   if (inst.rewardKind === 1) {
     let J = 1;
     let prev = inst.start;
-    for (let t = 0; t < L; t++) {
+    for (let t = 0; t < inst.targetLength; t++) {
       J = f32(J * pi[prev * K + inst.rewardData[t]]);
       prev = inst.rewardData[t];
     }
     return J;
   }
+  if (inst.eos !== NO_EOS) return aliveChain(inst, pi, alpha, next).J;
   alpha.fill(0, 0, K);
   alpha[inst.start] = 1;
   for (let t = 0; t < L; t++) {
@@ -92,6 +97,37 @@ function successRateF32(inst: PackedInstance, pi: Float32Array, rowJ: Float32Arr
   return alpha[inst.rewardData[L - 1]];
 }
 
+/** The answer of a final-answer instance: the target's last token, or with EOS its token before EOS. */
+function answerOf(inst: PackedInstance): number {
+  return inst.eos === NO_EOS ? inst.rewardData[inst.L - 1] : inst.rewardData[inst.targetLength - 2];
+}
+
+/**
+ * The chain with EOS, forward over the mass not yet ended: J of final answer (Σ_t α_t(y) π(EOS|y),
+ * f32 as the kernel's thread 0 sums it) and E|o| = Σ_{t<L} Σ_a α_t(a).
+ */
+function aliveChain(inst: PackedInstance, pi: Float32Array, alpha: Float32Array, next: Float32Array): { J: number; expectedLength: number } {
+  const { P, K, L, eos } = inst;
+  const y = answerOf(inst);
+  alpha.fill(0, 0, K);
+  alpha[inst.start] = 1;
+  let J = 0;
+  let length = 0;
+  for (let t = 0; t < L; t++) {
+    let alive = 0;
+    for (let b = 0; b < K; b++) alive += alpha[b];
+    length = f32(length + f32(alive));
+    J = f32(J + f32(alpha[y] * pi[y * K + eos]));
+    for (let b = 0; b < K; b++) {
+      let s = 0;
+      if (b !== eos) for (let a = 0; a < P; a++) s += alpha[a] * pi[a * K + b];
+      next[b] = s;
+    }
+    alpha.set(next.subarray(0, K));
+  }
+  return { J, expectedLength: length };
+}
+
 /** Scratch arrays sized for one run; reused across runs of the same shape to avoid allocation. */
 export class RunScratch {
   readonly theta: Float32Array;
@@ -100,6 +136,7 @@ export class RunScratch {
   readonly C: Float32Array;
   readonly w: Float32Array;
   readonly tokens: Int32Array;
+  readonly lengths: Int32Array; // |o_j|, EOS included; L without EOS
   readonly rewards: Float32Array;
   readonly coef: Float32Array;
   readonly prompts: Int32Array;
@@ -118,6 +155,7 @@ export class RunScratch {
     this.C = new Float32Array(P * K);
     this.w = new Float32Array(d);
     this.tokens = new Int32Array(samples * L);
+    this.lengths = new Int32Array(samples);
     this.rewards = new Float32Array(samples);
     this.coef = new Float32Array(samples);
     this.prompts = new Int32Array(p.B);
@@ -130,13 +168,39 @@ export class RunScratch {
   }
 }
 
+/**
+ * The factor on a response's summed token score that does not depend on its length: f32(1/(B·G))
+ * times the aggregation's length scale at L, as the twin and the kernel's host round it
+ * (constant-no-batch: f32(1/L), no division by the batch).
+ */
+export function sampleScale(p: Pick<RunParams, 'aggregation' | 'B' | 'G' | 'eos'>, L: number): number {
+  if (p.aggregation === 'constant-no-batch') return f32(1 / L);
+  if (p.eos && perLengthAggregation(p.aggregation)) return f32(1 / (p.B * p.G)); // the length part is per response (responseScale)
+  return f32(f32(1 / (p.B * p.G)) * f32(aggregationLengthScale(p.aggregation, L)));
+}
+
+/**
+ * With EOS, the aggregation's factor for one response of length `length` (SPEC 1.7): seq-sum,
+ * constant and constant-no-batch keep `scale`; seq-mean-token-mean (TRL grpo) divides the batch mean
+ * by |o_j|; token-mean (DAPO) divides by the batch's tokens Σ|o| instead of B·G. `scale` is then
+ * f32(1/(B·G)) (their length scale at L is replaced).
+ */
+function responseScale(aggregation: RunParams['aggregation'], scale: number, length: number, tokens: number): number {
+  if (aggregation === 'seq-mean-token-mean') return f32(scale / length);
+  if (aggregation === 'token-mean') return f32(1 / tokens);
+  return scale;
+}
+
 /** Advantages of one step's samples, times the aggregation scale, into `coef` (SPEC 1.3 table). */
 function sampledCoefficients(p: RunParams, inst: PackedInstance, s: RunScratch, J: number): void {
   const G = p.G;
   const B = p.B;
   const n = B * G;
   const adv = ADVANTAGE_CODE[p.advantage];
-  const scale = f32(f32(1 / n) * f32(aggregationLengthScale(p.aggregation, inst.L)));
+  const scale = sampleScale(p, inst.L);
+  const eos = inst.eos !== NO_EOS;
+  let tokens = 0; // Σ_j |o_j|, token-mean's normalizer with EOS
+  if (eos) for (let j = 0; j < n; j++) tokens += s.lengths[j];
   let batchStd = 0;
   if (adv === ADVANTAGE_CODE['batch-std']) {
     let sum = 0;
@@ -179,7 +243,7 @@ function sampledCoefficients(p: RunParams, inst: PackedInstance, s: RunScratch, 
         default:
           A = r - baselineJ; // oracle
       }
-      s.coef[g * G + i] = f32(f32(A) * scale);
+      s.coef[g * G + i] = f32(f32(A) * (eos ? responseScale(p.aggregation, scale, s.lengths[g * G + i], tokens) : scale));
     }
   }
 }
@@ -198,9 +262,12 @@ function sampleStep(p: RunParams, inst: PackedInstance, s: RunScratch, seed: num
     else if (p.B === P) s.prompts[g] = g;
     else s.prompts[g] = Math.min(Math.floor(uniformFromBits(philoxWord0(run, step, g, PROMPT_DRAW, seed, STREAM_TRAINING)) * P), P - 1);
   }
+  const eos = inst.eos;
+  const y = inst.rewardKind === 2 ? answerOf(inst) : 0;
   for (let j = 0; j < p.B * G; j++) {
     let prev = s.prompts[(j / G) | 0];
     let allMatch = true;
+    let length = L;
     for (let t = 0; t < L; t++) {
       const u = uniformFromBits(philoxWord0(run, step, j, t, seed, STREAM_TRAINING));
       const row = prev * K;
@@ -213,10 +280,23 @@ function sampleStep(p: RunParams, inst: PackedInstance, s: RunScratch, seed: num
       }
       s.tokens[j * L + t] = b;
       if (probe) probe(step, j, t, b, Math.min(u - (b > 0 ? s.cdf[row + b - 1] : 0), Math.abs(s.cdf[row + b] - u)));
-      if (inst.rewardKind !== 0 && b !== inst.rewardData[t]) allMatch = false;
+      if (inst.rewardKind !== 0 && (t >= inst.targetLength || b !== inst.rewardData[t])) allMatch = false;
+      if (b === eos) {
+        // The response ends here (SPEC 1.7): no more draws for it.
+        length = t + 1;
+        break;
+      }
       prev = b;
     }
+    s.lengths[j] = length;
     const first = s.prompts[(j / G) | 0];
+    if (eos !== NO_EOS && inst.rewardKind !== 0) {
+      // Exact match: every token of the target, its EOS included (so the length is L*); final answer: the token before EOS. Cut: 0.
+      const ended = s.tokens[j * L + length - 1] === eos;
+      s.rewards[j] =
+        inst.rewardKind === 1 ? (allMatch && length === inst.targetLength ? 1 : 0) : ended && length >= 2 && s.tokens[j * L + length - 2] === y ? 1 : 0;
+      continue;
+    }
     s.rewards[j] =
       inst.rewardKind === 0
         ? inst.rewardData[first * K + s.tokens[j * L]]
@@ -238,7 +318,7 @@ function sampledCounts(p: RunParams, inst: PackedInstance, s: RunScratch): void 
     const c = s.coef[j];
     if (c === 0) continue;
     let prev = s.prompts[(j / p.G) | 0];
-    for (let t = 0; t < L; t++) {
+    for (let t = 0; t < s.lengths[j]; t++) {
       const b = s.tokens[j * L + t];
       s.C[prev * K + b] += c;
       prev = b;
@@ -253,7 +333,7 @@ function sampledCounts(p: RunParams, inst: PackedInstance, s: RunScratch): void 
 function exactCounts(p: RunParams, inst: PackedInstance, s: RunScratch, J: number, direction: ExactDirection): void {
   const { P, K, L } = inst;
   s.C.fill(0);
-  const lengthScale = direction === 'expected-update' ? aggregationLengthScale(p.aggregation, L) : 1;
+  const lengthScale = direction === 'expected-update' ? aggregationLengthScale(p.aggregation, L, p.B * p.G) : 1;
   const factor = (Jx: number) => (direction === 'expected-update' ? expectedAdvantageFactor(p.advantage, p.G, Jx, p.epsilon, p.std) * lengthScale : 1);
   if (inst.rewardKind === 0) {
     for (let a = 0; a < P; a++) {
@@ -263,10 +343,12 @@ function exactCounts(p: RunParams, inst: PackedInstance, s: RunScratch, J: numbe
   } else if (inst.rewardKind === 1) {
     const f = f32(J * factor(J));
     let prev = inst.start;
-    for (let t = 0; t < L; t++) {
+    for (let t = 0; t < inst.targetLength; t++) {
       s.C[prev * K + inst.rewardData[t]] += f;
       prev = inst.rewardData[t];
     }
+  } else if (inst.eos !== NO_EOS) {
+    eosFinalAnswerCounts(inst, s, f32(factor(J)));
   } else {
     // β_t(b) = P(o_L = y | o_t = b), backward; then C += α_{t−1}(a) π(b|a) β_t(b), forward.
     const beta = s.beta;
@@ -301,6 +383,59 @@ function exactCounts(p: RunParams, inst: PackedInstance, s: RunScratch, J: numbe
     const inv = f32(1 / Math.max(J * (1 - J), 1e-30));
     for (let i = 0; i < P * K; i++) s.C[i] = s.C[i] * inv;
   }
+}
+
+/**
+ * Expected C of final answer with EOS (SPEC 1.7): the value of a transition a → b at position t is
+ * V_t(a, EOS) = 1{a = y} (the answer then EOS), else β_t(b), with β_L = 0 (cut) and
+ * β_{t−1}(a) = Σ_b π(b|a) V_t(a, b); then C += α_{t−1}(a) π(b|a) V_t(a, b) over the mass not yet ended.
+ */
+function eosFinalAnswerCounts(inst: PackedInstance, s: RunScratch, f: number): void {
+  const { P, K, L, eos } = inst;
+  const y = answerOf(inst);
+  const beta = s.beta;
+  const value = (t: number, a: number, b: number) => (b === eos ? (a === y ? 1 : 0) : beta[t * K + b]);
+  beta.fill(0, L * K, (L + 1) * K);
+  for (let t = L - 1; t >= 1; t--) {
+    for (let a = 0; a < K; a++) {
+      let acc = 0;
+      for (let b = 0; b < K; b++) acc += s.pi[a * K + b] * value(t + 1, a, b);
+      beta[t * K + a] = acc;
+    }
+  }
+  s.alpha.fill(0, 0, K);
+  s.alpha[inst.start] = 1;
+  for (let t = 1; t <= L; t++) {
+    for (let a = 0; a < P; a++) {
+      const fa = s.alpha[a];
+      if (fa === 0) continue;
+      for (let b = 0; b < K; b++) s.C[a * K + b] += f32(f32(fa * s.pi[a * K + b]) * value(t, a, b)) * f;
+    }
+    for (let b = 0; b < K; b++) {
+      let acc = 0;
+      if (b !== eos) for (let a = 0; a < P; a++) acc += s.alpha[a] * s.pi[a * K + b];
+      s.next[b] = acc;
+    }
+    s.alpha.set(s.next.subarray(0, K));
+  }
+}
+
+/** Mean length of the sampled responses (all, passing, failing) into record `rec` (SPEC 1.7). */
+function recordLengths(out: RunRecord, rec: number, s: RunScratch, n: number): void {
+  let all = 0;
+  let pass = 0;
+  let passing = 0;
+  let fail = 0;
+  for (let j = 0; j < n; j++) {
+    all += s.lengths[j];
+    if (s.rewards[j] > 0) {
+      pass += s.lengths[j];
+      passing++;
+    } else fail += s.lengths[j];
+  }
+  out.meanLength[rec] = f32(all) / n;
+  out.meanLengthPassing[rec] = passing ? f32(pass) / passing : NaN;
+  out.meanLengthFailing[rec] = n - passing ? f32(fail) / (n - passing) : NaN;
 }
 
 /** w = Σ_{a,b} (C[a][b] − n_a π[a][b]) Φ[a][b] into s.w. */
@@ -373,6 +508,7 @@ export function simulateRun(
   const s = scratch;
   s.theta.set(theta0);
   const plain = isPlainSgd(p);
+  const eos = inst.eos !== NO_EOS;
   if (!plain) s.optimizer.configure(p);
   let lastUpdateNorm = 0; // ‖Δθ‖ of the step into the current θ; 0 before the first step
   let rec = 0;
@@ -397,15 +533,29 @@ export function simulateRun(
       for (let k = 0; k < inst.d; k++) gg += s.w[k] * s.w[k];
       out.gradientNorm[rec] = Math.sqrt(gg);
       out.updateNorm[rec] = lastUpdateNorm;
+      if (!eos) {
+        // Every response has length L.
+        out.expectedLength[rec] = inst.L;
+        out.meanLength[rec] = out.meanLengthPassing[rec] = out.meanLengthFailing[rec] = inst.L;
+      } else {
+        out.expectedLength[rec] = aliveChain(inst, s.pi, s.alpha, s.next).expectedLength;
+        out.meanLength[rec] = out.meanLengthPassing[rec] = out.meanLengthFailing[rec] = NaN; // sampled below, or none (exact mode)
+      }
       if (J < out.minJ) out.minJ = f32(J);
       rec++;
     }
     if (step === p.iterations) {
       out.finalJ = J;
+      if (eos && p.mode === 'sampled') {
+        // A batch drawn only for the length record (counter step = iterations, never trained on).
+        sampleStep(p, inst, s, seed, run, step);
+        recordLengths(out, rec - 1, s, p.B * p.G);
+      }
       break;
     }
     if (p.mode === 'sampled') {
       sampleStep(p, inst, s, seed, run, step, probe);
+      if (eos && isRecord) recordLengths(out, rec - 1, s, p.B * p.G);
       sampledCoefficients(p, inst, s, J);
       sampledCounts(p, inst, s);
     } else {
@@ -419,4 +569,26 @@ export function simulateRun(
     if (wantDelta) lastUpdateNorm = updateNorm(s, inst.d);
   }
   return out;
+}
+
+/** One sampled step's batch and its update direction w, before η (tests hold the aggregations to SPEC 1.7's formulas with it). */
+export interface SampledStep {
+  tokens: Int32Array; // [sample][L], valid up to each length
+  lengths: Int32Array;
+  rewards: Float32Array;
+  pi: Float32Array;
+  w: Float32Array;
+}
+
+/** Samples the batch of `step` at θ and returns it with w, exactly as simulateRun's step computes them. */
+export function sampledStep(p: RunParams, inst: PackedInstance, theta: Float32Array, seed: number, run: number, step: number): SampledStep {
+  const s = new RunScratch(inst, p);
+  s.theta.set(theta);
+  computePolicy(inst, s.theta, s.pi);
+  const J = successRateF32(inst, s.pi, s.rowJ, s.alpha, s.next);
+  sampleStep(p, inst, s, seed, run, step);
+  sampledCoefficients(p, inst, s, J);
+  sampledCounts(p, inst, s);
+  computeDirection(inst, s);
+  return { tokens: s.tokens, lengths: s.lengths, rewards: s.rewards, pi: s.pi, w: s.w };
 }

@@ -105,6 +105,12 @@ async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> 
           UPDATE_TOLERANCE * cpu.updateNorm[r] + 1e-7,
         );
       }
+      // Lengths (SPEC 1.7): sampled means from identical streams, E|o| from the chain.
+      for (const name of ['meanLength', 'meanLengthPassing', 'meanLengthFailing'] as const) {
+        if (Number.isNaN(cpu[name][r])) expect(gpu.outputs[name][at], `${name} run ${run} record ${r}`).toBeNaN();
+        else expect(Math.abs(gpu.outputs[name][at] - cpu[name][r]), `${name} run ${run} record ${r}`).toBeLessThanOrEqual(1e-6 * cpu[name][r]);
+      }
+      expect(Math.abs(gpu.outputs.expectedLength[at] - cpu.expectedLength[r])).toBeLessThanOrEqual(1e-4 * Math.max(1, cpu.expectedLength[r]));
       if (Number.isNaN(cpu.trajectory[r])) expect(gpu.outputs.trajectory[at]).toBeNaN();
       else expect(Math.abs(gpu.outputs.trajectory[at] - cpu.trajectory[r])).toBeLessThanOrEqual(J_TOLERANCE);
       // ‖∇J‖ = J(1−J)‖g‖ spans many decades: compare it relative to its scale, plus what the J
@@ -157,6 +163,66 @@ describe('sequence.wgsl against its CPU twin', () => {
         });
         const c = await compare(engine, spec);
         report.push(`${name} exact ${exactDirection}: ${c.runs} runs, max |ΔJ| ${c.maxJDiff.toExponential(2)}`);
+        expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
+      }
+    });
+  }
+
+  for (const reward of ['exact-match', 'final-answer'] as const) {
+    it(`EOS, ${reward}: sampled, every aggregation × none/mean/group-std/rloo; tokens, lengths and J`, async () => {
+      const spec = withDefaults({
+        base: {
+          family: 'token',
+          features: 'gaussian',
+          reward,
+          eos: true,
+          V: 6,
+          d: 4,
+          L: 8,
+          targetLength: 3,
+          J0: 0.3,
+          G: 6,
+          stepSize: 3,
+          iterations: 12,
+          recordEvery: 4,
+        },
+        grid: { advantage: ['none', 'mean', 'group-std', 'rloo'], aggregation: [...AGGREGATIONS] },
+        seeds: 3,
+        seed: 13,
+      });
+      const c = await compare(engine, spec);
+      report.push(`EOS ${reward}: ${c.runs} runs, ${c.draws} draws compared, ${c.tieRuns} runs parted at a float tie, max |ΔJ| ${c.maxJDiff.toExponential(2)}`);
+      expect(c.driftRuns.map((d) => d.text)).toEqual([]);
+      expect(c.tieRuns).toBeLessThanOrEqual(Math.ceil(c.runs * 0.05));
+      expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
+    });
+
+    it(`EOS, ${reward}: exact ∇J, gap, and E[A·s] of the constant-scale aggregations`, async () => {
+      for (const exactDirection of ['gradient', 'gap', 'expected-update'] as const) {
+        const spec = withDefaults({
+          base: {
+            family: 'token',
+            features: 'gaussian',
+            reward,
+            eos: true,
+            V: 6,
+            d: 4,
+            L: 8,
+            targetLength: 3,
+            J0: 0.3,
+            G: 4,
+            stepSize: 1,
+            mode: 'exact',
+            exactDirection,
+            iterations: 15,
+            recordEvery: 5,
+          },
+          grid: exactDirection === 'expected-update' ? { advantage: ['none', 'group-std'], aggregation: ['seq-sum', 'constant', 'constant-no-batch'] } : {},
+          seeds: 2,
+          seed: 5,
+        });
+        const c = await compare(engine, spec);
+        report.push(`EOS ${reward} exact ${exactDirection}: ${c.runs} runs, max |ΔJ| ${c.maxJDiff.toExponential(2)}`);
         expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
       }
     });

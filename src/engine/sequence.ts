@@ -17,7 +17,8 @@ import expectedUpdateSource from '../../shaders/expected-update.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
 import optimizerSource from '../../shaders/optimizer.wgsl?raw';
 import type { GpuContext } from './device.ts';
-import { ADVANTAGE_CODE, EXACT_DIRECTION_CODE, type PackedInstance } from './packing.ts';
+import { ADVANTAGE_CODE, AGGREGATION_CODE, EXACT_DIRECTION_CODE, type PackedInstance } from './packing.ts';
+import { sampleScale } from './sequence-cpu.ts';
 import type { CellStats } from './results.ts';
 import { allocateRunArrays, deriveOutputs, KERNEL_RECORD_OUTPUTS, KERNEL_STATE_OUTPUTS, RUN_OUTPUTS, type RunChunk } from './run-outputs.ts';
 import { setupRuns, type RunSetup } from './setup.ts';
@@ -369,7 +370,7 @@ function runStateWords(defs: ShaderDataDefinitions, buffer: ArrayBuffer, byteOff
 /** The kernel's RunInfo for one run (field names match the WGSL struct). */
 function runInfo(r: RunSetup, inst: PackedInstance, phiOffset: number, rewardOffset: number, thetaOffset: number, scheduleOffset: number) {
   const p = r.cell.params;
-  const lengthScale = Math.fround(aggregationLengthScale(p.aggregation, inst.L));
+  const lengthScale = Math.fround(aggregationLengthScale(p.aggregation, inst.L, p.B * p.G));
   return {
     run: r.run,
     phiOffset,
@@ -389,7 +390,7 @@ function runInfo(r: RunSetup, inst: PackedInstance, phiOffset: number, rewardOff
     stdUnbiased: p.std === 'unbiased' ? 1 : 0,
     epsilon: p.epsilon,
     stepSize: p.stepSize,
-    sampleScale: Math.fround(Math.fround(1 / (p.B * p.G)) * lengthScale),
+    sampleScale: sampleScale(p, inst.L), // f32(1/(B·G)) × the length scale at L, rounded as the twin rounds it
     lengthScale,
     plain: isPlainSgd(p) ? 1 : 0,
     optimizer: OPTIMIZER_CODE[p.optimizer],
@@ -401,5 +402,8 @@ function runInfo(r: RunSetup, inst: PackedInstance, phiOffset: number, rewardOff
     beta2: p.beta2,
     adamEpsilon: p.adamEpsilon,
     weightDecay: p.weightDecay,
+    eos: inst.eos,
+    targetLength: inst.targetLength,
+    aggregation: AGGREGATION_CODE[p.aggregation],
   };
 }

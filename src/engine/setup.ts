@@ -9,7 +9,7 @@ import type { Cell, RunParams, SweepSpec } from '../spec/index.ts';
 
 /** Fields that change the instance itself (not the algorithm run on it). */
 export function instanceKey(p: RunParams, seedIndex: number): string {
-  return `${p.family}|${p.features}|${p.reward}|${p.V}|${p.L}|${p.N}|${p.K}|${p.d}|${seedIndex}`;
+  return `${p.family}|${p.features}|${p.reward}|${p.V}|${p.L}|${p.N}|${p.K}|${p.d}|${p.eos ? `eos${p.targetLength}` : ''}|${seedIndex}`;
 }
 
 export interface RunSetup {
