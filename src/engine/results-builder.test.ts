@@ -6,7 +6,8 @@ import { ResultsBuilder } from './results-builder.ts';
 import type { RunChunk } from './run-outputs.ts';
 import { Sha256 } from './sha256.ts';
 import { BANDED_OUTPUTS, cellBandInto, SERIES_BANDS } from './stats.ts';
-import { parseSpec } from '../spec/index.ts';
+import { parseSpec, SWEEP_MEMORY, validateSpec } from '../spec/index.ts';
+import { PER_RUN_OUTPUTS, RUN_OUTPUTS } from './run-outputs.ts';
 
 const ending = { specHash: 'h', backend: { kind: 'cpu', threads: 1, adapter: 'none', fallbackAdapter: false, reason: '' }, wallMs: 0, message: '' } as const;
 
@@ -72,5 +73,20 @@ describe('ResultsBuilder', () => {
     expect(b.trajectoryHash).toBe(a.trajectoryHash);
     expect(b.cellStats).toEqual(a.cellStats);
     for (const o of BANDED_OUTPUTS) expect(Array.from(b.bands![o])).toEqual(Array.from(a.bands![o]));
+  });
+});
+
+describe("the validator's memory bound (SWEEP_MEMORY)", () => {
+  it('covers what the builder holds per run and per split cell', () => {
+    const perRun = PER_RUN_OUTPUTS.reduce((sum, n) => sum + RUN_OUTPUTS[n].array.BYTES_PER_ELEMENT, 0);
+    expect(perRun).toBeLessThanOrEqual(SWEEP_MEMORY.bytesPerRun);
+    expect(BANDED_OUTPUTS.length * Float32Array.BYTES_PER_ELEMENT).toBe(SWEEP_MEMORY.bytesPerSplitRecord);
+  });
+
+  it('refuses a sweep whose split cells would not fit, with the numbers', () => {
+    const issues = validateSpec({ base: { iterations: 2000, recordEvery: 1 }, seeds: 65_536 });
+    expect(issues.map((i) => `${i.field}: ${i.message}`)).toEqual([
+      'seeds: 65536 runs × 16 bytes (per-run finals) + 4 cells in flight × 65536 seeds × 2001 recorded steps × 12 bytes (banded series) = 6004 MiB, over the 1024 MiB a sweep may hold (fewer seeds or recorded steps, or shard it)',
+    ]);
   });
 });

@@ -133,3 +133,19 @@ describe('compareWithBaked across adapters: per-run values that cannot move', ()
     ]);
   });
 });
+
+describe('compareWithBaked on a sweep whose per-run series were not kept', () => {
+  it('compares what both kept, bit for bit, and says which series were checked only through bands', async () => {
+    const lean = await summarizeSweep(await runSweep(spec, { backend: 'cpu', keepSeries: false }));
+    expect(lean.runSeries).toBeUndefined();
+    expect(lean.trajectoryHash).toBe(summary.trajectoryHash);
+    expect(Array.from(lean.bands)).toEqual(Array.from(summary.bands));
+    const report = compareWithBaked(copy(summary), lean);
+    expect(report.ok).toBe(true);
+    expect(report.headline).toMatch(/^Bit for bit: all 64 runs and every J\(t\) identical/);
+    expect(report.notCompared).toMatch(
+      /^Per-run series not kept by the baked file: .*gapNorm.*compared through their per-cell bands; .*thetaNorm.* not compared\.$/,
+    );
+    expect(report.summary.endsWith(report.notCompared)).toBe(true);
+  });
+});

@@ -15,9 +15,9 @@
  *   const report = compareWithBaked(baked, fresh);
  *   report.summary; // "Bit for bit: all 1536 runs and every J(t) identical (same kind of adapter: CPU twin both times); so are …"
  */
-import { canonicalJson, cellStatsCpu, collapseThreshold, expandGrid, type BackendInfo, type Cell } from '../engine/index.ts';
+import { canonicalJson, cellStatsCpu, collapseThreshold, expandGrid, SERIES_BANDS, type BackendInfo, type Cell } from '../engine/index.ts';
 import { bandOf } from './bands.ts';
-import { BAND_FIELDS, GAP_BAND_FIELDS, type SweepSummary } from './summary.ts';
+import { BAND_FIELDS, GAP_BAND_FIELDS, RUN_SERIES_LIMIT, SERIES_OUTPUTS, type SweepSummary } from './summary.ts';
 
 export type MatchKind = 'bit-for-bit' | 'statistical';
 
@@ -33,7 +33,8 @@ export interface ReproduceReport {
   differences: string[]; // every mismatch, one line each, naming the field and the cell, run or step
   ok: boolean; // the check passed
   headline: string; // the summary without the list of differences
-  summary: string; // one sentence for the UI
+  summary: string; // one sentence for the UI, then what was not compared
+  notCompared: string; // the per-run series neither side could compare run by run (baked files never hold them; large sweeps do not keep them), and how they were checked instead
 }
 
 /** The z beyond which a cell counts as outside sampling error (conservative: seeds are shared, so runs are coupled). */
@@ -365,6 +366,26 @@ export function compareWithBaked(baked: SweepSummary, fresh: SweepSummary): Repr
         ? `Bit for bit: all ${runs} runs and every J(t) identical (${why}); so are the cell statistics, the ${gap}, the spec and its seeds`
         : `Not bit for bit: ${differ}${trajectoriesIdentical ? '' : ', and the J(t) arrays differ'} (${why})`
       : `${ok ? 'Within sampling error' : cellsOutside ? 'Outside sampling error' : 'Does not match'}: ${nCells - cellsOutside} of ${nCells} cells agree (largest |z| = ${worstZ.toFixed(2)}, limit ${Z_LIMIT}); ${differ} (${why})`;
-  const summary = ok ? `${headline}.` : `${headline}${listed}`;
-  return { kind, why, runs, runsDiffering, trajectoriesIdentical, cells: nCells, cellsOutside, worstZ, differences, ok, headline, summary };
+  const notCompared = notComparedText(baked, fresh);
+  const summary = `${ok ? `${headline}.` : `${headline}${listed}`} ${notCompared}`;
+  return { kind, why, runs, runsDiffering, trajectoriesIdentical, cells: nCells, cellsOutside, worstZ, differences, ok, headline, summary, notCompared };
+}
+
+/**
+ * What a comparison of summaries cannot check run by run: the per-record series other than J(t)
+ * (whose whole array is hashed), unless both sides kept them. Each is then checked through its
+ * per-cell bands where it has them (SERIES_BANDS), else not at all; said in one sentence.
+ */
+function notComparedText(baked: SweepSummary, fresh: SweepSummary): string {
+  const missing = SERIES_OUTPUTS.filter((n) => n !== 'trajectory' && !(baked.runSeries?.[n] && fresh.runSeries?.[n]));
+  if (missing.length === 0) return '';
+  const side = !baked.runSeries ? 'the baked file' : 'this run';
+  const values = fresh.finalJ.length * fresh.recordSteps.length;
+  const why = !fresh.runSeries && values > RUN_SERIES_LIMIT ? `, nor this run: ${values} values a series, over the ${RUN_SERIES_LIMIT} the page keeps` : '';
+  const banded = missing.filter((n) => n in SERIES_BANDS);
+  const unbanded = missing.filter((n) => !(n in SERIES_BANDS));
+  return (
+    `Per-run series not kept by ${side}${why}: ${banded.length ? `${banded.join(', ')} compared through their per-cell bands` : ''}` +
+    `${banded.length && unbanded.length ? '; ' : ''}${unbanded.length ? `${unbanded.join(', ')} not compared` : ''}.`
+  );
 }

@@ -27,6 +27,7 @@ import {
   type RunParams,
   type SweepSpec,
   type SweepSpecInput,
+  recordSteps,
 } from './spec.ts';
 
 /** One problem with a spec: where (`base.L`, `grid.stepSize[2]`, `seeds`) and what is allowed. */
@@ -56,7 +57,8 @@ export const LIMITS = Object.freeze({
   seeds: [1, 65_536],
   gridValues: 1000, // values per grid key
   cells: 65_536,
-  runs: 4_194_304, // cells × seeds
+  runs: 4_194_304, // cells × seeds; memory (sweepMemory) usually binds first only through seeds × recorded steps
+  sweepBytes: 2 ** 30, // what a sweep may hold while it runs (sweepMemory): 1 GiB, within a browser tab's reach
   tableEntries: 4096, // P·K of the transition table
   tokensPerStep: 8192, // B·G·L sampled tokens per step
   runSteps: 2 ** 40, // runs × iterations
@@ -64,6 +66,28 @@ export const LIMITS = Object.freeze({
   weightDecay: 1000,
   maxGradNorm: 1e6,
 });
+
+/**
+ * What the engine's ResultsBuilder holds for a sweep run without keeping every run's series (the
+ * page above RUN_SERIES_LIMIT, `gradgap run`): its per-run outputs (3 f32 and a flag, rounded up to
+ * 16 bytes; engine tests hold the outputs to it), and the buffers of cells split between chunks
+ * until their last seed arrives (3 banded f32 series: J, ‖g‖, ‖Δθ‖), a few cells at a time.
+ */
+export const SWEEP_MEMORY = { bytesPerRun: 16, bytesPerSplitRecord: 12, cellsInFlight: 4 } as const;
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MiB`;
+
+/** Bytes a sweep of `runs` runs, `seeds` seeds a cell and `records` recorded steps holds while it runs, with the sum spelt out. */
+export function sweepMemory(runs: number, seeds: number, records: number): { bytes: number; text: string } {
+  const { bytesPerRun, bytesPerSplitRecord, cellsInFlight } = SWEEP_MEMORY;
+  const perRun = runs * bytesPerRun;
+  const split = cellsInFlight * seeds * records * bytesPerSplitRecord;
+  const bytes = perRun + split;
+  return {
+    bytes,
+    text: `${runs} runs × ${bytesPerRun} bytes (per-run finals) + ${cellsInFlight} cells in flight × ${seeds} seeds × ${records} recorded steps × ${bytesPerSplitRecord} bytes (banded series) = ${mb(bytes)}`,
+  };
+}
 
 type Check = (v: unknown) => string | null;
 
@@ -369,6 +393,9 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   const runs = cells * spec.seeds;
   if (runs > LIMITS.runs)
     return [{ field: 'seeds', message: `${cells} cells × ${spec.seeds} seeds = ${runs} runs; at most ${LIMITS.runs} runs per sweep (shard bigger sweeps)` }];
+  const memory = sweepMemory(runs, spec.seeds, Math.max(...expandGrid(spec).map((c) => recordSteps(c.params.iterations, c.params.recordEvery).length)));
+  if (memory.bytes > LIMITS.sweepBytes)
+    return [{ field: 'seeds', message: `${memory.text}, over the ${mb(LIMITS.sweepBytes)} a sweep may hold (fewer seeds or recorded steps, or shard it)` }];
   const seen = new Set<string>();
   for (const cell of expandGrid(spec)) {
     if (runs * cell.params.iterations > LIMITS.runSteps)
