@@ -74,6 +74,11 @@ export const SERIES_BANDS = {
   trajectory: ['q10', 'q50', 'q90', 'mean'],
   gapNorm: ['q10', 'q50', 'q90', 'finite'],
   updateNorm: ['q10', 'q50', 'q90', 'finite'],
+  // Lengths (SPEC 1.7): a run's passing or failing mean is NaN when none of its batch passed or failed, and sampled ones are NaN in exact mode.
+  meanLength: ['q10', 'q50', 'q90', 'finite'],
+  meanLengthPassing: ['q10', 'q50', 'q90', 'finite'],
+  meanLengthFailing: ['q10', 'q50', 'q90', 'finite'],
+  expectedLength: ['q10', 'q50', 'q90', 'finite'],
 } as const satisfies Record<string, readonly BandField[]>;
 export type BandedOutput = keyof typeof SERIES_BANDS;
 export const BANDED_OUTPUTS = Object.keys(SERIES_BANDS) as BandedOutput[];

@@ -39,7 +39,7 @@ describe('readCellJson nesting depth', () => {
 describe('plot cell config', () => {
   it('refuses unknown keys, naming the nearest one', () => {
     expect(plot({ colour: 'L' })).toEqual([
-      `colour: unknown field; did you mean color? (plot fields: view, sweep, sweeps, y, fill, x, theory, color, scale, layout, where, critical, logs, align, title, caption)`,
+      `colour: unknown field; did you mean color? (plot fields: view, sweep, sweeps, y, fill, length, x, theory, color, scale, layout, where, critical, logs, align, title, caption)`,
     ]);
     expect(plot({ wherre: { L: 8 } })[0]).toContain('did you mean where?');
     expect(plot({ zzz: 1 })[0]).toMatch(/^zzz: unknown field; plot fields: view, /);
@@ -58,7 +58,7 @@ describe('plot cell config', () => {
 
   it('refuses where keys that are not grid keys, and where values that are not one value', () => {
     expect(plot({ where: { colour: 1 } })).toEqual([
-      'where.colour: unknown field; grid keys: stepSize, L, J0, G, V, d, N, K, B, advantage, aggregation, optimizer, momentum, beta1, beta2, adamEpsilon, weightDecay, maxGradNorm, warmupSteps, schedule',
+      'where.colour: unknown field; grid keys: stepSize, L, targetLength, J0, G, V, d, N, K, B, advantage, aggregation, optimizer, momentum, beta1, beta2, adamEpsilon, weightDecay, maxGradNorm, warmupSteps, schedule',
     ]);
     expect(plot({ where: { J0: [0.2] } })[0]).toMatch(/^where\.J0: where\.J0 = \[1 values\]: must be one value/);
     expect(plot({ where: [1] })).toEqual(['where: where must be an object such as {"L": 8}, got an array']);
@@ -66,8 +66,10 @@ describe('plot cell config', () => {
 
   it('lists the allowed values of every enumerated field', () => {
     expect(plot({ scale: 'log' })).toEqual(['scale: scale = "log": must be one of linear, failure-log']);
-    expect(plot({ color: 'colour' })[0]).toContain('must be one of stepSize, L, J0');
-    expect(plot({ fill: 'meanFinalj' })).toEqual(['fill: fill = "meanFinalj": must be one of meanFinalJ, collapseProbability (did you mean meanFinalJ?)']);
+    expect(plot({ color: 'colour' })[0]).toContain('must be one of stepSize, L, targetLength, J0');
+    expect(plot({ fill: 'meanFinalj' })).toEqual([
+      'fill: fill = "meanFinalj": must be one of meanFinalJ, collapseProbability, finalMeanLength (did you mean meanFinalJ?)',
+    ]);
     expect(plot({ x: 3 })).toEqual(['x: x = 3: must be one of stepSize, effectiveStepSize']);
     expect(plot({ critical: null })[0]).toContain('must be one of mean-below-J0, collapse-half');
   });

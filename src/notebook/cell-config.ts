@@ -20,10 +20,25 @@ export interface SweepCellConfig extends SweepSpecInput {
   publishSeeds?: number; // seeds per cell of the baked (published) run; defaults to `seeds`
 }
 
-export const PLOT_VIEWS = ['phase', 'trajectories', 'gap', 'update-norm', 'distribution', 'critical', 'compare', 'logs-trajectories', 'logs-outcome'] as const;
+export const PLOT_VIEWS = [
+  'phase',
+  'trajectories',
+  'gap',
+  'update-norm',
+  'length',
+  'distribution',
+  'critical',
+  'compare',
+  'logs-trajectories',
+  'logs-outcome',
+] as const;
 export type PlotView = (typeof PLOT_VIEWS)[number];
-export const PLOT_FILLS = ['meanFinalJ', 'collapseProbability'] as const;
+/** finalMeanLength (SPEC 1.7): median over seeds of each run's mean sampled response length at the last recorded step. */
+export const PLOT_FILLS = ['meanFinalJ', 'collapseProbability', 'finalMeanLength'] as const;
 export type PlotFill = (typeof PLOT_FILLS)[number];
+/** The length view's series: sampled mean length of all, passing or failing responses, or the exact E_π|o| (SPEC 1.7). */
+export const PLOT_LENGTHS = ['all', 'passing', 'failing', 'expected'] as const;
+export type PlotLength = (typeof PLOT_LENGTHS)[number];
 export const PLOT_X = ['stepSize', 'effectiveStepSize'] as const;
 export type PlotX = (typeof PLOT_X)[number];
 export const TRAJECTORY_SCALES = ['linear', 'failure-log'] as const;
@@ -47,7 +62,8 @@ export interface PlotCellConfig {
   align?: boolean; // logs-outcome beside a sweep: line the two axes up at the real and the simulated critical point (default false: own axes)
   sweeps?: string[]; // compare: two or more sweep ids, drawn as facets sharing scales
   y?: GridKey; // phase/critical/compare: the swept field on the y axis (L, J0, G, …)
-  fill?: PlotFill; // phase/compare: colour by mean final J or by collapse probability
+  fill?: PlotFill; // phase/compare: colour by mean final J, collapse probability or final mean length
+  length?: PlotLength; // length: which length is drawn (default all)
   x?: PlotX; // raw η or effective step size (SPEC 1.3)
   theory?: string | string[]; // theory cell(s) whose curves are drawn over the plot
   color?: GridKey; // trajectories/gap/distribution: the swept field that sets the colour (default stepSize)
@@ -110,6 +126,7 @@ export const PLOT_KEYS: readonly string[] = Object.freeze([
   'sweeps',
   'y',
   'fill',
+  'length',
   'x',
   'theory',
   'color',
@@ -238,6 +255,10 @@ export function checkPlotConfig(value: unknown): ConfigIssue[] {
   if (value.view === undefined) issues.push({ field: 'view', message: `view is required: one of ${PLOT_VIEWS.join(', ')}` });
   issues.push(...oneOfIssue('view', value.view, PLOT_VIEWS));
   issues.push(...oneOfIssue('fill', value.fill, PLOT_FILLS));
+  issues.push(...oneOfIssue('length', value.length, PLOT_LENGTHS));
+  if (value.length !== undefined && value.view !== 'length') issues.push({ field: 'length', message: 'only the length view reads "length"' });
+  if (value.fill === 'finalMeanLength' && isLogsView(value.view))
+    issues.push({ field: 'fill', message: `the ${value.view} view fills by meanFinalJ or collapseProbability; finalMeanLength is for phase and compare` });
   issues.push(...oneOfIssue('x', value.x, PLOT_X));
   issues.push(...oneOfIssue('y', value.y, GRID_KEYS));
   issues.push(...oneOfIssue('critical', value.critical, CRITICAL_RULES));

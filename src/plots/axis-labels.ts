@@ -1,5 +1,5 @@
 /** Axis and legend wording in the paper's terms, shared by every plot. */
-import type { GridKey } from '../engine/index.ts';
+import { EFFECTIVE_STEP_EOS_NOTE, type GridKey } from '../engine/index.ts';
 import type { PlotFill, PlotX } from '../notebook/index.ts';
 
 const FIELD_LABELS: Partial<Record<GridKey, string>> = {
@@ -18,11 +18,13 @@ export function fieldLabel(key: GridKey | null): string {
   return key ? (FIELD_LABELS[key] ?? key) : '';
 }
 
-export function xLabel(x: PlotX | undefined): string {
-  return x === 'effectiveStepSize' ? 'effective step size (η × aggregation scale; for Adam and AdamW, η itself) →' : 'step size η →';
+export function xLabel(x: PlotX | undefined, eosLengths = false): string {
+  if (x !== 'effectiveStepSize') return 'step size η →';
+  return `effective step size (η × aggregation scale; for Adam and AdamW, η itself${eosLengths ? `; ${EFFECTIVE_STEP_EOS_NOTE}` : ''}) →`;
 }
 
 export function fillLabel(fill: PlotFill | undefined): string {
+  if (fill === 'finalMeanLength') return 'final mean response length (median over seeds of each run’s mean sampled length at the last step)';
   return fill === 'collapseProbability' ? 'collapse probability (share of runs ending below the collapse line)' : 'mean final success rate J';
 }
 

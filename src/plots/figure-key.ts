@@ -63,6 +63,8 @@ export function figureKey(o: FigureKeyOptions): KeyEntry[] {
       return bandKey('‖g‖(t), over the runs where it is finite');
     case 'update-norm':
       return bandKey('‖Δθ‖(t)');
+    case 'length':
+      return bandKey('response length, over the runs that have one');
     case 'distribution':
       return [
         { mark: 'runs', label: 'one dot per run: its final J, coloured by η', swatch: { kind: 'dot', fill: '#3b528b', stroke: 'none' } },

@@ -3,6 +3,7 @@ export { phaseRows, chooseY, edges, type GridWhere, type PhaseLayout, type Phase
 export { phaseDiagram, PHASE_CELL_CLASS, type PhaseOptions } from './phase-diagram.ts';
 export { trajectoriesPlot, trajectoryRows } from './trajectories.ts';
 export { gapTrajectoriesPlot, gapRows } from './gap-trajectories.ts';
+export { lengthTrajectoriesPlot, lengthRows, LENGTH_VIEW_SERIES } from './length-trajectories.ts';
 export { distributionPlot } from './distribution.ts';
 export { thresholdPlot, type ThresholdOptions } from './threshold-curves.ts';
 export { THEORY_STYLES, theoryStyle } from './theory-styles.ts';

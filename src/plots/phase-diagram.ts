@@ -49,6 +49,7 @@ function tipText(r: PhaseRow, layout: PhaseLayout, x: PlotX | undefined): string
     `final J q10 / q50 / q90 = ${formatNumber(s.q10)} / ${formatNumber(s.q50)} / ${formatNumber(s.q90)}`,
     `collapsed: ${s.collapsed} of ${s.runs} (${percent(s.collapseProbability)})`,
     `diverged: ${s.diverged}`,
+    Number.isFinite(r.finalMeanLength) ? `final mean length (median over seeds) = ${formatNumber(r.finalMeanLength)}` : '',
   ]
     .filter(Boolean)
     .join('\n');
@@ -59,7 +60,9 @@ const facetOf = (d: { sweep: string; facet: string }) => [d.sweep, d.facet].filt
 export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): HTMLElement | SVGSVGElement {
   const { rows, yKey, yLog } = layout;
   const fill = options.fill ?? 'meanFinalJ';
-  const value = (r: PhaseRow) => (fill === 'collapseProbability' ? r.stats.collapseProbability : r.stats.meanFinalJ);
+  const value = (r: PhaseRow) =>
+    fill === 'collapseProbability' ? r.stats.collapseProbability : fill === 'finalMeanLength' ? r.finalMeanLength : r.stats.meanFinalJ;
+  const lengthTop = Math.max(1, ...rows.map((r) => (Number.isFinite(r.finalMeanLength) ? r.finalMeanLength : 0)));
   // Panels: sweeps in the order the plot names them, then each sweep's facets in numeric order (L=4 before L=16).
   const sweeps = [...new Set(rows.map((r) => r.sweep))];
   const facetDomain = [...new Map(rows.map((r) => [facetOf(r), r])).entries()]
@@ -190,14 +193,20 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
     height: strip ? 150 : 340,
     marginLeft,
     marginBottom: 40,
-    x: { type: 'log', label: xLabel(options.x), domain: xDomain, tickFormat: '~g', ...(panelWidth < 240 ? { ticks: ticksFor(panelWidth, 60) } : {}) },
+    x: {
+      type: 'log',
+      label: xLabel(options.x, layout.eosLengths),
+      domain: xDomain,
+      tickFormat: '~g',
+      ...(panelWidth < 240 ? { ticks: ticksFor(panelWidth, 60) } : {}),
+    },
     y: strip ? { axis: null, domain: [0, 1] } : { type: yLog ? 'log' : 'linear', label: fieldLabel(yKey) },
     fx: faceted ? { label: null, domain: facetDomain } : undefined,
     // Legend options (marginLeft, width) ride on the scale options; Plot passes them to the ramp.
     color: {
       type: 'linear',
-      domain: fill === 'collapseProbability' ? [0, 100] : [0, 1], // percent: true scales values by 100
-      scheme: fill === 'collapseProbability' ? 'YlOrRd' : 'RdYlBu',
+      domain: fill === 'collapseProbability' ? [0, 100] : fill === 'finalMeanLength' ? [0, lengthTop] : [0, 1], // percent: true scales values by 100
+      scheme: fill === 'collapseProbability' ? 'YlOrRd' : fill === 'finalMeanLength' ? 'Viridis' : 'RdYlBu',
       legend: true,
       marginLeft: 12, // room for the first tick label of the ramp
       width: 260,

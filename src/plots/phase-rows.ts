@@ -6,9 +6,9 @@
  * @example
  *   const { rows, yKey, yLog, facets } = phaseRows(summary, { y: 'L', x: 'effectiveStepSize' });
  */
-import { effectiveStepSize, GRID_KEYS, type Cell, type CellStats, type GridKey } from '../engine/index.ts';
+import { effectiveStepSize, GRID_KEYS, perLengthAggregation, type Cell, type CellStats, type GridKey } from '../engine/index.ts';
 import type { PlotX } from '../notebook/index.ts';
-import { summaryCells, type SweepSummary } from '../results/index.ts';
+import { expectedLengthAtStart, finalMeanLength, summaryCells, type SweepSummary } from '../results/index.ts';
 
 export interface PhaseRow {
   cell: number;
@@ -23,6 +23,7 @@ export interface PhaseRow {
   y2: number;
   J0: number;
   stats: CellStats; // all NaN when notRun
+  finalMeanLength: number; // median over seeds of each run's mean sampled length at the last recorded step (SPEC 1.7); NaN without one
   notRun?: boolean; // the run stopped (Cancel) before this cell finished: drawn in place as "not run"
 }
 
@@ -41,6 +42,7 @@ export interface PhaseLayout {
   yKey: GridKey | null; // null: the sweep varies η only, drawn as one strip
   yLog: boolean;
   facets: string[];
+  eosLengths?: boolean; // some drawn cell has EOS and a per-length aggregation: its effective step size uses E_θ0|o|
 }
 
 /** Fields swept on a log scale when their values span a factor of 4 or more. */
@@ -101,7 +103,8 @@ export function phaseRows(summary: SweepSummary, config: PhaseRowOptions, sweep 
   // x edges per row: effective step size differs between rows when it depends on L.
   const rowsByKey = new Map<string, { stats: CellStats; cell: Cell; x: number }[]>();
   for (const { stats, cell } of base) {
-    const x = useEffective ? effectiveStepSize(cell.params) : cell.params.stepSize;
+    // With EOS, per-length aggregations scale by the expected length at θ0 (spec.ts effectiveStepSize).
+    const x = useEffective ? effectiveStepSize(cell.params, expectedLengthAtStart(summary, cell.index)) : cell.params.stepSize;
     const key = `${facetLabel(cell, exclude)}|${yKey ? cell.params[yKey] : 0}`;
     if (!rowsByKey.has(key)) rowsByKey.set(key, []);
     rowsByKey.get(key)!.push({ stats, cell, x });
@@ -130,10 +133,12 @@ export function phaseRows(summary: SweepSummary, config: PhaseRowOptions, sweep 
         y2,
         J0: cell.params.J0,
         stats,
+        finalMeanLength: finalMeanLength(summary, cell.index),
         ...(notRun ? { notRun } : {}),
       });
     });
   }
   const facets = [...new Set(rows.map((r) => r.facet))];
-  return { rows, yKey, yLog, facets };
+  const eosLengths = base.some(({ cell }) => cell.params.eos && perLengthAggregation(cell.params.aggregation));
+  return { rows, yKey, yLog, facets, ...(eosLengths ? { eosLengths } : {}) };
 }

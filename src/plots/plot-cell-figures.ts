@@ -18,6 +18,7 @@ import { thresholdPlot } from './threshold-curves.ts';
 import { distributionPlot } from './distribution.ts';
 import { gapTrajectoriesPlot } from './gap-trajectories.ts';
 import { updateTrajectoriesPlot } from './update-trajectories.ts';
+import { lengthTrajectoriesPlot } from './length-trajectories.ts';
 import { trajectoriesPlot } from './trajectories.ts';
 import { logsTrajectoriesPlot } from './logs-trajectories.ts';
 import { logsOutcomePlot } from './logs-outcome.ts';
@@ -69,6 +70,8 @@ export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], 
       return [gapTrajectoriesPlot(first, { where: c.where, color: c.color, layout: c.layout, width })];
     case 'update-norm':
       return [updateTrajectoriesPlot(first, { where: c.where, color: c.color, layout: c.layout, width })];
+    case 'length':
+      return [lengthTrajectoriesPlot(first, { length: c.length, where: c.where, color: c.color, layout: c.layout, width })];
     case 'distribution':
       return [distributionPlot(first, { where: c.where, width })];
     case 'critical': {

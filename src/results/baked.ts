@@ -5,14 +5,14 @@
  * the file stays exact and reasonably small; NaN in statistics is written as null.
  * `gapBands` (‖g‖(t) quantiles) is optional within version 1: files baked before it existed
  * still read, and the gap plot says that they lack it. `updateBands` (‖Δθ‖(t) quantiles, SPEC 1.6)
- * is optional the same way.
+ * is optional the same way, and so is `lengthBands` (SPEC 1.7: one base64 array per LENGTH_SERIES).
  *
  * @example
  *   const text = encodeBaked({ notebook: 'threshold.html', provenance, sweeps: { sweep: summary } });
  *   const baked = decodeBaked(text); // throws BakedFormatError with the reason
  */
 import { cellCount, PER_RUN_OUTPUTS, RUN_OUTPUTS, type BackendInfo, type CellStats, type PerRunOutputName, type SweepSpec } from '../engine/index.ts';
-import { BAND_FIELDS, GAP_BAND_FIELDS, type SweepSummary } from './summary.ts';
+import { BAND_FIELDS, GAP_BAND_FIELDS, LENGTH_BAND_FIELDS, LENGTH_SERIES, type LengthSeries, type SweepSummary } from './summary.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 
 export const BAKED_FORMAT = 'gradgap-baked';
@@ -72,12 +72,13 @@ const SWEEP_KEYS = [
   'bands',
   'gapBands',
   'updateBands',
+  'lengthBands',
   'finalJ',
   'minJ',
   'initialJ',
   'diverged',
 ];
-const SWEEP_OPTIONAL = ['gapBands', 'updateBands'];
+const SWEEP_OPTIONAL = ['gapBands', 'updateBands', 'lengthBands'];
 /** The per-run outputs a baked sweep holds (a summary's), in the file's key order; element types from RUN_OUTPUTS. */
 const RUN_ARRAYS = SWEEP_KEYS.filter((k): k is PerRunOutputName => (PER_RUN_OUTPUTS as readonly string[]).includes(k));
 const CELL_STATS_KEYS = ['cell', 'runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'];
@@ -125,6 +126,7 @@ function encodeSummary(s: SweepSummary): unknown {
     bands: toBase64(s.bands),
     gapBands: s.gapBands && toBase64(s.gapBands), // undefined: the key is left out
     updateBands: s.updateBands && toBase64(s.updateBands),
+    lengthBands: s.lengthBands && Object.fromEntries(LENGTH_SERIES.map((n) => [n, toBase64(s.lengthBands![n])])),
     ...Object.fromEntries(RUN_ARRAYS.map((k) => [k, toBase64(s[k])])),
   };
 }
@@ -237,6 +239,19 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
     `${at} updateBands`,
     `${updateBands?.length} values, but ${cells} cells × ${R} recorded steps × ${GAP_BAND_FIELDS.length}`,
   );
+  let lengthBands: Record<LengthSeries, Float32Array> | undefined;
+  if (raw.lengthBands !== undefined) {
+    expectKeys(raw.lengthBands, LENGTH_SERIES, [], `${at} lengthBands`);
+    const size = cells * R * LENGTH_BAND_FIELDS.length;
+    lengthBands = {} as Record<LengthSeries, Float32Array>;
+    for (const n of LENGTH_SERIES) {
+      const where = `${at} lengthBands.${n}`;
+      check(typeof raw.lengthBands[n] === 'string', where, 'expected base64 text');
+      const values = f32(raw.lengthBands[n] as string, where);
+      check(values.length === size, where, `${values.length} values, but ${cells} cells × ${R} recorded steps × ${LENGTH_BAND_FIELDS.length} = ${size}`);
+      lengthBands[n] = values;
+    }
+  }
 
   check(Array.isArray(raw.cellStats), `${at} cellStats`, 'expected a list, one entry per cell');
   const seen = new Set<number>();
@@ -261,6 +276,7 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
     bands,
     gapBands,
     updateBands,
+    lengthBands,
     ...runArrays,
     trajectoryHash: raw.trajectoryHash as string,
     backend: raw.backend as unknown as BackendInfo,

@@ -17,7 +17,7 @@
  */
 import { canonicalJson, cellStatsCpu, collapseThreshold, expandGrid, SERIES_BANDS, type BackendInfo, type Cell } from '../engine/index.ts';
 import { bandOf } from './bands.ts';
-import { BAND_FIELDS, GAP_BAND_FIELDS, RUN_SERIES_LIMIT, SERIES_OUTPUTS, type SweepSummary } from './summary.ts';
+import { BAND_FIELDS, GAP_BAND_FIELDS, LENGTH_BAND_FIELDS, LENGTH_SERIES, RUN_SERIES_LIMIT, SERIES_OUTPUTS, type SweepSummary } from './summary.ts';
 
 export type MatchKind = 'bit-for-bit' | 'statistical';
 
@@ -158,6 +158,12 @@ function identityDifferences(baked: SweepSummary, fresh: SweepSummary, out: stri
     out.push(`‖Δθ‖(t) bands: baked ${baked.updateBands.length} values, re-run ${fresh.updateBands.length}`);
   // Files baked before ‖Δθ‖ existed lack these bands (as older ones lack ‖g‖(t)): nothing to compare, and nothing shown.
   if (baked.updateBands && !fresh.updateBands) out.push('‖Δθ‖(t) bands: baked, but the re-run has none');
+  // Length bands (SPEC 1.7) likewise: absent from files baked before lengths were recorded.
+  for (const n of LENGTH_SERIES) {
+    const [a, b] = [baked.lengthBands?.[n], fresh.lengthBands?.[n]];
+    if (a && !b) out.push(`${n} bands: baked, but the re-run has none`);
+    else if (a && b && a.length !== b.length) out.push(`${n} bands: baked ${a.length} values, re-run ${b.length}`);
+  }
   if (baked.complete !== fresh.complete) out.push(`complete: baked ${baked.complete}, re-run ${fresh.complete}`);
   if (baked.runsDone !== fresh.runsDone) out.push(`runsDone: baked ${baked.runsDone}, re-run ${fresh.runsDone}`);
   if (baked.stopReason !== fresh.stopReason) out.push(`stopReason: baked ${baked.stopReason}, re-run ${fresh.stopReason}`);
@@ -213,6 +219,10 @@ function exactDifferences(baked: SweepSummary, fresh: SweepSummary, cells: strin
   if (baked.gapBands && fresh.gapBands) bandDifferences('‖g‖(t) bands', GAP_BAND_FIELDS, baked.gapBands, fresh.gapBands);
   if (baked.updateBands && fresh.updateBands && baked.updateBands.length === fresh.updateBands.length)
     bandDifferences('‖Δθ‖(t) bands', GAP_BAND_FIELDS, baked.updateBands, fresh.updateBands);
+  for (const n of LENGTH_SERIES) {
+    const [a, b] = [baked.lengthBands?.[n], fresh.lengthBands?.[n]];
+    if (a && b) bandDifferences(`${n} bands`, LENGTH_BAND_FIELDS, a, b);
+  }
   return differing.size;
 }
 
@@ -253,7 +263,8 @@ function consistencyDifferences(baked: SweepSummary, out: string[]): void {
       ['J(t)', baked.bands],
       ['‖g‖(t)', baked.gapBands],
       ['‖Δθ‖(t)', baked.updateBands],
-    ] as const) {
+      ...LENGTH_SERIES.map((n) => [n, baked.lengthBands?.[n]] as const),
+    ]) {
       for (let r = 0; data && r < R; r++) {
         const o = (s.cell * R + r) * 4;
         if (data[o] > data[o + 1] || data[o + 1] > data[o + 2])

@@ -34,7 +34,14 @@ export function sweepCsv(summary: SweepSummary): string {
 
 /** The whole results table as JSON (typed arrays as plain lists; NaN as null). */
 export function sweepJson(summary: SweepSummary): string {
-  const plain: Record<string, unknown> = { ...summary, bands: undefined, gapBands: undefined, updateBands: undefined, runSeries: undefined };
+  const plain: Record<string, unknown> = {
+    ...summary,
+    bands: undefined,
+    gapBands: undefined,
+    updateBands: undefined,
+    lengthBands: undefined,
+    runSeries: undefined,
+  };
   // The per-run outputs the summary keeps, as plain lists (in the summary's own key order).
   const kept = summary as Partial<Record<(typeof PER_RUN_OUTPUTS)[number], ArrayLike<number>>>;
   for (const name of PER_RUN_OUTPUTS) if (kept[name]) plain[name] = Array.from(kept[name]);

@@ -34,6 +34,11 @@ export const BAND_FIELDS = SERIES_BANDS.trajectory;
  * is finite, and `finite` says how many those were. No mean: ‖g‖ is heavy-tailed.
  */
 export const GAP_BAND_FIELDS = SERIES_BANDS.gapNorm;
+/** The length series banded per cell and recorded step (SPEC 1.7): sampled mean length of all, passing and failing responses, and E_π|o|. */
+export const LENGTH_SERIES = ['meanLength', 'meanLengthPassing', 'meanLengthFailing', 'expectedLength'] as const;
+export type LengthSeries = (typeof LENGTH_SERIES)[number];
+/** Quantities of each length series per cell and recorded step (fields as the gap's: a passing or failing mean is NaN where none passed or failed). */
+export const LENGTH_BAND_FIELDS = SERIES_BANDS.meanLength;
 
 /** A per-record output of RUN_OUTPUTS (J(t), ‖θ‖(t), ‖∇J‖(t), ‖g‖(t), …): one value per run and recorded step. */
 export type SeriesName = Exclude<RunOutputName, PerRunOutputName>;
@@ -57,6 +62,7 @@ export interface SweepSummary {
   bands: Float32Array; // [cell][record][BAND_FIELDS]: J(t) quantiles over finite runs
   gapBands?: Float32Array; // [cell][record][GAP_BAND_FIELDS]: ‖g‖(t) quantiles; absent in results summarized before ‖g‖ was recorded
   updateBands?: Float32Array; // [cell][record][GAP_BAND_FIELDS]: ‖Δθ‖(t) quantiles (SPEC 1.6); absent in results summarized before ‖Δθ‖ was recorded
+  lengthBands?: Record<LengthSeries, Float32Array>; // per LENGTH_SERIES, [cell][record][LENGTH_BAND_FIELDS] (SPEC 1.7); absent in results summarized before lengths were recorded
   finalJ: Float32Array; // per run (run = cell·seeds + seed); NaN when diverged
   minJ: Float32Array;
   initialJ: Float32Array;
@@ -96,6 +102,10 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
   const bands = result.bands?.trajectory ?? quantileBands(result, runs.trajectory, BAND_FIELDS);
   const gapBands = result.bands?.gapNorm ?? quantileBands(result, runs.gapNorm, GAP_BAND_FIELDS);
   const updateBands = result.bands?.updateNorm ?? quantileBands(result, runs.updateNorm, GAP_BAND_FIELDS);
+  const lengthBands = Object.fromEntries(LENGTH_SERIES.map((n) => [n, result.bands?.[n] ?? quantileBands(result, runs[n], LENGTH_BAND_FIELDS)])) as Record<
+    LengthSeries,
+    Float32Array
+  >;
   const trajectoryHash = result.trajectoryHash ?? (await sha256Bytes(runs.trajectory));
   const keepSeries = result.seriesKept !== false && keepSeriesFor(runs.finalJ.length, runs.recordSteps.length);
   return {
@@ -106,6 +116,7 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
     bands,
     gapBands,
     updateBands,
+    lengthBands,
     finalJ: runs.finalJ,
     minJ: runs.minJ,
     initialJ: runs.initialJ,
@@ -142,6 +153,37 @@ export function updateBandAt(summary: SweepSummary, cell: number, record: number
   if (!b) return undefined;
   const at = (cell * summary.recordSteps.length + record) * GAP_BAND_FIELDS.length;
   return { q10: b[at], q50: b[at + 1], q90: b[at + 2], finite: b[at + 3] };
+}
+
+/** A length series' band of one cell at one recorded step; undefined when the summary has no length bands. */
+export function lengthBandAt(
+  summary: SweepSummary,
+  series: LengthSeries,
+  cell: number,
+  record: number,
+): Record<(typeof LENGTH_BAND_FIELDS)[number], number> | undefined {
+  const b = summary.lengthBands?.[series];
+  if (!b) return undefined;
+  const at = (cell * summary.recordSteps.length + record) * LENGTH_BAND_FIELDS.length;
+  return { q10: b[at], q50: b[at + 1], q90: b[at + 2], finite: b[at + 3] };
+}
+
+/**
+ * Final mean length of a cell: the median over its seeds of each run's mean sampled response
+ * length (or of `series`) at the last recorded step. NaN without length bands, or where no seed
+ * had a value (exact mode, or no passing/failing response).
+ */
+export function finalMeanLength(summary: SweepSummary, cell: number, series: LengthSeries = 'meanLength'): number {
+  return lengthBandAt(summary, series, cell, summary.recordSteps.length - 1)?.q50 ?? NaN;
+}
+
+/**
+ * E_θ0|o|, the exact expected response length at θ0 of a cell: the median over its seeds' instances
+ * of the value each run recorded at step 0. Undefined without length bands or a record at step 0.
+ */
+export function expectedLengthAtStart(summary: SweepSummary, cell: number): number | undefined {
+  const v = summary.recordSteps[0] === 0 ? lengthBandAt(summary, 'expectedLength', cell, 0)?.q50 : undefined;
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
 }
 
 /** The grid cells of a summary (derived from its spec, never stored). */

@@ -8,7 +8,7 @@
  * Events (bubbling): `cell-edit` {id, value}.
  */
 import { LitElement, html, nothing } from 'lit';
-import { formatJson, type CellIssue, type PlotCellConfig } from '../notebook/index.ts';
+import { formatJson, PLOT_LENGTHS, type CellIssue, type PlotCellConfig } from '../notebook/index.ts';
 import { download, figureKey, figurePng, figureSvg, plotCellFigures, swatchCss, type FigureExtras, type KeyEntry } from '../plots/index.ts';
 import type { SweepState } from './session.ts';
 import { thresholdsOf, type TheoryResult } from './theory-memo.ts';
@@ -73,7 +73,7 @@ export class GgPlotCell extends LitElement {
     const stale = this.inputs.filter((i) => i.state?.stale || i.state?.status === 'running' || i.state?.status === 'waiting');
     const hasFill = c.view === 'phase' || c.view === 'compare';
     const hasX = hasFill || c.view === 'critical';
-    const hasLayout = c.view === 'trajectories' || c.view === 'gap' || c.view === 'update-norm';
+    const hasLayout = c.view === 'trajectories' || c.view === 'gap' || c.view === 'update-norm' || c.view === 'length';
     return html`
       <div class="cell-head">
         <span class="cell-title">${c.title ?? `${c.view} plot`}</span> <code class="cell-id">#${this.cellId}</code>
@@ -82,8 +82,9 @@ export class GgPlotCell extends LitElement {
           ${
             hasFill
               ? html`<label>fill <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ fill: (e.target as HTMLSelectElement).value as PlotCellConfig['fill'] })}>
-                  <option value="meanFinalJ" ?selected=${c.fill !== 'collapseProbability'}>mean final J</option>
+                  <option value="meanFinalJ" ?selected=${c.fill === undefined || c.fill === 'meanFinalJ'}>mean final J</option>
                   <option value="collapseProbability" ?selected=${c.fill === 'collapseProbability'}>collapse probability</option>
+                  <option value="finalMeanLength" ?selected=${c.fill === 'finalMeanLength'}>final mean length</option>
                 </select></label>`
               : nothing
           }
@@ -101,6 +102,13 @@ export class GgPlotCell extends LitElement {
                   <option value="" ?selected=${!c.layout}>auto</option>
                   <option value="overlay" ?selected=${c.layout === 'overlay'}>overlay</option>
                   <option value="small-multiples" ?selected=${c.layout === 'small-multiples'}>per η</option>
+                </select></label>`
+              : nothing
+          }
+          ${
+            c.view === 'length'
+              ? html`<label>length <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ length: (e.target as HTMLSelectElement).value as PlotCellConfig['length'] })}>
+                  ${PLOT_LENGTHS.map((l) => html`<option value=${l} ?selected=${(c.length ?? 'all') === l}>${l}</option>`)}
                 </select></label>`
               : nothing
           }

@@ -28,8 +28,8 @@ export function openResultCache(name = DB): ResultCache {
   return {
     async get(specHash) {
       const found = (await stored.get(specHash)) ?? (await fallback.get(specHash));
-      // Stored before summaries carried ‖g‖(t) bands: a miss, so the sweep re-runs or the baked file is used.
-      return found?.gapBands ? found : undefined;
+      // Stored before summaries carried ‖g‖(t) or length bands: a miss, so the sweep re-runs or the baked file is used.
+      return found?.gapBands && found.lengthBands ? found : undefined;
     },
     async put(summary) {
       if (!summary.complete) return;

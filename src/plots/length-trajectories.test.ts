@@ -1,0 +1,154 @@
+/** Length over training (SPEC 1.7): the summary's length bands, their baked round trip and Reproduce's check, the length view and the length fill. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { installSvgDom } from '../cli/svg-dom.ts';
+import type { PlotCellConfig } from '../notebook/cell-config.ts';
+import { checkPlotConfig } from '../notebook/cell-config.ts';
+import { bandOf } from '../results/bands.ts';
+import {
+  compareWithBaked,
+  decodeBaked,
+  encodeBaked,
+  expectedLengthAtStart,
+  finalMeanLength,
+  lengthBandAt,
+  LENGTH_SERIES,
+  summarizeSweep,
+  type SweepSummary,
+} from '../results/index.ts';
+import { empiricalThresholds } from '../theory/index.ts';
+import { BAND_CLASS, MEDIAN_CLASS } from './band-panels.ts';
+import { lengthRows } from './length-trajectories.ts';
+import { phaseRows } from './phase-rows.ts';
+import { plotCellFigures } from './plot-cell-figures.ts';
+
+(globalThis as { Float16Array?: unknown }).Float16Array ??= class extends Uint16Array {};
+const { runSweep, effectiveStepSize } = await import('../engine/index.ts');
+
+const ETAS = [1, 30];
+const spec = {
+  base: {
+    family: 'token',
+    V: 6,
+    d: 4,
+    L: 8,
+    eos: true,
+    targetLength: 3,
+    reward: 'final-answer',
+    J0: 0.3,
+    G: 8,
+    aggregation: 'seq-mean-token-mean',
+    iterations: 20,
+    recordEvery: 10,
+  },
+  grid: { stepSize: ETAS },
+  seeds: 6,
+  seed: 3,
+} as const;
+let result: Awaited<ReturnType<typeof runSweep>>;
+let summary: SweepSummary;
+
+beforeAll(async () => {
+  installSvgDom();
+  result = await runSweep(spec as never, { backend: 'cpu' });
+  summary = await summarizeSweep(result);
+});
+
+describe('length bands', () => {
+  it('are the bands over seeds of each length series, per cell and recorded step', () => {
+    const R = summary.recordSteps.length;
+    for (const series of LENGTH_SERIES)
+      for (let cell = 0; cell < ETAS.length; cell++)
+        for (let r = 0; r < R; r++) {
+          const values = Array.from({ length: spec.seeds }, (_, s) => result.runs[series][(cell * spec.seeds + s) * R + r]).filter(
+            (_, s) => !result.runs.diverged[cell * spec.seeds + s],
+          );
+          const b = bandOf(values);
+          expect(lengthBandAt(summary, series, cell, r)).toEqual({
+            q10: Math.fround(b.q10),
+            q50: Math.fround(b.q50),
+            q90: Math.fround(b.q90),
+            finite: b.finite,
+          });
+        }
+    // Lengths move under EOS: between 1 and L.
+    const b = lengthBandAt(summary, 'meanLength', 0, 0)!;
+    expect(b.q50).toBeGreaterThanOrEqual(1);
+    expect(b.q50).toBeLessThanOrEqual(8);
+    expect(finalMeanLength(summary, 1)).toBe(lengthBandAt(summary, 'meanLength', 1, R - 1)!.q50);
+  });
+
+  it('are baked and read back bit for bit, and Reproduce names a changed value', () => {
+    const text = encodeBaked({ notebook: 'x.html', provenance: { packages: {}, wgslHash: '', runtime: '', command: '' }, sweeps: { s: summary } });
+    const back = decodeBaked(text).sweeps.s;
+    for (const n of LENGTH_SERIES)
+      expect(Buffer.from(back.lengthBands![n].buffer, back.lengthBands![n].byteOffset, back.lengthBands![n].byteLength)).toEqual(
+        Buffer.from(summary.lengthBands![n].buffer),
+      );
+    expect(compareWithBaked(back, summary).ok).toBe(true);
+    const changed = structuredClone(back);
+    changed.lengthBands!.meanLengthFailing[1] += 0.5;
+    const report = compareWithBaked(changed, summary);
+    expect(report.ok).toBe(false);
+    expect(report.differences.join('\n')).toMatch(/meanLengthFailing bands: 1 of \d+ values differ/);
+    // A file baked before lengths were recorded still reads and compares.
+    const old = JSON.parse(text);
+    delete old.sweeps.s.lengthBands;
+    expect(compareWithBaked(decodeBaked(JSON.stringify(old)).sweeps.s, summary).ok).toBe(true);
+  });
+});
+
+describe('the length view and fill', () => {
+  const draw = (config: Partial<PlotCellConfig>) =>
+    plotCellFigures(
+      { sweep: 's', view: 'length', ...config } as PlotCellConfig,
+      [{ label: 's', summary, thresholds: empiricalThresholds(summary) }],
+      [],
+      680,
+    )[0];
+
+  it('draws one band and one median per η, for each length asked for', () => {
+    for (const length of ['all', 'passing', 'failing', 'expected'] as const) {
+      const figure = draw({ length, layout: 'small-multiples' });
+      expect(figure.querySelectorAll(`.${BAND_CLASS} path`).length).toBe(ETAS.length);
+      expect(figure.querySelectorAll(`.${MEDIAN_CLASS} path`).length).toBe(ETAS.length);
+      const rows = lengthRows(summary, undefined, 'stepSize', length);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) expect(r.q10 <= r.q50 && r.q50 <= r.q90).toBe(true);
+    }
+    expect(checkPlotConfig({ view: 'length', sweep: 's', length: 'lengths' })[0].message).toMatch(/all, passing, failing, expected/);
+    expect(checkPlotConfig({ view: 'phase', sweep: 's', length: 'all' })[0].message).toBe('only the length view reads "length"');
+  });
+
+  it('fills the phase diagram with the final mean length and puts E_θ0|o| in the effective step size', () => {
+    const layout = phaseRows(summary, { x: 'effectiveStepSize' });
+    expect(layout.eosLengths).toBe(true);
+    for (const r of layout.rows) {
+      expect(r.finalMeanLength).toBe(finalMeanLength(summary, r.cell));
+      const start = expectedLengthAtStart(summary, r.cell)!;
+      expect(start).toBeGreaterThan(1);
+      expect(r.x).toBe(
+        effectiveStepSize(
+          {
+            ...(summary.spec.base as unknown as Record<string, unknown>),
+            stepSize: r.stepSize,
+            family: 'token',
+            L: 8,
+            eos: true,
+            aggregation: 'seq-mean-token-mean',
+            G: 8,
+          },
+          start,
+        ),
+      );
+    }
+    const figure = plotCellFigures(
+      { sweep: 's', view: 'phase', fill: 'finalMeanLength', x: 'effectiveStepSize' } as PlotCellConfig,
+      [{ label: 's', summary, thresholds: empiricalThresholds(summary) }],
+      [],
+      680,
+    )[0];
+    const text = figure.textContent ?? '';
+    expect(text).toContain('final mean response length');
+    expect(text).toContain('E_π|o| at θ0');
+  });
+});
