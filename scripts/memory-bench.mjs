@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench:memory`: wall time and peak RSS of `gradgap run` (CPU twin) on one sweep of
 // L = 4, 3 iterations, 20 cells, at 10k, 100k and 1M runs (issue 14). Not a test: it prints a
-// Markdown table and ends with one JSON line. Peak RSS is /usr/bin/time -v's "Maximum resident
-// set size" of the whole process (worker threads included).
+// Markdown table and ends with one JSON line. Peak RSS is the CLI process's own maximum resident
+// set size (process.resourceUsage().maxRSS at exit, worker threads included), as /usr/bin/time -v
+// reports it.
 //   node scripts/memory-bench.mjs [--runs 10000,100000,1000000] [--threads N] [--root DIR]
 // --root runs another checkout's bin/gradgap.mjs (e.g. an older commit, for the "before" row).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -19,14 +20,13 @@ const sizes = flag('runs', '10000,100000,1000000').split(',').map(Number);
 const threads = flag('threads', undefined);
 const root = resolve(flag('root', '.'));
 const CELLS = 20;
-if (!existsSync('/usr/bin/time')) {
-  console.error('bench:memory needs /usr/bin/time (apt-get install time)');
-  process.exit(2);
-}
 if (sizes.some((n) => !(n >= CELLS && n % CELLS === 0))) {
   console.error(`bench:memory: --runs must be multiples of ${CELLS} (the cells)`);
   process.exit(2);
 }
+
+// Loaded before the CLI: prints the process's peak RSS (kB) on stderr as it exits.
+const PEAK = `data:text/javascript,${encodeURIComponent("import { writeSync } from 'node:fs'; process.on('exit', () => writeSync(2, `\\npeak-rss-kb ${process.resourceUsage().maxRSS}\\n`));")}`;
 
 const stepSizes = Array.from({ length: CELLS }, (_, i) => Number((0.5 * 1.5 ** i).toPrecision(4)));
 function notebook(runs) {
@@ -47,11 +47,11 @@ for (const runs of sizes) {
   const out = join(dir, 'out');
   const cli = ['run', file, '--out', out, '--backend', 'cpu', '--quiet', ...(threads ? ['--threads', threads] : [])];
   const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, join(root, 'bin/gradgap.mjs'), ...cli], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', PEAK, join(root, 'bin/gradgap.mjs'), ...cli], { cwd: root, encoding: 'utf8' });
   const wallS = (performance.now() - started) / 1000;
-  const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]);
-  if (r.status !== 0) {
-    console.error(r.stderr);
+  const kb = Number(/^peak-rss-kb (\d+)$/m.exec(r.stderr)?.[1]);
+  if (r.status !== 0 || !kb) {
+    console.error(r.error ?? r.stderr);
     process.exit(1);
   }
   rows.push({ runs, wallS: Number(wallS.toFixed(1)), peakRssMB: Math.round((kb * 1024) / 1e6) });
