@@ -120,10 +120,12 @@ describe('gradgap verify finds every kind of tampering', () => {
     const run = await verifyEdited((b) => {
       const s = sweep(b);
       cutRuns(s, 48);
-      for (const k of ['bands', 'gapBands', 'updateBands'])
-        s[k] = Buffer.from(s[k], 'base64')
+      const cutBands = (text: string) =>
+        Buffer.from(text, 'base64')
           .subarray(0, 2 * 5 * 4 * 4)
-          .toString('base64');
+          .toString('base64'); // 2 cells × 5 steps × 4 fields
+      for (const k of ['bands', 'gapBands', 'updateBands']) s[k] = cutBands(s[k]);
+      for (const k of Object.keys(s.lengthBands ?? {})) s.lengthBands[k] = cutBands(s.lengthBands[k]);
       s.cellStats = s.cellStats.slice(0, 2);
       s.spec.grid.stepSize = [2];
       s.runsDone = 48;
