@@ -10,6 +10,7 @@ import { initialTheta, makeInstance } from '../model/index.ts';
 import { AGGREGATIONS, DEFAULT_RUN, effectiveDim, type Aggregation, type RunParams } from '../spec/index.ts';
 import { packInstance, type PackedInstance } from './packing.ts';
 import { sampledStep, type SampledStep } from './sequence-cpu.ts';
+import { relativeError } from '../theory/test-fixtures.ts';
 
 const BASE: RunParams = { ...DEFAULT_RUN, eos: true, V: 6, d: 5, L: 8, targetLength: 3, G: 8, J0: 0.3, advantage: 'group-std', reward: 'final-answer' };
 
@@ -55,16 +56,6 @@ function formula(aggregation: Aggregation, inst: PackedInstance, batch: SampledS
     for (let k = 0; k < inst.d; k++) w[k] += A[i] * weight * si[k];
   }
   return w;
-}
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let size = 0;
-  for (let k = 0; k < a.length; k++) {
-    diff += (a[k] - b[k]) ** 2;
-    size += b[k] ** 2;
-  }
-  return Math.sqrt(diff / size);
 }
 
 /** The first step (over seeds) whose batch satisfies `want`, at θ0. */

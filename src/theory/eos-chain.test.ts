@@ -4,7 +4,7 @@ import { answerToken, policyTable, policyTable as table, successRate } from '../
 import { expectedLength } from './eos-chain.ts';
 import { gradientGap } from './gradient-gap.ts';
 import { policyTables, successAt } from './success-rate.ts';
-import { caseParams, randomPoint } from './test-fixtures.ts';
+import { caseParams, randomPoint, numericalGradient, relativeError } from './test-fixtures.ts';
 import type { RunParams } from '../spec/spec.ts';
 
 /** Every response of the chain with EOS, by enumeration: its probability, length and reward (written from SPEC 1.7, not from the recursions). */
@@ -34,31 +34,6 @@ function enumerate(inst: Instance, pi: ArrayLike<number>): { J: number; length: 
   };
   visit([], 1);
   return { J, length, total };
-}
-
-function numericalGradient(f: (theta: Float64Array) => number, theta: Float64Array, h = 1e-4): Float64Array {
-  const out = new Float64Array(theta.length);
-  const x = Float64Array.from(theta);
-  const central = (k: number, step: number) => {
-    x[k] = theta[k] + step;
-    const up = f(x);
-    x[k] = theta[k] - step;
-    const down = f(x);
-    x[k] = theta[k];
-    return (up - down) / (2 * step);
-  };
-  for (let k = 0; k < theta.length; k++) out[k] = (4 * central(k, h / 2) - central(k, h)) / 3;
-  return out;
-}
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let size = 0;
-  for (let k = 0; k < a.length; k++) {
-    diff += (a[k] - b[k]) ** 2;
-    size += b[k] ** 2;
-  }
-  return Math.sqrt(diff / size);
 }
 
 const CASES: Record<string, Partial<RunParams>> = {

@@ -1,33 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gradientGap } from './gradient-gap.ts';
 import { successAt } from './success-rate.ts';
-import { FAMILY_CASES, randomPoint } from './test-fixtures.ts';
-
-/** Central differences of f along every coordinate, with a Richardson step to kill the h² term. */
-function numericalGradient(f: (theta: Float64Array) => number, theta: Float64Array, h = 1e-4): Float64Array {
-  const out = new Float64Array(theta.length);
-  const x = Float64Array.from(theta);
-  const central = (k: number, step: number) => {
-    x[k] = theta[k] + step;
-    const up = f(x);
-    x[k] = theta[k] - step;
-    const down = f(x);
-    x[k] = theta[k];
-    return (up - down) / (2 * step);
-  };
-  for (let k = 0; k < theta.length; k++) out[k] = (4 * central(k, h / 2) - central(k, h)) / 3;
-  return out;
-}
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let size = 0;
-  for (let k = 0; k < a.length; k++) {
-    diff += (a[k] - b[k]) ** 2;
-    size += b[k] ** 2;
-  }
-  return Math.sqrt(diff / size);
-}
+import { FAMILY_CASES, randomPoint, numericalGradient, relativeError } from './test-fixtures.ts';
 
 describe('gradient gap against finite differences (float64)', () => {
   for (const [name, overrides] of Object.entries(FAMILY_CASES)) {
