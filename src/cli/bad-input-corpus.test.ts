@@ -119,7 +119,17 @@ const specCases: Case[] = [
   ['theta0 a string', base('theta0', 'zeros'), RUN, /base\.theta0.*array of finite numbers/],
   ['theta0 with a string entry', base('theta0', [1, 'a', 0, 0, 0, 0]), RUN, /base\.theta0.*array of finite numbers/],
   ['theta0 of the wrong length', base('theta0', [0, 0]), RUN, /theta0 has 2 entries.*d entries/],
-  ['B = 2 at token level', base('B', 2), RUN, /base\.B.*B must be 1/],
+  // Many prompts at token level (SPEC 1.8).
+  ['B = 2 > N = 1 at token level', base('B', 2), RUN, /base\.B.*B = 2.*N = 1.*\[1, N = 1\]/],
+  ['N = 0', base('N', 0), RUN, /base\.N.*N = 0.*\[1, 1024\]/],
+  ['N above the start tokens', sweep((s) => Object.assign(s.base as object, { N: 9 })), RUN, /base\.N.*N = 9 prompts.*V = 8 tokens.*\[1, 8\]/],
+  ['B > N with many prompts', sweep((s) => Object.assign(s.base as object, { N: 4, B: 6 })), RUN, /base\.B.*B = 6.*N = 4/],
+  [
+    'per-prompt records over the limit',
+    sweep((s) => Object.assign(s.base as object, { V: 64, N: 64, iterations: 1000, recordEvery: 1 })),
+    RUN,
+    /base\.N.*64 × 1001 = 64064 per-prompt J_q values per run; at most 16384/,
+  ],
   // The practitioners' loop (SPEC 1.6).
   ['optimizer = "lion"', base('optimizer', 'lion'), RUN, /base\.optimizer.*one of.*adamw/],
   ['schedule = "step"', base('schedule', 'step'), RUN, /base\.schedule.*one of.*cosine/],

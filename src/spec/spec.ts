@@ -55,14 +55,14 @@ export interface RunParams {
   L: number; // response length (token), the maximum length with EOS (responses are cut there); bandits have L = 1
   eos: boolean; // token family: the last token of the vocabulary ends a response (SPEC 1.7)
   targetLength: number; // with EOS: length of the exact-match target including its EOS (final answer: the answer is its token before EOS)
-  N: number; // prompts (bandit)
+  N: number; // prompts: bandit prompts, or at token level start tokens 0..N−1, each with its own target, θ shared (SPEC 1.8)
   K: number; // responses per prompt (bandit)
   d: number; // feature dimension; forced to K (tabular bandit) or V² (tabular token)
   J0: number; // target initial success rate; θ0 = α·θ* with α found by bisection
   theta0: number[] | null; // explicit θ0 instead of J0 (length d), same for every seed
   stepSize: number; // η
   G: number; // group size: sampled responses per prompt
-  B: number; // prompts per batch (bandit); token level has one prompt, B = 1
+  B: number; // prompts drawn per step (Philox; all of them, in order, when B = N); B = N = 1 is the single-prompt run
   advantage: Advantage;
   aggregation: Aggregation;
   epsilon: number; // ε in the std-normalized advantages
@@ -227,6 +227,14 @@ export function logSpaced(lo: number, hi: number, count: number): number[] {
 export function effectiveDim(p: RunParams): number {
   if (p.features === 'tabular') return p.family === 'bandit' ? p.K : p.V * p.V;
   return p.d;
+}
+
+/**
+ * The most prompts a token-level run can have (SPEC 1.8): each prompt is a different start token,
+ * and with EOS the stop token (V − 1) starts none.
+ */
+export function maxTokenPrompts(p: Pick<RunParams, 'V' | 'eos'>): number {
+  return p.eos ? p.V - 1 : p.V;
 }
 
 /** States (rows) and actions (columns) of the per-run transition table. */

@@ -67,6 +67,19 @@ describe('validateSpec', () => {
     expectIssue({ grid: { targetLength: [2, 3] } }, 'grid.targetLength', 'read only with eos = true');
   });
 
+  it('checks many prompts at token level (SPEC 1.8): N within the start tokens, B ≤ N, N·records bounded', () => {
+    expect(validateSpec({ base: { N: 1, B: 1 } })).toEqual([]);
+    expectIssue({ base: { N: 0 } }, 'base.N', 'N = 0', '[1, 1024]');
+    expectIssue({ base: { N: 9, V: 8 } }, 'base.N', 'N = 9 prompts', 'V = 8 tokens', '[1, 8]');
+    expectIssue({ base: { N: 8, V: 8, eos: true, targetLength: 3 } }, 'base.N', 'V − 1 = 7 tokens besides EOS', '[1, 7]');
+    expectIssue({ base: { N: 4, B: 5 } }, 'base.B', 'B = 5', 'N = 4', '[1, N = 4]');
+    expectIssue({ base: { N: 4, B: 2 }, grid: { B: [2, 8] } }, 'grid.B', 'B = 8', 'N = 4');
+    expectIssue({ base: { V: 64, N: 64, iterations: 1000, recordEvery: 1 } }, 'base.N', '64 × 1001 = 64064 per-prompt J_q values', 'at most 16384');
+    expectIssue({ base: { N: 2, eos: true, targetLength: 3 } }, 'base.eos', 'N = 2', 'use N = 1 with EOS');
+    // One prompt records nothing beyond J: today's long runs keep their limits.
+    expect(validateSpec({ base: { iterations: 100_000, recordEvery: 1 }, seeds: 1 })).toEqual([]);
+  });
+
   it('checks grid values one by one, and grid keys', () => {
     expectIssue({ grid: { stepSize: [1, -2, 3] } }, 'grid.stepSize[1]', 'stepSize = -2');
     expectIssue({ grid: { L: [8, 0] } }, 'grid.L[1]', 'L = 0');
@@ -78,7 +91,7 @@ describe('validateSpec', () => {
   it('checks combinations, naming the grid cell', () => {
     expectIssue({ base: { G: 1, advantage: 'group-std' } }, 'base.G', 'G = 1', 'group-std', 'G ≥ 2');
     expectIssue({ base: { advantage: 'rloo' }, grid: { G: [4, 1] } }, 'grid.G', 'G = 1', 'cell 1: G=1');
-    expectIssue({ base: { family: 'token', B: 2 } }, 'base.B', 'B must be 1');
+    expectIssue({ base: { family: 'token', B: 2 } }, 'base.B', 'B = 2', 'N = 1', 'B must be in [1, N = 1]');
     expectIssue({ base: { family: 'bandit', features: 'gaussian', N: 3, B: 4 } }, 'base.B', '[1, 3]');
     expectIssue({ base: { family: 'token', features: 'tabular', V: 40 } }, 'base.V', 'V must be in [2, 32]');
     expectIssue({ base: { iterations: 10, recordEvery: 20 } }, 'base.recordEvery', 'iterations = 10');
@@ -186,6 +199,7 @@ describe('validateSpec', () => {
   it('refuses a grid axis the family never reads (it would repeat the same runs)', () => {
     expectIssue({ base: { family: 'bandit', features: 'gaussian', N: 2, B: 1 }, grid: { L: [2, 8] } }, 'grid.L', 'bandit family does not read L');
     expectIssue({ grid: { K: [2, 4] } }, 'grid.K', 'token family does not read K');
+    expect(validateSpec({ grid: { N: [1, 4] } }).map((i) => i.message)).not.toContainEqual(expect.stringContaining('does not read N'));
     expectIssue({ base: { features: 'tabular' }, grid: { d: [4, 8] } }, 'grid.d', 'tabular features fix d');
     expectIssue({ base: { theta0: [0, 0, 0, 0, 0, 0] }, grid: { J0: [0.2, 0.5] } }, 'grid.J0', 'theta0 is given');
     expect(validateSpec({ base: { family: 'bandit', features: 'gaussian', N: 2, B: 1 }, grid: { N: [2, 4], K: [4, 8] } })).toEqual([]);

@@ -21,6 +21,7 @@ import {
   STD_KINDS,
   cellCount,
   expandGrid,
+  maxTokenPrompts,
   tableShape,
   withDefaults,
   type GridKey,
@@ -62,6 +63,7 @@ export const LIMITS = Object.freeze({
   tableEntries: 4096, // P·K of the transition table
   tokensPerStep: 8192, // B·G·L sampled tokens per step
   runSteps: 2 ** 40, // runs × iterations
+  promptRecords: 16_384, // N · recorded steps: the per-prompt J_q values one token-level run records (SPEC 1.8)
   stepSize: 1e6,
   weightDecay: 1000,
   maxGradNorm: 1e6,
@@ -246,7 +248,7 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
     out.push({ key: 'G', message: `G = ${p.G}, but advantage ${p.advantage} needs G ≥ 2` });
   if (p.mode === 'sampled' && p.advantage === 'batch-std' && p.B * p.G < 2)
     out.push({ key: 'G', message: `B·G = ${p.B * p.G}, but batch-std needs at least 2 responses per batch` });
-  if (p.family === 'token' && p.B !== 1) out.push({ key: 'B', message: `B = ${p.B}, but the token family has one prompt: B must be 1` });
+  if (p.family === 'token') tokenPromptIssues(p, out);
   if (p.family === 'bandit') {
     const { P } = tableShape(p);
     if (p.B > P) out.push({ key: 'B', message: `B = ${p.B} exceeds the ${P} prompt(s) of the bandit: must be in [1, ${P}]` });
@@ -269,6 +271,30 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
     out.push({ key: 'theta0', message: `theta0 has ${p.theta0.length} entries; it must have d entries` });
   }
   return out;
+}
+
+/** Many prompts at token level (SPEC 1.8): one start token each, B of them drawn per step, N·records J_q values recorded per run. */
+function tokenPromptIssues(p: RunParams, out: { key: keyof RunParams; message: string }[]): void {
+  const most = maxTokenPrompts(p);
+  if (p.N > most) {
+    const tokens = p.eos ? `V − 1 = ${most} tokens besides EOS` : `V = ${p.V} tokens`;
+    out.push({ key: 'N', message: `N = ${p.N} prompts, but each prompt starts at its own token and there are ${tokens}: N must be in [1, ${most}]` });
+  }
+  if (p.B > p.N) out.push({ key: 'B', message: `B = ${p.B} prompts drawn per step, but there are N = ${p.N} prompts: B must be in [1, N = ${p.N}]` });
+  const records = recordSteps(p.iterations, p.recordEvery).length;
+  // N = 1 records nothing beyond J itself, so today's runs keep their limits.
+  if (p.N > 1 && p.N * records > LIMITS.promptRecords)
+    out.push({
+      key: 'N',
+      message: `N × recorded steps = ${p.N} × ${records} = ${p.N * records} per-prompt J_q values per run; at most ${LIMITS.promptRecords} (fewer prompts, or a larger recordEvery)`,
+    });
+  if (p.N > 1 && p.eos)
+    out.push({
+      key: 'eos',
+      message: `eos = true with N = ${p.N} prompts: not built (the EOS target redraws feature rows that other prompts' paths share); use N = 1 with EOS`,
+    });
+  if (p.N > 1)
+    out.push({ key: 'N', message: `N = ${p.N}: many prompts at token level have their model and theory, but the engine does not run them yet; use N = 1` });
 }
 
 /** The stop token's checks (SPEC 1.7): a token-family field whose target must fit under L and be realizable. */
@@ -317,7 +343,7 @@ export const RUN_KEYS: readonly string[] = Object.freeze(Object.keys(FIELD_CHECK
 function inertAxis(base: Record<string, unknown>, key: GridKey): string | null {
   const { family, features } = base;
   if (family === 'bandit' && (key === 'L' || key === 'V')) return `the bandit family does not read ${key} (a bandit has L = 1 and no vocabulary)`;
-  if (family === 'token' && (key === 'N' || key === 'K')) return `the token family does not read ${key} (it has one prompt and V tokens)`;
+  if (family === 'token' && key === 'K') return 'the token family does not read K (its responses are sequences over V tokens)';
   if (features === 'tabular' && key === 'd') return `tabular features fix d (K for a bandit, V² for tokens)`;
   if (family === 'bandit' && features === 'tabular' && key === 'N') return 'a tabular bandit has one prompt: N is fixed at 1';
   if (key === 'J0' && Array.isArray(base.theta0)) return 'theta0 is given, so J0 is not read';
