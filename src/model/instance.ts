@@ -4,7 +4,8 @@
  *
  * Both families are one object: a table of P states × K actions with features Φ[P][K][d].
  * - bandit: states are prompts, actions responses, L = 1, reward table R[P][K];
- * - token: states and actions are the V tokens, start state 0, L steps, θ shared across positions.
+ * - token: states and actions are the V tokens, L steps, θ shared across positions; N prompts
+ *   start at tokens 0..N−1, each with its own target (SPEC 1.8), θ shared across prompts too.
  *
  * The instance depends on the seed index but not on η, G, the advantage or L (the target is the
  * greedy path of θ*, and a longer L only extends it), so cells that differ in those are paired:
@@ -26,11 +27,13 @@ export interface Instance {
   d: number; // feature dimension
   L: number; // steps per response (1 for bandits); the maximum length with EOS
   eos: number; // the EOS token (V − 1) when responses end at it (SPEC 1.7), else −1
-  start: number; // start state of a token sequence (token family); bandits draw a prompt
+  start: number; // start state of prompt 0's token sequence (token family); bandits draw a prompt
+  starts: Int32Array; // token family: the start token of each of the N prompts (prompt q starts at q); bandits: empty
   phi: Float64Array; // Φ[P][K][d], d fastest
   reward: RewardKind;
   rewardTable: Uint8Array; // R[P][K] for bandits, empty otherwise
-  target: Int32Array; // y*_1..y*_L for token rewards (final-answer uses only y*_L); with EOS y*_1..y*_{L*}, ending with EOS (final-answer uses y*_{L*−1})
+  target: Int32Array; // prompt 0's y*_1..y*_L for token rewards (final-answer uses only y*_L); with EOS y*_1..y*_{L*}, ending with EOS (final-answer uses y*_{L*−1})
+  targets: Int32Array; // token family: every prompt's target, [N][target.length] (row 0 is `target`)
   thetaStar: Float64Array; // the hidden parameter that makes the correct answers realizable
 }
 
@@ -89,14 +92,20 @@ export function makeInstance(p: RunParams, seed: number, seedIndex: number): Ins
     // Realizable rewards: the response θ* ranks first is the correct one.
     const rewardTable = new Uint8Array(P * K);
     for (let a = 0; a < P; a++) rewardTable[a * K + argmaxRow(phi, thetaStar, a, K, d)] = 1;
-    return { P, K, d, L, eos: -1, start: 0, phi, reward: 'table', rewardTable, target: new Int32Array(0), thetaStar };
+    const none = new Int32Array(0);
+    return { P, K, d, L, eos: -1, start: 0, starts: none, phi, reward: 'table', rewardTable, target: none, targets: none, thetaStar };
   }
   if (p.eos) return eosInstance(p, seed, seedIndex, phi, thetaStar);
-  // The target y* is θ*'s greedy path from the start token.
-  const target = new Int32Array(L);
-  let prev = 0;
-  for (let t = 0; t < L; t++) prev = target[t] = argmaxRow(phi, thetaStar, prev, K, d);
-  return { P, K, d, L, eos: -1, start: 0, phi, reward: p.reward, rewardTable: new Uint8Array(0), target, thetaStar };
+  // Prompt q's target is θ*'s greedy path from its start token q (SPEC 1.8), so every prompt is
+  // realizable by one θ*; Φ and θ* do not depend on N, so prompt 0 is the same in every cell over N.
+  const N = p.N;
+  const targets = new Int32Array(N * L);
+  for (let q = 0; q < N; q++) {
+    let prev = q;
+    for (let t = 0; t < L; t++) prev = targets[q * L + t] = argmaxRow(phi, thetaStar, prev, K, d);
+  }
+  const starts = Int32Array.from({ length: N }, (_, q) => q);
+  return { P, K, d, L, eos: -1, start: 0, starts, phi, reward: p.reward, rewardTable: new Uint8Array(0), target: targets.subarray(0, L), targets, thetaStar };
 }
 
 /**
@@ -138,7 +147,20 @@ function eosInstance(p: RunParams, seed: number, seedIndex: number, phi: Float64
     visited.add(next);
     prev = next;
   }
-  return { P, K, d, L, eos, start: 0, phi, reward: p.reward, rewardTable: new Uint8Array(0), target, thetaStar };
+  // One prompt with EOS (validation refuses N > 1: the redrawn rows would move other prompts' paths).
+  return { P, K, d, L, eos, start: 0, starts: Int32Array.of(0), phi, reward: p.reward, rewardTable: new Uint8Array(0), target, targets: target, thetaStar };
+}
+
+/** Prompts of an instance: the bandit's P rows, or the token family's N start tokens. */
+export function promptCount(inst: Pick<Instance, 'reward' | 'P' | 'starts'>): number {
+  return inst.reward === 'table' ? inst.P : inst.starts.length;
+}
+
+/** Prompt q of a token instance on its own: its start token and its target, the shared Φ and θ*. */
+export function promptInstance(inst: Instance, q: number): Instance {
+  const n = inst.target.length;
+  const target = inst.targets.subarray(q * n, (q + 1) * n);
+  return { ...inst, start: inst.starts[q], starts: inst.starts.subarray(q, q + 1), target, targets: target };
 }
 
 /** Error raised when no scale α of θ* reaches the requested J0. */
@@ -146,7 +168,8 @@ export class InitError extends Error {}
 
 /**
  * θ0 for a run: the explicit θ0 when given, else α·θ* with α found by bisection so that
- * J(α·θ*) = J0 (SPEC 1.2). Works in float64; the engine stores θ0 as f32.
+ * J(α·θ*) = J0 (SPEC 1.2); with many prompts J is their mean, so the prompts start at different
+ * J_q (SPEC 1.8). Works in float64; the engine stores θ0 as f32.
  */
 export function initialTheta(inst: Instance, p: Pick<RunParams, 'theta0' | 'J0'>): Float64Array {
   if (p.theta0) return Float64Array.from(p.theta0);

@@ -6,7 +6,7 @@
  *   const pi = policyTable(inst, theta);   // P×K row-stochastic table
  *   const J = successRate(inst, pi);       // exact, no sampling
  */
-import type { Instance } from './instance.ts';
+import { promptInstance, type Instance } from './instance.ts';
 
 /** Logits Φ·θ, one per (state, action). */
 export function policyLogits(inst: Pick<Instance, 'P' | 'K' | 'd' | 'phi'>, theta: ArrayLike<number>): Float64Array {
@@ -41,6 +41,8 @@ export function policyTable(inst: Pick<Instance, 'P' | 'K' | 'd' | 'phi'>, theta
  *  transition probabilities; final answer propagates the chain L steps. */
 export function successRate(inst: Instance, pi: ArrayLike<number>): number {
   const { P, K, L } = inst;
+  // Many prompts at token level (SPEC 1.8): the mean of each prompt's own J_q.
+  if (inst.reward !== 'table' && inst.starts.length > 1) return promptSuccessRates(inst, pi).reduce((a, b) => a + b, 0) / inst.starts.length;
   if (inst.reward === 'table') {
     let total = 0;
     for (let a = 0; a < P; a++) {
@@ -69,6 +71,11 @@ export function successRate(inst: Instance, pi: ArrayLike<number>): number {
     p = next;
   }
   return p[inst.target[L - 1]];
+}
+
+/** J_q of each prompt (token family), in prompt order. */
+export function promptSuccessRates(inst: Instance, pi: ArrayLike<number>): Float64Array {
+  return Float64Array.from(inst.starts, (_, q) => successRate(promptInstance(inst, q), pi));
 }
 
 /** The answer of a final-answer instance with EOS: the target's token just before its EOS. */

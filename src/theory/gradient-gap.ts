@@ -11,7 +11,7 @@
  *   gg.gradient; // ∇J
  *   gg.gap;      // g, with ∇J = J(1−J)·g
  */
-import type { Instance } from '../model/index.ts';
+import { promptInstance, type Instance } from '../model/index.ts';
 import { complementProbability, forwardMarginals, policyTables, exactSuccessRate, type PolicyTables, type SuccessRate } from './success-rate.ts';
 import { eosFinalAnswerWeights } from './eos-chain.ts';
 import { checkInstance, checkTheta, TheoryInputError } from './theory-input.ts';
@@ -21,7 +21,7 @@ export interface GradientGap extends SuccessRate {
   muPlus: Float64Array; // μ⁺ = E[s | r = 1]
   muMinus: Float64Array; // μ⁻ = E[s | r = 0]
   gap: Float64Array; // g = μ⁺ − μ⁻
-  promptGradient: Float64Array | null; // ∇J_x per prompt, [P][d] (bandits), else null
+  promptGradient: Float64Array | null; // ∇J_x per prompt, [P][d] (bandits) or [N][d] (token, N > 1), else null
   tables: PolicyTables;
 }
 
@@ -113,6 +113,43 @@ function finalAnswerWeights(inst: Instance, tables: PolicyTables): Float64Array 
   return D;
 }
 
+/**
+ * ∇J_q of each token prompt, [N][d] (SPEC 1.8), none of which throws at a solved or lost prompt:
+ * exact match J_q·s(y*_q), final answer its own chain from start token q.
+ */
+function mixturePromptGradients(inst: Instance, tables: PolicyTables, sr: SuccessRate): Float64Array {
+  const { d } = inst;
+  const N = inst.starts.length;
+  const out = new Float64Array(N * d);
+  for (let q = 0; q < N; q++) {
+    const one = promptInstance(inst, q);
+    const gq =
+      inst.reward === 'exact-match'
+        ? featureSum(one, targetScoreWeights(one, tables), 0, inst.P).map((v) => v * sr.promptSuccess![q])
+        : featureSum(one, finalAnswerWeights(one, tables), 0, inst.P);
+    out.set(gq, q * d);
+  }
+  return out;
+}
+
+/**
+ * Each prompt's own gap g_q = ∇J_q / (J_q(1 − J_q)), [N][d] (SPEC 1.8; NaN rows where J_q is 0 or 1).
+ * The per-prompt identity ∇J_q = J_q(1 − J_q)·g_q holds by construction. For the mixture, the gap
+ * conditioned over the mixture (`gap`, E[s | r=1] − E[s | r=0] with the prompt drawn too) still
+ * satisfies ∇J = J(1 − J)·g, since each prompt's score has mean zero; what fails is the mean of
+ * the prompts' gaps: ∇J = mean_q J_q(1 − J_q)·g_q ≠ J(1 − J)·mean_q g_q in general (ours).
+ */
+export function promptGaps(gg: Pick<GradientGap, 'promptGradient' | 'promptSuccess' | 'promptFailure'>, d: number): Float64Array {
+  if (!gg.promptGradient || !gg.promptSuccess || !gg.promptFailure) throw new TheoryInputError('theta', 'one prompt: its gap is the gap');
+  const N = gg.promptSuccess.length;
+  const out = new Float64Array(N * d);
+  for (let q = 0; q < N; q++) {
+    const w = gg.promptSuccess[q] * gg.promptFailure[q];
+    for (let k = 0; k < d; k++) out[q * d + k] = w > 0 ? gg.promptGradient[q * d + k] / w : NaN;
+  }
+  return out;
+}
+
 /** J, ∇J, μ⁺, μ⁻ and g at θ, exact for every family (SPEC 1.1–1.2). Throws when J is 0 or 1 to float64 precision. */
 export function gradientGap(inst: Instance, theta: ArrayLike<number>): GradientGap {
   checkInstance(inst);
@@ -124,7 +161,14 @@ export function gradientGap(inst: Instance, theta: ArrayLike<number>): GradientG
   let gradient: Float64Array;
   let muPlus: Float64Array;
   let promptGradient: Float64Array | null = null;
-  if (inst.reward === 'exact-match') {
+  if (inst.reward !== 'table' && inst.starts.length > 1) {
+    if (!(sr.J > 0)) throw new TheoryInputError('theta', 'J = 0 to float64 precision at this θ: the gradient gap is undefined');
+    promptGradient = mixturePromptGradients(inst, tables, sr);
+    gradient = new Float64Array(d);
+    const N = inst.starts.length;
+    for (let q = 0; q < N; q++) for (let k = 0; k < d; k++) gradient[k] += promptGradient[q * d + k] / N;
+    muPlus = gradient.map((v) => v / sr.J);
+  } else if (inst.reward === 'exact-match') {
     // μ⁺ is the target's own score; computing it first avoids dividing by a J that may underflow at large L.
     muPlus = featureSum(inst, targetScoreWeights(inst, tables), 0, inst.P);
     gradient = muPlus.map((v) => v * sr.J);

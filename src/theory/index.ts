@@ -1,7 +1,7 @@
 // The theory's public API: exact gradient gap, step-size thresholds and curves (SPEC 1.1, 1.4). Pure float64, no UI, no GPU.
 export { TheoryInputError, THEORY_LIMITS } from './theory-input.ts';
 export { exactSuccessRate, successAt, policyTables, type SuccessRate, type PolicyTables } from './success-rate.ts';
-export { gradientGap, type GradientGap } from './gradient-gap.ts';
+export { gradientGap, promptGaps, type GradientGap } from './gradient-gap.ts';
 export { expectedLength, aliveMarginals } from './eos-chain.ts';
 export { expectedUpdate, alignment, updateDirection, type UpdateParams } from './expected-update.ts';
 export { scoreBounds, theorem1StepSize, successRateLowerBound, progressIncrement, type ScoreBounds } from './theorem-one.ts';

@@ -8,7 +8,7 @@
  *   const { J, failure, logit } = exactSuccessRate(inst, tables);
  */
 import type { Instance } from '../model/index.ts';
-import { policyLogits } from '../model/index.ts';
+import { policyLogits, promptInstance } from '../model/index.ts';
 import { eosFinalAnswerRate } from './eos-chain.ts';
 
 /** π(b|a) and log π(b|a) of the log-linear policy, float64. */
@@ -49,11 +49,11 @@ export function complementProbability(pi: Float64Array, K: number, a: number, b:
 }
 
 export interface SuccessRate {
-  J: number; // success rate (mean over prompts for bandits)
+  J: number; // success rate (mean over prompts for bandits and many token prompts)
   failure: number; // 1 − J, summed directly
   logit: number; // log J − log(1 − J); ±∞ when J is 0 or 1 to float64 precision
-  promptSuccess: Float64Array | null; // J_x per prompt (bandits), else null
-  promptFailure: Float64Array | null; // 1 − J_x per prompt (bandits), else null
+  promptSuccess: Float64Array | null; // J_x per prompt (bandits, and token instances with N > 1), else null
+  promptFailure: Float64Array | null; // 1 − J_x per prompt (bandits, and token instances with N > 1), else null
 }
 
 /** Exact J (SPEC 1.2): enumeration for bandits, the target's path for exact match, the chain for final answer. */
@@ -77,6 +77,7 @@ export function exactSuccessRate(inst: Instance, tables: PolicyTables): SuccessR
     F /= P;
     return { J, failure: F, logit: Math.log(J) - Math.log(F), promptSuccess, promptFailure };
   }
+  if (inst.starts.length > 1) return mixtureSuccessRate(inst, tables);
   if (inst.reward === 'exact-match') {
     let logJ = 0;
     let prev = inst.start;
@@ -97,6 +98,23 @@ export function exactSuccessRate(inst: Instance, tables: PolicyTables): SuccessR
   let failure = 0;
   for (let b = 0; b < K; b++) if (b !== y) failure += alpha[b];
   return { J: alpha[y], failure, logit: Math.log(alpha[y]) - Math.log(failure), promptSuccess: null, promptFailure: null };
+}
+
+/** Many prompts at token level (SPEC 1.8): J and 1 − J are the means of each prompt's own, both summed from positive terms. */
+function mixtureSuccessRate(inst: Instance, tables: PolicyTables): SuccessRate {
+  const N = inst.starts.length;
+  const promptSuccess = new Float64Array(N);
+  const promptFailure = new Float64Array(N);
+  let J = 0;
+  let F = 0;
+  for (let q = 0; q < N; q++) {
+    const one = exactSuccessRate(promptInstance(inst, q), tables);
+    J += promptSuccess[q] = one.J;
+    F += promptFailure[q] = one.failure;
+  }
+  J /= N;
+  F /= N;
+  return { J, failure: F, logit: Math.log(J) - Math.log(F), promptSuccess, promptFailure };
 }
 
 /** α_t(b) = P(o_t = b) for t = 0..L, with α_0 the start state (token family). */
