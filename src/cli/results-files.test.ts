@@ -19,7 +19,9 @@ import {
   type RunOutputName,
   type RunOutputSpec,
   type SweepSpec,
+  type SweepSpecInput,
 } from '../engine/index.ts';
+import { cellEffectiveStepSize, summarizeSweep } from '../results/index.ts';
 import { f32Json, f32Text } from './float-format.ts';
 import { OutputStage } from './output-files.ts';
 import { SWEEP_FORMAT, SWEEP_VERSION, SweepFilesWriter, writeSweepFiles, type SweepData } from './results-files.ts';
@@ -185,5 +187,29 @@ describe('streamed results files', () => {
     const writer = new SweepFilesWriter(stage, 'sweep', spec, [0, 42], runCount);
     expect(() => writer.write({ begin: 5, end: 10 } as never)).toThrow(/out of order \(next is 0\)/);
     stage.discard();
+  });
+
+  it("with EOS, the effective step size of a per-length aggregation is the summary's (E_θ0|o|), streamed or whole", async () => {
+    const eos: SweepSpecInput = {
+      base: { family: 'token', V: 6, d: 4, L: 8, eos: true, targetLength: 3, reward: 'final-answer', J0: 0.3, G: 4, iterations: 8, recordEvery: 4 },
+      grid: { stepSize: [1, 1e4], aggregation: ['seq-mean-token-mean', 'constant'] },
+      seeds: 5,
+    };
+    const eosSpec = parseSpec(eos);
+    const whole = await runSweep(eos, { backend: 'cpu' });
+    const summary = await summarizeSweep(whole);
+    const expected = expandGrid(eosSpec).map((c) => cellEffectiveStepSize(summary, c));
+    expect(expected[0]).not.toBe(effectiveStepSize(expandGrid(eosSpec)[0].params)); // E_θ0|o| < L
+    const dir = mkdtempSync(join(tmpdir(), 'gradgap-stream-'));
+    const stage = OutputStage.open(dir);
+    const writer = new SweepFilesWriter(stage, 'sweep', eosSpec, [0, 20], 20);
+    const lean = await runSweep(eos, { backend: 'cpu', chunkRuns: 3, keepSeries: false, onRuns: (c) => writer.write(c) });
+    writer.finish(lean.specHash, lean.cellStats);
+    stage.commit();
+    const lines = readFileSync(join(dir, 'sweeps/sweep.cells.csv'), 'utf8').trim().split('\n');
+    const col = lines[0].split(',').indexOf('effectiveStepSize');
+    expect(lines.slice(1).map((l) => Number(l.split(',')[col]))).toEqual(expected);
+    const json = JSON.parse(readFileSync(join(dir, 'sweeps/sweep.json'), 'utf8'));
+    expect(json.cells.map((c: { effectiveStepSize: number }) => c.effectiveStepSize)).toEqual(expected);
   });
 });

@@ -18,6 +18,12 @@ export function fieldLabel(key: GridKey | null): string {
   return key ? (FIELD_LABELS[key] ?? key) : '';
 }
 
+/** The threshold plot's step-size words: η*, or the effective critical step (with the EOS note where lengths set it). */
+export function criticalStepLabel(x: PlotX | undefined, eosLengths = false): string {
+  if (x !== 'effectiveStepSize') return 'critical step size η*';
+  return `effective critical step size${eosLengths ? ` (${EFFECTIVE_STEP_EOS_NOTE})` : ''}`;
+}
+
 export function xLabel(x: PlotX | undefined, eosLengths = false): string {
   if (x !== 'effectiveStepSize') return 'step size η →';
   return `effective step size (η × aggregation scale; for Adam and AdamW, η itself${eosLengths ? `; ${EFFECTIVE_STEP_EOS_NOTE}` : ''}) →`;

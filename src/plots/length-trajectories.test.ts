@@ -13,9 +13,10 @@ import {
   lengthBandAt,
   LENGTH_SERIES,
   summarizeSweep,
+  sweepCsv,
   type SweepSummary,
 } from '../results/index.ts';
-import { empiricalThresholds } from '../theory/index.ts';
+import { criticalPoints, empiricalThresholds, theoryCurves } from '../theory/index.ts';
 import { BAND_CLASS, MEDIAN_CLASS } from './band-panels.ts';
 import { lengthRows } from './length-trajectories.ts';
 import { phaseRows } from './phase-rows.ts';
@@ -150,5 +151,30 @@ describe('the length view and fill', () => {
     const text = figure.textContent ?? '';
     expect(text).toContain('final mean response length');
     expect(text).toContain('E_π|o| at θ0');
+  });
+
+  it('places thresholds, theory curves and the CSV export by the same E_θ0|o| as the phase diagram', () => {
+    const layout = phaseRows(summary, { x: 'effectiveStepSize' });
+    const scale = layout.rows[0].x / layout.rows[0].stepSize;
+    expect(scale).toBeCloseTo(1 / expectedLengthAtStart(summary, 0)!, 12);
+    const thresholds = empiricalThresholds(summary);
+    expect(thresholds.rows[0].effectiveScale).toBe(scale);
+    const [point] = criticalPoints(thresholds.rows, { effective: true, yKey: null });
+    const [raw] = criticalPoints(thresholds.rows, { effective: false, yKey: null });
+    if (raw.x !== null) expect(point.x).toBe(raw.x * scale);
+    // The CSV's effective step size is the phase diagram's x.
+    const csv = sweepCsv(summary).trim().split('\n');
+    const col = csv[0].split(',').indexOf('effectiveStepSize');
+    expect(csv.slice(1).map((line) => Number(line.split(',')[col]))).toEqual(layout.rows.map((r) => r.x));
+    // The theory curves have no per-length aggregation with EOS to place: they refuse it by name.
+    expect(() => theoryCurves(spec as never, { y: 'L', instances: 3 })).toThrow(/seq-mean-token-mean with EOS has no exact expected update/);
+    // The threshold plot's axis says so.
+    const figure = plotCellFigures(
+      { sweep: 's', view: 'critical', x: 'effectiveStepSize' } as PlotCellConfig,
+      [{ label: 's', summary, thresholds }],
+      [],
+      680,
+    )[0];
+    expect(figure.textContent ?? '').toContain('effective critical step size (with EOS, per-length aggregations use the expected length E_π|o| at θ0)');
   });
 });

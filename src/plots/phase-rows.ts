@@ -6,9 +6,9 @@
  * @example
  *   const { rows, yKey, yLog, facets } = phaseRows(summary, { y: 'L', x: 'effectiveStepSize' });
  */
-import { effectiveStepSize, GRID_KEYS, perLengthAggregation, type Cell, type CellStats, type GridKey } from '../engine/index.ts';
+import { GRID_KEYS, perLengthAggregation, type Cell, type CellStats, type GridKey } from '../engine/index.ts';
 import type { PlotX } from '../notebook/index.ts';
-import { expectedLengthAtStart, finalMeanLength, summaryCells, type SweepSummary } from '../results/index.ts';
+import { cellEffectiveStepSize, finalMeanLength, summaryCells, type SweepSummary } from '../results/index.ts';
 
 export interface PhaseRow {
   cell: number;
@@ -103,8 +103,8 @@ export function phaseRows(summary: SweepSummary, config: PhaseRowOptions, sweep 
   // x edges per row: effective step size differs between rows when it depends on L.
   const rowsByKey = new Map<string, { stats: CellStats; cell: Cell; x: number }[]>();
   for (const { stats, cell } of base) {
-    // With EOS, per-length aggregations scale by the expected length at θ0 (spec.ts effectiveStepSize).
-    const x = useEffective ? effectiveStepSize(cell.params, expectedLengthAtStart(summary, cell.index)) : cell.params.stepSize;
+    // With EOS, per-length aggregations scale by the expected length at θ0 (results cellEffectiveStepSize).
+    const x = useEffective ? cellEffectiveStepSize(summary, cell) : cell.params.stepSize;
     const key = `${facetLabel(cell, exclude)}|${yKey ? cell.params[yKey] : 0}`;
     if (!rowsByKey.has(key)) rowsByKey.set(key, []);
     rowsByKey.get(key)!.push({ stats, cell, x });

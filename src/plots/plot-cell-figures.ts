@@ -76,15 +76,23 @@ export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], 
       return [distributionPlot(first, { where: c.where, width })];
     case 'critical': {
       const layout = phaseRows(first, c);
-      return [thresholdPlot(critical(ready[0], layout), curves, { yKey: layout.yKey, yLog: layout.yLog, x: c.x, width, etaRange })];
+      return [
+        thresholdPlot(critical(ready[0], layout), curves, { yKey: layout.yKey, yLog: layout.yLog, x: c.x, width, etaRange, eosLengths: layout.eosLengths }),
+      ];
     }
     case 'compare': {
       const layouts = ready.map((input) => phaseRows(input.summary, c, input.label));
-      const merged: PhaseLayout = { ...layouts[0], rows: layouts.flatMap((l) => l.rows), facets: layouts.flatMap((l) => l.facets) };
+      const eosLengths = layouts.some((l) => l.eosLengths);
+      const merged: PhaseLayout = {
+        ...layouts[0],
+        rows: layouts.flatMap((l) => l.rows),
+        facets: layouts.flatMap((l) => l.facets),
+        ...(eosLengths ? { eosLengths } : {}),
+      };
       const points = ready.flatMap((input, i) => critical(input, layouts[i]));
       return [
         phaseDiagram(merged, { fill: c.fill, x: c.x, critical: points, theory: curves, width }),
-        thresholdPlot(points, curves, { yKey: merged.yKey, yLog: merged.yLog, x: c.x, width, etaRange }),
+        thresholdPlot(points, curves, { yKey: merged.yKey, yLog: merged.yLog, x: c.x, width, etaRange, eosLengths: merged.eosLengths }),
       ];
     }
     default: {

@@ -11,7 +11,7 @@ import * as Plot from '@observablehq/plot';
 import type { GridKey } from '../engine/index.ts';
 import type { PlotX } from '../notebook/index.ts';
 import type { CriticalPoint, TheoryCurve } from '../theory/index.ts';
-import { compareLabels, fieldLabel, formatNumber } from './axis-labels.ts';
+import { compareLabels, criticalStepLabel, fieldLabel, formatNumber } from './axis-labels.ts';
 import { theoryStyle } from './theory-styles.ts';
 
 export interface ThresholdOptions {
@@ -21,6 +21,7 @@ export interface ThresholdOptions {
   width?: number;
   title?: string;
   etaRange?: [number, number]; // η (or effective) range the sweeps covered: where "no crossing" marks go
+  eosLengths?: boolean; // an effective axis placed by E_θ0|o| (PhaseLayout.eosLengths): the label says so
 }
 
 const seriesOf = (p: { sweep: string; facet: string }) => [p.sweep, p.facet].filter(Boolean).join(' · ') || 'empirical';
@@ -32,7 +33,7 @@ function tip(p: CriticalPoint, yKey: GridKey | null): string {
 
 export function thresholdPlot(points: readonly CriticalPoint[], theory: readonly TheoryCurve[], options: ThresholdOptions): HTMLElement | SVGSVGElement {
   const found = points.filter((p) => p.x !== null);
-  const stepLabel = options.x === 'effectiveStepSize' ? 'effective critical step size' : 'critical step size η*';
+  const stepLabel = criticalStepLabel(options.x, options.eosLengths);
   const xKey = options.x === 'effectiveStepSize' ? 'effectiveStepSize' : 'stepSize';
   // A theory line takes the colour of its series (dashed); the key under the plot names the curve.
   const theoryPoints = theory.flatMap((c) => c.points.map((p) => ({ ...p, series: seriesOf(p), curve: c.name, eta: p[xKey] })));

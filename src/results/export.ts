@@ -9,8 +9,8 @@
  *   download('sweep.csv', sweepCsv(summary));
  *   if (!runSeriesMissing(summary)) download('sweep.runs.csv', runSeriesCsv(summary));
  */
-import { effectiveStepSize, GRID_KEYS, PER_RUN_OUTPUTS, RUN_OUTPUTS, type RunOutputName, type RunOutputSpec } from '../engine/index.ts';
-import { RUN_SERIES_LIMIT, SERIES_OUTPUTS, summaryCells, type SweepSummary } from './summary.ts';
+import { GRID_KEYS, PER_RUN_OUTPUTS, RUN_OUTPUTS, type RunOutputName, type RunOutputSpec } from '../engine/index.ts';
+import { cellEffectiveStepSize, RUN_SERIES_LIMIT, SERIES_OUTPUTS, summaryCells, type SweepSummary } from './summary.ts';
 
 const STAT_COLUMNS = ['runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'] as const;
 
@@ -20,14 +20,21 @@ const csvValue = (v: unknown) => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-/** One row per finished cell: grid coordinates, η, effective step size, J0, statistics. */
+/** One row per finished cell: grid coordinates, η, effective step size (with EOS, by E_θ0|o|), J0, statistics. */
 export function sweepCsv(summary: SweepSummary): string {
   const cells = summaryCells(summary);
   const gridKeys = GRID_KEYS.filter((k) => k in summary.spec.grid);
   const header = ['cell', ...gridKeys.filter((k) => k !== 'stepSize'), 'stepSize', 'effectiveStepSize', 'J0', ...STAT_COLUMNS];
   const rows = summary.cellStats.map((s) => {
     const p = cells[s.cell].params;
-    return [s.cell, ...gridKeys.filter((k) => k !== 'stepSize').map((k) => p[k]), p.stepSize, effectiveStepSize(p), p.J0, ...STAT_COLUMNS.map((c) => s[c])];
+    return [
+      s.cell,
+      ...gridKeys.filter((k) => k !== 'stepSize').map((k) => p[k]),
+      p.stepSize,
+      cellEffectiveStepSize(summary, cells[s.cell]),
+      p.J0,
+      ...STAT_COLUMNS.map((c) => s[c]),
+    ];
   });
   return [header, ...rows].map((r) => r.map(csvValue).join(',')).join('\n') + '\n';
 }

@@ -12,7 +12,9 @@
  *   gapBandAt(summary, cell, record); // { q10, q50, q90, finite } of ‖g‖, or undefined
  */
 import {
+  effectiveStepSize,
   expandGrid,
+  perLengthAggregation,
   RUN_OUTPUT_NAMES,
   RUN_OUTPUTS,
   SERIES_BANDS,
@@ -157,7 +159,7 @@ export function updateBandAt(summary: SweepSummary, cell: number, record: number
 
 /** A length series' band of one cell at one recorded step; undefined when the summary has no length bands. */
 export function lengthBandAt(
-  summary: SweepSummary,
+  summary: Pick<SweepSummary, 'recordSteps' | 'lengthBands'>,
   series: LengthSeries,
   cell: number,
   record: number,
@@ -181,9 +183,19 @@ export function finalMeanLength(summary: SweepSummary, cell: number, series: Len
  * E_θ0|o|, the exact expected response length at θ0 of a cell: the median over its seeds' instances
  * of the value each run recorded at step 0. Undefined without length bands or a record at step 0.
  */
-export function expectedLengthAtStart(summary: SweepSummary, cell: number): number | undefined {
+export function expectedLengthAtStart(summary: Pick<SweepSummary, 'recordSteps' | 'lengthBands'>, cell: number): number | undefined {
   const v = summary.recordSteps[0] === 0 ? lengthBandAt(summary, 'expectedLength', cell, 0)?.q50 : undefined;
   return v !== undefined && Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * Effective step size of a cell (at `stepSize`, default the cell's η): the one rule every axis,
+ * threshold and export uses. With EOS, per-length aggregations scale by E_θ0|o|
+ * (expectedLengthAtStart); otherwise, and without length bands, by L (spec effectiveStepSize).
+ */
+export function cellEffectiveStepSize(summary: Pick<SweepSummary, 'recordSteps' | 'lengthBands'>, cell: Cell, stepSize = cell.params.stepSize): number {
+  const p = { ...cell.params, stepSize };
+  return p.eos && perLengthAggregation(p.aggregation) ? effectiveStepSize(p, expectedLengthAtStart(summary, cell.index)) : effectiveStepSize(p);
 }
 
 /** The grid cells of a summary (derived from its spec, never stored). */

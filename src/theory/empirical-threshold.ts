@@ -16,12 +16,13 @@
  *   rows[0].collapseCrossing.stepSize;                          // η where P(collapse) reaches 1/2
  *   [rows[0].collapseCrossing.low, rows[0].collapseCrossing.high]; // 95% bootstrap interval
  */
-import { effectiveStepSize, philoxWord0, uniformFromBits, type Cell, type GridKey } from '../engine/index.ts';
-import { summaryCells, type SweepSummary } from '../results/index.ts';
+import { philoxWord0, uniformFromBits, type Cell, type GridKey } from '../engine/index.ts';
+import { cellEffectiveStepSize, summaryCells, type SweepSummary } from '../results/index.ts';
 import { TheoryInputError } from './theory-input.ts';
 
 /** What the threshold reads of a sweep's results; a SweepSummary is one (runs are indexed cell·seeds + seed). */
-export type SweepFinals = Pick<SweepSummary, 'spec' | 'cellStats' | 'finalJ' | 'diverged' | 'initialJ'>;
+export type SweepFinals = Pick<SweepSummary, 'spec' | 'cellStats' | 'finalJ' | 'diverged' | 'initialJ'> &
+  Partial<Pick<SweepSummary, 'recordSteps' | 'lengthBands'>>; // the lengths place an EOS sweep's effective step
 
 /** Key word 1 of the bootstrap stream: distinct from the training (0) and instance (1) streams. */
 const STREAM_BOOTSTRAP = 0xb0075;
@@ -40,7 +41,7 @@ export interface EmpiricalThreshold {
   values: Partial<Record<GridKey, number | string>>; // the other grid axes of this series
   series: string; // the same values as text, for a legend ("L=8, aggregation=token-mean")
   J0: number; // reference of the mean-J crossing: the J0 field, or the mean initial J when θ0 is explicit
-  effectiveScale: number; // effective step size = η · effectiveScale (spec.ts effectiveStepSize)
+  effectiveScale: number; // effective step size = η · effectiveScale (results cellEffectiveStepSize: with EOS, by E_θ0|o|)
   stepSizes: number[]; // η of the series, ascending
   meanFinalJ: number[]; // per η, over finite runs
   collapseProbability: number[]; // per η, diverged runs counted as collapsed
@@ -188,7 +189,7 @@ export function empiricalCriticalStepSize(finals: SweepFinals, options: Bootstra
           .map(([k, v]) => `${k}=${v}`)
           .join(', ') || 'all',
       J0,
-      effectiveScale: effectiveStepSize({ ...p0, stepSize: 1 }),
+      effectiveScale: cellEffectiveStepSize({ recordSteps: finals.recordSteps ?? [], lengthBands: finals.lengthBands }, series.cells[0], 1),
       stepSizes,
       meanFinalJ: full.mean,
       collapseProbability: full.collapse,
