@@ -2,7 +2,9 @@
  * `gradgap merge DIR… --out DIR`: joins the outputs of `gradgap run --shard i/n` into exactly
  * what one unsharded run writes (results files byte for byte; plots and the baked file drawn
  * from the joined runs). Shards must come from one notebook and tile every sweep's run range
- * with no gap and no overlap; anything else is bad input (exit 2).
+ * with no gap and no overlap; anything else is bad input (exit 2). Shards are read a chunk of runs at
+ * a time (sweep-json-stream.ts) and their results files written as they are read, so merge holds a
+ * chunk and the per-run finals, not the sweep.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +15,8 @@ import { notebookFromText } from '../notebook-input.ts';
 import { NOTEBOOK_COPY, PROVENANCE_FILE, stageNotebookOutputs, type SweepProvenance } from '../notebook-outputs.ts';
 import { OutputStage } from '../output-files.ts';
 import { progressReporter } from '../progress.ts';
-import { readSweepJson, type SweepData } from '../results-files.ts';
+import { SweepFilesWriter } from '../results-files.ts';
+import { SweepJsonStream } from '../sweep-json-stream.ts';
 import type { RangeResult } from '../run-range.ts';
 
 interface ShardDir {
@@ -48,33 +51,67 @@ function mergedBackend(backends: BackendInfo[]): BackendInfo {
   };
 }
 
-/** Joins one sweep's shards; InputError on a gap, an overlap or a different spec. */
-function joinSweep(id: string, parts: { data: SweepData; backend: BackendInfo; wallMs: number; dir: string }[]): RangeResult {
+/** A shard's results file of one sweep, opened: its head read, its runs still in the file. */
+interface ShardPart {
+  file: SweepJsonStream;
+  backend: BackendInfo;
+  wallMs: number;
+  dir: string;
+}
+
+/** Runs read from a shard's file at a time: what merge holds of a shard beyond the per-run finals. */
+const MERGE_CHUNK_RUNS = 4096;
+
+/** Checks that one sweep's shards tile its runs; InputError on a gap, an overlap or a different spec. Sorts them in run order. */
+function checkTiling(id: string, parts: ShardPart[]): void {
   // By begin, then end: an empty shard [b, b) (more shards than runs) goes before the one starting at b.
-  parts.sort((a, b) => a.data.runRange[0] - b.data.runRange[0] || a.data.runRange[1] - b.data.runRange[1]);
-  const { spec, specHash, runCount } = parts[0].data;
+  parts.sort((a, b) => a.file.head.runRange[0] - b.file.head.runRange[0] || a.file.head.runRange[1] - b.file.head.runRange[1]);
+  const { specHash, runCount } = parts[0].file.head;
   let next = 0;
-  for (const { data, dir } of parts) {
-    if (data.specHash !== specHash)
-      throw new InputError(`${dir}: sweep "${id}" has spec ${data.specHash.slice(0, 12)}…, another shard ${specHash.slice(0, 12)}…: not shards of one run`);
-    const [b, e] = data.runRange;
+  for (const { file, dir } of parts) {
+    if (file.head.specHash !== specHash)
+      throw new InputError(
+        `${dir}: sweep "${id}" has spec ${file.head.specHash.slice(0, 12)}…, another shard ${specHash.slice(0, 12)}…: not shards of one run`,
+      );
+    const [b, e] = file.head.runRange;
     if (b > next) throw new InputError(`sweep "${id}": runs [${next}, ${b}) are in no shard given (a shard is missing)`);
     if (b < next) throw new InputError(`${dir}: sweep "${id}" runs [${b}, ${e}) overlap another shard's (the same shard given twice?)`);
     next = e;
   }
   if (next !== runCount) throw new InputError(`sweep "${id}": runs [${next}, ${runCount}) are in no shard given (a shard is missing)`);
+}
 
-  // The engine's own table builder: cells split between shards are reduced as runSweep reduces them.
-  const table = new ResultsBuilder(spec, [0, runCount]);
-  for (const { data } of parts) table.accept({ ...data.runs, begin: data.runRange[0], end: data.runRange[1] }, data.cellStats);
+/**
+ * Joins one sweep's shards, in run order, a chunk at a time: each chunk goes through the engine's
+ * table builder (cells split between shards reduced as runSweep reduces them; no series kept) and
+ * on to the results files' writer, so memory is bounded by a chunk and the per-run finals.
+ */
+function joinSweep(stage: OutputStage, id: string, parts: ShardPart[]): RangeResult {
+  checkTiling(id, parts);
+  const { spec, specHash, runCount } = parts[0].file.head;
+  const files = new SweepFilesWriter(stage, id, spec, [0, runCount], runCount);
+  const table = new ResultsBuilder(spec, [0, runCount], { keepSeries: false, onRuns: (chunk) => files.write(chunk) });
+  for (const { file } of parts) {
+    const read = (runs: number) => {
+      try {
+        return file.read(runs);
+      } catch (error) {
+        throw new InputError(`${file.path}: ${(error as Error).message}`);
+      }
+    };
+    // The shard's statistics come with its first chunk (an empty shard's chunk holds no runs and no statistics).
+    table.accept(read(MERGE_CHUNK_RUNS), file.head.cellStats);
+    while (file.next < file.head.runRange[1]) table.accept(read(MERGE_CHUNK_RUNS));
+  }
   const joined = table.finish({
     specHash,
     // Empty shards (more shards than runs) ran nothing; the backend is that of the shards that ran.
-    backend: mergedBackend(parts.filter((p) => p.data.runRange[1] > p.data.runRange[0]).map((p) => p.backend)),
+    backend: mergedBackend(parts.filter((p) => p.file.head.runRange[1] > p.file.head.runRange[0]).map((p) => p.backend)),
     wallMs: parts.reduce((sum, p) => sum + p.wallMs, 0),
     stopReason: 'done',
     message: '',
   });
+  files.finish(specHash, joined.cellStats);
   return { ...joined, runRange: [0, runCount], runCount };
 }
 
@@ -90,25 +127,30 @@ export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): P
   // Named as the notebook the shards ran (its baked-results file is <name>.results.json).
   const nb = { ...notebookFromText(join(first.dir, NOTEBOOK_COPY), first.notebookText), name: first.provenance.notebook.file.replace(/\.html?$/i, '') };
   const results = new Map<string, RangeResult>();
-  for (const sweep of nb.sweeps) {
-    const parts = shards.map((s) => {
-      const prov = s.provenance.sweeps[sweep.id];
-      const path = join(s.dir, 'sweeps', `${sweep.id}.json`);
-      if (!prov || !existsSync(path)) throw new InputError(`${s.dir}: no results for sweep "${sweep.id}"`);
-      let data: SweepData;
-      try {
-        data = readSweepJson(readFileSync(path, 'utf8'));
-      } catch (error) {
-        throw new InputError(`${path}: ${(error as Error).message}`);
-      }
-      return { data, backend: prov.backend, wallMs: prov.wallMs, dir: s.dir };
-    });
-    const joined = joinSweep(sweep.id, parts);
-    sweep.spec = joined.spec; // the seeds the shards ran with (published or the cell's)
-    results.set(sweep.id, joined);
-  }
   const stage = OutputStage.open(args.flags.out as string);
   try {
+    for (const sweep of nb.sweeps) {
+      const parts: ShardPart[] = [];
+      try {
+        for (const s of shards) {
+          const prov = s.provenance.sweeps[sweep.id];
+          const path = join(s.dir, 'sweeps', `${sweep.id}.json`);
+          if (!prov || !existsSync(path)) throw new InputError(`${s.dir}: no results for sweep "${sweep.id}"`);
+          let file: SweepJsonStream;
+          try {
+            file = SweepJsonStream.open(path);
+          } catch (error) {
+            throw new InputError(`${path}: ${(error as Error).message}`);
+          }
+          parts.push({ file, backend: prov.backend, wallMs: prov.wallMs, dir: s.dir });
+        }
+        const joined = joinSweep(stage, sweep.id, parts);
+        sweep.spec = joined.spec; // the seeds the shards ran with (published or the cell's)
+        results.set(sweep.id, joined);
+      } finally {
+        for (const p of parts) p.file.close();
+      }
+    }
     await stageNotebookOutputs(stage, nb, results, {
       command: `gradgap ${argv.join(' ')}`,
       host: 'merge',
