@@ -56,10 +56,10 @@ export class GgTableCell extends GgConfigCell<TableCellConfig> {
           <tbody>
             ${table.rows.map(
               // A cell a stopped run did not finish keeps its row, marked "not run".
-              ({ cell, stats }) =>
+              ({ cell, stats, effectiveStepSize }) =>
                 html`<tr class=${stats ? '' : 'not-run'}>${table.gridKeys.map((k) => html`<td>${String(cell.values[k])}</td>`)}${
                   stats
-                    ? table.columns.map((c) => html`<td>${shown(c, statValue(c, cell, stats))}</td>`)
+                    ? table.columns.map((c) => html`<td>${shown(c, statValue(c, { cell, stats, effectiveStepSize }))}</td>`)
                     : html`<td colspan=${table.columns.length} class="muted">not run</td>`
                 }</tr>`,
             )}
