@@ -13,12 +13,15 @@
  */
 import {
   allocateRunArrays,
+  bandOf,
   effectiveStepSize,
   expandGrid,
   GRID_KEYS,
+  perLengthAggregation,
   recordSteps,
   RUN_OUTPUT_NAMES,
   RUN_OUTPUTS,
+  type Cell,
   type CellStats,
   type GridKey,
   type RunArrays,
@@ -67,8 +70,11 @@ function statsJson(s: CellStats): Record<string, number | string> {
   return out;
 }
 
+/** A cell's effective step size as the files write it (SweepFilesWriter.effective). */
+type EffectiveStep = (cell: Cell) => number;
+
 /** The sweep JSON's lines before the runs' outputs (everything but the runs is known by then). */
-function jsonHead(d: Omit<SweepData, 'runs'>, recordSteps: number[]): string {
+function jsonHead(d: Omit<SweepData, 'runs'>, recordSteps: number[], effective: EffectiveStep): string {
   const cells = expandGrid(d.spec);
   const lines = [
     '{',
@@ -78,7 +84,7 @@ function jsonHead(d: Omit<SweepData, 'runs'>, recordSteps: number[]): string {
     `"spec": ${JSON.stringify(d.spec)},`,
     `"runCount": ${d.runCount}, "runRange": ${JSON.stringify(d.runRange)},`,
     `"recordSteps": ${JSON.stringify(recordSteps)},`,
-    `"cells": [\n${cells.map((c) => `  ${JSON.stringify({ cell: c.index, values: c.values, effectiveStepSize: effectiveStepSize(c.params) })}`).join(',\n')}\n],`,
+    `"cells": [\n${cells.map((c) => `  ${JSON.stringify({ cell: c.index, values: c.values, effectiveStepSize: effective(c) })}`).join(',\n')}\n],`,
     `"cellStats": [\n${d.cellStats.map((s) => `  ${JSON.stringify(statsJson(s))}`).join(',\n')}\n],`,
   ];
   return `${lines.join('\n')}\n`;
@@ -107,14 +113,14 @@ function runsCsvColumns(spec: SweepSpec, steps: number[]) {
 }
 
 /** Same columns as the page's CSV export (src/results/export.ts), with f32 values written exactly. */
-function cellsCsv(spec: SweepSpec, cellStats: readonly CellStats[]): string {
+function cellsCsv(spec: SweepSpec, cellStats: readonly CellStats[], effective: EffectiveStep): string {
   const cells = expandGrid(spec);
   const keys = gridKeysOf(spec).filter((k) => k !== 'stepSize');
   const rows = [csvRow(['cell', ...keys, 'stepSize', 'effectiveStepSize', 'J0', ...STAT_COLUMNS])];
   for (const s of cellStats) {
     const p = cells[s.cell].params;
     const stat = (c: (typeof STAT_COLUMNS)[number]) => ((F32_STATS as readonly string[]).includes(c) ? f32Text(s[c]) : s[c]);
-    rows.push(csvRow([s.cell, ...keys.map((k) => p[k]), p.stepSize, effectiveStepSize(p), p.J0, ...STAT_COLUMNS.map(stat)]));
+    rows.push(csvRow([s.cell, ...keys.map((k) => p[k]), p.stepSize, effective(cells[s.cell]), p.J0, ...STAT_COLUMNS.map(stat)]));
   }
   return `${rows.join('\n')}\n`;
 }
@@ -138,6 +144,9 @@ export class SweepFilesWriter {
   private readonly csv: StagedFile;
   private readonly parts: StagedFile[];
   private next: number; // first run not yet written
+  // With EOS and a per-length aggregation: each cell's E_θ0|o| of its runs that did not diverge, as the
+  // summary's length band keeps it (results cellEffectiveStepSize: the nearest-rank median over seeds).
+  private readonly lengthsAtStart?: Map<number, number[]>;
 
   constructor(
     private readonly stage: OutputStage,
@@ -150,6 +159,7 @@ export class SweepFilesWriter {
     this.cells = expandGrid(spec);
     this.columns = runsCsvColumns(spec, this.steps);
     this.next = runRange[0];
+    if (this.steps[0] === 0 && this.cells.some((c) => c.params.eos && perLengthAggregation(c.params.aggregation))) this.lengthsAtStart = new Map();
     this.csv = stage.create(`sweeps/${sweep}.runs.csv`);
     this.csv.append(csvRow(this.columns.header));
     this.parts = RUN_OUTPUT_NAMES.map((name) => {
@@ -176,6 +186,11 @@ export class SweepFilesWriter {
     for (let i = 0; i < n; i++) {
       const run = chunk.begin + i;
       const cell = this.cells[Math.floor(run / this.spec.seeds)];
+      if (this.lengthsAtStart && !chunk.diverged[i]) {
+        const list = this.lengthsAtStart.get(cell.index) ?? [];
+        list.push(chunk.expectedLength[i * R]);
+        this.lengthsAtStart.set(cell.index, list);
+      }
       rows.push(
         csvRow([
           run,
@@ -198,6 +213,13 @@ export class SweepFilesWriter {
     this.next = chunk.end;
   }
 
+  /** Effective step size of a cell: with EOS, per-length aggregations by E_θ0|o| of the runs written (else L). */
+  private readonly effective: EffectiveStep = (cell) => {
+    const lengths = this.lengthsAtStart?.get(cell.index);
+    const q50 = lengths && cell.params.eos && perLengthAggregation(cell.params.aggregation) ? bandOf(lengths).q50 : NaN;
+    return effectiveStepSize(cell.params, Number.isFinite(q50) ? q50 : undefined);
+  };
+
   /** Closes the files: the JSON's head, then its outputs in declaration order; the cells CSV. */
   finish(specHash: string, cellStats: readonly CellStats[]): void {
     if (this.next !== this.runRange[1]) throw new Error(`sweep "${this.sweep}": ${this.runsWritten} of ${this.runRange[1] - this.runRange[0]} runs written`);
@@ -205,7 +227,11 @@ export class SweepFilesWriter {
     this.csv.close();
     const json = this.stage.create(`sweeps/${this.sweep}.json`);
     json.append(
-      jsonHead({ sweep: this.sweep, specHash, spec: this.spec, runCount: this.runCount, runRange: this.runRange, cellStats: [...cellStats] }, this.steps),
+      jsonHead(
+        { sweep: this.sweep, specHash, spec: this.spec, runCount: this.runCount, runRange: this.runRange, cellStats: [...cellStats] },
+        this.steps,
+        this.effective,
+      ),
     );
     RUN_OUTPUT_NAMES.forEach((name, k) => {
       const part = this.parts[k];
@@ -218,7 +244,7 @@ export class SweepFilesWriter {
     json.append('\n}\n');
     json.close();
     const cells = this.stage.create(`sweeps/${this.sweep}.cells.csv`);
-    cells.append(cellsCsv(this.spec, cellStats));
+    cells.append(cellsCsv(this.spec, cellStats, this.effective));
     cells.close();
   }
 }
