@@ -31,8 +31,7 @@ export function threadsFlag(value: string | true | undefined): number | undefine
 /**
  * Runs every sweep of a checked notebook on a host; RunError if any stops early. With `stage`, each
  * sweep's results files are written into it as its chunks finish (in run order) and the results
- * hold no per-run series, so memory does not grow with the sweep's series; a host that does not
- * stream (chrome) hands back every run, written when the sweep ends.
+ * hold no per-run series, so memory does not grow with the sweep's series (both hosts stream).
  */
 export async function runNotebookSweeps(
   nb: Pick<NotebookInput, 'sweeps'>,
@@ -62,7 +61,7 @@ export async function runNotebookSweeps(
     });
     if (!r.complete) throw new RunError(`sweep "${sweep.id}" stopped (${r.stopReason}): ${r.message}`);
     if (files) {
-      if (files.runsWritten === 0) files.write({ ...r.runs, begin: r.runRange[0], end: r.runRange[1] }); // a host that does not stream
+      if (files.runsWritten === 0) files.write({ ...r.runs, begin: r.runRange[0], end: r.runRange[1] }); // a host that streamed nothing
       files.finish(r.specHash, r.cellStats);
     }
     bar.done(`${sweep.id}: ${r.runRange[1] - r.runRange[0]} runs in ${(r.wallMs / 1000).toFixed(1)} s (${describeBackend(r)}; ${r.backend.reason})`);

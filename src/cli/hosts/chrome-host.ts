@@ -2,16 +2,18 @@
  * The `chrome` host: headless Chrome or Chromium ($CHROME_PATH or the usual paths) through
  * Playwright, running the engine in chrome-page.ts served by a Vite dev server on 127.0.0.1
  * (WebGPU needs a secure context; file:// is not one). The CPU twin runs on the page's Web
- * Workers. Vite serves the TypeScript and the `?raw` WGSL as it does for the app.
+ * Workers. Vite serves the TypeScript and the `?raw` WGSL as it does for the app. With `onRuns`
+ * the page streams each chunk of runs back as it finishes (wire-format.ts) and keeps no series,
+ * as the dawn host does.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
-import type { DecisionStore, Progress } from '../../engine/index.ts';
+import type { DecisionStore, Progress, RunChunk } from '../../engine/index.ts';
 import { RunError } from '../cli-error.ts';
-import { fromWire } from './wire-format.ts';
+import { chunkFromWire, fromWire, type WireChunk } from './wire-format.ts';
 import type { Host } from './host.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -45,7 +47,9 @@ export async function openChromeHost(decisions: DecisionStore): Promise<Host> {
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
     const page: Page = await browser.newPage();
     let onProgress: ((p: Progress) => void) | undefined;
+    let onRuns: ((chunk: RunChunk) => void) | undefined;
     await page.exposeFunction('gradgapProgress', (p: Progress) => onProgress?.(p));
+    await page.exposeFunction('gradgapRuns', (w: WireChunk) => onRuns?.(chunkFromWire(w)));
     // `auto`'s decisions live in Node's cache file; the page reads and writes them as JSON (NaN rates become null).
     await page.exposeFunction('gradgapDecisionGet', async (key: string) => JSON.stringify((await decisions.get(key)) ?? null));
     await page.exposeFunction('gradgapDecisionSet', (key: string, json: string) => decisions.set(key, JSON.parse(json)));
@@ -64,18 +68,21 @@ export async function openChromeHost(decisions: DecisionStore): Promise<Host> {
       runtime,
       async run(spec, range, options) {
         onProgress = options.onProgress;
+        onRuns = options.onRuns;
         try {
-          const wire = await page.evaluate(([s, r, b, t, c, a]) => window.gradgapHost.run(s, r, b, t, c, a), [
+          const wire = await page.evaluate(([s, r, b, t, c, a, streamed]) => window.gradgapHost.run(s, r, b, t, c, a, streamed), [
             spec,
             range,
             options.backend,
             options.threads,
             options.chunkRuns,
             options.auto,
+            options.onRuns !== undefined,
           ] as const);
           return fromWire(wire);
         } finally {
           onProgress = undefined;
+          onRuns = undefined;
         }
       },
       async close() {

@@ -21,8 +21,8 @@ export interface HostRunOptions {
   chunkRuns?: number;
   onProgress?: (p: Progress) => void;
   auto?: Omit<AutoOptions, 'store' | 'clock'>; // how 'auto' measures (the bench measures every sweep); the host keeps the store
-  onRuns?: (chunk: RunChunk) => void; // each chunk in run order, as it finishes (dawn streams them; chrome returns them all at the end and never calls it)
-  keepSeries?: boolean; // whether the result holds every run's series (default true); dawn honours it, chrome always keeps them
+  onRuns?: (chunk: RunChunk) => void; // each chunk in run order, as it finishes; with it, chrome's result keeps no series
+  keepSeries?: boolean; // whether the result holds every run's series (default true); chrome keeps none when it streams (onRuns), else all
 }
 
 export interface Host {
