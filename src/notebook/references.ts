@@ -11,6 +11,10 @@
  *   {{SWEEP.cell[stepSize=10].meanFinalJ}}   a grid cell's statistic: meanFinalJ, q10, q25, q50,
  *                                            q75, q90, collapseProbability, collapsed, diverged,
  *                                            finite, runs; the selector names one grid cell
+ *   {{SWEEP.cell[stepSize=10].meanLengthFailing}}  a length series (meanLength, meanLengthPassing,
+ *                                            meanLengthFailing, expectedLength; SPEC 1.7): the median over
+ *                                            seeds and its 10–90% band at the last recorded step, or at
+ *                                            [step=0, …]
  *   {{THEORY.one-step[L=8]}}                 a theory cell's curve (one-step, theorem-1) at L = 8: its η
  *   \{{                                      a literal "{{"
  *
@@ -20,6 +24,7 @@
  *   findReferences('η* = {{sweep.critical}}')[0].ref; // { target: 'sweep', field: 'critical', where: {}, part: undefined }
  */
 import { CELL_STAT_NAMES } from '../engine/index.ts';
+import { LENGTH_SERIES } from '../results/index.ts';
 
 /** A parsed reference: `target.field[where].part`. */
 export interface ProseReference {
@@ -40,6 +45,8 @@ export interface ReferenceToken {
 
 /** Statistics a `cell[…]` reference may name (a grid cell's row of cellStats). */
 export const REFERENCE_CELL_STATS = CELL_STAT_NAMES;
+/** Length series a `cell[…]` reference may name: a band over seeds at a recorded step (`step=` in the selector, default the last). */
+export const REFERENCE_LENGTH_SERIES = LENGTH_SERIES;
 /** Parts of a critical step size a reference may name alone. */
 export const REFERENCE_CRITICAL_PARTS = ['value', 'low', 'high'] as const;
 

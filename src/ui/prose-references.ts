@@ -8,9 +8,16 @@
  * @example
  *   element.innerHTML = renderProse('η* = {{sweep.critical}}', context);
  */
-import { findReferences, REFERENCE_CELL_STATS, REFERENCE_CRITICAL_PARTS, type CheckedCell, type ProseReference } from '../notebook/index.ts';
+import {
+  findReferences,
+  REFERENCE_CELL_STATS,
+  REFERENCE_CRITICAL_PARTS,
+  REFERENCE_LENGTH_SERIES,
+  type CheckedCell,
+  type ProseReference,
+} from '../notebook/index.ts';
 import { formatNumber } from '../plots/index.ts';
-import { summaryCells } from '../results/index.ts';
+import { lengthBandAt, summaryCells, type LengthSeries } from '../results/index.ts';
 import { markdownToHtml } from './markdown.ts';
 import { sanitizeHtml } from './sanitize.ts';
 import type { SweepState } from './session.ts';
@@ -91,23 +98,39 @@ function sweepValue(ref: ProseReference, state: SweepState | undefined): Referen
     return value(`${formatNumber(crossing.stepSize)} (95% CI ${range})`, what);
   }
   if (ref.field === 'cell') {
-    if (!ref.part || !(REFERENCE_CELL_STATS as readonly string[]).includes(ref.part))
-      return error(`cell[…].${ref.part ?? ''}: name a statistic, one of ${REFERENCE_CELL_STATS.join(', ')}`);
+    const length = (REFERENCE_LENGTH_SERIES as readonly string[]).includes(ref.part ?? '') ? (ref.part as LengthSeries) : undefined;
+    if (!ref.part || (!length && !(REFERENCE_CELL_STATS as readonly string[]).includes(ref.part)))
+      return error(
+        `cell[…].${ref.part ?? ''}: name a statistic, one of ${REFERENCE_CELL_STATS.join(', ')}, or a length series, one of ${REFERENCE_LENGTH_SERIES.join(', ')}`,
+      );
+    // A length series is read at a recorded step: [step=…], the last one by default.
+    const { step, ...gridWhere } = length ? where : { ...where, step: undefined };
+    const record = step === undefined ? summary.recordSteps.length - 1 : summary.recordSteps.indexOf(Number(step));
+    if (record < 0) return error(`step=${step}: #${ref.target} records steps ${summary.recordSteps.join(', ')}`);
+    if (!length && 'step' in where) return error('step=…: only a length series is read at a recorded step');
     const cells = summaryCells(summary);
     const swept = Object.keys(summary.spec.grid);
-    for (const key of Object.keys(where)) if (!swept.includes(key)) return error(`${key}: #${ref.target} sweeps ${swept.join(', ')}`);
+    for (const key of Object.keys(gridWhere)) if (!swept.includes(key)) return error(`${key}: #${ref.target} sweeps ${swept.join(', ')}`);
     const rows = summary.cellStats.filter((s) =>
-      Object.entries(where).every(([k, v]) => same(v, (cells[s.cell].params as unknown as Record<string, number | string>)[k])),
+      Object.entries(gridWhere).every(([k, v]) => same(v, (cells[s.cell].params as unknown as Record<string, number | string>)[k])),
     );
     if (rows.length !== 1) {
-      const free = swept.filter((k) => !(k in where) && (summary.spec.grid as Record<string, unknown[]>)[k].length > 1);
+      const free = swept.filter((k) => !(k in gridWhere) && (summary.spec.grid as Record<string, unknown[]>)[k].length > 1);
       return error(
         rows.length
           ? `matches ${rows.length} grid cells; add ${free.map((k) => `${k}=…`).join(', ')} (${free.map((k) => choices(k, (summary.spec.grid as Record<string, (number | string)[]>)[k])).join('; ')})`
-          : `no grid cell of #${ref.target} has ${Object.entries(where)
+          : `no grid cell of #${ref.target} has ${Object.entries(gridWhere)
               .map(([k, v]) => `${k} = ${v}`)
               .join(', ')}`,
       );
+    }
+    if (length) {
+      const band = lengthBandAt(summary, length, rows[0].cell, record);
+      if (!band) return error(`#${ref.target}'s results have no length bands (a sweep without EOS, or baked before them)`);
+      const at = `step ${summary.recordSteps[record]}`;
+      const what = `${length} of one grid cell of #${ref.target} at ${at}: median over the ${band.finite} of ${summary.spec.seeds} seeds with a value, and their 10–90% band`;
+      if (!band.finite) return value('none (no seed had such a response)', what);
+      return value(`${formatNumber(band.q50)} (10–90% of seeds: ${formatNumber(band.q10)}–${formatNumber(band.q90)})`, what);
     }
     const stat = rows[0][ref.part as keyof (typeof rows)[0]];
     return value(formatNumber(stat), `${ref.part} of one grid cell of #${ref.target} (${summary.spec.seeds} seeds)`);
