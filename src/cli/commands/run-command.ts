@@ -31,12 +31,13 @@ export function threadsFlag(value: string | true | undefined): number | undefine
 /**
  * Runs every sweep of a checked notebook on a host; RunError if any stops early. With `stage`, each
  * sweep's results files are written into it as its chunks finish (in run order) and the results
- * hold no per-run series, so memory does not grow with the sweep's series (both hosts stream).
+ * hold no per-run series, so memory does not grow with the sweep's series (both hosts stream);
+ * without, `keepSeries: false` drops them too (verify, which compares what a baked file holds).
  */
 export async function runNotebookSweeps(
   nb: Pick<NotebookInput, 'sweeps'>,
   host: Host,
-  options: { backend: BackendChoice; threads?: number; shard: Shard | null; quiet?: boolean; stage?: OutputStage },
+  options: { backend: BackendChoice; threads?: number; shard: Shard | null; quiet?: boolean; stage?: OutputStage; keepSeries?: boolean },
 ): Promise<Map<string, RangeResult>> {
   const bar = progressReporter(process.stderr, options.quiet);
   const results = new Map<string, RangeResult>();
@@ -57,7 +58,7 @@ export async function runNotebookSweeps(
       backend: options.backend,
       threads: options.threads,
       onProgress: (p) => bar.update(sweep.id, p.runsDone, p.runsTotal),
-      ...(files ? { onRuns: (chunk: RunChunk) => files.write(chunk), keepSeries: false } : {}),
+      ...(files ? { onRuns: (chunk: RunChunk) => files.write(chunk), keepSeries: false } : { keepSeries: options.keepSeries }),
     });
     if (!r.complete) throw new RunError(`sweep "${sweep.id}" stopped (${r.stopReason}): ${r.message}`);
     if (files) {

@@ -90,7 +90,14 @@ export async function verifyCommand(args: ParsedArgs): Promise<number> {
   const host = await openHost((args.flags.host as HostName | undefined) ?? 'dawn');
   let results;
   try {
-    results = await runNotebookSweeps({ ...nb, sweeps: comparable }, host, { backend, threads, shard: null, quiet: Boolean(args.flags.quiet) });
+    // A baked file holds no per-run series (only finals, bands and the J(t) hash), so none is kept: memory bounded as for gradgap run.
+    results = await runNotebookSweeps({ ...nb, sweeps: comparable }, host, {
+      backend,
+      threads,
+      shard: null,
+      quiet: Boolean(args.flags.quiet),
+      keepSeries: false,
+    });
   } finally {
     await host.close();
   }

@@ -70,7 +70,7 @@ export async function openChromeHost(decisions: DecisionStore): Promise<Host> {
         onProgress = options.onProgress;
         onRuns = options.onRuns;
         try {
-          const wire = await page.evaluate(([s, r, b, t, c, a, streamed]) => window.gradgapHost.run(s, r, b, t, c, a, streamed), [
+          const wire = await page.evaluate(([s, r, b, t, c, a, streamed, k]) => window.gradgapHost.run(s, r, b, t, c, a, streamed, k), [
             spec,
             range,
             options.backend,
@@ -78,6 +78,7 @@ export async function openChromeHost(decisions: DecisionStore): Promise<Host> {
             options.chunkRuns,
             options.auto,
             options.onRuns !== undefined,
+            options.keepSeries,
           ] as const);
           return fromWire(wire);
         } finally {

@@ -44,10 +44,11 @@ async function run(
   chunkRuns?: number,
   auto?: HostRunOptions['auto'],
   stream = false,
+  keepSeries?: boolean,
 ): Promise<WireResult> {
   // Streamed: each chunk goes to Node as it finishes and the result keeps no series; it returns once Node has taken every chunk.
   const sent: Promise<void>[] = [];
-  const streaming = stream ? { keepSeries: false, onRuns: (c: RunChunk) => void sent.push(window.gradgapRuns!(chunkToWire(c))) } : {};
+  const streaming = stream ? { keepSeries: false, onRuns: (c: RunChunk) => void sent.push(window.gradgapRuns!(chunkToWire(c))) } : { keepSeries };
   const common = { threads, chunkRuns, onProgress: (p: Progress) => window.gradgapProgress?.(p), ...streaming };
   const done = async (result: RangeResult) => {
     await Promise.all(sent);

@@ -22,7 +22,7 @@ export interface HostRunOptions {
   onProgress?: (p: Progress) => void;
   auto?: Omit<AutoOptions, 'store' | 'clock'>; // how 'auto' measures (the bench measures every sweep); the host keeps the store
   onRuns?: (chunk: RunChunk) => void; // each chunk in run order, as it finishes; with it, chrome's result keeps no series
-  keepSeries?: boolean; // whether the result holds every run's series (default true); chrome keeps none when it streams (onRuns), else all
+  keepSeries?: boolean; // whether the result holds every run's series (default true; false when streaming with onRuns, on chrome)
 }
 
 export interface Host {
