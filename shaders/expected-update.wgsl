@@ -61,6 +61,14 @@ fn exactCounts(info: RunInfo, local: u32, direction: u32, tid: u32) {
         if (rewardData[info.rewardOffset + a * info.K + b] != 0u) { wC[a * info.K + b] = wPi[a * info.K + b] * f; }
       }
     }
+  } else if (info.prompts > 1u) {
+    // SPEC 1.8: each prompt's counts from its start token, weighted by its J_q's factor over N.
+    for (var q = 0u; q < info.prompts; q = q + 1u) {
+      let Jq = wRowJ[q];
+      var f = exactFactor(info, direction, Jq);
+      if (info.rewardKind == 1u) { f = Jq * f; }
+      promptExactCounts(info, local, q, f / f32(info.prompts), tid);
+    }
   } else if (info.rewardKind == 1u) {
     if (tid == 0u) {
       let f = J * exactFactor(info, direction, J);
@@ -120,6 +128,62 @@ fn exactCounts(info: RunInfo, local: u32, direction: u32, tid: u32) {
     for (var e = tid; e < PK; e = e + WG) { wC[e] = wC[e] * inv; }
   }
   workgroupBarrier();
+}
+
+// Expected C of token prompt q (start token q, promptTarget at q·targetLength) without EOS, times f, added
+// to wC: exact match along the promptTarget (thread 0); final answer by the β/α chains of exactCounts.
+fn promptExactCounts(info: RunInfo, local: u32, q: u32, f: f32, tid: u32) {
+  let K = info.K;
+  let L = info.L;
+  let promptTarget = info.rewardOffset + q * info.targetLength;
+  if (info.rewardKind == 1u) {
+    if (tid == 0u) {
+      var prev = q;
+      for (var t = 0u; t < info.targetLength; t = t + 1u) {
+        let y = rewardData[promptTarget + t];
+        wC[prev * K + y] = wC[prev * K + y] + f;
+        prev = y;
+      }
+    }
+    workgroupBarrier();
+    return;
+  }
+  let beta = local * dispatch.betaStride;
+  storageBarrier(); // the previous prompt's reads of β are done before it is rewritten
+  workgroupBarrier();
+  for (var b = tid; b < K; b = b + WG) {
+    scratch[beta + L * K + b] = select(0.0, 1.0, b == rewardData[promptTarget + L - 1u]);
+    wAlpha[b] = select(0.0, 1.0, b == q);
+  }
+  storageBarrier();
+  workgroupBarrier();
+  for (var t = L - 1u; t >= 1u; t = t - 1u) {
+    for (var a = tid; a < K; a = a + WG) {
+      var acc = 0.0;
+      for (var b = 0u; b < K; b = b + 1u) { acc = acc + wPi[a * K + b] * scratch[beta + (t + 1u) * K + b]; }
+      scratch[beta + t * K + a] = acc;
+    }
+    storageBarrier();
+  }
+  for (var t = 1u; t <= L; t = t + 1u) {
+    for (var a = tid; a < info.P; a = a + WG) {
+      let fa = wAlpha[a];
+      if (fa != 0.0) {
+        for (var b = 0u; b < K; b = b + 1u) {
+          wC[a * K + b] = wC[a * K + b] + fa * wPi[a * K + b] * scratch[beta + t * K + b] * f;
+        }
+      }
+    }
+    workgroupBarrier();
+    for (var b = tid; b < K; b = b + WG) {
+      var acc = 0.0;
+      for (var a = 0u; a < info.P; a = a + 1u) { acc = acc + wAlpha[a] * wPi[a * K + b]; }
+      wNext[b] = acc;
+    }
+    workgroupBarrier();
+    for (var b = tid; b < K; b = b + WG) { wAlpha[b] = wNext[b]; }
+    workgroupBarrier();
+  }
 }
 
 // Value of the transition a → b at position t with EOS: 1{a = y} into EOS (the answer, then EOS), else β_t(b).

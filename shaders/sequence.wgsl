@@ -51,6 +51,7 @@ struct RunInfo {
   eos: u32,            // the EOS token, or NO_EOS: every response has length L
   targetLength: u32,   // tokens of the target: L, or L* with EOS
   aggregation: u32,    // 0 seq-sum, 1 seq-mean-token-mean, 2 token-mean, 3 constant, 4 constant-no-batch
+  prompts: u32,        // token family: N prompts, prompt q starting at token q with its target at q·targetLength (SPEC 1.8); 1 for bandits
 };
 
 const NO_EOS: u32 = 0xffffffffu;
@@ -83,7 +84,7 @@ struct RunState {
 @group(0) @binding(4) var<storage, read_write> theta: array<f32>;
 @group(0) @binding(5) var<storage, read_write> state: array<RunState>;
 @group(0) @binding(6) var<storage, read_write> records: array<f32>; // [J | ‖θ‖ | ‖∇J‖ | ‖Δθ‖ | E|o| | mean |o| | passing | failing][record][run]
-@group(0) @binding(7) var<storage, read_write> tokenTrace: array<u32>; // [step][run][sample·L + t]
+@group(0) @binding(7) var<storage, read_write> tokenTrace: array<u32>; // [step][run][sample·L + t, then the MAX_B prompt draws]
 // One buffer, so the kernel stays within 8 storage buffers: β_t(b) of the final-answer gradient,
 // [run][t][b] ((L+1)·K floats would crowd workgroup memory at long L); from optBase the optimizer
 // state between dispatches, [run][m | v][optStride]; then the schedules' multipliers λ(step), one
@@ -150,9 +151,52 @@ fn computePolicy(info: RunInfo, tid: u32) {
   }
 }
 
-// Exact J into wJ (and per-prompt J into wRowJ for bandits). Called by all threads.
+// Many token prompts (SPEC 1.8): J_q into wRowJ[q] from start token q along its own target, and
+// their mean into wJ, summed by thread 0 in prompt order as the twin sums it.
+fn promptSuccessRates(info: RunInfo, tid: u32) {
+  let K = info.K;
+  if (info.rewardKind == 1u) {
+    for (var q = tid; q < info.prompts; q = q + WG) {
+      var J = 1.0;
+      var prev = q;
+      for (var t = 0u; t < info.targetLength; t = t + 1u) {
+        let y = rewardData[info.rewardOffset + q * info.targetLength + t];
+        J = J * wPi[prev * K + y];
+        prev = y;
+      }
+      wRowJ[q] = J;
+    }
+  } else {
+    for (var q = 0u; q < info.prompts; q = q + 1u) {
+      for (var b = tid; b < K; b = b + WG) { wAlpha[b] = select(0.0, 1.0, b == q); }
+      workgroupBarrier();
+      for (var t = 0u; t < info.L; t = t + 1u) {
+        for (var b = tid; b < K; b = b + WG) {
+          var s = 0.0;
+          for (var a = 0u; a < info.P; a = a + 1u) { s = s + wAlpha[a] * wPi[a * K + b]; }
+          wNext[b] = s;
+        }
+        workgroupBarrier();
+        for (var b = tid; b < K; b = b + WG) { wAlpha[b] = wNext[b]; }
+        workgroupBarrier();
+      }
+      if (tid == 0u) { wRowJ[q] = wAlpha[rewardData[info.rewardOffset + q * info.targetLength + info.L - 1u]]; }
+      workgroupBarrier();
+    }
+  }
+  workgroupBarrier();
+  if (tid == 0u) {
+    var total = 0.0;
+    for (var q = 0u; q < info.prompts; q = q + 1u) { total = total + wRowJ[q]; }
+    wJ = total / f32(info.prompts);
+  }
+}
+
+// Exact J into wJ (and per-prompt J into wRowJ for bandits and many token prompts). Called by all threads.
 fn computeSuccessRate(info: RunInfo, tid: u32) {
-  if (info.rewardKind == 0u) {
+  if (info.rewardKind != 0u && info.prompts > 1u) {
+    promptSuccessRates(info, tid);
+  } else if (info.rewardKind == 0u) {
     for (var a = tid; a < info.P; a = a + WG) {
       var row = 0.0;
       for (var b = 0u; b < info.K; b = b + 1u) {
@@ -241,14 +285,20 @@ fn aliveChain(info: RunInfo, tid: u32) {
 // Samples B·G responses; one thread per response. Fills wTok, wLen, wReward, wPrompt.
 fn sampleResponses(info: RunInfo, local: u32, step: u32, tid: u32) {
   let key = vec2<u32>(dispatch.seed, 0u);
+  // Bandit rows, or token prompts (SPEC 1.8): all in order when B is their count, else drawn (counter word 3 = PROMPT_DRAW).
+  let count = select(info.prompts, info.P, info.rewardKind == 0u);
   for (var g = tid; g < info.B; g = g + WG) {
-    if (info.rewardKind != 0u) {
+    if (info.rewardKind != 0u && count == 1u) {
       wPrompt[g] = info.start;
-    } else if (info.B == info.P) {
+    } else if (info.B == count) {
       wPrompt[g] = g;
     } else {
       let u = uniform_from_bits(philox4x32_10(vec4<u32>(info.run, step, g, 0xffffffffu), key).x);
-      wPrompt[g] = min(u32(floor(u * f32(info.P))), info.P - 1u);
+      wPrompt[g] = min(u32(floor(u * f32(count))), count - 1u);
+    }
+    if (dispatch.traceStride != 0u && step < dispatch.iterations) {
+      // The prompt draws after the tokens of the run-step's trace (its last MAX_B words).
+      tokenTrace[(step * dispatch.runCount + local) * dispatch.traceStride + dispatch.traceStride - MAX_B + g] = wPrompt[g];
     }
   }
   workgroupBarrier();
@@ -256,6 +306,7 @@ fn sampleResponses(info: RunInfo, local: u32, step: u32, tid: u32) {
   let trace = dispatch.traceStride != 0u && step < dispatch.iterations; // the last step's batch is drawn only for the length record
   for (var j = tid; j < n; j = j + WG) {
     let first = wPrompt[j / info.G];
+    let promptTarget = info.rewardOffset + select(first * info.targetLength, 0u, info.rewardKind == 0u); // the prompt's own target
     var prev = first;
     var allMatch = true;
     var length = info.L;
@@ -272,7 +323,7 @@ fn sampleResponses(info: RunInfo, local: u32, step: u32, tid: u32) {
       if (trace) {
         tokenTrace[(step * dispatch.runCount + local) * dispatch.traceStride + j * info.L + t] = pick;
       }
-      if (info.rewardKind != 0u && (t >= info.targetLength || pick != rewardData[info.rewardOffset + t])) { allMatch = false; }
+      if (info.rewardKind != 0u && (t >= info.targetLength || pick != rewardData[promptTarget + t])) { allMatch = false; }
       if (pick == info.eos) {
         length = t + 1u; // the response ends here: no more draws for it
         break;
@@ -294,7 +345,7 @@ fn sampleResponses(info: RunInfo, local: u32, step: u32, tid: u32) {
     } else if (info.rewardKind == 1u) {
       r = select(0.0, 1.0, allMatch);
     } else {
-      r = select(0.0, 1.0, wTok[j * info.L + info.L - 1u] == rewardData[info.rewardOffset + info.L - 1u]);
+      r = select(0.0, 1.0, wTok[j * info.L + info.L - 1u] == rewardData[promptTarget + info.L - 1u]);
     }
     wReward[j] = r;
   }
@@ -333,7 +384,7 @@ fn computeCoefficients(info: RunInfo, tid: u32) {
         sd = sqrt(ss / f32(select(info.G, info.G - 1u, info.stdUnbiased != 0u)));
       }
       var baseline = wJ;
-      if (info.rewardKind == 0u) { baseline = wRowJ[wPrompt[g]]; }
+      if (info.rewardKind == 0u || info.prompts > 1u) { baseline = wRowJ[wPrompt[g]]; } // oracle: the drawn prompt's own J
       for (var i = 0u; i < info.G; i = i + 1u) {
         let r = wReward[g * info.G + i];
         var A = r;

@@ -11,9 +11,10 @@ export interface PackedInstance {
   d: number;
   L: number;
   start: number;
+  prompts: number; // token family: N prompts, prompt q starting at token q (SPEC 1.8); 1 for bandits (their prompts are the P rows)
   phi: Float32Array; // Φ[P][K][d], rounded to f32
   rewardKind: number; // 0 table, 1 exact-match, 2 final-answer
-  rewardData: Uint32Array; // R[P][K] (table) or the target y*_1..y*_L (with EOS y*_1..y*_{L*}, ending with EOS)
+  rewardData: Uint32Array; // R[P][K] (table) or the targets, [N][targetLength]: y*_1..y*_L (with EOS y*_1..y*_{L*}, ending with EOS)
   eos: number; // the EOS token, or NO_EOS: every response has length L (SPEC 1.7)
   targetLength: number; // tokens of the target: L, or L* with EOS
 }
@@ -33,9 +34,10 @@ export function packInstance(inst: Instance): PackedInstance {
     d: inst.d,
     L: inst.L,
     start: inst.start,
+    prompts: inst.reward === 'table' ? 1 : inst.starts.length,
     phi: Float32Array.from(inst.phi),
     rewardKind: REWARD_CODE[inst.reward],
-    rewardData: inst.reward === 'table' ? Uint32Array.from(inst.rewardTable) : Uint32Array.from(inst.target),
+    rewardData: inst.reward === 'table' ? Uint32Array.from(inst.rewardTable) : Uint32Array.from(inst.targets),
     eos: inst.eos >= 0 ? inst.eos : NO_EOS,
     targetLength: inst.reward === 'table' ? 1 : inst.target.length,
   };

@@ -34,6 +34,9 @@ export type { RunRecord };
  */
 export type TokenProbe = (step: number, sample: number, position: number, token: number, edgeMargin: number) => void;
 
+/** Optional probe for tests: each step's prompt draws, in group order (SPEC 1.8). */
+export type PromptProbe = (step: number, group: number, prompt: number) => void;
+
 const f32 = Math.fround;
 
 /** Fills `pi` with the row-softmax of Φ·θ (max-subtracted), rounded to f32. False when a logit overflowed. */
@@ -61,31 +64,41 @@ function computePolicy(inst: PackedInstance, theta: Float32Array, pi: Float32Arr
   return finite;
 }
 
-/** Exact J of the current table (f32 result); fills `rowJ` with per-prompt J for bandits. */
+/** Exact J of the current table (f32 result); fills `rowJ` with per-prompt J for bandits and many token prompts. */
 function successRateF32(inst: PackedInstance, pi: Float32Array, rowJ: Float32Array, alpha: Float32Array, next: Float32Array): number {
-  const { P, K, L } = inst;
-  if (inst.rewardKind === 0) {
+  const { P, K } = inst;
+  if (inst.rewardKind !== 0 && inst.prompts > 1) {
+    // SPEC 1.8: J_q from start token q along its own target; the mean summed in f32 as the kernel's thread 0 sums it.
     let total = 0;
-    for (let a = 0; a < P; a++) {
-      let row = 0;
-      for (let b = 0; b < K; b++) if (inst.rewardData[a * K + b]) row += pi[a * K + b];
-      rowJ[a] = row;
-      total += rowJ[a];
-    }
-    return f32(total / P);
+    for (let q = 0; q < inst.prompts; q++) total = f32(total + (rowJ[q] = tokenSuccessF32(inst, pi, q, q * inst.targetLength, alpha, next)));
+    return f32(total / inst.prompts);
   }
+  if (inst.rewardKind !== 0) return tokenSuccessF32(inst, pi, inst.start, 0, alpha, next);
+  let total = 0;
+  for (let a = 0; a < P; a++) {
+    let row = 0;
+    for (let b = 0; b < K; b++) if (inst.rewardData[a * K + b]) row += pi[a * K + b];
+    rowJ[a] = row;
+    total += rowJ[a];
+  }
+  return f32(total / P);
+}
+
+/** J of one token prompt: from `start` along the target at `offset` in rewardData (f32, as the kernel). */
+function tokenSuccessF32(inst: PackedInstance, pi: Float32Array, start: number, offset: number, alpha: Float32Array, next: Float32Array): number {
+  const { P, K, L } = inst;
   if (inst.rewardKind === 1) {
     let J = 1;
-    let prev = inst.start;
+    let prev = start;
     for (let t = 0; t < inst.targetLength; t++) {
-      J = f32(J * pi[prev * K + inst.rewardData[t]]);
-      prev = inst.rewardData[t];
+      J = f32(J * pi[prev * K + inst.rewardData[offset + t]]);
+      prev = inst.rewardData[offset + t];
     }
     return J;
   }
   if (inst.eos !== NO_EOS) return aliveChain(inst, pi, alpha, next).J;
   alpha.fill(0, 0, K);
-  alpha[inst.start] = 1;
+  alpha[start] = 1;
   for (let t = 0; t < L; t++) {
     for (let b = 0; b < K; b++) {
       let s = 0;
@@ -94,7 +107,7 @@ function successRateF32(inst: PackedInstance, pi: Float32Array, rowJ: Float32Arr
     }
     alpha.set(next.subarray(0, K));
   }
-  return alpha[inst.rewardData[L - 1]];
+  return alpha[inst.rewardData[offset + L - 1]];
 }
 
 /** The answer of a final-answer instance: the target's last token, or with EOS its token before EOS. */
@@ -220,7 +233,7 @@ function sampledCoefficients(p: RunParams, inst: PackedInstance, s: RunScratch, 
       for (let i = 0; i < G; i++) ss += (s.rewards[g * G + i] - mean) * (s.rewards[g * G + i] - mean);
       std = f32(Math.sqrt(f32(ss / (p.std === 'unbiased' ? G - 1 : G))));
     }
-    const baselineJ = inst.rewardKind === 0 ? s.rowJ[s.prompts[g]] : J;
+    const baselineJ = inst.rewardKind === 0 || inst.prompts > 1 ? s.rowJ[s.prompts[g]] : J; // oracle: the drawn prompt's own J
     for (let i = 0; i < G; i++) {
       const r = s.rewards[g * G + i];
       let A: number;
@@ -249,7 +262,16 @@ function sampledCoefficients(p: RunParams, inst: PackedInstance, s: RunScratch, 
 }
 
 /** Samples B·G responses at `step`, fills tokens, rewards, and the weighted transition counts C. */
-function sampleStep(p: RunParams, inst: PackedInstance, s: RunScratch, seed: number, run: number, step: number, probe?: TokenProbe): void {
+function sampleStep(
+  p: RunParams,
+  inst: PackedInstance,
+  s: RunScratch,
+  seed: number,
+  run: number,
+  step: number,
+  probe?: TokenProbe,
+  promptProbe?: PromptProbe,
+): void {
   const { P, K, L } = inst;
   const G = p.G;
   // Row CDFs, accumulated in f32 as the kernel accumulates them while it scans a row.
@@ -257,15 +279,20 @@ function sampleStep(p: RunParams, inst: PackedInstance, s: RunScratch, seed: num
     let acc = 0;
     for (let c = 0; c < K; c++) s.cdf[a * K + c] = acc = f32(acc + s.pi[a * K + c]);
   }
+  // Prompts of the step: bandit rows, or token prompts (prompt q starts at token q, SPEC 1.8); all of them in order when B
+  // is their count, else drawn with replacement, counter (run, step, group, PROMPT_DRAW) of the training stream.
+  const count = inst.rewardKind === 0 ? P : inst.prompts;
   for (let g = 0; g < p.B; g++) {
-    if (inst.rewardKind !== 0) s.prompts[g] = inst.start;
-    else if (p.B === P) s.prompts[g] = g;
-    else s.prompts[g] = Math.min(Math.floor(uniformFromBits(philoxWord0(run, step, g, PROMPT_DRAW, seed, STREAM_TRAINING)) * P), P - 1);
+    if (inst.rewardKind !== 0 && count === 1) s.prompts[g] = inst.start;
+    else if (p.B === count) s.prompts[g] = g;
+    else s.prompts[g] = Math.min(Math.floor(uniformFromBits(philoxWord0(run, step, g, PROMPT_DRAW, seed, STREAM_TRAINING)) * count), count - 1);
+    promptProbe?.(step, g, s.prompts[g]);
   }
   const eos = inst.eos;
   const y = inst.rewardKind === 2 ? answerOf(inst) : 0;
   for (let j = 0; j < p.B * G; j++) {
     let prev = s.prompts[(j / G) | 0];
+    const target = inst.rewardKind === 0 ? 0 : prev * inst.targetLength; // the prompt's target in rewardData
     let allMatch = true;
     let length = L;
     for (let t = 0; t < L; t++) {
@@ -280,7 +307,7 @@ function sampleStep(p: RunParams, inst: PackedInstance, s: RunScratch, seed: num
       }
       s.tokens[j * L + t] = b;
       if (probe) probe(step, j, t, b, Math.min(u - (b > 0 ? s.cdf[row + b - 1] : 0), Math.abs(s.cdf[row + b] - u)));
-      if (inst.rewardKind !== 0 && (t >= inst.targetLength || b !== inst.rewardData[t])) allMatch = false;
+      if (inst.rewardKind !== 0 && (t >= inst.targetLength || b !== inst.rewardData[target + t])) allMatch = false;
       if (b === eos) {
         // The response ends here (SPEC 1.7): no more draws for it.
         length = t + 1;
@@ -304,7 +331,7 @@ function sampleStep(p: RunParams, inst: PackedInstance, s: RunScratch, seed: num
           ? allMatch
             ? 1
             : 0
-          : s.tokens[j * L + L - 1] === inst.rewardData[L - 1]
+          : s.tokens[j * L + L - 1] === inst.rewardData[target + L - 1]
             ? 1
             : 0;
   }
@@ -327,6 +354,48 @@ function sampledCounts(p: RunParams, inst: PackedInstance, s: RunScratch): void 
 }
 
 /**
+ * Expected C of one token prompt without EOS, from `start` with its target at `offset`, times `f`:
+ * exact match adds f along the target's transitions; final answer runs β_t(b) = P(o_L = y | o_t = b)
+ * backward, then C += α_{t−1}(a) π(b|a) β_t(b) · f forward.
+ */
+function tokenExactCounts(inst: PackedInstance, s: RunScratch, start: number, offset: number, f: number): void {
+  const { P, K, L } = inst;
+  if (inst.rewardKind === 1) {
+    let prev = start;
+    for (let t = 0; t < inst.targetLength; t++) {
+      s.C[prev * K + inst.rewardData[offset + t]] += f;
+      prev = inst.rewardData[offset + t];
+    }
+    return;
+  }
+  const beta = s.beta;
+  beta.fill(0, L * K, (L + 1) * K);
+  beta[L * K + inst.rewardData[offset + L - 1]] = 1;
+  for (let t = L - 1; t >= 1; t--) {
+    for (let a = 0; a < K; a++) {
+      let acc = 0;
+      for (let b = 0; b < K; b++) acc += s.pi[a * K + b] * beta[(t + 1) * K + b];
+      beta[t * K + a] = acc;
+    }
+  }
+  s.alpha.fill(0, 0, K);
+  s.alpha[start] = 1;
+  for (let t = 1; t <= L; t++) {
+    for (let a = 0; a < P; a++) {
+      const fa = s.alpha[a];
+      if (fa === 0) continue;
+      for (let b = 0; b < K; b++) s.C[a * K + b] += f32(f32(fa * s.pi[a * K + b]) * beta[t * K + b]) * f;
+    }
+    for (let b = 0; b < K; b++) {
+      let acc = 0;
+      for (let a = 0; a < P; a++) acc += s.alpha[a] * s.pi[a * K + b];
+      s.next[b] = acc;
+    }
+    s.alpha.set(s.next.subarray(0, K));
+  }
+}
+
+/**
  * Expected C: ∇J = Σ_{a,b} (C − n_a π) Φ with C the success-weighted transition mass, times the
  * factor of `direction` (∇J itself, the gap g, or E[A·s] of the run's advantage and aggregation).
  */
@@ -340,43 +409,19 @@ function exactCounts(p: RunParams, inst: PackedInstance, s: RunScratch, J: numbe
       const f = f32(factor(s.rowJ[a]) / P);
       for (let b = 0; b < K; b++) if (inst.rewardData[a * K + b]) s.C[a * K + b] = s.pi[a * K + b] * f;
     }
-  } else if (inst.rewardKind === 1) {
-    const f = f32(J * factor(J));
-    let prev = inst.start;
-    for (let t = 0; t < inst.targetLength; t++) {
-      s.C[prev * K + inst.rewardData[t]] += f;
-      prev = inst.rewardData[t];
+  } else if (inst.prompts > 1) {
+    // SPEC 1.8: each prompt's own counts from its start token, weighted by its J_q's factor over N.
+    for (let q = 0; q < inst.prompts; q++) {
+      const Jq = s.rowJ[q];
+      const f = inst.rewardKind === 1 ? f32(f32(Jq * factor(Jq)) / inst.prompts) : f32(f32(factor(Jq)) / inst.prompts);
+      tokenExactCounts(inst, s, q, q * inst.targetLength, f);
     }
+  } else if (inst.rewardKind === 1) {
+    tokenExactCounts(inst, s, inst.start, 0, f32(J * factor(J)));
   } else if (inst.eos !== NO_EOS) {
     eosFinalAnswerCounts(inst, s, f32(factor(J)));
   } else {
-    // β_t(b) = P(o_L = y | o_t = b), backward; then C += α_{t−1}(a) π(b|a) β_t(b), forward.
-    const beta = s.beta;
-    beta.fill(0, L * K, (L + 1) * K);
-    beta[L * K + inst.rewardData[L - 1]] = 1;
-    for (let t = L - 1; t >= 1; t--) {
-      for (let a = 0; a < K; a++) {
-        let acc = 0;
-        for (let b = 0; b < K; b++) acc += s.pi[a * K + b] * beta[(t + 1) * K + b];
-        beta[t * K + a] = acc;
-      }
-    }
-    const f = f32(factor(J));
-    s.alpha.fill(0, 0, K);
-    s.alpha[inst.start] = 1;
-    for (let t = 1; t <= L; t++) {
-      for (let a = 0; a < P; a++) {
-        const fa = s.alpha[a];
-        if (fa === 0) continue;
-        for (let b = 0; b < K; b++) s.C[a * K + b] += f32(f32(fa * s.pi[a * K + b]) * beta[t * K + b]) * f;
-      }
-      for (let b = 0; b < K; b++) {
-        let acc = 0;
-        for (let a = 0; a < P; a++) acc += s.alpha[a] * s.pi[a * K + b];
-        s.next[b] = acc;
-      }
-      s.alpha.set(s.next.subarray(0, K));
-    }
+    tokenExactCounts(inst, s, inst.start, 0, f32(factor(J)));
   }
   if (direction === 'gap') {
     // g = ∇J / (J(1−J)): the gradient of logit J (reconstructed identity, SPEC 1.1).
@@ -504,6 +549,7 @@ export function simulateRun(
   out: RunRecord,
   scratch = new RunScratch(inst, p),
   probe?: TokenProbe,
+  promptProbe?: PromptProbe,
 ): RunRecord {
   const s = scratch;
   s.theta.set(theta0);
@@ -554,7 +600,7 @@ export function simulateRun(
       break;
     }
     if (p.mode === 'sampled') {
-      sampleStep(p, inst, s, seed, run, step, probe);
+      sampleStep(p, inst, s, seed, run, step, probe, promptProbe);
       if (eos && isRecord) recordLengths(out, rec - 1, s, p.B * p.G);
       sampledCoefficients(p, inst, s, J);
       sampledCounts(p, inst, s);

@@ -45,6 +45,8 @@ interface Comparison {
   maxJDiff: number; // over runs with identical streams
   maxUpdateRel: number; // largest relative ‖Δθ‖ difference over those runs
   draws: number;
+  promptDraws: number; // prompt draws compared (SPEC 1.8), up to where a run's token streams part
+  promptMismatches: string[];
 }
 
 /**
@@ -55,38 +57,49 @@ interface Comparison {
  */
 const UPDATE_TOLERANCE = 1e-3;
 
-function cpuRun(spec: SweepSpec, run: number, probe?: Parameters<typeof simulateRun>[8]): RunRecord {
+function cpuRun(spec: SweepSpec, run: number, probe?: Parameters<typeof simulateRun>[8], promptProbe?: Parameters<typeof simulateRun>[9]): RunRecord {
   const cells = expandGrid(spec);
   const { instances, runs } = setupRuns(spec, cells, run, run + 1);
   const r = runs[0];
   const steps = recordSteps(spec.base.iterations, spec.base.recordEvery);
   const out = newRunRecord(steps.length);
   const inst = instances[r.instanceId];
-  return simulateRun(r.cell.params, inst, r.theta0, spec.seed, run, steps, out, new RunScratch(inst, r.cell.params), probe);
+  return simulateRun(r.cell.params, inst, r.theta0, spec.seed, run, steps, out, new RunScratch(inst, r.cell.params), probe, promptProbe);
 }
 
 async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> {
   const cells = expandGrid(spec);
   const n = cells.length * spec.seeds;
   const gpu = await engine.runChunk(spec, cells, 0, n, spec.base.mode === 'sampled');
-  const result: Comparison = { runs: n, tieRuns: 0, driftRuns: [], maxJDiff: 0, maxUpdateRel: 0, draws: 0 };
+  const maxB = Math.max(...cells.map((c) => c.params.B)); // the trace's last words per run-step are the prompt draws
+  const result: Comparison = { runs: n, tieRuns: 0, driftRuns: [], maxJDiff: 0, maxUpdateRel: 0, draws: 0, promptDraws: 0, promptMismatches: [] };
   for (let run = 0; run < n; run++) {
     const p = cells[Math.floor(run / spec.seeds)].params;
     const L = p.family === 'bandit' ? 1 : p.L;
     let parted = 'no' as 'no' | 'tie' | 'real'; // set inside the probe callback
-    const cpu = cpuRun(spec, run, (step, j, t, token, margin) => {
-      if (parted !== 'no') return;
-      result.draws++;
-      const gpuToken = gpu.tokenTrace![(step * n + run) * gpu.traceStride! + j * L + t];
-      if (gpuToken === token) return;
-      parted = margin < TIE_MARGIN ? 'tie' : 'real';
-      if (parted === 'real')
-        result.driftRuns.push({
-          run,
-          step,
-          text: `run ${run} step ${step} sample ${j} token ${t}: cpu ${token} gpu ${gpuToken} (margin ${margin.toExponential(1)})`,
-        });
-    });
+    const cpu = cpuRun(
+      spec,
+      run,
+      (step, j, t, token, margin) => {
+        if (parted !== 'no') return;
+        result.draws++;
+        const gpuToken = gpu.tokenTrace![(step * n + run) * gpu.traceStride! + j * L + t];
+        if (gpuToken === token) return;
+        parted = margin < TIE_MARGIN ? 'tie' : 'real';
+        if (parted === 'real')
+          result.driftRuns.push({
+            run,
+            step,
+            text: `run ${run} step ${step} sample ${j} token ${t}: cpu ${token} gpu ${gpuToken} (margin ${margin.toExponential(1)})`,
+          });
+      },
+      (step, g, prompt) => {
+        if (parted !== 'no') return;
+        result.promptDraws++;
+        const gpuPrompt = gpu.tokenTrace![(step * n + run) * gpu.traceStride! + gpu.traceStride! - maxB + g];
+        if (gpuPrompt !== prompt) result.promptMismatches.push(`run ${run} step ${step} group ${g}: cpu ${prompt} gpu ${gpuPrompt}`);
+      },
+    );
     if (parted === 'tie') result.tieRuns++;
     if (parted !== 'no') continue;
     expect(gpu.outputs.diverged[run]).toBe(cpu.diverged ? 1 : 0);
@@ -223,6 +236,65 @@ describe('sequence.wgsl against its CPU twin', () => {
         });
         const c = await compare(engine, spec);
         report.push(`EOS ${reward} exact ${exactDirection}: ${c.runs} runs, max |ΔJ| ${c.maxJDiff.toExponential(2)}`);
+        expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
+      }
+    });
+  }
+
+  // Many prompts at token level (SPEC 1.8): N ∈ {1, 4, V − 1}, B < N and B = N; prompt draws and tokens draw by draw.
+  const PROMPTS: [string, Partial<RunParams>][] = [
+    ['N = 1', { N: 1, B: 1 }],
+    ['N = 4, B = 2', { N: 4, B: 2 }],
+    ['N = 4, B = 4', { N: 4, B: 4 }],
+    ['N = V − 1 = 5, B = 3', { N: 5, B: 3 }],
+    ['N = V − 1 = 5, B = 5', { N: 5, B: 5 }],
+  ];
+  for (const reward of ['exact-match', 'final-answer'] as const) {
+    for (const [name, prompts] of PROMPTS) {
+      it(`many prompts, ${reward}, ${name}: sampled, advantages none/mean/group-std/batch-std/oracle; prompt draws, tokens and J`, async () => {
+        const spec = withDefaults({
+          base: { family: 'token', features: 'gaussian', reward, V: 6, d: 4, L: 4, J0: 0.3, G: 4, stepSize: 3, iterations: 12, recordEvery: 4, ...prompts },
+          grid: { advantage: ['none', 'mean', 'group-std', 'batch-std', 'oracle'], aggregation: ['seq-sum', 'constant'] },
+          seeds: 3,
+          seed: 17,
+        });
+        const c = await compare(engine, spec);
+        report.push(
+          `prompts ${reward} ${name}: ${c.runs} runs, ${c.promptDraws} prompt draws and ${c.draws} token draws compared, ${c.tieRuns} runs parted at a float tie, max |ΔJ| ${c.maxJDiff.toExponential(2)}`,
+        );
+        expect(c.promptMismatches).toEqual([]);
+        expect(c.promptDraws).toBeGreaterThan(0);
+        expect(c.driftRuns.map((d) => d.text)).toEqual([]);
+        expect(c.tieRuns).toBeLessThanOrEqual(Math.ceil(c.runs * 0.05));
+        expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
+      });
+    }
+    it(`many prompts, ${reward}, N = 4: exact ∇J, gap, and E[A·s] of none/group-std`, async () => {
+      for (const exactDirection of ['gradient', 'gap', 'expected-update'] as const) {
+        const spec = withDefaults({
+          base: {
+            family: 'token',
+            features: 'gaussian',
+            reward,
+            V: 6,
+            d: 4,
+            L: 4,
+            J0: 0.3,
+            N: 4,
+            B: 4,
+            G: 4,
+            stepSize: 1,
+            mode: 'exact',
+            exactDirection,
+            iterations: 15,
+            recordEvery: 5,
+          },
+          grid: exactDirection === 'expected-update' ? { advantage: ['none', 'group-std'] } : {},
+          seeds: 2,
+          seed: 5,
+        });
+        const c = await compare(engine, spec);
+        report.push(`prompts ${reward} exact ${exactDirection}: ${c.runs} runs, max |ΔJ| ${c.maxJDiff.toExponential(2)}`);
         expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
       }
     });

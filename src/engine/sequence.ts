@@ -36,7 +36,7 @@ const REDUCED_STATS = ['meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'finite'
 export interface GpuChunk {
   outputs: RunChunk;
   stats: CellStats[];
-  tokenTrace?: Uint32Array; // [step][run][sample·L + t]
+  tokenTrace?: Uint32Array; // [step][run][sample·L + t, then B prompt draws at traceStride − B + g] (B: the chunk's largest)
   traceStride?: number;
 }
 
@@ -205,7 +205,7 @@ export class GpuEngine {
       state: this.buffer(state.f32, S | GPUBufferUsage.COPY_SRC, 'state'),
       records: this.buffer(recordArray, S | GPUBufferUsage.COPY_SRC, 'records'),
       dispatch: this.buffer(defs.uniforms.dispatch.size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'dispatch'),
-      tokenTrace: this.buffer(traceTokens ? spec.base.iterations * n * shape.TOK * 4 : 16, S | GPUBufferUsage.COPY_SRC, 'tokenTrace'),
+      tokenTrace: this.buffer(traceTokens ? spec.base.iterations * n * (shape.TOK + shape.B) * 4 : 16, S | GPUBufferUsage.COPY_SRC, 'tokenTrace'),
       scratch: this.buffer(scratch, S, 'scratch'),
     };
     const all: GPUBuffer[] = Object.values(buffers);
@@ -239,7 +239,7 @@ export class GpuEngine {
           recordCount: R,
           runCount: n,
           seed: spec.seed,
-          traceStride: traceTokens ? shape.TOK : 0,
+          traceStride: traceTokens ? shape.TOK + shape.B : 0,
           betaStride: shape.BETA,
           optBase,
           optStride: shape.OPT > 1 ? shape.OPT : 0,
@@ -340,7 +340,7 @@ export class GpuEngine {
       }
       const tokenTrace = traceTokens ? new Uint32Array(bytes.slice(sizes[0] + sizes[1] + sizes[2])) : undefined;
       readback.unmap();
-      return { outputs, stats, tokenTrace, traceStride: traceTokens ? shape.TOK : undefined };
+      return { outputs, stats, tokenTrace, traceStride: traceTokens ? shape.TOK + shape.B : undefined };
     } finally {
       for (const b of all) b.destroy();
     }
@@ -405,5 +405,6 @@ function runInfo(r: RunSetup, inst: PackedInstance, phiOffset: number, rewardOff
     eos: inst.eos,
     targetLength: inst.targetLength,
     aggregation: AGGREGATION_CODE[p.aggregation],
+    prompts: inst.prompts,
   };
 }

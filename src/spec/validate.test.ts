@@ -76,6 +76,8 @@ describe('validateSpec', () => {
     expectIssue({ base: { N: 4, B: 2 }, grid: { B: [2, 8] } }, 'grid.B', 'B = 8', 'N = 4');
     expectIssue({ base: { V: 64, N: 64, iterations: 1000, recordEvery: 1 } }, 'base.N', '64 × 1001 = 64064 per-prompt J_q values', 'at most 16384');
     expectIssue({ base: { N: 2, eos: true, targetLength: 3 } }, 'base.eos', 'N = 2', 'use N = 1 with EOS');
+    expect(validateSpec({ base: { N: 8, B: 3 }, grid: { N: [4, 8], B: [1, 4] } })).toEqual([]);
+    expectIssue({ base: { N: 4, B: 2, mode: 'exact', advantage: 'batch-std' } }, 'base.advantage', 'batch-std with B > 1');
     // One prompt records nothing beyond J: today's long runs keep their limits.
     expect(validateSpec({ base: { iterations: 100_000, recordEvery: 1 }, seeds: 1 })).toEqual([]);
   });

@@ -253,7 +253,7 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
     const { P } = tableShape(p);
     if (p.B > P) out.push({ key: 'B', message: `B = ${p.B} exceeds the ${P} prompt(s) of the bandit: must be in [1, ${P}]` });
   }
-  if (p.mode === 'exact' && p.exactDirection === 'expected-update' && p.advantage === 'batch-std' && p.family === 'bandit' && p.B > 1) {
+  if (p.mode === 'exact' && p.exactDirection === 'expected-update' && p.advantage === 'batch-std' && p.B > 1) {
     out.push({ key: 'advantage', message: 'batch-std with B > 1 has no closed-form expected update: use mode "sampled", or group-std' });
   }
   if (p.eos) eosIssues(p, out);
@@ -293,8 +293,6 @@ function tokenPromptIssues(p: RunParams, out: { key: keyof RunParams; message: s
       key: 'eos',
       message: `eos = true with N = ${p.N} prompts: not built (the EOS target redraws feature rows that other prompts' paths share); use N = 1 with EOS`,
     });
-  if (p.N > 1)
-    out.push({ key: 'N', message: `N = ${p.N}: many prompts at token level have their model and theory, but the engine does not run them yet; use N = 1` });
 }
 
 /** The stop token's checks (SPEC 1.7): a token-family field whose target must fit under L and be realizable. */
