@@ -68,6 +68,7 @@ struct Dispatch {
   betaStride: u32,  // floats of β per run in `scratch`: (L+1)·K for final-answer runs
   optBase: u32,     // where the optimizer state starts in `scratch`: [run][m | v][optStride]
   optStride: u32,   // floats of one optimizer-state vector per run; 0 when no run keeps state
+  promptBase: u32,  // where each run's J_q(0) starts in `scratch`: [run][MAX_P] (SPEC 1.8: the lost-prompt rule)
 };
 
 struct RunState {
@@ -83,7 +84,7 @@ struct RunState {
 @group(0) @binding(3) var<storage, read> rewardData: array<u32>;
 @group(0) @binding(4) var<storage, read_write> theta: array<f32>;
 @group(0) @binding(5) var<storage, read_write> state: array<RunState>;
-@group(0) @binding(6) var<storage, read_write> records: array<f32>; // [J | ‖θ‖ | ‖∇J‖ | ‖Δθ‖ | E|o| | mean |o| | passing | failing][record][run]
+@group(0) @binding(6) var<storage, read_write> records: array<f32>; // [J | ‖θ‖ | ‖∇J‖ | ‖Δθ‖ | E|o| | mean |o| | passing | failing | solved | lost][record][run]
 @group(0) @binding(7) var<storage, read_write> tokenTrace: array<u32>; // [step][run][sample·L + t, then the MAX_B prompt draws]
 // One buffer, so the kernel stays within 8 storage buffers: β_t(b) of the final-answer gradient,
 // [run][t][b] ((L+1)·K floats would crowd workgroup memory at long L); from optBase the optimizer
@@ -495,6 +496,25 @@ fn writeRecord(info: RunInfo, local: u32, rec: u32, J: f32, norm: f32, gradNorm:
   }
 }
 
+// Shares of prompts solved (J_q > ½) and lost (J_q < J_q(0)/2) into the record (SPEC 1.8), thread 0.
+// J_q(0) is kept in scratch from step 0 (always recorded) for later dispatches. Bandits count their
+// P rows; a single token prompt is J itself.
+fn recordPromptShares(info: RunInfo, local: u32, rec: u32, step: u32) {
+  let n = select(info.prompts, info.P, info.rewardKind == 0u);
+  let base = dispatch.promptBase + local * MAX_P;
+  var solved = 0u;
+  var lost = 0u;
+  for (var q = 0u; q < n; q = q + 1u) {
+    var Jq = wJ;
+    if (info.rewardKind == 0u || n > 1u) { Jq = wRowJ[q]; }
+    if (step == 0u) { scratch[base + q] = Jq; }
+    if (Jq > 0.5) { solved = solved + 1u; }
+    if (Jq < 0.5 * scratch[base + q]) { lost = lost + 1u; }
+  }
+  records[recordAt(8u, rec, local)] = f32(solved) / f32(n);
+  records[recordAt(9u, rec, local)] = f32(lost) / f32(n);
+}
+
 // Mean length of the sampled responses, all, passing and failing (NaN when none), thread 0 (SPEC 1.7).
 fn recordLengths(info: RunInfo, local: u32, rec: u32) {
   let n = info.B * info.G;
@@ -542,6 +562,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         var ss = 0.0;
         for (var k = 0u; k < info.d; k = k + 1u) { ss = ss + wTheta[k] * wTheta[k]; }
         writeRecord(info, local, recordIndex(step), wJ, sqrt(ss), gradNorm);
+        recordPromptShares(info, local, recordIndex(step), step);
         state[local].minJ = min(state[local].minJ, wJ);
         if (last) { state[local].finalJ = wJ; }
       }

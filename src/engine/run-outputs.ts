@@ -86,6 +86,18 @@ export const RUN_OUTPUTS = {
     doc: 'mean length of the sampled responses with reward 0; NaN when none failed (L without EOS)',
     csv: { final: 'meanLengthFailingFinal' },
   },
+  solvedShare: {
+    array: Float32Array,
+    per: 'record',
+    source: { kernel: 'records' },
+    doc: 'share of the prompts solved at each recorded step, J_q > ½ (SPEC 1.8; a bandit counts its prompts, one token prompt is J itself)',
+  },
+  lostShare: {
+    array: Float32Array,
+    per: 'record',
+    source: { kernel: 'records' },
+    doc: 'share of the prompts lost at each recorded step, J_q < J_q(0)/2 (SPEC 1.8)',
+  },
   gapNorm: {
     array: Float32Array,
     per: 'record',

@@ -158,6 +158,7 @@ export class RunScratch {
   readonly next: Float32Array;
   readonly beta: Float32Array;
   readonly delta: Float32Array; // θ_new − θ_old of the last step, for ‖Δθ‖
+  readonly initialPromptJ: Float32Array; // J_q(0) of each prompt, for the lost-prompt rule (SPEC 1.8)
   readonly optimizer: OptimizerState;
   constructor(inst: PackedInstance, p: RunParams) {
     const { P, K, d, L } = inst;
@@ -177,6 +178,7 @@ export class RunScratch {
     this.next = new Float32Array(Math.max(P, K));
     this.beta = new Float32Array((L + 1) * K);
     this.delta = new Float32Array(d);
+    this.initialPromptJ = new Float32Array(P);
     this.optimizer = new OptimizerState(d);
   }
 }
@@ -465,6 +467,25 @@ function eosFinalAnswerCounts(inst: PackedInstance, s: RunScratch, f: number): v
   }
 }
 
+/**
+ * Shares of the prompts solved (J_q > ½) and lost (J_q < J_q(0)/2) into record `rec` (SPEC 1.8),
+ * as the kernel's thread 0 counts them; J_q(0) is kept from step 0. Bandits count their P rows; a
+ * single token prompt is J itself.
+ */
+function recordPromptShares(inst: PackedInstance, s: RunScratch, out: RunRecord, rec: number, step: number, J: number): void {
+  const n = inst.rewardKind === 0 ? inst.P : inst.prompts;
+  let solved = 0;
+  let lost = 0;
+  for (let q = 0; q < n; q++) {
+    const Jq = inst.rewardKind === 0 || n > 1 ? s.rowJ[q] : J;
+    if (step === 0) s.initialPromptJ[q] = Jq;
+    if (Jq > 0.5) solved++;
+    if (Jq < 0.5 * s.initialPromptJ[q]) lost++;
+  }
+  out.solvedShare[rec] = f32(solved / n);
+  out.lostShare[rec] = f32(lost / n);
+}
+
 /** Mean length of the sampled responses (all, passing, failing) into record `rec` (SPEC 1.7). */
 function recordLengths(out: RunRecord, rec: number, s: RunScratch, n: number): void {
   let all = 0;
@@ -572,6 +593,7 @@ export function simulateRun(
       let ss = 0;
       for (let k = 0; k < inst.d; k++) ss += s.theta[k] * s.theta[k];
       out.trajectory[rec] = J;
+      recordPromptShares(inst, s, out, rec, step, J);
       out.thetaNorm[rec] = Math.sqrt(ss);
       exactCounts(p, inst, s, J, 'gradient'); // C is refilled by the step below
       computeDirection(inst, s);

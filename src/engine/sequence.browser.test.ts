@@ -47,6 +47,7 @@ interface Comparison {
   draws: number;
   promptDraws: number; // prompt draws compared (SPEC 1.8), up to where a run's token streams part
   promptMismatches: string[];
+  shareMismatches: string[]; // solved/lost shares that differ (a J_q at a threshold to f32 rounding)
 }
 
 /**
@@ -72,7 +73,17 @@ async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> 
   const n = cells.length * spec.seeds;
   const gpu = await engine.runChunk(spec, cells, 0, n, spec.base.mode === 'sampled');
   const maxB = Math.max(...cells.map((c) => c.params.B)); // the trace's last words per run-step are the prompt draws
-  const result: Comparison = { runs: n, tieRuns: 0, driftRuns: [], maxJDiff: 0, maxUpdateRel: 0, draws: 0, promptDraws: 0, promptMismatches: [] };
+  const result: Comparison = {
+    runs: n,
+    tieRuns: 0,
+    driftRuns: [],
+    maxJDiff: 0,
+    maxUpdateRel: 0,
+    draws: 0,
+    promptDraws: 0,
+    promptMismatches: [],
+    shareMismatches: [],
+  };
   for (let run = 0; run < n; run++) {
     const p = cells[Math.floor(run / spec.seeds)].params;
     const L = p.family === 'bandit' ? 1 : p.L;
@@ -124,6 +135,12 @@ async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> 
         else expect(Math.abs(gpu.outputs[name][at] - cpu[name][r]), `${name} run ${run} record ${r}`).toBeLessThanOrEqual(1e-6 * cpu[name][r]);
       }
       expect(Math.abs(gpu.outputs.expectedLength[at] - cpu.expectedLength[r])).toBeLessThanOrEqual(1e-4 * Math.max(1, cpu.expectedLength[r]));
+      // Shares of prompts solved and lost (SPEC 1.8): counts over N, equal unless a J_q sits within f32 rounding of ½ or of J_q(0)/2.
+      for (const name of ['solvedShare', 'lostShare'] as const) {
+        if (Number.isNaN(cpu[name][r])) expect(gpu.outputs[name][at], `${name} run ${run} record ${r}`).toBeNaN();
+        else if (Math.abs(gpu.outputs[name][at] - cpu[name][r]) > 1e-6)
+          result.shareMismatches.push(`${name} run ${run} record ${r}: gpu ${gpu.outputs[name][at]} cpu ${cpu[name][r]}`);
+      }
       if (Number.isNaN(cpu.trajectory[r])) expect(gpu.outputs.trajectory[at]).toBeNaN();
       else expect(Math.abs(gpu.outputs.trajectory[at] - cpu.trajectory[r])).toBeLessThanOrEqual(J_TOLERANCE);
       // ‖∇J‖ = J(1−J)‖g‖ spans many decades: compare it relative to its scale, plus what the J
@@ -159,6 +176,7 @@ describe('sequence.wgsl against its CPU twin', () => {
       const c = await compare(engine, spec);
       report.push(`${name}: ${c.runs} runs, ${c.draws} draws compared, ${c.tieRuns} runs parted at a float tie, max |ΔJ| ${c.maxJDiff.toExponential(2)}`);
       expect(c.driftRuns.map((d) => d.text)).toEqual([]); // 12 steps: too few for rounding to grow
+      expect(c.shareMismatches).toEqual([]);
       expect(c.tieRuns).toBeLessThanOrEqual(Math.ceil(c.runs * 0.05));
       expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
     });
@@ -263,6 +281,7 @@ describe('sequence.wgsl against its CPU twin', () => {
           `prompts ${reward} ${name}: ${c.runs} runs, ${c.promptDraws} prompt draws and ${c.draws} token draws compared, ${c.tieRuns} runs parted at a float tie, max |ΔJ| ${c.maxJDiff.toExponential(2)}`,
         );
         expect(c.promptMismatches).toEqual([]);
+        expect(c.shareMismatches).toEqual([]);
         expect(c.promptDraws).toBeGreaterThan(0);
         expect(c.driftRuns.map((d) => d.text)).toEqual([]);
         expect(c.tieRuns).toBeLessThanOrEqual(Math.ceil(c.runs * 0.05));

@@ -176,7 +176,8 @@ export class GpuEngine {
       }
       return at;
     });
-    const scratch = new Float32Array(Math.max(4, scheduleBase + tables.length * spec.base.iterations)); // m = v = 0 at step 0
+    const promptBase = scheduleBase + tables.length * spec.base.iterations; // then J_q(0) per run, [run][P] (SPEC 1.8)
+    const scratch = new Float32Array(Math.max(4, promptBase + n * shape.P)); // m = v = 0 at step 0
     tables.forEach((t, i) => scratch.set(t, scheduleBase + i * spec.base.iterations));
     const theta = new Float32Array(n * shape.D);
     runs.forEach((r, i) => theta.set(r.theta0, i * shape.D));
@@ -243,6 +244,7 @@ export class GpuEngine {
           betaStride: shape.BETA,
           optBase,
           optStride: shape.OPT > 1 ? shape.OPT : 0,
+          promptBase,
         });
         device.queue.writeBuffer(buffers.dispatch, 0, dispatchView.arrayBuffer);
         const encoder = device.createCommandEncoder();

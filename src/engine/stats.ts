@@ -79,6 +79,9 @@ export const SERIES_BANDS = {
   meanLengthPassing: ['q10', 'q50', 'q90', 'finite'],
   meanLengthFailing: ['q10', 'q50', 'q90', 'finite'],
   expectedLength: ['q10', 'q50', 'q90', 'finite'],
+  // Many prompts (SPEC 1.8): shares of a run's prompts solved and lost; the mean over seeds is the cell's share.
+  solvedShare: ['q10', 'q50', 'q90', 'mean'],
+  lostShare: ['q10', 'q50', 'q90', 'mean'],
 } as const satisfies Record<string, readonly BandField[]>;
 export type BandedOutput = keyof typeof SERIES_BANDS;
 export const BANDED_OUTPUTS = Object.keys(SERIES_BANDS) as BandedOutput[];
