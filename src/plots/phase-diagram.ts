@@ -55,6 +55,15 @@ function tipText(r: PhaseRow, layout: PhaseLayout, x: PlotX | undefined): string
     .join('\n');
 }
 
+/**
+ * Panel titles wider than their panel (about 6 px a character at Plot's 10 px) go on lines of their
+ * own, one per field and its value ("aggregation=" over "seq-mean-token-mean"), so neighbours never overlap.
+ */
+function facetLabelLines(domain: readonly string[], panelWidth: number): { tickFormat?: (d: string) => string } {
+  if (!domain.some((d) => d.length * 6 > panelWidth)) return {};
+  return { tickFormat: (d: string) => d.split(/(?<==)|, | · /).join('\n') };
+}
+
 const facetOf = (d: { sweep: string; facet: string }) => [d.sweep, d.facet].filter(Boolean).join(' · ');
 
 export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): HTMLElement | SVGSVGElement {
@@ -201,7 +210,7 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
       ...(panelWidth < 240 ? { ticks: ticksFor(panelWidth, 60) } : {}),
     },
     y: strip ? { axis: null, domain: [0, 1] } : { type: yLog ? 'log' : 'linear', label: fieldLabel(yKey) },
-    fx: faceted ? { label: null, domain: facetDomain } : undefined,
+    fx: faceted ? { label: null, domain: facetDomain, ...facetLabelLines(facetDomain, panelWidth) } : undefined,
     // Legend options (marginLeft, width) ride on the scale options; Plot passes them to the ramp.
     color: {
       type: 'linear',
