@@ -11,7 +11,17 @@ import { parseNotebook } from '../notebook/index.ts';
 import { decodeBaked, type BakedNotebook } from '../results/index.ts';
 import { wgslHash } from '../results/index.ts';
 
-export const NOTEBOOK_ORDER = ['threshold', 'length', 'success-rate', 'shared-vs-tabular', 'grpo-vs-dr-grpo', 'optimizer', 'real-runs', 'length-bias'];
+export const NOTEBOOK_ORDER = [
+  'threshold',
+  'length',
+  'success-rate',
+  'shared-vs-tabular',
+  'grpo-vs-dr-grpo',
+  'optimizer',
+  'real-runs',
+  'length-bias',
+  'many-prompts',
+];
 export const DEFAULT_NOTEBOOK = 'threshold';
 
 const sources = import.meta.glob('/notebooks/*.html', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
