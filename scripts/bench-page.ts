@@ -5,7 +5,8 @@
  * the two backends on W1 as it would for a user (auto_backend, auto_reason with both rates), and
  * auto_picks_fastest says whether it agrees with the medians. W1-adamw is W1 under the
  * practitioners' loop (AdamW, clipping at 1, a warmup and linear decay; SPEC 1.6), measured on the
- * WGSL engine and one CPU thread beside plain W1.
+ * WGSL engine and one CPU thread beside plain W1; so is W1-eos, W1 with EOS (SPEC 1.7: an 8-token
+ * exact-match target under L = 32, as `gradgap bench`'s W1-eos).
  */
 import { acquireGpu } from '../src/engine/device.ts';
 import { memoryDecisionStore } from '../src/engine/backend-choice.ts';
@@ -19,9 +20,15 @@ export const W1 = { runs: 4096, iterations: 200, G: 8, L: 32 };
 /** W1-adamw's optimizer fields: AdamW with clipping at 1.0 after a 20-step warmup (as `gradgap bench`'s W1-adamw). */
 const ADAMW = { stepSize: 0.01, optimizer: 'adamw', weightDecay: 0.01, maxGradNorm: 1, warmupSteps: 20, schedule: 'linear' } as const;
 
-function w1(runs: number, adamw = false): SweepSpecInput {
+/** W1-eos's fields: responses end at EOS, an exact-match target of 8 tokens, L = 32 the maximum. */
+const EOS = { eos: true, targetLength: 8 } as const;
+
+type Variant = 'W1' | 'W1-adamw' | 'W1-eos';
+
+function w1(runs: number, variant: Variant = 'W1'): SweepSpecInput {
   const spec = w1Sgd(runs);
-  return adamw ? { ...spec, base: { ...spec.base, ...ADAMW } } : spec;
+  if (variant === 'W1') return spec;
+  return { ...spec, base: { ...spec.base, ...(variant === 'W1-adamw' ? ADAMW : EOS) } };
 }
 
 function w1Sgd(runs: number): SweepSpecInput {
@@ -51,10 +58,10 @@ const log = (line: string) => {
   console.log(line);
 };
 
-async function measure(label: string, backend: BackendChoice, runs: number, threads: number, reps: number, adamw = false): Promise<number> {
+async function measure(label: string, backend: BackendChoice, runs: number, threads: number, reps: number, variant: Variant = 'W1'): Promise<number> {
   const rates: number[] = [];
   for (let i = 0; i <= reps; i++) {
-    const r = await runSweep(w1(runs, adamw), { backend, threads });
+    const r = await runSweep(w1(runs, variant), { backend, threads });
     const rate = (runs * W1.iterations) / (r.wallMs / 1000);
     if (i > 0) rates.push(rate); // the first run warms up workers, compilers and caches
     log(`${label}${i === 0 ? ' (warm-up)' : ''}: ${runs} runs in ${(r.wallMs / 1000).toFixed(2)} s = ${rate.toFixed(0)} run-steps/s`);
@@ -84,8 +91,10 @@ async function main() {
   const gpu = ctx ? await measure('WGSL engine', 'webgpu', gpuRuns, 1, reps) : NaN;
   const cpu1 = await measure('CPU twin, 1 thread', 'cpu', cpuRuns, 1, reps);
   const cpuN = await measure(`CPU twin, ${threads} threads`, 'cpu', cpuRuns * threads, threads, reps);
-  const gpuAdamw = ctx ? await measure('WGSL engine, W1-adamw', 'webgpu', gpuRuns, 1, reps, true) : NaN;
-  const cpu1Adamw = await measure('CPU twin, 1 thread, W1-adamw', 'cpu', cpuRuns, 1, reps, true);
+  const gpuAdamw = ctx ? await measure('WGSL engine, W1-adamw', 'webgpu', gpuRuns, 1, reps, 'W1-adamw') : NaN;
+  const cpu1Adamw = await measure('CPU twin, 1 thread, W1-adamw', 'cpu', cpuRuns, 1, reps, 'W1-adamw');
+  const gpuEos = ctx ? await measure('WGSL engine, W1-eos', 'webgpu', gpuRuns, 1, reps, 'W1-eos') : NaN;
+  const cpu1Eos = await measure('CPU twin, 1 thread, W1-eos', 'cpu', cpuRuns, 1, reps, 'W1-eos');
   const auto = await autoChoice(ctx);
   const fastest = gpu > cpuN ? 'webgpu' : 'cpu';
   const tokens = W1.G * W1.L;
@@ -105,6 +114,10 @@ async function main() {
     adamw_cpu1_run_steps_per_s: Math.round(cpu1Adamw),
     adamw_over_sgd_cpu1: Number((cpu1Adamw / cpu1).toFixed(3)),
     adamw_over_sgd_gpu: Number((gpuAdamw / gpu).toFixed(3)),
+    eos_gpu_run_steps_per_s: Math.round(gpuEos),
+    eos_cpu1_run_steps_per_s: Math.round(cpu1Eos),
+    eos_over_sgd_cpu1: Number((cpu1Eos / cpu1).toFixed(3)),
+    eos_over_sgd_gpu: Number((gpuEos / gpu).toFixed(3)),
     auto_backend: auto.kind,
     auto_reason: auto.reason,
     auto_picks_fastest: auto.kind === fastest,
