@@ -103,7 +103,9 @@ export const RUN_OUTPUTS = {
     per: 'record',
     // The gradient gap from the exact identity ∇J = J(1−J)·g (SPEC 1.1).
     source: { derive: (a, k) => (a.trajectory[k] > 0 && a.trajectory[k] < 1 ? a.gradientNorm[k] / (a.trajectory[k] * (1 - a.trajectory[k])) : NaN) },
-    doc: '‖g‖ = ‖∇J‖ / (J(1−J)), the gradient gap; NaN where J rounds to 0 or 1 in f32',
+    // With many prompts (SPEC 1.8) this is the mixture's gap E[s|r=1] − E[s|r=0], for which the identity still holds;
+    // it is not the mean of the prompts' own gaps g_q (∇J_q = J_q(1−J_q)·g_q holds per prompt: theory/gradient-gap.ts promptGaps).
+    doc: '‖g‖ = ‖∇J‖ / (J(1−J)), the gradient gap (with many prompts, the mixture’s: not the mean of per-prompt gaps); NaN where J rounds to 0 or 1 in f32',
     csv: { final: 'gapNormFinal' },
   },
 } as const satisfies Record<string, RunOutputSpec>;
