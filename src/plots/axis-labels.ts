@@ -14,7 +14,9 @@ const FIELD_LABELS: Partial<Record<GridKey, string>> = {
   B: 'prompts per batch B',
 };
 
-export function fieldLabel(key: GridKey | null): string {
+/** A field's axis words; with EOS (SPEC 1.7) L is the maximum length, where responses are cut. */
+export function fieldLabel(key: GridKey | null, eos = false): string {
+  if (key === 'L' && eos) return 'maximum response length L (EOS)';
   return key ? (FIELD_LABELS[key] ?? key) : '';
 }
 

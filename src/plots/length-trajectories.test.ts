@@ -17,6 +17,7 @@ import {
   type SweepSummary,
 } from '../results/index.ts';
 import { criticalPoints, empiricalThresholds, theoryCurves } from '../theory/index.ts';
+import { fieldLabel } from './axis-labels.ts';
 import { BAND_CLASS, MEDIAN_CLASS } from './band-panels.ts';
 import { lengthRows } from './length-trajectories.ts';
 import { phaseRows } from './phase-rows.ts';
@@ -156,6 +157,9 @@ describe('the length view and fill', () => {
   it('places thresholds, theory curves and the CSV export by the same E_θ0|o| as the phase diagram', () => {
     const layout = phaseRows(summary, { x: 'effectiveStepSize' });
     const scale = layout.rows[0].x / layout.rows[0].stepSize;
+    expect(layout.eos).toBe(true); // L is a maximum length: the axes say so
+    expect(fieldLabel('L', layout.eos)).toBe('maximum response length L (EOS)');
+    expect(fieldLabel('L')).toBe('response length L');
     expect(scale).toBeCloseTo(1 / expectedLengthAtStart(summary, 0)!, 12);
     const thresholds = empiricalThresholds(summary);
     expect(thresholds.rows[0].effectiveScale).toBe(scale);

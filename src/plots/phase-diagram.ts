@@ -190,7 +190,7 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
   if (yLog) {
     // A log y axis labelled at exactly the swept values (Plot's log formatter would drop some, e.g. 8).
     const ticks = [...new Set(rows.map((r) => r.y))];
-    marks.push(Plot.axisY(ticks, { text: (d: number) => String(d), label: fieldLabel(yKey) }));
+    marks.push(Plot.axisY(ticks, { text: (d: number) => String(d), label: fieldLabel(yKey, layout.eos) }));
   }
   const width = options.width ?? 680;
   // One panel's width (fx padding 0.1): fewer η labels in narrow panels, so they never run together.
@@ -209,7 +209,7 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
       tickFormat: '~g',
       ...(panelWidth < 240 ? { ticks: ticksFor(panelWidth, 60) } : {}),
     },
-    y: strip ? { axis: null, domain: [0, 1] } : { type: yLog ? 'log' : 'linear', label: fieldLabel(yKey) },
+    y: strip ? { axis: null, domain: [0, 1] } : { type: yLog ? 'log' : 'linear', label: fieldLabel(yKey, layout.eos) },
     fx: faceted ? { label: null, domain: facetDomain, ...facetLabelLines(facetDomain, panelWidth) } : undefined,
     // Legend options (marginLeft, width) ride on the scale options; Plot passes them to the ramp.
     color: {

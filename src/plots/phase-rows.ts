@@ -43,6 +43,7 @@ export interface PhaseLayout {
   yLog: boolean;
   facets: string[];
   eosLengths?: boolean; // some drawn cell has EOS and a per-length aggregation: its effective step size uses E_θ0|o|
+  eos?: boolean; // some drawn cell has EOS: L is a maximum length
 }
 
 /** Fields swept on a log scale when their values span a factor of 4 or more. */
@@ -140,5 +141,6 @@ export function phaseRows(summary: SweepSummary, config: PhaseRowOptions, sweep 
   }
   const facets = [...new Set(rows.map((r) => r.facet))];
   const eosLengths = base.some(({ cell }) => cell.params.eos && perLengthAggregation(cell.params.aggregation));
-  return { rows, yKey, yLog, facets, ...(eosLengths ? { eosLengths } : {}) };
+  const eos = base.some(({ cell }) => cell.params.eos);
+  return { rows, yKey, yLog, facets, ...(eosLengths ? { eosLengths } : {}), ...(eos ? { eos } : {}) };
 }

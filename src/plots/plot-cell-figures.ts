@@ -77,22 +77,32 @@ export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], 
     case 'critical': {
       const layout = phaseRows(first, c);
       return [
-        thresholdPlot(critical(ready[0], layout), curves, { yKey: layout.yKey, yLog: layout.yLog, x: c.x, width, etaRange, eosLengths: layout.eosLengths }),
+        thresholdPlot(critical(ready[0], layout), curves, {
+          yKey: layout.yKey,
+          yLog: layout.yLog,
+          x: c.x,
+          width,
+          etaRange,
+          eosLengths: layout.eosLengths,
+          eos: layout.eos,
+        }),
       ];
     }
     case 'compare': {
       const layouts = ready.map((input) => phaseRows(input.summary, c, input.label));
       const eosLengths = layouts.some((l) => l.eosLengths);
+      const eos = layouts.some((l) => l.eos);
       const merged: PhaseLayout = {
         ...layouts[0],
         rows: layouts.flatMap((l) => l.rows),
         facets: layouts.flatMap((l) => l.facets),
         ...(eosLengths ? { eosLengths } : {}),
+        ...(eos ? { eos } : {}),
       };
       const points = ready.flatMap((input, i) => critical(input, layouts[i]));
       return [
         phaseDiagram(merged, { fill: c.fill, x: c.x, critical: points, theory: curves, width }),
-        thresholdPlot(points, curves, { yKey: merged.yKey, yLog: merged.yLog, x: c.x, width, etaRange, eosLengths: merged.eosLengths }),
+        thresholdPlot(points, curves, { yKey: merged.yKey, yLog: merged.yLog, x: c.x, width, etaRange, eosLengths: merged.eosLengths, eos: merged.eos }),
       ];
     }
     default: {

@@ -22,6 +22,7 @@ export interface ThresholdOptions {
   title?: string;
   etaRange?: [number, number]; // η (or effective) range the sweeps covered: where "no crossing" marks go
   eosLengths?: boolean; // an effective axis placed by E_θ0|o| (PhaseLayout.eosLengths): the label says so
+  eos?: boolean; // responses end at EOS (PhaseLayout.eos): L is a maximum length
 }
 
 const seriesOf = (p: { sweep: string; facet: string }) => [p.sweep, p.facet].filter(Boolean).join(' · ') || 'empirical';
@@ -93,7 +94,7 @@ export function thresholdPlot(points: readonly CriticalPoint[], theory: readonly
     height: 320,
     clip: true,
     marginLeft: 60,
-    x: { type: options.yLog ? 'log' : 'linear', label: `${fieldLabel(options.yKey)} →`, inset: 14 }, // room for points and arrows at the ends
+    x: { type: options.yLog ? 'log' : 'linear', label: `${fieldLabel(options.yKey, options.eos)} →`, inset: 14 }, // room for points and arrows at the ends
     y: { type: 'log', label: `↑ ${stepLabel}`, domain: etaDomain, grid: true, tickFormat: '~g' },
     color,
     marks: [
@@ -131,7 +132,9 @@ export function thresholdPlot(points: readonly CriticalPoint[], theory: readonly
         title: (p: CriticalPoint) => tip(p, options.yKey),
       }),
       // Log x axis labelled at exactly the swept values (Plot's log formatter would drop some).
-      ...(options.yLog ? [Plot.axisX([...new Set(points.map((p) => p.y))], { text: (d: number) => String(d), label: `${fieldLabel(options.yKey)} →` })] : []),
+      ...(options.yLog
+        ? [Plot.axisX([...new Set(points.map((p) => p.y))], { text: (d: number) => String(d), label: `${fieldLabel(options.yKey, options.eos)} →` })]
+        : []),
     ],
   });
 }
