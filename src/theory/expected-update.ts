@@ -4,7 +4,7 @@
  *
  * E[A·s] = c(J)·∇J for every advantage (src/engine/expected-advantage.ts), and the aggregation
  * multiplies the summed token score by its length scale, so E[w] = c(J)·scale·∇J for one prompt;
- * a bandit with several prompts averages c(J_x)·∇J_x over prompts. This is exactly what the
+ * a bandit with several prompts, or a token instance with N > 1 (SPEC 1.8), averages c(J_x)·∇J_x over prompts. This is exactly what the
  * engine's exact mode applies, and the mean of its sampled mode.
  *
  * @example
@@ -30,7 +30,8 @@ export function expectedUpdate(inst: Instance, p: UpdateParams, gg: GradientGap)
   const direction = updateDirection(p);
   if (direction === 'gradient') return Float64Array.from(gg.gradient);
   if (direction === 'gap') return Float64Array.from(gg.gap);
-  if (p.advantage === 'batch-std' && inst.reward === 'table' && p.B > 1) {
+  const many = inst.reward === 'table' || inst.starts.length > 1;
+  if (p.advantage === 'batch-std' && many && p.B > 1) {
     throw new TheoryInputError('advantage', 'batch-std with B > 1 has no closed-form expected update: use group-std, or B = 1');
   }
   if (inst.eos >= 0 && (p.aggregation === 'seq-mean-token-mean' || p.aggregation === 'token-mean')) {
@@ -42,9 +43,10 @@ export function expectedUpdate(inst: Instance, p: UpdateParams, gg: GradientGap)
   // Constant scales (seq-sum, constant, constant-no-batch) keep E[w] = c(J)·scale·∇J with EOS too.
   const scale = aggregationLengthScale(p.aggregation, inst.L, p.B * p.G);
   const c = (J: number) => expectedAdvantageFactor(p.advantage, p.G, J, p.epsilon, p.std) * scale;
-  if (inst.reward !== 'table') return gg.gradient.map((v) => v * c(gg.J));
+  if (!many) return gg.gradient.map((v) => v * c(gg.J));
   // Each group answers one uniformly drawn prompt, so E[w] = mean_x c(J_x)·∇J_x.
-  const { P, d } = inst;
+  const { d } = inst;
+  const P = gg.promptSuccess!.length;
   const w = new Float64Array(d);
   for (let a = 0; a < P; a++) {
     const f = c(gg.promptSuccess![a]) / P;

@@ -7,6 +7,7 @@ import { initialTheta, makeInstance, promptInstance, type Instance } from '../mo
 import { policyTable, promptSuccessRates, successRate } from '../model/policy.ts';
 import { exactSuccessRate, policyTables } from './success-rate.ts';
 import { gradientGap, promptGaps } from './gradient-gap.ts';
+import { expectedUpdate } from './expected-update.ts';
 import { caseParams, noise, numericalGradient } from './test-fixtures.ts';
 import type { RunParams } from '../spec/spec.ts';
 
@@ -131,6 +132,21 @@ describe('many prompts at token level (SPEC 1.8)', () => {
     // The prompts start at different J_q here, so the mean of their gaps misses ∇J by a visible amount.
     expect(new Set(Array.from(gg.promptSuccess!, (v) => v.toFixed(3))).size).toBe(N);
     expect(Math.sqrt(miss / size)).toBeGreaterThan(0.01);
+  });
+
+  it('E[A·s] of the mixture is the mean over prompts of each prompt’s own c(J_q)·∇J_q', () => {
+    for (const over of [CASES['gaussian exact-match'], CASES['gaussian final-answer']]) {
+      const { p, inst, theta } = point(over, 2);
+      const params = { ...p, mode: 'sampled' as const, advantage: 'group-std' as const, G: 8, B: 2 };
+      const w = expectedUpdate(inst, params, gradientGap(inst, theta));
+      const mean = new Float64Array(inst.d);
+      for (let q = 0; q < inst.starts.length; q++) {
+        const one = promptInstance(inst, q);
+        const wq = expectedUpdate(one, params, gradientGap(one, theta));
+        for (let k = 0; k < inst.d; k++) mean[k] += wq[k] / inst.starts.length;
+      }
+      for (let k = 0; k < inst.d; k++) expect(w[k]).toBeCloseTo(mean[k], 12);
+    }
   });
 
   it('θ0 sets the mean J to J0; the prompts start at different J_q', () => {
