@@ -68,7 +68,7 @@ describe('plot cell config', () => {
     expect(plot({ scale: 'log' })).toEqual(['scale: scale = "log": must be one of linear, failure-log']);
     expect(plot({ color: 'colour' })[0]).toContain('must be one of stepSize, L, targetLength, J0');
     expect(plot({ fill: 'meanFinalj' })).toEqual([
-      'fill: fill = "meanFinalj": must be one of meanFinalJ, collapseProbability, finalMeanLength (did you mean meanFinalJ?)',
+      'fill: fill = "meanFinalj": must be one of meanFinalJ, collapseProbability, finalMeanLength, finalLostShare (did you mean meanFinalJ?)',
     ]);
     expect(plot({ x: 3 })).toEqual(['x: x = 3: must be one of stepSize, effectiveStepSize']);
     expect(plot({ critical: null })[0]).toContain('must be one of mean-below-J0, collapse-half');

@@ -26,6 +26,8 @@ export const PLOT_VIEWS = [
   'gap',
   'update-norm',
   'length',
+  'prompts-solved',
+  'prompts-lost',
   'distribution',
   'critical',
   'compare',
@@ -33,8 +35,11 @@ export const PLOT_VIEWS = [
   'logs-outcome',
 ] as const;
 export type PlotView = (typeof PLOT_VIEWS)[number];
-/** finalMeanLength (SPEC 1.7): median over seeds of each run's mean sampled response length at the last recorded step. */
-export const PLOT_FILLS = ['meanFinalJ', 'collapseProbability', 'finalMeanLength'] as const;
+/**
+ * finalMeanLength (SPEC 1.7): median over seeds of each run's mean sampled response length at the last recorded step.
+ * finalLostShare (SPEC 1.8): share of the prompts lost (J_q < J_q(0)/2) at the last recorded step, averaged over seeds.
+ */
+export const PLOT_FILLS = ['meanFinalJ', 'collapseProbability', 'finalMeanLength', 'finalLostShare'] as const;
 export type PlotFill = (typeof PLOT_FILLS)[number];
 /** The length view's series: sampled mean length of all, passing or failing responses, or the exact E_π|o| (SPEC 1.7). */
 export const PLOT_LENGTHS = ['all', 'passing', 'failing', 'expected'] as const;
@@ -257,8 +262,8 @@ export function checkPlotConfig(value: unknown): ConfigIssue[] {
   issues.push(...oneOfIssue('fill', value.fill, PLOT_FILLS));
   issues.push(...oneOfIssue('length', value.length, PLOT_LENGTHS));
   if (value.length !== undefined && value.view !== 'length') issues.push({ field: 'length', message: 'only the length view reads "length"' });
-  if (value.fill === 'finalMeanLength' && isLogsView(value.view))
-    issues.push({ field: 'fill', message: `the ${value.view} view fills by meanFinalJ or collapseProbability; finalMeanLength is for phase and compare` });
+  if ((value.fill === 'finalMeanLength' || value.fill === 'finalLostShare') && isLogsView(value.view))
+    issues.push({ field: 'fill', message: `the ${value.view} view fills by meanFinalJ or collapseProbability; ${value.fill} is for phase and compare` });
   issues.push(...oneOfIssue('x', value.x, PLOT_X));
   issues.push(...oneOfIssue('y', value.y, GRID_KEYS));
   issues.push(...oneOfIssue('critical', value.critical, CRITICAL_RULES));

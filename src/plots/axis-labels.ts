@@ -33,6 +33,7 @@ export function xLabel(x: PlotX | undefined, eosLengths = false): string {
 
 export function fillLabel(fill: PlotFill | undefined): string {
   if (fill === 'finalMeanLength') return 'final mean response length (median over seeds of each run’s mean sampled length at the last step)';
+  if (fill === 'finalLostShare') return 'share of prompts lost at the last step (J_q below half its start; mean over seeds)';
   return fill === 'collapseProbability' ? 'collapse probability (share of runs ending below the collapse line)' : 'mean final success rate J';
 }
 

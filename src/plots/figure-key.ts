@@ -65,6 +65,14 @@ export function figureKey(o: FigureKeyOptions): KeyEntry[] {
       return bandKey('‖Δθ‖(t)');
     case 'length':
       return bandKey('response length, over the runs that have one');
+    case 'prompts-solved':
+    case 'prompts-lost': {
+      const what = o.view === 'prompts-lost' ? 'share of a run’s prompts lost' : 'share of a run’s prompts solved';
+      return [
+        ...bandKey(what),
+        { mark: 'mean', label: `mean over seeds (dashed): the cell’s ${what.replace('a run’s ', '')}`, swatch: line(BAND_GREY, 1, '3,3') },
+      ];
+    }
     case 'distribution':
       return [
         { mark: 'runs', label: 'one dot per run: its final J, coloured by η', swatch: { kind: 'dot', fill: '#3b528b', stroke: 'none' } },

@@ -4,6 +4,7 @@ export { phaseDiagram, PHASE_CELL_CLASS, type PhaseOptions } from './phase-diagr
 export { trajectoriesPlot, trajectoryRows } from './trajectories.ts';
 export { gapTrajectoriesPlot, gapRows } from './gap-trajectories.ts';
 export { lengthTrajectoriesPlot, lengthRows, LENGTH_VIEW_SERIES } from './length-trajectories.ts';
+export { promptSharesPlot, promptShareRows, PROMPT_SHARE_WORDS } from './prompt-shares.ts';
 export { distributionPlot } from './distribution.ts';
 export { thresholdPlot, type ThresholdOptions } from './threshold-curves.ts';
 export { THEORY_STYLES, theoryStyle } from './theory-styles.ts';

@@ -50,6 +50,7 @@ function tipText(r: PhaseRow, layout: PhaseLayout, x: PlotX | undefined): string
     `collapsed: ${s.collapsed} of ${s.runs} (${percent(s.collapseProbability)})`,
     `diverged: ${s.diverged}`,
     Number.isFinite(r.finalMeanLength) ? `final mean length (median over seeds) = ${formatNumber(r.finalMeanLength)}` : '',
+    Number.isFinite(r.finalLostShare) ? `prompts lost at the end (mean over seeds) = ${percent(r.finalLostShare)}` : '',
   ]
     .filter(Boolean)
     .join('\n');
@@ -70,7 +71,13 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
   const { rows, yKey, yLog } = layout;
   const fill = options.fill ?? 'meanFinalJ';
   const value = (r: PhaseRow) =>
-    fill === 'collapseProbability' ? r.stats.collapseProbability : fill === 'finalMeanLength' ? r.finalMeanLength : r.stats.meanFinalJ;
+    fill === 'collapseProbability'
+      ? r.stats.collapseProbability
+      : fill === 'finalMeanLength'
+        ? r.finalMeanLength
+        : fill === 'finalLostShare'
+          ? r.finalLostShare
+          : r.stats.meanFinalJ;
   const lengthTop = Math.max(1, ...rows.map((r) => (Number.isFinite(r.finalMeanLength) ? r.finalMeanLength : 0)));
   // Panels: sweeps in the order the plot names them, then each sweep's facets in numeric order (L=4 before L=16).
   const sweeps = [...new Set(rows.map((r) => r.sweep))];
@@ -214,13 +221,13 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
     // Legend options (marginLeft, width) ride on the scale options; Plot passes them to the ramp.
     color: {
       type: 'linear',
-      domain: fill === 'collapseProbability' ? [0, 100] : fill === 'finalMeanLength' ? [0, lengthTop] : [0, 1], // percent: true scales values by 100
-      scheme: fill === 'collapseProbability' ? 'YlOrRd' : fill === 'finalMeanLength' ? 'Viridis' : 'RdYlBu',
+      domain: fill === 'collapseProbability' || fill === 'finalLostShare' ? [0, 100] : fill === 'finalMeanLength' ? [0, lengthTop] : [0, 1], // percent: true scales values by 100
+      scheme: fill === 'collapseProbability' || fill === 'finalLostShare' ? 'YlOrRd' : fill === 'finalMeanLength' ? 'Viridis' : 'RdYlBu',
       legend: true,
       marginLeft: 12, // room for the first tick label of the ramp
       width: 260,
       label: fillLabel(fill),
-      percent: fill === 'collapseProbability',
+      percent: fill === 'collapseProbability' || fill === 'finalLostShare',
     } as Plot.ScaleOptions,
     clip: true,
     marks,

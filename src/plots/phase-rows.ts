@@ -8,7 +8,7 @@
  */
 import { GRID_KEYS, perLengthAggregation, type Cell, type CellStats, type GridKey } from '../engine/index.ts';
 import type { PlotX } from '../notebook/index.ts';
-import { cellEffectiveStepSize, finalMeanLength, summaryCells, type SweepSummary } from '../results/index.ts';
+import { cellEffectiveStepSize, finalLostShare, finalMeanLength, summaryCells, type SweepSummary } from '../results/index.ts';
 
 export interface PhaseRow {
   cell: number;
@@ -24,6 +24,7 @@ export interface PhaseRow {
   J0: number;
   stats: CellStats; // all NaN when notRun
   finalMeanLength: number; // median over seeds of each run's mean sampled length at the last recorded step (SPEC 1.7); NaN without one
+  finalLostShare: number; // share of prompts lost at the last recorded step, mean over seeds (SPEC 1.8); NaN without prompt bands
   notRun?: boolean; // the run stopped (Cancel) before this cell finished: drawn in place as "not run"
 }
 
@@ -135,6 +136,7 @@ export function phaseRows(summary: SweepSummary, config: PhaseRowOptions, sweep 
         J0: cell.params.J0,
         stats,
         finalMeanLength: finalMeanLength(summary, cell.index),
+        finalLostShare: finalLostShare(summary, cell.index),
         ...(notRun ? { notRun } : {}),
       });
     });

@@ -19,6 +19,7 @@ import { distributionPlot } from './distribution.ts';
 import { gapTrajectoriesPlot } from './gap-trajectories.ts';
 import { updateTrajectoriesPlot } from './update-trajectories.ts';
 import { lengthTrajectoriesPlot } from './length-trajectories.ts';
+import { promptSharesPlot } from './prompt-shares.ts';
 import { trajectoriesPlot } from './trajectories.ts';
 import { logsTrajectoriesPlot } from './logs-trajectories.ts';
 import { logsOutcomePlot } from './logs-outcome.ts';
@@ -72,6 +73,11 @@ export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], 
       return [updateTrajectoriesPlot(first, { where: c.where, color: c.color, layout: c.layout, width })];
     case 'length':
       return [lengthTrajectoriesPlot(first, { length: c.length, where: c.where, color: c.color, layout: c.layout, width })];
+    case 'prompts-solved':
+    case 'prompts-lost':
+      return [
+        promptSharesPlot(first, { share: c.view === 'prompts-lost' ? 'lostShare' : 'solvedShare', where: c.where, color: c.color, layout: c.layout, width }),
+      ];
     case 'distribution':
       return [distributionPlot(first, { where: c.where, width })];
     case 'critical': {

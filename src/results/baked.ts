@@ -5,14 +5,25 @@
  * the file stays exact and reasonably small; NaN in statistics is written as null.
  * `gapBands` (‖g‖(t) quantiles) is optional within version 1: files baked before it existed
  * still read, and the gap plot says that they lack it. `updateBands` (‖Δθ‖(t) quantiles, SPEC 1.6)
- * is optional the same way, and so is `lengthBands` (SPEC 1.7: one base64 array per LENGTH_SERIES).
+ * is optional the same way, and so is `lengthBands` (SPEC 1.7: one base64 array per LENGTH_SERIES), and
+ * `promptBands` (SPEC 1.8: one per PROMPT_SERIES, only in sweeps with many token prompts).
  *
  * @example
  *   const text = encodeBaked({ notebook: 'threshold.html', provenance, sweeps: { sweep: summary } });
  *   const baked = decodeBaked(text); // throws BakedFormatError with the reason
  */
 import { cellCount, PER_RUN_OUTPUTS, RUN_OUTPUTS, type BackendInfo, type CellStats, type PerRunOutputName, type SweepSpec } from '../engine/index.ts';
-import { BAND_FIELDS, GAP_BAND_FIELDS, LENGTH_BAND_FIELDS, LENGTH_SERIES, type LengthSeries, type SweepSummary } from './summary.ts';
+import {
+  BAND_FIELDS,
+  GAP_BAND_FIELDS,
+  LENGTH_BAND_FIELDS,
+  LENGTH_SERIES,
+  PROMPT_BAND_FIELDS,
+  PROMPT_SERIES,
+  type LengthSeries,
+  type PromptSeries,
+  type SweepSummary,
+} from './summary.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 
 export const BAKED_FORMAT = 'gradgap-baked';
@@ -73,12 +84,13 @@ const SWEEP_KEYS = [
   'gapBands',
   'updateBands',
   'lengthBands',
+  'promptBands',
   'finalJ',
   'minJ',
   'initialJ',
   'diverged',
 ];
-const SWEEP_OPTIONAL = ['gapBands', 'updateBands', 'lengthBands'];
+const SWEEP_OPTIONAL = ['gapBands', 'updateBands', 'lengthBands', 'promptBands'];
 /** The per-run outputs a baked sweep holds (a summary's), in the file's key order; element types from RUN_OUTPUTS. */
 const RUN_ARRAYS = SWEEP_KEYS.filter((k): k is PerRunOutputName => (PER_RUN_OUTPUTS as readonly string[]).includes(k));
 const CELL_STATS_KEYS = ['cell', 'runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'];
@@ -127,6 +139,7 @@ function encodeSummary(s: SweepSummary): unknown {
     gapBands: s.gapBands && toBase64(s.gapBands), // undefined: the key is left out
     updateBands: s.updateBands && toBase64(s.updateBands),
     lengthBands: s.lengthBands && Object.fromEntries(LENGTH_SERIES.map((n) => [n, toBase64(s.lengthBands![n])])),
+    promptBands: s.promptBands && Object.fromEntries(PROMPT_SERIES.map((n) => [n, toBase64(s.promptBands![n])])),
     ...Object.fromEntries(RUN_ARRAYS.map((k) => [k, toBase64(s[k])])),
   };
 }
@@ -252,6 +265,19 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
       lengthBands[n] = values;
     }
   }
+  let promptBands: Record<PromptSeries, Float32Array> | undefined;
+  if (raw.promptBands !== undefined) {
+    expectKeys(raw.promptBands, PROMPT_SERIES, [], `${at} promptBands`);
+    const size = cells * R * PROMPT_BAND_FIELDS.length;
+    promptBands = {} as Record<PromptSeries, Float32Array>;
+    for (const n of PROMPT_SERIES) {
+      const where = `${at} promptBands.${n}`;
+      check(typeof raw.promptBands[n] === 'string', where, 'expected base64 text');
+      const values = f32(raw.promptBands[n] as string, where);
+      check(values.length === size, where, `${values.length} values, but ${cells} cells × ${R} recorded steps × ${PROMPT_BAND_FIELDS.length} = ${size}`);
+      promptBands[n] = values;
+    }
+  }
 
   check(Array.isArray(raw.cellStats), `${at} cellStats`, 'expected a list, one entry per cell');
   const seen = new Set<number>();
@@ -277,6 +303,7 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
     gapBands,
     updateBands,
     lengthBands,
+    ...(promptBands ? { promptBands } : {}),
     ...runArrays,
     trajectoryHash: raw.trajectoryHash as string,
     backend: raw.backend as unknown as BackendInfo,

@@ -17,7 +17,17 @@
  */
 import { canonicalJson, cellStatsCpu, collapseThreshold, expandGrid, SERIES_BANDS, type BackendInfo, type Cell } from '../engine/index.ts';
 import { bandOf } from './bands.ts';
-import { BAND_FIELDS, GAP_BAND_FIELDS, LENGTH_BAND_FIELDS, LENGTH_SERIES, RUN_SERIES_LIMIT, SERIES_OUTPUTS, type SweepSummary } from './summary.ts';
+import {
+  BAND_FIELDS,
+  GAP_BAND_FIELDS,
+  LENGTH_BAND_FIELDS,
+  LENGTH_SERIES,
+  PROMPT_BAND_FIELDS,
+  PROMPT_SERIES,
+  RUN_SERIES_LIMIT,
+  SERIES_OUTPUTS,
+  type SweepSummary,
+} from './summary.ts';
 
 export type MatchKind = 'bit-for-bit' | 'statistical';
 
@@ -164,6 +174,12 @@ function identityDifferences(baked: SweepSummary, fresh: SweepSummary, out: stri
     if (a && !b) out.push(`${n} bands: baked, but the re-run has none`);
     else if (a && b && a.length !== b.length) out.push(`${n} bands: baked ${a.length} values, re-run ${b.length}`);
   }
+  // Shares of prompts (SPEC 1.8): only sweeps with many token prompts have them.
+  for (const n of PROMPT_SERIES) {
+    const [a, b] = [baked.promptBands?.[n], fresh.promptBands?.[n]];
+    if (a && !b) out.push(`${n} bands: baked, but the re-run has none`);
+    else if (a && b && a.length !== b.length) out.push(`${n} bands: baked ${a.length} values, re-run ${b.length}`);
+  }
   if (baked.complete !== fresh.complete) out.push(`complete: baked ${baked.complete}, re-run ${fresh.complete}`);
   if (baked.runsDone !== fresh.runsDone) out.push(`runsDone: baked ${baked.runsDone}, re-run ${fresh.runsDone}`);
   if (baked.stopReason !== fresh.stopReason) out.push(`stopReason: baked ${baked.stopReason}, re-run ${fresh.stopReason}`);
@@ -223,6 +239,10 @@ function exactDifferences(baked: SweepSummary, fresh: SweepSummary, cells: strin
     const [a, b] = [baked.lengthBands?.[n], fresh.lengthBands?.[n]];
     if (a && b) bandDifferences(`${n} bands`, LENGTH_BAND_FIELDS, a, b);
   }
+  for (const n of PROMPT_SERIES) {
+    const [a, b] = [baked.promptBands?.[n], fresh.promptBands?.[n]];
+    if (a && b && a.length === b.length) bandDifferences(`${n} bands`, PROMPT_BAND_FIELDS, a, b);
+  }
   return differing.size;
 }
 
@@ -264,6 +284,7 @@ function consistencyDifferences(baked: SweepSummary, out: string[]): void {
       ['‖g‖(t)', baked.gapBands],
       ['‖Δθ‖(t)', baked.updateBands],
       ...LENGTH_SERIES.map((n) => [n, baked.lengthBands?.[n]] as const),
+      ...PROMPT_SERIES.map((n) => [n, baked.promptBands?.[n]] as const),
     ]) {
       for (let r = 0; data && r < R; r++) {
         const o = (s.cell * R + r) * 4;

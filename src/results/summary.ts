@@ -41,6 +41,11 @@ export const LENGTH_SERIES = ['meanLength', 'meanLengthPassing', 'meanLengthFail
 export type LengthSeries = (typeof LENGTH_SERIES)[number];
 /** Quantities of each length series per cell and recorded step (fields as the gap's: a passing or failing mean is NaN where none passed or failed). */
 export const LENGTH_BAND_FIELDS = SERIES_BANDS.meanLength;
+/** Shares of prompts solved (J_q > ½) and lost (J_q < J_q(0)/2), banded per cell and recorded step (SPEC 1.8). */
+export const PROMPT_SERIES = ['solvedShare', 'lostShare'] as const;
+export type PromptSeries = (typeof PROMPT_SERIES)[number];
+/** Quantities of each share per cell and recorded step: quantiles over seeds and the mean, the cell's share of its seeds' prompts. */
+export const PROMPT_BAND_FIELDS = SERIES_BANDS.solvedShare;
 
 /** A per-record output of RUN_OUTPUTS (J(t), ‖θ‖(t), ‖∇J‖(t), ‖g‖(t), …): one value per run and recorded step. */
 export type SeriesName = Exclude<RunOutputName, PerRunOutputName>;
@@ -64,6 +69,7 @@ export interface SweepSummary {
   bands: Float32Array; // [cell][record][BAND_FIELDS]: J(t) quantiles over finite runs
   gapBands?: Float32Array; // [cell][record][GAP_BAND_FIELDS]: ‖g‖(t) quantiles; absent in results summarized before ‖g‖ was recorded
   updateBands?: Float32Array; // [cell][record][GAP_BAND_FIELDS]: ‖Δθ‖(t) quantiles (SPEC 1.6); absent in results summarized before ‖Δθ‖ was recorded
+  promptBands?: Record<PromptSeries, Float32Array>; // per PROMPT_SERIES, [cell][record][PROMPT_BAND_FIELDS] (SPEC 1.8); only for sweeps with a token cell of N > 1 prompts
   lengthBands?: Record<LengthSeries, Float32Array>; // per LENGTH_SERIES, [cell][record][LENGTH_BAND_FIELDS] (SPEC 1.7); absent in results summarized before lengths were recorded
   finalJ: Float32Array; // per run (run = cell·seeds + seed); NaN when diverged
   minJ: Float32Array;
@@ -108,6 +114,14 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
     LengthSeries,
     Float32Array
   >;
+  // Many prompts (SPEC 1.8): kept only where some cell has them, so other sweeps' summaries are as before.
+  const manyPrompts = expandGrid(spec).some((c) => c.params.family === 'token' && c.params.N > 1);
+  const promptBands = manyPrompts
+    ? (Object.fromEntries(PROMPT_SERIES.map((n) => [n, result.bands?.[n] ?? quantileBands(result, runs[n], PROMPT_BAND_FIELDS)])) as Record<
+        PromptSeries,
+        Float32Array
+      >)
+    : undefined;
   const trajectoryHash = result.trajectoryHash ?? (await sha256Bytes(runs.trajectory));
   const keepSeries = result.seriesKept !== false && keepSeriesFor(runs.finalJ.length, runs.recordSteps.length);
   return {
@@ -119,6 +133,7 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
     gapBands,
     updateBands,
     lengthBands,
+    ...(promptBands ? { promptBands } : {}),
     finalJ: runs.finalJ,
     minJ: runs.minJ,
     initialJ: runs.initialJ,
@@ -196,6 +211,24 @@ export function expectedLengthAtStart(summary: Pick<SweepSummary, 'recordSteps' 
 export function cellEffectiveStepSize(summary: Pick<SweepSummary, 'recordSteps' | 'lengthBands'>, cell: Cell, stepSize = cell.params.stepSize): number {
   const p = { ...cell.params, stepSize };
   return p.eos && perLengthAggregation(p.aggregation) ? effectiveStepSize(p, expectedLengthAtStart(summary, cell.index)) : effectiveStepSize(p);
+}
+
+/** A share's band (q10, q50, q90, mean over seeds) of one cell at one recorded step; undefined without prompt bands. */
+export function promptBandAt(
+  summary: SweepSummary,
+  series: PromptSeries,
+  cell: number,
+  record: number,
+): Record<(typeof PROMPT_BAND_FIELDS)[number], number> | undefined {
+  const b = summary.promptBands?.[series];
+  if (!b) return undefined;
+  const at = (cell * summary.recordSteps.length + record) * PROMPT_BAND_FIELDS.length;
+  return { q10: b[at], q50: b[at + 1], q90: b[at + 2], mean: b[at + 3] };
+}
+
+/** Share of a cell's prompts lost at the last recorded step, averaged over its seeds (SPEC 1.8); NaN without prompt bands. */
+export function finalLostShare(summary: SweepSummary, cell: number): number {
+  return promptBandAt(summary, 'lostShare', cell, summary.recordSteps.length - 1)?.mean ?? NaN;
 }
 
 /** The grid cells of a summary (derived from its spec, never stored). */
