@@ -6,7 +6,8 @@
  * auto_picks_fastest says whether it agrees with the medians. W1-adamw is W1 under the
  * practitioners' loop (AdamW, clipping at 1, a warmup and linear decay; SPEC 1.6), measured on the
  * WGSL engine and one CPU thread beside plain W1; so is W1-eos, W1 with EOS (SPEC 1.7: an 8-token
- * exact-match target under L = 32, as `gradgap bench`'s W1-eos).
+ * exact-match target under L = 32, as `gradgap bench`'s W1-eos), and W1-prompts, W1 with N = 16 prompts
+ * and B = 4 drawn per step (SPEC 1.8; 4× W1's tokens per step, so compare its tokens per second).
  */
 import { acquireGpu } from '../src/engine/device.ts';
 import { memoryDecisionStore } from '../src/engine/backend-choice.ts';
@@ -23,12 +24,15 @@ const ADAMW = { stepSize: 0.01, optimizer: 'adamw', weightDecay: 0.01, maxGradNo
 /** W1-eos's fields: responses end at EOS, an exact-match target of 8 tokens, L = 32 the maximum. */
 const EOS = { eos: true, targetLength: 8 } as const;
 
-type Variant = 'W1' | 'W1-adamw' | 'W1-eos';
+/** W1-prompts' fields: 16 prompts (one per start token), 4 drawn per step (as `gradgap bench`'s W1-prompts). */
+const PROMPTS = { N: 16, B: 4 } as const;
+
+type Variant = 'W1' | 'W1-adamw' | 'W1-eos' | 'W1-prompts';
 
 function w1(runs: number, variant: Variant = 'W1'): SweepSpecInput {
   const spec = w1Sgd(runs);
   if (variant === 'W1') return spec;
-  return { ...spec, base: { ...spec.base, ...(variant === 'W1-adamw' ? ADAMW : EOS) } };
+  return { ...spec, base: { ...spec.base, ...(variant === 'W1-adamw' ? ADAMW : variant === 'W1-prompts' ? PROMPTS : EOS) } };
 }
 
 function w1Sgd(runs: number): SweepSpecInput {
@@ -95,6 +99,8 @@ async function main() {
   const cpu1Adamw = await measure('CPU twin, 1 thread, W1-adamw', 'cpu', cpuRuns, 1, reps, 'W1-adamw');
   const gpuEos = ctx ? await measure('WGSL engine, W1-eos', 'webgpu', gpuRuns, 1, reps, 'W1-eos') : NaN;
   const cpu1Eos = await measure('CPU twin, 1 thread, W1-eos', 'cpu', cpuRuns, 1, reps, 'W1-eos');
+  const gpuPrompts = ctx ? await measure('WGSL engine, W1-prompts', 'webgpu', gpuRuns, 1, reps, 'W1-prompts') : NaN;
+  const cpu1Prompts = await measure('CPU twin, 1 thread, W1-prompts', 'cpu', cpuRuns, 1, reps, 'W1-prompts');
   const auto = await autoChoice(ctx);
   const fastest = gpu > cpuN ? 'webgpu' : 'cpu';
   const tokens = W1.G * W1.L;
@@ -118,6 +124,10 @@ async function main() {
     eos_cpu1_run_steps_per_s: Math.round(cpu1Eos),
     eos_over_sgd_cpu1: Number((cpu1Eos / cpu1).toFixed(3)),
     eos_over_sgd_gpu: Number((gpuEos / gpu).toFixed(3)),
+    prompts_gpu_run_steps_per_s: Math.round(gpuPrompts),
+    prompts_cpu1_run_steps_per_s: Math.round(cpu1Prompts),
+    prompts_gpu_tokens_per_s: Math.round(gpuPrompts * tokens * PROMPTS.B),
+    prompts_cpu1_tokens_per_s: Math.round(cpu1Prompts * tokens * PROMPTS.B),
     auto_backend: auto.kind,
     auto_reason: auto.reason,
     auto_picks_fastest: auto.kind === fastest,
