@@ -20,6 +20,13 @@ interface RunDot {
   seed: number;
 }
 
+/**
+ * Dots drawn per η at most: a cell of more seeds shows every k-th seed (k = ⌈seeds / this⌉), seeds
+ * being independent, so that a sweep of a million runs draws thousands of dots, not a million (the
+ * page's memory would otherwise grow with the sweep). Every built-in notebook draws all its runs.
+ */
+export const MAX_DOTS_PER_CELL = 2000;
+
 /** A fixed jitter per seed (golden-ratio sequence), so the figure is the same on every render. */
 const jitter = (seed: number) => ((seed * 0.6180339887) % 1) - 0.5;
 
@@ -39,12 +46,14 @@ export function distributionPlot(summary: SweepSummary, config: { where?: GridWh
     if (!matchesWhere(cell, config.where)) continue;
     const facet = facetLabel(cell, ['stepSize' as GridKey]);
     const { finalJ, diverged } = cellFinals(summary, index);
-    finalJ.forEach((j, seed) => {
+    const every = Math.ceil(finalJ.length / MAX_DOTS_PER_CELL);
+    for (let seed = 0; seed < finalJ.length; seed += every) {
       if (!diverged[seed])
-        dots.push({ stepSize: cell.params.stepSize, jittered: cell.params.stepSize * Math.exp(jitter(seed) * spread), finalJ: j, facet, seed });
-    });
+        dots.push({ stepSize: cell.params.stepSize, jittered: cell.params.stepSize * Math.exp(jitter(seed) * spread), finalJ: finalJ[seed], facet, seed });
+    }
     lines.push({ stepSize: cell.params.stepSize, J0: cell.params.J0, collapseLine: cell.params.J0 * summary.spec.collapseFraction, facet });
   }
+  const sampled = summary.spec.seeds > MAX_DOTS_PER_CELL ? Math.ceil(summary.spec.seeds / MAX_DOTS_PER_CELL) : 0;
   const faceted = new Set(dots.map((d) => d.facet)).size > 1;
   const fy = faceted ? 'facet' : undefined;
   const facets = sortedLabels([...dots, ...notRun].map((d) => d.facet)); // L=4 above L=16, not text order
@@ -67,7 +76,7 @@ export function distributionPlot(summary: SweepSummary, config: { where?: GridWh
       tickFormat: '~g',
       ...(notRun.length ? { domain: [etas[0] * Math.exp(-spread * 0.7), etas[etas.length - 1] * Math.exp(spread * 0.7)] } : {}),
     },
-    y: { label: '↑ final success rate J (one dot per run)', domain: [0, 1], grid: true },
+    y: { label: `↑ final success rate J (${sampled ? `one dot per ${sampled} seeds` : 'one dot per run'})`, domain: [0, 1], grid: true },
     fy: faceted ? { label: null, domain: facets } : undefined,
     color: colourScale(etas, 'stepSize'),
     marks: [
