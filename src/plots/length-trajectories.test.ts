@@ -22,6 +22,7 @@ import { BAND_CLASS, MEDIAN_CLASS } from './band-panels.ts';
 import { lengthRows } from './length-trajectories.ts';
 import { phaseRows } from './phase-rows.ts';
 import { plotCellFigures } from './plot-cell-figures.ts';
+import { finiteSeedValues } from './test-fixtures.ts';
 
 (globalThis as { Float16Array?: unknown }).Float16Array ??= class extends Uint16Array {};
 const { runSweep, effectiveStepSize } = await import('../engine/index.ts');
@@ -61,10 +62,7 @@ describe('length bands', () => {
     for (const series of LENGTH_SERIES)
       for (let cell = 0; cell < ETAS.length; cell++)
         for (let r = 0; r < R; r++) {
-          const values = Array.from({ length: spec.seeds }, (_, s) => result.runs[series][(cell * spec.seeds + s) * R + r]).filter(
-            (_, s) => !result.runs.diverged[cell * spec.seeds + s],
-          );
-          const b = bandOf(values);
+          const b = bandOf(finiteSeedValues(result, series, cell, r));
           expect(lengthBandAt(summary, series, cell, r)).toEqual({
             q10: Math.fround(b.q10),
             q50: Math.fround(b.q50),
