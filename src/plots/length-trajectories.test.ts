@@ -1,6 +1,5 @@
 /** Length over training (SPEC 1.7): the summary's length bands, their baked round trip and Reproduce's check, the length view and the length fill. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installSvgDom } from '../cli/svg-dom.ts';
 import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { checkPlotConfig } from '../notebook/cell-config.ts';
 import { bandOf } from '../results/bands.ts';
@@ -12,7 +11,6 @@ import {
   finalMeanLength,
   lengthBandAt,
   LENGTH_SERIES,
-  summarizeSweep,
   sweepCsv,
   type SweepSummary,
 } from '../results/index.ts';
@@ -22,10 +20,10 @@ import { BAND_CLASS, MEDIAN_CLASS } from './band-panels.ts';
 import { lengthRows } from './length-trajectories.ts';
 import { phaseRows } from './phase-rows.ts';
 import { plotCellFigures } from './plot-cell-figures.ts';
-import { finiteSeedValues } from './test-fixtures.ts';
+import { cpuSweep, finiteSeedValues } from './test-fixtures.ts';
+import type { SweepResult } from '../engine/index.ts';
 
-(globalThis as { Float16Array?: unknown }).Float16Array ??= class extends Uint16Array {};
-const { runSweep, effectiveStepSize } = await import('../engine/index.ts');
+const { effectiveStepSize } = await import('../engine/index.ts');
 
 const ETAS = [1, 30];
 const spec = {
@@ -47,14 +45,10 @@ const spec = {
   seeds: 6,
   seed: 3,
 } as const;
-let result: Awaited<ReturnType<typeof runSweep>>;
+let result: SweepResult;
 let summary: SweepSummary;
 
-beforeAll(async () => {
-  installSvgDom();
-  result = await runSweep(spec as never, { backend: 'cpu' });
-  summary = await summarizeSweep(result);
-});
+beforeAll(async () => ({ result, summary } = await cpuSweep(spec as never)));
 
 describe('length bands', () => {
   it('are the bands over seeds of each length series, per cell and recorded step', () => {

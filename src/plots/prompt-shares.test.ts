@@ -1,6 +1,5 @@
 /** Prompts over training (SPEC 1.8): the summary's prompt bands, their baked round trip and Reproduce's check, the prompt views and the lost-share fill. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installSvgDom } from '../cli/svg-dom.ts';
 import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { bandOf } from '../results/bands.ts';
 import {
@@ -18,9 +17,9 @@ import { BAND_CLASS, MEDIAN_CLASS } from './band-panels.ts';
 import { phaseRows } from './phase-rows.ts';
 import { plotCellFigures } from './plot-cell-figures.ts';
 import { promptShareRows } from './prompt-shares.ts';
-import { finiteSeedValues } from './test-fixtures.ts';
+import { cpuSweep, finiteSeedValues } from './test-fixtures.ts';
+import type { SweepResult } from '../engine/index.ts';
 
-(globalThis as { Float16Array?: unknown }).Float16Array ??= class extends Uint16Array {};
 const { runSweep } = await import('../engine/index.ts');
 
 const ETAS = [3, 100];
@@ -30,14 +29,10 @@ const spec = {
   seeds: 6,
   seed: 3,
 } as const;
-let result: Awaited<ReturnType<typeof runSweep>>;
+let result: SweepResult;
 let summary: SweepSummary;
 
-beforeAll(async () => {
-  installSvgDom();
-  result = await runSweep(spec as never, { backend: 'cpu' });
-  summary = await summarizeSweep(result);
-});
+beforeAll(async () => ({ result, summary } = await cpuSweep(spec as never)));
 
 describe('prompt bands', () => {
   it('are the bands over seeds of each share, per cell and recorded step; the fill is the last step’s mean', () => {
