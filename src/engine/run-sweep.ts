@@ -29,9 +29,7 @@ import {
   type MeasuredChoice,
   type RangeRunner,
 } from './backend-choice.ts';
-import { cellCount, type Cell, type SweepSpec, type SweepSpecInput } from '../spec/index.ts';
-import { specHash } from '../spec/index.ts';
-import { parseSpec } from '../spec/index.ts';
+import { cellCount, parseSpec, specHash, type Cell, type SweepSpec, type SweepSpecInput } from '../spec/index.ts';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 

@@ -8,8 +8,7 @@
  *   const baked = await loadBaked('threshold');
  */
 import { parseNotebook } from '../notebook/index.ts';
-import { decodeBaked, type BakedNotebook } from '../results/index.ts';
-import { wgslHash } from '../results/index.ts';
+import { decodeBaked, wgslHash, type BakedNotebook } from '../results/index.ts';
 
 export const NOTEBOOK_ORDER = [
   'threshold',
