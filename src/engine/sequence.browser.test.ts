@@ -199,19 +199,15 @@ describe('sequence.wgsl against its CPU twin', () => {
     });
   }
 
+  /** The small EOS instance both EOS comparisons run on. */
+  const eosInstance = (reward: 'exact-match' | 'final-answer') =>
+    ({ family: 'token', features: 'gaussian', reward, eos: true, V: 6, d: 4, L: 8, targetLength: 3, J0: 0.3 }) as const;
+
   for (const reward of ['exact-match', 'final-answer'] as const) {
     it(`EOS, ${reward}: sampled, every aggregation × none/mean/group-std/rloo; tokens, lengths and J`, async () => {
       const spec = withDefaults({
         base: {
-          family: 'token',
-          features: 'gaussian',
-          reward,
-          eos: true,
-          V: 6,
-          d: 4,
-          L: 8,
-          targetLength: 3,
-          J0: 0.3,
+          ...eosInstance(reward),
           G: 6,
           stepSize: 3,
           iterations: 12,
@@ -232,15 +228,7 @@ describe('sequence.wgsl against its CPU twin', () => {
       for (const exactDirection of ['gradient', 'gap', 'expected-update'] as const) {
         const spec = withDefaults({
           base: {
-            family: 'token',
-            features: 'gaussian',
-            reward,
-            eos: true,
-            V: 6,
-            d: 4,
-            L: 8,
-            targetLength: 3,
-            J0: 0.3,
+            ...eosInstance(reward),
             G: 4,
             stepSize: 1,
             mode: 'exact',
