@@ -2,11 +2,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { checkPlotConfig } from '../notebook/cell-config.ts';
-import { bandOf } from '../results/bands.ts';
 import {
   compareWithBaked,
   decodeBaked,
-  encodeBaked,
   expectedLengthAtStart,
   finalMeanLength,
   lengthBandAt,
@@ -20,31 +18,13 @@ import { BAND_CLASS, MEDIAN_CLASS } from './band-panels.ts';
 import { lengthRows } from './length-trajectories.ts';
 import { phaseRows } from './phase-rows.ts';
 import { plotCellFigures } from './plot-cell-figures.ts';
-import { cpuSweep, finiteSeedValues } from './test-fixtures.ts';
+import { cpuSweep, EOS_LENGTH_SPEC, expectBakedBands, expectSeedBands } from './test-fixtures.ts';
 import type { SweepResult } from '../engine/index.ts';
 
 const { effectiveStepSize } = await import('../engine/index.ts');
 
-const ETAS = [1, 30];
-const spec = {
-  base: {
-    family: 'token',
-    V: 6,
-    d: 4,
-    L: 8,
-    eos: true,
-    targetLength: 3,
-    reward: 'final-answer',
-    J0: 0.3,
-    G: 8,
-    aggregation: 'seq-mean-token-mean',
-    iterations: 20,
-    recordEvery: 10,
-  },
-  grid: { stepSize: ETAS },
-  seeds: 6,
-  seed: 3,
-} as const;
+const spec = { ...EOS_LENGTH_SPEC, base: { ...EOS_LENGTH_SPEC.base, targetLength: 3 } };
+const ETAS = spec.grid.stepSize;
 let result: SweepResult;
 let summary: SweepSummary;
 
@@ -53,17 +33,7 @@ beforeAll(async () => ({ result, summary } = await cpuSweep(spec as never)));
 describe('length bands', () => {
   it('are the bands over seeds of each length series, per cell and recorded step', () => {
     const R = summary.recordSteps.length;
-    for (const series of LENGTH_SERIES)
-      for (let cell = 0; cell < ETAS.length; cell++)
-        for (let r = 0; r < R; r++) {
-          const b = bandOf(finiteSeedValues(result, series, cell, r));
-          expect(lengthBandAt(summary, series, cell, r)).toEqual({
-            q10: Math.fround(b.q10),
-            q50: Math.fround(b.q50),
-            q90: Math.fround(b.q90),
-            finite: b.finite,
-          });
-        }
+    expectSeedBands(result, LENGTH_SERIES, ['q10', 'q50', 'q90', 'finite'], (series, cell, r) => lengthBandAt(summary, series, cell, r));
     // Lengths move under EOS: between 1 and L.
     const b = lengthBandAt(summary, 'meanLength', 0, 0)!;
     expect(b.q50).toBeGreaterThanOrEqual(1);
@@ -72,18 +42,7 @@ describe('length bands', () => {
   });
 
   it('are baked and read back bit for bit, and Reproduce names a changed value', () => {
-    const text = encodeBaked({ notebook: 'x.html', provenance: { packages: {}, wgslHash: '', runtime: '', command: '' }, sweeps: { s: summary } });
-    const back = decodeBaked(text).sweeps.s;
-    for (const n of LENGTH_SERIES)
-      expect(Buffer.from(back.lengthBands![n].buffer, back.lengthBands![n].byteOffset, back.lengthBands![n].byteLength)).toEqual(
-        Buffer.from(summary.lengthBands![n].buffer),
-      );
-    expect(compareWithBaked(back, summary).ok).toBe(true);
-    const changed = structuredClone(back);
-    changed.lengthBands!.meanLengthFailing[1] += 0.5;
-    const report = compareWithBaked(changed, summary);
-    expect(report.ok).toBe(false);
-    expect(report.differences.join('\n')).toMatch(/meanLengthFailing bands: 1 of \d+ values differ/);
+    const text = expectBakedBands(summary, 'lengthBands', LENGTH_SERIES, { change: 'meanLengthFailing', index: 1, by: 0.5 });
     // A file baked before lengths were recorded still reads and compares.
     const old = JSON.parse(text);
     delete old.sweeps.s.lengthBands;

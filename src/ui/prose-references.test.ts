@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseReference } from '../notebook/index.ts';
 import { lengthBandAt, summarizeSweep, type SweepSummary } from '../results/index.ts';
 import { formatNumber } from '../plots/index.ts';
+import { EOS_LENGTH_SPEC } from '../plots/test-fixtures.ts';
 import { evaluateReference, type ReferenceContext } from './prose-references.ts';
 import type { SweepState } from './session.ts';
 
@@ -18,25 +19,7 @@ const read = (text: string) => {
 };
 
 beforeAll(async () => {
-  const spec = {
-    base: {
-      family: 'token',
-      V: 6,
-      d: 4,
-      L: 8,
-      eos: true,
-      reward: 'final-answer',
-      J0: 0.3,
-      G: 8,
-      aggregation: 'seq-mean-token-mean',
-      iterations: 20,
-      recordEvery: 10,
-    },
-    grid: { stepSize: [1, 30] },
-    seeds: 6,
-    seed: 3,
-  };
-  summary = await summarizeSweep(await runSweep(spec as never, { backend: 'cpu' }));
+  summary = await summarizeSweep(await runSweep(EOS_LENGTH_SPEC as never, { backend: 'cpu' }));
   context = {
     cell: () => ({ kind: 'sweep', issues: [] }) as never,
     sweep: () => ({ summary, stale: false, status: 'done' }) as unknown as SweepState,
