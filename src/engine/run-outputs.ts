@@ -91,12 +91,14 @@ export const RUN_OUTPUTS = {
     per: 'record',
     source: { kernel: 'records' },
     doc: 'share of the prompts solved at each recorded step, J_q > ½ (SPEC 1.8; a bandit counts its prompts, one token prompt is J itself)',
+    csv: { final: 'solvedShareFinal' },
   },
   lostShare: {
     array: Float32Array,
     per: 'record',
     source: { kernel: 'records' },
     doc: 'share of the prompts lost at each recorded step, J_q < J_q(0)/2 (SPEC 1.8)',
+    csv: { final: 'lostShareFinal' },
   },
   gapNorm: {
     array: Float32Array,
