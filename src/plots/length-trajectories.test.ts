@@ -1,17 +1,8 @@
 /** Length over training (SPEC 1.7): the summary's length bands, their baked round trip and Reproduce's check, the length view and the length fill. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { checkPlotConfig } from '../notebook/cell-config.ts';
-import {
-  compareWithBaked,
-  decodeBaked,
-  expectedLengthAtStart,
-  finalMeanLength,
-  lengthBandAt,
-  LENGTH_SERIES,
-  sweepCsv,
-  type SweepSummary,
-} from '../results/index.ts';
+import { compareWithBaked, decodeBaked, expectedLengthAtStart, finalMeanLength, lengthBandAt, LENGTH_SERIES, sweepCsv } from '../results/index.ts';
 import { criticalPoints, empiricalThresholds, theoryCurves } from '../theory/index.ts';
 import { fieldLabel } from './axis-labels.ts';
 import { BAND_CLASS, MEDIAN_CLASS } from './band-panels.ts';
@@ -19,16 +10,12 @@ import { lengthRows } from './length-trajectories.ts';
 import { phaseRows } from './phase-rows.ts';
 import { plotCellFigures } from './plot-cell-figures.ts';
 import { cpuSweep, EOS_LENGTH_SPEC, expectBakedBands, expectSeedBands } from './test-fixtures.ts';
-import type { SweepResult } from '../engine/index.ts';
 
 const { effectiveStepSize } = await import('../engine/index.ts');
 
 const spec = { ...EOS_LENGTH_SPEC, base: { ...EOS_LENGTH_SPEC.base, targetLength: 3 } };
 const ETAS = spec.grid.stepSize;
-let result: SweepResult;
-let summary: SweepSummary;
-
-beforeAll(async () => ({ result, summary } = await cpuSweep(spec as never)));
+const { result, summary } = await cpuSweep(spec as never);
 
 describe('length bands', () => {
   it('are the bands over seeds of each length series, per cell and recorded step', () => {

@@ -1,14 +1,13 @@
 /** Prompts over training (SPEC 1.8): the summary's prompt bands, their baked round trip and Reproduce's check, the prompt views and the lost-share fill. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PlotCellConfig } from '../notebook/cell-config.ts';
-import { finalLostShare, promptBandAt, PROMPT_SERIES, summarizeSweep, type SweepSummary } from '../results/index.ts';
+import { finalLostShare, promptBandAt, PROMPT_SERIES, summarizeSweep } from '../results/index.ts';
 import { empiricalThresholds } from '../theory/index.ts';
 import { BAND_CLASS, MEDIAN_CLASS } from './band-panels.ts';
 import { phaseRows } from './phase-rows.ts';
 import { plotCellFigures } from './plot-cell-figures.ts';
 import { promptShareRows } from './prompt-shares.ts';
 import { bakeOne, cpuSweep, expectBakedBands, expectSeedBands } from './test-fixtures.ts';
-import type { SweepResult } from '../engine/index.ts';
 
 const { runSweep } = await import('../engine/index.ts');
 
@@ -19,10 +18,7 @@ const spec = {
   seeds: 6,
   seed: 3,
 } as const;
-let result: SweepResult;
-let summary: SweepSummary;
-
-beforeAll(async () => ({ result, summary } = await cpuSweep(spec as never)));
+const { result, summary } = await cpuSweep(spec as never);
 
 describe('prompt bands', () => {
   it('are the bands over seeds of each share, per cell and recorded step; the fill is the last step’s mean', () => {
