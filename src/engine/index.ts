@@ -30,6 +30,7 @@ export {
 } from './backend-choice.ts';
 export { acquireGpu, WebGpuUnavailableError, type GpuContext } from './device.ts';
 export { simulateChunkCpu } from './cpu-chunk.ts';
+export { replayRun, type ReplayedRun } from './replay.ts';
 export { cellStatsCpu, bandOf, nearestRank, cellBandInto, SERIES_BANDS, BANDED_OUTPUTS, type Band, type BandField, type BandedOutput } from './stats.ts';
 export { Sha256 } from './sha256.ts';
 export { expectedAdvantageFactor } from './expected-advantage.ts';

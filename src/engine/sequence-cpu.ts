@@ -37,6 +37,13 @@ export type TokenProbe = (step: number, sample: number, position: number, token:
 /** Optional probe for tests: each step's prompt draws, in group order (SPEC 1.8). */
 export type PromptProbe = (step: number, group: number, prompt: number) => void;
 
+/**
+ * Optional capture for a replayed run (replay.ts): J_q of every prompt at each recorded step, in
+ * prompt order, exactly as the shares are counted from it (SPEC 1.8). A hook, not an output: J_q
+ * per prompt as a sweep output would multiply every sweep's memory by N.
+ */
+export type PromptJCapture = (record: number, prompt: number, Jq: number) => void;
+
 const f32 = Math.fround;
 
 /** Fills `pi` with the row-softmax of Φ·θ (max-subtracted), rounded to f32. False when a logit overflowed. */
@@ -472,12 +479,13 @@ function eosFinalAnswerCounts(inst: PackedInstance, s: RunScratch, f: number): v
  * as the kernel's thread 0 counts them; J_q(0) is kept from step 0. Bandits count their P rows; a
  * single token prompt is J itself.
  */
-function recordPromptShares(inst: PackedInstance, s: RunScratch, out: RunRecord, rec: number, step: number, J: number): void {
+function recordPromptShares(inst: PackedInstance, s: RunScratch, out: RunRecord, rec: number, step: number, J: number, capture?: PromptJCapture): void {
   const n = inst.rewardKind === 0 ? inst.P : inst.prompts;
   let solved = 0;
   let lost = 0;
   for (let q = 0; q < n; q++) {
     const Jq = inst.rewardKind === 0 || n > 1 ? s.rowJ[q] : J;
+    capture?.(rec, q, Jq);
     if (step === 0) s.initialPromptJ[q] = Jq;
     if (Jq > 0.5) solved++;
     if (Jq < 0.5 * s.initialPromptJ[q]) lost++;
@@ -558,7 +566,8 @@ function markDiverged(out: RunRecord, rec: number, records: number): void {
 /**
  * Runs one training run from θ0 for p.iterations steps. `recordSteps` lists the steps whose J,
  * ‖θ‖, exact ‖∇J‖ and ‖Δθ‖ (of the step into θ_t) are written into `out.trajectory`,
- * `out.thetaNorm`, `out.gradientNorm`, `out.updateNorm`.
+ * `out.thetaNorm`, `out.gradientNorm`, `out.updateNorm`. `promptJ` receives J_q of each prompt at
+ * those steps (replay.ts); without it the run does no extra work.
  */
 export function simulateRun(
   p: RunParams,
@@ -571,6 +580,7 @@ export function simulateRun(
   scratch = new RunScratch(inst, p),
   probe?: TokenProbe,
   promptProbe?: PromptProbe,
+  promptJ?: PromptJCapture,
 ): RunRecord {
   const s = scratch;
   s.theta.set(theta0);
@@ -593,7 +603,7 @@ export function simulateRun(
       let ss = 0;
       for (let k = 0; k < inst.d; k++) ss += s.theta[k] * s.theta[k];
       out.trajectory[rec] = J;
-      recordPromptShares(inst, s, out, rec, step, J);
+      recordPromptShares(inst, s, out, rec, step, J, promptJ);
       out.thetaNorm[rec] = Math.sqrt(ss);
       exactCounts(p, inst, s, J, 'gradient'); // C is refilled by the step below
       computeDirection(inst, s);
