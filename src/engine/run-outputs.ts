@@ -30,6 +30,10 @@ export interface RunOutputSpec {
   csv?: string | { final: string } | { eachStep: string }; // runs CSV: a column; a per-record output's last record; one column per recorded step, `${eachStep}_${step}`
 }
 
+/** A block of sequence.wgsl's records buffer: one f32 per run and recorded step, started at NaN. */
+const recordBlock = (doc: string, csv?: { final: string } | { eachStep: string }) =>
+  ({ array: Float32Array, per: 'record', source: { kernel: 'records' }, doc, ...(csv ? { csv } : {}) }) as const;
+
 export const RUN_OUTPUTS = {
   initialJ: { array: Float32Array, per: 'run', source: { derive: (a, k, R) => a.trajectory[k * R] }, doc: 'J(θ0), exact', csv: 'initialJ' },
   finalJ: {
@@ -48,58 +52,27 @@ export const RUN_OUTPUTS = {
     doc: '1 when θ became NaN or ±Inf; such a run is never averaged in',
     csv: 'diverged',
   },
-  trajectory: { array: Float32Array, per: 'record', source: { kernel: 'records' }, doc: 'J at each recorded step', csv: { eachStep: 'J' } },
-  thetaNorm: { array: Float32Array, per: 'record', source: { kernel: 'records' }, doc: '‖θ‖ at each recorded step', csv: { final: 'thetaNormFinal' } },
-  gradientNorm: { array: Float32Array, per: 'record', source: { kernel: 'records' }, doc: '‖∇J‖ at each recorded step, exact' },
-  updateNorm: {
-    array: Float32Array,
-    per: 'record',
-    source: { kernel: 'records' },
-    doc: '‖Δθ‖ of the step into each recorded step (θ_t − θ_{t−1}; 0 at step 0), after clipping and the optimizer',
-    csv: { final: 'updateNormFinal' },
-  },
-  expectedLength: {
-    array: Float32Array,
-    per: 'record',
-    source: { kernel: 'records' },
-    doc: 'E_π|o|, the exact expected response length at each recorded step (L without EOS)',
-    csv: { final: 'expectedLengthFinal' },
-  },
-  meanLength: {
-    array: Float32Array,
-    per: 'record',
-    source: { kernel: 'records' },
-    doc: 'mean length of the responses sampled at each recorded step (at the last, a batch drawn for the record); L without EOS, NaN in exact mode',
-    csv: { final: 'meanLengthFinal' },
-  },
-  meanLengthPassing: {
-    array: Float32Array,
-    per: 'record',
-    source: { kernel: 'records' },
-    doc: 'mean length of the sampled responses with reward 1; NaN when none passed (L without EOS)',
-    csv: { final: 'meanLengthPassingFinal' },
-  },
-  meanLengthFailing: {
-    array: Float32Array,
-    per: 'record',
-    source: { kernel: 'records' },
-    doc: 'mean length of the sampled responses with reward 0; NaN when none failed (L without EOS)',
-    csv: { final: 'meanLengthFailingFinal' },
-  },
-  solvedShare: {
-    array: Float32Array,
-    per: 'record',
-    source: { kernel: 'records' },
-    doc: 'share of the prompts solved at each recorded step, J_q > ½ (SPEC 1.8; a bandit counts its prompts, one token prompt is J itself)',
-    csv: { final: 'solvedShareFinal' },
-  },
-  lostShare: {
-    array: Float32Array,
-    per: 'record',
-    source: { kernel: 'records' },
-    doc: 'share of the prompts lost at each recorded step, J_q < J_q(0)/2 (SPEC 1.8)',
-    csv: { final: 'lostShareFinal' },
-  },
+  trajectory: recordBlock('J at each recorded step', { eachStep: 'J' }),
+  thetaNorm: recordBlock('‖θ‖ at each recorded step', { final: 'thetaNormFinal' }),
+  gradientNorm: recordBlock('‖∇J‖ at each recorded step, exact'),
+  updateNorm: recordBlock('‖Δθ‖ of the step into each recorded step (θ_t − θ_{t−1}; 0 at step 0), after clipping and the optimizer', {
+    final: 'updateNormFinal',
+  }),
+  expectedLength: recordBlock('E_π|o|, the exact expected response length at each recorded step (L without EOS)', { final: 'expectedLengthFinal' }),
+  meanLength: recordBlock(
+    'mean length of the responses sampled at each recorded step (at the last, a batch drawn for the record); L without EOS, NaN in exact mode',
+    { final: 'meanLengthFinal' },
+  ),
+  meanLengthPassing: recordBlock('mean length of the sampled responses with reward 1; NaN when none passed (L without EOS)', {
+    final: 'meanLengthPassingFinal',
+  }),
+  meanLengthFailing: recordBlock('mean length of the sampled responses with reward 0; NaN when none failed (L without EOS)', {
+    final: 'meanLengthFailingFinal',
+  }),
+  solvedShare: recordBlock('share of the prompts solved at each recorded step, J_q > ½ (SPEC 1.8; a bandit counts its prompts, one token prompt is J itself)', {
+    final: 'solvedShareFinal',
+  }),
+  lostShare: recordBlock('share of the prompts lost at each recorded step, J_q < J_q(0)/2 (SPEC 1.8)', { final: 'lostShareFinal' }),
   gapNorm: {
     array: Float32Array,
     per: 'record',
