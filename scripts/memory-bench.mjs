@@ -4,10 +4,13 @@
 // Markdown table and ends with one JSON line. Peak RSS is the CLI process's own maximum resident
 // set size (process.resourceUsage().maxRSS at exit, worker threads included), as /usr/bin/time -v
 // reports it.
-//   node scripts/memory-bench.mjs [--runs 10000,100000,1000000] [--threads N] [--root DIR]
+//   node scripts/memory-bench.mjs [--runs 10000,100000,1000000] [--threads N] [--root DIR] [--merge N]
 // --root runs another checkout's bin/gradgap.mjs (e.g. an older commit, for the "before" row).
+// --merge N also runs each size as N shards (`--shard 1/N` … `N/N`) and merges them, a row each,
+// and checks that the merged results files equal the unsharded run's byte for byte (merge streams
+// the shards' JSON: src/cli/sweep-json-stream.ts; its peak RSS is the row to read).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -19,9 +22,14 @@ const flag = (name, fallback) => {
 const sizes = flag('runs', '10000,100000,1000000').split(',').map(Number);
 const threads = flag('threads', undefined);
 const root = resolve(flag('root', '.'));
+const shards = Number(flag('merge', 0));
 const CELLS = 20;
 if (sizes.some((n) => !(n >= CELLS && n % CELLS === 0))) {
   console.error(`bench:memory: --runs must be multiples of ${CELLS} (the cells)`);
+  process.exit(2);
+}
+if (!(Number.isInteger(shards) && shards >= 0 && shards <= 1024)) {
+  console.error('bench:memory: --merge takes the number of shards, an integer in [1, 1024]');
   process.exit(2);
 }
 
@@ -39,25 +47,58 @@ function notebook(runs) {
   return `<!doctype html>\n<notebook version="1">\n  <title>memory bench</title>\n  <script id="sweep" type="application/vnd.gradgap.sweep+json">\n    ${JSON.stringify(spec)}\n  </script>\n</notebook>\n`;
 }
 
+/** Runs `gradgap <cli…>` with the peak-RSS hook: wall seconds and peak RSS in MB; exits on failure. */
+function gradgap(cli) {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, ['--import', PEAK, join(root, 'bin/gradgap.mjs'), ...cli, '--quiet'], { cwd: root, encoding: 'utf8' });
+  const wallS = (performance.now() - started) / 1000;
+  const kb = Number(/^peak-rss-kb (\d+)$/m.exec(r.stderr)?.[1]);
+  if (r.status !== 0 || !kb) {
+    console.error(`gradgap ${cli.join(' ')}:`, r.error ?? r.stderr);
+    process.exit(1);
+  }
+  return { wallS: Number(wallS.toFixed(1)), peakRssMB: Math.round((kb * 1024) / 1e6) };
+}
+
+/** Names of the results files (sweeps/*) in two output folders that differ, by bytes; provenance and timings are not results. */
+function differingResults(a, b) {
+  const names = readdirSync(join(a, 'sweeps')).sort();
+  const other = readdirSync(join(b, 'sweeps')).sort();
+  if (names.join('\n') !== other.join('\n')) return ['the list of files'];
+  return names.filter((n) => {
+    const [x, y] = [join(a, 'sweeps', n), join(b, 'sweeps', n)];
+    return statSync(x).size !== statSync(y).size || !readFileSync(x).equals(readFileSync(y));
+  });
+}
+
 const rows = [];
+const threadFlags = threads ? ['--threads', threads] : [];
 for (const runs of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'gradgap-membench-'));
   const file = join(dir, 'bench.html');
   writeFileSync(file, notebook(runs));
   const out = join(dir, 'out');
-  const cli = ['run', file, '--out', out, '--backend', 'cpu', '--quiet', ...(threads ? ['--threads', threads] : [])];
-  const started = performance.now();
-  const r = spawnSync(process.execPath, ['--import', PEAK, join(root, 'bin/gradgap.mjs'), ...cli], { cwd: root, encoding: 'utf8' });
-  const wallS = (performance.now() - started) / 1000;
-  const kb = Number(/^peak-rss-kb (\d+)$/m.exec(r.stderr)?.[1]);
-  if (r.status !== 0 || !kb) {
-    console.error(r.error ?? r.stderr);
-    process.exit(1);
+  const run = gradgap(['run', file, '--out', out, '--backend', 'cpu', ...threadFlags]);
+  rows.push({ runs, step: 'run', ...run });
+  console.log(`${runs} runs: ${run.wallS} s, peak RSS ${run.peakRssMB} MB`);
+  if (shards) {
+    const parts = Array.from({ length: shards }, (_, i) => join(dir, `shard-${i + 1}`));
+    parts.forEach((part, i) => {
+      const shard = gradgap(['run', file, '--out', part, '--backend', 'cpu', '--shard', `${i + 1}/${shards}`, ...threadFlags]);
+      rows.push({ runs, step: `shard ${i + 1}/${shards}`, ...shard });
+      console.log(`${runs} runs, shard ${i + 1}/${shards}: ${shard.wallS} s, peak RSS ${shard.peakRssMB} MB`);
+    });
+    const merged = join(dir, 'merged');
+    const merge = gradgap(['merge', ...parts, '--out', merged]);
+    const differ = differingResults(out, merged);
+    rows.push({ runs, step: `merge of ${shards}`, ...merge, identical: differ.length === 0 });
+    console.log(
+      `${runs} runs, merge of ${shards} shards: ${merge.wallS} s, peak RSS ${merge.peakRssMB} MB; ${differ.length ? `DIFFERS from the unsharded run: ${differ.join(', ')}` : 'results byte-identical to the unsharded run'}`,
+    );
+    if (differ.length) process.exitCode = 1;
   }
-  rows.push({ runs, wallS: Number(wallS.toFixed(1)), peakRssMB: Math.round((kb * 1024) / 1e6) });
-  console.log(`${runs} runs: ${wallS.toFixed(1)} s, peak RSS ${Math.round((kb * 1024) / 1e6)} MB`);
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`\n| runs | wall (s) | peak RSS (MB) |\n|---:|---:|---:|`);
-for (const r of rows) console.log(`| ${r.runs.toLocaleString('en')} | ${r.wallS} | ${r.peakRssMB} |`);
-console.log(JSON.stringify({ root, threads: threads ?? 'all', rows }));
+console.log(`\n| runs | step | wall (s) | peak RSS (MB) |\n|---:|---|---:|---:|`);
+for (const r of rows) console.log(`| ${r.runs.toLocaleString('en')} | ${r.step} | ${r.wallS} | ${r.peakRssMB} |`);
+console.log(JSON.stringify({ root, threads: threads ?? 'all', shards, rows }));
