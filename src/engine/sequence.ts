@@ -4,13 +4,7 @@
  * whole chunk through its iterations in a few fused dispatches (each short enough for a GPU
  * watchdog), reduces over seeds on the GPU, and reads everything back once per chunk.
  */
-import {
-  getSizeAndAlignmentOfUnsizedArrayElement,
-  makeShaderDataDefinitions,
-  makeStructuredView,
-  type IntrinsicDefinition,
-  type ShaderDataDefinitions,
-} from 'webgpu-utils';
+import { getSizeAndAlignmentOfUnsizedArrayElement, makeShaderDataDefinitions, makeStructuredView, type ShaderDataDefinitions } from 'webgpu-utils';
 import philoxSource from '../../shaders/philox.wgsl?raw';
 import sequenceSource from '../../shaders/sequence.wgsl?raw';
 import expectedUpdateSource from '../../shaders/expected-update.wgsl?raw';
@@ -20,7 +14,8 @@ import type { GpuContext } from './device.ts';
 import { ADVANTAGE_CODE, AGGREGATION_CODE, EXACT_DIRECTION_CODE, type PackedInstance } from './packing.ts';
 import { sampleScale } from './sequence-cpu.ts';
 import type { CellStats } from './results.ts';
-import { allocateRunArrays, deriveOutputs, KERNEL_RECORD_OUTPUTS, KERNEL_STATE_OUTPUTS, RUN_OUTPUTS, type RunChunk } from './run-outputs.ts';
+import { decodeReadback, REDUCED_STATS, runStateWords } from './gpu-readback.ts';
+import { KERNEL_RECORD_OUTPUTS, KERNEL_STATE_OUTPUTS, RUN_OUTPUTS, type RunChunk } from './run-outputs.ts';
 import { setupRuns, type RunSetup } from './setup.ts';
 import { maxShape, planChunks, workPerRunStep, type KernelShape } from './chunk-plan.ts';
 import { aggregationLengthScale, collapseThreshold, isPlainSgd, recordSteps, type Cell, type SweepSpec } from '../spec/index.ts';
@@ -29,8 +24,6 @@ import { OPTIMIZER_CODE, scheduleTable } from './optimizer.ts';
 const F32 = 4;
 /** Work units per dispatch (see workPerRunStep): keeps one submit well under a GPU watchdog. */
 const WORK_PER_DISPATCH = 4e8;
-/** The f32 slots reduce.wgsl writes per cell, in its order (its STATS). */
-const REDUCED_STATS = ['meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'finite', 'diverged', 'collapsed'] as const;
 
 /** One chunk's outputs, its cells' statistics, and (tests only) every sampled token. */
 export interface GpuChunk {
@@ -302,44 +295,7 @@ export class GpuEngine {
       await readback.mapAsync(GPUMapMode.READ);
       if (this.lostReason) throw new DeviceLostError(this.lostReason);
       const bytes = readback.getMappedRange();
-      const outputs: RunChunk = { ...allocateRunArrays(n, R), begin, end };
-      const finalState = runStateWords(defs, bytes, 0, n);
-      for (const name of KERNEL_STATE_OUTPUTS) {
-        const { words, at } = finalState.field(name);
-        const into = outputs[name];
-        const flag = into instanceof Uint8Array; // a u32 flag in the kernel, 0/1 here
-        for (let i = 0; i < n; i++) into[i] = flag ? (words[at(i)] ? 1 : 0) : words[at(i)];
-      }
-      const records = new Float32Array(bytes, sizes[0], KERNEL_RECORD_OUTPUTS.length * R * n);
-      KERNEL_RECORD_OUTPUTS.forEach((name, block) => {
-        const into = outputs[name];
-        for (let i = 0; i < n; i++) for (let r = 0; r < R; r++) into[i * R + r] = records[(block * R + r) * n + i];
-      });
-      deriveOutputs(outputs, R);
-      const rawStats = new Float32Array(bytes, sizes[0] + sizes[1], reduced * REDUCED_STATS.length);
-      const stats: CellStats[] = [];
-      for (let c = 0; c < reduced; c++) {
-        const s = Object.fromEntries(REDUCED_STATS.map((k, i) => [k, rawStats[c * REDUCED_STATS.length + i]])) as Record<
-          (typeof REDUCED_STATS)[number],
-          number
-        >;
-        if (s.finite === 0) for (const q of ['meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90'] as const) s[q] = NaN; // no finite run in the cell
-        const { meanFinalJ, q10, q25, q50, q75, q90, finite, diverged, collapsed } = s;
-        stats.push({
-          cell: firstCell + c,
-          runs: spec.seeds,
-          finite,
-          diverged,
-          meanFinalJ,
-          q10,
-          q25,
-          q50,
-          q75,
-          q90,
-          collapsed,
-          collapseProbability: collapsed / spec.seeds,
-        });
-      }
+      const { outputs, stats } = decodeReadback(defs, bytes, { n, R, begin, end, recordsAt: sizes[0], statsAt: sizes[0] + sizes[1] }, spec, firstCell, reduced);
       const tokenTrace = traceTokens ? new Uint32Array(bytes.slice(sizes[0] + sizes[1] + sizes[2])) : undefined;
       readback.unmap();
       return { outputs, stats, tokenTrace, traceStride: traceTokens ? shape.TOK + shape.B : undefined };
@@ -347,26 +303,6 @@ export class GpuEngine {
       for (const b of all) b.destroy();
     }
   }
-}
-
-/**
- * Word views of `n` RunState structs in `buffer`, laid out as webgpu-utils reflects the WGSL
- * struct: `field(name)` gives the f32 or u32 view that field is read through and its word index per run.
- */
-function runStateWords(defs: ShaderDataDefinitions, buffer: ArrayBuffer, byteOffset: number, n: number) {
-  const struct = defs.structs.RunState;
-  const stride = struct.size / 4;
-  const f32 = new Float32Array(buffer, byteOffset, n * stride);
-  const u32 = new Uint32Array(buffer, byteOffset, n * stride);
-  return {
-    f32,
-    field(name: string) {
-      const field = struct.fields[name];
-      if (!field) throw new Error(`sequence.wgsl's RunState has no field ${name} (run-outputs.ts declares it a kernel state output)`);
-      const word = field.offset / 4;
-      return { words: (field.type as IntrinsicDefinition).type === 'u32' ? u32 : f32, at: (i: number) => i * stride + word };
-    },
-  };
 }
 
 /** The kernel's RunInfo for one run (field names match the WGSL struct). */
