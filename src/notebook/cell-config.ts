@@ -28,6 +28,8 @@ export const PLOT_VIEWS = [
   'length',
   'prompts-solved',
   'prompts-lost',
+  'prompts-mean',
+  'prompts-run',
   'distribution',
   'critical',
   'compare',
@@ -48,7 +50,7 @@ export const PLOT_X = ['stepSize', 'effectiveStepSize'] as const;
 export type PlotX = (typeof PLOT_X)[number];
 export const TRAJECTORY_SCALES = ['linear', 'failure-log'] as const;
 export type TrajectoryScale = (typeof TRAJECTORY_SCALES)[number];
-/** Trajectory and gap views: every η in one panel, or one panel per η sharing axes. */
+/** Trajectory, gap, length and prompts views: every η in one panel, or one panel per η sharing axes. */
 export const TRAJECTORY_LAYOUTS = ['overlay', 'small-multiples'] as const;
 export type TrajectoryLayout = (typeof TRAJECTORY_LAYOUTS)[number];
 /** How the empirical critical step size is read off a row of cells (SPEC 1.4). */
@@ -73,8 +75,9 @@ export interface PlotCellConfig {
   theory?: string | string[]; // theory cell(s) whose curves are drawn over the plot
   color?: GridKey; // trajectories/gap/distribution: the swept field that sets the colour (default stepSize)
   scale?: TrajectoryScale; // trajectories: J(t) on a linear axis, or the failure rate 1 − J(t) on a log axis
-  layout?: TrajectoryLayout; // trajectories/gap: default small multiples when more than 3 η would share a panel
-  where?: Partial<Record<GridKey, number | string>>; // fix other grid keys to one value
+  layout?: TrajectoryLayout; // trajectories/gap/length/prompts: default small multiples when more than 3 η would share a panel (prompts-mean: always)
+  where?: Partial<Record<GridKey, number | string>>; // fix other grid keys to one value; prompts-run: must select exactly one grid cell
+  seed?: number; // prompts-run: the replayed run's seed within the cell `where` selects, in [0, seeds)
   critical?: CriticalRule; // rule for the empirical critical step size (default mean-below-J0)
   title?: string;
   caption?: string;
@@ -138,6 +141,7 @@ export const PLOT_KEYS: readonly string[] = Object.freeze([
   'scale',
   'layout',
   'where',
+  'seed',
   'critical',
   'logs',
   'align',
@@ -253,6 +257,22 @@ function textIssue(field: string, v: unknown): ConfigIssue[] {
   return v === undefined || typeof v === 'string' ? [] : [{ field, message: `${field} must be a string, got ${kindOf(v)}` }];
 }
 
+/**
+ * The prompts-run view's `seed`: required there, a non-negative integer, read by no other view.
+ * Whether it is below the sweep's seeds is known only with the sweep (src/plots prompt-run.ts).
+ */
+function seedIssues(view: unknown, seed: unknown): ConfigIssue[] {
+  if (view !== 'prompts-run')
+    return seed === undefined ? [] : [{ field: 'seed', message: 'only the prompts-run view reads "seed" (the seed of the one run it replays)' }];
+  if (seed === undefined)
+    return [
+      { field: 'seed', message: 'the prompts-run view reads "seed": the replayed run\'s seed within the grid cell "where" selects, an integer in [0, seeds)' },
+    ];
+  if (!(Number.isInteger(seed) && (seed as number) >= 0))
+    return [{ field: 'seed', message: `seed = ${showValue(seed)}: must be an integer in [0, seeds), the run's seed within its grid cell` }];
+  return [];
+}
+
 /** Checks a plot config's shape (not whether its sweeps exist: see `checkReferences`). */
 export function checkPlotConfig(value: unknown): ConfigIssue[] {
   if (!isObject(value)) return [{ field: 'plot', message: `must be a JSON object such as {"view": "phase", "sweep": "…"}, got ${kindOf(value)}` }];
@@ -264,6 +284,7 @@ export function checkPlotConfig(value: unknown): ConfigIssue[] {
   if (value.length !== undefined && value.view !== 'length') issues.push({ field: 'length', message: 'only the length view reads "length"' });
   if ((value.fill === 'finalMeanLength' || value.fill === 'finalLostShare') && isLogsView(value.view))
     issues.push({ field: 'fill', message: `the ${value.view} view fills by meanFinalJ or collapseProbability; ${value.fill} is for phase and compare` });
+  issues.push(...seedIssues(value.view, value.seed));
   issues.push(...oneOfIssue('x', value.x, PLOT_X));
   issues.push(...oneOfIssue('y', value.y, GRID_KEYS));
   issues.push(...oneOfIssue('critical', value.critical, CRITICAL_RULES));

@@ -5,6 +5,8 @@ export { trajectoriesPlot, trajectoryRows } from './trajectories.ts';
 export { gapTrajectoriesPlot, gapRows } from './gap-trajectories.ts';
 export { lengthTrajectoriesPlot, lengthRows, LENGTH_VIEW_SERIES } from './length-trajectories.ts';
 export { promptSharesPlot, promptShareRows, PROMPT_SHARE_WORDS } from './prompt-shares.ts';
+export { promptMeanPlot, promptMeanRows, PROMPT_MEAN_SERIES, PROMPT_MEAN_STYLES, type PromptMeanRow } from './prompt-mean.ts';
+export { promptRunPlot, chosenRun, replayCaption } from './prompt-run.ts';
 export { distributionPlot } from './distribution.ts';
 export { thresholdPlot, type ThresholdOptions } from './threshold-curves.ts';
 export { THEORY_STYLES, theoryStyle } from './theory-styles.ts';

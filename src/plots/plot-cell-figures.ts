@@ -8,6 +8,7 @@
  *   const sweeps = [{ label: 'GRPO', summary, thresholds: empiricalThresholds(summary) }];
  *   const figures = plotCellFigures(config, sweeps, theoryCurvesFor(spec, { y: 'L' }).curves, 680);
  */
+import { replayRun } from '../engine/index.ts';
 import type { LogsAnalysis } from '../logs/index.ts';
 import type { PlotCellConfig } from '../notebook/index.ts';
 import type { SweepSummary } from '../results/index.ts';
@@ -20,6 +21,8 @@ import { gapTrajectoriesPlot } from './gap-trajectories.ts';
 import { updateTrajectoriesPlot } from './update-trajectories.ts';
 import { lengthTrajectoriesPlot } from './length-trajectories.ts';
 import { promptSharesPlot } from './prompt-shares.ts';
+import { promptMeanPlot } from './prompt-mean.ts';
+import { chosenRun, promptRunPlot } from './prompt-run.ts';
 import { trajectoriesPlot } from './trajectories.ts';
 import { logsTrajectoriesPlot } from './logs-trajectories.ts';
 import { logsOutcomePlot } from './logs-outcome.ts';
@@ -78,6 +81,14 @@ export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], 
       return [
         promptSharesPlot(first, { share: c.view === 'prompts-lost' ? 'lostShare' : 'solvedShare', where: c.where, color: c.color, layout: c.layout, width }),
       ];
+    case 'prompts-mean':
+      return [promptMeanPlot(first, { where: c.where, color: c.color, layout: c.layout, width })];
+    case 'prompts-run': {
+      // J_q per prompt is no sweep output: the one run is replayed from its seed on the CPU twin here,
+      // where the figure's inputs are prepared, so the drawing stays drawing (prompt-run.ts).
+      const { run } = chosenRun(first, c.where, c.seed);
+      return [promptRunPlot(first, replayRun(first.spec, run), { width })];
+    }
     case 'distribution':
       return [distributionPlot(first, { where: c.where, width })];
     case 'critical': {
