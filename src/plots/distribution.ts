@@ -1,6 +1,7 @@
 /**
- * The distribution of final J per η, one dot per run, which shows the bimodal outcome above the
- * threshold (SPEC 1.5 P1): most runs collapse near 0, some still reach 1.
+ * The distribution of final J per η, one dot per run (every k-th seed in a cell of more than
+ * MAX_DOTS_PER_CELL seeds), which shows the bimodal outcome above the threshold (SPEC 1.5 P1): most
+ * runs collapse near 0, some still reach 1.
  *
  * @example
  *   container.append(distributionPlot(summary, { where: { L: 8 } }));
@@ -27,6 +28,20 @@ interface RunDot {
  */
 export const MAX_DOTS_PER_CELL = 2000;
 
+/** Seeds per dot in a cell of `seeds` seeds: 1 up to MAX_DOTS_PER_CELL, else k = ⌈seeds / MAX_DOTS_PER_CELL⌉. */
+export function seedsPerDot(seeds: number): number {
+  return Math.ceil(seeds / MAX_DOTS_PER_CELL);
+}
+
+/**
+ * What a dot stands for, said alike on the y axis and in the figure's key (figure-key.ts), so
+ * neither claims a dot per run when every k-th seed is drawn.
+ */
+export function dotsText(seeds: number): string {
+  const k = seedsPerDot(seeds);
+  return k > 1 ? `one dot per ${k} seeds (seeds 0, ${k}, ${2 * k}, …)` : 'one dot per run';
+}
+
 /** A fixed jitter per seed (golden-ratio sequence), so the figure is the same on every render. */
 const jitter = (seed: number) => ((seed * 0.6180339887) % 1) - 0.5;
 
@@ -46,14 +61,13 @@ export function distributionPlot(summary: SweepSummary, config: { where?: GridWh
     if (!matchesWhere(cell, config.where)) continue;
     const facet = facetLabel(cell, ['stepSize' as GridKey]);
     const { finalJ, diverged } = cellFinals(summary, index);
-    const every = Math.ceil(finalJ.length / MAX_DOTS_PER_CELL);
+    const every = seedsPerDot(finalJ.length);
     for (let seed = 0; seed < finalJ.length; seed += every) {
       if (!diverged[seed])
         dots.push({ stepSize: cell.params.stepSize, jittered: cell.params.stepSize * Math.exp(jitter(seed) * spread), finalJ: finalJ[seed], facet, seed });
     }
     lines.push({ stepSize: cell.params.stepSize, J0: cell.params.J0, collapseLine: cell.params.J0 * summary.spec.collapseFraction, facet });
   }
-  const sampled = summary.spec.seeds > MAX_DOTS_PER_CELL ? Math.ceil(summary.spec.seeds / MAX_DOTS_PER_CELL) : 0;
   const faceted = new Set(dots.map((d) => d.facet)).size > 1;
   const fy = faceted ? 'facet' : undefined;
   const facets = sortedLabels([...dots, ...notRun].map((d) => d.facet)); // L=4 above L=16, not text order
@@ -76,7 +90,7 @@ export function distributionPlot(summary: SweepSummary, config: { where?: GridWh
       tickFormat: '~g',
       ...(notRun.length ? { domain: [etas[0] * Math.exp(-spread * 0.7), etas[etas.length - 1] * Math.exp(spread * 0.7)] } : {}),
     },
-    y: { label: `↑ final success rate J (${sampled ? `one dot per ${sampled} seeds` : 'one dot per run'})`, domain: [0, 1], grid: true },
+    y: { label: `↑ final success rate J (${dotsText(summary.spec.seeds)})`, domain: [0, 1], grid: true },
     fy: faceted ? { label: null, domain: facets } : undefined,
     color: colourScale(etas, 'stepSize'),
     marks: [

@@ -13,6 +13,7 @@
 import type { CriticalRule, PlotView } from '../notebook/index.ts';
 import type { TheoryCurve } from '../theory/index.ts';
 import { formatNumber } from './axis-labels.ts';
+import { dotsText } from './distribution.ts';
 import { theoryStyle } from './theory-styles.ts';
 
 /** How a key entry's swatch is drawn: a line (the mark's stroke and dash), a filled area, a dot, or a glyph. */
@@ -39,6 +40,7 @@ export interface FigureKeyOptions {
   theoryReason?: string; // why there is no theory curve, when there is none
   etas?: readonly number[]; // swept η: a curve outside them is said to be left or right of the plot
   effective?: boolean; // x is the effective step size (no left/right note: curves are placed in η)
+  seeds?: number; // seeds per cell of the sweep drawn: the distribution's dots are every k-th seed above MAX_DOTS_PER_CELL
 }
 
 const RULE_TEXT: Record<CriticalRule, string> = {
@@ -75,7 +77,11 @@ export function figureKey(o: FigureKeyOptions): KeyEntry[] {
     }
     case 'distribution':
       return [
-        { mark: 'runs', label: 'one dot per run: its final J, coloured by η', swatch: { kind: 'dot', fill: '#3b528b', stroke: 'none' } },
+        {
+          mark: 'runs',
+          label: `${o.seeds === undefined ? 'one dot per run' : dotsText(o.seeds)}: its final J, coloured by η`,
+          swatch: { kind: 'dot', fill: '#3b528b', stroke: 'none' },
+        },
         { mark: 'j0', label: 'J₀, the initial success rate', swatch: line('black', 1.5) },
         { mark: 'collapse', label: 'collapse line: a run ending below it counts as collapsed', swatch: line('#d62728', 1, '3,2') },
       ];

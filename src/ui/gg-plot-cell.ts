@@ -148,6 +148,7 @@ export class GgPlotCell extends LitElement {
       theoryReason: theory?.reason,
       etas: this.ready()[0]?.state?.summary?.spec.grid.stepSize,
       effective: c.x === 'effectiveStepSize',
+      seeds: this.ready()[0]?.state?.summary?.spec.seeds,
     });
   }
 
