@@ -9,7 +9,7 @@
  *   const thresholds = empiricalThresholds(summary);          // the bootstrap, once per summary
  *   const points = criticalPoints(thresholds.rows, { crossing: 'mean', yKey: 'L' });
  */
-import { isPlainSgd, OPTIMIZER_DEFAULTS, type GridKey, type OptimizerKey, type SweepSpecInput } from '../engine/index.ts';
+import { isPlainSgd, OPTIMIZER_DEFAULTS, withDefaults, type GridKey, type OptimizerKey, type SweepSpecInput } from '../engine/index.ts';
 import type { SweepSummary } from '../results/index.ts';
 import { empiricalCriticalStepSize, type EmpiricalThreshold } from './empirical-threshold.ts';
 import { theoryCurves, CURVE_AXES, type CurveAxis } from './theory-curves.ts';
@@ -27,6 +27,24 @@ export interface TheoryCurve {
 export interface TheoryCurves {
   curves: TheoryCurve[];
   reason?: string;
+  note?: string; // what the curves are of, where that is not the one prompt of the paper (MIXTURE_NOTE)
+}
+
+/**
+ * With many token prompts (SPEC 1.8) the curves are computed for the mixture, not for one prompt:
+ * theory-curves.ts builds the sweep's own N-prompt instance, whose J is the mean of the J_q, whose
+ * expected update is mean_q c(J_q)·∇J_q (each group answers one prompt drawn uniformly, whatever B),
+ * and whose gap is the mixture's E[s | r=1] − E[s | r=0]. Theorem 1 is read with (prompt, response)
+ * as one response (ours); its score bounds already run over every start state. No prompt's own
+ * threshold is drawn: a mean-J threshold says nothing of when a single prompt is lost.
+ */
+export const MIXTURE_NOTE =
+  'many prompts (SPEC 1.8): the curves are the mixture’s — the one-step threshold is where the mean J over the N prompts stops rising under E[w] = mean_q c(J_q)·∇J_q, and Theorem 1 treats (prompt, response) as one response; no single prompt’s threshold is drawn';
+
+/** True when some cell of the sweep has N > 1 token prompts (SPEC 1.8). */
+function hasManyTokenPrompts(spec: SweepSpecInput): boolean {
+  const { base } = withDefaults(spec);
+  return base.family === 'token' && (spec.grid?.N ?? [base.N]).some((N) => N > 1);
 }
 
 export const THEORY_CURVE_LABELS: Record<string, { label: string; reconstructed: boolean }> = {
@@ -41,7 +59,6 @@ export interface TheoryCurvesOptions {
   sweep?: string; // sweep label the points carry (a compare view tells sweeps apart by it)
 }
 
-/** Theory curves over a sweep's y field (L, J0 or G); a reason instead when they cannot be computed. */
 /**
  * Why the theory's curves do not apply to a sweep, or null when they do. The Theorem-1 step and
  * the one-step threshold are derived for plain SGD steps θ ← θ + η·w; clipping, a schedule,
@@ -65,6 +82,11 @@ export function sgdOnlyReason(spec: SweepSpecInput): string | null {
   return `SGD only: the Theorem-1 step and the one-step threshold are derived for plain SGD steps; this sweep uses ${what}`;
 }
 
+/**
+ * Theory curves over a sweep's y field (L, J0 or G); a reason instead when they cannot be computed
+ * (batch-std over several prompts has no closed-form E[w], for one); with many token prompts a note
+ * that they are the mixture's (MIXTURE_NOTE).
+ */
 export function theoryCurvesFor(spec: SweepSpecInput, options: TheoryCurvesOptions): TheoryCurves {
   const y = (options.y ?? (['L', 'J0', 'G'] as const).find((k) => (spec.grid?.[k]?.length ?? 0) > 1) ?? 'L') as CurveAxis;
   if (!CURVE_AXES.includes(y)) return { curves: [], reason: `theory curves are drawn over ${CURVE_AXES.join(', ')}; this plot's y is ${options.y}` };
@@ -78,6 +100,7 @@ export function theoryCurvesFor(spec: SweepSpecInput, options: TheoryCurvesOptio
   if (notSgd) return { curves: [], reason: notSgd };
   const wanted = options.curves ?? Object.keys(THEORY_CURVE_LABELS);
   return {
+    ...(hasManyTokenPrompts(spec) ? { note: MIXTURE_NOTE } : {}),
     curves: wanted.map((name) => ({
       name,
       label: THEORY_CURVE_LABELS[name]?.label ?? name,
