@@ -39,7 +39,7 @@ describe('readCellJson nesting depth', () => {
 describe('plot cell config', () => {
   it('refuses unknown keys, naming the nearest one', () => {
     expect(plot({ colour: 'L' })).toEqual([
-      `colour: unknown field; did you mean color? (plot fields: view, sweep, sweeps, y, fill, length, x, theory, color, scale, layout, where, critical, logs, align, title, caption)`,
+      `colour: unknown field; did you mean color? (plot fields: view, sweep, sweeps, y, fill, length, x, theory, color, scale, layout, where, seed, critical, logs, align, title, caption)`,
     ]);
     expect(plot({ wherre: { L: 8 } })[0]).toContain('did you mean where?');
     expect(plot({ zzz: 1 })[0]).toMatch(/^zzz: unknown field; plot fields: view, /);
