@@ -10,10 +10,11 @@
  *   const key = figureKey({ view: 'phase', theory: curves, etas: spec.grid.stepSize });
  *   figureSvg(root, { title: 'Phase diagram', key }).text;
  */
-import type { CriticalRule, PlotView } from '../notebook/index.ts';
+import type { CriticalRule, PlotView, TrajectoryLayout } from '../notebook/index.ts';
 import type { TheoryCurve } from '../theory/index.ts';
 import { formatNumber } from './axis-labels.ts';
 import { dotsText } from './distribution.ts';
+import { PROMPT_MEAN_SERIES, PROMPT_MEAN_STYLES } from './prompt-mean.ts';
 import { theoryStyle } from './theory-styles.ts';
 
 /** How a key entry's swatch is drawn: a line (the mark's stroke and dash), a filled area, a dot, or a glyph. */
@@ -24,7 +25,23 @@ export type KeySwatch =
   | { kind: 'glyph'; text: string };
 
 /** The kinds of marks a key names (tests look entries up by kind). */
-export type KeyMark = 'critical' | 'interval' | 'no-crossing' | 'theory' | 'no-theory' | 'band' | 'median' | 'mean' | 'runs' | 'j0' | 'collapse';
+export type KeyMark =
+  | 'critical'
+  | 'interval'
+  | 'no-crossing'
+  | 'theory'
+  | 'no-theory'
+  | 'band'
+  | 'median'
+  | 'mean'
+  | 'runs'
+  | 'j0'
+  | 'collapse'
+  | 'share' // prompts-mean: a mean share of prompts
+  | 'prompt' // prompts-run: one prompt's J_q(t)
+  | 'solved-line'
+  | 'lost-line'
+  | 'lost';
 
 export interface KeyEntry {
   mark: KeyMark;
@@ -40,6 +57,7 @@ export interface FigureKeyOptions {
   theoryReason?: string; // why there is no theory curve, when there is none
   etas?: readonly number[]; // swept η: a curve outside them is said to be left or right of the plot
   effective?: boolean; // x is the effective step size (no left/right note: curves are placed in η)
+  layout?: TrajectoryLayout; // prompts-mean: overlaid, η sets the colour and each series keeps its width and dash
   seeds?: number; // seeds per cell of the sweep drawn: the distribution's dots are every k-th seed above MAX_DOTS_PER_CELL
 }
 
@@ -75,6 +93,26 @@ export function figureKey(o: FigureKeyOptions): KeyEntry[] {
         { mark: 'mean', label: `mean over seeds (dashed): the cell’s ${what.replace('a run’s ', '')}`, swatch: line(BAND_GREY, 1, '3,3') },
       ];
     }
+    case 'prompts-mean': {
+      const overlay = o.layout === 'overlay';
+      return PROMPT_MEAN_SERIES.map((series): KeyEntry => {
+        const s = PROMPT_MEAN_STYLES[series];
+        const css = s.dash?.startsWith('1') ? 'dotted' : undefined; // line() makes a dash 'dashed' and none 'solid'
+        return {
+          mark: series === 'J' ? 'mean' : 'share',
+          label: overlay ? `${s.label} (coloured by η)` : s.label,
+          swatch: line(overlay ? BAND_GREY : s.stroke, s.width, s.dash, css),
+        };
+      });
+    }
+    case 'prompts-run':
+      return [
+        { mark: 'prompt', label: 'J_q(t) of one prompt, one colour per prompt', swatch: line('#4269d0', 1.3) },
+        { mark: 'mean', label: 'J(t) of the run: the mean of its prompts’ J_q', swatch: line('#111', 3) },
+        { mark: 'solved-line', label: '½: a prompt above it is solved', swatch: line('#888', 1, '4,3') },
+        { mark: 'lost-line', label: 'J_q(0)/2, dotted in the prompt’s colour: a prompt below it is lost', swatch: line('#4269d0', 1.2, '1,3', 'dotted') },
+        { mark: 'lost', label: 'a recorded step where the prompt is lost (a ring in its colour)', swatch: { kind: 'glyph', text: '○' } },
+      ];
     case 'distribution':
       return [
         {

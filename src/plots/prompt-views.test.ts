@@ -4,8 +4,9 @@ import { replayRun } from '../engine/index.ts';
 import { checkPlotConfig, type PlotCellConfig } from '../notebook/cell-config.ts';
 import { bandAt, promptBandAt, type SweepSummary } from '../results/index.ts';
 import { empiricalThresholds } from '../theory/index.ts';
+import { figureKey } from './figure-key.ts';
 import { plotCellFigures } from './plot-cell-figures.ts';
-import { PROMPT_MEAN_SERIES, promptMeanClass, promptMeanRows } from './prompt-mean.ts';
+import { PROMPT_MEAN_SERIES, PROMPT_MEAN_STYLES, promptMeanClass, promptMeanRows } from './prompt-mean.ts';
 import { chosenRun, LOST_MARK_CLASS, PROMPT_LINE_CLASS, promptRunPoints, replayCaption, RUN_J_CLASS } from './prompt-run.ts';
 import { cpuSweep } from './test-fixtures.ts';
 
@@ -117,6 +118,19 @@ describe('the prompts-run view', () => {
     expect(() => figures({ view: 'prompts-run', seed: 0 }, one)).toThrow(
       'the prompts-run view draws J_q of each prompt, and this cell has one prompt (base.N = 1): set base.N > 1',
     );
+  });
+});
+
+describe('the keys of the prompt views', () => {
+  it('name each series of prompts-mean with its own stroke, or say η colours them when overlaid', () => {
+    const key = figureKey({ view: 'prompts-mean' });
+    expect(key.map((e) => e.label)).toEqual(PROMPT_MEAN_SERIES.map((s) => PROMPT_MEAN_STYLES[s].label));
+    expect(key.map((e) => (e.swatch?.kind === 'line' ? e.swatch.css : ''))).toEqual(['solid', 'dotted', 'solid', 'dashed']);
+    expect(figureKey({ view: 'prompts-mean', layout: 'overlay' }).every((e) => e.label.endsWith('(coloured by η)'))).toBe(true);
+  });
+
+  it('name every mark of prompts-run: prompt lines, the run’s J, the ½ and J_q(0)/2 lines, the lost rings', () => {
+    expect(figureKey({ view: 'prompts-run' }).map((e) => e.mark)).toEqual(['prompt', 'mean', 'solved-line', 'lost-line', 'lost']);
   });
 });
 

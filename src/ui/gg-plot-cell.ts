@@ -2,7 +2,7 @@
  * A plot cell: draws the view its config names (phase, trajectories, gap, distribution,
  * critical, compare) from the results of the sweeps it depends on, with theory curves when it
  * names a theory cell. Stale results are shown dimmed and labelled. Toggles for the fill, the x
- * axis and the trajectory layout edit the cell's config (so they land in the URL); every figure
+ * axis and the layout of the views drawn per η (LAYOUT_VIEWS) edit the cell's config (so they land in the URL); every figure
  * exports as SVG and PNG.
  *
  * Events (bubbling): `cell-edit` {id, value}.
@@ -12,6 +12,9 @@ import { formatJson, PLOT_LENGTHS, type CellIssue, type PlotCellConfig } from '.
 import { download, figureKey, figurePng, figureSvg, plotCellFigures, swatchCss, type FigureExtras, type KeyEntry } from '../plots/index.ts';
 import type { SweepState } from './session.ts';
 import { thresholdsOf, type TheoryResult } from './theory-memo.ts';
+
+/** Views drawn per η that offer the layout toggle: every η in one panel, or one panel per η. */
+export const LAYOUT_VIEWS = ['trajectories', 'gap', 'update-norm', 'length', 'prompts-solved', 'prompts-lost', 'prompts-mean'] as const;
 
 /** A sweep as a plot sees it. */
 export interface PlotInput {
@@ -73,7 +76,8 @@ export class GgPlotCell extends LitElement {
     const stale = this.inputs.filter((i) => i.state?.stale || i.state?.status === 'running' || i.state?.status === 'waiting');
     const hasFill = c.view === 'phase' || c.view === 'compare';
     const hasX = hasFill || c.view === 'critical';
-    const hasLayout = c.view === 'trajectories' || c.view === 'gap' || c.view === 'update-norm' || c.view === 'length';
+    // prompts-run draws one run: no η to lay out.
+    const hasLayout = (LAYOUT_VIEWS as readonly string[]).includes(c.view);
     return html`
       <div class="cell-head">
         <span class="cell-title">${c.title ?? `${c.view} plot`}</span> <code class="cell-id">#${this.cellId}</code>
@@ -85,6 +89,7 @@ export class GgPlotCell extends LitElement {
                   <option value="meanFinalJ" ?selected=${c.fill === undefined || c.fill === 'meanFinalJ'}>mean final J</option>
                   <option value="collapseProbability" ?selected=${c.fill === 'collapseProbability'}>collapse probability</option>
                   <option value="finalMeanLength" ?selected=${c.fill === 'finalMeanLength'}>final mean length</option>
+                  <option value="finalLostShare" ?selected=${c.fill === 'finalLostShare'}>share of prompts lost</option>
                 </select></label>`
               : nothing
           }
@@ -149,6 +154,7 @@ export class GgPlotCell extends LitElement {
       etas: this.ready()[0]?.state?.summary?.spec.grid.stepSize,
       effective: c.x === 'effectiveStepSize',
       seeds: this.ready()[0]?.state?.summary?.spec.seeds,
+      layout: c.layout,
     });
   }
 
