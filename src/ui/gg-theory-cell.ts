@@ -48,7 +48,8 @@ export class GgTheoryCell extends GgConfigCell<TheoryCellConfig> {
             : nothing
         }
         Each point is the median over ${this.config.instances ?? 5} seed instances; computed in ${formatNumber(r.ms, 2)} ms.
-      </p>`;
+      </p>
+      ${r.note ? html`<p class="muted theory-note">With ${r.note}.</p>` : nothing}`;
   }
 }
 

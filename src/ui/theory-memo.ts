@@ -16,6 +16,7 @@ import { empiricalThresholds, theoryCurvesFor, type EmpiricalThresholds, type Th
 export interface TheoryResult {
   curves: TheoryCurve[];
   reason?: string; // why there are no curves
+  note?: string; // what the curves are of, where that is not the paper's one prompt (many prompts: the mixture's)
   ms: number; // time to compute, shown in the cell
 }
 
@@ -27,8 +28,8 @@ export function theoryForCell(sweep: SweepCellConfig, theory: TheoryCellConfig, 
   let hit = memo.get(key);
   if (!hit) {
     const t = performance.now();
-    const { curves, reason } = theoryCurvesFor(spec, { y: theory.y ?? null, curves: theory.curves, instances: theory.instances, sweep: sweepLabel });
-    hit = { curves, reason, ms: performance.now() - t };
+    const { curves, reason, note } = theoryCurvesFor(spec, { y: theory.y ?? null, curves: theory.curves, instances: theory.instances, sweep: sweepLabel });
+    hit = { curves, reason, note, ms: performance.now() - t };
     if (memo.size > 64) memo.clear();
     memo.set(key, hit);
   }
