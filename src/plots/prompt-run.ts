@@ -118,23 +118,35 @@ export function promptRunPlot(summary: SweepSummary, replayed: ReplayedRun, o: P
   const width = o.width ?? 680;
   const named = prompts.length <= MAX_NAMED_PROMPTS;
   const caption = replayCaption(summary, replayed);
-  const marginTop = 58; // the caption's two lines, then the y label
+  // The caption goes under the x axis: the y label takes the top-left corner.
+  const marginBottom = 76; // ticks, the x label, then up to two lines of caption
   const marginLeft = 40;
   return Plot.plot({
     title: o.title,
     width,
-    height: 360,
-    marginTop,
+    height: 390,
+    marginTop: 24,
+    marginBottom,
     marginLeft,
-    marginRight: 64,
-    x: { label: 'iteration t →' },
+    marginRight: 20,
+    x: { label: 'iteration t →', labelOffset: 30 }, // right under the ticks, the caption under it
     y: { grid: true, domain: [0, 1], label: '↑ J_q(t) of each prompt; J(t), their mean, thick' },
     color: named
       ? { type: 'categorical', domain: prompts, scheme: 'observable10', legend: true, label: 'prompt' }
       : { type: 'ordinal', domain: prompts, scheme: 'turbo', legend: false },
     marks: [
       Plot.ruleY([0.5], { stroke: '#888', strokeDasharray: '4,3' }),
-      Plot.text([0.5], { x: last, y: (d: number) => d, text: () => 'solved above ½', textAnchor: 'start', dx: 4, fontSize: 10, fill: '#555' }),
+      Plot.text([0.5], {
+        x: last,
+        y: (d: number) => d,
+        text: () => 'solved above ½',
+        textAnchor: 'end',
+        dy: -7,
+        fontSize: 10,
+        fill: '#555',
+        stroke: 'white',
+        strokeWidth: 3,
+      }),
       // Each prompt's lost line J_q(0)/2, dotted in its colour.
       Plot.ruleY(starts, { y: 'threshold', x1: 0, x2: last, stroke: 'prompt', strokeDasharray: '1,3', strokeWidth: 1.2 }),
       Plot.line(points, { x: 'step', y: 'J', z: 'prompt', stroke: 'prompt', strokeWidth: 1.3, className: PROMPT_LINE_CLASS }),
@@ -144,10 +156,10 @@ export function promptRunPlot(summary: SweepSummary, replayed: ReplayedRun, o: P
       ),
       Plot.line(runJ, { x: 'step', y: 'J', stroke: '#111', strokeWidth: 3, className: RUN_J_CLASS }),
       Plot.text([caption], {
-        frameAnchor: 'top-left',
+        frameAnchor: 'bottom-left',
         lineAnchor: 'top',
         dx: -marginLeft + 4,
-        dy: -marginTop + 4,
+        dy: 44,
         fontSize: 11,
         lineWidth: (width - 8) / 10.5,
         fill: '#222',
