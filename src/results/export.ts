@@ -3,14 +3,26 @@
  * size and statistics (CSV), or the whole results table with per-run finals (JSON); and, when the
  * summary kept them (RUN_SERIES_LIMIT), every run's recorded series: a long ("tidy") CSV with one
  * row per run and recorded step, and a JSON with one list per run. Both take their columns from
- * RUN_OUTPUTS, so an output added there is exported without edits here.
+ * RUN_OUTPUTS, so an output added there is exported without edits here. The runs CSV is also
+ * written in pieces (`runsCsvLayout`: its header, then the rows of any range of runs), so the page
+ * can store a large sweep's rows chunk by chunk as they finish (src/ui/runs-store.ts) with the
+ * same code that formats a kept summary.
  *
  * @example
  *   download('sweep.csv', sweepCsv(summary));
  *   if (!runSeriesMissing(summary)) download('sweep.runs.csv', runSeriesCsv(summary));
  */
-import { GRID_KEYS, PER_RUN_OUTPUTS, RUN_OUTPUTS, type RunOutputName, type RunOutputSpec } from '../engine/index.ts';
-import { cellEffectiveStepSize, RUN_SERIES_LIMIT, SERIES_OUTPUTS, summaryCells, type SweepSummary } from './summary.ts';
+import {
+  expandGrid,
+  GRID_KEYS,
+  PER_RUN_OUTPUTS,
+  RUN_OUTPUTS,
+  type PerRunOutputName,
+  type RunOutputName,
+  type RunOutputSpec,
+  type SweepSpec,
+} from '../engine/index.ts';
+import { cellEffectiveStepSize, RUN_SERIES_LIMIT, SERIES_OUTPUTS, summaryCells, type SeriesName, type SweepSummary } from './summary.ts';
 
 const STAT_COLUMNS = ['runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'] as const;
 
@@ -100,30 +112,67 @@ function finishedRuns(summary: SweepSummary): number[] {
 }
 
 /**
+ * Where rows of the runs CSV read their values: runs from `at` on, per-run outputs at [run − at],
+ * series at [(run − at) · records + record]. A summary's arrays (at 0) or a chunk's (at its begin).
+ */
+export interface RunRowsSource {
+  at: number;
+  perRun: Readonly<Record<PerRunOutputName, ArrayLike<number>>>;
+  series: Readonly<Partial<Record<SeriesName, ArrayLike<number>>>>;
+}
+
+/** The runs CSV in pieces: its header line, and the lines of runs [begin, end) (each line ends in a newline). */
+export interface RunsCsvLayout {
+  header: string;
+  rows(source: RunRowsSource, begin: number, end: number): string;
+}
+
+/**
+ * The runs CSV's columns for a sweep recording at `recordSteps`, with one column per name of
+ * `series` (in that order): run, cell, seed, the swept fields, step, the series (J, thetaNorm,
+ * gradientNorm, …) and the run's per-run outputs (initialJ, finalJ, minJ, diverged; the same on
+ * each of its rows).
+ */
+export function runsCsvLayout(spec: SweepSpec, recordSteps: readonly number[], series: readonly SeriesName[]): RunsCsvLayout {
+  const cells = expandGrid(spec);
+  const keys = GRID_KEYS.filter((k) => k in spec.grid);
+  const R = recordSteps.length;
+  const value = (name: RunOutputName, x: number) => (RUN_OUTPUTS[name].array === Uint8Array ? String(x) : f32Text(x));
+  const header = ['run', 'cell', 'seed', ...keys, 'step', ...series.map(seriesColumn), ...PER_RUN_OUTPUTS.map(runColumn)];
+  return {
+    header: header.map(csvValue).join(',') + '\n',
+    rows({ at, perRun, series: values }, begin, end) {
+      const lines: string[] = [];
+      for (let run = begin; run < end; run++) {
+        const cell = cells[Math.floor(run / spec.seeds)];
+        const i = run - at;
+        const head = [run, cell.index, run % spec.seeds, ...keys.map((k) => cell.params[k])].map(csvValue).join(',');
+        const tail = PER_RUN_OUTPUTS.map((n) => value(n, perRun[n][i])).join(',');
+        for (let r = 0; r < R; r++) lines.push(`${head},${recordSteps[r]},${series.map((n) => value(n, values[n]![i * R + r])).join(',')},${tail}\n`);
+      }
+      return lines.join('');
+    },
+  };
+}
+
+/**
  * Every recorded series of every run of the finished cells, long format: one row per run and
- * recorded step with columns run, cell, seed, the swept fields, step, one column per series
- * (SERIES_OUTPUTS: J, thetaNorm, gradientNorm, …) and the run's per-run outputs (initialJ, finalJ,
- * minJ, diverged; the same on each of its rows). Throws when the summary kept no series.
+ * recorded step (columns: `runsCsvLayout`), the finished cells' runs in run order. Throws when the
+ * summary kept no series.
  */
 export function runSeriesCsv(summary: SweepSummary): string {
   const missing = runSeriesMissing(summary);
   if (missing) throw new Error(missing);
-  const series = SERIES_OUTPUTS.filter((n) => summary.runSeries![n]);
-  const cells = summaryCells(summary);
-  const keys = GRID_KEYS.filter((k) => k in summary.spec.grid);
-  const steps = summary.recordSteps;
-  const R = steps.length;
-  const perRun = summary as unknown as Record<(typeof PER_RUN_OUTPUTS)[number], ArrayLike<number>>;
-  const value = (name: RunOutputName, x: number) => (RUN_OUTPUTS[name].array === Uint8Array ? String(x) : f32Text(x));
-  const header = ['run', 'cell', 'seed', ...keys, 'step', ...series.map(seriesColumn), ...PER_RUN_OUTPUTS.map(runColumn)];
-  const lines = [header.map(csvValue).join(',')];
-  for (const run of finishedRuns(summary)) {
-    const cell = cells[Math.floor(run / summary.spec.seeds)];
-    const head = [run, cell.index, run % summary.spec.seeds, ...keys.map((k) => cell.params[k])].map(csvValue).join(',');
-    const tail = PER_RUN_OUTPUTS.map((n) => value(n, perRun[n][run])).join(',');
-    for (let r = 0; r < R; r++) lines.push(`${head},${steps[r]},${series.map((n) => value(n, summary.runSeries![n]![run * R + r])).join(',')},${tail}`);
-  }
-  return lines.join('\n') + '\n';
+  const runSeries = summary.runSeries!;
+  const layout = runsCsvLayout(
+    summary.spec,
+    summary.recordSteps,
+    SERIES_OUTPUTS.filter((n) => runSeries[n]),
+  );
+  const source: RunRowsSource = { at: 0, perRun: summary, series: runSeries };
+  const seeds = summary.spec.seeds;
+  const finished = summary.cellStats.map((s) => s.cell).sort((a, b) => a - b);
+  return layout.header + finished.map((cell) => layout.rows(source, cell * seeds, (cell + 1) * seeds)).join('');
 }
 
 /**

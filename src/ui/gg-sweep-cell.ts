@@ -7,12 +7,14 @@
  * Events (bubbling): `cell-edit` {id, value}, `sweep-run` {id}, `sweep-cancel` {id}.
  */
 import { LitElement, html, nothing } from 'lit';
+import { until } from 'lit/directives/until.js';
 import { withDefaults, type GridKey } from '../engine/index.ts';
 import { checkSweepDraft, formatJson, sweepSpecOf, type SweepCellConfig } from '../notebook/index.ts';
 import { download } from '../plots/index.ts';
-import { runSeriesCsv, runSeriesJson, runSeriesMissing, sweepCsv, sweepJson } from '../results/index.ts';
+import { runSeriesCsv, runSeriesJson, runSeriesMissing, sweepCsv, sweepJson, type SweepSummary } from '../results/index.ts';
 import { describeBackend, formatSeconds } from './gg-progress.ts';
 import './gg-progress.ts';
+import { forgetLookup, storedRuns, storedRunsText } from './runs-store.ts';
 import type { SweepState } from './session.ts';
 import {
   BASE_FIELDS,
@@ -271,28 +273,84 @@ export class GgSweepCell extends LitElement {
           ? `cached results (${describeBackend(sum.backend)}, ${formatSeconds(sum.wallMs)} when run)`
           : `ran in ${formatSeconds(sum.wallMs)} on ${describeBackend(sum.backend)}`;
     const name = (ext: string) => `${this.cellId}-${sum.specHash.slice(0, 8)}.${ext}`;
-    const seriesMissing = runSeriesMissing(sum); // why "Runs CSV/JSON" are disabled, shown above them
     return html`<div class="sweep-status ${s.stale ? 'stale' : ''}">
       ${s.stale ? html`<strong class="stale-flag">stale</strong> <span class="stale-reason">${s.staleReason ?? 'results of an earlier spec'}</span>; ` : nothing}
       ${sum.complete ? nothing : html`<strong class="incomplete">${this.incompleteText(sum)}</strong>; `}${where} ·
       <span class="hash" title=${sum.specHash}>spec ${sum.specHash.slice(0, 10)}</span>
       ${s.message && s.message !== sum.message ? html`<div>${s.message}</div>` : nothing}
-      ${seriesMissing ? html`<div class="export-note muted">${seriesMissing}</div>` : nothing}
+      ${
+        runSeriesMissing(sum)
+          ? until(this.storedRunsView(sum, name), this.renderExports(sum, name, { note: `${runSeriesMissing(sum)}; looking for rows stored in this browser…` }))
+          : this.renderExports(sum, name, {
+              csv: () => download(name('runs.csv'), runSeriesCsv(sum), 'text/csv'),
+              json: () => download(name('runs.json'), runSeriesJson(sum), 'application/json'),
+            })
+      }
+    </div>`;
+  }
+
+  /** A failed assembly of stored rows (they were deleted meanwhile), said above the buttons until the results change. */
+  private runsError?: { summary: SweepSummary; message: string };
+  /** The stored-rows view of the summary shown, looked up once (a new promise each render would flash the placeholder). */
+  private storedView?: { summary: SweepSummary; error?: string; view: ReturnType<GgSweepCell['storedRunsExports']> };
+
+  private storedRunsView(sum: SweepSummary, name: (ext: string) => string) {
+    const error = this.runsError?.summary === sum ? this.runsError.message : undefined;
+    if (this.storedView?.summary !== sum || this.storedView.error !== error) this.storedView = { summary: sum, error, view: this.storedRunsExports(sum, name) };
+    return this.storedView.view;
+  }
+
+  /**
+   * Exports of a summary that kept no series: "Runs CSV" assembled from the rows its run stored in
+   * IndexedDB (runs-store.ts), or disabled with why there are none. "Runs JSON" stays disabled:
+   * it is one document whose lists hold every run, not rows that can be stored chunk by chunk.
+   */
+  private async storedRunsExports(sum: SweepSummary, name: (ext: string) => string) {
+    const missing = runSeriesMissing(sum)!;
+    const found = await storedRuns(sum);
+    const error = this.runsError?.summary === sum ? `; ${this.runsError.message}` : '';
+    const json =
+      'Runs JSON is one document whose list of runs holds every run at once, so it is not stored chunk by chunk as the CSV rows are: Runs CSV has the same values, and `gradgap run` writes the sweep JSON';
+    if ('reason' in found) return this.renderExports(sum, name, { note: `${missing}; ${found.reason}${error}`, jsonTitle: json });
+    return this.renderExports(sum, name, {
+      note: `${missing.replace(/; `gradgap run` writes them all$/, '')}; Runs CSV is assembled from the rows this browser stored as the sweep ran${error}`,
+      csvTitle: storedRunsText(found.manifest),
+      jsonTitle: json,
+      csv: async () => {
+        try {
+          download(name('runs.csv'), await found.csv());
+        } catch (e) {
+          forgetLookup(sum);
+          this.runsError = { summary: sum, message: (e as Error).message };
+          this.requestUpdate();
+        }
+      },
+    });
+  }
+
+  /** The four export buttons; a runs export without its action is disabled, the note above them says why. */
+  private renderExports(
+    sum: SweepSummary,
+    name: (ext: string) => string,
+    runs: { note?: string; csv?: () => unknown; json?: () => unknown; csvTitle?: string; jsonTitle?: string },
+  ) {
+    return html`${runs.note ? html`<div class="export-note muted">${runs.note}</div>` : nothing}
       <span class="exports">
         <button @click=${() => download(name('csv'), sweepCsv(sum), 'text/csv')} title="one row per grid cell: its statistics over seeds">CSV</button>
         <button @click=${() => download(name('json'), sweepJson(sum), 'application/json')} title="the results table: statistics and per-run finals">JSON</button>
         <button
-          ?disabled=${!!seriesMissing}
-          title="every recorded series of every run: one row per run and recorded step"
-          @click=${() => download(name('runs.csv'), runSeriesCsv(sum), 'text/csv')}
+          class="runs-csv"
+          ?disabled=${!runs.csv}
+          title=${runs.csvTitle ?? 'every recorded series of every run: one row per run and recorded step'}
+          @click=${() => runs.csv?.()}
         >Runs CSV</button>
         <button
-          ?disabled=${!!seriesMissing}
-          title="every recorded series of every run, one list per run"
-          @click=${() => download(name('runs.json'), runSeriesJson(sum), 'application/json')}
+          class="runs-json"
+          ?disabled=${!runs.json}
+          title=${runs.jsonTitle ?? 'every recorded series of every run, one list per run'}
+          @click=${() => runs.json?.()}
         >Runs JSON</button>
-      </span>
-    </div>`;
+      </span>`;
   }
 
   override render() {

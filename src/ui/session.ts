@@ -419,6 +419,7 @@ export class NotebookSession extends EventTarget {
           signal: controller.signal,
           onProgress: (progress) => void (mine() && this.patch(id, { progress })),
           onBackend: (backend) => void (mine() && this.patch(id, { backend })),
+          cell: `${this.name}#${id}`, // a sweep too large to keep its series stores its rows under its cell (runs-store.ts)
         });
         // Superseded by a newer run (which cancelled this one on its way in): that run's state stands.
         if (!mine() && (!controller.signal.aborted || this.controllers.has(id))) return;
