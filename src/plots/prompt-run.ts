@@ -161,7 +161,7 @@ export function promptRunPlot(summary: SweepSummary, replayed: ReplayedRun, o: P
         dx: -marginLeft + 4,
         dy: 44,
         fontSize: 11,
-        lineWidth: (width - 8) / 10.5,
+        lineWidth: (width - 16) / 12, // in ems of the 11 px font, with room for Plot's estimate of a line's width
         fill: '#222',
       }),
       Plot.tip(
