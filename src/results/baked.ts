@@ -12,18 +12,17 @@
  *   const text = encodeBaked({ notebook: 'threshold.html', provenance, sweeps: { sweep: summary } });
  *   const baked = decodeBaked(text); // throws BakedFormatError with the reason
  */
-import { cellCount, PER_RUN_OUTPUTS, RUN_OUTPUTS, type BackendInfo, type CellStats, type PerRunOutputName, type SweepSpec } from '../engine/index.ts';
 import {
-  BAND_FIELDS,
-  GAP_BAND_FIELDS,
-  LENGTH_BAND_FIELDS,
-  LENGTH_SERIES,
-  PROMPT_BAND_FIELDS,
-  PROMPT_SERIES,
-  type LengthSeries,
-  type PromptSeries,
-  type SweepSummary,
-} from './summary.ts';
+  cellCount,
+  PER_RUN_OUTPUTS,
+  RUN_OUTPUTS,
+  SERIES_BANDS,
+  type BackendInfo,
+  type CellStats,
+  type PerRunOutputName,
+  type SweepSpec,
+} from '../engine/index.ts';
+import { BAND_FIELDS, BAND_GROUPS, GAP_BAND_FIELDS, seriesBands, type BandGroup, type SweepSummary } from './summary.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 
 export const BAKED_FORMAT = 'gradgap-baked';
@@ -96,6 +95,8 @@ const RUN_ARRAYS = SWEEP_KEYS.filter((k): k is PerRunOutputName => (PER_RUN_OUTP
 const CELL_STATS_KEYS = ['cell', 'runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'];
 const BACKEND_KEYS = ['kind', 'threads', 'adapter', 'fallbackAdapter', 'reason'];
 const STOP_REASONS = ['done', 'cancelled', 'device-lost', 'error'];
+/** The keyed band groups (lengthBands, promptBands) and their series, in the file's order. */
+const bandGroups = Object.entries(BAND_GROUPS) as [BandGroup, (typeof BAND_GROUPS)[BandGroup]][];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
@@ -138,8 +139,8 @@ function encodeSummary(s: SweepSummary): unknown {
     bands: toBase64(s.bands),
     gapBands: s.gapBands && toBase64(s.gapBands), // undefined: the key is left out
     updateBands: s.updateBands && toBase64(s.updateBands),
-    lengthBands: s.lengthBands && Object.fromEntries(LENGTH_SERIES.map((n) => [n, toBase64(s.lengthBands![n])])),
-    promptBands: s.promptBands && Object.fromEntries(PROMPT_SERIES.map((n) => [n, toBase64(s.promptBands![n])])),
+    // lengthBands, promptBands: one base64 array per series.
+    ...Object.fromEntries(bandGroups.map(([group, series]) => [group, s[group] && Object.fromEntries(series.map((n) => [n, toBase64(seriesBands(s, n)!)]))])),
     ...Object.fromEntries(RUN_ARRAYS.map((k) => [k, toBase64(s[k])])),
   };
 }
@@ -252,32 +253,23 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
     `${at} updateBands`,
     `${updateBands?.length} values, but ${cells} cells × ${R} recorded steps × ${GAP_BAND_FIELDS.length}`,
   );
-  let lengthBands: Record<LengthSeries, Float32Array> | undefined;
-  if (raw.lengthBands !== undefined) {
-    expectKeys(raw.lengthBands, LENGTH_SERIES, [], `${at} lengthBands`);
-    const size = cells * R * LENGTH_BAND_FIELDS.length;
-    lengthBands = {} as Record<LengthSeries, Float32Array>;
-    for (const n of LENGTH_SERIES) {
-      const where = `${at} lengthBands.${n}`;
-      check(typeof raw.lengthBands[n] === 'string', where, 'expected base64 text');
-      const values = f32(raw.lengthBands[n] as string, where);
-      check(values.length === size, where, `${values.length} values, but ${cells} cells × ${R} recorded steps × ${LENGTH_BAND_FIELDS.length} = ${size}`);
-      lengthBands[n] = values;
-    }
+  const groups: Partial<Record<BandGroup, Record<string, Float32Array>>> = {};
+  for (const [group, series] of bandGroups) {
+    const data = raw[group];
+    if (data === undefined) continue;
+    expectKeys(data, series, [], `${at} ${group}`);
+    groups[group] = Object.fromEntries(
+      series.map((n) => {
+        const where = `${at} ${group}.${n}`;
+        const size = cells * R * SERIES_BANDS[n].length;
+        check(typeof data[n] === 'string', where, 'expected base64 text');
+        const values = f32(data[n] as string, where);
+        check(values.length === size, where, `${values.length} values, but ${cells} cells × ${R} recorded steps × ${SERIES_BANDS[n].length} = ${size}`);
+        return [n, values];
+      }),
+    );
   }
-  let promptBands: Record<PromptSeries, Float32Array> | undefined;
-  if (raw.promptBands !== undefined) {
-    expectKeys(raw.promptBands, PROMPT_SERIES, [], `${at} promptBands`);
-    const size = cells * R * PROMPT_BAND_FIELDS.length;
-    promptBands = {} as Record<PromptSeries, Float32Array>;
-    for (const n of PROMPT_SERIES) {
-      const where = `${at} promptBands.${n}`;
-      check(typeof raw.promptBands[n] === 'string', where, 'expected base64 text');
-      const values = f32(raw.promptBands[n] as string, where);
-      check(values.length === size, where, `${values.length} values, but ${cells} cells × ${R} recorded steps × ${PROMPT_BAND_FIELDS.length} = ${size}`);
-      promptBands[n] = values;
-    }
-  }
+  const { lengthBands, promptBands } = groups as Partial<Pick<SweepSummary, BandGroup>>;
 
   check(Array.isArray(raw.cellStats), `${at} cellStats`, 'expected a list, one entry per cell');
   const seen = new Set<number>();

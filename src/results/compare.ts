@@ -17,17 +17,10 @@
  */
 import { canonicalJson, cellStatsCpu, collapseThreshold, expandGrid, SERIES_BANDS, type BackendInfo, type Cell } from '../engine/index.ts';
 import { bandOf } from './bands.ts';
-import {
-  BAND_FIELDS,
-  GAP_BAND_FIELDS,
-  LENGTH_BAND_FIELDS,
-  LENGTH_SERIES,
-  PROMPT_BAND_FIELDS,
-  PROMPT_SERIES,
-  RUN_SERIES_LIMIT,
-  SERIES_OUTPUTS,
-  type SweepSummary,
-} from './summary.ts';
+import { BAND_FIELDS, BAND_GROUPS, GAP_BAND_FIELDS, RUN_SERIES_LIMIT, SERIES_OUTPUTS, seriesBands, type SweepSummary } from './summary.ts';
+
+/** The series of the keyed band groups (lengths, SPEC 1.7; shares of prompts, SPEC 1.8), compared one by one. */
+const GROUP_SERIES = Object.values(BAND_GROUPS).flat();
 
 export type MatchKind = 'bit-for-bit' | 'statistical';
 
@@ -168,15 +161,9 @@ function identityDifferences(baked: SweepSummary, fresh: SweepSummary, out: stri
     out.push(`‖Δθ‖(t) bands: baked ${baked.updateBands.length} values, re-run ${fresh.updateBands.length}`);
   // Files baked before ‖Δθ‖ existed lack these bands (as older ones lack ‖g‖(t)): nothing to compare, and nothing shown.
   if (baked.updateBands && !fresh.updateBands) out.push('‖Δθ‖(t) bands: baked, but the re-run has none');
-  // Length bands (SPEC 1.7) likewise: absent from files baked before lengths were recorded.
-  for (const n of LENGTH_SERIES) {
-    const [a, b] = [baked.lengthBands?.[n], fresh.lengthBands?.[n]];
-    if (a && !b) out.push(`${n} bands: baked, but the re-run has none`);
-    else if (a && b && a.length !== b.length) out.push(`${n} bands: baked ${a.length} values, re-run ${b.length}`);
-  }
-  // Shares of prompts (SPEC 1.8): only sweeps with many token prompts have them.
-  for (const n of PROMPT_SERIES) {
-    const [a, b] = [baked.promptBands?.[n], fresh.promptBands?.[n]];
+  // Length bands (SPEC 1.7) likewise: absent from files baked before lengths were recorded; only sweeps with many token prompts have shares of prompts (SPEC 1.8).
+  for (const n of GROUP_SERIES) {
+    const [a, b] = [seriesBands(baked, n), seriesBands(fresh, n)];
     if (a && !b) out.push(`${n} bands: baked, but the re-run has none`);
     else if (a && b && a.length !== b.length) out.push(`${n} bands: baked ${a.length} values, re-run ${b.length}`);
   }
@@ -235,13 +222,9 @@ function exactDifferences(baked: SweepSummary, fresh: SweepSummary, cells: strin
   if (baked.gapBands && fresh.gapBands) bandDifferences('‖g‖(t) bands', GAP_BAND_FIELDS, baked.gapBands, fresh.gapBands);
   if (baked.updateBands && fresh.updateBands && baked.updateBands.length === fresh.updateBands.length)
     bandDifferences('‖Δθ‖(t) bands', GAP_BAND_FIELDS, baked.updateBands, fresh.updateBands);
-  for (const n of LENGTH_SERIES) {
-    const [a, b] = [baked.lengthBands?.[n], fresh.lengthBands?.[n]];
-    if (a && b) bandDifferences(`${n} bands`, LENGTH_BAND_FIELDS, a, b);
-  }
-  for (const n of PROMPT_SERIES) {
-    const [a, b] = [baked.promptBands?.[n], fresh.promptBands?.[n]];
-    if (a && b && a.length === b.length) bandDifferences(`${n} bands`, PROMPT_BAND_FIELDS, a, b);
+  for (const n of GROUP_SERIES) {
+    const [a, b] = [seriesBands(baked, n), seriesBands(fresh, n)];
+    if (a && b) bandDifferences(`${n} bands`, SERIES_BANDS[n], a, b);
   }
   return differing.size;
 }
@@ -283,8 +266,7 @@ function consistencyDifferences(baked: SweepSummary, out: string[]): void {
       ['J(t)', baked.bands],
       ['‖g‖(t)', baked.gapBands],
       ['‖Δθ‖(t)', baked.updateBands],
-      ...LENGTH_SERIES.map((n) => [n, baked.lengthBands?.[n]] as const),
-      ...PROMPT_SERIES.map((n) => [n, baked.promptBands?.[n]] as const),
+      ...GROUP_SERIES.map((n) => [n, seriesBands(baked, n)] as const),
     ]) {
       for (let r = 0; data && r < R; r++) {
         const o = (s.cell * R + r) * 4;

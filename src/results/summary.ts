@@ -19,6 +19,7 @@ import {
   RUN_OUTPUTS,
   SERIES_BANDS,
   type BackendInfo,
+  type BandedOutput,
   type Cell,
   type CellStats,
   type PerRunOutputName,
@@ -46,6 +47,13 @@ export const PROMPT_SERIES = ['solvedShare', 'lostShare'] as const;
 export type PromptSeries = (typeof PROMPT_SERIES)[number];
 /** Quantities of each share per cell and recorded step: quantiles over seeds and the mean, the cell's share of its seeds' prompts. */
 export const PROMPT_BAND_FIELDS = SERIES_BANDS.solvedShare;
+
+/**
+ * The keyed band groups of a summary, one array per series, and the series each holds, in the baked
+ * file's order: lengths (SPEC 1.7) and shares of prompts (SPEC 1.8).
+ */
+export const BAND_GROUPS = { lengthBands: LENGTH_SERIES, promptBands: PROMPT_SERIES } as const;
+export type BandGroup = keyof typeof BAND_GROUPS;
 
 /** A per-record output of RUN_OUTPUTS (J(t), ‖θ‖(t), ‖∇J‖(t), ‖g‖(t), …): one value per run and recorded step. */
 export type SeriesName = Exclude<RunOutputName, PerRunOutputName>;
@@ -110,18 +118,12 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
   const bands = result.bands?.trajectory ?? quantileBands(result, runs.trajectory, BAND_FIELDS);
   const gapBands = result.bands?.gapNorm ?? quantileBands(result, runs.gapNorm, GAP_BAND_FIELDS);
   const updateBands = result.bands?.updateNorm ?? quantileBands(result, runs.updateNorm, GAP_BAND_FIELDS);
-  const lengthBands = Object.fromEntries(LENGTH_SERIES.map((n) => [n, result.bands?.[n] ?? quantileBands(result, runs[n], LENGTH_BAND_FIELDS)])) as Record<
-    LengthSeries,
-    Float32Array
-  >;
+  const groupBands = <S extends BandedOutput>(series: readonly S[]) =>
+    Object.fromEntries(series.map((n) => [n, result.bands?.[n] ?? quantileBands(result, runs[n], SERIES_BANDS[n])])) as Record<S, Float32Array>;
+  const lengthBands = groupBands(BAND_GROUPS.lengthBands);
   // Many prompts (SPEC 1.8): kept only where some cell has them, so other sweeps' summaries are as before.
   const manyPrompts = expandGrid(spec).some((c) => c.params.family === 'token' && c.params.N > 1);
-  const promptBands = manyPrompts
-    ? (Object.fromEntries(PROMPT_SERIES.map((n) => [n, result.bands?.[n] ?? quantileBands(result, runs[n], PROMPT_BAND_FIELDS)])) as Record<
-        PromptSeries,
-        Float32Array
-      >)
-    : undefined;
+  const promptBands = manyPrompts ? groupBands(BAND_GROUPS.promptBands) : undefined;
   const trajectoryHash = result.trajectoryHash ?? (await sha256Bytes(runs.trajectory));
   const keepSeries = result.seriesKept !== false && keepSeriesFor(runs.finalJ.length, runs.recordSteps.length);
   return {
@@ -149,41 +151,51 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
   };
 }
 
-/** J(t) band of one cell at one recorded step. */
-export function bandAt(summary: SweepSummary, cell: number, record: number): Record<(typeof BAND_FIELDS)[number], number> {
-  const at = (cell * summary.recordSteps.length + record) * BAND_FIELDS.length;
-  const b = summary.bands;
-  return { q10: b[at], q50: b[at + 1], q90: b[at + 2], mean: b[at + 3] };
+/** Where a summary keeps each banded series' bands: J(t), ‖g‖(t) and ‖Δθ‖(t) in their own fields, the others in their group. */
+const BAND_HOME: Record<BandedOutput, keyof SweepSummary> = {
+  trajectory: 'bands',
+  gapNorm: 'gapBands',
+  updateNorm: 'updateBands',
+  ...(Object.fromEntries(Object.entries(BAND_GROUPS).flatMap(([group, series]) => series.map((n) => [n, group]))) as Record<
+    LengthSeries | PromptSeries,
+    BandGroup
+  >),
+};
+
+/** A banded series' bands in a summary ([cell][record][SERIES_BANDS[name]]); undefined when the summary has none. */
+export function seriesBands(
+  summary: Partial<Pick<SweepSummary, 'bands' | 'gapBands' | 'updateBands' | BandGroup>>,
+  name: BandedOutput,
+): Float32Array | undefined {
+  const home = summary[BAND_HOME[name] as keyof typeof summary];
+  return home instanceof Float32Array ? home : (home as Record<string, Float32Array> | undefined)?.[name];
 }
 
-/** ‖g‖(t) band of one cell at one recorded step; undefined when the summary has no gap bands. */
-export function gapBandAt(summary: SweepSummary, cell: number, record: number): Record<(typeof GAP_BAND_FIELDS)[number], number> | undefined {
-  const b = summary.gapBands;
-  if (!b) return undefined;
-  const at = (cell * summary.recordSteps.length + record) * GAP_BAND_FIELDS.length;
-  return { q10: b[at], q50: b[at + 1], q90: b[at + 2], finite: b[at + 3] };
-}
-
-/** ‖Δθ‖(t) band of one cell at one recorded step (fields as the gap's); undefined when the summary has none. */
-export function updateBandAt(summary: SweepSummary, cell: number, record: number): Record<(typeof GAP_BAND_FIELDS)[number], number> | undefined {
-  const b = summary.updateBands;
-  if (!b) return undefined;
-  const at = (cell * summary.recordSteps.length + record) * GAP_BAND_FIELDS.length;
-  return { q10: b[at], q50: b[at + 1], q90: b[at + 2], finite: b[at + 3] };
-}
-
-/** A length series' band of one cell at one recorded step; undefined when the summary has no length bands. */
-export function lengthBandAt(
-  summary: Pick<SweepSummary, 'recordSteps' | 'lengthBands'>,
-  series: LengthSeries,
+/** A banded series' band of one cell at one recorded step, by field (SERIES_BANDS[name]); undefined when the summary has none. */
+export function seriesBandAt<N extends BandedOutput>(
+  summary: Pick<SweepSummary, 'recordSteps'> & Partial<Pick<SweepSummary, 'bands' | 'gapBands' | 'updateBands' | BandGroup>>,
+  name: N,
   cell: number,
   record: number,
-): Record<(typeof LENGTH_BAND_FIELDS)[number], number> | undefined {
-  const b = summary.lengthBands?.[series];
+): Record<(typeof SERIES_BANDS)[N][number], number> | undefined {
+  const b = seriesBands(summary, name);
   if (!b) return undefined;
-  const at = (cell * summary.recordSteps.length + record) * LENGTH_BAND_FIELDS.length;
-  return { q10: b[at], q50: b[at + 1], q90: b[at + 2], finite: b[at + 3] };
+  const fields = SERIES_BANDS[name];
+  const at = (cell * summary.recordSteps.length + record) * fields.length;
+  return Object.fromEntries(fields.map((f, i) => [f, b[at + i]])) as Record<(typeof SERIES_BANDS)[N][number], number>;
 }
+
+/** J(t) band of one cell at one recorded step. */
+export const bandAt = (summary: SweepSummary, cell: number, record: number) => seriesBandAt(summary, 'trajectory', cell, record)!;
+/** ‖g‖(t) band of one cell at one recorded step; undefined when the summary has no gap bands. */
+export const gapBandAt = (summary: SweepSummary, cell: number, record: number) => seriesBandAt(summary, 'gapNorm', cell, record);
+/** ‖Δθ‖(t) band of one cell at one recorded step (fields as the gap's); undefined when the summary has none. */
+export const updateBandAt = (summary: SweepSummary, cell: number, record: number) => seriesBandAt(summary, 'updateNorm', cell, record);
+/** A length series' band of one cell at one recorded step; undefined when the summary has no length bands. */
+export const lengthBandAt = (summary: Pick<SweepSummary, 'recordSteps' | 'lengthBands'>, series: LengthSeries, cell: number, record: number) =>
+  seriesBandAt(summary, series, cell, record);
+/** A share's band (q10, q50, q90, mean over seeds) of one cell at one recorded step; undefined without prompt bands. */
+export const promptBandAt = (summary: SweepSummary, series: PromptSeries, cell: number, record: number) => seriesBandAt(summary, series, cell, record);
 
 /**
  * Final mean length of a cell: the median over its seeds of each run's mean sampled response
@@ -211,19 +223,6 @@ export function expectedLengthAtStart(summary: Pick<SweepSummary, 'recordSteps' 
 export function cellEffectiveStepSize(summary: Pick<SweepSummary, 'recordSteps' | 'lengthBands'>, cell: Cell, stepSize = cell.params.stepSize): number {
   const p = { ...cell.params, stepSize };
   return p.eos && perLengthAggregation(p.aggregation) ? effectiveStepSize(p, expectedLengthAtStart(summary, cell.index)) : effectiveStepSize(p);
-}
-
-/** A share's band (q10, q50, q90, mean over seeds) of one cell at one recorded step; undefined without prompt bands. */
-export function promptBandAt(
-  summary: SweepSummary,
-  series: PromptSeries,
-  cell: number,
-  record: number,
-): Record<(typeof PROMPT_BAND_FIELDS)[number], number> | undefined {
-  const b = summary.promptBands?.[series];
-  if (!b) return undefined;
-  const at = (cell * summary.recordSteps.length + record) * PROMPT_BAND_FIELDS.length;
-  return { q10: b[at], q50: b[at + 1], q90: b[at + 2], mean: b[at + 3] };
 }
 
 /** Share of a cell's prompts lost at the last recorded step, averaged over its seeds (SPEC 1.8); NaN without prompt bands. */
