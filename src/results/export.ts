@@ -67,14 +67,40 @@ export function sweepJson(summary: SweepSummary): string {
   return JSON.stringify(plain, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1) + '\n';
 }
 
+const F32 = new Float32Array(1);
+const F32_BITS = new Uint32Array(F32.buffer);
+
 /**
  * Shortest decimal that reads back to the same f32, "NaN" / "Infinity" otherwise: the form of
- * `gradgap run`'s runs CSV (src/cli/float-format.ts f32Text), so page and CLI files read alike.
+ * `gradgap run`'s runs CSV (src/cli/float-format.ts f32Text: the smallest of 1–9 significant
+ * digits that round-trips), so page and CLI files read alike. Found by bisection from 7 digits
+ * (most values need 7–9), not by trying 1, 2, …: toPrecision is the runs CSV's cost, and a large
+ * sweep's rows are formatted while it runs. Bisection finds the same digit count because a
+ * (p+1)-digit rounding is never farther from x than the p-digit one and the values that read back
+ * to x lie symmetrically around it — except at a power of two (a zero mantissa), whose interval is
+ * lopsided: there the digits are tried one by one.
  */
-function f32Text(x: number): string {
+export function f32Text(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  for (let p = 1; p < 9; p++) if (Math.fround(Number(x.toPrecision(p))) === x) return String(Number(x.toPrecision(p)));
-  return String(Number(x.toPrecision(9)));
+  let best: string | undefined; // the shortest text found so far that reads back to x
+  const readsBack = (p: number) => {
+    const s = x.toPrecision(p);
+    if (Math.fround(Number(s)) !== x) return false;
+    best = s;
+    return true;
+  };
+  F32[0] = x;
+  let lo = 1;
+  let hi = 9; // 9 significant digits always read back to an f32
+  if ((F32_BITS[0] & 0x7fffff) === 0) {
+    while (lo < 9 && !readsBack(lo)) lo++;
+  } else {
+    for (let mid = 7; lo < hi; mid = (lo + hi) >> 1) {
+      if (readsBack(mid)) hi = mid;
+      else lo = mid + 1;
+    }
+  }
+  return String(Number(best ?? x.toPrecision(9)));
 }
 
 /**
