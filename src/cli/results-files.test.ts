@@ -1,6 +1,8 @@
 /**
  * The streamed results files (SweepFilesWriter, fed chunk by chunk in run order) are byte for byte
- * what the whole-sweep writer wrote before streaming (commit 072a5f7), kept below as the reference.
+ * what the whole-sweep writer wrote before streaming (commit 072a5f7). The reference below is an
+ * independent plain writer of that format (a table of columns, JSON.stringify per value), which
+ * wrote the same bytes as 072a5f7's writer for these sweeps.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +17,7 @@ import {
   RUN_OUTPUT_NAMES,
   RUN_OUTPUTS,
   type CellStats,
-  type GridKey,
   type RunOutputName,
-  type RunOutputSpec,
-  type SweepSpec,
   type SweepSpecInput,
 } from '../engine/index.ts';
 import { cellEffectiveStepSize, summarizeSweep } from '../results/index.ts';
@@ -26,104 +25,101 @@ import { f32Json, f32Text } from './float-format.ts';
 import { OutputStage } from './output-files.ts';
 import { SWEEP_FORMAT, SWEEP_VERSION, SweepFilesWriter, writeSweepFiles, type SweepData } from './results-files.ts';
 
-// ---- the reference: results-files.ts as of 072a5f7, unchanged ----
-const F32_STATS = ['meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90'] as const;
+// ---- the reference: a plain whole-table writer, written from the files' format (results-files.ts's header, RUN_OUTPUTS' csv), not from the streaming writer ----
+const isFlag = (name: RunOutputName) => RUN_OUTPUTS[name].array === Uint8Array;
+/** Cell statistics held as f32 (written exactly); the others are counts and a probability. */
+const F32_STATS = new Set(['meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90']);
 const STAT_COLUMNS = ['runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'] as const;
 
-const csvField = (v: unknown) => {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-const csvRow = (fields: unknown[]) => fields.map(csvField).join(',');
-const f32List = (a: ArrayLike<number>) => `[${Array.from(a, (x) => JSON.stringify(f32Json(x))).join(',')}]`;
-const isFlag = (name: RunOutputName) => RUN_OUTPUTS[name].array === Uint8Array;
-/** One value of an output as CSV text: f32 exactly, a flag as 0/1. */
-const csvValue = (name: RunOutputName, x: number) => (isFlag(name) ? x : f32Text(x));
-
-/** Cell statistics with f32 fields written exactly and NaN as "NaN". */
-function statsJson(s: CellStats): Record<string, number | string> {
-  const out: Record<string, number | string> = { ...s };
-  for (const k of F32_STATS) out[k] = f32Json(s[k]);
-  return out;
+type Column = { name: string; value: (i: number) => unknown };
+/** A table as CSV: a header row, then one row per record, fields quoted where they hold a comma, quote or newline. */
+function csvTable(columns: Column[], rows: number): string {
+  const field = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+  const table = [columns.map((c) => c.name), ...Array.from({ length: rows }, (_, i) => columns.map((c) => c.value(i)))];
+  return `${table.map((row) => row.map(field).join(',')).join('\n')}\n`;
 }
 
+/** The sweep JSON: one JSON value per key, keys sharing a line where the format puts them together, lists of cells, statistics and per-run records one item a line. */
 function sweepJson(d: SweepData): string {
-  const cells = expandGrid(d.spec);
   const R = d.runs.recordSteps.length;
   const n = d.runRange[1] - d.runRange[0];
-  const perRun = (a: Float32Array | Uint8Array) => Array.from({ length: n }, (_, i) => `  ${f32List(a.subarray(i * R, (i + 1) * R))}`).join(',\n');
-  // Every output in declaration order: a per-run one as one list, a per-record one as a list per run.
-  const outputs = RUN_OUTPUT_NAMES.map((name) => {
-    const a = d.runs[name];
-    if (RUN_OUTPUTS[name].per === 'record') return `${JSON.stringify(name)}: [\n${perRun(a)}\n]`;
-    return `${JSON.stringify(name)}: ${isFlag(name) ? JSON.stringify(Array.from(a)) : f32List(a)}`;
-  });
-  const lines = [
-    '{',
-    `"format": ${JSON.stringify(SWEEP_FORMAT)}, "version": ${SWEEP_VERSION},`,
-    `"sweep": ${JSON.stringify(d.sweep)},`,
-    `"specHash": ${JSON.stringify(d.specHash)},`,
-    `"spec": ${JSON.stringify(d.spec)},`,
-    `"runCount": ${d.runCount}, "runRange": ${JSON.stringify(d.runRange)},`,
-    `"recordSteps": ${JSON.stringify(d.runs.recordSteps)},`,
-    `"cells": [\n${cells.map((c) => `  ${JSON.stringify({ cell: c.index, values: c.values, effectiveStepSize: effectiveStepSize(c.params) })}`).join(',\n')}\n],`,
-    `"cellStats": [\n${d.cellStats.map((s) => `  ${JSON.stringify(statsJson(s))}`).join(',\n')}\n],`,
-    outputs.join(',\n'),
-    '}',
+  const value = (name: RunOutputName, x: number) => (isFlag(name) ? x : f32Json(x));
+  const pair = ([key, v]: [string, unknown]) => `${JSON.stringify(key)}: ${JSON.stringify(v)}`;
+  const itemLines = (key: string, items: unknown[]) => `${JSON.stringify(key)}: [\n${items.map((item) => `  ${JSON.stringify(item)}`).join(',\n')}\n]`;
+  const sameLine: [string, unknown][][] = [
+    [
+      ['format', SWEEP_FORMAT],
+      ['version', SWEEP_VERSION],
+    ],
+    [['sweep', d.sweep]],
+    [['specHash', d.specHash]],
+    [['spec', d.spec]],
+    [
+      ['runCount', d.runCount],
+      ['runRange', d.runRange],
+    ],
+    [['recordSteps', d.runs.recordSteps]],
   ];
-  return `${lines.join('\n')}\n`;
+  const cells = expandGrid(d.spec).map((c) => ({ cell: c.index, values: c.values, effectiveStepSize: effectiveStepSize(c.params) }));
+  const stats = d.cellStats.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, F32_STATS.has(k) ? f32Json(v) : v])));
+  const outputs = RUN_OUTPUT_NAMES.map((name) => {
+    const values = Array.from(d.runs[name], (x) => value(name, x));
+    if (RUN_OUTPUTS[name].per === 'run') return pair([name, values]);
+    return itemLines(
+      name,
+      Array.from({ length: n }, (_, i) => values.slice(i * R, (i + 1) * R)),
+    );
+  });
+  const body = [
+    ...sameLine.map((line) => `${line.map(pair).join(', ')},`),
+    `${itemLines('cells', cells)},`,
+    `${itemLines('cellStats', stats)},`,
+    outputs.join(',\n'),
+  ];
+  return `{\n${body.join('\n')}\n}\n`;
 }
 
-function gridKeysOf(spec: SweepSpec): GridKey[] {
-  return GRID_KEYS.filter((k) => k in spec.grid);
-}
-
+/** The runs CSV: run, cell, seed, the grid's values; each output's one column (a per-record one's last record); then each per-step output's column per recorded step. */
 function runsCsv(d: SweepData): string {
-  const cells = expandGrid(d.spec);
-  const keys = gridKeysOf(d.spec);
   const steps = d.runs.recordSteps;
   const R = steps.length;
-  // Columns from RUN_OUTPUTS' csv: one value per run first (a per-record output's at the last record), then the per-step columns.
-  const single = RUN_OUTPUT_NAMES.flatMap((name) => {
-    const { csv }: RunOutputSpec = RUN_OUTPUTS[name];
-    if (typeof csv === 'string') return [{ name, column: csv, at: (i: number) => i }];
-    if (csv && 'final' in csv) return [{ name, column: csv.final, at: (i: number) => i * R + R - 1 }];
-    return [];
-  });
-  const eachStep = RUN_OUTPUT_NAMES.flatMap((name) => {
-    const { csv }: RunOutputSpec = RUN_OUTPUTS[name];
-    return csv && typeof csv === 'object' && 'eachStep' in csv ? [{ name, prefix: csv.eachStep }] : [];
-  });
-  const header = ['run', 'cell', 'seed', ...keys, ...single.map((c) => c.column), ...eachStep.flatMap((c) => steps.map((t) => `${c.prefix}_${t}`))];
-  const rows = [csvRow(header)];
-  for (let i = 0; i < d.runRange[1] - d.runRange[0]; i++) {
-    const run = d.runRange[0] + i;
-    const cell = cells[Math.floor(run / d.spec.seeds)];
-    rows.push(
-      csvRow([
-        run,
-        cell.index,
-        run % d.spec.seeds,
-        ...keys.map((k) => cell.params[k]),
-        ...single.map((c) => csvValue(c.name, d.runs[c.name][c.at(i)])),
-        ...eachStep.flatMap((c) => Array.from(d.runs[c.name].subarray(i * R, (i + 1) * R), (x) => csvValue(c.name, x))),
-      ]),
-    );
+  const grid = expandGrid(d.spec);
+  const run = (i: number) => d.runRange[0] + i;
+  const cell = (i: number) => grid[Math.floor(run(i) / d.spec.seeds)];
+  const text = (name: RunOutputName, x: number) => (isFlag(name) ? x : f32Text(x));
+  const columns: Column[] = [
+    { name: 'run', value: run },
+    { name: 'cell', value: (i: number) => cell(i).index },
+    { name: 'seed', value: (i: number) => run(i) % d.spec.seeds },
+    ...GRID_KEYS.filter((k) => k in d.spec.grid).map((k) => ({ name: k, value: (i: number) => cell(i).params[k] })),
+  ];
+  const csvOf = (name: RunOutputName) => RUN_OUTPUTS[name].csv as string | { final?: string; eachStep?: string } | undefined;
+  for (const name of RUN_OUTPUT_NAMES) {
+    const csv = csvOf(name);
+    if (typeof csv === 'string') columns.push({ name: csv, value: (i) => text(name, d.runs[name][i]) });
+    else if (csv?.final) columns.push({ name: csv.final, value: (i) => text(name, d.runs[name][i * R + R - 1]) });
   }
-  return `${rows.join('\n')}\n`;
+  for (const name of RUN_OUTPUT_NAMES) {
+    const csv = csvOf(name);
+    const prefix = typeof csv === 'object' ? csv.eachStep : undefined;
+    if (prefix) steps.forEach((t, r) => columns.push({ name: `${prefix}_${t}`, value: (i) => text(name, d.runs[name][i * R + r]) }));
+  }
+  return csvTable(columns, d.runRange[1] - d.runRange[0]);
 }
 
-/** Same columns as the page's CSV export (src/results/export.ts), with f32 values written exactly. */
+/** The cells CSV (the page's CSV export's columns): cell, the grid's values but η, η, its effective step size, J0, the statistics. */
 function cellsCsv(d: SweepData): string {
-  const cells = expandGrid(d.spec);
-  const keys = gridKeysOf(d.spec).filter((k) => k !== 'stepSize');
-  const rows = [csvRow(['cell', ...keys, 'stepSize', 'effectiveStepSize', 'J0', ...STAT_COLUMNS])];
-  for (const s of d.cellStats) {
-    const p = cells[s.cell].params;
-    const stat = (c: (typeof STAT_COLUMNS)[number]) => ((F32_STATS as readonly string[]).includes(c) ? f32Text(s[c]) : s[c]);
-    rows.push(csvRow([s.cell, ...keys.map((k) => p[k]), p.stepSize, effectiveStepSize(p), p.J0, ...STAT_COLUMNS.map(stat)]));
-  }
-  return `${rows.join('\n')}\n`;
+  const grid = expandGrid(d.spec);
+  const params = (i: number) => grid[d.cellStats[i].cell].params;
+  const columns = [
+    { name: 'cell', value: (i: number) => d.cellStats[i].cell },
+    ...GRID_KEYS.filter((k) => k in d.spec.grid && k !== 'stepSize').map((k) => ({ name: k, value: (i: number) => params(i)[k] })),
+    { name: 'stepSize', value: (i: number) => params(i).stepSize },
+    { name: 'effectiveStepSize', value: (i: number) => effectiveStepSize(params(i)) },
+    { name: 'J0', value: (i: number) => params(i).J0 },
+    ...STAT_COLUMNS.map((k) => ({ name: k, value: (i: number) => (F32_STATS.has(k) ? f32Text(d.cellStats[i][k]) : d.cellStats[i][k]) })),
+  ];
+  return csvTable(columns, d.cellStats.length);
 }
 
 // ---- end of the reference ----
