@@ -124,7 +124,7 @@ export function runSeriesMissing(summary: SweepSummary): string | undefined {
   const values = summary.finalJ.length * summary.recordSteps.length;
   const n = (v: number) => v.toLocaleString('en-US');
   if (values > RUN_SERIES_LIMIT)
-    return `per-run series not kept: ${n(values)} values a series (runs × recorded steps), over the ${n(RUN_SERIES_LIMIT)} the page keeps; \`gradgap run\` writes them all`;
+    return `per-run series not kept in memory: ${n(values)} values a series (runs × recorded steps), over the ${n(RUN_SERIES_LIMIT)} the page keeps; \`gradgap run\` writes them all`;
   return 'per-run series not kept: these results hold bands only (baked, or cached before series were kept); run the sweep to export them';
 }
 
