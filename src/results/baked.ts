@@ -12,16 +12,7 @@
  *   const text = encodeBaked({ notebook: 'threshold.html', provenance, sweeps: { sweep: summary } });
  *   const baked = decodeBaked(text); // throws BakedFormatError with the reason
  */
-import {
-  cellCount,
-  PER_RUN_OUTPUTS,
-  RUN_OUTPUTS,
-  SERIES_BANDS,
-  type BackendInfo,
-  type CellStats,
-  type PerRunOutputName,
-  type SweepSpec,
-} from '../engine/index.ts';
+import { cellCount, PER_RUN_OUTPUTS, RUN_OUTPUTS, SERIES_BANDS, type PerRunOutputName } from '../engine/index.ts';
 import { BAND_FIELDS, BAND_GROUPS, GAP_BAND_FIELDS, seriesBands, type BandGroup, type SweepSummary } from './summary.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 
@@ -119,8 +110,8 @@ function check(ok: boolean, where: string, what: string): void {
 }
 
 const nanToNull = (_key: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
-const nullToNaN = (stats: Record<string, number | null>[]): CellStats[] =>
-  stats.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v === null ? NaN : v]))) as unknown as CellStats[];
+const nullToNaN = (stats: Record<string, number | null>[]): SweepSummary['cellStats'] =>
+  stats.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v === null ? NaN : v]))) as unknown as SweepSummary['cellStats'];
 
 function encodeSummary(s: SweepSummary): unknown {
   return {
@@ -192,7 +183,7 @@ export function decodeBaked(text: string): BakedNotebook {
 function decodeSummary(id: string, raw: unknown): SweepSummary {
   const at = `sweep "${id}"`;
   expectKeys(raw, SWEEP_KEYS, SWEEP_OPTIONAL, at);
-  const spec = raw.spec as SweepSpec;
+  const spec = raw.spec as SweepSummary['spec'];
   check(
     isObject(spec) && isObject(spec.base) && isObject(spec.grid) && Object.values(spec.grid).every(Array.isArray),
     `${at} spec`,
@@ -298,7 +289,7 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
     ...(promptBands ? { promptBands } : {}),
     ...runArrays,
     trajectoryHash: raw.trajectoryHash as string,
-    backend: raw.backend as unknown as BackendInfo,
+    backend: raw.backend as unknown as SweepSummary['backend'],
     wallMs: raw.wallMs as number,
     complete: raw.complete as boolean,
     runsDone: raw.runsDone as number,
