@@ -12,8 +12,8 @@
  *   gg.gap;      // g, with ∇J = J(1−J)·g
  */
 import { promptInstance, type Instance } from '../model/index.ts';
-import { complementProbability, forwardMarginals, policyTables, exactSuccessRate, type PolicyTables, type SuccessRate } from './success-rate.ts';
-import { eosFinalAnswerWeights } from './eos-chain.ts';
+import { complementProbability, policyTables, exactSuccessRate, type PolicyTables, type SuccessRate } from './success-rate.ts';
+import { eosFinalAnswerWeights, finalAnswerWeights } from './eos-chain.ts';
 import { checkInstance, checkTheta, TheoryInputError } from './theory-input.ts';
 
 export interface GradientGap extends SuccessRate {
@@ -67,53 +67,6 @@ function targetScoreWeights(inst: Instance, tables: PolicyTables): Float64Array 
 }
 
 /**
- * Final answer: D[a][b] = Σ_t α_{t−1}(a)·π(b|a)·(β_t(b) − β_{t−1}(a)), with β_t(b) = P(o_L = y | o_t = b)
- * from the backward recursion. The difference is taken from whichever of β and 1 − β is the
- * smaller near the row, so it never cancels catastrophically.
- */
-function finalAnswerWeights(inst: Instance, tables: PolicyTables): Float64Array {
-  const { K, L } = inst;
-  const { pi } = tables;
-  const y = inst.target[L - 1];
-  const alpha = forwardMarginals(inst, pi);
-  const beta: Float64Array[] = new Array(L + 1);
-  const betaBar: Float64Array[] = new Array(L + 1); // 1 − β, summed from failures
-  beta[L] = new Float64Array(K);
-  betaBar[L] = new Float64Array(K).fill(1);
-  beta[L][y] = 1;
-  betaBar[L][y] = 0;
-  for (let t = L; t >= 1; t--) {
-    const prev = new Float64Array(K);
-    const prevBar = new Float64Array(K);
-    for (let a = 0; a < K; a++) {
-      let s = 0;
-      let sBar = 0;
-      for (let b = 0; b < K; b++) {
-        s += pi[a * K + b] * beta[t][b];
-        sBar += pi[a * K + b] * betaBar[t][b];
-      }
-      prev[a] = s;
-      prevBar[a] = sBar;
-    }
-    beta[t - 1] = prev;
-    betaBar[t - 1] = prevBar;
-  }
-  const D = new Float64Array(inst.P * K);
-  for (let t = 1; t <= L; t++) {
-    for (let a = 0; a < K; a++) {
-      const fa = alpha[t - 1][a];
-      if (fa === 0) continue;
-      const useBar = beta[t - 1][a] > 0.5;
-      for (let b = 0; b < K; b++) {
-        const diff = useBar ? betaBar[t - 1][a] - betaBar[t][b] : beta[t][b] - beta[t - 1][a];
-        D[a * K + b] += fa * pi[a * K + b] * diff;
-      }
-    }
-  }
-  return D;
-}
-
-/**
  * ∇J_q of each token prompt, [N][d] (SPEC 1.8), none of which throws at a solved or lost prompt:
  * exact match J_q·s(y*_q), final answer its own chain from start token q.
  */
@@ -126,7 +79,7 @@ function mixturePromptGradients(inst: Instance, tables: PolicyTables, sr: Succes
     const gq =
       inst.reward === 'exact-match'
         ? featureSum(one, targetScoreWeights(one, tables), 0, inst.P).map((v) => v * sr.promptSuccess![q])
-        : featureSum(one, finalAnswerWeights(one, tables), 0, inst.P);
+        : featureSum(one, finalAnswerWeights(one, tables.pi), 0, inst.P);
     out.set(gq, q * d);
   }
   return out;
@@ -184,7 +137,7 @@ export function gradientGap(inst: Instance, theta: ArrayLike<number>): GradientG
         for (let k = 0; k < d; k++) gradient[k] += gx[k] / inst.P;
       }
     } else {
-      const D = inst.eos >= 0 ? eosFinalAnswerWeights(inst, tables.pi) : finalAnswerWeights(inst, tables);
+      const D = inst.eos >= 0 ? eosFinalAnswerWeights(inst, tables.pi) : finalAnswerWeights(inst, tables.pi);
       gradient = featureSum(inst, D, 0, inst.P);
     }
     muPlus = gradient.map((v) => v / sr.J);

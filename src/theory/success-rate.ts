@@ -9,7 +9,7 @@
  */
 import type { Instance } from '../model/index.ts';
 import { policyLogits, promptInstance } from '../model/index.ts';
-import { eosFinalAnswerRate } from './eos-chain.ts';
+import { eosFinalAnswerRate, forwardMarginals } from './eos-chain.ts';
 
 /** π(b|a) and log π(b|a) of the log-linear policy, float64. */
 export interface PolicyTables {
@@ -115,24 +115,6 @@ function mixtureSuccessRate(inst: Instance, tables: PolicyTables): SuccessRate {
   J /= N;
   F /= N;
   return { J, failure: F, logit: Math.log(J) - Math.log(F), promptSuccess, promptFailure };
-}
-
-/** α_t(b) = P(o_t = b) for t = 0..L, with α_0 the start state (token family). */
-export function forwardMarginals(inst: Pick<Instance, 'K' | 'L' | 'start'>, pi: Float64Array): Float64Array[] {
-  const { K, L } = inst;
-  const alpha: Float64Array[] = [new Float64Array(K)];
-  alpha[0][inst.start] = 1;
-  for (let t = 1; t <= L; t++) {
-    const prev = alpha[t - 1];
-    const next = new Float64Array(K);
-    for (let a = 0; a < K; a++) {
-      const pa = prev[a];
-      if (pa === 0) continue;
-      for (let b = 0; b < K; b++) next[b] += pa * pi[a * K + b];
-    }
-    alpha.push(next);
-  }
-  return alpha;
 }
 
 /** J, 1 − J and logit J at θ in one call (the 1-D threshold search evaluates this). */
