@@ -5,6 +5,8 @@
 import { makeInstance, initialTheta, type Instance } from '../model/instance.ts';
 import { normalFromBits, philox4x32 } from '../rng/philox.ts';
 import { DEFAULT_RUN, effectiveDim, type RunParams } from '../spec/spec.ts';
+import { gradientGap, type GradientGap } from './gradient-gap.ts';
+import { successAt } from './success-rate.ts';
 
 /** The five families the theory covers, as run parameters. */
 export const FAMILY_CASES: Record<string, Partial<RunParams>> = {
@@ -67,4 +69,21 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
     size += b[k] ** 2;
   }
   return Math.sqrt(diff / size);
+}
+
+/**
+ * The exact gradient gap at random points of a family (`seeds` draws at each J0 of 0.15, 0.5, 0.85), with its
+ * relative errors: ∇J against finite differences of J, g against those of logit J, and J(1−J)·g against ∇J.
+ */
+export function gapErrors(overrides: Partial<RunParams>, seeds: number): { gg: GradientGap; gradient: number; gap: number; identity: number }[] {
+  return Array.from({ length: seeds }, (_, seedIndex) =>
+    [0.15, 0.5, 0.85].map((J0) => {
+      const { inst, theta } = randomPoint(overrides, seedIndex, J0);
+      const gg = gradientGap(inst, theta);
+      const fdJ = numericalGradient((x) => successAt(inst, x).J, theta);
+      const fdLogit = numericalGradient((x) => successAt(inst, x).logit, theta);
+      const identity = gg.gap.map((v) => v * gg.J * gg.failure);
+      return { gg, gradient: relativeError(gg.gradient, fdJ), gap: relativeError(gg.gap, fdLogit), identity: relativeError(identity, gg.gradient) };
+    }),
+  ).flat();
 }
