@@ -190,10 +190,24 @@ function realIn(lo: number, hi: number, open: 'open' | 'closed' | 'left-open' | 
   };
 }
 
+/** The run parameters that take one of a list of names, with their lists: what the checks accept and the sweep form offers. */
+export const PARAM_CHOICES = {
+  family: FAMILIES,
+  features: FEATURES,
+  reward: REWARDS,
+  advantage: ADVANTAGES,
+  aggregation: AGGREGATIONS,
+  std: STD_KINDS,
+  mode: MODES,
+  exactDirection: EXACT_DIRECTIONS,
+  optimizer: OPTIMIZERS,
+  schedule: SCHEDULES,
+} as const satisfies Partial<Record<keyof RunParams, readonly string[]>>;
+
 const FIELD_CHECKS: Record<keyof RunParams, Check> = {
-  family: oneOf(FAMILIES),
-  features: oneOf(FEATURES),
-  reward: oneOf(REWARDS),
+  family: oneOf(PARAM_CHOICES.family),
+  features: oneOf(PARAM_CHOICES.features),
+  reward: oneOf(PARAM_CHOICES.reward),
   V: intIn(LIMITS.V[0], LIMITS.V[1]),
   L: intIn(LIMITS.L[0], LIMITS.L[1]),
   eos: (v) => (typeof v === 'boolean' ? null : 'must be true (responses end at an EOS token) or false (every response has length L)'),
@@ -211,15 +225,15 @@ const FIELD_CHECKS: Record<keyof RunParams, Check> = {
   stepSize: realIn(0, LIMITS.stepSize, 'left-open'),
   G: intIn(LIMITS.G[0], LIMITS.G[1]),
   B: intIn(LIMITS.B[0], LIMITS.B[1]),
-  advantage: oneOf(ADVANTAGES),
-  aggregation: oneOf(AGGREGATIONS),
+  advantage: oneOf(PARAM_CHOICES.advantage),
+  aggregation: oneOf(PARAM_CHOICES.aggregation),
   epsilon: realIn(0, 1, 'closed'),
-  std: oneOf(STD_KINDS),
-  mode: oneOf(MODES),
-  exactDirection: oneOf(EXACT_DIRECTIONS),
+  std: oneOf(PARAM_CHOICES.std),
+  mode: oneOf(PARAM_CHOICES.mode),
+  exactDirection: oneOf(PARAM_CHOICES.exactDirection),
   iterations: intIn(LIMITS.iterations[0], LIMITS.iterations[1]),
   recordEvery: intIn(1, LIMITS.iterations[1]),
-  optimizer: oneOf(OPTIMIZERS),
+  optimizer: oneOf(PARAM_CHOICES.optimizer),
   momentum: realIn(0, 1, 'right-open'),
   beta1: realIn(0, 1, 'right-open'),
   beta2: realIn(0, 1, 'right-open'),
@@ -228,7 +242,7 @@ const FIELD_CHECKS: Record<keyof RunParams, Check> = {
   maxGradNorm: (v) =>
     v === null ? null : realIn(0, LIMITS.maxGradNorm, 'left-open')(v) && `must be null (no clipping) or a number in (0, ${LIMITS.maxGradNorm}]`,
   warmupSteps: intIn(0, LIMITS.iterations[1]),
-  schedule: oneOf(SCHEDULES),
+  schedule: oneOf(PARAM_CHOICES.schedule),
 };
 
 /** A grid value is checked as its base field is, except that a grid lists no null: clipping off is the base's null. */

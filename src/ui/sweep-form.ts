@@ -8,25 +8,7 @@
  *   const next = writeField(config, 'base.L', '0');  // { base: { L: 0 } }
  *   issuesByField(validateSpec(sweepSpecOf(next))).get('base.L'); // ['L = 0: must be an integer in [1, 256]']
  */
-import {
-  ADVANTAGES,
-  AGGREGATIONS,
-  AGGREGATION_NAMES,
-  EXACT_DIRECTIONS,
-  FAMILIES,
-  FEATURES,
-  GRID_KEYS,
-  LIMITS,
-  MODES,
-  OPTIMIZERS,
-  REWARDS,
-  SCHEDULES,
-  STD_KINDS,
-  cellCount,
-  logSpaced,
-  withDefaults,
-  type GridKey,
-} from '../engine/index.ts';
+import { AGGREGATION_NAMES, GRID_KEYS, LIMITS, PARAM_CHOICES, cellCount, logSpaced, withDefaults, type GridKey } from '../engine/index.ts';
 import { sweepSpecOf, type SweepCellConfig } from '../notebook/index.ts';
 
 export interface FormField {
@@ -41,16 +23,18 @@ export interface FormField {
 const range = (r: readonly number[] | number) => (Array.isArray(r) ? `${r[0]}–${r[1]}` : String(r));
 
 /** Each aggregation with its TRL `loss_type` and verl `loss_agg_mode` (SPEC 1.7), shown beside the field. */
-export const AGGREGATION_LIBRARY_NAMES = AGGREGATIONS.map((a) => {
-  const { trl, verl } = AGGREGATION_NAMES[a];
-  const names = [trl && `TRL ${trl}`, verl && `verl ${verl}`].filter(Boolean).join(', ');
-  return `${a} = ${names || 'neither'}`;
-}).join('; ');
+export const AGGREGATION_LIBRARY_NAMES = PARAM_CHOICES.aggregation
+  .map((a) => {
+    const { trl, verl } = AGGREGATION_NAMES[a];
+    const names = [trl && `TRL ${trl}`, verl && `verl ${verl}`].filter(Boolean).join(', ');
+    return `${a} = ${names || 'neither'}`;
+  })
+  .join('; ');
 
 export const BASE_FIELDS: FormField[] = [
-  { path: 'base.family', label: 'family', kind: 'choice', choices: FAMILIES },
-  { path: 'base.features', label: 'features', kind: 'choice', choices: FEATURES },
-  { path: 'base.reward', label: 'reward', kind: 'choice', choices: REWARDS },
+  { path: 'base.family', label: 'family', kind: 'choice', choices: PARAM_CHOICES.family },
+  { path: 'base.features', label: 'features', kind: 'choice', choices: PARAM_CHOICES.features },
+  { path: 'base.reward', label: 'reward', kind: 'choice', choices: PARAM_CHOICES.reward },
   { path: 'base.V', label: 'vocabulary V', kind: 'int', range: range(LIMITS.V), gridKey: 'V' },
   { path: 'base.L', label: 'length L (maximum with EOS)', kind: 'int', range: range(LIMITS.L), gridKey: 'L' },
   { path: 'base.eos', label: 'EOS token', kind: 'choice', choices: ['false', 'true'] },
@@ -62,16 +46,23 @@ export const BASE_FIELDS: FormField[] = [
   { path: 'base.stepSize', label: 'step size η', kind: 'real', range: `(0, ${LIMITS.stepSize}]`, gridKey: 'stepSize' },
   { path: 'base.G', label: 'group size G', kind: 'int', range: range(LIMITS.G), gridKey: 'G' },
   { path: 'base.B', label: 'batch B', kind: 'int', range: range(LIMITS.B), gridKey: 'B' },
-  { path: 'base.advantage', label: 'advantage', kind: 'choice', choices: ADVANTAGES, gridKey: 'advantage' },
-  { path: 'base.aggregation', label: 'aggregation', kind: 'choice', choices: AGGREGATIONS, range: AGGREGATION_LIBRARY_NAMES, gridKey: 'aggregation' },
+  { path: 'base.advantage', label: 'advantage', kind: 'choice', choices: PARAM_CHOICES.advantage, gridKey: 'advantage' },
+  {
+    path: 'base.aggregation',
+    label: 'aggregation',
+    kind: 'choice',
+    choices: PARAM_CHOICES.aggregation,
+    range: AGGREGATION_LIBRARY_NAMES,
+    gridKey: 'aggregation',
+  },
   { path: 'base.epsilon', label: 'std ε', kind: 'real', range: '[0, 1]' },
-  { path: 'base.std', label: 'group std', kind: 'choice', choices: STD_KINDS },
-  { path: 'base.mode', label: 'mode', kind: 'choice', choices: MODES },
-  { path: 'base.exactDirection', label: 'exact direction', kind: 'choice', choices: EXACT_DIRECTIONS },
+  { path: 'base.std', label: 'group std', kind: 'choice', choices: PARAM_CHOICES.std },
+  { path: 'base.mode', label: 'mode', kind: 'choice', choices: PARAM_CHOICES.mode },
+  { path: 'base.exactDirection', label: 'exact direction', kind: 'choice', choices: PARAM_CHOICES.exactDirection },
   { path: 'base.iterations', label: 'iterations', kind: 'int', range: range(LIMITS.iterations) },
   { path: 'base.recordEvery', label: 'record every', kind: 'int', range: `1–iterations` },
   // The practitioners' loop (SPEC 1.6): PyTorch's optimizers, clip_grad_norm_, transformers' schedules.
-  { path: 'base.optimizer', label: 'optimizer', kind: 'choice', choices: OPTIMIZERS, gridKey: 'optimizer' },
+  { path: 'base.optimizer', label: 'optimizer', kind: 'choice', choices: PARAM_CHOICES.optimizer, gridKey: 'optimizer' },
   { path: 'base.momentum', label: 'momentum μ', kind: 'real', range: '[0, 1)', gridKey: 'momentum' },
   { path: 'base.beta1', label: 'Adam β₁', kind: 'real', range: '[0, 1)', gridKey: 'beta1' },
   { path: 'base.beta2', label: 'Adam β₂', kind: 'real', range: '[0, 1)', gridKey: 'beta2' },
@@ -79,7 +70,7 @@ export const BASE_FIELDS: FormField[] = [
   { path: 'base.weightDecay', label: 'weight decay λ', kind: 'real', range: '[0, 1000]: AdamW decoupled, others L2 (PyTorch)', gridKey: 'weightDecay' },
   { path: 'base.maxGradNorm', label: 'clip ‖g‖ at', kind: 'real', range: '> 0; empty: no clipping', gridKey: 'maxGradNorm' },
   { path: 'base.warmupSteps', label: 'warmup steps', kind: 'int', range: '0 – iterations−1', gridKey: 'warmupSteps' },
-  { path: 'base.schedule', label: 'schedule', kind: 'choice', choices: SCHEDULES, gridKey: 'schedule' },
+  { path: 'base.schedule', label: 'schedule', kind: 'choice', choices: PARAM_CHOICES.schedule, gridKey: 'schedule' },
 ];
 
 export const SWEEP_FIELDS: FormField[] = [
