@@ -9,7 +9,8 @@
  * @example
  *   html`<gg-config-editor cell-id="plot-1" kind="plot" .source=${json} .cells=${[{ id: 'sweep-1', kind: 'sweep' }]}></gg-config-editor>`
  */
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
+import { DraftEditor } from './draft-editor.ts';
 import {
   CRITICAL_RULES,
   PLOT_FILLS,
@@ -124,41 +125,19 @@ export function readPlotField(field: PlotFormField, text: string): unknown {
   return t;
 }
 
-export class GgConfigEditor extends LitElement {
+export class GgConfigEditor extends DraftEditor {
   static override properties = {
-    cellId: { attribute: 'cell-id' },
     kind: {},
-    source: {},
     cells: { attribute: false },
-    readOnly: { type: Boolean, attribute: 'read-only' },
-    open: { type: Boolean },
-    view: { state: true },
-    draft: { state: true },
   };
-  declare cellId: string;
   declare kind: EditableKind;
-  declare source: string;
   declare cells: { id: string; kind: CellKind }[];
-  declare readOnly: boolean;
-  declare open: boolean;
-  declare view: 'form' | 'source';
-  declare draft: string;
   private sent = '';
 
   constructor() {
     super();
-    this.cellId = '';
     this.kind = 'plot';
-    this.source = '';
     this.cells = [];
-    this.readOnly = false;
-    this.open = false;
-    this.view = 'form';
-    this.draft = '';
-  }
-
-  protected override createRenderRoot() {
-    return this;
   }
 
   protected override willUpdate(changed: Map<string, unknown>): void {

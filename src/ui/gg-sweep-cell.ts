@@ -6,12 +6,13 @@
  *
  * Events (bubbling): `cell-edit` {id, value}, `sweep-run` {id}, `sweep-cancel` {id}.
  */
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { until } from 'lit/directives/until.js';
 import { withDefaults, type GridKey } from '../engine/index.ts';
 import { checkSweepDraft, formatJson, sweepSpecOf, type SweepCellConfig } from '../notebook/index.ts';
 import { download } from '../plots/index.ts';
 import { runSeriesCsv, runSeriesJson, runSeriesMissing, sweepCsv, sweepJson, type SweepSummary } from '../results/index.ts';
+import { DraftEditor } from './draft-editor.ts';
 import { describeBackend, formatSeconds } from './gg-progress.ts';
 import './gg-progress.ts';
 import { forgetLookup, storedRuns, storedRunsText } from './runs-store.ts';
@@ -65,44 +66,22 @@ function relevant(field: FormField, config: SweepCellConfig): boolean {
   }
 }
 
-export class GgSweepCell extends LitElement {
+export class GgSweepCell extends DraftEditor {
   static override properties = {
-    cellId: { attribute: 'cell-id' },
-    source: {},
     state: { attribute: false },
-    readOnly: { type: Boolean, attribute: 'read-only' },
     edited: { type: Boolean },
     autoRunRunSteps: { type: Number, attribute: false },
-    open: { type: Boolean },
-    view: { state: true },
-    draft: { state: true },
   };
-  declare cellId: string;
-  declare source: string;
   declare state: SweepState | undefined;
-  declare readOnly: boolean;
   declare edited: boolean;
   declare autoRunRunSteps: number;
-  declare open: boolean; // spec editor shown (a pinned cell starts open)
-  declare view: 'form' | 'source';
-  declare draft: string;
   private fieldText: Record<string, string> = {};
   private readonly emitted: string[] = []; // sources this cell sent up; their echo must not replace newer typing
 
   constructor() {
     super();
-    this.cellId = '';
-    this.source = '';
-    this.readOnly = false;
     this.edited = false;
     this.autoRunRunSteps = 0;
-    this.open = false;
-    this.view = 'form';
-    this.draft = '';
-  }
-
-  protected override createRenderRoot() {
-    return this;
   }
 
   protected override willUpdate(changed: Map<string, unknown>): void {
