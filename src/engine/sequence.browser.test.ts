@@ -199,6 +199,21 @@ describe('sequence.wgsl against its CPU twin', () => {
     });
   }
 
+  /** The exact directions (∇J, gap, E[A·s]) of an instance on both sides, G = 4, 15 steps, 2 seeds; `updateGrid` is swept for E[A·s]. */
+  const compareExact = async (label: string, instance: Partial<RunParams>, updateGrid: SweepSpec['grid']) => {
+    for (const exactDirection of ['gradient', 'gap', 'expected-update'] as const) {
+      const spec = withDefaults({
+        base: { ...instance, G: 4, stepSize: 1, mode: 'exact', exactDirection, iterations: 15, recordEvery: 5 },
+        grid: exactDirection === 'expected-update' ? updateGrid : {},
+        seeds: 2,
+        seed: 5,
+      });
+      const c = await compare(engine, spec);
+      report.push(`${label} exact ${exactDirection}: ${c.runs} runs, max |ΔJ| ${c.maxJDiff.toExponential(2)}`);
+      expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
+    }
+  };
+
   /** The small EOS instance both EOS comparisons run on. */
   const eosInstance = (reward: 'exact-match' | 'final-answer') =>
     ({ family: 'token', features: 'gaussian', reward, eos: true, V: 6, d: 4, L: 8, targetLength: 3, J0: 0.3 }) as const;
@@ -224,27 +239,8 @@ describe('sequence.wgsl against its CPU twin', () => {
       expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
     });
 
-    it(`EOS, ${reward}: exact ∇J, gap, and E[A·s] of the constant-scale aggregations`, async () => {
-      for (const exactDirection of ['gradient', 'gap', 'expected-update'] as const) {
-        const spec = withDefaults({
-          base: {
-            ...eosInstance(reward),
-            G: 4,
-            stepSize: 1,
-            mode: 'exact',
-            exactDirection,
-            iterations: 15,
-            recordEvery: 5,
-          },
-          grid: exactDirection === 'expected-update' ? { advantage: ['none', 'group-std'], aggregation: ['seq-sum', 'constant', 'constant-no-batch'] } : {},
-          seeds: 2,
-          seed: 5,
-        });
-        const c = await compare(engine, spec);
-        report.push(`EOS ${reward} exact ${exactDirection}: ${c.runs} runs, max |ΔJ| ${c.maxJDiff.toExponential(2)}`);
-        expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
-      }
-    });
+    it(`EOS, ${reward}: exact ∇J, gap, and E[A·s] of the constant-scale aggregations`, () =>
+      compareExact(`EOS ${reward}`, eosInstance(reward), { advantage: ['none', 'group-std'], aggregation: ['seq-sum', 'constant', 'constant-no-batch'] }));
   }
 
   // Many prompts at token level (SPEC 1.8): N ∈ {1, 4, V − 1}, B < N and B = N; prompt draws and tokens draw by draw.
@@ -276,35 +272,12 @@ describe('sequence.wgsl against its CPU twin', () => {
         expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
       });
     }
-    it(`many prompts, ${reward}, N = 4: exact ∇J, gap, and E[A·s] of none/group-std`, async () => {
-      for (const exactDirection of ['gradient', 'gap', 'expected-update'] as const) {
-        const spec = withDefaults({
-          base: {
-            family: 'token',
-            features: 'gaussian',
-            reward,
-            V: 6,
-            d: 4,
-            L: 4,
-            J0: 0.3,
-            N: 4,
-            B: 4,
-            G: 4,
-            stepSize: 1,
-            mode: 'exact',
-            exactDirection,
-            iterations: 15,
-            recordEvery: 5,
-          },
-          grid: exactDirection === 'expected-update' ? { advantage: ['none', 'group-std'] } : {},
-          seeds: 2,
-          seed: 5,
-        });
-        const c = await compare(engine, spec);
-        report.push(`prompts ${reward} exact ${exactDirection}: ${c.runs} runs, max |ΔJ| ${c.maxJDiff.toExponential(2)}`);
-        expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
-      }
-    });
+    it(`many prompts, ${reward}, N = 4: exact ∇J, gap, and E[A·s] of none/group-std`, () =>
+      compareExact(
+        `prompts ${reward}`,
+        { family: 'token', features: 'gaussian', reward, V: 6, d: 4, L: 4, J0: 0.3, N: 4, B: 4 },
+        { advantage: ['none', 'group-std'] },
+      ));
   }
 
   for (const optimizer of OPTIMIZERS) {
