@@ -45,17 +45,10 @@ export function pageNotebook(doc: Document = document, search = location.search)
 }
 
 export class GgApp extends LitElement {
-  static override properties = {
-    session: { state: true },
-    entries: { state: true },
-    current: { state: true },
-    isIndex: { state: true },
-    error: { state: true },
-    notice: { state: true },
-    wgslHash: { state: true },
-    backend: { state: true },
-    own: { state: true },
-  };
+  // All internal state: none is set from outside or reflected to an attribute.
+  static override properties = Object.fromEntries(
+    ['session', 'entries', 'current', 'isIndex', 'error', 'notice', 'wgslHash', 'backend', 'own'].map((name) => [name, { state: true }]),
+  );
   declare session: NotebookSession | undefined;
   declare entries: LibraryEntry[];
   declare current: string;
