@@ -88,6 +88,15 @@ describe('runs of a sweep over the series limit, stored in IndexedDB', () => {
     expect(await created[0].text()).toBe(expected);
   });
 
+  it('stores the same bytes from WebGPU chunks', async () => {
+    const gpuSpec = { ...spec, seed: 21 };
+    const kept = await engineRunner(gpuSpec, options({ backend: 'webgpu' }));
+    const stored = await engineRunner(gpuSpec, options({ backend: 'webgpu', cell: cellName(), seriesLimit: LIMIT }));
+    expect(stored.backend.kind).toBe('webgpu');
+    expect(stored.runSeries).toBeUndefined();
+    expect(await (await found(await storedRuns(stored)).csv()).text()).toBe(runSeriesCsv(kept));
+  });
+
   it("a cell's new run deletes the rows its last run stored", async () => {
     const cell = cellName();
     // Seeds no other test runs: rows are found by what they are (spec, J(t) hash, runs done), whichever cell stored them.
