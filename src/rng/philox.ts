@@ -42,14 +42,12 @@ function mulhi(a: number, mHi: number, mLo: number): number {
   return (Math.imul(aHi, mHi) + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
 }
 
-/** One Philox4x32 block with `rounds` rounds (10 is the standard). Returns four u32 words. */
-export function philox4x32(counter: readonly [number, number, number, number], key: readonly [number, number], rounds = 10): [number, number, number, number] {
-  let c0 = counter[0] | 0,
-    c1 = counter[1] | 0,
-    c2 = counter[2] | 0,
-    c3 = counter[3] | 0;
-  let k0 = key[0] | 0,
-    k1 = key[1] | 0;
+/**
+ * Runs `rounds` Philox rounds on counter (c0, c1, c2, c3) and key (k0, k1), all int32; returns the
+ * block's first word (int32) and writes the other three into `rest` when given (the hot path
+ * wants only the first, and allocates nothing).
+ */
+function block(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, rounds: number, rest: Int32Array | null): number {
   for (let r = 0; r < rounds; r++) {
     if (r > 0) {
       k0 = (k0 + W0) | 0;
@@ -64,32 +62,25 @@ export function philox4x32(counter: readonly [number, number, number, number], k
     c2 = hi0 ^ c3 ^ k1;
     c3 = lo0;
   }
-  return [c0 >>> 0, c1 >>> 0, c2 >>> 0, c3 >>> 0];
+  if (rest) {
+    rest[0] = c1;
+    rest[1] = c2;
+    rest[2] = c3;
+  }
+  return c0;
+}
+
+const REST = new Int32Array(3);
+
+/** One Philox4x32 block with `rounds` rounds (10 is the standard). Returns four u32 words. */
+export function philox4x32(counter: readonly [number, number, number, number], key: readonly [number, number], rounds = 10): [number, number, number, number] {
+  const c0 = block(counter[0] | 0, counter[1] | 0, counter[2] | 0, counter[3] | 0, key[0] | 0, key[1] | 0, rounds, REST);
+  return [c0 >>> 0, REST[0] >>> 0, REST[1] >>> 0, REST[2] >>> 0];
 }
 
 /** First word of the block only: the hot path of token sampling (no array allocation). */
 export function philoxWord0(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): number {
-  c0 |= 0;
-  c1 |= 0;
-  c2 |= 0;
-  c3 |= 0;
-  k0 |= 0;
-  k1 |= 0;
-  for (let r = 0; r < 10; r++) {
-    if (r > 0) {
-      k0 = (k0 + W0) | 0;
-      k1 = (k1 + W1) | 0;
-    }
-    const hi0 = mulhi(c0, M0_HI, M0_LO);
-    const lo0 = Math.imul(c0, M0);
-    const hi1 = mulhi(c2, M1_HI, M1_LO);
-    const lo1 = Math.imul(c2, M1);
-    c0 = hi1 ^ c1 ^ k0;
-    c1 = lo1;
-    c2 = hi0 ^ c3 ^ k1;
-    c3 = lo0;
-  }
-  return c0 >>> 0;
+  return block(c0 | 0, c1 | 0, c2 | 0, c3 | 0, k0 | 0, k1 | 0, 10, null) >>> 0;
 }
 
 /**
