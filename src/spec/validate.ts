@@ -30,20 +30,10 @@ import {
   type SweepSpecInput,
   recordSteps,
 } from './spec.ts';
+import { isPlainObject, keyName, kindOf, nearestName, showValue, SpecError, unknownKeyIssues, type SpecIssue } from './issues.ts';
 
-/** One problem with a spec: where (`base.L`, `grid.stepSize[2]`, `seeds`) and what is allowed. */
-export interface SpecIssue {
-  field: string;
-  message: string;
-}
-
-/** Thrown by `parseSpec`; `issues` holds every problem found, not only the first. */
-export class SpecError extends Error {
-  constructor(readonly issues: SpecIssue[]) {
-    super(issues.map((i) => `${i.field}: ${i.message}`).join('\n'));
-    this.name = 'SpecError';
-  }
-}
+// The issue type and the messages' helpers live in issues.ts; passed on here, where they have always been exported from.
+export * from './issues.ts';
 
 /** Engine limits that do not depend on the device; device limits are checked when chunking. */
 export const LIMITS = Object.freeze({
@@ -92,87 +82,6 @@ export function sweepMemory(runs: number, seeds: number, records: number): { byt
 }
 
 type Check = (v: unknown) => string | null;
-
-/** A value as a message quotes it: strings quoted (cut at 60 characters), lists and objects summarized. */
-export const showValue = (v: unknown) =>
-  typeof v === 'string'
-    ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)
-    : Array.isArray(v)
-      ? `[${v.length} values]`
-      : v !== null && typeof v === 'object'
-        ? 'an object'
-        : String(v);
-
-/** What a JSON value is, for "must be an object, got an array". */
-export function kindOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : 'an array';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') return 'a string';
-  if (typeof v === 'number') return 'a number';
-  if (typeof v === 'boolean') return 'a boolean';
-  return typeof v;
-}
-
-/** A plain JSON object (not an array, not null). */
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** A key as it appears in a field path: long or odd keys are cut short, so a message stays one readable line. */
-export function keyName(key: string): string {
-  const cut = key.length > 40 ? `${key.slice(0, 40)}…` : key;
-  return /^[\w$]+$/.test(cut) ? cut : JSON.stringify(cut);
-}
-
-/** Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps), case-insensitive. */
-export function editDistance(a: string, b: string): number {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  let prev2: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
-      row.push(d);
-    }
-    prev2 = prev;
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-/**
- * The known name nearest to a mistyped one, or null when none is close: a difference in case
- * only for one character, one edit up to five characters, two beyond. `seedz` → `seeds`,
- * `Lx` → `L`, `colour` → `color`.
- */
-export function nearestName(name: string, known: readonly string[]): string | null {
-  const allowed = name.length <= 1 ? 0 : name.length <= 5 ? 1 : 2;
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    if (k === name || Math.abs(k.length - name.length) > allowed) continue;
-    const d = editDistance(name, k);
-    if (d <= allowed && d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best;
-}
-
-/** The message for a key no table knows: the nearest known key when one is close, else the list. */
-export function unknownFieldMessage(name: string, known: readonly string[], what = 'known fields'): string {
-  const near = nearestName(name, known);
-  return near ? `unknown field; did you mean ${near}? (${what}: ${known.join(', ')})` : `unknown field; ${what}: ${known.join(', ')}`;
-}
-
-/** One issue per key of `value` that `known` does not hold (own keys only: `__proto__`, `toString` are unknown too). */
-export function unknownKeyIssues(value: Record<string, unknown>, known: readonly string[], prefix: string, what?: string): SpecIssue[] {
-  const set = new Set(known);
-  return Object.keys(value)
-    .filter((k) => !set.has(k))
-    .map((k) => ({ field: `${prefix}${keyName(k)}`, message: unknownFieldMessage(k, known, what) }));
-}
 
 function intIn(lo: number, hi: number): Check {
   return (v) => (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `must be an integer in [${lo}, ${hi}]`);
