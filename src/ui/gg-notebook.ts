@@ -17,7 +17,7 @@ import {
   type Notebook,
 } from '../notebook/index.ts';
 import { download } from '../plots/index.ts';
-import { describeBackend, formatSeconds } from './gg-progress.ts';
+import { bakedProvenance } from './baked-provenance.ts';
 import type { PlotInput } from './gg-plot-cell.ts';
 import './config-editor.ts';
 import './gg-plot-cell.ts';
@@ -28,7 +28,7 @@ import './gg-table-cell.ts';
 import './gg-text-cell.ts';
 import './gg-theory-cell.ts';
 import type { ReferenceContext } from './prose-references.ts';
-import type { NotebookSession, ReproduceState } from './session.ts';
+import type { NotebookSession } from './session.ts';
 import { theoryForCell, type TheoryResult } from './theory-memo.ts';
 
 export class GgNotebook extends LitElement {
@@ -281,74 +281,6 @@ export class GgNotebook extends LitElement {
     </div>`;
   }
 
-  private renderReproduceState(id: string, r: ReproduceState) {
-    if (r.status === 'running') {
-      const p = r.progress;
-      return html`<li>
-        #${id}:
-        re-running${p ? ` ${p.runsDone}/${p.runsTotal} runs, ${formatSeconds(p.elapsedMs)}` : '…'}${r.backend ? ` on ${describeBackend(r.backend)}` : ''}
-      </li>`;
-    }
-    if (r.status === 'error') return html`<li class="field-error">#${id}: ${r.message}</li>`;
-    return html`<li class=${r.report.ok ? 'ok' : 'mismatch'} data-match=${r.report.kind}>#${id}: ${r.report.summary}</li>`;
-  }
-
-  private renderBaked() {
-    const s = this.session!;
-    if (s.bakedError) return html`<div class="file-issues">Baked results could not be read: ${s.bakedError}</div>`;
-    const b = s.baked;
-    if (!b) return nothing;
-    const p = b.provenance;
-    const shaders = this.wgslHash ? (this.wgslHash === p.wgslHash ? 'same as this build' : 'differs from this build’s shaders') : '';
-    const running = [...s.reproduce.values()].some((r) => r.status === 'running');
-    const n = Object.keys(b.sweeps).length;
-    return html`<div class="provenance">
-      <div class="provenance-bar">
-        <span>The plots first show <strong>baked results</strong> (${n} sweep${n > 1 ? 's' : ''}, computed ahead), so this page works without WebGPU.</span>
-        <button class="reproduce" ?disabled=${running} @click=${() => void s.reproduceAll()}>Reproduce</button>
-      </div>
-      ${
-        s.reproduce.size
-          ? html`<ul class="reproduce-report">
-              ${[...s.reproduce].map(([id, r]) => this.renderReproduceState(id, r))}
-            </ul>`
-          : nothing
-      }
-      <details>
-        <summary>Provenance</summary>
-        <p class="muted">
-          Reproduce re-runs each sweep here and compares: bit for bit on the same kind of adapter, within sampling error on another (WGSL leaves exp/log
-          precision to each GPU, so a run on a float tie can take another path).
-        </p>
-        <table class="stats">
-          <tr>
-            <th>sweep</th>
-            <th>seeds</th>
-            <th>spec hash</th>
-            <th>engine</th>
-            <th>time</th>
-          </tr>
-          ${Object.entries(b.sweeps).map(
-            ([id, w]) =>
-              html`<tr>
-                <td>#${id}</td>
-                <td>${w.spec.seeds} per cell, master seed ${w.spec.seed}</td>
-                <td><code title=${w.specHash}>${w.specHash.slice(0, 16)}…</code></td>
-                <td>${describeBackend(w.backend)}${w.backend.adapter !== 'none' ? ` (adapter: ${w.backend.adapter})` : ' (no adapter)'}</td>
-                <td>${formatSeconds(w.wallMs)}</td>
-              </tr>`,
-          )}
-        </table>
-        <p class="muted">
-          WGSL hash <code title=${p.wgslHash}>${p.wgslHash.slice(0, 16)}…</code> ${shaders} · ${p.runtime} · made with <code>${p.command}</code><br />
-          ${Object.entries(p.packages)
-            .map(([k, v]) => `${k} ${v}`)
-            .join(' · ')}
-        </p>
-      </details>
-    </div>`;
-  }
-
   override render() {
     const s = this.session;
     if (!s) return html`<p class="muted">Loading notebook…</p>`;
@@ -370,7 +302,7 @@ export class GgNotebook extends LitElement {
         ? nothing
         : html`<h1>${s.notebook.title}</h1>`;
     return html`
-      ${title} ${this.renderFileIssues()} ${this.renderEdits()} ${this.renderBaked()}
+      ${title} ${this.renderFileIssues()} ${this.renderEdits()} ${bakedProvenance(s, this.wgslHash)}
       ${s.undo && editable ? html`<div class="undo-bar" role="status">${s.undo.label}. <button @click=${() => void s.undoLast()}>Undo</button></div>` : nothing}
       <div
         class="cells"
