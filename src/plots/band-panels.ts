@@ -99,75 +99,31 @@ export function bandPanels(rows: BandRow[], o: BandPanelOptions): HTMLElement | 
   );
   const width = o.width ?? 680;
   if (layout === 'overlay') {
-    const facets = sortedLabels(rows.map((r) => r.facet)); // L=4 above L=16, not text order
-    const faceted = facets.length > 1;
-    const fy = faceted ? 'facet' : undefined;
+    const { fy, plot } = overlayFrame(rows, width, o.marginLeft);
     return Plot.plot({
       title: o.title,
-      width,
-      height: faceted ? undefined : 300,
-      marginRight: faceted ? 130 : 20,
-      marginLeft: o.marginLeft ?? 40,
-      x: { label: 'iteration t →' },
+      ...plot,
       y: { grid: true, ...o.y },
-      fy: faceted ? { label: null, domain: facets } : undefined,
       color,
       marks: [...seriesMarks(rows, { fy, fillOpacity: 0.1, strokeWidth: 2.2 }), medianTip(rows, { fy }, o)],
     });
   }
-  // Small multiples: one panel per (row facet, η). With no other swept field the η panels wrap
-  // into a grid; otherwise each row is one value of the other fields and each column one η.
-  const etas = [...new Set(rows.map((r) => r.stepSize))].sort((a, b) => a - b);
-  const rowFacets = sortedLabels(rows.map((r) => r.rowFacet)); // rows in numeric order (L=4, 8, 16)
-  const wrap = rowFacets.length === 1;
-  const columns = wrap ? columnsFor(etas.length) : etas.length;
-  const place = (r: BandRow) => {
-    const i = etas.indexOf(r.stepSize);
-    return wrap ? { fx: i % columns, fy: Math.floor(i / columns) } : { fx: i, fy: r.rowFacet };
-  };
-  const placed = rows.map((r) => ({ ...r, ...place(r) }));
-  const panels = new Map<string, { fx: number; fy: number | string; label: string; rows: BandRow[] }>();
-  for (const r of placed) {
-    const key = `${r.fx}|${r.fy}`;
-    if (!panels.has(key)) panels.set(key, { fx: r.fx, fy: r.fy, label: `η = ${formatNumber(r.stepSize)}`, rows: [] });
-    panels.get(key)!.rows.push(r);
-  }
+  // Small multiples: one panel per (row facet, η), laid out by panelGrid.
+  const grid = panelGrid(rows, width, o.marginLeft);
+  const { placed, panels, panelWidth } = grid;
   // Dark lines when the label alone names each panel's one series; colour tells several apart.
   const single = [...panels.values()].every((p) => new Set(p.rows.map((r) => r.cell)).size === 1);
   const labels = [...panels.values()].map((p) => ({ ...p, note: o.note?.(p.rows) ?? '' }));
-  const gridRows = wrap ? Math.ceil(etas.length / columns) : rowFacets.length;
-  // One panel's width (fx is a band scale with padding 0.14 inside and out): ticks and notes fit in it.
-  const marginLeft = o.marginLeft ?? 40;
-  const marginRight = wrap ? 20 : 130;
-  const panelWidth = ((width - marginLeft - marginRight) / (columns + 0.14)) * 0.86;
   return Plot.plot({
     title: o.title,
-    width,
-    height: gridRows * PANEL_HEIGHT + 70,
-    marginTop: 34, // the y label and, under it, the first row's panel labels
-    marginRight,
-    marginLeft,
-    x: { label: 'iteration t →', ticks: Math.min(3, ticksFor(panelWidth)) }, // fewer labels in narrow panels, so they never run together
+    ...grid.plot,
     y: { grid: true, ...o.y },
-    fx: { axis: null, padding: 0.14 }, // room between one panel's last x tick and the next one's first
-    fy: wrap ? { axis: null, padding: 0.16 } : { label: null, padding: 0.16, domain: rowFacets }, // room above each panel for its label
     color,
     marks: [
       Plot.frame({ stroke: '#d0d0d0' }),
       // Viridis ends in a pale yellow, too faint for a line on white.
       ...seriesMarks(placed, { fx: 'fx', fy: 'fy', fillOpacity: 0.3, strokeWidth: 1.5, stroke: single ? '#222' : undefined }),
-      // η above its panel, clear of lines near the top (J → 1); a note inside, with a white halo.
-      Plot.text(labels, {
-        fx: 'fx',
-        fy: 'fy',
-        text: 'label',
-        frameAnchor: 'top-left',
-        lineAnchor: 'bottom',
-        dy: -3,
-        fontSize: 10,
-        fontWeight: 'bold',
-        fill: '#222',
-      }),
+      grid.labelMark,
       // The note wraps to the panel's width (lineWidth is in ems of 10 px; 11 px leaves room for Plot's
       // estimate of a line's width, a little narrow for digits), so neighbouring notes never overlap.
       Plot.text(labels, {
@@ -187,6 +143,79 @@ export function bandPanels(rows: BandRow[], o: BandPanelOptions): HTMLElement | 
       medianTip(placed, { fx: 'fx', fy: 'fy' }, o), // last, so it is drawn over the notes
     ],
   });
+}
+
+/** Overlay: every η in one panel per facet (the swept fields other than the colour's), facets as rows in numeric order. */
+export function overlayFrame(rows: readonly { facet: string }[], width: number, marginLeft = 40) {
+  const facets = sortedLabels(rows.map((r) => r.facet)); // L=4 above L=16, not text order
+  const faceted = facets.length > 1;
+  const plot = {
+    width,
+    height: faceted ? undefined : 300,
+    marginRight: faceted ? 130 : 20,
+    marginLeft,
+    x: { label: 'iteration t →' },
+    fy: faceted ? { label: null, domain: facets } : undefined,
+  } satisfies Plot.PlotOptions;
+  return { fy: faceted ? 'facet' : undefined, plot };
+}
+
+/** What a small-multiples row must say: its η and the other swept fields (its row). */
+interface PanelRow {
+  stepSize: number;
+  rowFacet: string;
+}
+
+/**
+ * Small multiples: one panel per (row facet, η). With no other swept field the η panels wrap
+ * into a grid; otherwise each row is one value of the other fields and each column one η. Gives
+ * each row its panel (fx, fy), the panels with their rows and η label, one panel's width, the
+ * Plot options of the grid (size, margins, x and facet axes) and the mark that writes each η
+ * above its panel. The J(t)-like bands and prompts-mean draw through it, so they line up alike.
+ */
+export function panelGrid<R extends PanelRow>(rows: readonly R[], width: number, marginLeft = 40) {
+  const etas = [...new Set(rows.map((r) => r.stepSize))].sort((a, b) => a - b);
+  const rowFacets = sortedLabels(rows.map((r) => r.rowFacet)); // rows in numeric order (L=4, 8, 16)
+  const wrap = rowFacets.length === 1;
+  const columns = wrap ? columnsFor(etas.length) : etas.length;
+  const place = (r: R) => {
+    const i = etas.indexOf(r.stepSize);
+    return wrap ? { fx: i % columns, fy: Math.floor(i / columns) } : { fx: i, fy: r.rowFacet };
+  };
+  const placed = rows.map((r) => ({ ...r, ...place(r) }));
+  const panels = new Map<string, { fx: number; fy: number | string; label: string; rows: R[] }>();
+  for (const r of placed) {
+    const key = `${r.fx}|${r.fy}`;
+    if (!panels.has(key)) panels.set(key, { fx: r.fx, fy: r.fy, label: `η = ${formatNumber(r.stepSize)}`, rows: [] });
+    panels.get(key)!.rows.push(r);
+  }
+  const gridRows = wrap ? Math.ceil(etas.length / columns) : rowFacets.length;
+  // One panel's width (fx is a band scale with padding 0.14 inside and out): ticks and notes fit in it.
+  const marginRight = wrap ? 20 : 130;
+  const panelWidth = ((width - marginLeft - marginRight) / (columns + 0.14)) * 0.86;
+  const plot = {
+    width,
+    height: gridRows * PANEL_HEIGHT + 70,
+    marginTop: 34, // the y label and, under it, the first row's panel labels
+    marginRight,
+    marginLeft,
+    x: { label: 'iteration t →', ticks: Math.min(3, ticksFor(panelWidth)) }, // fewer labels in narrow panels, so they never run together
+    fx: { axis: null, padding: 0.14 }, // room between one panel's last x tick and the next one's first
+    fy: wrap ? { axis: null, padding: 0.16 } : { label: null, padding: 0.16, domain: rowFacets }, // room above each panel for its label
+  } satisfies Plot.PlotOptions;
+  // η above its panel, clear of lines near the top (J → 1).
+  const labelMark = Plot.text([...panels.values()], {
+    fx: 'fx',
+    fy: 'fy',
+    text: 'label',
+    frameAnchor: 'top-left',
+    lineAnchor: 'bottom',
+    dy: -3,
+    fontSize: 10,
+    fontWeight: 'bold',
+    fill: '#222',
+  });
+  return { placed, panels, panelWidth, plot, labelMark };
 }
 
 /** Band, median and (when present) dashed mean per cell. */

@@ -12,8 +12,8 @@ import * as Plot from '@observablehq/plot';
 import type { GridKey } from '../engine/index.ts';
 import type { TrajectoryLayout } from '../notebook/index.ts';
 import { bandAt, promptBandAt, summaryCells, type SweepSummary } from '../results/index.ts';
-import { formatNumber, sortedLabels, ticksFor } from './axis-labels.ts';
-import { columnsFor } from './band-panels.ts';
+import { formatNumber } from './axis-labels.ts';
+import { overlayFrame, panelGrid } from './band-panels.ts';
 import { colourScale } from './colour-scale.ts';
 import { facetLabel, matchesWhere, type GridWhere } from './phase-rows.ts';
 
@@ -43,8 +43,6 @@ export interface PromptMeanRow {
 
 /** CSS class of each series' line (tests count their paths): `prompt-mean-J`, `prompt-mean-solved`, … */
 export const promptMeanClass = (series: PromptMeanSeries) => `prompt-mean-${series}`;
-
-const PANEL_HEIGHT = 130;
 
 /** Rows of the finished cells that pass `where`: per recorded step, each series' mean over seeds. */
 export function promptMeanRows(summary: SweepSummary, where: GridWhere | undefined, colourKey: GridKey = 'stepSize'): PromptMeanRow[] {
@@ -106,18 +104,11 @@ export function promptMeanPlot(summary: SweepSummary, config: PromptMeanConfig =
   };
   const y: Plot.ScaleOptions = { grid: true, domain: [0, 1], label: '↑ mean over seeds: J, share solved, share lost' };
   if (config.layout === 'overlay') {
-    const facets = sortedLabels(rows.map((r) => r.facet));
-    const faceted = facets.length > 1;
-    const fy = faceted ? 'facet' : undefined;
+    const { fy, plot } = overlayFrame(rows, width);
     return Plot.plot({
       title: config.title,
-      width,
-      height: faceted ? undefined : 300,
-      marginRight: faceted ? 130 : 20,
-      marginLeft: 40,
-      x: { label: 'iteration t →' },
+      ...plot,
       y,
-      fy: faceted ? { label: null, domain: facets } : undefined,
       color: colourScale(
         rows.map((r) => r.colour),
         colourKey,
@@ -126,45 +117,16 @@ export function promptMeanPlot(summary: SweepSummary, config: PromptMeanConfig =
     });
   }
   // Small multiples: one panel per (row facet, η), as band-panels.ts lays out J(t).
-  const etas = [...new Set(rows.map((r) => r.stepSize))].sort((a, b) => a - b);
-  const rowFacets = sortedLabels(rows.map((r) => r.rowFacet));
-  const wrap = rowFacets.length === 1;
-  const columns = wrap ? columnsFor(etas.length) : etas.length;
-  const place = (r: PromptMeanRow) => {
-    const i = etas.indexOf(r.stepSize);
-    return wrap ? { fx: i % columns, fy: Math.floor(i / columns) } : { fx: i, fy: r.rowFacet };
-  };
-  const placed = rows.map((r) => ({ ...r, ...place(r) }));
-  const labels = [...new Map(placed.map((r) => [`${r.fx}|${r.fy}`, { fx: r.fx, fy: r.fy, label: `η = ${formatNumber(r.stepSize)}` }])).values()];
-  const gridRows = wrap ? Math.ceil(etas.length / columns) : rowFacets.length;
-  const marginLeft = 40;
-  const marginRight = wrap ? 20 : 130;
-  const panelWidth = ((width - marginLeft - marginRight) / (columns + 0.14)) * 0.86;
+  const grid = panelGrid(rows, width);
+  const { placed } = grid;
   return Plot.plot({
     title: config.title,
-    width,
-    height: gridRows * PANEL_HEIGHT + 70,
-    marginTop: 34,
-    marginRight,
-    marginLeft,
-    x: { label: 'iteration t →', ticks: Math.min(3, ticksFor(panelWidth)) },
+    ...grid.plot,
     y,
-    fx: { axis: null, padding: 0.14 },
-    fy: wrap ? { axis: null, padding: 0.16 } : { label: null, padding: 0.16, domain: rowFacets },
     marks: [
       Plot.frame({ stroke: '#d0d0d0' }),
       ...seriesLines(placed, { fx: 'fx', fy: 'fy' }),
-      Plot.text(labels, {
-        fx: 'fx',
-        fy: 'fy',
-        text: 'label',
-        frameAnchor: 'top-left',
-        lineAnchor: 'bottom',
-        dy: -3,
-        fontSize: 10,
-        fontWeight: 'bold',
-        fill: '#222',
-      }),
+      grid.labelMark,
       Plot.tip(placed, Plot.pointer({ x: 'step', y: 'value', fx: 'fx', fy: 'fy', title: tip })),
     ],
   });

@@ -66,6 +66,10 @@ function relevant(field: FormField, config: SweepCellConfig): boolean {
   }
 }
 
+/** A per-run export: disabled without its action (the note above the buttons says why). */
+const runsButton = (cls: string, label: string, action: (() => unknown) | undefined, title: string) =>
+  html`<button class=${cls} ?disabled=${!action} title=${title} @click=${() => action?.()}>${label}</button>`;
+
 export class GgSweepCell extends DraftEditor {
   static override properties = {
     state: { attribute: false },
@@ -317,18 +321,8 @@ export class GgSweepCell extends DraftEditor {
       <span class="exports">
         <button @click=${() => download(name('csv'), sweepCsv(sum), 'text/csv')} title="one row per grid cell: its statistics over seeds">CSV</button>
         <button @click=${() => download(name('json'), sweepJson(sum), 'application/json')} title="the results table: statistics and per-run finals">JSON</button>
-        <button
-          class="runs-csv"
-          ?disabled=${!runs.csv}
-          title=${runs.csvTitle ?? 'every recorded series of every run: one row per run and recorded step'}
-          @click=${() => runs.csv?.()}
-        >Runs CSV</button>
-        <button
-          class="runs-json"
-          ?disabled=${!runs.json}
-          title=${runs.jsonTitle ?? 'every recorded series of every run, one list per run'}
-          @click=${() => runs.json?.()}
-        >Runs JSON</button>
+        ${runsButton('runs-csv', 'Runs CSV', runs.csv, runs.csvTitle ?? 'every recorded series of every run: one row per run and recorded step')}
+        ${runsButton('runs-json', 'Runs JSON', runs.json, runs.jsonTitle ?? 'every recorded series of every run, one list per run')}
       </span>`;
   }
 

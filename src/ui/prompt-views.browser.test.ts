@@ -7,11 +7,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { promptMeanClass } from '../plots/prompt-mean.ts';
 import { PROMPT_LINE_CLASS } from '../plots/prompt-run.ts';
-import './gg-notebook.ts'; // registers the cell elements
-import type { GgNotebook } from './gg-notebook.ts';
 import { memoryCache } from './result-cache.ts';
 import { NotebookSession } from './session.ts';
 import { engineRunner } from './sweep-runner.ts';
+import { mountNotebook } from './test-fixtures.ts';
 
 const plot = (id: string, config: object) => `  <script id="${id}" type="application/vnd.gradgap.plot+json">
     ${JSON.stringify(config)}
@@ -39,16 +38,7 @@ async function mount() {
     persist: false,
     autoRunDelayMs: 0,
   });
-  const el = document.createElement('gg-notebook') as GgNotebook;
-  el.session = session;
-  document.body.append(el);
-  const settled = async () => {
-    await session.whenIdle();
-    await el.updateComplete;
-    for (const cell of el.querySelectorAll<HTMLElement & { updateComplete?: Promise<boolean> }>('gg-plot-cell')) await cell.updateComplete;
-    await new Promise((r) => setTimeout(r, 0));
-  };
-  await settled();
+  const { el, settled } = await mountNotebook(session);
   return { el, session, settled };
 }
 

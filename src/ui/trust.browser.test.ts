@@ -5,14 +5,13 @@ import { NOT_RUN_CLASS, PHASE_CELL_CLASS } from '../plots/phase-diagram.ts';
 import type { BakedNotebook } from '../results/baked.ts';
 import './gg-app.ts';
 import type { GgApp } from './gg-app.ts';
-import './gg-notebook.ts';
-import type { GgNotebook } from './gg-notebook.ts';
 import type { GgSweepCell } from './gg-sweep-cell.ts';
 import { editsToHash } from './local-edits.ts';
 import { loadOpenedFile, storeOpenedFile } from './opened-files.ts';
 import { memoryCache } from './result-cache.ts';
 import { NotebookSession, type SessionOptions } from './session.ts';
 import { engineRunner, type SweepRunner } from './sweep-runner.ts';
+import { mountNotebook } from './test-fixtures.ts';
 
 const notebook = (sweepJson: string, title = 'Trust under test', extra = '') => `<!doctype html>
 <notebook theme="air" version="1">
@@ -35,16 +34,7 @@ async function mount(text: string, options: Partial<SessionOptions> = {}) {
     return engineRunner(spec, { ...o, backend: 'cpu' });
   };
   const session = await NotebookSession.open({ name: 'trust', fileText: text, runner, cache: memoryCache(), persist: false, autoRunDelayMs: 0, ...options });
-  const el = document.createElement('gg-notebook') as GgNotebook;
-  el.session = session;
-  document.body.append(el);
-  const settled = async () => {
-    await session.whenIdle();
-    await el.updateComplete;
-    await new Promise((r) => setTimeout(r, 0));
-    await el.updateComplete;
-  };
-  await settled();
+  const { el, settled } = await mountNotebook(session);
   const cell = el.querySelector<GgSweepCell>('gg-sweep-cell[cell-id="a"]')!;
   return { el, session, specs, settled, cell };
 }
