@@ -53,6 +53,16 @@ export type TrajectoryScale = (typeof TRAJECTORY_SCALES)[number];
 /** Trajectory, gap, length and prompts views: every η in one panel, or one panel per η sharing axes. */
 export const TRAJECTORY_LAYOUTS = ['overlay', 'small-multiples'] as const;
 export type TrajectoryLayout = (typeof TRAJECTORY_LAYOUTS)[number];
+/** Views drawn per η, which read `layout` and `color`: every η in one panel, or one panel per η. */
+export const LAYOUT_VIEWS = [
+  'trajectories',
+  'gap',
+  'update-norm',
+  'length',
+  'prompts-solved',
+  'prompts-lost',
+  'prompts-mean',
+] as const satisfies readonly PlotView[];
 /** How the empirical critical step size is read off a row of cells (SPEC 1.4). */
 export const CRITICAL_RULES = ['mean-below-J0', 'collapse-half'] as const;
 export type CriticalRule = (typeof CRITICAL_RULES)[number];

@@ -13,7 +13,9 @@ import { html, nothing } from 'lit';
 import { DraftEditor } from './draft-editor.ts';
 import {
   CRITICAL_RULES,
+  LAYOUT_VIEWS,
   PLOT_FILLS,
+  PLOT_LENGTHS,
   PLOT_VIEWS,
   PLOT_X,
   TRAJECTORY_LAYOUTS,
@@ -33,24 +35,30 @@ export type EditableKind = 'plot' | 'theory' | 'table';
 export interface PlotFormField {
   key: string;
   label: string;
-  input: 'choice' | 'sweep' | 'ids' | 'where' | 'text';
+  input: 'choice' | 'sweep' | 'ids' | 'where' | 'integer' | 'text';
   choices?: readonly string[];
   views?: readonly string[]; // shown for these views only (all when absent)
   hint?: string;
 }
 
-/** The plot form: every key of PlotCellConfig (cell-config.ts PLOT_KEYS), in reading order. */
+/** Views drawn from one sweep (`sweep`); compare reads `sweeps`, logs-trajectories only its logs cell. */
+const ONE_SWEEP_VIEWS = PLOT_VIEWS.filter((v) => v !== 'compare' && v !== 'logs-trajectories');
+
+/** The plot form: the keys of PlotCellConfig (cell-config.ts PLOT_KEYS) a sweep's views read, in reading order. */
 export const PLOT_FORM_FIELDS: readonly PlotFormField[] = [
   { key: 'view', label: 'view', input: 'choice', choices: PLOT_VIEWS },
-  { key: 'sweep', label: 'sweep', input: 'sweep', views: ['phase', 'trajectories', 'gap', 'distribution', 'critical'] },
+  { key: 'sweep', label: 'sweep', input: 'sweep', views: ONE_SWEEP_VIEWS },
   { key: 'sweeps', label: 'sweeps', input: 'ids', views: ['compare'], hint: 'sweep ids, comma-separated' },
   { key: 'fill', label: 'fill', input: 'choice', choices: PLOT_FILLS, views: ['phase', 'compare'] },
   { key: 'x', label: 'x axis', input: 'choice', choices: PLOT_X, views: ['phase', 'compare', 'critical'] },
   { key: 'y', label: 'y axis', input: 'choice', choices: GRID_KEYS, views: ['phase', 'compare', 'critical'] },
-  { key: 'color', label: 'colour by', input: 'choice', choices: GRID_KEYS, views: ['trajectories', 'gap', 'distribution'] },
+  { key: 'length', label: 'length', input: 'choice', choices: PLOT_LENGTHS, views: ['length'] },
+  // The views drawn per η (LAYOUT_VIEWS) are the ones whose colour and layout can be chosen.
+  { key: 'color', label: 'colour by', input: 'choice', choices: GRID_KEYS, views: LAYOUT_VIEWS },
   { key: 'scale', label: 'J scale', input: 'choice', choices: TRAJECTORY_SCALES, views: ['trajectories'] },
-  { key: 'layout', label: 'layout', input: 'choice', choices: TRAJECTORY_LAYOUTS, views: ['trajectories', 'gap'] },
+  { key: 'layout', label: 'layout', input: 'choice', choices: TRAJECTORY_LAYOUTS, views: LAYOUT_VIEWS },
   { key: 'where', label: 'facets: fix', input: 'where', hint: 'grid keys fixed to one value, e.g. L=8, G=4' },
+  { key: 'seed', label: 'seed', input: 'integer', views: ['prompts-run'], hint: "the replayed run's seed within its grid cell" },
   { key: 'critical', label: 'critical rule', input: 'choice', choices: CRITICAL_RULES, views: ['phase', 'compare', 'critical'] },
   { key: 'theory', label: 'theory', input: 'ids', hint: 'theory cell ids, comma-separated' },
   { key: 'title', label: 'title', input: 'text' },
@@ -122,6 +130,8 @@ export function readPlotField(field: PlotFormField, text: string): unknown {
     }
     return out;
   }
+  // A whole number as a number; anything else stays text, so the check names the field.
+  if (field.input === 'integer') return /^-?\d+$/.test(t) ? Number(t) : t;
   return t;
 }
 
@@ -186,7 +196,7 @@ export class GgConfigEditor extends DraftEditor {
             ?disabled=${this.readOnly}
             aria-invalid=${errors.length ? 'true' : 'false'}
             placeholder=${field.hint ?? ''}
-            .value=${field.input === 'where' ? whereText(value) : field.input === 'ids' ? listText(value) : typeof value === 'string' ? value : ''}
+            .value=${field.input === 'where' ? whereText(value) : field.input === 'ids' ? listText(value) : typeof value === 'string' || typeof value === 'number' ? String(value) : ''}
             @change=${onInput}
           />`;
     return html`<div class="field ${errors.length ? 'invalid' : ''}" data-field=${field.key}>

@@ -8,13 +8,10 @@
  * Events (bubbling): `cell-edit` {id, value}.
  */
 import { LitElement, html, nothing } from 'lit';
-import { formatJson, PLOT_LENGTHS, type CellIssue, type PlotCellConfig } from '../notebook/index.ts';
+import { formatJson, LAYOUT_VIEWS, PLOT_LENGTHS, type CellIssue, type PlotCellConfig } from '../notebook/index.ts';
 import { download, figureKey, figurePng, figureSvg, plotCellFigures, swatchCss, type FigureExtras, type KeyEntry } from '../plots/index.ts';
 import type { SweepState } from './session.ts';
 import { thresholdsOf, type TheoryResult } from './theory-memo.ts';
-
-/** Views drawn per η that offer the layout toggle: every η in one panel, or one panel per η. */
-export const LAYOUT_VIEWS = ['trajectories', 'gap', 'update-norm', 'length', 'prompts-solved', 'prompts-lost', 'prompts-mean'] as const;
 
 /** A sweep as a plot sees it. */
 export interface PlotInput {
