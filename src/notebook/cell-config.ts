@@ -83,7 +83,7 @@ export interface PlotCellConfig {
   length?: PlotLength; // length: which length is drawn (default all)
   x?: PlotX; // raw η or effective step size (SPEC 1.3)
   theory?: string | string[]; // theory cell(s) whose curves are drawn over the plot
-  color?: GridKey; // trajectories/gap/distribution: the swept field that sets the colour (default stepSize)
+  color?: GridKey; // the views drawn per η (LAYOUT_VIEWS): the swept field that sets the colour (default stepSize)
   scale?: TrajectoryScale; // trajectories: J(t) on a linear axis, or the failure rate 1 − J(t) on a log axis
   layout?: TrajectoryLayout; // trajectories/gap/length/prompts: default small multiples when more than 3 η would share a panel (prompts-mean: always)
   where?: Partial<Record<GridKey, number | string>>; // fix other grid keys to one value; prompts-run: must select exactly one grid cell

@@ -53,7 +53,7 @@ export const LIMITS = Object.freeze({
   tableEntries: 4096, // P·K of the transition table
   tokensPerStep: 8192, // B·G·L sampled tokens per step
   runSteps: 2 ** 40, // runs × iterations
-  promptRecords: 16_384, // N · recorded steps: the per-prompt J_q values one token-level run records (SPEC 1.8)
+  promptRecords: 16_384, // N · recorded steps: the per-prompt J_q values of one token-level run, as the prompts-run view replays it (SPEC 1.8)
   stepSize: 1e6,
   weightDecay: 1000,
   maxGradNorm: 1e6,
