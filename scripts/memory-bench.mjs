@@ -3,7 +3,7 @@
 // L = 4, 3 iterations, 20 cells, at 10k, 100k and 1M runs (issue 14). Not a test: it prints a
 // Markdown table and ends with one JSON line. Peak RSS is the CLI process's own maximum resident
 // set size (process.resourceUsage().maxRSS at exit, worker threads included), as /usr/bin/time -v
-// reports it.
+// reports it. The CLI runs with the Node flags of bin/gradgap.mjs's first line, as `npx gradgap` runs it.
 //   node scripts/memory-bench.mjs [--runs 10000,100000,1000000] [--threads N] [--root DIR] [--merge N]
 // --root runs another checkout's bin/gradgap.mjs (e.g. an older commit, for the "before" row).
 // --merge N also runs each size as N shards (`--shard 1/N` … `N/N`) and merges them, a row each,
@@ -47,10 +47,14 @@ function notebook(runs) {
   return `<!doctype html>\n<notebook version="1">\n  <title>memory bench</title>\n  <script id="sweep" type="application/vnd.gradgap.sweep+json">\n    ${JSON.stringify(spec)}\n  </script>\n</notebook>\n`;
 }
 
+// Node's flags as the launcher's `#!/usr/bin/env -S node …` line sets them (`npx gradgap` runs it so).
+const bin = join(root, 'bin/gradgap.mjs');
+const launcherFlags = /^#!.*\bnode\b(.*)$/m.exec(readFileSync(bin, 'utf8').split('\n')[0])?.[1].trim().split(/\s+/).filter(Boolean) ?? [];
+
 /** Runs `gradgap <cli…>` with the peak-RSS hook: wall seconds and peak RSS in MB; exits on failure. */
 function gradgap(cli) {
   const started = performance.now();
-  const r = spawnSync(process.execPath, ['--import', PEAK, join(root, 'bin/gradgap.mjs'), ...cli, '--quiet'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...launcherFlags, '--import', PEAK, bin, ...cli, '--quiet'], { cwd: root, encoding: 'utf8' });
   const wallS = (performance.now() - started) / 1000;
   const kb = Number(/^peak-rss-kb (\d+)$/m.exec(r.stderr)?.[1]);
   if (r.status !== 0 || !kb) {
