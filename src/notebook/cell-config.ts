@@ -20,22 +20,9 @@ export interface SweepCellConfig extends SweepSpecInput {
   publishSeeds?: number; // seeds per cell of the baked (published) run; defaults to `seeds`
 }
 
-export const PLOT_VIEWS = [
-  'phase',
-  'trajectories',
-  'gap',
-  'update-norm',
-  'length',
-  'prompts-solved',
-  'prompts-lost',
-  'prompts-mean',
-  'prompts-run',
-  'distribution',
-  'critical',
-  'compare',
-  'logs-trajectories',
-  'logs-outcome',
-] as const;
+/** Views drawn per η, which read `layout` and `color`: every η in one panel, or one panel per η. */
+export const LAYOUT_VIEWS = ['trajectories', 'gap', 'update-norm', 'length', 'prompts-solved', 'prompts-lost', 'prompts-mean'] as const;
+export const PLOT_VIEWS = ['phase', ...LAYOUT_VIEWS, 'prompts-run', 'distribution', 'critical', 'compare', 'logs-trajectories', 'logs-outcome'] as const;
 export type PlotView = (typeof PLOT_VIEWS)[number];
 /**
  * finalMeanLength (SPEC 1.7): median over seeds of each run's mean sampled response length at the last recorded step.
@@ -53,16 +40,6 @@ export type TrajectoryScale = (typeof TRAJECTORY_SCALES)[number];
 /** Trajectory, gap, length and prompts views: every η in one panel, or one panel per η sharing axes. */
 export const TRAJECTORY_LAYOUTS = ['overlay', 'small-multiples'] as const;
 export type TrajectoryLayout = (typeof TRAJECTORY_LAYOUTS)[number];
-/** Views drawn per η, which read `layout` and `color`: every η in one panel, or one panel per η. */
-export const LAYOUT_VIEWS = [
-  'trajectories',
-  'gap',
-  'update-norm',
-  'length',
-  'prompts-solved',
-  'prompts-lost',
-  'prompts-mean',
-] as const satisfies readonly PlotView[];
 /** How the empirical critical step size is read off a row of cells (SPEC 1.4). */
 export const CRITICAL_RULES = ['mean-below-J0', 'collapse-half'] as const;
 export type CriticalRule = (typeof CRITICAL_RULES)[number];
