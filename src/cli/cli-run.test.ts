@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIGURE_TITLE_CLASS, KEY_ENTRY_CLASS, plotCellExtras } from '../plots/index.ts';
 import { decodeBaked } from '../results/index.ts';
 import { gradgap, snapshot, tempDir } from './cli-harness.ts';
 import { listFiles } from './output-files.ts';
@@ -42,6 +43,12 @@ describe.each(['dawn', 'chrome'])('gradgap run --host %s', (host) => {
     );
     expect(readFileSync(join(out, 'sweeps/sweep.cells.csv'), 'utf8').trim().split('\n')).toHaveLength(11);
     for (const svg of ['dist', 'gap', 'strip', 'traj']) expect(readFileSync(join(out, `plots/${svg}.svg`), 'utf8')).toMatch(/^<\?xml[^]*<svg[^]*<\/svg>\n$/);
+    // Each figure carries the title and key the page's SVG button exports with it (plotCellExtras).
+    const traj = readFileSync(join(out, 'plots/traj.svg'), 'utf8');
+    expect(traj).toContain(`class="${FIGURE_TITLE_CLASS}"`);
+    expect(traj).toMatch(/>J\(t\): median, 10–90% band and mean per step size</);
+    expect(traj).toMatch(/median over seeds: J\(t\)/);
+    expect(traj.match(new RegExp(`class="${KEY_ENTRY_CLASS}"`, 'g'))?.length).toBe(plotCellExtras({ view: 'trajectories' }, undefined).key.length);
 
     const provenance = JSON.parse(readFileSync(join(out, 'provenance.json'), 'utf8'));
     expect(provenance.host).toBe(host);

@@ -10,7 +10,8 @@
  *   const key = figureKey({ view: 'phase', theory: curves, etas: spec.grid.stepSize });
  *   figureSvg(root, { title: 'Phase diagram', key }).text;
  */
-import type { CriticalRule, PlotView, TrajectoryLayout } from '../notebook/index.ts';
+import type { CriticalRule, PlotCellConfig, PlotView, TrajectoryLayout } from '../notebook/index.ts';
+import type { SweepSummary } from '../results/index.ts';
 import type { TheoryCurve } from '../theory/index.ts';
 import { formatNumber } from './axis-labels.ts';
 import { dotsText } from './distribution.ts';
@@ -66,6 +67,29 @@ const RULE_TEXT: Record<CriticalRule, string> = {
   'collapse-half': 'collapse probability first ≥ ½',
 };
 const BAND_GREY = '#555';
+
+/**
+ * Title and key of a plot cell's figure as a file carries them: the page's SVG/PNG buttons and
+ * `gradgap run`'s plots/*.svg both export through here, so a figure says the same wherever it was
+ * drawn. `summary` is the (first) sweep drawn; `theory` the curves of the theory cells it names.
+ */
+export function plotCellExtras(
+  c: PlotCellConfig,
+  summary: SweepSummary | undefined,
+  theory: { curves?: readonly TheoryCurve[]; reason?: string } = {},
+): { title: string; key: KeyEntry[] } {
+  const key = figureKey({
+    view: c.view,
+    critical: c.critical,
+    theory: theory.curves,
+    theoryReason: theory.reason,
+    etas: summary?.spec.grid.stepSize,
+    effective: c.x === 'effectiveStepSize',
+    seeds: summary?.spec.seeds,
+    layout: c.layout,
+  });
+  return { title: c.title ?? `${c.view} plot`, key };
+}
 
 /** Every entry the view's figure needs, in reading order; empty for views whose marks explain themselves. */
 export function figureKey(o: FigureKeyOptions): KeyEntry[] {

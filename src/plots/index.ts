@@ -11,7 +11,7 @@ export { distributionPlot } from './distribution.ts';
 export { thresholdPlot, type ThresholdOptions } from './threshold-curves.ts';
 export { THEORY_STYLES, theoryStyle } from './theory-styles.ts';
 export { figureSvg, figurePng, download, FIGURE_KEY_CLASS, FIGURE_TITLE_CLASS, KEY_ENTRY_CLASS, type FigureExtras } from './export-figure.ts';
-export { figureKey, swatchCss, type FigureKeyOptions, type KeyEntry, type KeyMark, type KeySwatch } from './figure-key.ts';
+export { figureKey, plotCellExtras, swatchCss, type FigureKeyOptions, type KeyEntry, type KeyMark, type KeySwatch } from './figure-key.ts';
 export { compareLabels, fieldLabel, fillLabel, formatNumber, percent, sortedLabels, xLabel } from './axis-labels.ts';
 export { plotCellFigures, type PlotSweep } from './plot-cell-figures.ts';
 export { logsTrajectoriesPlot, logsTrajectoryRows, LOGS_LINE_CLASS, type LogsTrajectoryRow } from './logs-trajectories.ts';

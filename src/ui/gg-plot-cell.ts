@@ -9,7 +9,7 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { formatJson, LAYOUT_VIEWS, PLOT_LENGTHS, type CellIssue, type PlotCellConfig } from '../notebook/index.ts';
-import { download, figureKey, figurePng, figureSvg, plotCellFigures, swatchCss, type FigureExtras, type KeyEntry } from '../plots/index.ts';
+import { download, figurePng, figureSvg, plotCellExtras, plotCellFigures, swatchCss, type KeyEntry } from '../plots/index.ts';
 import type { SweepState } from './session.ts';
 import { thresholdsOf, type TheoryResult } from './theory-memo.ts';
 
@@ -142,17 +142,7 @@ export class GgPlotCell extends LitElement {
 
   /** The figure's key (figure-key.ts): the same entries the exported SVG/PNG draws under the figure. */
   private key(c: PlotCellConfig): KeyEntry[] {
-    const theory = this.theory;
-    return figureKey({
-      view: c.view,
-      critical: c.critical,
-      theory: theory?.curves,
-      theoryReason: theory?.reason,
-      etas: this.ready()[0]?.state?.summary?.spec.grid.stepSize,
-      effective: c.x === 'effectiveStepSize',
-      seeds: this.ready()[0]?.state?.summary?.spec.seeds,
-      layout: c.layout,
-    });
+    return this.extras(c).key;
   }
 
   private renderKey(c: PlotCellConfig) {
@@ -197,9 +187,8 @@ export class GgPlotCell extends LitElement {
   }
 
   /** Title and key for an exported figure, so the file says what the page says around it. */
-  private extras(): FigureExtras {
-    const c = this.config!;
-    return { title: c.title ?? `${c.view} plot`, key: this.key(c) };
+  private extras(c = this.config!) {
+    return plotCellExtras(c, this.ready()[0]?.state?.summary, this.theory);
   }
 
   private exportSvg() {
