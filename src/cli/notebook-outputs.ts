@@ -10,7 +10,7 @@
  *   provenance.json                           seeds, spec hashes, packages, WGSL hash, host, adapter, wall time; written last
  */
 import { summaryCsv } from '../logs/index.ts';
-import { bakedResultsText, summarizeSweep, type SweepSummary } from '../results/index.ts';
+import { summarizeSweep, writeBakedResults, type SweepSummary } from '../results/index.ts';
 import type { BackendInfo } from '../engine/index.ts';
 import type { NotebookInput } from './notebook-input.ts';
 import type { OutputStage } from './output-files.ts';
@@ -74,7 +74,10 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
       plots.push(plot.id);
     }
     const provenance = await bakedProvenance({ command: meta.command, runtime: meta.runtime, packages });
-    stage.write(`${nb.name}.results.json`, await bakedResultsText({ file: `${nb.name}.html`, text: nb.text }, provenance, Object.fromEntries(summaries)));
+    // Streamed: a million-run sweep's per-run finals are written in slices, never held as one string.
+    const baked = stage.create(`${nb.name}.results.json`);
+    await writeBakedResults({ file: `${nb.name}.html`, text: nb.text }, provenance, Object.fromEntries(summaries), (piece) => baked.append(piece));
+    baked.close();
   }
   for (const [id, analysis] of nb.logsResults) stage.write(`logs/${id}.summary.csv`, summaryCsv(analysis.summaries));
   stage.write(NOTEBOOK_COPY, nb.text);

@@ -31,7 +31,7 @@ export function packageVersions(packages: readonly string[] = [...PROVENANCE_PAC
   return { gradgap: own, ...Object.fromEntries(packages.map((p) => [p, version(p)])) };
 }
 
-/** What a baked-results file records about where it was made (written by src/results' `bakedResultsText`). */
+/** What a baked-results file records about where it was made (written by src/results' `writeBakedResults`). */
 export async function bakedProvenance(options: { command: string; runtime: string; packages?: Record<string, string> }): Promise<Provenance> {
   return { packages: options.packages ?? packageVersions(), wgslHash: (await wgslProvenance()).wgslHash, runtime: options.runtime, command: options.command };
 }

@@ -113,7 +113,10 @@ const nanToNull = (_key: string, v: unknown) => (typeof v === 'number' && !Numbe
 const nullToNaN = (stats: Record<string, number | null>[]): SweepSummary['cellStats'] =>
   stats.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v === null ? NaN : v]))) as unknown as SweepSummary['cellStats'];
 
-function encodeSummary(s: SweepSummary): unknown {
+/** How encodeSummary writes a typed array into the JSON: a placeholder that writeBaked fills with its base64. */
+type ArrayText = (view: ArrayBufferView) => string;
+
+function encodeSummary(s: SweepSummary, array: ArrayText): unknown {
   return {
     specHash: s.specHash,
     spec: s.spec,
@@ -127,26 +130,53 @@ function encodeSummary(s: SweepSummary): unknown {
     recordSteps: s.recordSteps,
     cellStats: s.cellStats,
     trajectoryHash: s.trajectoryHash,
-    bands: toBase64(s.bands),
-    gapBands: s.gapBands && toBase64(s.gapBands), // undefined: the key is left out
-    updateBands: s.updateBands && toBase64(s.updateBands),
+    bands: array(s.bands),
+    gapBands: s.gapBands && array(s.gapBands), // undefined: the key is left out
+    updateBands: s.updateBands && array(s.updateBands),
     // lengthBands, promptBands: one base64 array per series.
-    ...Object.fromEntries(bandGroups.map(([group, series]) => [group, s[group] && Object.fromEntries(series.map((n) => [n, toBase64(seriesBands(s, n)!)]))])),
-    ...Object.fromEntries(RUN_ARRAYS.map((k) => [k, toBase64(s[k])])),
+    ...Object.fromEntries(bandGroups.map(([group, series]) => [group, s[group] && Object.fromEntries(series.map((n) => [n, array(seriesBands(s, n)!)]))])),
+    ...Object.fromEntries(RUN_ARRAYS.map((k) => [k, array(s[k])])),
   };
 }
 
-/** The text of a baked-results file (stable key order, one sweep per block). */
-export function encodeBaked(baked: BakedNotebook): string {
+/** Bytes of base64 written at a time: whole 3-byte groups, so the slices' base64 joins into the whole's. */
+const BASE64_SLICE = 3 * 65_536;
+
+/**
+ * Writes a baked-results file piece by piece (stable key order, one sweep per block): the JSON of
+ * everything but the typed arrays, and each array's base64 in slices where it stands, so a
+ * million-run sweep's per-run finals never become one string (`gradgap run` streams the file).
+ */
+export function writeBaked(baked: BakedNotebook, write: (text: string) => void): void {
+  const arrays: ArrayBufferView[] = [];
+  // Each array stands in the JSON as a placeholder no other string can hold: a fresh token between NULs.
+  const token = `gg${Math.random().toString(36).slice(2)}`;
+  const placeholder: ArrayText = (view) => `\u0000${token}:${arrays.push(view) - 1}\u0000`;
   const body = {
     format: BAKED_FORMAT,
     version: BAKED_VERSION,
     notebook: baked.notebook,
     notebookHash: baked.notebookHash,
     provenance: baked.provenance,
-    sweeps: Object.fromEntries(Object.entries(baked.sweeps).map(([id, s]) => [id, encodeSummary(s)])),
+    sweeps: Object.fromEntries(Object.entries(baked.sweeps).map(([id, s]) => [id, encodeSummary(s, placeholder)])),
   };
-  return `${JSON.stringify(body, nanToNull, 1)}\n`;
+  // JSON.stringify writes a placeholder as the escape \u0000, the token, ':k', \u0000: split there,
+  // keeping k (odd pieces); any other NUL a string holds stays in the text around them.
+  const nul = JSON.stringify('\u0000').slice(1, -1).replace(/\\/g, '\\\\');
+  const pieces = `${JSON.stringify(body, nanToNull, 1)}\n`.split(new RegExp(`${nul}${token}:(\\d+)${nul}`));
+  pieces.forEach((piece, i) => {
+    if (i % 2 === 0) return write(piece);
+    const view = arrays[Number(piece)];
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    for (let at = 0; at < bytes.length; at += BASE64_SLICE) write(toBase64(bytes.subarray(at, at + BASE64_SLICE)));
+  });
+}
+
+/** The text of a baked-results file: writeBaked's pieces joined. */
+export function encodeBaked(baked: BakedNotebook): string {
+  let text = '';
+  writeBaked(baked, (piece) => (text += piece));
+  return text;
 }
 
 /** Reads a baked-results file; throws BakedFormatError naming what is wrong. */

@@ -9,7 +9,7 @@
  *   await bakedResultsText({ file: 'threshold.html', text }, provenance, { sweep: summary });
  */
 import { sha256Hex } from '../engine/index.ts';
-import { encodeBaked, type Provenance } from './baked.ts';
+import { writeBaked, type Provenance } from './baked.ts';
 import type { SweepSummary } from './summary.ts';
 
 export async function wgslHash(files: { name: string; text: string }[]): Promise<string> {
@@ -21,13 +21,26 @@ export async function wgslHash(files: { name: string; text: string }[]): Promise
 export const PROVENANCE_PACKAGES = ['@observablehq/plot', 'lit', 'webgpu-utils', 'katex', 'marked', 'dompurify', 'vite'] as const;
 
 /**
- * The text of a notebook's baked-results file: every sweep's summary, the SHA-256 of the
- * notebook's text (so `verify` can say it was edited since), and where the results were made.
+ * A notebook's baked-results file, written piece by piece (writeBaked: a large sweep's per-run
+ * arrays are never one string): every sweep's summary, the SHA-256 of the notebook's text (so
+ * `verify` can say it was edited since), and where the results were made.
  */
+export async function writeBakedResults(
+  notebook: { file: string; text: string },
+  provenance: Provenance,
+  sweeps: Record<string, SweepSummary>,
+  write: (text: string) => void,
+): Promise<void> {
+  writeBaked({ notebook: notebook.file, notebookHash: await sha256Hex(notebook.text), provenance, sweeps }, write);
+}
+
+/** The same file as one text (the bake script, the page). */
 export async function bakedResultsText(
   notebook: { file: string; text: string },
   provenance: Provenance,
   sweeps: Record<string, SweepSummary>,
 ): Promise<string> {
-  return encodeBaked({ notebook: notebook.file, notebookHash: await sha256Hex(notebook.text), provenance, sweeps });
+  let text = '';
+  await writeBakedResults(notebook, provenance, sweeps, (piece) => (text += piece));
+  return text;
 }
