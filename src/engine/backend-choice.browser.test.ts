@@ -86,6 +86,33 @@ describe('auto by measurement', () => {
     expect(other.backend.reason).toMatch(/software adapter/);
   });
 
+  it('a cancel while the backends are timed says no choice was made and remembers nothing', async () => {
+    const gpu = await acquireGpu();
+    const remembered: string[] = [];
+    const store: DecisionStore = { get: async () => undefined, set: async (key) => void remembered.push(key) };
+    const controller = new AbortController();
+    // Cancel during WebGPU's timing: after its first timed chunk (the clock is read before and after each chunk).
+    const clock = (kind: BackendKind) => {
+      if (kind === 'webgpu' && ++clock.calls === 3) controller.abort();
+      return performance.now();
+    };
+    clock.calls = 0;
+    const seen: BackendInfo[] = [];
+    const result = await runSweep(spec, {
+      gpu,
+      signal: controller.signal,
+      auto: { store, clock, measureAboveS: 0, budgetMs: 300 },
+      onBackend: (b) => seen.push(b),
+    });
+    expect(result.stopReason).toBe('cancelled');
+    expect(result.backend.reason).toMatch(
+      /^auto: cancelled while timing the backends on this sweep's first runs, before a choice \(WebGPU [\d.]+[kM]? run-steps\/s, CPU twin not timed\); nothing remembered$/,
+    );
+    expect(seen).toEqual([result.backend]);
+    expect(remembered).toEqual([]);
+    expect(result.runsDone).toBeLessThan(48);
+  });
+
   it('the override still wins over a remembered decision', async () => {
     const gpu = await acquireGpu();
     const store = memoryDecisionStore();

@@ -22,6 +22,7 @@ import {
   defaultDecisionStore,
   estimatedCpuSeconds,
   measureBackends,
+  formatRate,
   ratesText,
   shapeClass,
   sweepWork,
@@ -203,7 +204,13 @@ async function autoDecision(
   // Rates as run-steps/s of this sweep's mix of runs, so the two compare even where they timed different cells.
   const perS = (workPerS: number) => (workPerS * runSteps) / work;
   const choice: MeasuredChoice = { kind: measured.kind, webgpu: perS(measured.workPerS.webgpu), cpu: perS(measured.workPerS.cpu), threads };
-  if (!options.signal?.aborted) await store.set(key, choice);
+  if (options.signal?.aborted) {
+    // Cancelled while timing: nothing was decided or remembered (the table keeps what measureBackends kept, if anything).
+    const rate = (x: number) => (Number.isFinite(x) ? `${formatRate(x)} run-steps/s` : 'not timed');
+    const reason = `auto: cancelled while timing the backends on this sweep's first runs, before a choice (WebGPU ${rate(choice.webgpu)}, CPU twin ${rate(choice.cpu)}); nothing remembered`;
+    return { info: as(measured.kind, reason), kept: measured.kept, next: measured.next };
+  }
+  await store.set(key, choice);
   const failed = measured.error ? ` (WebGPU: ${measured.error.message})` : '';
   return { info: as(measured.kind, `auto, measured on this sweep's first runs: ${ratesText(choice)}${failed}`), kept: measured.kept, next: measured.next };
 }
