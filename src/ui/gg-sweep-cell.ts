@@ -11,7 +11,7 @@ import { until } from 'lit/directives/until.js';
 import { withDefaults, type GridKey } from '../engine/index.ts';
 import { checkSweepDraft, formatJson, sweepSpecOf, type SweepCellConfig } from '../notebook/index.ts';
 import { download } from '../plots/index.ts';
-import { runSeriesCsv, runSeriesJson, runSeriesMissing, sweepCsv, sweepJson, type SweepSummary } from '../results/index.ts';
+import { keepSeriesFor, runSeriesCsv, runSeriesJson, runSeriesMissing, sweepCsv, sweepJson, type SweepSummary } from '../results/index.ts';
 import { DraftEditor } from './draft-editor.ts';
 import { describeBackend, formatSeconds } from './gg-progress.ts';
 import './gg-progress.ts';
@@ -294,7 +294,10 @@ export class GgSweepCell extends DraftEditor {
     const error = this.runsError?.summary === sum ? `; ${this.runsError.message}` : '';
     const json =
       'Runs JSON is one document whose list of runs holds every run at once, so it is not stored chunk by chunk as the CSV rows are: Runs CSV has the same values, and `gradgap run` writes the sweep JSON';
-    if ('reason' in found) return this.renderExports(sum, name, { note: `${missing}; ${found.reason}${error}`, jsonTitle: json });
+    // The page stores rows only for a sweep over its series limit: for a smaller one, "none stored here" repeats `missing`.
+    const repeats = 'reason' in found && found.none && keepSeriesFor(sum.finalJ.length, sum.recordSteps.length);
+    if ('reason' in found)
+      return this.renderExports(sum, name, { note: repeats ? `${missing}${error}` : `${missing}; ${found.reason}${error}`, jsonTitle: json });
     return this.renderExports(sum, name, {
       note: `${missing.replace(/; `gradgap run` writes them all$/, '')}; Runs CSV is assembled from the rows this browser stored as the sweep ran${error}`,
       csvTitle: storedRunsText(found.manifest),

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseSpec, recordSteps, runSweep, type RunChunk } from '../engine/index.ts';
-import { runSeriesCsv, summarizeSweep, type SweepSummary } from '../results/index.ts';
+import { runSeriesCsv, runSeriesMissing, summarizeSweep, type SweepSummary } from '../results/index.ts';
 import './gg-sweep-cell.ts';
 import type { GgSweepCell } from './gg-sweep-cell.ts';
 import { forgetLookup, MAX_STORED_SWEEPS, runsStore, RunsRecorder, storedRuns, type StoredRuns } from './runs-store.ts';
@@ -106,7 +106,7 @@ describe('runs of a sweep over the series limit, stored in IndexedDB', () => {
     found(await storedRuns(other));
     await expect(rows.csv()).rejects.toThrow(/the stored rows are gone \(0 of \d+ parts found\)/);
     forgetLookup(first);
-    expect(await storedRuns(first)).toEqual({ reason: expect.stringMatching(/not stored in this browser for these results/) });
+    expect(await storedRuns(first)).toEqual({ reason: expect.stringMatching(/not stored in this browser for these results/), none: true });
     // A run that keeps its series in memory replaces the results too: the stored rows go.
     await engineRunner({ ...spec, seeds: 2 }, options({ cell, seriesLimit: LIMIT }));
     forgetLookup(other);
@@ -132,6 +132,16 @@ describe('runs of a sweep over the series limit, stored in IndexedDB', () => {
         `the rows of runs 0–${(runsStored - 1).toLocaleString('en-US')}: the ${runsStored.toLocaleString('en-US')} of ${summary.runsDone.toLocaleString('en-US')} runs done that finished in run order before the sweep stopped`,
       ),
     );
+  });
+
+  it('results under the series limit that kept no series (baked, cached) say once how to get them', async () => {
+    // The page never stores rows for such results: "none stored in this browser" would only repeat the note.
+    const summary = await engineRunner({ ...spec, seed: 21 }, options());
+    const bandsOnly: SweepSummary = { ...summary, runSeries: undefined };
+    expect(await storedRuns(bandsOnly)).toMatchObject({ none: true });
+    const el = await renderedCell(bandsOnly);
+    expect(el.querySelector<HTMLButtonElement>('button.runs-csv')!.disabled).toBe(true);
+    expect(el.querySelector('.export-note')!.textContent).toBe(runSeriesMissing(bandsOnly));
   });
 
   it('without IndexedDB the sweep runs and the button says why there are no rows', async () => {

@@ -42,7 +42,7 @@ export interface RunsManifest {
 }
 
 /** A summary's stored rows: how to assemble them, or why there are none. */
-export type StoredRuns = { manifest: RunsManifest; csv: () => Promise<Blob> } | { reason: string };
+export type StoredRuns = { manifest: RunsManifest; csv: () => Promise<Blob> } | { reason: string; none?: boolean }; // none: no write of these results was ever begun here
 
 /** Stored sweeps (cells with rows) the page keeps at most; a further one deletes the oldest's rows. */
 export const MAX_STORED_SWEEPS = 4;
@@ -216,7 +216,7 @@ async function lookUp(summary: SweepSummary, store: BrowserStore<Value, Key>): P
   const m = manifests.find((x) => mine(x) && x.state === 'stored') ?? manifests.find(mine) ?? finished.get(identity(summary));
   if (!m) {
     if (!(await store.available())) return { reason: `per-run rows not stored: ${NO_INDEXEDDB}` };
-    return { reason: 'per-run rows not stored in this browser for these results; run the sweep here to store them' };
+    return { reason: 'per-run rows not stored in this browser for these results; run the sweep here to store them', none: true };
   }
   if (m.state !== 'stored') return { reason: `per-run rows not stored: ${m.reason ?? 'the sweep did not finish writing them'}` };
   return {
