@@ -67,59 +67,15 @@ fn exactCounts(info: RunInfo, local: u32, direction: u32, tid: u32) {
       let Jq = wRowJ[q];
       var f = exactFactor(info, direction, Jq);
       if (info.rewardKind == 1u) { f = Jq * f; }
-      promptExactCounts(info, local, q, f / f32(info.prompts), tid);
+      tokenExactCounts(info, local, q, info.rewardOffset + q * info.targetLength, f / f32(info.prompts), tid);
     }
-  } else if (info.rewardKind == 1u) {
-    if (tid == 0u) {
-      let f = J * exactFactor(info, direction, J);
-      var prev = info.start;
-      for (var t = 0u; t < info.targetLength; t = t + 1u) {
-        let y = rewardData[info.rewardOffset + t];
-        wC[prev * info.K + y] = wC[prev * info.K + y] + f;
-        prev = y;
-      }
-    }
-  } else if (info.eos != NO_EOS) {
-    eosFinalAnswerCounts(info, local, exactFactor(info, direction, J), tid);
+  } else if (info.rewardKind == 1u || info.eos == NO_EOS) {
+    // One prompt from info.start along the target: exact match (with or without EOS), or final answer without EOS.
+    var f = exactFactor(info, direction, J);
+    if (info.rewardKind == 1u) { f = J * f; }
+    tokenExactCounts(info, local, info.start, info.rewardOffset, f, tid);
   } else {
-    // β_t(b) = P(o_L = y | o_t = b) backward; then C += α_{t−1}(a) π(b|a) β_t(b) forward.
-    let K = info.K;
-    let L = info.L;
-    let beta = local * dispatch.betaStride;
-    for (var b = tid; b < K; b = b + WG) {
-      scratch[beta + L * K + b] = select(0.0, 1.0, b == rewardData[info.rewardOffset + L - 1u]);
-      wAlpha[b] = select(0.0, 1.0, b == info.start);
-    }
-    storageBarrier(); // β lives in storage memory: a workgroup barrier alone would not publish it
-    workgroupBarrier();
-    for (var t = L - 1u; t >= 1u; t = t - 1u) {
-      for (var a = tid; a < K; a = a + WG) {
-        var acc = 0.0;
-        for (var b = 0u; b < K; b = b + 1u) { acc = acc + wPi[a * K + b] * scratch[beta + (t + 1u) * K + b]; }
-        scratch[beta + t * K + a] = acc;
-      }
-      storageBarrier();
-    }
-    let f = exactFactor(info, direction, J);
-    for (var t = 1u; t <= L; t = t + 1u) {
-      for (var a = tid; a < info.P; a = a + WG) {
-        let fa = wAlpha[a];
-        if (fa != 0.0) {
-          for (var b = 0u; b < K; b = b + 1u) {
-            wC[a * K + b] = wC[a * K + b] + fa * wPi[a * K + b] * scratch[beta + t * K + b] * f;
-          }
-        }
-      }
-      workgroupBarrier();
-      for (var b = tid; b < K; b = b + WG) {
-        var acc = 0.0;
-        for (var a = 0u; a < info.P; a = a + 1u) { acc = acc + wAlpha[a] * wPi[a * K + b]; }
-        wNext[b] = acc;
-      }
-      workgroupBarrier();
-      for (var b = tid; b < K; b = b + WG) { wAlpha[b] = wNext[b]; }
-      workgroupBarrier();
-    }
+    eosFinalAnswerCounts(info, local, exactFactor(info, direction, J), tid);
   }
   workgroupBarrier();
   if (direction == 1u) {
@@ -130,17 +86,18 @@ fn exactCounts(info: RunInfo, local: u32, direction: u32, tid: u32) {
   workgroupBarrier();
 }
 
-// Expected C of token prompt q (start token q, promptTarget at q·targetLength) without EOS, times f, added
-// to wC: exact match along the promptTarget (thread 0); final answer by the β/α chains of exactCounts.
-fn promptExactCounts(info: RunInfo, local: u32, q: u32, f: f32, tid: u32) {
+// Expected C of one token prompt (start token `start`, its target at rewardData[targetAt…]), times f, added
+// to wC: exact match along the target (thread 0; with or without EOS, whose target ends in the stop
+// token); final answer without EOS by the chains β_t(b) = P(o_L = y | o_t = b) backward, then
+// C += α_{t−1}(a) π(b|a) β_t(b) forward.
+fn tokenExactCounts(info: RunInfo, local: u32, start: u32, targetAt: u32, f: f32, tid: u32) {
   let K = info.K;
   let L = info.L;
-  let promptTarget = info.rewardOffset + q * info.targetLength;
   if (info.rewardKind == 1u) {
     if (tid == 0u) {
-      var prev = q;
+      var prev = start;
       for (var t = 0u; t < info.targetLength; t = t + 1u) {
-        let y = rewardData[promptTarget + t];
+        let y = rewardData[targetAt + t];
         wC[prev * K + y] = wC[prev * K + y] + f;
         prev = y;
       }
@@ -149,11 +106,11 @@ fn promptExactCounts(info: RunInfo, local: u32, q: u32, f: f32, tid: u32) {
     return;
   }
   let beta = local * dispatch.betaStride;
-  storageBarrier(); // the previous prompt's reads of β are done before it is rewritten
+  storageBarrier(); // a previous prompt's reads of β are done before it is rewritten
   workgroupBarrier();
   for (var b = tid; b < K; b = b + WG) {
-    scratch[beta + L * K + b] = select(0.0, 1.0, b == rewardData[promptTarget + L - 1u]);
-    wAlpha[b] = select(0.0, 1.0, b == q);
+    scratch[beta + L * K + b] = select(0.0, 1.0, b == rewardData[targetAt + L - 1u]);
+    wAlpha[b] = select(0.0, 1.0, b == start);
   }
   storageBarrier();
   workgroupBarrier();
