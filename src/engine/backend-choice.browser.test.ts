@@ -14,6 +14,14 @@ const spec = { base: { iterations: 20, recordEvery: 5 }, grid: { stepSize: [1, 1
 const bits = (r: SweepResult) => [Array.from(new Uint32Array(r.runs.finalJ.buffer)), Array.from(new Uint32Array(r.runs.trajectory.buffer)), r.cellStats];
 const rates = /WebGPU [\d.]+[kM]? run-steps\/s, CPU twin [\d.]+[kM]? on \d+ threads?: /;
 
+/** The two rates a measured reason states, in run-steps/s: [WebGPU, CPU twin]. */
+function measuredRates(reason: string): [number, number] {
+  const value = (text: string) => parseFloat(text) * ({ k: 1e3, M: 1e6 }[text.slice(-1)] ?? 1);
+  const m = /WebGPU ([\d.]+[kM]?) run-steps\/s, CPU twin ([\d.]+[kM]?) on/.exec(reason);
+  if (!m) throw new Error(`no rates in: ${reason}`);
+  return [value(m[1]), value(m[2])];
+}
+
 /** A clock that runs `factor[kind]` times as fast as real time while `kind` is timed, counting its calls. */
 function skewedClock(factor: Record<BackendKind, number>) {
   const clock = (kind: BackendKind) => (clock.calls++, performance.now() * factor[kind]);
@@ -22,19 +30,26 @@ function skewedClock(factor: Record<BackendKind, number>) {
 }
 
 describe('auto by measurement', () => {
-  it('on SwiftShader picks the CPU twin, says both rates, and keeps runs bit-identical to the CPU twin alone', async () => {
+  // On the real clock the winner depends on how busy the machine is (SwiftShader shares the cores
+  // with the twin), so the verdict is that auto kept the backend its own measurement favoured, and
+  // that backend's runs alone: never which one won.
+  it('on SwiftShader picks the faster of its two measured rates, says both, and keeps runs bit-identical to that backend alone', async () => {
     const gpu = await acquireGpu();
     expect(gpu.fallbackAdapter).toBe(true);
     const store = memoryDecisionStore();
     const seen: BackendInfo[] = [];
     const auto = await runSweep(spec, { gpu, auto: { store, measureAboveS: 0, budgetMs: 300 }, onBackend: (b) => seen.push(b) });
-    expect(auto.backend.kind).toBe('cpu');
     expect(auto.backend.reason).toMatch(/^auto, measured on this sweep's first runs: /);
     expect(auto.backend.reason).toMatch(rates);
-    expect(auto.backend.reason).toMatch(/: CPU twin$/);
+    const [gpuRate, cpuRate] = measuredRates(auto.backend.reason);
+    // The reason rounds to two figures: where both read the same, either may have won.
+    if (gpuRate !== cpuRate) expect(auto.backend.kind).toBe(gpuRate > cpuRate ? 'webgpu' : 'cpu');
+    const winner = auto.backend.kind;
+    expect(auto.backend.reason).toMatch(winner === 'cpu' ? /: CPU twin$/ : /: WebGPU$/);
     expect(seen).toEqual([auto.backend]); // told once, when decided
     expect(auto.complete).toBe(true);
-    expect(bits(auto)).toEqual(bits(await runSweep(spec, { backend: 'cpu' })));
+    const alone = winner === 'cpu' ? await runSweep(spec, { backend: 'cpu' }) : await runSweep(spec, { backend: 'webgpu', gpu });
+    expect(bits(auto)).toEqual(bits(alone));
   });
 
   it('with the clock skewed for WebGPU it picks WebGPU, and the kept runs are bit-identical to WebGPU alone (none of the CPU twin’s)', async () => {

@@ -32,7 +32,8 @@ describe('readCellJson nesting depth', () => {
     const text = '[' + '"a\\"b", '.repeat(200_000) + '1]';
     const started = performance.now();
     expect(depthExceededAt(text)).toBe(-1);
-    expect(performance.now() - started).toBeLessThan(500);
+    // A hang detector, not a race: quadratic on 200,000 escapes takes hours; linear, milliseconds.
+    expect(performance.now() - started).toBeLessThan(60_000);
   });
 });
 

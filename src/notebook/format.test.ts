@@ -161,7 +161,8 @@ describe('corrupt and unknown files', () => {
       const start = performance.now();
       const { notebook: nb, issues } = parseNotebook(text);
       const ms = performance.now() - start;
-      expect(ms, `${name}: ${text.length} characters`).toBeLessThan(3000);
+      // A hang detector, not a race: quadratic on 2,000,000 characters takes hours; linear, well under a second.
+      expect(ms, `${name}: ${text.length} characters`).toBeLessThan(60_000);
       expect(issues.length, name).toBeGreaterThan(0);
       if (name === 'unclosedCells') {
         expect(nb.cells.length).toBe(Math.ceil(2_000_000 / unit.length));
@@ -179,7 +180,7 @@ describe('corrupt and unknown files', () => {
     expect(text.length).toBeGreaterThan(MAX_NOTEBOOK_CHARS);
     const start = performance.now();
     const { notebook: nb, issues } = parseNotebook(text);
-    expect(performance.now() - start).toBeLessThan(1000);
+    expect(performance.now() - start).toBeLessThan(60_000); // a hang detector: refused before any parsing
     expect(nb.cells).toEqual([]);
     expect(issues).toEqual([
       { line: 1, severity: 'error', message: expect.stringMatching(/^this file is 47\.7 MiB of text, over the 8\.0 MiB limit for a notebook/) },

@@ -107,7 +107,8 @@ describe('validateSpec', () => {
     const started = performance.now();
     expectIssue({ grid: { stepSize, J0 }, seeds: 1000 }, 'grid', '1000000 cells');
     expectIssue({ grid: { stepSize: stepSize.slice(0, 100), J0: J0.slice(0, 100) }, seeds: 65536 }, 'seeds', '655360000 runs', 'at most 4194304');
-    expect(performance.now() - started).toBeLessThan(1000);
+    // A hang detector, not a race: expanding 10^9 runs would take hours, so 60 s tells either way on a busy machine.
+    expect(performance.now() - started).toBeLessThan(60_000);
   });
 
   it('parseSpec throws a SpecError listing every problem', () => {
