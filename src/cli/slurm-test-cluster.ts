@@ -147,6 +147,8 @@ export class SlurmTestCluster {
     const socket = join(dir, 'run/munge.socket');
     this.daemon('munged', [
       '--foreground',
+      // Run despite a loose permission on a folder above the key or socket (a TMPDIR under a home folder): this key guards nothing else.
+      '--force',
       `--socket=${socket}`,
       `--key-file=${join(dir, 'munge/munge.key')}`,
       `--pid-file=${join(dir, 'run/munged.pid')}`,
@@ -192,14 +194,15 @@ export class SlurmTestCluster {
     writeFileSync(join(dir, 'slurm.conf'), conf);
     this.daemon('slurmctld', ['-D', '-f', join(dir, 'slurm.conf')]);
     this.daemon('slurmd', ['-D', '-f', join(dir, 'slurm.conf'), '-N', node]);
-    this.log(`slurm: started munged, slurmctld (port ${ctldPort}) and slurmd (port ${dPort}) for node ${node} (${cpus} CPUs) in ${dir}`);
+    const version = spawnSync('slurmctld', ['-V'], { env: { ...process.env, PATH }, encoding: 'utf8' }).stdout.trim();
+    this.log(`slurm: started munged, slurmctld (${version}, port ${ctldPort}) and slurmd (port ${dPort}) for node ${node} (${cpus} CPUs) in ${dir}`);
     let state = '';
     await this.until(`node ${node} to be idle (sinfo -h -o %T says "${state}")`, 120, () => {
       const r = this.run('sinfo', ['-h', '-o', '%T'], false);
       state = r.stdout.trim();
       return state === 'idle';
     });
-    this.log(`slurm: sinfo: node ${node} is idle; slurmctld answers`);
+    this.log(`slurm: node ${node} is idle; sinfo:\n${this.run('sinfo').stdout.trim()}`);
   }
 
   private daemon(name: string, args: string[]): void {
