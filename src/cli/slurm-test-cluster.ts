@@ -187,6 +187,8 @@ export class SlurmTestCluster {
       'AccountingStorageType=accounting_storage/none',
       // Finished jobs stay in `scontrol show job` for 10 minutes (there is no accounting for sacct).
       'MinJobAge=600',
+      // A loaded CI machine can keep slurmctld from answering within the default 10 s.
+      'MessageTimeout=60',
       `NodeName=${node} NodeAddr=127.0.0.1 CPUs=${cpus} RealMemory=1000 State=UNKNOWN`,
       `PartitionName=debug Nodes=${node} Default=YES MaxTime=INFINITE State=UP`,
       '',

@@ -47,7 +47,12 @@ describe.skipIf(unavailable)(`gradgap on a real one-node Slurm${unavailable ? ` 
     let last = '';
     let states = new Map<string, string>();
     await cluster!.until(`jobs ${ids.join(', ')} to finish`, 600, () => {
-      states = new Map(ids.flatMap((id) => cluster!.jobStates(id).map((j) => [j.arrayTaskId ? `${j.jobId} (task ${j.arrayTaskId})` : j.jobId, j.state])));
+      try {
+        states = new Map(ids.flatMap((id) => cluster!.jobStates(id).map((j) => [j.arrayTaskId ? `${j.jobId} (task ${j.arrayTaskId})` : j.jobId, j.state])));
+      } catch (error) {
+        log(`scontrol did not answer this time (${(error as Error).message}); asking again`);
+        return false;
+      }
       const now = [...states].map(([job, state]) => `${job} ${state}`).join(', ');
       if (now !== last) log(`scontrol: ${now}`);
       last = now;
@@ -99,7 +104,7 @@ describe.skipIf(unavailable)(`gradgap on a real one-node Slurm${unavailable ? ` 
       expect(submit.code, submit.stderr).toBe(0);
       const [, arrayId, mergeId] = /as job array (\d+), and the merge as job (\d+)/.exec(submit.stdout) ?? [];
       expect(arrayId && mergeId, submit.stdout).toBeTruthy();
-      log(`squeue:\n${cluster!.run('squeue', ['-o', '%.8i %.9P %.20j %.8u %.2t %.10M %.6D %R']).stdout.trim()}`);
+      log(`squeue:\n${cluster!.run('squeue', ['-o', '%.8i %.9P %.20j %.8u %.2t %.10M %.6D %R'], false).stdout.trim()}`);
       const states = await waitForJobs([arrayId, mergeId]);
       expect([...states.values()], cluster!.logTails()).toEqual(Array(TASKS + 1).fill('COMPLETED'));
       log(`array job ${arrayId}: ${TASKS} tasks COMPLETED; merge job ${mergeId} COMPLETED`);
