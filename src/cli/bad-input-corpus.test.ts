@@ -333,6 +333,12 @@ const flagCases: Case[] = [
   ['verify with a missing baked file', GOOD_NB(), ['verify', 'NB', '--baked', 'MISSING'], /no baked results/],
   ['bench --workload W9', null, ['bench', '--workload', 'W9'], /--workload W9.*one of/],
   ['bench with a positional argument', null, ['bench', 'extra'], /bench/],
+  ['slurm without --tasks', GOOD_NB(), ['slurm', 'NB', '--out', 'OUT'], /needs --tasks/],
+  ['slurm --tasks 0', GOOD_NB(), ['slurm', 'NB', '--out', 'OUT', '--tasks', '0'], /--tasks 0: .*\[1, 1024\]/],
+  ['slurm --tasks 2000', GOOD_NB(), ['slurm', 'NB', '--out', 'OUT', '--tasks', '2000'], /--tasks 2000: .*\[1, 1024\]/],
+  ['slurm --cpus-per-task 0', GOOD_NB(), ['slurm', 'NB', '--out', 'OUT', '--tasks', '2', '--cpus-per-task', '0'], /--cpus-per-task 0: .*\[1, 1024\]/],
+  ['slurm --time 2h', GOOD_NB(), ['slurm', 'NB', '--out', 'OUT', '--tasks', '2', '--time', '2h'], /--time 2h: must be a Slurm time limit/],
+  ['slurm --partition a;b', GOOD_NB(), ['slurm', 'NB', '--out', 'OUT', '--tasks', '2', '--partition', 'a;b'], /--partition a;b: must be a partition name/],
 ];
 
 function GOOD_NB(): string {

@@ -60,7 +60,7 @@ describe('parseArgs', () => {
     [['run', 'nb.html', '--out'], /^--out needs a value: a directory$/],
     [['run', 'nb.html', '--out', 'o', '--host='], /^--host needs a value: one of dawn, chrome$/],
     [['run', 'nb.html', '--out', 'o', '--threads'], /^--threads needs a value: an integer in \[1, 1024\]$/],
-    [['run', 'nb.html', '--out', 'o', '--shard', ''], /^--shard needs a value: i\/n with n in \[1, 1024\] and i in \[1, n\]$/],
+    [['run', 'nb.html', '--out', 'o', '--shard', ''], /^--shard needs a value: i\/n with n in \[1, 1024\] and i in \[1, n\], or slurm$/],
   ])('%j is bad input', (argv, message) => {
     expect(() => parseArgs(argv, COMMANDS)).toThrow(InputError);
     expect(() => parseArgs(argv, COMMANDS)).toThrow(message);

@@ -16,7 +16,11 @@ const common = { host: HOSTS, backend: BACKENDS, threads: 'value', quiet: 'boole
 const hints = {
   threads: 'an integer in [1, 1024]',
   out: 'a directory',
-  shard: `i/n with n in [1, ${MAX_SHARDS}] and i in [1, n]`,
+  shard: `i/n with n in [1, ${MAX_SHARDS}] and i in [1, n], or slurm`,
+  tasks: `an integer in [1, ${MAX_SHARDS}]`,
+  'cpus-per-task': 'an integer in [1, 1024]',
+  partition: 'a Slurm partition name',
+  time: 'a Slurm time limit such as 2:00:00',
   baked: 'a .results.json file',
 };
 
@@ -34,17 +38,29 @@ export const COMMANDS: Record<string, CommandShape> = {
     flags: { ...common, workload: ['W1', 'W1-adamw', 'W1-eos', 'W1-prompts', 'W2', 'all'], full: 'boolean', quick: 'boolean' },
     hints,
   },
+  slurm: {
+    positional: { min: 1, max: 1, name: 'NOTEBOOK' },
+    flags: { out: 'value', tasks: 'value', partition: 'value', time: 'value', 'cpus-per-task': 'value', backend: BACKENDS, submit: 'boolean' },
+    required: ['out', 'tasks'],
+    hints,
+  },
   help: { positional: { min: 0, max: 1, name: 'COMMAND' }, flags: {} },
 };
 
 export const USAGE = `gradgap: RLVR step-size sweeps without a browser window
 
   gradgap run NOTEBOOK --out DIR [--host dawn|chrome] [--backend auto|webgpu|cpu]
-                       [--shard i/n] [--spec published|cell] [--threads N] [--quiet]
+                       [--shard i/n|slurm] [--spec published|cell] [--threads N] [--quiet]
       Runs every sweep of the notebook; writes sweeps/<id>.json|.runs.csv|.cells.csv,
       plots/<id>.svg, <notebook>.results.json (baked format) and provenance.json.
+      --shard slurm: the shard of this Slurm job-array task (task ids MIN…MAX are shards 1…n).
   gradgap merge DIR… --out DIR
       Joins the outputs of --shard 1/n … n/n into what one unsharded run writes.
+  gradgap slurm NOTEBOOK --out DIR --tasks n [--partition P] [--time T] [--cpus-per-task c]
+                         [--backend auto|webgpu|cpu] [--submit]
+      Writes DIR/slurm/array.sbatch (n array tasks, shard i into DIR/shards/i) and merge.sbatch
+      (into DIR/merged); --submit submits both, the merge after the array (afterok). Submitted
+      again, it runs only the shards without a provenance.json.
   gradgap verify NOTEBOOK [--baked FILE] [--host …] [--backend …]
       Re-runs the notebook and compares with its baked results (NOTEBOOK.results.json):
       bit for bit on the same kind of adapter, within sampling error otherwise.
@@ -73,6 +89,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await (await import('./commands/run-command.ts')).runCommand(args, argv);
       case 'merge':
         return await (await import('./commands/merge-command.ts')).mergeCommand(args, argv);
+      case 'slurm':
+        return await (await import('./commands/slurm-command.ts')).slurmCommand(args);
       case 'verify':
         return await (await import('./commands/verify-command.ts')).verifyCommand(args);
       case 'bench':

@@ -7,7 +7,8 @@
  *   logs/<id>.summary.csv                     every logs cell: one row per run (learning rate, start, peak, final, outcome, reason)
  *   notebook.html                             the notebook as run (merge redraws plots from it), with the data
  *   data/…                                    files its logs cells read beside it, at the paths the cells give
- *   provenance.json                           seeds, spec hashes, packages, WGSL hash, host, adapter, wall time; written last
+ *   provenance.json                           seeds, spec hashes, packages, WGSL hash, host, adapter, wall time,
+ *                                             Slurm's job ids when run in a Slurm job; written last
  */
 import { summaryCsv } from '../logs/index.ts';
 import { summarizeSweep, writeBakedResults, type SweepSummary } from '../results/index.ts';
@@ -19,6 +20,7 @@ import { bakedProvenance, packageVersions, sha256, wgslProvenance } from './prov
 import { sweepData, writeSweepFiles } from './results-files.ts';
 import type { RangeResult } from './run-range.ts';
 import type { Shard } from './shard.ts';
+import { slurmJob } from './slurm-env.ts';
 
 export const PROVENANCE_FILE = 'provenance.json';
 export const NOTEBOOK_COPY = 'notebook.html';
@@ -65,6 +67,7 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
   const wgsl = await wgslProvenance();
   const packages = packageVersions();
   const notebookHash = sha256(nb.text);
+  const slurm = slurmJob(process.env);
   // Figures and the baked file need every run: a shard leaves them to `gradgap merge`.
   const plots: string[] = [];
   const whole = summaries.size === nb.sweeps.length;
@@ -101,6 +104,8 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
     plots: whole ? plots : `not drawn: this output holds part of the runs; gradgap merge draws them`,
     logs: Object.fromEntries([...nb.logsFiles].map(([id, files]) => [id, files.map((f) => ({ file: f.name, sha256: sha256(f.text) }))])),
     ...(meta.shards ? { shards: meta.shards } : {}),
+    // Which scheduler job made this output (a shard's task, or the merge job); absent outside Slurm, so other runs' provenance is as before.
+    ...(slurm ? { slurm } : {}),
   };
   stage.write(PROVENANCE_FILE, `${JSON.stringify(provenance, null, 1)}\n`);
   return plots;

@@ -1,5 +1,5 @@
 /**
- * `gradgap run NOTEBOOK --out DIR [--host dawn|chrome] [--backend auto|webgpu|cpu] [--shard i/n]`:
+ * `gradgap run NOTEBOOK --out DIR [--host dawn|chrome] [--backend auto|webgpu|cpu] [--shard i/n|slurm]`:
  * every sweep of the notebook on one host, then results, figures and provenance into DIR.
  * Input is checked in full (notebook, specs, shard, --out) before the host starts.
  */
@@ -13,6 +13,7 @@ import { progressReporter } from '../progress.ts';
 import { SweepFilesWriter } from '../results-files.ts';
 import { emptyRange, sweepRunCount, type RangeResult } from '../run-range.ts';
 import { parseShard, shardRange, type Shard } from '../shard.ts';
+import { slurmShard } from '../slurm-env.ts';
 import type { ParsedArgs } from '../args.ts';
 
 export function describeBackend(r: Pick<RangeResult, 'backend'>): string {
@@ -75,7 +76,7 @@ export async function runCommand(args: ParsedArgs, argv: readonly string[]): Pro
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const nb = readNotebookFile(args.positional[0], (args.flags.spec as SeedChoice | undefined) ?? 'published');
-  const shard = typeof args.flags.shard === 'string' ? parseShard(args.flags.shard) : null;
+  const shard = args.flags.shard === 'slurm' ? slurmShard(process.env) : typeof args.flags.shard === 'string' ? parseShard(args.flags.shard) : null;
   const threads = threadsFlag(args.flags.threads);
   const stage = OutputStage.open(args.flags.out as string);
   const hostName = (args.flags.host as HostName | undefined) ?? 'dawn';
