@@ -7,6 +7,7 @@
  * `<meta name="gradgap-notebook">` (one page per notebook in the built site), else `?nb=`, else
  * the default.
  */
+import { choiceOption } from './choice-option.ts';
 import { LitElement, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { markdownToHtml } from './markdown.ts';
@@ -319,7 +320,7 @@ export class GgApp extends LitElement {
           <label title="auto: WebGPU on a hardware GPU, the CPU twin on a software adapter"
             >engine
             <select @change=${(e: Event) => this.setBackend((e.target as HTMLSelectElement).value as BackendChoice)}>
-              ${(['auto', 'webgpu', 'cpu'] as const).map((b) => html`<option value=${b} ?selected=${this.backend === b}>${b === 'cpu' ? 'CPU twin' : b === 'webgpu' ? 'WebGPU' : 'auto'}</option>`)}
+              ${(['auto', 'webgpu', 'cpu'] as const).map((b) => choiceOption(b, b === 'cpu' ? 'CPU twin' : b === 'webgpu' ? 'WebGPU' : 'auto', this.backend))}
             </select></label
           >
           <button class="new-notebook" @click=${() => void this.newNotebook()}>New notebook</button>
