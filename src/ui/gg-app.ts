@@ -243,9 +243,12 @@ export class GgApp extends LitElement {
   }
 
   /** "Open file…" through the File System Access API where there is one, so that Save can write the file back. */
-  private async pickFile(e: Event) {
-    if (!canWriteFiles()) return; // the file input does it
-    e.preventDefault();
+  /** "Open file…" (a button, so the keyboard reaches it): the browser's file picker that can also write back, else the file input's. */
+  private async pickFile() {
+    if (!canWriteFiles()) {
+      this.querySelector<HTMLInputElement>('.open-file input[type=file]')!.click();
+      return;
+    }
     const picked = await pickNotebookFile();
     if (picked) await this.openPicked(picked.file, picked.handle);
   }
@@ -318,15 +321,16 @@ export class GgApp extends LitElement {
         </nav>
         <span class="tools">
           <label title="auto: WebGPU on a hardware GPU, the CPU twin on a software adapter"
-            >engine
-            <select @change=${(e: Event) => this.setBackend((e.target as HTMLSelectElement).value as BackendChoice)}>
+            ><span class="label-text">engine</span>
+            <select aria-label="engine" @change=${(e: Event) => this.setBackend((e.target as HTMLSelectElement).value as BackendChoice)}>
               ${(['auto', 'webgpu', 'cpu'] as const).map((b) => choiceOption(b, b === 'cpu' ? 'CPU twin' : b === 'webgpu' ? 'WebGPU' : 'auto', this.backend))}
             </select></label
           >
           <button class="new-notebook" @click=${() => void this.newNotebook()}>New notebook</button>
-          <label class="open-file" @click=${(e: Event) => void this.pickFile(e)}
-            >Open file…<input type="file" accept=".html,text/html" @change=${(e: Event) => void this.openFile(e)}
-          /></label>
+          <span class="open-file"
+            ><button @click=${() => void this.pickFile()}>Open file…</button
+            ><input type="file" hidden tabindex="-1" accept=".html,text/html" @change=${(e: Event) => void this.openFile(e)}
+          /></span>
           ${this.session && !this.session.notebook.readOnly ? html`<button class="save" title="Ctrl/Cmd+S" @click=${() => void this.save()}>Save</button>` : nothing}
         </span>
       </header>
