@@ -234,7 +234,7 @@ export class GgSweepCell extends DraftEditor {
 
   private renderResults() {
     const s = this.state;
-    if (!s?.summary) return s?.message ? html`<div class="sweep-status">${s.message}</div>` : nothing;
+    if (!s?.summary) return s?.message ? html`<div class="sweep-status" role=${s.status === 'error' ? 'alert' : 'status'}>${s.message}</div>` : nothing;
     const sum = s.summary;
     const seeds = this.cellSeeds();
     const where =
@@ -250,7 +250,7 @@ export class GgSweepCell extends DraftEditor {
       ${s.stale ? html`<strong class="stale-flag">stale</strong> <span class="stale-reason">${s.staleReason ?? 'results of an earlier spec'}</span>; ` : nothing}
       ${sum.complete ? nothing : html`<strong class="incomplete">${this.incompleteText(sum)}</strong>; `}${where} ·
       <span class="hash" title=${sum.specHash}>spec ${sum.specHash.slice(0, 10)}</span>
-      ${s.message && s.message !== sum.message ? html`<div>${s.message}</div>` : nothing}
+      ${s.message && s.message !== sum.message ? html`<div class="run-message" role=${s.status === 'error' ? 'alert' : 'status'}>${s.message}</div>` : nothing}
       ${
         runSeriesMissing(sum)
           ? until(this.storedRunsView(sum, name), this.renderExports(sum, name, { note: `${runSeriesMissing(sum)}; looking for rows stored in this browser…` }))

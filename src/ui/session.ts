@@ -441,7 +441,18 @@ export class NotebookSession extends EventTarget {
           message: summary.complete ? undefined : summary.message,
         });
       } catch (error) {
-        this.patch(id, { status: 'error', message: (error as Error).message ?? String(error) });
+        // Nothing ran: results still shown are stale with "Run to update", never "re-running".
+        const now = this.state(id);
+        const cell = this.cell(id);
+        const current = cell?.kind === 'sweep' && cell.config ? withDefaults(sweepSpecOf(cell.config)) : undefined;
+        const unavailable = (error as Error).name === 'WebGpuUnavailableError' && this.backend === 'webgpu';
+        this.patch(id, {
+          status: 'error',
+          staleReason: now.stale && now.summary && current ? staleReason(now.summary, now.origin, current, false) : now.staleReason,
+          message: unavailable
+            ? `Nothing ran: the engine menu asks for WebGPU, and ${(error as Error).message} To run this sweep on the CPU twin here, choose "auto" or "CPU twin" in the engine menu.`
+            : ((error as Error).message ?? String(error)),
+        });
       } finally {
         if (mine()) this.controllers.delete(id);
       }
