@@ -19,7 +19,8 @@ import { openResultCache, type ResultCache } from './result-cache.ts';
 import { parseNotebook, serializeNotebook, untitledNotebook } from '../notebook/index.ts';
 import { loadOpenedFile, storeOpenedFile } from './opened-files.ts';
 import { canWriteFiles, pickNotebookFile, saveNotebookText } from './save-file.ts';
-import { NotebookSession, type ForkDetail, type UndoEntry } from './session.ts';
+import { NotebookSession, type ForkDetail } from './session.ts';
+import type { UndoStep } from './undo-history.ts';
 import { listUserNotebooks, loadUserNotebook, newUserNotebookId, putUserNotebook, type UserNotebook } from './user-notebooks.ts';
 
 const BACKEND_KEY = 'gradgap:backend';
@@ -126,13 +127,13 @@ export class GgApp extends LitElement {
     await this.createOwn({ text: serializeNotebook(nb), title: nb.title });
   }
 
-  private async createOwn(entry: Pick<UserNotebook, 'text' | 'title'> & Partial<UserNotebook>, undo?: UndoEntry) {
+  private async createOwn(entry: Pick<UserNotebook, 'text' | 'title'> & Partial<UserNotebook>, history?: readonly UndoStep[]) {
     const id = newUserNotebookId();
     const record: UserNotebook = { id, updatedAt: Date.now(), ...entry };
     const stored = await putUserNotebook(record);
     this.notice = stored ? '' : 'This browser keeps nothing (storage is off or full): a reload will lose this notebook. Download it to keep it.';
     this.showUserUrl(id);
-    await this.openUser(record, undo);
+    await this.openUser(record, history);
     void this.refreshOwn();
   }
 
@@ -142,7 +143,7 @@ export class GgApp extends LitElement {
     const origin = from && !from.name.includes(':') ? from.name : undefined;
     await this.createOwn(
       { text: detail.text, title: parseNotebook(detail.text).notebook.title, origin, fileName: from?.fileName, handle: from?.handle },
-      detail.undo,
+      detail.history,
     );
     this.notice = `${origin ? 'A built-in notebook' : 'This notebook'} changed shape, so it is now your own copy (listed under “Your notebooks”)${origin ? `; ${origin}.html is unchanged` : ''}.`;
   }
@@ -156,7 +157,7 @@ export class GgApp extends LitElement {
     await this.openUser(found);
   }
 
-  private async openUser(record: UserNotebook, undo?: UndoEntry) {
+  private async openUser(record: UserNotebook, history?: readonly UndoStep[]) {
     let baked = null;
     if (record.origin) baked = await loadBaked(record.origin).catch(() => null); // still valid for sweeps the copy left unchanged
     const fileName =
@@ -172,7 +173,7 @@ export class GgApp extends LitElement {
       void this.refreshOwn();
       return ok;
     };
-    await this.openText(`user:${record.id}`, record.text, { baked, fileName, saveFile, undo, handle: record.handle });
+    await this.openText(`user:${record.id}`, record.text, { baked, fileName, saveFile, history, handle: record.handle });
   }
 
   /** A reload of a page showing an opened file: from IndexedDB, or says why it cannot. */
@@ -209,7 +210,7 @@ export class GgApp extends LitElement {
       bakedError?: string;
       fileName?: string;
       saveFile?: (text: string) => Promise<boolean>;
-      undo?: UndoEntry;
+      history?: readonly UndoStep[];
       handle?: FileSystemFileHandle;
     } = {},
   ) {

@@ -1,8 +1,8 @@
 /**
  * A notebook on the page: problems found in the file (with lines), the reader's edits (autosaved,
  * revertible), the baked results' provenance with Reproduce, and one element per cell, each with
- * its tools (Add cell below, Move up, Move down, Duplicate, Delete cell, and Undo after a
- * structural edit). It re-renders on the session's `change` and turns cell events into session calls.
+ * its tools (Add cell below, Move up, Move down, Duplicate, Delete cell), and Undo / Redo of
+ * every change (cell edits, structural edits, Revert to file). It re-renders on the session's `change` and turns cell events into session calls.
  */
 import { LitElement, html, nothing } from 'lit';
 import {
@@ -292,18 +292,35 @@ export class GgNotebook extends LitElement {
     </div>`;
   }
 
+  /** Undo and Redo of any change (undo-history.ts), each naming the step it takes. */
+  private renderUndoRedo() {
+    const s = this.session!;
+    const back = s.history.undoStep;
+    const forward = s.history.redoStep;
+    return html`<span class="undo-redo" role="group" aria-label="Undo and Redo">
+      <button class="undo" aria-label="Undo" title=${back ? `Undo: ${back.label}` : 'Nothing to undo'} ?disabled=${!back} @click=${() => void s.undoLast()}>
+        Undo
+      </button>
+      <button class="redo" aria-label="Redo" title=${forward ? `Redo: ${forward.label}` : 'Nothing to redo'} ?disabled=${!forward} @click=${() => void s.redo()}>
+        Redo
+      </button>
+    </span>`;
+  }
+
   private renderEdits() {
     const s = this.session!;
     const n = Object.keys(s.edits).length;
+    // The reader's own notebook has no published file to go back to: its changes are undone with Undo.
     return html`<div class="notebook-bar">
       ${
-        n
+        n && !s.ownFile
           ? html`<span class="edited">${n} cell${n > 1 ? 's' : ''} edited (${s.editsFrom === 'url' ? 'from the link' : 'autosaved in this browser'})</span>
-              <button class="revert" @click=${() => void s.revert()}>Revert to file</button>`
+              <button class="revert" title="Drop the edits (Undo brings them back)" @click=${() => void s.revert()}>Revert to file</button>`
           : html`<span class="muted"
               >${s.ownFile ? 'Your notebook, kept in this browser.' : 'As published.'} Edits autosave in this browser and go into the link.</span
             >`
       }
+      ${s.notebook.readOnly ? nothing : this.renderUndoRedo()}
       <button @click=${() => download(s.fileName, s.currentFileText(), 'text/html')}>Download notebook</button>
       ${
         s.editsIgnored !== undefined
@@ -329,7 +346,7 @@ export class GgNotebook extends LitElement {
             .value=${s.notebook.title}
             @change=${(e: Event) => {
               const title = (e.target as HTMLInputElement).value.trim();
-              if (title && title !== s.notebook.title) this.restructure({ ...s.notebook, title });
+              if (title && title !== s.notebook.title) this.restructure({ ...s.notebook, title }, `Renamed to “${title}”`);
             }}
           />
         </h1>`
@@ -341,7 +358,7 @@ export class GgNotebook extends LitElement {
       ${s.undo && editable ? html`<div class="undo-bar" role="status">${s.undo.label}. <button @click=${() => void s.undoLast()}>Undo</button></div>` : nothing}
       <div
         class="cells"
-        @cell-edit=${(e: CustomEvent<{ id: string; value: string }>) => void s.edit(e.detail.id, e.detail.value)}
+        @cell-edit=${(e: CustomEvent<{ id: string; value: string; typing?: boolean }>) => void s.edit(e.detail.id, e.detail.value, e.detail.typing)}
         @sweep-run=${(e: CustomEvent<{ id: string }>) => void s.run(e.detail.id)}
         @sweep-cancel=${(e: CustomEvent<{ id: string }>) => s.cancel(e.detail.id)}
       >
