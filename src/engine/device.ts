@@ -10,12 +10,12 @@ export interface GpuContext {
   fallbackAdapter: boolean; // SwiftShader, llvmpipe, WARP…: a GPU emulated on the CPU
 }
 
+/** No WebGPU here. What the caller does then is the caller's to say: `auto` runs the CPU twin, a forced `webgpu` stops. */
 export class WebGpuUnavailableError extends Error {
   constructor(detail: string) {
     super(
       `WebGPU is not available: ${detail}. Use Chrome or Chromium 113+ (headless Chromium needs --enable-unsafe-webgpu; ` +
-        'Linux desktops may need chrome://flags/#enable-unsafe-webgpu), served from http://localhost or https. ' +
-        'gradgap falls back to its CPU engine meanwhile.',
+        'Linux desktops may need chrome://flags/#enable-unsafe-webgpu), served from http://localhost or https.',
     );
     this.name = 'WebGpuUnavailableError';
   }

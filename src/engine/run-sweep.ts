@@ -69,7 +69,7 @@ export async function chooseBackend(
       ctx = await acquireGpu();
     } catch (error) {
       if (choice === 'webgpu') throw error;
-      return cpu(`auto: ${(error as Error).message}`);
+      return cpu(`auto: ${(error as Error).message} The CPU twin runs instead.`);
     }
   }
   const gpuInfo: BackendInfo = { kind: 'webgpu', threads: 1, adapter: ctx.adapterName, fallbackAdapter: ctx.fallbackAdapter, reason: '' };

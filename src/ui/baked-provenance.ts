@@ -50,6 +50,7 @@ export function bakedProvenance(s: NotebookSession, wgslHash: string | undefined
         Reproduce re-runs each sweep here and compares: bit for bit on the same kind of adapter, within sampling error on another (WGSL leaves exp/log
         precision to each GPU, so a run on a float tie can take another path).
       </p>
+      <div class="table-wrap">
       <table class="stats">
         <tr>
           <th>sweep</th>
@@ -69,6 +70,7 @@ export function bakedProvenance(s: NotebookSession, wgslHash: string | undefined
             </tr>`,
         )}
       </table>
+      </div>
       <p class="muted">
         WGSL hash <code title=${p.wgslHash}>${p.wgslHash.slice(0, 16)}…</code> ${shaders} · ${p.runtime} · made with <code>${p.command}</code><br />
         ${Object.entries(p.packages)

@@ -10,6 +10,8 @@
  *   html`<gg-config-editor cell-id="plot-1" kind="plot" .source=${json} .cells=${[{ id: 'sweep-1', kind: 'sweep' }]}></gg-config-editor>`
  */
 import { html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { choiceOption } from './choice-option.ts';
 import { DraftEditor } from './draft-editor.ts';
 import {
   CRITICAL_RULES,
@@ -142,7 +144,6 @@ export class GgConfigEditor extends DraftEditor {
   };
   declare kind: EditableKind;
   declare cells: { id: string; kind: CellKind }[];
-  private sent = '';
 
   constructor() {
     super();
@@ -151,17 +152,13 @@ export class GgConfigEditor extends DraftEditor {
   }
 
   protected override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('source') && this.source !== this.sent) this.draft = this.source;
+    super.willUpdate(changed);
     if (changed.has('source') && changed.get('source') === undefined && !readCellJson(this.source).ok) this.view = 'source';
   }
 
-  private setDraft(text: string) {
-    this.draft = text;
-    const check = checkConfigDraft(this.kind, text, this.cells);
-    if (!check.issues.length && text !== this.source) {
-      this.sent = text;
-      this.dispatchEvent(new CustomEvent('cell-edit', { bubbles: true, composed: true, detail: { id: this.cellId, value: text } }));
-    }
+  /** A draft from the form or the JSON view; applied when the check passes. */
+  private setDraft(text: string, typing = false) {
+    this.commitDraft(text, !checkConfigDraft(this.kind, text, this.cells).issues.length, typing);
   }
 
   private setField(field: PlotFormField, text: string, config: Record<string, unknown>) {
@@ -184,9 +181,9 @@ export class GgConfigEditor extends DraftEditor {
     const input =
       field.input === 'choice' || field.input === 'sweep'
         ? html`<select id=${id} name=${field.key} ?disabled=${this.readOnly} aria-invalid=${errors.length ? 'true' : 'false'} @change=${onInput}>
-            ${field.key === 'view' ? nothing : html`<option value="" ?selected=${value === undefined}>(default)</option>`}
-            ${typeof value === 'string' && !choices.includes(value) ? html`<option value=${value} selected>${value}</option>` : nothing}
-            ${choices.map((c) => html`<option value=${c} ?selected=${value === c}>${c}</option>`)}
+            ${field.key === 'view' ? nothing : choiceOption('', '(default)', value === undefined ? '' : value)}
+            ${typeof value === 'string' && !choices.includes(value) ? choiceOption(value, value, value) : nothing}
+            ${choices.map((c) => choiceOption(c, c, value))}
           </select>`
         : html`<input
             id=${id}
@@ -196,7 +193,7 @@ export class GgConfigEditor extends DraftEditor {
             ?disabled=${this.readOnly}
             aria-invalid=${errors.length ? 'true' : 'false'}
             placeholder=${field.hint ?? ''}
-            .value=${field.input === 'where' ? whereText(value) : field.input === 'ids' ? listText(value) : typeof value === 'string' || typeof value === 'number' ? String(value) : ''}
+            .value=${live(field.input === 'where' ? whereText(value) : field.input === 'ids' ? listText(value) : typeof value === 'string' || typeof value === 'number' ? String(value) : '')}
             @change=${onInput}
           />`;
     return html`<div class="field ${errors.length ? 'invalid' : ''}" data-field=${field.key}>
@@ -237,8 +234,8 @@ export class GgConfigEditor extends DraftEditor {
               aria-label=${`${this.kind} config (JSON)`}
               ?readonly=${this.readOnly}
               rows=${Math.min(18, this.draft.split('\n').length + 1)}
-              .value=${this.draft}
-              @input=${(e: Event) => this.setDraft((e.target as HTMLTextAreaElement).value)}
+              .value=${live(this.draft)}
+              @input=${(e: Event) => this.setDraft((e.target as HTMLTextAreaElement).value, true)}
             ></textarea>`
       }
       ${unplaced.map((i) => html`<div class="field-error" role="alert">${i.field === 'json' ? '' : `${i.field}: `}${i.message}</div>`)}

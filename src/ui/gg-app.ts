@@ -7,6 +7,7 @@
  * `<meta name="gradgap-notebook">` (one page per notebook in the built site), else `?nb=`, else
  * the default.
  */
+import { choiceOption } from './choice-option.ts';
 import { LitElement, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { markdownToHtml } from './markdown.ts';
@@ -18,7 +19,8 @@ import { openResultCache, type ResultCache } from './result-cache.ts';
 import { parseNotebook, serializeNotebook, untitledNotebook } from '../notebook/index.ts';
 import { loadOpenedFile, storeOpenedFile } from './opened-files.ts';
 import { canWriteFiles, pickNotebookFile, saveNotebookText } from './save-file.ts';
-import { NotebookSession, type ForkDetail, type UndoEntry } from './session.ts';
+import { NotebookSession, type ForkDetail } from './session.ts';
+import type { UndoStep } from './undo-history.ts';
 import { listUserNotebooks, loadUserNotebook, newUserNotebookId, putUserNotebook, type UserNotebook } from './user-notebooks.ts';
 
 const BACKEND_KEY = 'gradgap:backend';
@@ -125,13 +127,13 @@ export class GgApp extends LitElement {
     await this.createOwn({ text: serializeNotebook(nb), title: nb.title });
   }
 
-  private async createOwn(entry: Pick<UserNotebook, 'text' | 'title'> & Partial<UserNotebook>, undo?: UndoEntry) {
+  private async createOwn(entry: Pick<UserNotebook, 'text' | 'title'> & Partial<UserNotebook>, history?: readonly UndoStep[]) {
     const id = newUserNotebookId();
     const record: UserNotebook = { id, updatedAt: Date.now(), ...entry };
     const stored = await putUserNotebook(record);
     this.notice = stored ? '' : 'This browser keeps nothing (storage is off or full): a reload will lose this notebook. Download it to keep it.';
     this.showUserUrl(id);
-    await this.openUser(record, undo);
+    await this.openUser(record, history);
     void this.refreshOwn();
   }
 
@@ -141,7 +143,7 @@ export class GgApp extends LitElement {
     const origin = from && !from.name.includes(':') ? from.name : undefined;
     await this.createOwn(
       { text: detail.text, title: parseNotebook(detail.text).notebook.title, origin, fileName: from?.fileName, handle: from?.handle },
-      detail.undo,
+      detail.history,
     );
     this.notice = `${origin ? 'A built-in notebook' : 'This notebook'} changed shape, so it is now your own copy (listed under “Your notebooks”)${origin ? `; ${origin}.html is unchanged` : ''}.`;
   }
@@ -155,7 +157,7 @@ export class GgApp extends LitElement {
     await this.openUser(found);
   }
 
-  private async openUser(record: UserNotebook, undo?: UndoEntry) {
+  private async openUser(record: UserNotebook, history?: readonly UndoStep[]) {
     let baked = null;
     if (record.origin) baked = await loadBaked(record.origin).catch(() => null); // still valid for sweeps the copy left unchanged
     const fileName =
@@ -171,7 +173,7 @@ export class GgApp extends LitElement {
       void this.refreshOwn();
       return ok;
     };
-    await this.openText(`user:${record.id}`, record.text, { baked, fileName, saveFile, undo, handle: record.handle });
+    await this.openText(`user:${record.id}`, record.text, { baked, fileName, saveFile, history, handle: record.handle });
   }
 
   /** A reload of a page showing an opened file: from IndexedDB, or says why it cannot. */
@@ -208,7 +210,7 @@ export class GgApp extends LitElement {
       bakedError?: string;
       fileName?: string;
       saveFile?: (text: string) => Promise<boolean>;
-      undo?: UndoEntry;
+      history?: readonly UndoStep[];
       handle?: FileSystemFileHandle;
     } = {},
   ) {
@@ -242,9 +244,12 @@ export class GgApp extends LitElement {
   }
 
   /** "Open file…" through the File System Access API where there is one, so that Save can write the file back. */
-  private async pickFile(e: Event) {
-    if (!canWriteFiles()) return; // the file input does it
-    e.preventDefault();
+  /** "Open file…" (a button, so the keyboard reaches it): the browser's file picker that can also write back, else the file input's. */
+  private async pickFile() {
+    if (!canWriteFiles()) {
+      this.querySelector<HTMLInputElement>('.open-file input[type=file]')!.click();
+      return;
+    }
     const picked = await pickNotebookFile();
     if (picked) await this.openPicked(picked.file, picked.handle);
   }
@@ -317,15 +322,16 @@ export class GgApp extends LitElement {
         </nav>
         <span class="tools">
           <label title="auto: WebGPU on a hardware GPU, the CPU twin on a software adapter"
-            >engine
-            <select @change=${(e: Event) => this.setBackend((e.target as HTMLSelectElement).value as BackendChoice)}>
-              ${(['auto', 'webgpu', 'cpu'] as const).map((b) => html`<option value=${b} ?selected=${this.backend === b}>${b === 'cpu' ? 'CPU twin' : b === 'webgpu' ? 'WebGPU' : 'auto'}</option>`)}
+            ><span class="label-text">engine</span>
+            <select aria-label="engine" @change=${(e: Event) => this.setBackend((e.target as HTMLSelectElement).value as BackendChoice)}>
+              ${(['auto', 'webgpu', 'cpu'] as const).map((b) => choiceOption(b, b === 'cpu' ? 'CPU twin' : b === 'webgpu' ? 'WebGPU' : 'auto', this.backend))}
             </select></label
           >
           <button class="new-notebook" @click=${() => void this.newNotebook()}>New notebook</button>
-          <label class="open-file" @click=${(e: Event) => void this.pickFile(e)}
-            >Open file…<input type="file" accept=".html,text/html" @change=${(e: Event) => void this.openFile(e)}
-          /></label>
+          <span class="open-file"
+            ><button @click=${() => void this.pickFile()}>Open file…</button
+            ><input type="file" hidden tabindex="-1" accept=".html,text/html" @change=${(e: Event) => void this.openFile(e)}
+          /></span>
           ${this.session && !this.session.notebook.readOnly ? html`<button class="save" title="Ctrl/Cmd+S" @click=${() => void this.save()}>Save</button>` : nothing}
         </span>
       </header>

@@ -7,6 +7,7 @@
  *
  * Events (bubbling): `cell-edit` {id, value}.
  */
+import { choiceOption } from './choice-option.ts';
 import { html, nothing } from 'lit';
 import { describeCriticalLearningRate, summaryCsv, type OutcomeRule } from '../logs/index.ts';
 import { formatJson, LOG_FORMATS, type LogsCellConfig, type LogsColumnMapping } from '../notebook/index.ts';
@@ -100,8 +101,8 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
       html`<label
         >${label}
         <select ?disabled=${this.readOnly || !columns.length} @change=${(e: Event) => this.setMapping(field, (e.target as HTMLSelectElement).value)}>
-          <option value="" ?selected=${!c.mapping?.[field]}>(guess)</option>
-          ${columns.map((col) => html`<option value=${col} ?selected=${c.mapping?.[field] === col}>${col}</option>`)}
+          ${choiceOption('', '(guess)', c.mapping?.[field] ?? '')}
+          ${columns.map((col) => choiceOption(col, col, c.mapping?.[field]))}
         </select></label
       >`;
     const rule = (which: 'collapsed' | 'degraded', field: 'finalBelowFractionOfStart' | 'finalBelowFractionOfPeak', label: string) =>
@@ -126,8 +127,8 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
         <label
           >reader
           <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ format: ((e.target as HTMLSelectElement).value || undefined) as LogsCellConfig['format'] })}>
-            <option value="" ?selected=${!c.format}>detect</option>
-            ${LOG_FORMATS.map((f) => html`<option value=${f} ?selected=${c.format === f}>${f}</option>`)}
+            ${choiceOption('', 'detect', c.format ?? '')}
+            ${LOG_FORMATS.map((f) => choiceOption(f, f, c.format))}
           </select></label
         >
       </div>
@@ -142,7 +143,7 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
         <label
           >metric
           <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ metric: (e.target as HTMLSelectElement).value })}>
-            ${[...new Set([c.metric, ...metricNames])].map((m) => html`<option value=${m} ?selected=${c.metric === m}>${m}</option>`)}
+            ${[...new Set([c.metric, ...metricNames])].map((m) => choiceOption(m, m, c.metric))}
           </select></label
         >
         <span class="muted">collapsed when final &lt;</span> ${rule('collapsed', 'finalBelowFractionOfStart', '× start')}

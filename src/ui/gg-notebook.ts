@@ -1,8 +1,8 @@
 /**
  * A notebook on the page: problems found in the file (with lines), the reader's edits (autosaved,
  * revertible), the baked results' provenance with Reproduce, and one element per cell, each with
- * its tools (Add cell below, Move up, Move down, Duplicate, Delete cell, and Undo after a
- * structural edit). It re-renders on the session's `change` and turns cell events into session calls.
+ * its tools (Add cell below, Move up, Move down, Duplicate, Delete cell), and Undo / Redo of
+ * every change (cell edits, structural edits, Revert to file). It re-renders on the session's `change` and turns cell events into session calls.
  */
 import { LitElement, html, nothing } from 'lit';
 import {
@@ -42,7 +42,8 @@ export class GgNotebook extends LitElement {
   declare wgslHash: string | undefined;
   declare width: number;
   declare adding: string | null | undefined; // the cell whose "Add cell below" menu is open ('' = the top of an empty notebook)
-  private added: string | undefined; // the cell just added: a text cell opens for editing
+  private added: string | undefined; // the cell just added (or duplicated): its editor opens
+  private focusPending: { id: string; button?: string } | undefined; // where the keyboard focus goes once the cell is drawn
   private readonly onChange = () => this.requestUpdate();
   private listening: NotebookSession | undefined;
 
@@ -105,10 +106,44 @@ export class GgNotebook extends LitElement {
   }
 
   /** A structural edit, named for Undo. */
-  private restructure(next: Notebook, label?: string, focus?: string) {
+  /** `button`: after a move, the focus stays on the moved cell's button of that name, not in its editor. */
+  private restructure(next: Notebook, label?: string, focus?: string, button?: string) {
     this.adding = undefined;
     this.added = focus;
+    this.focusPending = focus ? { id: focus, button } : undefined;
     void this.session!.restructure(next, label);
+  }
+
+  protected override updated(): void {
+    const pending = this.focusPending;
+    if (pending && this.querySelector(`section.cell[data-cell-id="${CSS.escape(pending.id)}"]`)) void this.focusCell(pending.id, pending.button);
+  }
+
+  /**
+   * Moves the keyboard focus into a cell just added or duplicated (else it falls to the page's
+   * body when the button that made it goes): its editor's first field, else the cell itself.
+   */
+  private async focusCell(id: string, button?: string) {
+    this.focusPending = undefined;
+    const section = this.querySelector<HTMLElement>(`section.cell[data-cell-id="${CSS.escape(id)}"]`);
+    if (!section) return;
+    for (const el of section.querySelectorAll<HTMLElement & { updateComplete?: Promise<boolean> }>('*')) if (el.updateComplete) await el.updateComplete;
+    if (button) {
+      // At the top or bottom the named button is disabled: the cell's first enabled tool instead.
+      const tools = [...section.querySelectorAll<HTMLButtonElement>('.cell-tools button')].filter((b) => !b.disabled);
+      (tools.find((b) => b.getAttribute('aria-label') === button) ?? tools[0])?.focus();
+      return;
+    }
+    const usable = (el: HTMLElement) =>
+      !el.closest('.cell-tools') && !(el as HTMLInputElement).disabled && !(el as HTMLInputElement).readOnly && el.offsetParent !== null;
+    const fields = [...section.querySelectorAll<HTMLElement>('textarea, input, select')].filter(usable);
+    // The editor's fields before a plot header's menus.
+    const field = fields.find((el) => el.closest('gg-config-editor, .text-editor, .sweep-form, textarea.source')) ?? fields[0];
+    if (field) field.focus();
+    else {
+      section.tabIndex = -1;
+      section.focus();
+    }
   }
 
   private addBelow(afterId: string | undefined, kind: AddableKind) {
@@ -141,14 +176,14 @@ export class GgNotebook extends LitElement {
       >
         ＋
       </button>
-      <button title="Move up" aria-label="Move up" ?disabled=${index === 0} @click=${() => this.restructure(moveCell(nb, id, -1), `Moved #${id} up`, id)}>
+      <button title="Move up" aria-label="Move up" ?disabled=${index === 0} @click=${() => this.restructure(moveCell(nb, id, -1), `Moved #${id} up`, id, 'Move up')}>
         ↑
       </button>
       <button
         title="Move down"
         aria-label="Move down"
         ?disabled=${index === nb.cells.length - 1}
-        @click=${() => this.restructure(moveCell(nb, id, 1), `Moved #${id} down`, id)}
+        @click=${() => this.restructure(moveCell(nb, id, 1), `Moved #${id} down`, id, 'Move down')}
       >
         ↓
       </button>
@@ -170,7 +205,7 @@ export class GgNotebook extends LitElement {
   private renderConfigEditor(c: CheckedCell) {
     if (c.kind !== 'plot' && c.kind !== 'theory' && c.kind !== 'table') return nothing;
     const cells = this.session!.checked.map((x) => ({ id: x.cell.id, kind: x.kind }));
-    return html`<gg-config-editor cell-id=${c.cell.id} kind=${c.kind} .source=${c.cell.value} .cells=${cells} ?open=${c.issues.length > 0}></gg-config-editor>`;
+    return html`<gg-config-editor cell-id=${c.cell.id} kind=${c.kind} .source=${c.cell.value} .cells=${cells} ?open=${c.issues.length > 0 || this.added === c.cell.id}></gg-config-editor>`;
   }
 
   private renderCell(c: CheckedCell) {
@@ -185,7 +220,7 @@ export class GgNotebook extends LitElement {
           .state=${s.sweeps.get(id)}
           ?read-only=${readOnly}
           ?edited=${s.edits[id] !== undefined}
-          ?open=${c.cell.pinned}
+          ?open=${c.cell.pinned || this.added === id}
           .autoRunRunSteps=${s.autoRunRunSteps}
         ></gg-sweep-cell>`;
       case 'plot': {
@@ -257,18 +292,35 @@ export class GgNotebook extends LitElement {
     </div>`;
   }
 
+  /** Undo and Redo of any change (undo-history.ts), each naming the step it takes. */
+  private renderUndoRedo() {
+    const s = this.session!;
+    const back = s.history.undoStep;
+    const forward = s.history.redoStep;
+    return html`<span class="undo-redo" role="group" aria-label="Undo and Redo">
+      <button class="undo" aria-label="Undo" title=${back ? `Undo: ${back.label}` : 'Nothing to undo'} ?disabled=${!back} @click=${() => void s.undoLast()}>
+        Undo
+      </button>
+      <button class="redo" aria-label="Redo" title=${forward ? `Redo: ${forward.label}` : 'Nothing to redo'} ?disabled=${!forward} @click=${() => void s.redo()}>
+        Redo
+      </button>
+    </span>`;
+  }
+
   private renderEdits() {
     const s = this.session!;
     const n = Object.keys(s.edits).length;
+    // The reader's own notebook has no published file to go back to: its changes are undone with Undo.
     return html`<div class="notebook-bar">
       ${
-        n
+        n && !s.ownFile
           ? html`<span class="edited">${n} cell${n > 1 ? 's' : ''} edited (${s.editsFrom === 'url' ? 'from the link' : 'autosaved in this browser'})</span>
-              <button class="revert" @click=${() => void s.revert()}>Revert to file</button>`
+              <button class="revert" title="Drop the edits (Undo brings them back)" @click=${() => void s.revert()}>Revert to file</button>`
           : html`<span class="muted"
               >${s.ownFile ? 'Your notebook, kept in this browser.' : 'As published.'} Edits autosave in this browser and go into the link.</span
             >`
       }
+      ${s.notebook.readOnly ? nothing : this.renderUndoRedo()}
       <button @click=${() => download(s.fileName, s.currentFileText(), 'text/html')}>Download notebook</button>
       ${
         s.editsIgnored !== undefined
@@ -294,7 +346,7 @@ export class GgNotebook extends LitElement {
             .value=${s.notebook.title}
             @change=${(e: Event) => {
               const title = (e.target as HTMLInputElement).value.trim();
-              if (title && title !== s.notebook.title) this.restructure({ ...s.notebook, title });
+              if (title && title !== s.notebook.title) this.restructure({ ...s.notebook, title }, `Renamed to “${title}”`);
             }}
           />
         </h1>`
@@ -306,7 +358,7 @@ export class GgNotebook extends LitElement {
       ${s.undo && editable ? html`<div class="undo-bar" role="status">${s.undo.label}. <button @click=${() => void s.undoLast()}>Undo</button></div>` : nothing}
       <div
         class="cells"
-        @cell-edit=${(e: CustomEvent<{ id: string; value: string }>) => void s.edit(e.detail.id, e.detail.value)}
+        @cell-edit=${(e: CustomEvent<{ id: string; value: string; typing?: boolean }>) => void s.edit(e.detail.id, e.detail.value, e.detail.typing)}
         @sweep-run=${(e: CustomEvent<{ id: string }>) => void s.run(e.detail.id)}
         @sweep-cancel=${(e: CustomEvent<{ id: string }>) => s.cancel(e.detail.id)}
       >

@@ -10,6 +10,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { formatJson, LAYOUT_VIEWS, PLOT_LENGTHS, type CellIssue, type PlotCellConfig } from '../notebook/index.ts';
 import { download, figurePng, figureSvg, plotCellExtras, plotCellFigures, swatchCss, type KeyEntry } from '../plots/index.ts';
+import { choiceOption } from './choice-option.ts';
 import type { SweepState } from './session.ts';
 import { thresholdsOf, type TheoryResult } from './theory-memo.ts';
 
@@ -83,34 +84,34 @@ export class GgPlotCell extends LitElement {
           ${
             hasFill
               ? html`<label>fill <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ fill: (e.target as HTMLSelectElement).value as PlotCellConfig['fill'] })}>
-                  <option value="meanFinalJ" ?selected=${c.fill === undefined || c.fill === 'meanFinalJ'}>mean final J</option>
-                  <option value="collapseProbability" ?selected=${c.fill === 'collapseProbability'}>collapse probability</option>
-                  <option value="finalMeanLength" ?selected=${c.fill === 'finalMeanLength'}>final mean length</option>
-                  <option value="finalLostShare" ?selected=${c.fill === 'finalLostShare'}>share of prompts lost</option>
+                  ${choiceOption('meanFinalJ', 'mean final J', c.fill ?? 'meanFinalJ')}
+                  ${choiceOption('collapseProbability', 'collapse probability', c.fill)}
+                  ${choiceOption('finalMeanLength', 'final mean length', c.fill)}
+                  ${choiceOption('finalLostShare', 'share of prompts lost', c.fill)}
                 </select></label>`
               : nothing
           }
           ${
             hasX
               ? html`<label>x <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ x: (e.target as HTMLSelectElement).value as PlotCellConfig['x'] })}>
-                  <option value="stepSize" ?selected=${c.x !== 'effectiveStepSize'}>step size η</option>
-                  <option value="effectiveStepSize" ?selected=${c.x === 'effectiveStepSize'}>effective step size</option>
+                  ${choiceOption('stepSize', 'step size η', c.x ?? 'stepSize')}
+                  ${choiceOption('effectiveStepSize', 'effective step size', c.x)}
                 </select></label>`
               : nothing
           }
           ${
             hasLayout
               ? html`<label>layout <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ layout: ((e.target as HTMLSelectElement).value || undefined) as PlotCellConfig['layout'] })}>
-                  <option value="" ?selected=${!c.layout}>auto</option>
-                  <option value="overlay" ?selected=${c.layout === 'overlay'}>overlay</option>
-                  <option value="small-multiples" ?selected=${c.layout === 'small-multiples'}>per η</option>
+                  ${choiceOption('', 'auto', c.layout ?? '')}
+                  ${choiceOption('overlay', 'overlay', c.layout)}
+                  ${choiceOption('small-multiples', 'per η', c.layout)}
                 </select></label>`
               : nothing
           }
           ${
             c.view === 'length'
               ? html`<label>length <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ length: (e.target as HTMLSelectElement).value as PlotCellConfig['length'] })}>
-                  ${PLOT_LENGTHS.map((l) => html`<option value=${l} ?selected=${(c.length ?? 'all') === l}>${l}</option>`)}
+                  ${PLOT_LENGTHS.map((l) => choiceOption(l, l, c.length ?? 'all'))}
                 </select></label>`
               : nothing
           }

@@ -7,11 +7,13 @@
  * Events (bubbling): `cell-edit` {id, value}, `sweep-run` {id}, `sweep-cancel` {id}.
  */
 import { html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { until } from 'lit/directives/until.js';
 import { withDefaults, type GridKey } from '../engine/index.ts';
 import { checkSweepDraft, formatJson, sweepSpecOf, type SweepCellConfig } from '../notebook/index.ts';
 import { download } from '../plots/index.ts';
 import { keepSeriesFor, runSeriesCsv, runSeriesJson, runSeriesMissing, sweepCsv, sweepJson, type SweepSummary } from '../results/index.ts';
+import { choiceOption } from './choice-option.ts';
 import { DraftEditor } from './draft-editor.ts';
 import { describeBackend, formatSeconds } from './gg-progress.ts';
 import './gg-progress.ts';
@@ -80,7 +82,6 @@ export class GgSweepCell extends DraftEditor {
   declare edited: boolean;
   declare autoRunRunSteps: number;
   private fieldText: Record<string, string> = {};
-  private readonly emitted: string[] = []; // sources this cell sent up; their echo must not replace newer typing
 
   constructor() {
     super();
@@ -88,14 +89,9 @@ export class GgSweepCell extends DraftEditor {
     this.autoRunRunSteps = 0;
   }
 
-  protected override willUpdate(changed: Map<string, unknown>): void {
-    // A new committed source (first render, revert, a link) replaces the draft; our own edits
-    // coming back do not, so half-typed text ("1.") and later keystrokes survive the round trip.
-    if (changed.has('source') && this.source !== this.draft && !this.emitted.includes(this.source)) {
-      this.emitted.length = 0;
-      this.draft = this.source;
-      this.fieldText = {};
-    }
+  /** A source from outside (a revert, Undo, a link) replaced the draft: half-typed field texts ("1.") go with it. */
+  protected override sourceReplaced(): void {
+    this.fieldText = {};
   }
 
   private emit(type: string, detail: Record<string, unknown> = {}) {
@@ -103,25 +99,19 @@ export class GgSweepCell extends DraftEditor {
   }
 
   /** New draft text: kept here always, sent up only when the engine's validator accepts it. */
-  private setDraft(text: string) {
-    this.draft = text;
-    const check = checkSweepDraft(text);
-    if (check.issues.length === 0 && text !== this.source) {
-      this.emitted.push(text);
-      if (this.emitted.length > 32) this.emitted.shift();
-      this.emit('cell-edit', { value: text });
-    }
+  private setDraft(text: string, typing: boolean) {
+    this.commitDraft(text, checkSweepDraft(text).issues.length === 0, typing);
   }
 
   /** JSON typed in the source view: the form's remembered texts give way to it. */
   private onSource(text: string) {
     this.fieldText = {};
-    this.setDraft(text);
+    this.setDraft(text, true);
   }
 
   private onField(field: FormField, config: SweepCellConfig, text: string) {
     this.fieldText = { ...this.fieldText, [field.path]: text };
-    this.setDraft(formatJson(writeField(config, field.path, text, field.kind)));
+    this.setDraft(formatJson(writeField(config, field.path, text, field.kind)), field.kind !== 'choice');
   }
 
   private onGrid(key: GridKey, config: SweepCellConfig, text: string | null) {
@@ -130,7 +120,7 @@ export class GgSweepCell extends DraftEditor {
       const { [path]: _gone, ...rest } = this.fieldText;
       this.fieldText = rest;
     } else this.fieldText = { ...this.fieldText, [path]: text };
-    this.setDraft(formatJson(writeGrid(config, key, text)));
+    this.setDraft(formatJson(writeGrid(config, key, text)), text !== null);
   }
 
   /**
@@ -159,10 +149,10 @@ export class GgSweepCell extends DraftEditor {
     const input =
       field.kind === 'choice'
         ? html`<select id=${id} name=${field.path} ?disabled=${this.readOnly || !!swept} @change=${(e: Event) => this.onField(field, config, (e.target as HTMLSelectElement).value)}>
-            <option value="" ?selected=${value === ''}>${placeholder} (default)</option>
-            ${field.choices!.map((c) => html`<option value=${c} ?selected=${value === c}>${c}</option>`)}
+            ${choiceOption('', `${placeholder} (default)`, value)}
+            ${field.choices!.map((c) => choiceOption(c, c, value))}
           </select>`
-        : html`<input id=${id} name=${field.path} type="text" inputmode="decimal" autocomplete="off" .value=${swept ? '' : value} placeholder=${swept ? 'swept (grid)' : placeholder}
+        : html`<input id=${id} name=${field.path} type="text" inputmode="decimal" autocomplete="off" .value=${live(swept ? '' : value)} placeholder=${swept ? 'swept (grid)' : placeholder}
             ?disabled=${this.readOnly || !!swept} aria-invalid=${errors.length ? 'true' : 'false'} @input=${(e: Event) => this.onField(field, config, (e.target as HTMLInputElement).value)} />`;
     return html`<div class="field ${errors.length ? 'invalid' : ''}" data-field=${field.path}>
       <label for=${id}>${field.label}</label>${input}${field.range ? html`<span class="range">${field.range}</span>` : nothing}
@@ -182,7 +172,7 @@ export class GgSweepCell extends DraftEditor {
             return html`<div class="field wide ${errors.length ? 'invalid' : ''}" data-field=${path}>
               <label for=${`${this.cellId}-${path}`}>${key}</label>
               <input id=${`${this.cellId}-${path}`} name=${path} type="text" autocomplete="off" ?disabled=${this.readOnly}
-                .value=${this.gridValue(config, key)} placeholder="1, 3, 10 or logspace(0.3, 100, 8)"
+                .value=${live(this.gridValue(config, key))} placeholder="1, 3, 10 or logspace(0.3, 100, 8)"
                 @input=${(e: Event) => this.onGrid(key, config, (e.target as HTMLInputElement).value)} />
               ${this.readOnly ? nothing : html`<button class="remove" title="stop sweeping ${key}" @click=${() => this.onGrid(key, config, null)}>×</button>`}
               ${errors.map((m) => html`<div class="field-error" role="alert">${m}</div>`)}
@@ -244,7 +234,7 @@ export class GgSweepCell extends DraftEditor {
 
   private renderResults() {
     const s = this.state;
-    if (!s?.summary) return s?.message ? html`<div class="sweep-status">${s.message}</div>` : nothing;
+    if (!s?.summary) return s?.message ? html`<div class="sweep-status" role=${s.status === 'error' ? 'alert' : 'status'}>${s.message}</div>` : nothing;
     const sum = s.summary;
     const seeds = this.cellSeeds();
     const where =
@@ -260,7 +250,7 @@ export class GgSweepCell extends DraftEditor {
       ${s.stale ? html`<strong class="stale-flag">stale</strong> <span class="stale-reason">${s.staleReason ?? 'results of an earlier spec'}</span>; ` : nothing}
       ${sum.complete ? nothing : html`<strong class="incomplete">${this.incompleteText(sum)}</strong>; `}${where} ·
       <span class="hash" title=${sum.specHash}>spec ${sum.specHash.slice(0, 10)}</span>
-      ${s.message && s.message !== sum.message ? html`<div>${s.message}</div>` : nothing}
+      ${s.message && s.message !== sum.message ? html`<div class="run-message" role=${s.status === 'error' ? 'alert' : 'status'}>${s.message}</div>` : nothing}
       ${
         runSeriesMissing(sum)
           ? until(this.storedRunsView(sum, name), this.renderExports(sum, name, { note: `${runSeriesMissing(sum)}; looking for rows stored in this browser…` }))
@@ -354,7 +344,7 @@ export class GgSweepCell extends DraftEditor {
           ? nothing
           : this.view === 'form' && check.config
             ? this.renderForm(check.config, messages)
-            : html`<textarea class="source" spellcheck="false" aria-label="sweep spec (JSON)" ?readonly=${this.readOnly} .value=${this.draft}
+            : html`<textarea class="source" spellcheck="false" aria-label="sweep spec (JSON)" ?readonly=${this.readOnly} .value=${live(this.draft)}
               rows=${Math.min(24, this.draft.split('\n').length + 1)} @input=${(e: Event) => this.onSource((e.target as HTMLTextAreaElement).value)}></textarea>`
       }
       ${(messages.get('') ?? []).map((m) => html`<div class="field-error" role="alert" data-field="">${m}</div>`)}

@@ -46,7 +46,7 @@ export class GgTextCell extends LitElement {
 
   private input(e: Event) {
     const value = (e.target as HTMLTextAreaElement).value;
-    this.dispatchEvent(new CustomEvent('cell-edit', { bubbles: true, composed: true, detail: { id: this.cellId, value } }));
+    this.dispatchEvent(new CustomEvent('cell-edit', { bubbles: true, composed: true, detail: { id: this.cellId, value, typing: true } }));
   }
 
   private rendered() {

@@ -27,6 +27,7 @@ import { loadEdits, saveEdits, type CellEdits } from './local-edits.ts';
 import { memoryCache, type ResultCache } from './result-cache.ts';
 import { sweepSize } from './sweep-form.ts';
 import { engineRunner, type SweepRunner } from './sweep-runner.ts';
+import { UndoHistory, type NotebookSnapshot, type UndoStep } from './undo-history.ts';
 
 /** Sweeps at most this many run-steps (runs × iterations) re-run by themselves after an edit. */
 export const AUTO_RUN_RUN_STEPS = 200_000;
@@ -102,19 +103,13 @@ export interface SessionOptions {
    * file), and a structural edit fires `fork` with the new text instead, for the page to make a copy.
    */
   saveFile?: (text: string) => Promise<boolean>;
-  undo?: UndoEntry; // the structural edit a fork came from, still undoable in the copy
+  history?: readonly UndoStep[]; // the steps a fork came with (the one that made the copy last), still undoable in the copy
 }
 
-/** The last structural edit, undoable: what it did and the notebook text before it. */
-export interface UndoEntry {
-  label: string; // "Deleted #plot-1"
-  text: string;
-}
-
-/** Detail of the `fork` event: the notebook text after a structural edit of a notebook that is not the reader's own. */
+/** Detail of the `fork` event: the notebook text after a structural edit of a notebook that is not the reader's own, and its Undo steps. */
 export interface ForkDetail {
   text: string;
-  undo?: UndoEntry;
+  history: readonly UndoStep[];
 }
 
 export class NotebookSession extends EventTarget {
@@ -133,7 +128,7 @@ export class NotebookSession extends EventTarget {
   resolved!: ResolvedNotebook;
   readonly sweeps = new Map<string, SweepState>();
   readonly reproduce = new Map<string, ReproduceState>();
-  undo: UndoEntry | undefined;
+  readonly history: UndoHistory; // Undo / Redo of every change: cell edits, structural edits, Revert to file (undo-history.ts)
   handle?: FileSystemFileHandle; // the file "Save" writes back to (File System Access API), when the page has one
   readonly ownFile: boolean; // the reader's own notebook: structural edits rewrite its file (see `saveFile`)
   private file: ParsedNotebook;
@@ -166,7 +161,7 @@ export class NotebookSession extends EventTarget {
     this.fileName = options.fileName ?? `${this.name.replace(/^.*\//, '')}.html`;
     this.saveFile = options.saveFile;
     this.ownFile = !!options.saveFile;
-    this.undo = options.undo;
+    this.history = new UndoHistory(options.history);
     const loaded: ReturnType<typeof loadEdits> = this.persist || options.hash ? loadEdits(this.name, options.hash ?? '') : { edits: {}, from: 'none' };
     this.edits = this.keepKnownEdits(loaded.edits);
     this.editsFrom = loaded.from;
@@ -214,43 +209,74 @@ export class NotebookSession extends EventTarget {
   /**
    * A structural edit: the notebook (the reader's edits folded in) becomes `next`. In the reader's
    * own notebook the file is rewritten (edits folded into it, stored through `saveFile`); any
-   * other notebook fires `fork` with the new text. `label` names it for Undo; without one the
-   * edit is not undoable (a rename).
+   * other notebook fires `fork` with the new text. `label` names it for Undo.
    */
-  restructure(next: Notebook, label?: string): Promise<void> {
+  restructure(next: Notebook, label = 'Changed the notebook'): Promise<void> {
     return this.track(this.applyStructure(next, label));
   }
 
-  /** Puts back the notebook as it was before the last structural edit. */
-  undoLast(): Promise<void> {
-    const undo = this.undo;
-    if (!undo) return Promise.resolve();
-    this.undo = undefined;
-    return this.restructure(parseNotebook(undo.text).notebook);
+  /** The last structural edit, for the page's "… Undo" line (undefined when the last step was a cell edit, or none). */
+  get undo(): UndoStep | undefined {
+    const step = this.history.undoStep;
+    return step?.structural ? step : undefined;
   }
 
-  private async applyStructure(next: Notebook, label?: string): Promise<void> {
+  /** The notebook now: what an Undo step keeps. */
+  snapshot(): NotebookSnapshot {
+    return { fileText: this.fileText, edits: { ...this.edits } };
+  }
+
+  /** Puts back the notebook as it was before the last change (of any kind). */
+  undoLast(): Promise<void> {
+    if (this.notebook.readOnly) return Promise.resolve();
+    const step = this.history.undo(this.snapshot());
+    return step ? this.track(this.restore(step)) : Promise.resolve();
+  }
+
+  /** Takes again the change the last Undo took back. */
+  redo(): Promise<void> {
+    if (this.notebook.readOnly) return Promise.resolve();
+    const step = this.history.redo(this.snapshot());
+    return step ? this.track(this.restore(step)) : Promise.resolve();
+  }
+
+  private async applyStructure(next: Notebook, label: string): Promise<void> {
     if (this.notebook.readOnly) return;
-    const before = this.currentFileText();
     const text = serializeNotebook(next);
-    const undo = label ? { label, text: before } : this.undo;
+    const step: UndoStep = { label, ...this.snapshot(), structural: true };
     if (!this.saveFile) {
-      this.dispatchEvent(new CustomEvent<ForkDetail>('fork', { detail: { text, undo } }));
+      this.dispatchEvent(new CustomEvent<ForkDetail>('fork', { detail: { text, history: [...this.history.steps, step] } }));
       return;
     }
+    this.history.record(step);
+    await this.replaceFile(text, {});
+  }
+
+  /** The reader's own notebook gets a new file text (and edits over it): stored, re-checked, sweeps resolved. */
+  private async replaceFile(text: string, edits: CellEdits): Promise<void> {
     this.fileText = text;
     this.file = parseNotebook(text);
     this.fileIssues = this.file.issues;
     this.asFiled = resolveNotebook(this.file, { seeds: 'cell' });
-    this.edits = {};
-    this.undo = undo;
+    this.edits = this.keepKnownEdits(edits);
     if (this.persist) saveEdits(this.name, this.edits);
     this.rebuild();
     const ids = new Set(this.sweepIds());
     for (const id of [...this.sweeps.keys()]) if (!ids.has(id)) this.sweeps.delete(id);
     this.changed();
-    await this.saveFile(text);
+    await this.saveFile?.(text);
     await Promise.all([...ids].map((id) => this.resolveSweep(id, 0)));
+    this.changed();
+  }
+
+  /** An Undo or Redo step: the file text (in the reader's own notebook) and the edits over it, as they were. */
+  private async restore(step: NotebookSnapshot): Promise<void> {
+    if (step.fileText !== this.fileText && this.saveFile) return this.replaceFile(step.fileText, step.edits);
+    this.edits = this.keepKnownEdits(step.edits);
+    if (this.persist) saveEdits(this.name, this.edits);
+    this.rebuild();
+    this.changed();
+    await Promise.all(this.sweepIds().map((id) => this.resolveSweep(id, 0)));
     this.changed();
   }
 
@@ -281,10 +307,11 @@ export class NotebookSession extends EventTarget {
 
   /**
    * A cell's new source. Sweep cells send only sources their own check passed; anything else
-   * is still re-checked here, and an invalid spec never reaches the engine.
+   * is still re-checked here, and an invalid spec never reaches the engine. `typing`: a keystroke
+   * (a run of them in one cell is one Undo step).
    */
-  edit(id: string, value: string): Promise<void> {
-    return this.track(this.applyEdit(id, value));
+  edit(id: string, value: string, typing = false): Promise<void> {
+    return this.track(this.applyEdit(id, value, typing));
   }
 
   /** Resolves once no edit is being applied and no run is queued or running. */
@@ -303,9 +330,10 @@ export class NotebookSession extends EventTarget {
     return p;
   }
 
-  private async applyEdit(id: string, value: string): Promise<void> {
+  private async applyEdit(id: string, value: string, typing: boolean): Promise<void> {
     if (this.notebook.readOnly) return;
     const before = this.cell(id)?.cell.value;
+    if (before !== value) this.history.record({ label: `Edited #${id}`, ...this.snapshot(), merge: typing ? id : undefined });
     if (value === this.fileSource(id)) delete this.edits[id];
     else this.edits[id] = value;
     if (this.persist) saveEdits(this.name, this.edits);
@@ -314,8 +342,11 @@ export class NotebookSession extends EventTarget {
     this.changed();
   }
 
-  /** Drops every edit: the notebook as in the file, autosave and URL cleared. */
+  /** Drops every edit: the notebook as in the file, autosave and URL cleared. Undo brings the edits back. */
   async revert(): Promise<void> {
+    const n = Object.keys(this.edits).length;
+    if (!n) return;
+    this.history.record({ label: `Reverted to file (the edits of ${n} cell${n > 1 ? 's' : ''} dropped)`, ...this.snapshot(), structural: true });
     this.edits = {};
     if (this.persist) saveEdits(this.name, this.edits);
     this.rebuild();
@@ -441,7 +472,18 @@ export class NotebookSession extends EventTarget {
           message: summary.complete ? undefined : summary.message,
         });
       } catch (error) {
-        this.patch(id, { status: 'error', message: (error as Error).message ?? String(error) });
+        // Nothing ran: results still shown are stale with "Run to update", never "re-running".
+        const now = this.state(id);
+        const cell = this.cell(id);
+        const current = cell?.kind === 'sweep' && cell.config ? withDefaults(sweepSpecOf(cell.config)) : undefined;
+        const unavailable = (error as Error).name === 'WebGpuUnavailableError' && this.backend === 'webgpu';
+        this.patch(id, {
+          status: 'error',
+          staleReason: now.stale && now.summary && current ? staleReason(now.summary, now.origin, current, false) : now.staleReason,
+          message: unavailable
+            ? `Nothing ran: the engine menu asks for WebGPU, and ${(error as Error).message} To run this sweep on the CPU twin here, choose "auto" or "CPU twin" in the engine menu.`
+            : ((error as Error).message ?? String(error)),
+        });
       } finally {
         if (mine()) this.controllers.delete(id);
       }

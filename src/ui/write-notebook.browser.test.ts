@@ -260,8 +260,8 @@ describe('writing a notebook in the app', () => {
     const plot = await addBelow(app, sweep, 'Plot');
     await settle(app);
     const section = cellSection(app, plot);
-    button(section, 'Edit plot').click();
-    await settle(app);
+    // A cell just added opens its editor (and takes the focus: keyboard.browser.test.ts).
+    expect(button(section, 'Close editor').getAttribute('aria-expanded')).toBe('true');
     const editor = section.querySelector('gg-config-editor') as HTMLElement & { updateComplete: Promise<boolean> };
     const field = (name: string) => section.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`)!;
     const beside = (name: string) => [...section.querySelectorAll(`[data-field="${name}"] .field-error`)].map((e) => e.textContent);
