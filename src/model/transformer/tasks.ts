@@ -109,3 +109,10 @@ export function makeTaskSet(p: TaskParams, seed: number, seedIndex: number): Tas
     heldOutTargets: targets.slice(p.N * m),
   };
 }
+
+/** The verifiable reward: 1 when the response equals the target exactly (SPEC 1.10), else 0. */
+export function exactMatchReward(response: ArrayLike<number>, target: ArrayLike<number>): 0 | 1 {
+  if (response.length !== target.length) return 0;
+  for (let t = 0; t < target.length; t++) if (response[t] !== target[t]) return 0;
+  return 1;
+}
