@@ -53,11 +53,15 @@ export class TransformerTwin {
     return sum;
   }
 
-  /** grad += ∇_θ Σ_t w_t log π(o_t | x, o_<t) (weights[t] for response token t); returns Σ_t w_t log π(o_t | ·). */
-  addGradient(theta: Numbers, prompt: ArrayLike<number>, response: ArrayLike<number>, weights: ArrayLike<number>, grad: Numbers): number {
+  /**
+   * grad += ∇_θ Σ_t w_t log π(o_t | x, o_<t) (weights[t] for response token t); returns
+   * Σ_t w_t log π(o_t | ·). Each token's log π goes to `perToken` when given (the same forward).
+   */
+  addGradient(theta: Numbers, prompt: ArrayLike<number>, response: ArrayLike<number>, weights: ArrayLike<number>, grad: Numbers, perToken?: Numbers): number {
     const n = this.load(prompt, response);
     const k = prompt.length;
     forwardSequence(this.model, theta, this.tokens, n - 1, k - 1, this.acts);
+    if (perToken) for (let t = 0; t < response.length; t++) perToken[t] = this.acts.logp[(k - 1 + t) * this.model.layout.shape.V + response[t]];
     return backwardSequence(this.model, theta, this.tokens, n, k - 1, weights, this.acts, this.scratch, grad);
   }
 }
