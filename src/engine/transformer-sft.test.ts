@@ -4,7 +4,7 @@ import { supervisedWarmStart } from './transformer-sft.ts';
 
 describe('supervised warm start of a transformer run', () => {
   const shape = { V: 4, d: 16, T: 4, layers: 1, heads: 2 };
-  const set = makeTaskSet({ task: 'copy', V: 4, promptLength: 2, N: 8, heldOut: 4 }, 3, 0);
+  const set = makeTaskSet({ task: 'copy', V: 4, promptLength: 2, N: 8, heldOutPrompts: 4 }, 3, 0);
   const model = transformerModel(shape, F32);
 
   it('reaches J0 = 0.5 on a tiny copy task and counts its Adam steps exactly', () => {

@@ -5,7 +5,8 @@ import { gradientGap, teacherForcedSuccessRate, teacherForcedSuccessRates } from
 import { transformerModel } from './forward.ts';
 import { KvCache } from './kv-cache.ts';
 import { F32, F64, type Precision } from './precision.ts';
-import { exactMatchReward, makeTaskSet, responseLength, taskTarget, type TaskName } from './tasks.ts';
+import { taskResponseLength } from '../../spec/index.ts';
+import { exactMatchReward, makeTaskSet, taskTarget, type TaskName } from './tasks.ts';
 import { scaledParameters } from './test-fixtures.ts';
 import { TransformerTwin } from './twin.ts';
 
@@ -40,7 +41,7 @@ describe('exact J by teacher forcing', () => {
     ['sum', 5, 3],
   ] as [TaskName, number, number][]) {
     it(`equals Σ_o π(o|x)·r(x,o) over all V^m responses: ${task}, V ${V}, k ${k}`, () => {
-      const m = responseLength(task, k);
+      const m = taskResponseLength(task, k);
       const shape = { V, d: 8, T: k + m, layers: 2, heads: 2 };
       for (const [precision, tolerance] of [
         [F64, 1e-12],
@@ -51,7 +52,7 @@ describe('exact J by teacher forcing', () => {
         const cache = new KvCache(model);
         const theta32 = scaledParameters(shape, 15);
         const theta = precision.name === 'f32' ? theta32 : Float64Array.from(theta32);
-        const set = makeTaskSet({ task, V, promptLength: k, N: 3, heldOut: 0 }, 4, 0);
+        const set = makeTaskSet({ task, V, promptLength: k, N: 3, heldOutPrompts: 0 }, 4, 0);
         let meanBrute = 0;
         for (let q = 0; q < 3; q++) {
           const prompt = Array.from(set.trainPrompts.subarray(q * k, q * k + k));

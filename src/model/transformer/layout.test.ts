@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { initialParameters } from './init.ts';
-import { parameterCount, transformerLayout } from './layout.ts';
-import { makeTaskSet, taskRefusal, taskTarget } from './tasks.ts';
+import { taskPromptRefusal, transformerParameterCount } from '../../spec/index.ts';
+import { transformerLayout } from './layout.ts';
+import { makeTaskSet, taskTarget } from './tasks.ts';
 
 describe('transformer layout', () => {
   it('places the blocks back to back in the stated order, V·d + T·d + layers·12·d² in all', () => {
@@ -15,9 +16,9 @@ describe('transformer layout', () => {
     }
     expect(layout.size).toBe(offset);
     expect(layout.size).toBe(16 * 16 + 8 * 16 + 2 * 12 * 256);
-    expect(parameterCount(shape)).toBe(layout.size);
+    expect(transformerParameterCount(shape)).toBe(layout.size);
     // The spec's default shape: ≈ 3.5k parameters per run (V 16, T 8, d 16, one layer).
-    expect(parameterCount({ V: 16, d: 16, T: 8, layers: 1 })).toBe(3456);
+    expect(transformerParameterCount({ V: 16, d: 16, T: 8, layers: 1 })).toBe(3456);
     expect([layout.layers[0].w1.rows, layout.layers[0].w1.cols, layout.layers[0].w2.rows, layout.layers[0].w2.cols]).toEqual([16, 64, 64, 16]);
   });
 });
@@ -62,7 +63,7 @@ describe('tasks', () => {
   });
 
   it('draws N distinct training prompts and distinct held-out prompts, seeded, the first N independent of the held-out count', () => {
-    const p = { task: 'reverse' as const, V: 3, promptLength: 2, N: 6, heldOut: 3 };
+    const p = { task: 'reverse' as const, V: 3, promptLength: 2, N: 6, heldOutPrompts: 3 };
     const set = makeTaskSet(p, 11, 0);
     const keys = [];
     for (let q = 0; q < 6; q++) keys.push(set.trainPrompts.slice(q * 2, q * 2 + 2).join());
@@ -70,19 +71,19 @@ describe('tasks', () => {
     expect(new Set(keys).size).toBe(9); // all of V^k = 9 prompts
     for (let q = 0; q < 6; q++) expect([...set.trainTargets.slice(q * 2, q * 2 + 2)]).toEqual([set.trainPrompts[q * 2 + 1], set.trainPrompts[q * 2]]);
     expect(makeTaskSet(p, 11, 0)).toEqual(set);
-    expect(makeTaskSet({ ...p, heldOut: 0 }, 11, 0).trainPrompts).toEqual(set.trainPrompts);
+    expect(makeTaskSet({ ...p, heldOutPrompts: 0 }, 11, 0).trainPrompts).toEqual(set.trainPrompts);
     expect(makeTaskSet(p, 11, 1).trainPrompts).not.toEqual(set.trainPrompts);
-    const sum = makeTaskSet({ task: 'sum', V: 7, promptLength: 3, N: 20, heldOut: 5 }, 1, 2);
+    const sum = makeTaskSet({ task: 'sum', V: 7, promptLength: 3, N: 20, heldOutPrompts: 5 }, 1, 2);
     expect(sum.responseLength).toBe(1);
     for (let q = 0; q < 20; q++) expect(sum.trainTargets[q]).toBe((sum.trainPrompts[q * 3] + sum.trainPrompts[q * 3 + 1] + sum.trainPrompts[q * 3 + 2]) % 7);
   });
 
   it('refuses a task that needs more distinct prompts than V^promptLength offers, with the numbers', () => {
-    const p = { task: 'copy' as const, V: 3, promptLength: 2, N: 8, heldOut: 4 };
-    expect(taskRefusal(p)).toBe(
+    const p = { task: 'copy' as const, V: 3, promptLength: 2, N: 8, heldOutPrompts: 4 };
+    expect(taskPromptRefusal(p)).toBe(
       'task copy needs 12 distinct prompts (N 8 + heldOutPrompts 4) but V 3 offers only 9 prompts of promptLength 2 (V^promptLength)',
     );
     expect(() => makeTaskSet(p, 1, 0)).toThrow('V 3 offers only 9');
-    expect(taskRefusal({ ...p, heldOut: 1 })).toBeNull();
+    expect(taskPromptRefusal({ ...p, heldOutPrompts: 1 })).toBeNull();
   });
 });

@@ -85,6 +85,3 @@ export function transformerLayout(shape: TransformerShape): TransformerLayout {
   }
   return { shape: { ...shape }, embedding, positions, layers: layerBlocks, blocks, size: offset };
 }
-
-/** Parameters per run of a shape, without building the layout: V·d + T·d + layers·12·d². */
-export const parameterCount = (s: Pick<TransformerShape, 'V' | 'd' | 'T' | 'layers'>) => s.V * s.d + s.T * s.d + s.layers * 12 * s.d * s.d;

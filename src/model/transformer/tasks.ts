@@ -2,21 +2,22 @@
  * Tasks with verifiable rewards for the transformer policy (SPEC 1.10): a prompt is k tokens over
  * a vocabulary of V, and the response must equal f(prompt) — `copy`, `reverse`, `sort` (k
  * tokens), or `sum` (one token: the prompt's sum mod V). The training set is N distinct seeded
- * prompts; the held-out set is `heldOut` more, distinct from them and from each other.
+ * prompts; the held-out set is `heldOutPrompts` more, distinct from them and from each other.
  *
  * Prompts are drawn from Philox in the transformer stream, counter (seedIndex, TAG_PROMPTS,
  * candidate, j >> 2), word j & 3 giving token j; a candidate equal to an earlier prompt is drawn
- * again. So a run's task is a pure function of (seed, seed index, task, V, k, N, heldOut), and the
- * first N prompts do not depend on heldOut.
+ * again. So a run's task is a pure function of (seed, seed index, task, V, k, N, heldOutPrompts), and
+ * the first N prompts do not depend on heldOutPrompts. The refusal (too few distinct prompts) is
+ * the spec's (src/spec/transformer-fields.ts).
  *
  * @example
- *   const set = makeTaskSet({ task: 'copy', V: 8, promptLength: 3, N: 16, heldOut: 8 }, seed, seedIndex);
+ *   const set = makeTaskSet({ task: 'copy', V: 8, promptLength: 3, N: 16, heldOutPrompts: 8 }, seed, seedIndex);
  *   set.trainPrompts.subarray(q * 3, q * 3 + 3); // prompt q; its target: set.trainTargets, set.responseLength per row
  */
 import { philox4x32, STREAM_TRANSFORMER, uniformFromBits } from '../../rng/index.ts';
+import { taskPromptRefusal, taskResponseLength, type TransformerTask } from '../../spec/index.ts';
 
-export const TASKS = ['copy', 'reverse', 'sort', 'sum'] as const;
-export type TaskName = (typeof TASKS)[number];
+export type TaskName = TransformerTask;
 
 /** Counter word 1 of the transformer stream: prompt candidates. */
 export const TAG_PROMPTS = 2;
@@ -26,7 +27,7 @@ export interface TaskParams {
   V: number; // vocabulary
   promptLength: number; // k
   N: number; // training prompts
-  heldOut: number; // held-out prompts (0 for none)
+  heldOutPrompts: number; // held-out prompts (0 for none)
 }
 
 export interface TaskSet {
@@ -37,9 +38,6 @@ export interface TaskSet {
   heldOutPrompts: Int32Array; // [heldOut][k]
   heldOutTargets: Int32Array; // [heldOut][responseLength]
 }
-
-/** Response tokens the task asks for after a prompt of length k. */
-export const responseLength = (task: TaskName, k: number) => (task === 'sum' ? 1 : k);
 
 /** Writes f(prompt) into `out` (length responseLength). */
 export function taskTarget(task: TaskName, prompt: ArrayLike<number>, V: number, out: Int32Array): void {
@@ -55,31 +53,16 @@ export function taskTarget(task: TaskName, prompt: ArrayLike<number>, V: number,
   }
 }
 
-/** Distinct prompts a vocabulary of V offers at length k (V^k, or Infinity past 2^53). */
-export const distinctPrompts = (V: number, k: number) => (k * Math.log2(V) > 53 ? Infinity : V ** k);
-
-/**
- * Why a task cannot be drawn, with the numbers, or null when it can: the training and held-out
- * prompts must all be distinct, so together they need at most V^k.
- */
-export function taskRefusal(p: TaskParams): string | null {
-  const offered = distinctPrompts(p.V, p.promptLength);
-  const needed = p.N + p.heldOut;
-  if (needed > offered)
-    return `task ${p.task} needs ${needed} distinct prompts (N ${p.N} + heldOutPrompts ${p.heldOut}) but V ${p.V} offers only ${offered} prompts of promptLength ${p.promptLength} (V^promptLength)`;
-  return null;
-}
-
 // Enough candidates that a set of up to V^k prompts is found (coupon collector: about n·ln n draws).
 const candidateLimit = (needed: number) => 64 + needed * Math.ceil(4 * Math.log(needed + 1) + 8);
 
 /** The training and held-out prompts and their targets of seed index `seedIndex`. Throws the refusal when there is one. */
 export function makeTaskSet(p: TaskParams, seed: number, seedIndex: number): TaskSet {
-  const refusal = taskRefusal(p);
+  const refusal = taskPromptRefusal(p);
   if (refusal) throw new Error(refusal);
   const k = p.promptLength;
-  const m = responseLength(p.task, k);
-  const needed = p.N + p.heldOut;
+  const m = taskResponseLength(p.task, k);
+  const needed = p.N + p.heldOutPrompts;
   const prompts = new Int32Array(needed * k);
   const seen = new Set<string>();
   const candidate = new Int32Array(k);
