@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { F32, initialParameters, makeTaskSet, TransformerTwin, transformerModel } from '../model/index.ts';
 import { DEFAULT_RUN } from '../spec/index.ts';
-import { trainTransformerGrpo, type TransformerLoopParams } from './transformer-grpo.ts';
+import { drawPrompts, trainTransformerGrpo, type TransformerLoopParams } from './transformer-grpo.ts';
 import { supervisedWarmStart } from './transformer-sft.ts';
 
 describe('GRPO on the transformer twin', () => {
@@ -54,5 +54,20 @@ describe('GRPO on the transformer twin', () => {
     );
     expect(a).toEqual(b);
     expect(a).not.toEqual(theta0);
+  });
+
+  it('draws B distinct prompts a step, every prompt about equally often, all of them in order when B = N', () => {
+    const order = new Int32Array(10);
+    const counts = new Array(10).fill(0);
+    for (let step = 0; step < 2000; step++) {
+      drawPrompts(5, 1, step, 3, order);
+      const picked = Array.from(order.subarray(0, 3));
+      expect(new Set(picked).size).toBe(3);
+      picked.forEach((q) => counts[q]++);
+    }
+    // 600 expected each; binomial sd ≈ 22.
+    for (const c of counts) expect(Math.abs(c - 600)).toBeLessThan(120);
+    drawPrompts(5, 1, 0, 10, order);
+    expect(Array.from(order)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 });

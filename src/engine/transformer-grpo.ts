@@ -19,7 +19,7 @@
  */
 import { KvCache, exactMatchReward, sampleFromLogProbs, teacherForcedSuccessRates, type TaskSet, type TransformerTwin } from '../model/index.ts';
 import { PROMPT_DRAW, STREAM_TRAINING, philoxWord0, uniformFromBits } from '../rng/index.ts';
-import type { RunParams } from '../spec/index.ts';
+import type { OptimizerKey, RunParams } from '../spec/index.ts';
 import { OptimizerState } from './optimizer.ts';
 
 const f32 = Math.fround;
@@ -28,25 +28,7 @@ const f32 = Math.fround;
 export const TRANSFORMER_ADVANTAGES = ['none', 'mean', 'group-std'] as const;
 export const TRANSFORMER_AGGREGATIONS = ['seq-sum', 'seq-mean-token-mean', 'token-mean', 'constant'] as const;
 
-export type TransformerLoopParams = Pick<
-  RunParams,
-  | 'G'
-  | 'B'
-  | 'iterations'
-  | 'recordEvery'
-  | 'stepSize'
-  | 'epsilon'
-  | 'std'
-  | 'optimizer'
-  | 'momentum'
-  | 'beta1'
-  | 'beta2'
-  | 'adamEpsilon'
-  | 'weightDecay'
-  | 'maxGradNorm'
-  | 'warmupSteps'
-  | 'schedule'
-> & {
+export type TransformerLoopParams = Pick<RunParams, 'G' | 'B' | 'iterations' | 'recordEvery' | 'stepSize' | 'epsilon' | 'std' | OptimizerKey> & {
   advantage: (typeof TRANSFORMER_ADVANTAGES)[number];
   aggregation: (typeof TRANSFORMER_AGGREGATIONS)[number];
   seed: number;
@@ -66,6 +48,24 @@ export interface TransformerLoopResult {
 function tokenScale(aggregation: TransformerLoopParams['aggregation'], B: number, G: number, m: number): number {
   if (aggregation === 'seq-sum') return f32(1 / (B * G));
   return f32(1 / (B * G * m)); // seq-mean-token-mean, token-mean and constant coincide at a fixed length
+}
+
+/**
+ * The B distinct prompts of a step into order[0..B−1] (order holds N entries): a partial
+ * Fisher–Yates shuffle of 0..N−1, swap g drawn at counter (run, step, g, PROMPT_DRAW); with B = N
+ * no draw, every prompt in order.
+ */
+export function drawPrompts(seed: number, run: number, step: number, B: number, order: Int32Array): void {
+  const N = order.length;
+  for (let q = 0; q < N; q++) order[q] = q;
+  if (B >= N) return;
+  for (let g = 0; g < B; g++) {
+    const u = uniformFromBits(philoxWord0(run, step, g, PROMPT_DRAW, seed, STREAM_TRAINING));
+    const pick = g + Math.min(Math.floor(u * (N - g)), N - g - 1);
+    const keep = order[g];
+    order[g] = order[pick];
+    order[pick] = keep;
+  }
 }
 
 /** Trains θ (f32, in place) for p.iterations GRPO steps on the training prompts of `set`. */
@@ -110,14 +110,7 @@ export function trainTransformerGrpo(twin: TransformerTwin, theta: Float32Array,
   };
   recordAt(0);
   for (let step = 0; step < p.iterations; step++) {
-    // B distinct prompts: a partial Fisher–Yates shuffle of 0..N−1 (none drawn when B = N).
-    for (let q = 0; q < N; q++) order[q] = q;
-    if (B < N)
-      for (let g = 0; g < B; g++) {
-        const u = uniformFromBits(philoxWord0(p.run, step, g, PROMPT_DRAW, p.seed, STREAM_TRAINING));
-        const pick = g + Math.min(Math.floor(u * (N - g)), N - g - 1);
-        [order[g], order[pick]] = [order[pick], order[g]];
-      }
+    drawPrompts(p.seed, p.run, step, B, order);
     // Sample B·G responses with the KV cache.
     let rewardSum = 0;
     for (let g = 0; g < B; g++) {
