@@ -111,13 +111,36 @@ def teacher_forced_logp(model, prompts, targets):
     return lp.gather(-1, targets[..., None]).squeeze(-1).sum(-1)
 
 
+def check(path):
+    """--check FILE: the twin's parameters and token sequences in (JSON: shape, theta in the layout of
+    src/model/transformer/layout.ts, tokens), log pi of every position out, in float64 (stdout JSON)."""
+    with open(path) as f:
+        c = json.load(f)
+    s = c["shape"]
+    torch.set_default_dtype(torch.float64)
+    model = Runs(1, s["V"], s["d"], s["T"], s["layers"], s["heads"], torch.Generator().manual_seed(0))
+    theta = torch.tensor(c["theta"], dtype=torch.float64)
+    at = 0
+    with torch.no_grad():
+        for p in model.parameters():  # E, P, then per layer wq, wk, wv, wo, w1, w2: the layout's order
+            n = p[0].numel()
+            p.copy_(theta[at:at + n].reshape(p.shape))
+            at += n
+        assert at == theta.numel(), f"layout reads {at} parameters, the file has {theta.numel()}"
+        logp = model.log_probs(torch.tensor(c["tokens"], dtype=torch.long)[None, None])[0, 0]
+    print(json.dumps(logp.tolist()))
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--check", metavar="FILE", help="print log pi for the twin's parameters and tokens in FILE, then exit")
     ap.add_argument("--runs", type=int)
     ap.add_argument("--iterations", type=int)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
+    if args.check:
+        return check(args.check)
     with open(os.path.join(HERE, "w3-workload.json")) as f:
         w = json.load(f)
     R = args.runs or w["runs"]
