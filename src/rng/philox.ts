@@ -25,6 +25,8 @@ const M1_LO = 0x8d57;
 export const STREAM_TRAINING = 0;
 /** Key word 1 of the instance stream (features, θ*, reward tables). */
 export const STREAM_INSTANCE = 1;
+/** Key word 1 of a transformer run's host-side draws (initial parameters, task prompts; SPEC 1.10). */
+export const STREAM_TRANSFORMER = 2;
 /** `token` coordinate used for a bandit group's prompt draw (no real token has this index). */
 export const PROMPT_DRAW = 0xffffffff;
 

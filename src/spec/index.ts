@@ -3,3 +3,4 @@
 export * from './spec.ts';
 export * from './validate.ts';
 export { specHash, canonicalJson, sha256Hex } from './spec-hash.ts';
+export * from './transformer-fields.ts';

@@ -1,0 +1,160 @@
+/**
+ * The hand-written backward of the transformer (SPEC 1.10) for the loss of one response,
+ * Σ_t w_t · log π(o_t | x, o_<t): every RL loss of 1.3–1.9 reduces to a weight per token (an
+ * advantage times the aggregation's scale, a PPO ratio, a KL term), and SFT's cross-entropy is
+ * w_t = −1/tokens. Gradients are added into `grad` (the layout of the parameters), so a batch of
+ * responses accumulates by calling it once per response, in order.
+ *
+ * Order (what the WGSL kernel must reproduce): the output layer for positions ascending; then the
+ * layers from the last down, each: the MLP for positions ascending, W_o for positions ascending,
+ * attention for queries p ascending (keys u ascending inside), then the input projections for
+ * positions ascending; last, E and P from the embedding input for positions ascending. Each
+ * accumulation is r(acc + r(a·b)) with the operations of ops.ts.
+ *
+ * @example
+ *   forwardSequence(model, theta, tokens, n, k - 1, acts);
+ *   const value = backwardSequence(model, theta, tokens, n, k - 1, weights, acts, scratch, grad);
+ */
+import type { TransformerActivations, TransformerModel } from './forward.ts';
+import { addOuterProduct, rmsNormBackward, rowTimesMatrix, rowTimesTransposed } from './ops.ts';
+import type { Numbers } from './precision.ts';
+
+/** The backward's own buffers, sized for T positions. */
+export class BackwardScratch {
+  readonly dx: Numbers; // gradient of the residual stream, [T][d]
+  readonly dh1: Numbers; // of the residual after attention
+  readonly dq: Numbers;
+  readonly dk: Numbers;
+  readonly dv: Numbers;
+  readonly dO: Numbers; // of the heads' outputs
+  readonly dRow: Numbers; // d wide
+  readonly dRow2: Numbers; // d wide
+  readonly dz: Numbers; // 4d wide
+  readonly dl: Numbers; // of the logits, V wide
+  readonly dp: Numbers; // of the attention weights of one query, T wide
+  constructor(model: TransformerModel) {
+    const { V, d, T } = model.layout.shape;
+    const a = model.precision.array;
+    this.dx = a(T * d);
+    this.dh1 = a(T * d);
+    this.dq = a(T * d);
+    this.dk = a(T * d);
+    this.dv = a(T * d);
+    this.dO = a(T * d);
+    this.dRow = a(d);
+    this.dRow2 = a(d);
+    this.dz = a(4 * d);
+    this.dl = a(V);
+    this.dp = a(T);
+  }
+}
+
+/**
+ * Adds ∇_θ Σ_p w_p · log π(tokens[p+1] | tokens[0..p]) over p = first … n−2 to `grad`, from the
+ * activations of forwardSequence(model, theta, tokens, n − 1, first, acts) — n is the sequence's
+ * length with its last token, which is scored but never fed. weights[p − first] is w_p.
+ * Returns the loss's value, Σ_p r(acc + r(w_p · log π)).
+ */
+export function backwardSequence(
+  model: TransformerModel,
+  theta: Numbers,
+  tokens: ArrayLike<number>,
+  n: number,
+  first: number,
+  weights: ArrayLike<number>,
+  acts: TransformerActivations,
+  s: BackwardScratch,
+  grad: Numbers,
+): number {
+  const { layout, scale } = model;
+  const r = model.precision.round;
+  const { V, d, T, heads } = layout.shape;
+  const E = layout.embedding.offset;
+  const fed = n - 1; // positions that went through the network
+  const dh = d / heads;
+  const { dx, dh1, dq, dk, dv, dO, dRow, dRow2, dz, dl, dp } = s;
+  dx.fill(0, 0, fed * d);
+  let value = 0;
+  // Output layer: log π_o = l_o − lse, so ∂/∂l_v = w·([v = o] − π_v); logits = f·Eᵀ (tied).
+  for (let p = first; p < fed; p++) {
+    const w = r(weights[p - first]);
+    const o = tokens[p + 1];
+    const row = p * V;
+    value = r(value + r(w * acts.logp[row + o]));
+    for (let v = 0; v < V; v++) dl[v] = r(w * r((v === o ? 1 : 0) - r(Math.exp(acts.logp[row + v]))));
+    for (let v = 0; v < V; v++) for (let i = 0; i < d; i++) grad[E + v * d + i] = r(grad[E + v * d + i] + r(dl[v] * acts.f[p * d + i]));
+    rowTimesMatrix(r, dl, 0, theta, E, V, d, dRow, 0); // df_i = Σ_v dl_v E_vi: E is V × d, so this is dl·E
+    rmsNormBackward(r, acts.x[layout.layers.length], p * d, acts.invF[p], dRow, 0, d, dx, p * d);
+  }
+  for (let l = layout.layers.length - 1; l >= 0; l--) {
+    const w = layout.layers[l];
+    const A = acts.layers[l];
+    const xIn = acts.x[l];
+    // MLP: x_out = h1 + relu(a2·W_1)·W_2.
+    for (let p = 0; p < fed; p++) {
+      rowTimesTransposed(r, dx, p * d, theta, w.w2.offset, 4 * d, d, dz, 0);
+      addOuterProduct(r, A.z, p * 4 * d, dx, p * d, 4 * d, d, grad, w.w2.offset);
+      for (let j = 0; j < 4 * d; j++) if (!(A.z[p * 4 * d + j] > 0)) dz[j] = 0;
+      addOuterProduct(r, A.a2, p * d, dz, 0, d, 4 * d, grad, w.w1.offset);
+      rowTimesTransposed(r, dz, 0, theta, w.w1.offset, d, 4 * d, dRow, 0);
+      rmsNormBackward(r, A.h1, p * d, A.inv2[p], dRow, 0, d, dRow2, 0);
+      for (let i = 0; i < d; i++) dh1[p * d + i] = r(dx[p * d + i] + dRow2[i]);
+    }
+    // Attention output: h1 = x_in + o·W_o.
+    for (let p = 0; p < fed; p++) {
+      rowTimesTransposed(r, dh1, p * d, theta, w.wo.offset, d, d, dO, p * d);
+      addOuterProduct(r, A.o, p * d, dh1, p * d, d, d, grad, w.wo.offset);
+    }
+    // Attention: o_p = Σ_u π_pu v_u per head, π_p = softmax(s_p), s_pu = scale·q_p·k_u.
+    dq.fill(0, 0, fed * d);
+    dk.fill(0, 0, fed * d);
+    dv.fill(0, 0, fed * d);
+    for (let p = 0; p < fed; p++) {
+      for (let h = 0; h < heads; h++) {
+        const col = h * dh;
+        const pb = h * T * T + p * T;
+        let sum = 0;
+        for (let u = 0; u <= p; u++) {
+          const pu = A.probs[pb + u];
+          let acc = 0;
+          for (let i = 0; i < dh; i++) {
+            acc = r(acc + r(dO[p * d + col + i] * A.v[u * d + col + i]));
+            dv[u * d + col + i] = r(dv[u * d + col + i] + r(pu * dO[p * d + col + i]));
+          }
+          dp[u] = acc;
+          sum = r(sum + r(pu * acc));
+        }
+        for (let u = 0; u <= p; u++) {
+          const ds = r(r(A.probs[pb + u] * r(dp[u] - sum)) * scale);
+          for (let i = 0; i < dh; i++) {
+            dq[p * d + col + i] = r(dq[p * d + col + i] + r(ds * A.k[u * d + col + i]));
+            dk[u * d + col + i] = r(dk[u * d + col + i] + r(ds * A.q[p * d + col + i]));
+          }
+        }
+      }
+    }
+    // Input projections: q, k, v = a1·W_q, a1·W_k, a1·W_v; a1 = rmsNorm(x_in).
+    for (let p = 0; p < fed; p++) {
+      addOuterProduct(r, A.a1, p * d, dq, p * d, d, d, grad, w.wq.offset);
+      addOuterProduct(r, A.a1, p * d, dk, p * d, d, d, grad, w.wk.offset);
+      addOuterProduct(r, A.a1, p * d, dv, p * d, d, d, grad, w.wv.offset);
+      rowTimesTransposed(r, dq, p * d, theta, w.wq.offset, d, d, dRow, 0);
+      rowTimesTransposed(r, dk, p * d, theta, w.wk.offset, d, d, dRow2, 0);
+      for (let i = 0; i < d; i++) dRow[i] = r(dRow[i] + dRow2[i]);
+      rowTimesTransposed(r, dv, p * d, theta, w.wv.offset, d, d, dRow2, 0);
+      for (let i = 0; i < d; i++) dRow[i] = r(dRow[i] + dRow2[i]);
+      rmsNormBackward(r, xIn, p * d, A.inv1[p], dRow, 0, d, dRow2, 0);
+      for (let i = 0; i < d; i++) dx[p * d + i] = r(dh1[p * d + i] + dRow2[i]);
+    }
+  }
+  // Embedding input: x_p = E[token_p] + P[p].
+  const P = layout.positions.offset;
+  for (let p = 0; p < fed; p++) {
+    const tok = tokens[p];
+    for (let i = 0; i < d; i++) {
+      grad[E + tok * d + i] = r(grad[E + tok * d + i] + dx[p * d + i]);
+      grad[P + p * d + i] = r(grad[P + p * d + i] + dx[p * d + i]);
+    }
+  }
+  return value;
+}

@@ -1,0 +1,159 @@
+/**
+ * The transformer's primitive operations, in the one order of rounding the twin and the WGSL
+ * kernel share (SPEC 1.10). Every binary operation's result is rounded (`r`); a sum runs over its
+ * index in ascending order, r(acc + r(a·b)) — the product and the add are two roundings, never a
+ * fused multiply-add. Where the GPU may differ in the last bits: sqrt, exp, log and division
+ * (WGSL does not promise correct rounding for them), and any product-add a shader compiler fuses.
+ *
+ * The full forward (forward.ts), the KV-cache forward (kv-cache.ts) and the backward
+ * (backward.ts) call these and nothing else for arithmetic on rows, which is what makes the two
+ * forwards agree bit for bit.
+ */
+import type { Numbers } from './precision.ts';
+
+type Round = (x: number) => number;
+
+/** RMSNorm's ε (SPEC 1.10), rounded to the working precision where it is used. */
+export const RMS_EPSILON = 1e-5;
+
+/**
+ * y = x / √(mean(x²) + ε), without weights; returns the factor inv = 1/√(mean(x²) + ε), which
+ * the backward needs. Order: ss = Σ_i r(ss + r(x_i²)); inv = r(1 / r(√ r(r(ss / d) + ε))); y_i = r(x_i · inv).
+ */
+export function rmsNorm(r: Round, x: Numbers, xOff: number, d: number, y: Numbers, yOff: number): number {
+  let ss = 0;
+  for (let i = 0; i < d; i++) ss = r(ss + r(x[xOff + i] * x[xOff + i]));
+  const inv = r(1 / r(Math.sqrt(r(r(ss / d) + r(RMS_EPSILON)))));
+  for (let i = 0; i < d; i++) y[yOff + i] = r(x[xOff + i] * inv);
+  return inv;
+}
+
+/**
+ * The gradient through y = rmsNorm(x): dx_i = dy_i·inv − x_i·inv³·(Σ_j dy_j x_j)/d.
+ * Order: dot = Σ_j r(dot + r(dy_j x_j)); c = r(r(r(dot · inv) · r(inv · inv)) / d);
+ * dx_i = r(r(dy_i · inv) − r(x_i · c)).
+ */
+export function rmsNormBackward(r: Round, x: Numbers, xOff: number, inv: number, dy: Numbers, dyOff: number, d: number, dx: Numbers, dxOff: number): void {
+  let dot = 0;
+  for (let j = 0; j < d; j++) dot = r(dot + r(dy[dyOff + j] * x[xOff + j]));
+  const c = r(r(r(dot * inv) * r(inv * inv)) / d);
+  for (let i = 0; i < d; i++) dx[dxOff + i] = r(r(dy[dyOff + i] * inv) - r(x[xOff + i] * c));
+}
+
+/**
+ * y = a·W for a row a (length rows) and W (rows × cols, row-major at wOff): y_j = Σ_i r(y_j + r(a_i W_ij)),
+ * i ascending (the loop runs i outside j, which rounds each y_j in the same sequence).
+ */
+export function rowTimesMatrix(r: Round, a: Numbers, aOff: number, W: Numbers, wOff: number, rows: number, cols: number, y: Numbers, yOff: number): void {
+  for (let j = 0; j < cols; j++) y[yOff + j] = 0;
+  for (let i = 0; i < rows; i++) {
+    const ai = a[aOff + i];
+    const row = wOff + i * cols;
+    for (let j = 0; j < cols; j++) y[yOff + j] = r(y[yOff + j] + r(ai * W[row + j]));
+  }
+}
+
+/** ReLU in place; a NaN stays NaN (a diverged run must still show it). Its derivative is 1 where z > 0, else 0. */
+export function relu(z: Numbers, off: number, n: number): void {
+  for (let j = 0; j < n; j++) if (z[off + j] < 0) z[off + j] = 0;
+}
+
+/**
+ * da = dy·Wᵀ (the input gradient of y = a·W): da_i = Σ_j r(da_i + r(dy_j W_ij)), j ascending.
+ */
+export function rowTimesTransposed(
+  r: Round,
+  dy: Numbers,
+  dyOff: number,
+  W: Numbers,
+  wOff: number,
+  rows: number,
+  cols: number,
+  da: Numbers,
+  daOff: number,
+): void {
+  for (let i = 0; i < rows; i++) {
+    const row = wOff + i * cols;
+    let acc = 0;
+    for (let j = 0; j < cols; j++) acc = r(acc + r(dy[dyOff + j] * W[row + j]));
+    da[daOff + i] = acc;
+  }
+}
+
+/** gW += aᵀ·dy for one row (the weight gradient of y = a·W): gW_ij = r(gW_ij + r(a_i dy_j)). */
+export function addOuterProduct(r: Round, a: Numbers, aOff: number, dy: Numbers, dyOff: number, rows: number, cols: number, gW: Numbers, gOff: number): void {
+  for (let i = 0; i < rows; i++) {
+    const ai = a[aOff + i];
+    const row = gOff + i * cols;
+    for (let j = 0; j < cols; j++) gW[row + j] = r(gW[row + j] + r(ai * dy[dyOff + j]));
+  }
+}
+
+/**
+ * Causal attention of the query at position p over keys and values 0..p, every head; rows of K
+ * and V are d wide (head h is columns h·dh … (h+1)·dh − 1). Writes the attention weights of head
+ * h to probs[base + h·headStride + u] and the heads' outputs, side by side, to o.
+ * Order per head: s_u = r(r(Σ_i r(q_i k_ui)) · scale); m = max s; e_u = r(exp(r(s_u − m)));
+ * Z = Σ_u r(Z + e_u); p_u = r(e_u / Z); o_i = Σ_u r(o_i + r(p_u v_ui)), u ascending.
+ */
+export function attend(
+  r: Round,
+  heads: number,
+  d: number,
+  scale: number,
+  q: Numbers,
+  qOff: number,
+  K: Numbers,
+  V: Numbers,
+  p: number,
+  probs: Numbers,
+  base: number,
+  headStride: number,
+  o: Numbers,
+  oOff: number,
+): void {
+  const dh = d / heads;
+  for (let h = 0; h < heads; h++) {
+    const col = h * dh;
+    const pb = base + h * headStride;
+    let m = -Infinity;
+    for (let u = 0; u <= p; u++) {
+      let dot = 0;
+      for (let i = 0; i < dh; i++) dot = r(dot + r(q[qOff + col + i] * K[u * d + col + i]));
+      const s = r(dot * scale);
+      probs[pb + u] = s;
+      if (s > m) m = s;
+    }
+    let Z = 0;
+    for (let u = 0; u <= p; u++) {
+      const e = r(Math.exp(r(probs[pb + u] - m)));
+      probs[pb + u] = e;
+      Z = r(Z + e);
+    }
+    for (let u = 0; u <= p; u++) probs[pb + u] = r(probs[pb + u] / Z);
+    for (let i = 0; i < dh; i++) o[oOff + col + i] = 0;
+    for (let u = 0; u <= p; u++) {
+      const pu = probs[pb + u];
+      for (let i = 0; i < dh; i++) o[oOff + col + i] = r(o[oOff + col + i] + r(pu * V[u * d + col + i]));
+    }
+  }
+}
+
+/**
+ * log π(·) over the vocabulary from the final normed row f: l_v = Σ_i r(l_v + r(f_i E_vi)) (tied
+ * embedding); m = max l; Z = Σ_v r(Z + r(exp(r(l_v − m)))); lse = r(m + r(log Z)); log π_v = r(l_v − lse).
+ */
+export function logSoftmaxLogits(r: Round, f: Numbers, fOff: number, E: Numbers, eOff: number, V: number, d: number, logp: Numbers, lOff: number): void {
+  let m = -Infinity;
+  for (let v = 0; v < V; v++) {
+    const row = eOff + v * d;
+    let acc = 0;
+    for (let i = 0; i < d; i++) acc = r(acc + r(f[fOff + i] * E[row + i]));
+    logp[lOff + v] = acc;
+    if (acc > m) m = acc;
+  }
+  let Z = 0;
+  for (let v = 0; v < V; v++) Z = r(Z + r(Math.exp(r(logp[lOff + v] - m))));
+  const lse = r(m + r(Math.log(Z)));
+  for (let v = 0; v < V; v++) logp[lOff + v] = r(logp[lOff + v] - lse);
+}
