@@ -8,16 +8,9 @@
  * @example
  *   element.innerHTML = renderProse('η* = {{sweep.critical}}', context);
  */
-import {
-  findReferences,
-  REFERENCE_CELL_STATS,
-  REFERENCE_CRITICAL_PARTS,
-  REFERENCE_LENGTH_SERIES,
-  type CheckedCell,
-  type ProseReference,
-} from '../notebook/index.ts';
+import { findReferences, REFERENCE_CELL_STATS, REFERENCE_CRITICAL_PARTS, REFERENCE_SERIES, type CheckedCell, type ProseReference } from '../notebook/index.ts';
 import { formatNumber } from '../plots/index.ts';
-import { lengthBandAt, summaryCells, type LengthSeries } from '../results/index.ts';
+import { seriesBandAt, summaryCells } from '../results/index.ts';
 import { markdownToHtml } from './markdown.ts';
 import { sanitizeHtml } from './sanitize.ts';
 import type { SweepState } from './session.ts';
@@ -98,16 +91,17 @@ function sweepValue(ref: ProseReference, state: SweepState | undefined): Referen
     return value(`${formatNumber(crossing.stepSize)} (95% CI ${range})`, what);
   }
   if (ref.field === 'cell') {
-    const length = (REFERENCE_LENGTH_SERIES as readonly string[]).includes(ref.part ?? '') ? (ref.part as LengthSeries) : undefined;
-    if (!ref.part || (!length && !(REFERENCE_CELL_STATS as readonly string[]).includes(ref.part)))
+    const series = Object.hasOwn(REFERENCE_SERIES, ref.part ?? '') ? REFERENCE_SERIES[ref.part!] : undefined;
+    if (!ref.part || (!series && !(REFERENCE_CELL_STATS as readonly string[]).includes(ref.part)))
       return error(
-        `cell[…].${ref.part ?? ''}: name a statistic, one of ${REFERENCE_CELL_STATS.join(', ')}, or a length series, one of ${REFERENCE_LENGTH_SERIES.join(', ')}`,
+        `cell[…].${ref.part ?? ''}: name a statistic, one of ${REFERENCE_CELL_STATS.join(', ')}, or a recorded series, one of ${Object.keys(REFERENCE_SERIES).join(', ')}`,
       );
-    // A length series is read at a recorded step: [step=…], the last one by default.
-    const { step, ...gridWhere } = length ? where : { ...where, step: undefined };
+    // A recorded series is read at a recorded step: [step=…], the last one by default.
+    const { step, ...gridWhere } = series ? where : { ...where, step: undefined };
     const record = step === undefined ? summary.recordSteps.length - 1 : summary.recordSteps.indexOf(Number(step));
     if (record < 0) return error(`step=${step}: #${ref.target} records steps ${summary.recordSteps.join(', ')}`);
-    if (!length && 'step' in where) return error('step=…: only a length series is read at a recorded step');
+    if (!series && 'step' in where)
+      return error('step=…: only a recorded series (J, gapNorm, a length, …) is read at a recorded step; a statistic is of the final step');
     const cells = summaryCells(summary);
     const swept = Object.keys(summary.spec.grid);
     for (const key of Object.keys(gridWhere)) if (!swept.includes(key)) return error(`${key}: #${ref.target} sweeps ${swept.join(', ')}`);
@@ -124,12 +118,18 @@ function sweepValue(ref: ProseReference, state: SweepState | undefined): Referen
               .join(', ')}`,
       );
     }
-    if (length) {
-      const band = lengthBandAt(summary, length, rows[0].cell, record);
-      if (!band) return error(`#${ref.target}'s results have no length bands (a sweep without EOS, or baked before them)`);
+    if (series) {
+      const band = seriesBandAt(summary, series.output, rows[0].cell, record) as Partial<Record<'q10' | 'q50' | 'q90' | 'mean' | 'finite', number>> | undefined;
+      if (!band)
+        return error(
+          `#${ref.target}'s results have no ${series.what} bands (${series.output.startsWith('meanLength') || series.output === 'expectedLength' ? 'a sweep without EOS, or baked before them' : series.output.endsWith('Share') ? 'a sweep of one prompt' : 'baked before them'})`,
+        );
       const at = `step ${summary.recordSteps[record]}`;
-      const what = `${length} of one grid cell of #${ref.target} at ${at}: median over the ${band.finite} of ${summary.spec.seeds} seeds with a value, and their 10–90% band`;
-      if (!band.finite) return value('none (no seed had such a response)', what);
+      const finite = band.finite ?? summary.spec.seeds;
+      if (series.quote === 'mean')
+        return value(formatNumber(band.mean), `${series.what} in one grid cell of #${ref.target} at ${at} (${summary.spec.seeds} seeds)`);
+      const what = `${series.what} in one grid cell of #${ref.target} at ${at}: median over the ${finite} of ${summary.spec.seeds} seeds with a value, and their 10–90% band`;
+      if (!finite) return value('none (no seed had a value)', what);
       return value(`${formatNumber(band.q50)} (10–90% of seeds: ${formatNumber(band.q10)}–${formatNumber(band.q90)})`, what);
     }
     const stat = rows[0][ref.part as keyof (typeof rows)[0]];
