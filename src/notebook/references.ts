@@ -8,6 +8,7 @@
  *   {{SWEEP.critical[L=8]}}                  the series with L = 8, when the sweep has several
  *   {{SWEEP.critical[L=8, rule=collapse-half]}}  by the collapse rule (default mean-below-J0)
  *   {{SWEEP.critical.value}}                 just η* (also .low, .high: the interval's ends)
+ *   {{SWEEP.critical[x=effectiveStepSize]}}  in effective step size, as the plot with that x draws it
  *   {{SWEEP.cell[stepSize=10].meanFinalJ}}   a grid cell's statistic: meanFinalJ, q10, q25, q50,
  *                                            q75, q90, collapseProbability, collapsed, diverged,
  *                                            finite, runs; the selector names one grid cell

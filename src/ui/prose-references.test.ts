@@ -6,6 +6,7 @@ import { formatNumber } from '../plots/index.ts';
 import { EOS_LENGTH_SPEC } from '../plots/test-fixtures.ts';
 import { evaluateReference, type ReferenceContext } from './prose-references.ts';
 import type { SweepState } from './session.ts';
+import { thresholdsOf } from './theory-memo.ts';
 
 (globalThis as { Float16Array?: unknown }).Float16Array ??= class extends Uint16Array {};
 const { runSweep } = await import('../engine/index.ts');
@@ -67,5 +68,21 @@ describe('J, ‖g‖ and ‖Δθ‖ references', () => {
   });
   it('say why a one-prompt sweep has no shares of prompts', () => {
     expect(read('s.cell[stepSize=1].meanLostShare').text).toMatch(/no mean share of prompts lost over seeds bands \(a sweep of one prompt\)/);
+  });
+});
+
+// Issue 21: notebook 8 typed "within a factor of about 1.7" of the effective thresholds; they can now be quoted.
+describe('critical step size in effective step size', () => {
+  it("scales η* and the grid ends by the series' effective scale (1/E_θ0|o| for seq-mean-token-mean with EOS)", () => {
+    const row = thresholdsOf(summary).rows[0];
+    expect(row.effectiveScale).not.toBe(1);
+    const at = (v: number | null, edge: number) => (v === null ? `> ${formatNumber(edge * row.effectiveScale)}` : formatNumber(v * row.effectiveScale));
+    const hi = row.stepSizes[row.stepSizes.length - 1];
+    expect(read('s.critical[x=effectiveStepSize].high').text).toBe(at(row.meanCrossing.high, hi));
+    expect(read('s.critical[x=effectiveStepSize, rule=collapse-half].high').text).toBe(at(row.collapseCrossing.high, hi));
+    expect(read('s.critical[x=stepSize].high').text).toBe(read('s.critical.high').text);
+  });
+  it('names the axes it knows', () => {
+    expect(read('s.critical[x=length]').text).toMatch(/x=length: must be stepSize or effectiveStepSize/);
   });
 });

@@ -43,9 +43,11 @@ function sweepValue(ref: ProseReference, state: SweepState | undefined): Referen
   const stale = state.stale || state.status === 'running' || state.status === 'waiting';
   const staleTitle = stale ? `stale: ${state.staleReason ?? 'the sweep is re-running'}` : undefined;
   const value = (text: string, what: string): ReferenceValue => ({ state: stale ? 'stale' : 'fresh', text, title: staleTitle ?? what });
-  const { rule = 'mean-below-J0', ...where } = ref.where;
+  const { rule = 'mean-below-J0', x = 'stepSize', ...criticalWhere } = ref.where;
+  const where = ref.field === 'critical' ? criticalWhere : { ...criticalWhere, ...('x' in ref.where ? { x } : {}) };
   if (ref.field === 'critical') {
     if (rule !== 'mean-below-J0' && rule !== 'collapse-half') return error(`rule=${rule}: must be mean-below-J0 or collapse-half`);
+    if (x !== 'stepSize' && x !== 'effectiveStepSize') return error(`x=${x}: must be stepSize or effectiveStepSize (the axis the plots call x)`);
     if (ref.part !== undefined && !(REFERENCE_CRITICAL_PARTS as readonly string[]).includes(ref.part))
       return error(`critical.${ref.part}: after critical comes ${REFERENCE_CRITICAL_PARTS.join(', ')}, or nothing`);
     const thresholds = thresholdsOf(summary);
@@ -72,9 +74,13 @@ function sweepValue(ref: ProseReference, state: SweepState | undefined): Referen
       );
     }
     const row = rows[0];
-    const crossing = rule === 'collapse-half' ? row.collapseCrossing : row.meanCrossing;
-    const [lo, hi] = [row.stepSizes[0], row.stepSizes[row.stepSizes.length - 1]];
-    const what = `empirical critical step size of #${ref.target}${row.series ? ` (${row.series})` : ''}, ${rule === 'collapse-half' ? 'collapse probability first ≥ ½' : 'mean final J first below J₀'}; 95% bootstrap interval over ${row.seeds} seeds`;
+    // In effective step size every η of the series is scaled by one factor (the effective-step plot's x).
+    const scale = x === 'effectiveStepSize' ? row.effectiveScale : 1;
+    const scaled = (v: number | null) => (v === null ? null : v * scale);
+    const raw = rule === 'collapse-half' ? row.collapseCrossing : row.meanCrossing;
+    const crossing = { ...raw, stepSize: scaled(raw.stepSize), low: scaled(raw.low), high: scaled(raw.high) };
+    const [lo, hi] = [row.stepSizes[0] * scale, row.stepSizes[row.stepSizes.length - 1] * scale];
+    const what = `empirical critical ${x === 'effectiveStepSize' ? 'effective ' : ''}step size of #${ref.target}${row.series ? ` (${row.series})` : ''}, ${rule === 'collapse-half' ? 'collapse probability first ≥ ½' : 'mean final J first below J₀'}; 95% bootstrap interval over ${row.seeds} seeds`;
     if (ref.part) {
       const v = ref.part === 'value' ? crossing.stepSize : ref.part === 'low' ? crossing.low : crossing.high;
       return value(
