@@ -6,7 +6,7 @@ import { formatNumber } from '../plots/index.ts';
 import { EOS_LENGTH_SPEC } from '../plots/test-fixtures.ts';
 import { evaluateReference, type ReferenceContext } from './prose-references.ts';
 import type { SweepState } from './session.ts';
-import { thresholdsOf } from './theory-memo.ts';
+import { theoryForCell, thresholdsOf } from './theory-memo.ts';
 
 (globalThis as { Float16Array?: unknown }).Float16Array ??= class extends Uint16Array {};
 const { runSweep } = await import('../engine/index.ts');
@@ -84,5 +84,20 @@ describe('critical step size in effective step size', () => {
   });
   it('names the axes it knows', () => {
     expect(read('s.critical[x=length]').text).toMatch(/x=length: must be stepSize or effectiveStepSize/);
+  });
+});
+
+describe('a theory reference where the curve has no point', () => {
+  it('says why (unbounded) instead of "no point at L = 2"', () => {
+    const result = theoryForCell(
+      { base: { aggregation: 'seq-sum' }, grid: { L: [2, 8], stepSize: [1, 10] }, seeds: 4 },
+      { sweep: 's', y: 'L', curves: ['one-step'] },
+    );
+    const ctx: ReferenceContext = { cell: () => ({ kind: 'theory', issues: [] }) as never, sweep: () => undefined, theory: () => result };
+    const parsed = parseReference('t.one-step[L=2]');
+    if (!('ref' in parsed)) throw new Error(parsed.error);
+    const v = evaluateReference(parsed.ref, ctx);
+    expect(v.state).toBe('fresh');
+    expect(v.text).toMatch(/^— \(unbounded: one expected step still raises J/);
   });
 });

@@ -154,6 +154,8 @@ function theoryValue(ref: ProseReference, result: TheoryResult | undefined): Ref
   const axis = curve.axis ?? 'y';
   for (const key of Object.keys(ref.where)) if (key !== axis) return error(`${key}: the ${ref.field} curve runs over ${axis}`);
   const points = curve.points.filter((p) => ref.where[axis] === undefined || same(ref.where[axis], p.y));
+  const gaps = curve.gaps.filter((p) => ref.where[axis] !== undefined && same(ref.where[axis], p.y));
+  if (!points.length && gaps.length === 1) return { state: 'fresh', text: `— (${gaps[0].reason})`, title: `${curve.label} at ${axis} = ${show(gaps[0].y)}` };
   if (points.length !== 1)
     return error(
       points.length
