@@ -102,7 +102,12 @@ export function sgdOnlyReason(spec: SweepSpecInput): string | null {
  * that they are the mixture's (MIXTURE_NOTE).
  */
 export function theoryCurvesFor(spec: SweepSpecInput, options: TheoryCurvesOptions): TheoryCurves {
-  const y = (options.y ?? (['L', 'J0', 'G'] as const).find((k) => (spec.grid?.[k]?.length ?? 0) > 1) ?? 'L') as CurveAxis;
+  // Unset y: the first of L, J0, G the sweep varies, else L — or J0 for a bandit, whose L is 1 (an
+  // unset y must never come back as "y = L: a bandit has L = 1", naming a y the user did not set).
+  const fallback: CurveAxis = spec.base?.family === 'bandit' ? 'J0' : 'L';
+  const y = (options.y ??
+    (['L', 'J0', 'G'] as const).find((k) => (spec.grid?.[k]?.length ?? 0) > 1 && !(k === 'L' && fallback === 'J0')) ??
+    fallback) as CurveAxis;
   if (!CURVE_AXES.includes(y)) return { curves: [], reason: `theory curves are drawn over ${CURVE_AXES.join(', ')}; this plot's y is ${options.y}` };
   let rows;
   try {
