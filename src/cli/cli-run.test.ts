@@ -48,7 +48,7 @@ describe.each(['dawn', 'chrome'])('gradgap run --host %s', (host) => {
     expect(traj).toContain(`class="${FIGURE_TITLE_CLASS}"`);
     expect(traj).toMatch(/>J\(t\): median, 10–90% band and mean per step size</);
     expect(traj).toMatch(/median over seeds: J\(t\)/);
-    expect(traj.match(new RegExp(`class="${KEY_ENTRY_CLASS}"`, 'g'))?.length).toBe(plotCellExtras({ view: 'trajectories' }, undefined).key.length);
+    expect(traj.match(new RegExp(`class="${KEY_ENTRY_CLASS}"`, 'g'))?.length).toBe(plotCellExtras({ view: 'trajectories' }, []).key.length);
 
     const provenance = JSON.parse(readFileSync(join(out, 'provenance.json'), 'utf8'));
     expect(provenance.host).toBe(host);

@@ -48,5 +48,5 @@ export function plotSvg(nb: NotebookInput, plot: { id: string; config: PlotCellC
   const root = document.createElement('div');
   for (const figure of plotCellFigures(c, ready, theory.curves, width, logs)) root.append(figure);
   // The title and key the page's SVG button exports with the same figure.
-  return figureSvg(root, plotCellExtras(c, ready[0]?.summary, theory)).text;
+  return figureSvg(root, plotCellExtras(c, ready, theory)).text;
 }

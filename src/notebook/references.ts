@@ -8,13 +8,15 @@
  *   {{SWEEP.critical[L=8]}}                  the series with L = 8, when the sweep has several
  *   {{SWEEP.critical[L=8, rule=collapse-half]}}  by the collapse rule (default mean-below-J0)
  *   {{SWEEP.critical.value}}                 just η* (also .low, .high: the interval's ends)
+ *   {{SWEEP.critical[x=effectiveStepSize]}}  in effective step size, as the plot with that x draws it
  *   {{SWEEP.cell[stepSize=10].meanFinalJ}}   a grid cell's statistic: meanFinalJ, q10, q25, q50,
  *                                            q75, q90, collapseProbability, collapsed, diverged,
  *                                            finite, runs; the selector names one grid cell
- *   {{SWEEP.cell[stepSize=10].meanLengthFailing}}  a length series (meanLength, meanLengthPassing,
- *                                            meanLengthFailing, expectedLength; SPEC 1.7): the median over
- *                                            seeds and its 10–90% band at the last recorded step, or at
- *                                            [step=0, …]
+ *   {{SWEEP.cell[stepSize=10].meanLengthFailing}}  a recorded series (REFERENCE_SERIES: J, gapNorm,
+ *                                            updateNorm, the lengths of SPEC 1.7, the prompt shares of
+ *                                            SPEC 1.8): the median over seeds and its 10–90% band at the
+ *                                            last recorded step, or at [step=0, …]; meanJ, meanLostShare,
+ *                                            meanSolvedShare: the mean over seeds there
  *   {{THEORY.one-step[L=8]}}                 a theory cell's curve (one-step, theorem-1) at L = 8: its η
  *   \{{                                      a literal "{{"
  *
@@ -23,7 +25,7 @@
  * @example
  *   findReferences('η* = {{sweep.critical}}')[0].ref; // { target: 'sweep', field: 'critical', where: {}, part: undefined }
  */
-import { CELL_STAT_NAMES } from '../engine/index.ts';
+import { CELL_STAT_NAMES, type BandedOutput } from '../engine/index.ts';
 import { LENGTH_SERIES } from '../results/index.ts';
 
 /** A parsed reference: `target.field[where].part`. */
@@ -47,6 +49,30 @@ export interface ReferenceToken {
 export const REFERENCE_CELL_STATS = CELL_STAT_NAMES;
 /** Length series a `cell[…]` reference may name: a band over seeds at a recorded step (`step=` in the selector, default the last). */
 export const REFERENCE_LENGTH_SERIES = LENGTH_SERIES;
+
+/** How a recorded series is quoted: the median over seeds with its 10–90% band, or the mean over seeds. */
+export interface ReferenceSeries {
+  output: BandedOutput; // the banded per-record output it reads (SERIES_BANDS)
+  quote: 'median' | 'mean';
+  what: string; // said in the value's hover text
+}
+
+/**
+ * Recorded series a `cell[…]` reference may name, read at a recorded step (`step=` in the
+ * selector, default the last): a measured claim about J(t), ‖g‖(t), ‖Δθ‖(t), lengths or the shares
+ * of prompts at some step is bound to one of these rather than typed.
+ */
+export const REFERENCE_SERIES: Readonly<Record<string, ReferenceSeries>> = {
+  J: { output: 'trajectory', quote: 'median', what: 'success rate J' },
+  meanJ: { output: 'trajectory', quote: 'mean', what: 'mean success rate J over seeds' },
+  gapNorm: { output: 'gapNorm', quote: 'median', what: 'gradient-gap norm ‖g‖' },
+  updateNorm: { output: 'updateNorm', quote: 'median', what: 'update norm ‖Δθ‖' },
+  ...Object.fromEntries(LENGTH_SERIES.map((s) => [s, { output: s, quote: 'median', what: s } as ReferenceSeries])),
+  solvedShare: { output: 'solvedShare', quote: 'median', what: 'share of prompts solved' },
+  lostShare: { output: 'lostShare', quote: 'median', what: 'share of prompts lost' },
+  meanSolvedShare: { output: 'solvedShare', quote: 'mean', what: 'mean share of prompts solved over seeds' },
+  meanLostShare: { output: 'lostShare', quote: 'mean', what: 'mean share of prompts lost over seeds' },
+};
 /** Parts of a critical step size a reference may name alone. */
 export const REFERENCE_CRITICAL_PARTS = ['value', 'low', 'high'] as const;
 

@@ -9,7 +9,8 @@ import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { summarizeSweep, type SweepSummary } from '../results/summary.ts';
 import { empiricalThresholds, theoryCurvesFor, type TheoryCurve } from '../theory/index.ts';
 import { figureSvg, FIGURE_TITLE_CLASS, KEY_ENTRY_CLASS } from './export-figure.ts';
-import { figureKey, type KeyMark } from './figure-key.ts';
+import { plotCellExtras, type KeyMark } from './figure-key.ts';
+import { OPEN_END_CLASS } from './phase-diagram.ts';
 import { plotCellFigures } from './plot-cell-figures.ts';
 import { THEORY_STYLES } from './theory-styles.ts';
 
@@ -18,6 +19,7 @@ import { THEORY_STYLES } from './theory-styles.ts';
 const { runSweep } = await import('../engine/index.ts');
 
 let summary: SweepSummary;
+let calm: SweepSummary; // small steps only: nothing crosses
 let curves: TheoryCurve[];
 
 beforeAll(async () => {
@@ -25,15 +27,18 @@ beforeAll(async () => {
   const spec = { base: { iterations: 20, recordEvery: 10 }, grid: { L: [4, 8], stepSize: [1, 10, 100] }, seeds: 6 };
   summary = await summarizeSweep(await runSweep(spec, { backend: 'cpu' }));
   curves = theoryCurvesFor(summary.spec, { y: 'L', instances: 2 }).curves;
+  calm = await summarizeSweep(
+    await runSweep({ base: { iterations: 20, recordEvery: 10 }, grid: { L: [4, 8], stepSize: [0.1, 0.3] }, seeds: 6 }, { backend: 'cpu' }),
+  );
 });
 
 /** The exported SVG of a plot cell, parsed back, with its title and key as the page would pass them. */
-function exported(config: Partial<PlotCellConfig>, theory: TheoryCurve[] = []) {
+function exported(config: Partial<PlotCellConfig>, theory: TheoryCurve[] = [], of = summary) {
   const c = { sweep: 'sweep', ...config } as PlotCellConfig;
   const root = document.createElement('div');
-  const sweeps = [{ label: 'sweep', summary, thresholds: empiricalThresholds(summary) }];
+  const sweeps = [{ label: 'sweep', summary: of, thresholds: empiricalThresholds(of) }];
   for (const figure of plotCellFigures(c, sweeps, theory, 680)) root.append(figure);
-  const key = figureKey({ view: c.view, critical: c.critical, theory, etas: summary.spec.grid.stepSize });
+  const { key } = plotCellExtras(c, sweeps, { curves: theory });
   const { text } = figureSvg(root, { title: c.title ?? `${c.view} plot`, key });
   const holder = document.createElement('div');
   holder.innerHTML = text.replace(/^<\?xml[^>]*>\n/, '');
@@ -47,7 +52,7 @@ describe('exported figures carry their title and key', () => {
     expect(curves.map((c) => c.name).sort()).toEqual(['one-step', 'theorem-1']);
     const { svg, marks, entries, text } = exported({ view: 'phase', title: 'Where training collapses' }, curves);
     expect(svg.querySelector(`.${FIGURE_TITLE_CLASS}`)!.textContent).toBe('Where training collapses');
-    expect(marks).toEqual(['critical', 'interval', 'theory', 'theory']);
+    expect(marks).toEqual(['critical', 'interval', 'open-interval', 'theory', 'theory']); // this sweep's intervals run past η = 100
     const theory = entries.filter((e) => e.getAttribute('data-mark') === 'theory');
     // Each theory entry's swatch is drawn with its curve's dash, as the figure draws the curve.
     expect(theory.map((e) => e.querySelector('line')!.getAttribute('stroke-dasharray')).sort()).toEqual(
@@ -81,7 +86,7 @@ describe('exported figures carry their title and key', () => {
 
   it('critical view: the no-crossing arrows, and Plot’s swatch legend redrawn as SVG text', () => {
     const { marks, svg, text } = exported({ view: 'critical', critical: 'collapse-half' }, curves);
-    expect(marks).toEqual(['no-crossing', 'critical', 'interval', 'theory', 'theory']);
+    expect(marks).toEqual(['no-crossing', 'critical', 'interval', 'open-interval', 'theory', 'theory']);
     expect(text).toContain('collapse probability first ≥ ½');
     // The threshold plot's series key is HTML on the page; in the file its labels are SVG text.
     const swatches = svg.querySelector('.figure-swatches');
@@ -96,5 +101,29 @@ describe('exported figures carry their title and key', () => {
     const { text } = figureSvg(root);
     expect(text).not.toContain(FIGURE_TITLE_CLASS);
     expect(text).not.toContain(KEY_ENTRY_CLASS);
+  });
+
+  // Issue 21: the key named a critical line and its interval where nothing crossed.
+  it('names only the threshold marks the figure draws: none where nothing crossed, "no crossing" (↑) in the critical view', () => {
+    const rows = empiricalThresholds(calm).rows;
+    expect(rows.every((r) => r.meanCrossing.status === 'above-grid')).toBe(true);
+    const phase = exported({ view: 'phase' }, curves, calm);
+    expect(phase.marks).not.toContain('critical');
+    expect(phase.marks).not.toContain('interval');
+    expect(phase.marks).not.toContain('open-interval');
+    const critical = exported({ view: 'critical' }, curves, calm);
+    expect(critical.marks.filter((m) => m !== 'theory')).toEqual(['no-crossing']);
+    expect(critical.entries[0].textContent).toContain('↑');
+    expect(critical.entries[0].textContent).not.toContain('↓');
+  });
+
+  it('an interval end beyond the η swept is drawn open (dashed, arrow, "> largest η tried") and keyed as such', () => {
+    const points = empiricalThresholds(summary).rows.map((r) => r.meanCrossing);
+    const open = points.some((p) => p.stepSize !== null && (p.low === null || p.high === null));
+    expect(open).toBe(true); // the fixture has one, so this test draws one
+    const { marks, svg, text } = exported({ view: 'phase' }, [], summary);
+    expect(marks.includes('open-interval')).toBe(open);
+    expect(svg.querySelectorAll(`.${OPEN_END_CLASS}`).length > 0).toBe(open);
+    if (open) expect(text).toMatch(/(&gt;|>) largest η tried|(&lt;|<) smallest η tried/);
   });
 });

@@ -4,7 +4,9 @@
  * and what it means. One source for both places a reader sees it: the page draws the entries as
  * HTML under the figure (GgPlotCell), and the exported SVG/PNG draws them as an SVG group
  * (figureSvg), so a downloaded figure says what its page says. Colour keys (η, fill) are Plot's own
- * legends and travel inside the figure.
+ * legends and travel inside the figure. A threshold mark (critical line, interval, open interval end,
+ * "no crossing" note) is named only when the figure draws one (issue 21: a key named a critical line
+ * where nothing crossed).
  *
  * @example
  *   const key = figureKey({ view: 'phase', theory: curves, etas: spec.grid.stepSize });
@@ -12,10 +14,11 @@
  */
 import type { CriticalRule, PlotCellConfig, PlotView, TrajectoryLayout } from '../notebook/index.ts';
 import type { SweepSummary } from '../results/index.ts';
-import type { TheoryCurve } from '../theory/index.ts';
+import type { CriticalPoint, TheoryCurve } from '../theory/index.ts';
 import { formatNumber } from './axis-labels.ts';
 import { dotsText } from './distribution.ts';
 import { PROMPT_MEAN_SERIES, PROMPT_MEAN_STYLES } from './prompt-mean.ts';
+import { drawnCriticalPoints, type PlotSweep } from './plot-cell-figures.ts';
 import { theoryStyle } from './theory-styles.ts';
 
 /** How a key entry's swatch is drawn: a line (the mark's stroke and dash), a filled area, a dot, or a glyph. */
@@ -29,6 +32,7 @@ export type KeySwatch =
 export type KeyMark =
   | 'critical'
   | 'interval'
+  | 'open-interval'
   | 'no-crossing'
   | 'theory'
   | 'no-theory'
@@ -60,6 +64,7 @@ export interface FigureKeyOptions {
   effective?: boolean; // x is the effective step size (no left/right note: curves are placed in η)
   layout?: TrajectoryLayout; // prompts-mean: overlaid, η sets the colour and each series keeps its width and dash
   seeds?: number; // seeds per cell of the sweep drawn: the distribution's dots are every k-th seed above MAX_DOTS_PER_CELL
+  drawn?: readonly CriticalPoint[]; // the critical points the figure draws: the key names only the marks they make (absent: every threshold mark)
 }
 
 const RULE_TEXT: Record<CriticalRule, string> = {
@@ -67,18 +72,22 @@ const RULE_TEXT: Record<CriticalRule, string> = {
   'collapse-half': 'collapse probability first ≥ ½',
 };
 const BAND_GREY = '#555';
+/** An interval end beyond the η swept: drawn dashed to the frame with an arrow, never as if it were a value. */
+export const OPEN_INTERVAL_TEXT = 'interval end beyond the η swept (dashed, with an arrow): not a value, only "beyond the largest (or smallest) η tried"';
 
 /**
  * Title and key of a plot cell's figure as a file carries them: the page's SVG/PNG buttons and
  * `gradgap run`'s plots/*.svg both export through here, so a figure says the same wherever it was
- * drawn. `summary` is the (first) sweep drawn; `theory` the curves of the theory cells it names.
+ * drawn. `ready` are the sweeps drawn, with their thresholds; `theory` the curves of the theory cells it names.
  */
 export function plotCellExtras(
   c: PlotCellConfig,
-  summary: SweepSummary | undefined,
+  ready: readonly PlotSweep[],
   theory: { curves?: readonly TheoryCurve[]; reason?: string } = {},
 ): { title: string; key: KeyEntry[] } {
+  const summary: SweepSummary | undefined = ready[0]?.summary;
   const key = figureKey({
+    drawn: ready.length ? drawnCriticalPoints(c, ready) : [],
     view: c.view,
     critical: c.critical,
     theory: theory.curves,
@@ -165,14 +174,28 @@ function bandKey(what: string): KeyEntry[] {
 
 function thresholdKey(o: FigureKeyOptions): KeyEntry[] {
   const entries: KeyEntry[] = [];
-  if (o.view !== 'phase') entries.push({ mark: 'no-crossing', label: 'no crossing inside the swept η range', swatch: { kind: 'glyph', text: '↑ / ↓' } });
+  const drawn = o.drawn;
+  const found = drawn ? drawn.filter((p) => p.x !== null) : undefined;
+  const has = (some: boolean | undefined) => some ?? true;
+  const missing = drawn?.filter((p) => p.status !== 'found');
+  if (o.view !== 'phase' && has(missing && missing.length > 0)) {
+    const glyphs = missing ? [...new Set(missing.map((p) => (p.status === 'above-grid' ? '↑' : '↓')))].join(' / ') : '↑ / ↓';
+    entries.push({ mark: 'no-crossing', label: 'no crossing inside the swept η range', swatch: { kind: 'glyph', text: glyphs } });
+  }
   const critical = o.view === 'critical' ? '#777' : 'black';
-  entries.push({
-    mark: 'critical',
-    label: `empirical critical step size: ${RULE_TEXT[o.critical ?? 'mean-below-J0']}, interpolated on log η`,
-    swatch: line(critical, 2),
-  });
-  entries.push({ mark: 'interval', label: '95% bootstrap interval over seeds', swatch: { kind: 'area', fill: 'black', opacity: 0.35 } });
+  if (has(found && found.length > 0))
+    entries.push({
+      mark: 'critical',
+      label: `empirical critical step size: ${RULE_TEXT[o.critical ?? 'mean-below-J0']}, interpolated on log η`,
+      swatch: line(critical, 2),
+    });
+  const intervals = drawn?.filter((p) => p.low !== null || p.high !== null);
+  if (has(intervals && intervals.length > 0))
+    entries.push({ mark: 'interval', label: '95% bootstrap interval over seeds', swatch: { kind: 'area', fill: 'black', opacity: 0.35 } });
+  if (has(intervals?.some((p) => p.low === null || p.high === null)))
+    entries.push({ mark: 'open-interval', label: OPEN_INTERVAL_TEXT, swatch: line('black', 1.5, '4,3') });
+  if (drawn && !drawn.length)
+    entries.push({ mark: 'no-crossing', label: 'no empirical critical step size: the sweep has no series with η swept over 2 or more values' });
   const curves = (o.theory ?? []).filter((t, i, all) => all.findIndex((u) => u.label === t.label) === i);
   for (const t of curves) {
     const s = theoryStyle(t.name);

@@ -37,6 +37,24 @@ export interface PlotSweep {
 
 const RULE_TEXT = { 'mean-below-J0': 'mean final J first below J₀', 'collapse-half': 'collapse probability first ≥ ½' };
 
+/** The critical points a threshold view draws for one sweep (the key names their marks from the same points). */
+function sweepCriticalPoints(c: PlotCellConfig, input: PlotSweep, layout: PhaseLayout): CriticalPoint[] {
+  return criticalPoints(input.thresholds.rows, {
+    crossing: c.critical === 'collapse-half' ? 'collapse' : 'mean',
+    effective: c.x === 'effectiveStepSize',
+    yKey: layout.yKey,
+    sweep: c.view === 'compare' ? input.label : '',
+    where: c.where,
+  });
+}
+
+/** Every critical point a plot cell's figures draw (phase, critical and compare views; none for the others). */
+export function drawnCriticalPoints(c: PlotCellConfig, ready: readonly PlotSweep[]): CriticalPoint[] {
+  if (c.view !== 'phase' && c.view !== 'critical' && c.view !== 'compare') return [];
+  const drawn = c.view === 'compare' ? ready : ready.slice(0, 1);
+  return drawn.flatMap((input) => sweepCriticalPoints(c, input, phaseRows(input.summary, c, c.view === 'compare' ? input.label : undefined)));
+}
+
 /**
  * `logs`: the analysis of the logs cell a logs view names (src/logs analyzeLogs); `ready` then
  * holds the sweep set beside it, if any.
@@ -59,14 +77,7 @@ export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], 
   const first = ready[0].summary;
   const xs = ready.flatMap((input) => phaseRows(input.summary, c).rows.map((r) => r.x));
   const etaRange: [number, number] = [Math.min(...xs), Math.max(...xs)];
-  const critical = (input: PlotSweep, layout: PhaseLayout): CriticalPoint[] =>
-    criticalPoints(input.thresholds.rows, {
-      crossing: c.critical === 'collapse-half' ? 'collapse' : 'mean',
-      effective: c.x === 'effectiveStepSize',
-      yKey: layout.yKey,
-      sweep: c.view === 'compare' ? input.label : '',
-      where: c.where,
-    });
+  const critical = (input: PlotSweep, layout: PhaseLayout): CriticalPoint[] => sweepCriticalPoints(c, input, layout);
   switch (c.view) {
     case 'trajectories':
       return [trajectoriesPlot(first, { where: c.where, color: c.color, scale: c.scale, layout: c.layout, width })];

@@ -146,6 +146,7 @@ describe('theory curves', () => {
     reconstructed: name === 'theorem-1',
     axis: 'L',
     points: [4, 8, 16].map((y) => ({ sweep: '', facet: '', y, stepSize: eta / y, effectiveStepSize: eta / y })),
+    gaps: [],
   });
   const curves = [curve('one-step', 'exact one-step threshold at θ0', 200), curve('theorem-1', 'Theorem-1 step size (reconstructed)', 100)];
   const dashes = (figure: Element) =>

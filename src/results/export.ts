@@ -33,6 +33,33 @@ const csvValue = (v: unknown) => {
 };
 
 /** One row per finished cell: grid coordinates, η, effective step size (with EOS, by E_θ0|o|), J0, statistics. */
+/**
+ * What an export of an incomplete sweep (cancelled, or stopped on an error) says about itself, or
+ * undefined for a complete one: "partial: cancelled after 96 of 240 runs, 2 of 5 grid cells". It
+ * goes into every row as a `partial` column and into the file name (`partialSuffix`) — not a `#`
+ * comment line, which pandas and R's read.csv read as data unless told otherwise; a complete
+ * sweep's files keep the exact form `gradgap run` writes.
+ */
+export function partialNote(summary: Pick<SweepSummary, 'complete' | 'stopReason' | 'runsDone' | 'finalJ' | 'cellStats' | 'spec'>): string | undefined {
+  if (summary.complete) return undefined;
+  const cells = summary.finalJ.length / summary.spec.seeds;
+  const how = summary.stopReason === 'cancelled' ? 'cancelled' : 'stopped';
+  return `partial: ${how} after ${summary.runsDone} of ${summary.finalJ.length} runs, ${summary.cellStats.length} of ${cells} grid cells`;
+}
+
+/** "-partial-2of5" for an incomplete sweep's export file names (before the extension), "" for a complete one. */
+export function partialSuffix(summary: Parameters<typeof partialNote>[0]): string {
+  return summary.complete ? '' : `-partial-${summary.cellStats.length}of${summary.finalJ.length / summary.spec.seeds}`;
+}
+
+/** CSV text with a `partial` column (the note in every row) when the sweep is incomplete; unchanged when complete. */
+export function markPartialCsv(text: string, summary: Parameters<typeof partialNote>[0]): string {
+  const note = partialNote(summary);
+  if (!note) return text;
+  const lines = text.split('\n');
+  return lines.map((line, i) => (line === '' && i === lines.length - 1 ? line : `${line},${i === 0 ? 'partial' : csvValue(note)}`)).join('\n');
+}
+
 export function sweepCsv(summary: SweepSummary): string {
   const cells = summaryCells(summary);
   const gridKeys = GRID_KEYS.filter((k) => k in summary.spec.grid);
@@ -48,7 +75,7 @@ export function sweepCsv(summary: SweepSummary): string {
       ...STAT_COLUMNS.map((c) => s[c]),
     ];
   });
-  return [header, ...rows].map((r) => r.map(csvValue).join(',')).join('\n') + '\n';
+  return markPartialCsv([header, ...rows].map((r) => r.map(csvValue).join(',')).join('\n') + '\n', summary);
 }
 
 /** The whole results table as JSON (typed arrays as plain lists; NaN as null). */
@@ -198,7 +225,7 @@ export function runSeriesCsv(summary: SweepSummary): string {
   const source: RunRowsSource = { at: 0, perRun: summary, series: runSeries };
   const seeds = summary.spec.seeds;
   const finished = summary.cellStats.map((s) => s.cell).sort((a, b) => a - b);
-  return layout.header + finished.map((cell) => layout.rows(source, cell * seeds, (cell + 1) * seeds)).join('');
+  return markPartialCsv(layout.header + finished.map((cell) => layout.rows(source, cell * seeds, (cell + 1) * seeds)).join(''), summary);
 }
 
 /**
@@ -221,6 +248,7 @@ export function runSeriesJson(summary: SweepSummary): string {
       SERIES_OUTPUTS.filter((n) => summary.runSeries![n]).map((n) => [n, Array.from(summary.runSeries![n]!.subarray(run * R, (run + 1) * R), f32)]),
     ),
   }));
-  const plain = { specHash: summary.specHash, spec: summary.spec, recordSteps: summary.recordSteps, runs };
+  const partial = partialNote(summary);
+  const plain = { specHash: summary.specHash, spec: summary.spec, recordSteps: summary.recordSteps, ...(partial ? { partial } : {}), runs };
   return JSON.stringify(plain) + '\n';
 }

@@ -19,6 +19,9 @@ import { gradientGap } from './gradient-gap.ts';
 import { successAt } from './success-rate.ts';
 import { checkInstance, checkTheta, TheoryInputError } from './theory-input.ts';
 
+/** The largest η the one-step search tries by default: the engine's limit on a step size. */
+export const ONE_STEP_ETA_MAX = 1e6;
+
 export type CriticalStatus =
   | 'found' // J rises below stepSize and not just above it
   | 'not-found-below-max' // J rises for every η tried up to etaMax: stepSize = +∞
@@ -48,7 +51,7 @@ export function criticalStepSize(inst: Instance, theta: ArrayLike<number>, w: Ar
   checkInstance(inst);
   checkTheta(theta, inst.d);
   checkTheta(w, inst.d, 'w');
-  const etaMax = options.etaMax ?? 1e6;
+  const etaMax = options.etaMax ?? ONE_STEP_ETA_MAX;
   const relativeTolerance = options.relativeTolerance ?? 1e-6;
   const ratio = options.gridRatio ?? 2 ** 0.25;
   if (!(etaMax > 0 && Number.isFinite(etaMax))) throw new TheoryInputError('etaMax', `etaMax = ${etaMax}: must be a finite number > 0`);

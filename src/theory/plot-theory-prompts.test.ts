@@ -114,3 +114,15 @@ describe('theory overlays with many token prompts (SPEC 1.8)', () => {
     expect(out.reason).toMatch(/batch-std with B > 1 has no closed-form expected update/);
   });
 });
+
+// Issue 21: a bandit theory cell without y said "y = L: a bandit has L = 1; use J0 or G" — a y the user never set.
+describe('a bandit theory cell with no y', () => {
+  it('runs over J0 instead of failing on a y nobody wrote; an explicit y = L still says why not', () => {
+    const spec = { base: { family: 'bandit' as const, K: 4, J0: 0.3 }, grid: { stepSize: [1, 10] }, seeds: 4 };
+    const unset = theoryCurvesFor(spec, { y: null, instances: 2 });
+    expect(unset.reason ?? '').not.toMatch(/y = L/);
+    expect(unset.curves.length).toBeGreaterThan(0);
+    expect(unset.curves[0].axis).toBe('J0');
+    expect(theoryCurvesFor(spec, { y: 'L', instances: 2 }).reason).toMatch(/y = L: a bandit has L = 1/);
+  });
+});

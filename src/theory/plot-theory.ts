@@ -12,7 +12,8 @@
 import { isPlainSgd, OPTIMIZER_DEFAULTS, withDefaults, type GridKey, type OptimizerKey, type SweepSpecInput } from '../engine/index.ts';
 import type { SweepSummary } from '../results/index.ts';
 import { empiricalCriticalStepSize, type EmpiricalThreshold } from './empirical-threshold.ts';
-import { theoryCurves, CURVE_AXES, type CurveAxis } from './theory-curves.ts';
+import { ONE_STEP_ETA_MAX } from './one-step-threshold.ts';
+import { theoryCurves, CURVE_AXES, type CurveAxis, type TheoryCurveRow } from './theory-curves.ts';
 
 /** A theory curve: points (η, y) in raw and effective step size. */
 export interface TheoryCurve {
@@ -21,6 +22,19 @@ export interface TheoryCurve {
   reconstructed: boolean; // the formula is our reconstruction of the paper's, not its statement
   axis?: CurveAxis; // the field the curve runs over (L, J0 or G): the theory table's first column
   points: { sweep: string; facet: string; y: number; stepSize: number; effectiveStepSize: number }[];
+  // y values with no point, and why (no threshold below the search limit, or not an ascent direction at θ0):
+  // the theory table shows them as "—" with the reason rather than dropping the row.
+  gaps: { sweep: string; facet: string; y: number; reason: string }[];
+}
+
+/** Why a curve has no point at one y: the median instance's status, in words. */
+export function curveGapReason(row: Pick<TheoryCurveRow, 'curve' | 'status' | 'instances' | 'found'>, etaMax = ONE_STEP_ETA_MAX): string {
+  const over = `median of ${row.instances} instance${row.instances === 1 ? '' : 's'}; ${row.found} with a finite threshold`;
+  if (row.status === 'not-found-below-max')
+    return `unbounded: one expected step still raises J at every η tried, up to ${etaMax.toExponential(0).replace('e+', 'e')} (${over})`;
+  return row.curve === 'theorem-1'
+    ? `0: the update is not aligned with the gap at θ0 (Δμ ≤ 0; ${over})`
+    : `0: the expected update does not raise J at θ0 for any η > 0 (${over})`;
 }
 
 /** Theory curves, or the reason there are none. */
@@ -88,7 +102,12 @@ export function sgdOnlyReason(spec: SweepSpecInput): string | null {
  * that they are the mixture's (MIXTURE_NOTE).
  */
 export function theoryCurvesFor(spec: SweepSpecInput, options: TheoryCurvesOptions): TheoryCurves {
-  const y = (options.y ?? (['L', 'J0', 'G'] as const).find((k) => (spec.grid?.[k]?.length ?? 0) > 1) ?? 'L') as CurveAxis;
+  // Unset y: the first of L, J0, G the sweep varies, else L — or J0 for a bandit, whose L is 1 (an
+  // unset y must never come back as "y = L: a bandit has L = 1", naming a y the user did not set).
+  const fallback: CurveAxis = spec.base?.family === 'bandit' ? 'J0' : 'L';
+  const y = (options.y ??
+    (['L', 'J0', 'G'] as const).find((k) => (spec.grid?.[k]?.length ?? 0) > 1 && !(k === 'L' && fallback === 'J0')) ??
+    fallback) as CurveAxis;
   if (!CURVE_AXES.includes(y)) return { curves: [], reason: `theory curves are drawn over ${CURVE_AXES.join(', ')}; this plot's y is ${options.y}` };
   let rows;
   try {
@@ -109,6 +128,9 @@ export function theoryCurvesFor(spec: SweepSpecInput, options: TheoryCurvesOptio
       points: rows
         .filter((r) => r.curve === name && r.eta !== null)
         .map((r) => ({ sweep: options.sweep ?? '', facet: r.series === 'all' ? '' : r.series, y: r.y, stepSize: r.eta!, effectiveStepSize: r.effectiveEta! })),
+      gaps: rows
+        .filter((r) => r.curve === name && r.eta === null)
+        .map((r) => ({ sweep: options.sweep ?? '', facet: r.series === 'all' ? '' : r.series, y: r.y, reason: curveGapReason(r) })),
     })),
   };
 }

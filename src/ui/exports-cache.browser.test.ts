@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { figurePng, figureSvg } from '../plots/export-figure.ts';
 import { phaseDiagram, PHASE_CELL_CLASS } from '../plots/phase-diagram.ts';
 import { phaseRows } from '../plots/phase-rows.ts';
@@ -78,6 +78,33 @@ describe('exports and the result cache', () => {
     expect(s.summary!.runsDone).toBeGreaterThan(0);
     expect(s.summary!.runsDone).toBeLessThan(2048);
     expect(s.summary!.message).toMatch(/cancelled after \d+ of 2048 runs/);
+
+    // Issue 21: the cancelled sweep's CSVs say they are partial, in the file name and in a column.
+    await el.updateComplete;
+    const files: { name: string; text: Promise<string> }[] = [];
+    const blobs: Blob[] = [];
+    const create = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => (blobs.push(b as Blob), 'blob:test'));
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      files.push({ name: this.download, text: blobs[blobs.length - 1].text() });
+    });
+    const exportButton = (label: string) =>
+      [...el.querySelectorAll<HTMLButtonElement>('gg-sweep-cell .exports button')].find((b) => b.textContent!.trim() === label)!;
+    exportButton('CSV').click();
+    exportButton('Runs CSV').click();
+    await new Promise((r) => setTimeout(r, 0));
+    create.mockRestore();
+    click.mockRestore();
+    const done = s.summary!.cellStats.length;
+    expect(files.map((f) => f.name)).toEqual([
+      `big-${s.summary!.specHash.slice(0, 8)}-partial-${done}of8.csv`,
+      `big-${s.summary!.specHash.slice(0, 8)}-partial-${done}of8.runs.csv`,
+    ]);
+    for (const f of files) {
+      const lines = (await f.text).trimEnd().split('\n');
+      expect(lines[0].split(',').at(-1)).toBe('partial');
+      for (const line of lines.slice(1))
+        expect(line).toMatch(new RegExp(`,"?partial: cancelled after ${s.summary!.runsDone} of 2048 runs, ${done} of 8 grid cells"?$`));
+    }
     el.remove();
   });
 });

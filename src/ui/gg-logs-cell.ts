@@ -173,7 +173,7 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
             ${a.summaries.map(
               (s) =>
                 html`<tr class="outcome-${s.outcome}">
-                  <td>${s.label}</td>
+                  <td class="run-name" title=${s.label}>${s.label}</td>
                   <td>${Number(s.learningRate.toPrecision(3)).toExponential()}${s.learningRateSource === 'config' ? ' (config)' : ''}</td>
                   <td>${formatNumber(s.start)}</td>
                   <td>${formatNumber(s.peak)} (${s.peakStep})</td>

@@ -31,6 +31,16 @@ import type { ReferenceContext } from './prose-references.ts';
 import type { NotebookSession } from './session.ts';
 import { theoryForCell, type TheoryResult } from './theory-memo.ts';
 
+/**
+ * Where the notebook on the page came from, in the bar above its cells: a file the reader opened
+ * (named, not "As published": issue 21), the reader's own notebook, or a built-in one as published.
+ */
+export function origin(s: Pick<NotebookSession, 'name' | 'fileName' | 'ownFile'>): string {
+  if (s.ownFile) return 'Your notebook, kept in this browser.';
+  if (s.name.startsWith('file:')) return `Opened from the file ${s.fileName}.`;
+  return 'As published.';
+}
+
 export class GgNotebook extends LitElement {
   static override properties = {
     session: { attribute: false },
@@ -62,6 +72,8 @@ export class GgNotebook extends LitElement {
       this.session?.addEventListener('change', this.onChange);
       this.listening = this.session;
     }
+    // The tab says the notebook's current title: after a rename as well as after opening (issue 21).
+    if (this.session) document.title = `${this.session.notebook.title} · gradgap`;
   }
 
   override disconnectedCallback(): void {
@@ -174,7 +186,7 @@ export class GgNotebook extends LitElement {
         aria-expanded=${this.adding === id ? 'true' : 'false'}
         @click=${() => (this.adding = this.adding === id ? undefined : id)}
       >
-        ＋
+        +
       </button>
       <button title="Move up" aria-label="Move up" ?disabled=${index === 0} @click=${() => this.restructure(moveCell(nb, id, -1), `Moved #${id} up`, id, 'Move up')}>
         ↑
@@ -317,7 +329,7 @@ export class GgNotebook extends LitElement {
           ? html`<span class="edited">${n} cell${n > 1 ? 's' : ''} edited (${s.editsFrom === 'url' ? 'from the link' : 'autosaved in this browser'})</span>
               <button class="revert" title="Drop the edits (Undo brings them back)" @click=${() => void s.revert()}>Revert to file</button>`
           : html`<span class="muted"
-              >${s.ownFile ? 'Your notebook, kept in this browser.' : 'As published.'} Edits autosave in this browser and go into the link.</span
+              >${origin(s)} Edits autosave in this browser and go into the link.</span
             >`
       }
       ${s.notebook.readOnly ? nothing : this.renderUndoRedo()}
@@ -373,7 +385,7 @@ export class GgNotebook extends LitElement {
         ${
           editable && !s.checked.length
             ? html`<div class="empty-notebook">
-                ${this.adding === '' ? this.renderAddMenu(undefined) : html`<button aria-label="Add cell below" @click=${() => (this.adding = '')}>＋ Add a cell</button>`}
+                ${this.adding === '' ? this.renderAddMenu(undefined) : html`<button aria-label="Add cell below" @click=${() => (this.adding = '')}>+ Add a cell</button>`}
               </div>`
             : nothing
         }

@@ -21,6 +21,10 @@ export interface PlotInput {
   state?: SweepState;
 }
 
+/** The sweeps a plot draws, with their thresholds (one bootstrap per summary, thresholdsOf). */
+const plotSweeps = (ready: PlotInput[]) =>
+  ready.map((input) => ({ label: input.label, summary: input.state!.summary!, thresholds: thresholdsOf(input.state!.summary!) }));
+
 export class GgPlotCell extends LitElement {
   static override properties = {
     cellId: { attribute: 'cell-id' },
@@ -183,13 +187,12 @@ export class GgPlotCell extends LitElement {
   }
 
   private draw(c: PlotCellConfig, ready: PlotInput[]): Element[] {
-    const sweeps = ready.map((input) => ({ label: input.label, summary: input.state!.summary!, thresholds: thresholdsOf(input.state!.summary!) }));
-    return plotCellFigures(c, sweeps, this.theory?.curves ?? [], this.width);
+    return plotCellFigures(c, plotSweeps(ready), this.theory?.curves ?? [], this.width);
   }
 
-  /** Title and key for an exported figure, so the file says what the page says around it. */
+  /** Title and key for an exported figure, so the file says what the page says around it (the key names only marks drawn). */
   private extras(c = this.config!) {
-    return plotCellExtras(c, this.ready()[0]?.state?.summary, this.theory);
+    return plotCellExtras(c, plotSweeps(this.ready()), this.theory);
   }
 
   private exportSvg() {

@@ -12,7 +12,17 @@ import { until } from 'lit/directives/until.js';
 import { withDefaults, type GridKey } from '../engine/index.ts';
 import { checkSweepDraft, formatJson, sweepSpecOf, type SweepCellConfig } from '../notebook/index.ts';
 import { download } from '../plots/index.ts';
-import { keepSeriesFor, runSeriesCsv, runSeriesJson, runSeriesMissing, sweepCsv, sweepJson, type SweepSummary } from '../results/index.ts';
+import {
+  keepSeriesFor,
+  markPartialCsv,
+  partialSuffix,
+  runSeriesCsv,
+  runSeriesJson,
+  runSeriesMissing,
+  sweepCsv,
+  sweepJson,
+  type SweepSummary,
+} from '../results/index.ts';
 import { choiceOption } from './choice-option.ts';
 import { DraftEditor } from './draft-editor.ts';
 import { describeBackend, formatSeconds } from './gg-progress.ts';
@@ -245,7 +255,8 @@ export class GgSweepCell extends DraftEditor {
         : s.origin === 'cache'
           ? `cached results (${describeBackend(sum.backend)}, ${formatSeconds(sum.wallMs)} when run)`
           : `ran in ${formatSeconds(sum.wallMs)} on ${describeBackend(sum.backend)}`;
-    const name = (ext: string) => `${this.cellId}-${sum.specHash.slice(0, 8)}.${ext}`;
+    // An incomplete sweep's files say so in their name as well as in a `partial` column (export.ts partialNote).
+    const name = (ext: string) => `${this.cellId}-${sum.specHash.slice(0, 8)}${partialSuffix(sum)}.${ext}`;
     return html`<div class="sweep-status ${s.stale ? 'stale' : ''}">
       ${s.stale ? html`<strong class="stale-flag">stale</strong> <span class="stale-reason">${s.staleReason ?? 'results of an earlier spec'}</span>; ` : nothing}
       ${sum.complete ? nothing : html`<strong class="incomplete">${this.incompleteText(sum)}</strong>; `}${where} ·
@@ -294,7 +305,9 @@ export class GgSweepCell extends DraftEditor {
       jsonTitle: json,
       csv: async () => {
         try {
-          download(name('runs.csv'), await found.csv());
+          const blob = await found.csv();
+          // A cancelled sweep's stored rows get the `partial` column too (read whole: it stopped early).
+          download(name('runs.csv'), sum.complete ? blob : new Blob([markPartialCsv(await blob.text(), sum)], { type: 'text/csv' }));
         } catch (e) {
           forgetLookup(sum);
           this.runsError = { summary: sum, message: (e as Error).message };

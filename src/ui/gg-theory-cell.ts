@@ -20,8 +20,11 @@ export class GgTheoryCell extends GgConfigCell<TheoryCellConfig> {
     const r = this.result;
     if (!r) return html`${head}<div class="plot-wait">theory waits for a valid spec in #${this.config.sweep}</div>`;
     if (!r.curves.length) return html`${head}<div class="muted">no theory curve: ${r.reason}</div>`;
-    const ys = [...new Set(r.curves.flatMap((c) => c.points.map((p) => p.y)))].sort((a, b) => a - b);
-    const facets = sortedLabels(r.curves.flatMap((c) => c.points.map((p) => p.facet))); // numeric order, as the plots
+    // A y with no point on a curve (unbounded threshold, or none) keeps its row: "—" and the reason.
+    const marks = r.curves.flatMap((c) => [...c.points, ...c.gaps]);
+    const ys = [...new Set(marks.map((p) => p.y))].sort((a, b) => a - b);
+    const facets = sortedLabels(marks.map((p) => p.facet)); // numeric order, as the plots
+    const gaps = r.curves.flatMap((c) => c.gaps.map((g) => ({ ...g, label: c.label })));
     const axis = r.curves.find((c) => c.axis)?.axis ?? this.config.y; // the field the curves run over: L, J0 or G
     return html`${head}
       <div class="table-wrap">
@@ -33,13 +36,22 @@ export class GgTheoryCell extends GgConfigCell<TheoryCellConfig> {
                 (y) =>
                   html`<tr><td>${formatNumber(y)}</td>${facets.length > 1 ? html`<td>${f}</td>` : nothing}${r.curves.map((c) => {
                     const p = c.points.find((q) => q.y === y && q.facet === f);
-                    return html`<td>${p ? html`${formatNumber(p.stepSize)} (${formatNumber(p.effectiveStepSize)})` : '—'}</td>`;
+                    const gap = c.gaps.find((q) => q.y === y && q.facet === f);
+                    if (p) return html`<td>${formatNumber(p.stepSize)} (${formatNumber(p.effectiveStepSize)})</td>`;
+                    return html`<td class="theory-gap" title=${gap?.reason ?? 'not computed'}>— <span class="muted">${gap ? gap.reason.split(':')[0] : ''}</span></td>`;
                   })}</tr>`,
               ),
             )}
           </tbody>
         </table>
       </div>
+      ${
+        gaps.length
+          ? html`<ul class="muted theory-gaps">
+            ${gaps.map((g) => html`<li>${axis ?? 'y'} = ${formatNumber(g.y)}${g.facet ? ` (${g.facet})` : ''}, ${g.label}: ${g.reason}.</li>`)}
+          </ul>`
+          : nothing
+      }
       <p class="muted">
         ${r.curves.some((c) => c.name === 'one-step') ? html`One-step threshold: the largest η for which the exact expected update still raises J at θ0 — exact for these policy families.` : nothing}
         ${

@@ -8,16 +8,9 @@
  * @example
  *   element.innerHTML = renderProse('η* = {{sweep.critical}}', context);
  */
-import {
-  findReferences,
-  REFERENCE_CELL_STATS,
-  REFERENCE_CRITICAL_PARTS,
-  REFERENCE_LENGTH_SERIES,
-  type CheckedCell,
-  type ProseReference,
-} from '../notebook/index.ts';
+import { findReferences, REFERENCE_CELL_STATS, REFERENCE_CRITICAL_PARTS, REFERENCE_SERIES, type CheckedCell, type ProseReference } from '../notebook/index.ts';
 import { formatNumber } from '../plots/index.ts';
-import { lengthBandAt, summaryCells, type LengthSeries } from '../results/index.ts';
+import { seriesBandAt, summaryCells } from '../results/index.ts';
 import { markdownToHtml } from './markdown.ts';
 import { sanitizeHtml } from './sanitize.ts';
 import type { SweepState } from './session.ts';
@@ -50,9 +43,11 @@ function sweepValue(ref: ProseReference, state: SweepState | undefined): Referen
   const stale = state.stale || state.status === 'running' || state.status === 'waiting';
   const staleTitle = stale ? `stale: ${state.staleReason ?? 'the sweep is re-running'}` : undefined;
   const value = (text: string, what: string): ReferenceValue => ({ state: stale ? 'stale' : 'fresh', text, title: staleTitle ?? what });
-  const { rule = 'mean-below-J0', ...where } = ref.where;
+  const { rule = 'mean-below-J0', x = 'stepSize', ...criticalWhere } = ref.where;
+  const where = ref.field === 'critical' ? criticalWhere : { ...criticalWhere, ...('x' in ref.where ? { x } : {}) };
   if (ref.field === 'critical') {
     if (rule !== 'mean-below-J0' && rule !== 'collapse-half') return error(`rule=${rule}: must be mean-below-J0 or collapse-half`);
+    if (x !== 'stepSize' && x !== 'effectiveStepSize') return error(`x=${x}: must be stepSize or effectiveStepSize (the axis the plots call x)`);
     if (ref.part !== undefined && !(REFERENCE_CRITICAL_PARTS as readonly string[]).includes(ref.part))
       return error(`critical.${ref.part}: after critical comes ${REFERENCE_CRITICAL_PARTS.join(', ')}, or nothing`);
     const thresholds = thresholdsOf(summary);
@@ -79,9 +74,13 @@ function sweepValue(ref: ProseReference, state: SweepState | undefined): Referen
       );
     }
     const row = rows[0];
-    const crossing = rule === 'collapse-half' ? row.collapseCrossing : row.meanCrossing;
-    const [lo, hi] = [row.stepSizes[0], row.stepSizes[row.stepSizes.length - 1]];
-    const what = `empirical critical step size of #${ref.target}${row.series ? ` (${row.series})` : ''}, ${rule === 'collapse-half' ? 'collapse probability first ≥ ½' : 'mean final J first below J₀'}; 95% bootstrap interval over ${row.seeds} seeds`;
+    // In effective step size every η of the series is scaled by one factor (the effective-step plot's x).
+    const scale = x === 'effectiveStepSize' ? row.effectiveScale : 1;
+    const scaled = (v: number | null) => (v === null ? null : v * scale);
+    const raw = rule === 'collapse-half' ? row.collapseCrossing : row.meanCrossing;
+    const crossing = { ...raw, stepSize: scaled(raw.stepSize), low: scaled(raw.low), high: scaled(raw.high) };
+    const [lo, hi] = [row.stepSizes[0] * scale, row.stepSizes[row.stepSizes.length - 1] * scale];
+    const what = `empirical critical ${x === 'effectiveStepSize' ? 'effective ' : ''}step size of #${ref.target}${row.series ? ` (${row.series})` : ''}, ${rule === 'collapse-half' ? 'collapse probability first ≥ ½' : 'mean final J first below J₀'}; 95% bootstrap interval over ${row.seeds} seeds`;
     if (ref.part) {
       const v = ref.part === 'value' ? crossing.stepSize : ref.part === 'low' ? crossing.low : crossing.high;
       return value(
@@ -98,16 +97,17 @@ function sweepValue(ref: ProseReference, state: SweepState | undefined): Referen
     return value(`${formatNumber(crossing.stepSize)} (95% CI ${range})`, what);
   }
   if (ref.field === 'cell') {
-    const length = (REFERENCE_LENGTH_SERIES as readonly string[]).includes(ref.part ?? '') ? (ref.part as LengthSeries) : undefined;
-    if (!ref.part || (!length && !(REFERENCE_CELL_STATS as readonly string[]).includes(ref.part)))
+    const series = Object.hasOwn(REFERENCE_SERIES, ref.part ?? '') ? REFERENCE_SERIES[ref.part!] : undefined;
+    if (!ref.part || (!series && !(REFERENCE_CELL_STATS as readonly string[]).includes(ref.part)))
       return error(
-        `cell[…].${ref.part ?? ''}: name a statistic, one of ${REFERENCE_CELL_STATS.join(', ')}, or a length series, one of ${REFERENCE_LENGTH_SERIES.join(', ')}`,
+        `cell[…].${ref.part ?? ''}: name a statistic, one of ${REFERENCE_CELL_STATS.join(', ')}, or a recorded series, one of ${Object.keys(REFERENCE_SERIES).join(', ')}`,
       );
-    // A length series is read at a recorded step: [step=…], the last one by default.
-    const { step, ...gridWhere } = length ? where : { ...where, step: undefined };
+    // A recorded series is read at a recorded step: [step=…], the last one by default.
+    const { step, ...gridWhere } = series ? where : { ...where, step: undefined };
     const record = step === undefined ? summary.recordSteps.length - 1 : summary.recordSteps.indexOf(Number(step));
     if (record < 0) return error(`step=${step}: #${ref.target} records steps ${summary.recordSteps.join(', ')}`);
-    if (!length && 'step' in where) return error('step=…: only a length series is read at a recorded step');
+    if (!series && 'step' in where)
+      return error('step=…: only a recorded series (J, gapNorm, a length, …) is read at a recorded step; a statistic is of the final step');
     const cells = summaryCells(summary);
     const swept = Object.keys(summary.spec.grid);
     for (const key of Object.keys(gridWhere)) if (!swept.includes(key)) return error(`${key}: #${ref.target} sweeps ${swept.join(', ')}`);
@@ -124,12 +124,18 @@ function sweepValue(ref: ProseReference, state: SweepState | undefined): Referen
               .join(', ')}`,
       );
     }
-    if (length) {
-      const band = lengthBandAt(summary, length, rows[0].cell, record);
-      if (!band) return error(`#${ref.target}'s results have no length bands (a sweep without EOS, or baked before them)`);
+    if (series) {
+      const band = seriesBandAt(summary, series.output, rows[0].cell, record) as Partial<Record<'q10' | 'q50' | 'q90' | 'mean' | 'finite', number>> | undefined;
+      if (!band)
+        return error(
+          `#${ref.target}'s results have no ${series.what} bands (${series.output.startsWith('meanLength') || series.output === 'expectedLength' ? 'a sweep without EOS, or baked before them' : series.output.endsWith('Share') ? 'a sweep of one prompt' : 'baked before them'})`,
+        );
       const at = `step ${summary.recordSteps[record]}`;
-      const what = `${length} of one grid cell of #${ref.target} at ${at}: median over the ${band.finite} of ${summary.spec.seeds} seeds with a value, and their 10–90% band`;
-      if (!band.finite) return value('none (no seed had such a response)', what);
+      const finite = band.finite ?? summary.spec.seeds;
+      if (series.quote === 'mean')
+        return value(formatNumber(band.mean), `${series.what} in one grid cell of #${ref.target} at ${at} (${summary.spec.seeds} seeds)`);
+      const what = `${series.what} in one grid cell of #${ref.target} at ${at}: median over the ${finite} of ${summary.spec.seeds} seeds with a value, and their 10–90% band`;
+      if (!finite) return value('none (no seed had a value)', what);
       return value(`${formatNumber(band.q50)} (10–90% of seeds: ${formatNumber(band.q10)}–${formatNumber(band.q90)})`, what);
     }
     const stat = rows[0][ref.part as keyof (typeof rows)[0]];
@@ -148,6 +154,8 @@ function theoryValue(ref: ProseReference, result: TheoryResult | undefined): Ref
   const axis = curve.axis ?? 'y';
   for (const key of Object.keys(ref.where)) if (key !== axis) return error(`${key}: the ${ref.field} curve runs over ${axis}`);
   const points = curve.points.filter((p) => ref.where[axis] === undefined || same(ref.where[axis], p.y));
+  const gaps = curve.gaps.filter((p) => ref.where[axis] !== undefined && same(ref.where[axis], p.y));
+  if (!points.length && gaps.length === 1) return { state: 'fresh', text: `— (${gaps[0].reason})`, title: `${curve.label} at ${axis} = ${show(gaps[0].y)}` };
   if (points.length !== 1)
     return error(
       points.length

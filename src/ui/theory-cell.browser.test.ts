@@ -37,3 +37,25 @@ describe('theory cell', () => {
     expect(one).not.toMatch(/mixture/);
   });
 });
+
+// Issue 21: notebook 2 sweeps L ∈ {2, 8, 32} and its theory table listed only 8 and 32 — L = 2's
+// one-step threshold is unbounded, and the row vanished with it.
+describe('theory table rows with no threshold', () => {
+  it('keeps the row of an unbounded one-step threshold, with "—" and the reason', async () => {
+    const config: SweepCellConfig = { base: { aggregation: 'seq-sum' }, grid: { L: [2, 8, 32], stepSize: [1, 10] }, seeds: 4 };
+    const result = theoryForCell(config, { sweep: 'seqsum', y: 'L', curves: ['one-step'] });
+    expect(result.curves[0].gaps.map((g) => g.y)).toEqual([2]);
+    const cell = document.createElement('gg-theory-cell') as GgTheoryCell;
+    cell.cellId = 'theory-seqsum';
+    cell.config = { sweep: 'seqsum', y: 'L', curves: ['one-step'] };
+    cell.result = result;
+    document.body.append(cell);
+    await cell.updateComplete;
+    const rows = [...cell.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()));
+    expect(rows.map((r) => r[0])).toEqual(['2', '8', '32']);
+    expect(rows[0][1]).toMatch(/^— unbounded$/);
+    expect(cell.querySelector('tbody td.theory-gap')?.getAttribute('title')).toMatch(/unbounded: one expected step still raises J at every η tried, up to 1e6/);
+    expect(cell.querySelector('.theory-gaps')?.textContent).toMatch(/L = 2, exact one-step threshold at θ0: unbounded/);
+    cell.remove();
+  });
+});
