@@ -13,6 +13,7 @@ import {
   moveCell,
   referencedCells,
   type AddableKind,
+  type CellIssue,
   type CheckedCell,
   type Notebook,
 } from '../notebook/index.ts';
@@ -215,15 +216,27 @@ export class GgNotebook extends LitElement {
 
   /** The form / JSON editor under a plot, theory or table cell; open when the cell has problems, so that it can be fixed here. */
   private renderConfigEditor(c: CheckedCell) {
-    if (c.kind !== 'plot' && c.kind !== 'theory' && c.kind !== 'table') return nothing;
+    if (!hasConfigEditor(c)) return nothing;
     const cells = this.session!.checked.map((x) => ({ id: x.cell.id, kind: x.kind }));
     return html`<gg-config-editor cell-id=${c.cell.id} kind=${c.kind} .source=${c.cell.value} .cells=${cells} ?open=${c.issues.length > 0 || this.added === c.cell.id}></gg-config-editor>`;
+  }
+
+  /**
+   * A cell's problems as its body shows them. Where the editor under it is drawn (open, because
+   * there are problems) it lists each one beside its field, so the body says where they are
+   * instead of listing them a second time; a read-only page has no editor and lists them here.
+   */
+  private bodyIssues(c: CheckedCell): CellIssue[] {
+    if (this.session!.notebook.readOnly || !c.issues.length || !hasConfigEditor(c)) return c.issues;
+    const n = c.issues.length;
+    return [{ message: `${n === 1 ? 'One problem' : `${n} problems`}, listed in the editor below.` }];
   }
 
   private renderCell(c: CheckedCell) {
     const s = this.session!;
     const id = c.cell.id;
     const readOnly = s.notebook.readOnly;
+    const issues = this.bodyIssues(c);
     switch (c.kind) {
       case 'sweep':
         return html`<gg-sweep-cell
@@ -242,7 +255,7 @@ export class GgNotebook extends LitElement {
           return html`<gg-logs-plot-cell
             cell-id=${id}
             .config=${config}
-            .issues=${c.issues}
+            .issues=${issues}
             .logsConfig=${logs?.kind === 'logs' && !logs.issues.length ? logs.config : undefined}
             .input=${config.sweep !== undefined && !c.issues.length ? this.input(config.sweep) : undefined}
             ?read-only=${readOnly}
@@ -253,7 +266,7 @@ export class GgNotebook extends LitElement {
         return html`<gg-plot-cell
           cell-id=${id}
           .config=${config}
-          .issues=${c.issues}
+          .issues=${issues}
           .inputs=${ids.map((d) => this.input(d))}
           .theory=${c.issues.length ? undefined : this.theory(config?.theory, config?.view === 'compare')}
           ?read-only=${readOnly}
@@ -264,17 +277,17 @@ export class GgNotebook extends LitElement {
         return html`<gg-theory-cell
           cell-id=${id}
           .config=${c.config}
-          .issues=${c.issues}
+          .issues=${issues}
           .result=${c.issues.length ? undefined : this.theoryCell(id)}
         ></gg-theory-cell>`;
       case 'logs':
-        return html`<gg-logs-cell cell-id=${id} .config=${c.config} .issues=${c.issues} ?read-only=${readOnly}></gg-logs-cell>`;
+        return html`<gg-logs-cell cell-id=${id} .config=${c.config} .issues=${issues} ?read-only=${readOnly}></gg-logs-cell>`;
       case 'table': {
         const config = c.config;
         return html`<gg-table-cell
           cell-id=${id}
           .config=${config}
-          .issues=${c.issues}
+          .issues=${issues}
           .input=${config && !c.issues.length ? this.input(config.sweep) : undefined}
         ></gg-table-cell>`;
       }
@@ -392,6 +405,11 @@ export class GgNotebook extends LitElement {
       </div>
     `;
   }
+}
+
+/** Plot, theory and table cells have the form / JSON editor under them. */
+function hasConfigEditor(c: CheckedCell): boolean {
+  return c.kind === 'plot' || c.kind === 'theory' || c.kind === 'table';
 }
 
 customElements.define('gg-notebook', GgNotebook);

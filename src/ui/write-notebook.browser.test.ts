@@ -236,6 +236,22 @@ describe('writing a notebook in the app', () => {
     app.remove();
   });
 
+  it("a deleted sweep's dependant states each problem once: in its editor, beside the field, with the body saying where", async () => {
+    const app = await newNotebook();
+    const sweep = await addBelow(app, 'intro', 'Sweep');
+    const plot = await addBelow(app, sweep, 'Plot');
+    button(cellSection(app, sweep), 'Delete cell').click();
+    await until('the delete', () => !app.session!.cell(sweep));
+    await settle(app);
+    const section = cellSection(app, plot);
+    await until('the open editor', () => !!section.querySelector('gg-config-editor [class~="field-error"]'));
+    const lines = [...section.querySelectorAll('.field-error')].map((e) => e.textContent!.trim());
+    const naming = lines.filter((l) => l.includes(`"${sweep}"`) || l.includes(`#${sweep}`));
+    expect(naming, lines.join(' | ')).toHaveLength(1);
+    expect(lines.some((l) => /listed in the editor below/.test(l))).toBe(true);
+    app.remove();
+  });
+
   it('a structural edit of a built-in notebook makes a copy of your own and leaves the built-in as it is', async () => {
     history.replaceState(null, '', `${location.pathname}?nb=threshold`);
     const app = await mountApp();
