@@ -10,25 +10,23 @@
  * with each difference named (sweep, field, cell or run).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { BakedFormatError, compareWithBaked, decodeBaked, summarizeSweep, type BakedNotebook } from '../../results/index.ts';
 import type { BackendChoice } from '../../engine/index.ts';
 import type { ParsedArgs } from '../args.ts';
 import { InputError } from '../cli-error.ts';
+import { readInputFile } from '../input-file.ts';
 import { openHost, type HostName } from '../hosts/host.ts';
 import { readNotebookFile, type NotebookSweep } from '../notebook-input.ts';
 import { pathDifferences, PATH_TOLERANCE } from '../path-differences.ts';
 import { runNotebookSweeps, threadsFlag } from './run-command.ts';
 
 function readBaked(path: string): BakedNotebook {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+  if (!existsSync(path))
     throw new InputError(
       `${path}: no baked results to verify against (bake them with npm run bake, or gradgap run … --out DIR and --baked DIR/<name>.results.json)`,
     );
-  }
+  const text = readInputFile(path, 'baked'); // the read rule (input-file.ts): a regular file, within the baked-file limit
   try {
     return decodeBaked(text);
   } catch (error) {
