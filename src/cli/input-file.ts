@@ -113,8 +113,7 @@ export function openInputFile(path: string, kind: InputKind, options: InputFileO
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new InputError(`${label}: is ${fileType(st)}; ${limit.what} must be a regular file`);
-    if (st.size > limit.bytes)
-      throw new InputError(`${label}: is ${showBytes(st.size)}, larger than the ${showBytes(limit.bytes)} limit for ${limit.what}`);
+    if (st.size > limit.bytes) throw new InputError(`${label}: is ${showBytes(st.size)}, larger than the ${showBytes(limit.bytes)} limit for ${limit.what}`);
     return { fd, size: st.size, realPath };
   } catch (error) {
     closeSync(fd);
@@ -134,8 +133,7 @@ export function readInputBytes(path: string, kind: InputKind, options: InputFile
     let total = 0;
     let block = Buffer.allocUnsafe(Math.min(Math.max(size, 64 * 1024), limit.bytes + 1));
     for (;;) {
-      if (total > limit.bytes)
-        throw new InputError(`${options.label ?? path}: holds more than the ${showBytes(limit.bytes)} limit for ${limit.what}`);
+      if (total > limit.bytes) throw new InputError(`${options.label ?? path}: holds more than the ${showBytes(limit.bytes)} limit for ${limit.what}`);
       const n = readSync(fd, block, 0, Math.min(block.length, limit.bytes + 1 - total), null);
       if (n === 0) break;
       parts.push(block.subarray(0, n));

@@ -98,7 +98,9 @@ export class SweepJsonStream {
         return { at: at + key.length, key: at };
       });
       if (starts[0].key > MAX_HEAD_BYTES)
-        throw new Error(`its head (spec, cells, statistics) is ${showBytes(starts[0].key)}, more than the ${showBytes(MAX_HEAD_BYTES)} a results file's head may be`);
+        throw new Error(
+          `its head (spec, cells, statistics) is ${showBytes(starts[0].key)}, more than the ${showBytes(MAX_HEAD_BYTES)} a results file's head may be`,
+        );
       const headBytes = Buffer.alloc(starts[0].key);
       readSync(fd, headBytes, 0, headBytes.length, 0);
       const raw = JSON.parse(`${headBytes.toString('utf8').trimEnd().replace(/,$/, '')}\n}`);

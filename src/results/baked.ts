@@ -190,7 +190,9 @@ export function decodeBaked(text: string): BakedNotebook {
   }
   if (body?.format !== BAKED_FORMAT) throw new BakedFormatError(`not a gradgap baked-results file (format = ${showValue(body?.format)})`);
   if (body.version !== BAKED_VERSION)
-    throw new BakedFormatError(`baked-results version ${showValue(body.version)} is not the one this gradgap reads (${BAKED_VERSION}); re-bake with npm run bake`);
+    throw new BakedFormatError(
+      `baked-results version ${showValue(body.version)} is not the one this gradgap reads (${BAKED_VERSION}); re-bake with npm run bake`,
+    );
   expectKeys(body, TOP_KEYS, TOP_OPTIONAL, 'the file');
   check(typeof body.notebook === 'string' && body.notebook !== '', 'notebook', `expected the notebook's file name, found ${JSON.stringify(body.notebook)}`);
   check(body.notebookHash === undefined || isHash(body.notebookHash), 'notebookHash', 'expected a SHA-256 in hex');

@@ -45,6 +45,7 @@ export const EXCERPT_CHARS = 60;
 export function excerpt(text: string, max = EXCERPT_CHARS): string {
   let cut = text.length > max ? text.slice(0, max) : text;
   if (cut.length < text.length && /[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1); // never half a character
+  // eslint-disable-next-line no-control-regex -- control characters are what this escapes (or refuses)
   const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => {
     const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;

@@ -51,6 +51,7 @@ function readShardDir(dir: string): ShardDir {
  */
 function notebookName(shard: ShardDir): string {
   const file: unknown = shard.provenance.notebook.file;
+  // eslint-disable-next-line no-control-regex -- control characters are what this escapes (or refuses)
   if (typeof file !== 'string' || !/^[^/\\\0-\x1f]{1,200}\.html?$/i.test(file) || file.startsWith('.'))
     throw new InputError(
       `${join(shard.dir, PROVENANCE_FILE)}: notebook.file = ${showValue(file)}: must be a plain file name such as "threshold.html" (no folder, at most 200 characters before .html)`,
