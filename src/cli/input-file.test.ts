@@ -5,13 +5,14 @@
  * The CLI cases run its entry point in this process, with SECRET_XYZ set, and list a sentinel
  * folder before and after.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from './cli-error.ts';
 import { cells, gradgapInProcess, listAll, notebookFolder, SECRET_NAME, SECRET_VALUE, sentinel } from './file-rules-kit.ts';
 import { INPUT_LIMITS, readInputFile } from './input-file.ts';
+import { ROOT } from './provenance-info.ts';
 
 const mkfifo = (path: string) => execFileSync('mkfifo', [path]);
 /** A sparse file of `bytes` (no disk used): its size says big, its content is zeros. */
@@ -200,4 +201,25 @@ describe('gradgap run, verify and merge: the notebook, --baked and shard files b
     expect(listAll(root)).toEqual(before);
     expect(run.stderr).not.toContain(SECRET_VALUE);
   });
+});
+
+describe('end to end through bin/gradgap.mjs (one spawned process)', () => {
+  it('a logs file that is a FIFO: the real command exits 2, does not block, and echoes no secret', () => {
+    const root = sentinel();
+    const nb = notebookFolder(root, [cells.logs('runs', 'data/pipe.csv')]);
+    mkfifo(join(root, 'nb', 'data', 'pipe.csv'));
+    const before = listAll(root);
+    // The timeout is a hang detector (minutes), not a limit on how fast the command must be.
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin/gradgap.mjs'), 'run', nb, '--out', join(root, 'out')], {
+      cwd: ROOT,
+      env: { ...process.env, [SECRET_NAME]: SECRET_VALUE },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(run.signal).toBeNull();
+    expect(run.stderr).toMatch(/files\[0\] = "data\/pipe\.csv": is a FIFO/);
+    expect(run.status).toBe(2);
+    expect(run.stderr).not.toContain(SECRET_VALUE);
+    expect(listAll(root)).toEqual(before);
+  }, 300_000);
 });
