@@ -20,6 +20,13 @@ describe('resolveInside: the one rule for output paths', () => {
   symlinkSync(join(root, 'elsewhere'), join(out, 'linked'));
   symlinkSync(join(root, 'elsewhere', 'x.svg'), join(out, 'plots', 'dangling.svg'));
 
+  it('follows a symlinked --out itself (the user named it): paths under it are inside', () => {
+    const real = join(root, 'real-out');
+    mkdirSync(real);
+    symlinkSync(real, join(root, 'out-link'));
+    expect(resolveInside(join(root, 'out-link'), 'plots/a.svg')).toBe(join(root, 'out-link', 'plots/a.svg'));
+  });
+
   it('returns the absolute path of a path inside --out', () => {
     expect(resolveInside(out, 'plots/phase.svg')).toBe(join(out, 'plots/phase.svg'));
     expect(resolveInside(out, 'new/deeper/file.csv')).toBe(join(out, 'new/deeper/file.csv'));
