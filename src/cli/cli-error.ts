@@ -19,7 +19,16 @@ export class RunError extends Error {
   override name = 'RunError';
 }
 
-/** One line for stderr: newlines folded, so scripts can grep the reason. */
+/**
+ * One line for stderr: newlines folded, so scripts can grep the reason; any other control
+ * character escaped (a message that quotes a file cannot move the cursor or colour the terminal).
+ */
 export function oneLine(message: string): string {
-  return message.replace(/\s*\n\s*/g, '; ').trim();
+  return (
+    message
+      .replace(/\s*\n\s*/g, '; ')
+      // eslint-disable-next-line no-control-regex -- control characters are what this escapes (or refuses)
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .trim()
+  );
 }

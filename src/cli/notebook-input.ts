@@ -8,11 +8,12 @@
  *   const nb = readNotebookFile('notebooks/threshold.html');
  *   nb.sweeps[0].spec; // the published spec (publishSeeds) of the first sweep cell
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { analyzeLogs, LogInputError, type LogsAnalysis } from '../logs/index.ts';
 import { resolveNotebook, type LogsCellConfig, type ResolvedNotebook, type ResolvedSweep, type SeedChoice } from '../notebook/index.ts';
+import { excerpt } from '../spec/index.ts';
 import { InputError } from './cli-error.ts';
+import { readInputFile } from './input-file.ts';
 
 export type { SeedChoice };
 
@@ -30,21 +31,28 @@ export interface NotebookInput extends ResolvedNotebook {
 /** Top-level names of the output folder a data file may not take (it is copied beside notebook.html). */
 const RESERVED = ['sweeps', 'plots', 'logs', 'notebook.html', 'provenance.json'];
 
-/** Reads a logs cell's files relative to the notebook and analyzes them; InputError naming the cell, the file and the reason. */
-function readLogsCell(path: string, id: string, config: LogsCellConfig): { files: { name: string; text: string }[]; analysis: LogsAnalysis } {
+/**
+ * Reads a logs cell's files relative to the notebook and analyzes them; InputError naming the
+ * cell, the file and the reason. Each file by the read rule (input-file.ts): a regular file that
+ * stays inside the notebook's folder once symlinks are followed, within the logs-file limit.
+ * `read` holds the files read so far: two cells naming one file read it once and see one text.
+ */
+function readLogsCell(
+  path: string,
+  id: string,
+  config: LogsCellConfig,
+  read: Map<string, string>,
+): { files: { name: string; text: string }[]; analysis: LogsAnalysis } {
   const where = `${path}: logs cell "${id}"`;
   const files = config.files.map((name, i) => {
     if (RESERVED.includes(name.split('/')[0]) || name.endsWith('.results.json'))
       throw new InputError(`${where}: files[${i}] = "${name}": that path is a gradgap output name; keep data files in a folder such as data/`);
-    const full = join(dirname(path), name);
-    try {
-      return { name, text: readFileSync(full, 'utf8') };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new InputError(
-        `${where}: files[${i}] = "${name}": ${code === 'ENOENT' ? `no such file (${full})` : `cannot be read (${(error as Error).message})`}`,
-      );
+    let text = read.get(name);
+    if (text === undefined) {
+      text = readInputFile(join(dirname(path), name), 'logs', { inside: dirname(path), label: `${where}: files[${i}] = "${name}"` });
+      read.set(name, text);
     }
+    return { name, text };
   });
   try {
     const mapping = config.mapping;
@@ -57,14 +65,7 @@ function readLogsCell(path: string, id: string, config: LogsCellConfig): { files
 
 /** Reads and checks a notebook file; InputError on any problem. */
 export function readNotebookFile(path: string, seeds: SeedChoice = 'published'): NotebookInput {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot be read (${(error as Error).message})`);
-  }
-  return notebookFromText(path, text, seeds);
+  return notebookFromText(path, readInputFile(path, 'notebook'), seeds);
 }
 
 export function notebookFromText(path: string, text: string, seeds: SeedChoice = 'published'): NotebookInput {
@@ -76,7 +77,7 @@ export function notebookFromText(path: string, text: string, seeds: SeedChoice =
     const issue = c.issues[0];
     if (!issue) continue;
     const where = issue.line ? ` line ${issue.line}` : '';
-    throw new InputError(`${path}${where}: ${c.kind} cell "${c.cell.id}": ${issue.field ? `${issue.field}: ` : ''}${issue.message}`);
+    throw new InputError(`${path}${where}: ${c.kind} cell "${excerpt(c.cell.id)}": ${issue.field ? `${issue.field}: ` : ''}${issue.message}`);
   }
   for (const sweep of nb.sweeps) {
     const issue = sweep.specIssues[0];
@@ -86,10 +87,11 @@ export function notebookFromText(path: string, text: string, seeds: SeedChoice =
     throw new InputError(`${path}: the notebook has no sweep cell (type application/vnd.gradgap.sweep+json); nothing to run`);
   const logsFiles = new Map<string, { name: string; text: string }[]>();
   const logsResults = new Map<string, LogsAnalysis>();
+  const read = new Map<string, string>();
   for (const [id, config] of nb.logs) {
-    const read = readLogsCell(path, id, config);
-    logsFiles.set(id, read.files);
-    logsResults.set(id, read.analysis);
+    const cell = readLogsCell(path, id, config, read);
+    logsFiles.set(id, cell.files);
+    logsResults.set(id, cell.analysis);
   }
   return { ...nb, path, name: basename(path).replace(/\.html?$/i, ''), text, logsFiles, logsResults };
 }

@@ -14,7 +14,9 @@ import { summaryCsv } from '../logs/index.ts';
 import { summarizeSweep, writeBakedResults, type SweepSummary } from '../results/index.ts';
 import type { BackendInfo } from '../engine/index.ts';
 import type { NotebookInput } from './notebook-input.ts';
+import { InputError } from './cli-error.ts';
 import type { OutputStage } from './output-files.ts';
+import { resolveInside } from './output-path.ts';
 import { plotSvg } from './plot-figures.ts';
 import { bakedProvenance, packageVersions, sha256, wgslProvenance } from './provenance-info.ts';
 import { sweepData, writeSweepFiles } from './results-files.ts';
@@ -43,6 +45,40 @@ export interface OutputMeta {
   startedAt: string; // ISO time
   wallMs: number;
   shards?: unknown[]; // merge: the provenance of every shard
+}
+
+/** The files the notebook's logs cells read, each once (two cells may read one file: it is copied once). */
+function dataFiles(nb: Pick<NotebookInput, 'logsFiles'>): Map<string, { name: string; text: string }> {
+  const files = new Map<string, { name: string; text: string }>();
+  for (const list of nb.logsFiles.values()) for (const file of list) if (!files.has(file.name)) files.set(file.name, file);
+  return files;
+}
+
+/**
+ * Every path (relative to --out) the notebook's outputs take, whole-run outputs included. Checked
+ * up front (checkOutputPaths), so a path that would leave --out, a name too long for the file
+ * system or two outputs taking one name is refused before anything runs, not after.
+ */
+export function plannedOutputPaths(nb: Pick<NotebookInput, 'sweeps' | 'plots' | 'logsResults' | 'logsFiles' | 'name'>): string[] {
+  return [
+    ...nb.sweeps.flatMap((s) => [`sweeps/${s.id}.json`, `sweeps/${s.id}.runs.csv`, `sweeps/${s.id}.cells.csv`]),
+    ...nb.plots.map((p) => `plots/${p.id}.svg`),
+    `${nb.name}.results.json`,
+    ...[...nb.logsResults.keys()].map((id) => `logs/${id}.summary.csv`),
+    NOTEBOOK_COPY,
+    ...dataFiles(nb).keys(),
+    PROVENANCE_FILE,
+  ];
+}
+
+/** Proves every planned output path lies inside --out (resolveInside) and that no two outputs take one name; InputError (exit 2) otherwise. */
+export function checkOutputPaths(stage: OutputStage, nb: Parameters<typeof plannedOutputPaths>[0]): void {
+  const seen = new Set<string>();
+  for (const rel of plannedOutputPaths(nb)) {
+    if (seen.has(rel)) throw new InputError(`two outputs would both be written to ${rel} in --out`);
+    seen.add(rel);
+    resolveInside(stage.outDir, rel);
+  }
 }
 
 /** Stages every output of a notebook's results; returns the plot ids drawn. */
@@ -84,7 +120,7 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
   }
   for (const [id, analysis] of nb.logsResults) stage.write(`logs/${id}.summary.csv`, summaryCsv(analysis.summaries));
   stage.write(NOTEBOOK_COPY, nb.text);
-  for (const files of nb.logsFiles.values()) for (const file of files) stage.write(file.name, file.text);
+  for (const file of dataFiles(nb).values()) stage.write(file.name, file.text);
   const provenance = {
     format: 'gradgap-provenance',
     version: 1,

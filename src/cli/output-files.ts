@@ -3,7 +3,10 @@
  * a hidden staging folder inside --out, then moves the files into place one rename at a time
  * (atomic within one file system), provenance.json last. A failed or interrupted command removes
  * its staging folder and leaves --out as it was (folders it created for --out go too). An
- * unwritable --out is found before anything runs (InputError, exit 2).
+ * unwritable --out is found before anything runs (InputError, exit 2). Every path, staged or
+ * committed, goes through `resolveInside` (output-path.ts) before it is opened, and every target
+ * is checked before the first rename, so a path that would leave --out is refused with nothing
+ * moved.
  *
  * @example
  *   const out = OutputStage.open('results');   // InputError if not writable
@@ -30,6 +33,7 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from './cli-error.ts';
+import { resolveInside } from './output-path.ts';
 
 const openStages = new Set<OutputStage>();
 
@@ -76,7 +80,7 @@ export class StagedFile {
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'w');
+    this.fd = openSync(path, 'wx'); // a new file: never through a link or onto another output
   }
 
   append(text: string): void {
@@ -152,22 +156,29 @@ export class OutputStage {
 
   /** Writes a file (path relative to --out) into the staging folder. */
   write(relPath: string, data: string | Uint8Array): void {
-    const path = join(this.stageDir, relPath);
+    const path = this.stagePath(relPath);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, data);
+    writeFileSync(path, data, { flag: 'wx' });
     this.files.push(relPath);
+  }
+
+  /** Where a file (path relative to --out) is staged: proven to lie inside --out, and staged once. */
+  private stagePath(relPath: string): string {
+    resolveInside(this.outDir, relPath);
+    if (this.files.includes(relPath)) throw new Error(`${relPath} is staged twice: two outputs would take one name`);
+    return resolveInside(this.stageDir, relPath, 'the staging folder');
   }
 
   /** Opens a file (path relative to --out) in the staging folder to be written piece by piece; it is committed with the others. */
   create(relPath: string): StagedFile {
-    const file = new StagedFile(join(this.stageDir, relPath));
+    const file = new StagedFile(this.stagePath(relPath));
     this.files.push(relPath);
     return file;
   }
 
   /** A scratch file in the staging folder, never committed (parts joined into a staged file); gone with the folder. */
   scratch(name: string): StagedFile {
-    return new StagedFile(join(this.stageDir, '.scratch', name));
+    return new StagedFile(resolveInside(this.stageDir, `.scratch/${name}`, 'the staging folder'));
   }
 
   /** Whether a file (path relative to --out) is staged. */
@@ -178,10 +189,15 @@ export class OutputStage {
   /** Moves every staged file into --out; `last` (e.g. provenance.json) go after all others. */
   commit(last: readonly string[] = []): string[] {
     const order = [...this.files.filter((f) => !last.includes(f)), ...this.files.filter((f) => last.includes(f))];
-    for (const rel of order) {
-      const target = join(this.outDir, rel);
+    // Every target proven before the first rename: a refusal leaves --out as it was.
+    const moves = order.map((rel) => {
+      const target = resolveInside(this.outDir, rel);
+      if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(`${target} is a folder; the output ${rel} cannot replace it`);
+      return { from: resolveInside(this.stageDir, rel, 'the staging folder'), target };
+    });
+    for (const { from, target } of moves) {
       mkdirSync(dirname(target), { recursive: true });
-      renameSync(join(this.stageDir, rel), target);
+      renameSync(from, target);
     }
     this.committed = true;
     this.discard();

@@ -10,12 +10,15 @@
  *   while (r.next < r.head.runRange[1]) builder.accept(r.read(4096));
  *   r.close();
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { allocateRunArrays, recordSteps, RUN_OUTPUT_NAMES, RUN_OUTPUTS, type RunChunk, type RunOutputName } from '../engine/index.ts';
 import { f32FromJson } from './float-format.ts';
+import { openInputFile, showBytes, type InputFileOptions } from './input-file.ts';
 import { cellStatsFromJson, SWEEP_FORMAT, SWEEP_VERSION, type SweepData } from './results-files.ts';
 
 const BLOCK = 1 << 20;
+/** The head is parsed whole: bounded, so a file with its lists far away cannot take the memory (a real head is kilobytes to a few MB). */
+const MAX_HEAD_BYTES = 256 << 20;
 
 /** The byte offset of `needle` at or after `from`, or -1. */
 function findFrom(fd: number, size: number, needle: Buffer, from: number): number {
@@ -84,16 +87,20 @@ export class SweepJsonStream {
   }
 
   /** Opens a sweep JSON file and parses its head; throws an Error naming what is wrong. */
-  static open(path: string): SweepJsonStream {
-    const fd = openSync(path, 'r');
+  static open(path: string, options: InputFileOptions = {}): SweepJsonStream {
+    // By the read rule (input-file.ts): a regular file (a FIFO cannot hang merge), inside the shard's folder.
+    const { fd, size } = openInputFile(path, 'shard-results', options);
     try {
-      const size = fstatSync(fd).size;
       const starts = RUN_OUTPUT_NAMES.map((name) => {
         const key = Buffer.from(`\n${JSON.stringify(name)}: [`);
         const at = findFrom(fd, size, key, 0);
         if (at < 0) throw new Error(`no ${JSON.stringify(name)} list`);
         return { at: at + key.length, key: at };
       });
+      if (starts[0].key > MAX_HEAD_BYTES)
+        throw new Error(
+          `its head (spec, cells, statistics) is ${showBytes(starts[0].key)}, more than the ${showBytes(MAX_HEAD_BYTES)} a results file's head may be`,
+        );
       const headBytes = Buffer.alloc(starts[0].key);
       readSync(fd, headBytes, 0, headBytes.length, 0);
       const raw = JSON.parse(`${headBytes.toString('utf8').trimEnd().replace(/,$/, '')}\n}`);

@@ -5,6 +5,7 @@
  * (outside quotes) are skipped, so a file can say where it came from in a comment.
  */
 import { labelFromFileName, LogInputError, parseLogNumber, RunBuilder, type TrainingRun } from './run.ts';
+import { excerpt, excerptList } from '../spec/index.ts';
 
 /** Which columns mean what. Omitted fields are guessed from the header (see CSV_COLUMN_GUESSES). */
 export interface CsvMapping {
@@ -112,14 +113,14 @@ function columnIndex(
 ): number {
   if (mapped !== undefined) {
     const index = header.indexOf(mapped);
-    if (index === -1) throw new LogInputError(name, line, mapped, `mapped ${field} column '${mapped}' is not in the header (${header.join(', ')})`);
+    if (index === -1) throw new LogInputError(name, line, mapped, `mapped ${field} column '${mapped}' is not in the header (${excerptList(header)})`);
     return index;
   }
   for (const guess of guesses ?? []) {
     const index = header.indexOf(guess);
     if (index !== -1) return index;
   }
-  if (required) throw new LogInputError(name, line, field, `no ${field} column: map one (header: ${header.join(', ')})`);
+  if (required) throw new LogInputError(name, line, field, `no ${field} column: map one (header: ${excerptList(header)})`);
   return -1;
 }
 
@@ -161,26 +162,26 @@ export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}
       let entry = runs.get(label);
       if (!entry) runs.set(label, (entry = { builder: new RunBuilder(label, name, 'csv'), lines: new Map(), lastRow: fields }));
       const step = parseLogNumber(fields[stepCol]);
-      if (step === undefined || !Number.isFinite(step)) throw new LogInputError(name, line, h[stepCol], `step '${fields[stepCol]}' is not a number`);
+      if (step === undefined || !Number.isFinite(step)) throw new LogInputError(name, line, h[stepCol], `step '${excerpt(fields[stepCol])}' is not a number`);
       const previous = entry.lines.get(step);
       if (previous !== undefined)
         throw new LogInputError(
           name,
           line,
           h[stepCol],
-          `a second row for run '${label}' at step ${step} (first on line ${previous}): two runs with the same label?`,
+          `a second row for run '${excerpt(label)}' at step ${step} (first on line ${previous}): two runs with the same label?`,
         );
       entry.lines.set(step, line);
       const lr = parseLogNumber(fields[lrCol]);
       if (lr === undefined || (fields[lrCol].trim() !== '' && Number.isNaN(lr)))
-        throw new LogInputError(name, line, h[lrCol], `learning rate '${fields[lrCol]}' is not a number`);
+        throw new LogInputError(name, line, h[lrCol], `learning rate '${excerpt(fields[lrCol])}' is not a number`);
       entry.builder.addLearningRate(step, lr);
       for (const c of candidates) {
         if (!numeric[c]) continue;
         const value = parseLogNumber(fields[c]);
         if (value !== undefined) entry.builder.addMetric(h[c], step, value);
         else if (mapping.metrics)
-          throw new LogInputError(name, line, h[c], `metric value '${fields[c]}' is not a number (write nan or leave it empty for a gap)`);
+          throw new LogInputError(name, line, h[c], `metric value '${excerpt(fields[c])}' is not a number (write nan or leave it empty for a gap)`);
         else numeric[c] = false; // not a metric column after all: a setting
       }
       entry.lastRow = fields;
@@ -191,7 +192,7 @@ export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}
   } catch (error) {
     if (error instanceof LogInputError) throw error;
     const m = /^line (\d+): (.*)$/.exec((error as Error).message);
-    throw new LogInputError(name, m ? Number(m[1]) : undefined, undefined, m ? m[2] : (error as Error).message);
+    throw new LogInputError(name, m ? Number(m[1]) : undefined, undefined, excerpt(m ? m[2] : (error as Error).message, 120));
   }
   if (header === undefined) throw new LogInputError(name, undefined, undefined, 'empty log: no header');
   if (rowCount === 0) throw new LogInputError(name, headerLine + 1, undefined, 'empty log: a header and no rows');

@@ -7,6 +7,7 @@
  */
 import { parsePythonJson } from './json-text.ts';
 import { flattenSettings, labelFromFileName, LogInputError, parseLogNumber, RunBuilder, type TrainingRun } from './run.ts';
+import { excerpt } from '../spec/index.ts';
 
 export interface JsonlMapping {
   typeField?: string; // default 'type'
@@ -57,7 +58,7 @@ export function readJsonlRuns(name: string, text: string, mapping: JsonlMapping 
     try {
       object = parsePythonJson(source);
     } catch (error) {
-      throw new LogInputError(name, lineNo, undefined, `not JSON (${(error as Error).message})`);
+      throw new LogInputError(name, lineNo, undefined, `not JSON (${excerpt((error as Error).message, 120)})`);
     }
     if (object === null || typeof object !== 'object' || Array.isArray(object)) throw new LogInputError(name, lineNo, undefined, 'not a JSON object');
     const fields = object as Record<string, unknown>;
@@ -80,12 +81,13 @@ export function readJsonlRuns(name: string, text: string, mapping: JsonlMapping 
     if (stepField === undefined) throw new LogInputError(name, lineNo, JSONL_STEP_FIELDS[0], `no step field (tried ${JSONL_STEP_FIELDS.join(', ')}); map one`);
     const step = parseLogNumber(fields[stepField]);
     if (step === undefined || !Number.isFinite(step))
-      throw new LogInputError(name, lineNo, stepField, `step ${JSON.stringify(fields[stepField]) ?? 'is missing'}, not a number`);
+      throw new LogInputError(name, lineNo, stepField, `step ${excerpt(JSON.stringify(fields[stepField]) ?? 'is missing')}, not a number`);
     const run = runOf(label ?? fileLabel);
     lrField ??= JSONL_LEARNING_RATE_FIELDS.find((k) => k in fields);
     if (lrField !== undefined && lrField in fields) {
       const lr = parseLogNumber(fields[lrField]);
-      if (lr === undefined) throw new LogInputError(name, lineNo, lrField, `learning rate ${JSON.stringify(fields[lrField])} is not a number`);
+      if (lr === undefined)
+        throw new LogInputError(name, lineNo, lrField, `learning rate ${excerpt(JSON.stringify(fields[lrField]) ?? 'undefined')} is not a number`);
       run.addLearningRate(step, lr);
     }
     if (wanted && (type === undefined || !wanted.has(type))) continue;

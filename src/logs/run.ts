@@ -5,6 +5,7 @@
  * every format ends in the same shape.
  */
 import { detectSchedule, type LearningRateSchedule } from './schedule.ts';
+import { excerpt } from '../spec/index.ts';
 
 /** The formats `detectFormat` tells apart. */
 export type LogFormat = 'trainer-state' | 'csv' | 'jsonl' | 'verl';
@@ -36,7 +37,8 @@ export class LogInputError extends Error {
     readonly field: string | undefined,
     readonly reason: string,
   ) {
-    super(`${file}${line === undefined ? '' : `, line ${line}`}${field === undefined ? '' : `, field '${field}'`}: ${reason}`);
+    // A field name is read from the file (a CSV header): quoted short, like every excerpt of a file's text.
+    super(`${file}${line === undefined ? '' : `, line ${line}`}${field === undefined ? '' : `, field '${excerpt(field)}'`}: ${reason}`);
   }
 }
 
@@ -151,7 +153,7 @@ export class RunBuilder {
       const steps = metrics[name].steps;
       if (steps.length > 0) lastStep = Math.max(lastStep, steps[steps.length - 1]);
     }
-    if (lastStep === -Infinity) throw new LogInputError(this.file, undefined, undefined, `run '${this.label}' has no metric points (empty log)`);
+    if (lastStep === -Infinity) throw new LogInputError(this.file, undefined, undefined, `run '${excerpt(this.label)}' has no metric points (empty log)`);
     const lrSeries = this.lr.get('lr');
     const logged = lrSeries ? detectSchedule(finishSeries(lrSeries)) : undefined;
     const loggedOk = logged !== undefined && logged.peak > 0 && Number.isFinite(logged.peak);
@@ -176,7 +178,7 @@ export class RunBuilder {
         this.file,
         undefined,
         lrField,
-        `run '${this.label}': no nonzero learning rate in the log${this.format === 'verl' ? ' or its config dump' : ''}`,
+        `run '${excerpt(this.label)}': no nonzero learning rate in the log${this.format === 'verl' ? ' or its config dump' : ''}`,
       );
     }
     return { label: this.label, file: this.file, format: this.format, learningRate, learningRateSource, schedule, settings: this.settings, metrics, lastStep };
@@ -188,7 +190,7 @@ export function checkUniqueLabels(runs: readonly TrainingRun[]): void {
   const seen = new Map<string, TrainingRun>();
   for (const run of runs) {
     const other = seen.get(run.label);
-    if (other) throw new LogInputError(run.file, undefined, 'label', `two runs are labelled '${run.label}' (also in ${other.file})`);
+    if (other) throw new LogInputError(run.file, undefined, 'label', `two runs are labelled '${excerpt(run.label)}' (also in ${other.file})`);
     seen.set(run.label, run);
   }
 }

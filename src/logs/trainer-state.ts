@@ -7,6 +7,7 @@
  */
 import { lineOfJsonPath, lineOfSyntaxError, parsePythonJson } from './json-text.ts';
 import { labelFromFileName, LogInputError, parseLogNumber, RunBuilder, type TrainingRun } from './run.ts';
+import { excerpt } from '../spec/index.ts';
 
 /** Keys of the closing summary entry of `log_history`. */
 const SUMMARY_KEYS = ['train_runtime', 'train_samples_per_second', 'train_steps_per_second', 'total_flos', 'train_loss'];
@@ -25,7 +26,12 @@ export function readTrainerState(name: string, text: string): TrainingRun[] {
   try {
     doc = parsePythonJson(text);
   } catch (error) {
-    throw new LogInputError(name, lineOfSyntaxError(text, error), undefined, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new LogInputError(
+      name,
+      lineOfSyntaxError(text, error),
+      undefined,
+      `not valid JSON (${excerpt(error instanceof Error ? error.message : String(error), 120)})`,
+    );
   }
   if (doc === null || typeof doc !== 'object' || !Array.isArray((doc as { log_history?: unknown }).log_history)) {
     throw new LogInputError(name, 1, 'log_history', 'not a trainer_state.json: no log_history list');
@@ -43,7 +49,12 @@ export function readTrainerState(name: string, text: string): TrainingRun[] {
     const fields = entry as Record<string, unknown>;
     const step = parseLogNumber(fields.step);
     if (step === undefined || !Number.isFinite(step))
-      throw new LogInputError(name, at(index, 'step'), `log_history[${index}].step`, `step is ${JSON.stringify(fields.step) ?? 'missing'}, not a number`);
+      throw new LogInputError(
+        name,
+        at(index, 'step'),
+        `log_history[${index}].step`,
+        `step is ${excerpt(JSON.stringify(fields.step) ?? 'missing')}, not a number`,
+      );
     if (SUMMARY_KEYS.some((k) => k in fields)) {
       for (const [key, value] of Object.entries(fields)) if (typeof value === 'number') run.settings[`summary.${key}`] = value;
       return;
@@ -53,7 +64,12 @@ export function readTrainerState(name: string, text: string): TrainingRun[] {
       const value = parseLogNumber(raw);
       if (key === 'learning_rate') {
         if (value === undefined)
-          throw new LogInputError(name, at(index, key), `log_history[${index}].learning_rate`, `learning rate ${JSON.stringify(raw)} is not a number`);
+          throw new LogInputError(
+            name,
+            at(index, key),
+            `log_history[${index}].learning_rate`,
+            `learning rate ${excerpt(JSON.stringify(raw) ?? 'undefined')} is not a number`,
+          );
         run.addLearningRate(step, value);
       }
       if (value !== undefined) run.addMetric(key, step, value);

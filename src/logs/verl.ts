@@ -9,6 +9,7 @@
 import { parsePythonLiteral, type PythonValue } from './python-literal.ts';
 import { flattenSettings, labelFromFileName, LogInputError, parseLogNumber, RunBuilder, type TrainingRun } from './run.ts';
 import type { LearningRateSchedule } from './schedule.ts';
+import { excerpt } from '../spec/index.ts';
 
 /** Ray's per-line prefix, e.g. `(TaskRunner pid=2345)` or `(main_task pid=1, ip=10.0.0.1)`. */
 const RAY_PREFIX = /^\([\w.-]+ pid=\d+(?:, ip=[\d.]+)?\)\s?/;
@@ -108,7 +109,7 @@ export function readVerlLog(name: string, text: string): TrainingRun[] {
       const key = pair.slice(0, colon).trim();
       const value = verlNumber(pair.slice(colon + 1));
       if (value === undefined) {
-        if (key === 'actor/lr') throw new LogInputError(name, l + 1, key, `learning rate '${pair.slice(colon + 1).trim()}' is not a number`);
+        if (key === 'actor/lr') throw new LogInputError(name, l + 1, key, `learning rate '${excerpt(pair.slice(colon + 1).trim())}' is not a number`);
         continue;
       }
       if (key === 'actor/lr') run.addLearningRate(step, value);

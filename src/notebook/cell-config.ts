@@ -341,14 +341,35 @@ export function checkSweepRefConfig(kind: 'theory' | 'table', value: unknown): C
   return issues;
 }
 
-/** A data file's path: relative, '/'-separated, no '..', no scheme; letters, digits, space and _ @ + . - in names. */
-function filePathProblem(x: unknown): string | null {
+/** The characters a data file's name may hold: letters, digits, space and _ @ + . - ( ) (a browser names a second download "runs (1).csv"). */
+const DATA_NAME_CHARS = /^[\w@+.() -]+$/;
+/** The longest data file path. */
+const MAX_DATA_PATH = 200;
+
+/** A data file's path: relative, '/'-separated, no '..', no scheme; only DATA_NAME_CHARS in names. */
+export function filePathProblem(x: unknown): string | null {
   if (typeof x !== 'string' || x === '') return 'must be a file path relative to the notebook, such as "data/sweep.csv"';
-  if (x.length > 200) return 'must be at most 200 characters';
+  if (x.length > MAX_DATA_PATH) return `must be at most ${MAX_DATA_PATH} characters`;
   const parts = x.split('/');
-  if (parts.some((p) => p === '' || p === '.' || p === '..' || !/^[\w@+. -]+$/.test(p)))
-    return 'must be a relative path inside the notebook\'s folder ("data/sweep.csv"): no leading /, no .. and only letters, digits, space and _ @ + . - in names';
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || !DATA_NAME_CHARS.test(p)))
+    return 'must be a relative path inside the notebook\'s folder ("data/sweep.csv"): no leading /, no .. and only letters, digits, space and _ @ + . - ( ) in names';
   return null;
+}
+
+/**
+ * The name a file opened in the page is kept and referred to under: its own name with every
+ * character the path rule (filePathProblem) refuses replaced by `_`, cut to the length limit
+ * (keeping its extension), so the name the page writes into a logs cell always passes the
+ * page's own check (`résumé #2.csv` → `r_sum_ _2.csv`).
+ */
+export function dataFileName(picked: string): string {
+  const base = picked.split(/[/\\]/).pop() ?? '';
+  let name = base.replace(/[^\w@+.() -]/g, '_');
+  if (name.length > MAX_DATA_PATH) {
+    const ext = /\.[\w-]{1,16}$/.exec(name)?.[0] ?? '';
+    name = name.slice(0, MAX_DATA_PATH - ext.length) + ext;
+  }
+  return name === '' || name === '.' || name === '..' ? '_' : name;
 }
 
 function ruleIssues(field: string, v: unknown): ConfigIssue[] {

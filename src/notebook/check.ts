@@ -93,6 +93,30 @@ export function checkSweepDraft(text: string): { config?: CellConfigs['sweep']; 
   return { config: checked.config, issues: checked.issues };
 }
 
+/** The longest cell id: ids name output files (plots/<id>.svg), which must stay well under a file system's 255 bytes. */
+export const MAX_CELL_ID = 64;
+
+/** Names an id may not take: the properties every JavaScript object has, so an id never stands for one in a table keyed by id. */
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/**
+ * Why a cell id is not allowed, or null. The one rule for ids (they become file names in
+ * `gradgap run`'s output and keys in results): letters, digits, `-` and `_`, at most
+ * MAX_CELL_ID characters, and not a name every object already has (`__proto__`, `constructor`).
+ */
+export function cellIdProblem(id: string): string | null {
+  const rule = `a cell id is 1 to ${MAX_CELL_ID} letters, digits, - and _ (it names output files such as plots/<id>.svg)`;
+  if (id.length > MAX_CELL_ID) return `id "${id.slice(0, 20)}…" is ${id.length} characters long: ${rule}`;
+  if (!/^[A-Za-z0-9_-]+$/.test(id)) return `id ${JSON.stringify(id)} is not allowed: ${rule}`;
+  if (PROTOTYPE_NAMES.has(id)) return `id "${id}" is a name every JavaScript object already has; choose another (${rule})`;
+  return null;
+}
+
+function idIssues(id: string): CellIssue[] {
+  const problem = cellIdProblem(id);
+  return problem ? [{ field: 'id', message: problem }] : [];
+}
+
 /** Which kinds a reference may point at. */
 const TARGETS: Record<string, CellKind[]> = { sweep: ['sweep'], sweeps: ['sweep'], theory: ['theory'], logs: ['logs'] };
 
@@ -101,13 +125,14 @@ export function checkCells(cells: readonly NotebookCell[], cellLines: readonly n
   const kinds = new Map(cells.map((c) => [c.id, cellKind(c.type)]));
   const all = cells.map((cell, i): CheckedCell => {
     const kind = cellKind(cell.type);
-    if (!isDeclarative(kind)) return { cell, kind, issues: [], dependencies: [] };
+    const id = idIssues(cell.id);
+    if (!isDeclarative(kind)) return { cell, kind, issues: id, dependencies: [] };
     const own = checkSource(kind, cell.value);
     if (own.jsonLine !== undefined) {
       const line = cellLines[i] !== undefined ? cellLines[i] + own.jsonLine - 1 : undefined;
-      return { cell, kind, issues: [{ line, message: own.issues[0].message }], dependencies: [] } as UnreadCell;
+      return { cell, kind, issues: [...id, { line, message: own.issues[0].message }], dependencies: [] } as UnreadCell;
     }
-    const issues = [...own.issues, ...checkReferences(own.config, kinds)];
+    const issues = [...id, ...own.issues, ...checkReferences(own.config, kinds)];
     return { cell, kind, config: own.config, issues, dependencies: cellDependencies(kind, own.config) } as CheckedConfigCell;
   });
   const byId = new Map(all.map((c) => [c.cell.id, c]));

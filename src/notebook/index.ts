@@ -5,9 +5,11 @@ export { serializeNotebook } from './serialize.ts';
 export { formatJson } from './format-json.ts';
 export * from './cell-config.ts';
 export {
+  cellIdProblem,
   checkCells,
   checkSweepDraft,
   dependents,
+  MAX_CELL_ID,
   type CellIssue,
   type CheckedCell,
   type CheckedCellOf,

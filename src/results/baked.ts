@@ -15,6 +15,7 @@
 import { cellCount, PER_RUN_OUTPUTS, RUN_OUTPUTS, SERIES_BANDS, type PerRunOutputName } from '../engine/index.ts';
 import { BAND_FIELDS, BAND_GROUPS, GAP_BAND_FIELDS, seriesBands, type BandGroup, type SweepSummary } from './summary.ts';
 import { fromBase64, toBase64 } from './base64.ts';
+import { excerpt, excerptList, showValue } from '../spec/index.ts';
 
 export const BAKED_FORMAT = 'gradgap-baked';
 export const BAKED_VERSION = 1;
@@ -95,11 +96,11 @@ const isHash = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)
 
 /** Throws unless `value` is an object with every required key of `keys` and no other. */
 function expectKeys(value: unknown, keys: readonly string[], optional: readonly string[], where: string): asserts value is Record<string, unknown> {
-  if (!isObject(value)) throw new BakedFormatError(`${where}: expected an object, found ${JSON.stringify(value)?.slice(0, 40)}`);
+  if (!isObject(value)) throw new BakedFormatError(`${where}: expected an object, found ${excerpt(JSON.stringify(value) ?? String(value), 40)}`);
   const unknown = Object.keys(value).filter((k) => !keys.includes(k));
   if (unknown.length)
     throw new BakedFormatError(
-      `${where}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (this gradgap reads ${keys.join(', ')})`,
+      `${where}: unknown key${unknown.length > 1 ? 's' : ''} ${excerptList(unknown.map((k) => JSON.stringify(k)))} (this gradgap reads ${keys.join(', ')})`,
     );
   const missing = keys.filter((k) => !optional.includes(k) && value[k] === undefined);
   if (missing.length) throw new BakedFormatError(`${where}: missing ${missing.map((k) => JSON.stringify(k)).join(', ')}`);
@@ -185,11 +186,13 @@ export function decodeBaked(text: string): BakedNotebook {
   try {
     body = JSON.parse(text);
   } catch (error) {
-    throw new BakedFormatError(`baked results are not valid JSON: ${(error as Error).message}`);
+    throw new BakedFormatError(`baked results are not valid JSON: ${excerpt((error as Error).message, 120)}`);
   }
-  if (body?.format !== BAKED_FORMAT) throw new BakedFormatError(`not a gradgap baked-results file (format = ${JSON.stringify(body?.format)})`);
+  if (body?.format !== BAKED_FORMAT) throw new BakedFormatError(`not a gradgap baked-results file (format = ${showValue(body?.format)})`);
   if (body.version !== BAKED_VERSION)
-    throw new BakedFormatError(`baked-results version ${body.version} is not the one this gradgap reads (${BAKED_VERSION}); re-bake with npm run bake`);
+    throw new BakedFormatError(
+      `baked-results version ${showValue(body.version)} is not the one this gradgap reads (${BAKED_VERSION}); re-bake with npm run bake`,
+    );
   expectKeys(body, TOP_KEYS, TOP_OPTIONAL, 'the file');
   check(typeof body.notebook === 'string' && body.notebook !== '', 'notebook', `expected the notebook's file name, found ${JSON.stringify(body.notebook)}`);
   check(body.notebookHash === undefined || isHash(body.notebookHash), 'notebookHash', 'expected a SHA-256 in hex');

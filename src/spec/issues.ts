@@ -33,6 +33,32 @@ export const showValue = (v: unknown) =>
         ? 'an object'
         : String(v);
 
+/** The most characters of a file's own text a message quotes (SPEC 2.5: values quoted short). */
+export const EXCERPT_CHARS = 60;
+
+/**
+ * A short, escaped excerpt of text read from a file, for an error message: at most `max`
+ * characters (then `…`), control, line-separator and bidi characters escaped, so a message can
+ * never carry a whole line of what was read (a header of /proc/self/environ is the environment).
+ * Every message that quotes a file's content goes through here (or `showValue`, which does too).
+ */
+export function excerpt(text: string, max = EXCERPT_CHARS): string {
+  let cut = text.length > max ? text.slice(0, max) : text;
+  if (cut.length < text.length && /[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1); // never half a character
+  // eslint-disable-next-line no-control-regex -- control characters are what this escapes (or refuses)
+  const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  return cut.length < text.length ? `${escaped}…` : escaped;
+}
+
+/** Names read from a file (a CSV header's columns), each excerpted, at most `maxItems` of them: `a, b, … (40 in all)`. */
+export function excerptList(items: readonly string[], maxItems = 8): string {
+  const shown = items.slice(0, maxItems).map((i) => excerpt(i, 30));
+  return items.length > maxItems ? `${shown.join(', ')}, … (${items.length} in all)` : shown.join(', ');
+}
+
 /** What a JSON value is, for "must be an object, got an array". */
 export function kindOf(v: unknown): string {
   if (v === null) return 'null';

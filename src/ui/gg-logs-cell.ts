@@ -10,7 +10,7 @@
 import { choiceOption } from './choice-option.ts';
 import { html, nothing } from 'lit';
 import { describeCriticalLearningRate, summaryCsv, type OutcomeRule } from '../logs/index.ts';
-import { formatJson, LOG_FORMATS, type LogsCellConfig, type LogsColumnMapping } from '../notebook/index.ts';
+import { dataFileName, formatJson, LOG_FORMATS, type LogsCellConfig, type LogsColumnMapping } from '../notebook/index.ts';
 import { download, formatNumber } from '../plots/index.ts';
 import { GgConfigCell } from './gg-config-cell.ts';
 import { LogFilesWatch, logFileText, logsAnalysisFor, storeLogFiles, type LogsResult } from './logs-files.ts';
@@ -68,7 +68,16 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
     const input = e.target as HTMLInputElement;
     const picked = [...(input.files ?? [])];
     if (!picked.length) return;
-    const files = await Promise.all(picked.map(async (f) => ({ name: f.name, text: await f.text() })));
+    // Kept under a name the cell's own check accepts (a browser's "runs (1).csv", "résumé.csv"); two picked files never share one.
+    const names = new Set<string>();
+    const unique = (name: string) => {
+      let n = 2;
+      let candidate = name;
+      while (names.has(candidate)) candidate = name.replace(/(\.[^.]*)?$/, (ext) => ` (${n++})${ext}`);
+      names.add(candidate);
+      return candidate;
+    };
+    const files = await Promise.all(picked.map(async (f) => ({ name: unique(dataFileName(f.name)), text: await f.text() })));
     const { stored } = await storeLogFiles(files);
     this.note = stored ? '' : 'This browser keeps no files: a reload loses them; open them again then.';
     input.value = '';

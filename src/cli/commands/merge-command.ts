@@ -6,13 +6,15 @@
  * a time (sweep-json-stream.ts) and their results files written as they are read, so merge holds a
  * chunk and the per-run finals, not the sweep.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, ResultsBuilder, type BackendInfo } from '../../engine/index.ts';
+import { excerpt, kindOf, showValue } from '../../spec/index.ts';
 import type { ParsedArgs } from '../args.ts';
 import { InputError } from '../cli-error.ts';
+import { readInputFile } from '../input-file.ts';
 import { notebookFromText } from '../notebook-input.ts';
-import { NOTEBOOK_COPY, PROVENANCE_FILE, stageNotebookOutputs, type SweepProvenance } from '../notebook-outputs.ts';
+import { checkOutputPaths, NOTEBOOK_COPY, PROVENANCE_FILE, stageNotebookOutputs, type SweepProvenance } from '../notebook-outputs.ts';
 import { OutputStage } from '../output-files.ts';
 import { progressReporter } from '../progress.ts';
 import { SweepFilesWriter } from '../results-files.ts';
@@ -28,13 +30,33 @@ interface ShardDir {
 function readShardDir(dir: string): ShardDir {
   const path = join(dir, PROVENANCE_FILE);
   if (!existsSync(path)) throw new InputError(`${dir}: no ${PROVENANCE_FILE}; not the output of gradgap run (or that run did not finish)`);
+  // Each file by the read rule (input-file.ts): a regular file inside the shard's folder, within its limit.
+  const text = readInputFile(path, 'shard-provenance', { inside: dir });
+  let provenance;
   try {
-    const provenance = JSON.parse(readFileSync(path, 'utf8'));
-    if (provenance.format !== 'gradgap-provenance') throw new Error(`format is ${JSON.stringify(provenance.format)}`);
-    return { dir, provenance, notebookText: readFileSync(join(dir, NOTEBOOK_COPY), 'utf8') };
+    provenance = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${dir}: cannot read its gradgap run output: ${(error as Error).message}`);
+    throw new InputError(`${path}: not JSON (${excerpt((error as Error).message, 120)})`);
   }
+  if (provenance?.format !== 'gradgap-provenance')
+    throw new InputError(`${path}: not a gradgap run's provenance (format is ${showValue(provenance?.format)}, expected "gradgap-provenance")`);
+  if (typeof provenance.notebook !== 'object' || provenance.notebook === null)
+    throw new InputError(`${path}: notebook must be an object {file, title, sha256}, got ${kindOf(provenance.notebook)}`);
+  return { dir, provenance, notebookText: readInputFile(join(dir, NOTEBOOK_COPY), 'shard-notebook', { inside: dir }) };
+}
+
+/**
+ * The notebook's name as a shard's provenance gives it (it names the baked-results file merge
+ * writes): a plain file name ending .html, no folder part; InputError naming the shard otherwise.
+ */
+function notebookName(shard: ShardDir): string {
+  const file: unknown = shard.provenance.notebook.file;
+  // eslint-disable-next-line no-control-regex -- control characters are what this escapes (or refuses)
+  if (typeof file !== 'string' || !/^[^/\\\0-\x1f]{1,200}\.html?$/i.test(file) || file.startsWith('.'))
+    throw new InputError(
+      `${join(shard.dir, PROVENANCE_FILE)}: notebook.file = ${showValue(file)}: must be a plain file name such as "threshold.html" (no folder, at most 200 characters before .html)`,
+    );
+  return file.replace(/\.html?$/i, '');
 }
 
 /** One backend description for the joined sweep: the shards' own when they agree. */
@@ -125,10 +147,11 @@ export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): P
       throw new InputError(`${s.dir} and ${first.dir} ran different notebooks (or different versions of one)`);
   }
   // Named as the notebook the shards ran (its baked-results file is <name>.results.json).
-  const nb = { ...notebookFromText(join(first.dir, NOTEBOOK_COPY), first.notebookText), name: first.provenance.notebook.file.replace(/\.html?$/i, '') };
+  const nb = { ...notebookFromText(join(first.dir, NOTEBOOK_COPY), first.notebookText), name: notebookName(first) };
   const results = new Map<string, RangeResult>();
   const stage = OutputStage.open(args.flags.out as string);
   try {
+    checkOutputPaths(stage, nb);
     for (const sweep of nb.sweeps) {
       const parts: ShardPart[] = [];
       try {
@@ -138,8 +161,9 @@ export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): P
           if (!prov || !existsSync(path)) throw new InputError(`${s.dir}: no results for sweep "${sweep.id}"`);
           let file: SweepJsonStream;
           try {
-            file = SweepJsonStream.open(path);
+            file = SweepJsonStream.open(path, { inside: s.dir });
           } catch (error) {
+            if (error instanceof InputError) throw error;
             throw new InputError(`${path}: ${(error as Error).message}`);
           }
           parts.push({ file, backend: prov.backend, wallMs: prov.wallMs, dir: s.dir });

@@ -7,7 +7,7 @@ import { InputError, RunError } from '../cli-error.ts';
 import { parseSpec, type BackendChoice, type RunChunk } from '../../engine/index.ts';
 import { openHost, type Host, type HostName } from '../hosts/host.ts';
 import { readNotebookFile, type NotebookInput, type SeedChoice } from '../notebook-input.ts';
-import { stageNotebookOutputs } from '../notebook-outputs.ts';
+import { checkOutputPaths, stageNotebookOutputs } from '../notebook-outputs.ts';
 import { OutputStage } from '../output-files.ts';
 import { progressReporter } from '../progress.ts';
 import { SweepFilesWriter } from '../results-files.ts';
@@ -82,6 +82,7 @@ export async function runCommand(args: ParsedArgs, argv: readonly string[]): Pro
   const hostName = (args.flags.host as HostName | undefined) ?? 'dawn';
   const bar = progressReporter(process.stderr, Boolean(args.flags.quiet));
   try {
+    checkOutputPaths(stage, nb); // before the run: a path that would leave --out is bad input, not a failure after it
     const host = await openHost(hostName);
     let results: Map<string, RangeResult>;
     try {

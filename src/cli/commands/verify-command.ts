@@ -10,29 +10,28 @@
  * with each difference named (sweep, field, cell or run).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { BakedFormatError, compareWithBaked, decodeBaked, summarizeSweep, type BakedNotebook } from '../../results/index.ts';
 import type { BackendChoice } from '../../engine/index.ts';
 import type { ParsedArgs } from '../args.ts';
+import { excerpt, excerptList } from '../../spec/index.ts';
 import { InputError } from '../cli-error.ts';
+import { readInputFile } from '../input-file.ts';
 import { openHost, type HostName } from '../hosts/host.ts';
 import { readNotebookFile, type NotebookSweep } from '../notebook-input.ts';
 import { pathDifferences, PATH_TOLERANCE } from '../path-differences.ts';
 import { runNotebookSweeps, threadsFlag } from './run-command.ts';
 
 function readBaked(path: string): BakedNotebook {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+  if (!existsSync(path))
     throw new InputError(
       `${path}: no baked results to verify against (bake them with npm run bake, or gradgap run … --out DIR and --baked DIR/<name>.results.json)`,
     );
-  }
+  const text = readInputFile(path, 'baked'); // the read rule (input-file.ts): a regular file, within the baked-file limit
   try {
     return decodeBaked(text);
   } catch (error) {
-    throw new InputError(`${path}: ${error instanceof BakedFormatError ? error.message : `unreadable: ${(error as Error).message}`}`);
+    throw new InputError(`${path}: ${error instanceof BakedFormatError ? error.message : `unreadable: ${excerpt((error as Error).message, 120)}`}`);
   }
 }
 
@@ -41,12 +40,12 @@ function refuseOtherNotebook(baked: BakedNotebook, bakedPath: string, name: stri
   const bakedName = baked.notebook.replace(/^.*[\\/]/, '').replace(/\.html?$/i, '');
   if (bakedName !== name)
     throw new InputError(
-      `${bakedPath}: holds the baked results of notebook "${baked.notebook}", not of "${name}.html"; refusing to compare another notebook's results`,
+      `${bakedPath}: holds the baked results of notebook "${excerpt(String(baked.notebook))}", not of "${name}.html"; refusing to compare another notebook's results`,
     );
   const ids = Object.keys(baked.sweeps);
   if (!ids.some((id) => sweepIds.includes(id))) {
     throw new InputError(
-      `${bakedPath}: none of its sweeps (${ids.map((id) => `#${id}`).join(', ') || 'none'}) is a sweep cell of ${name}.html (${sweepIds.map((id) => `#${id}`).join(', ')}); these are another notebook's results`,
+      `${bakedPath}: none of its sweeps (${excerptList(ids.map((id) => `#${id}`)) || 'none'}) is a sweep cell of ${name}.html (${sweepIds.map((id) => `#${id}`).join(', ')}); these are another notebook's results`,
     );
   }
 }
@@ -70,7 +69,9 @@ export async function verifyCommand(args: ParsedArgs): Promise<number> {
     notes.push(`note: ${path} was edited since baking (its text hash differs); its sweeps are checked one by one below`);
   for (const id of Object.keys(baked.sweeps)) {
     if (!nb.sweeps.some((s) => s.id === id))
-      problems.push(`#${id}: in ${bakedPath} but not a sweep cell of ${path}; the page would never show it, so the file is not this notebook's as baked`);
+      problems.push(
+        `#${excerpt(id)}: in ${bakedPath} but not a sweep cell of ${path}; the page would never show it, so the file is not this notebook's as baked`,
+      );
   }
   // A sweep missing from the baked file, or whose spec changed since baking, cannot be compared:
   // say so rather than run it.

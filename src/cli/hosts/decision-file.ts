@@ -8,10 +8,11 @@
  *   const store = fileDecisionStore(); // or fileDecisionStore('/tmp/test-choices.json') in a test
  *   await runSweep(spec, { auto: { store } });
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseChoice, type DecisionStore, type MeasuredChoice } from '../../engine/index.ts';
+import { readInputFile } from '../input-file.ts';
 
 /** The cache file's path: under $XDG_CACHE_HOME when set, else ~/.cache. */
 export function defaultDecisionPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -21,7 +22,7 @@ export function defaultDecisionPath(env: NodeJS.ProcessEnv = process.env): strin
 export function fileDecisionStore(path = defaultDecisionPath()): DecisionStore {
   const read = async (): Promise<Record<string, MeasuredChoice>> => {
     try {
-      const value = JSON.parse(await readFile(path, 'utf8'));
+      const value = JSON.parse(readInputFile(path, 'cache')); // the read rule: a FIFO or a huge file there is ignored, not waited on
       return value && typeof value === 'object' ? value : {};
     } catch {
       return {};
