@@ -83,8 +83,8 @@ export class SweepJsonStream {
     this.next = head.runRange[0];
   }
 
-  /** Opens a sweep JSON file and parses its head; throws an Error naming what is wrong. */
-  static open(path: string): SweepJsonStream {
+  /** Opens a sweep JSON file and parses its head, which `check` may refuse before any use; throws an Error naming what is wrong. */
+  static open(path: string, check?: (head: Record<string, unknown>) => void): SweepJsonStream {
     const fd = openSync(path, 'r');
     try {
       const size = fstatSync(fd).size;
@@ -98,6 +98,7 @@ export class SweepJsonStream {
       readSync(fd, headBytes, 0, headBytes.length, 0);
       const raw = JSON.parse(`${headBytes.toString('utf8').trimEnd().replace(/,$/, '')}\n}`);
       if (raw?.format !== SWEEP_FORMAT || raw.version !== SWEEP_VERSION) throw new Error(`not a ${SWEEP_FORMAT} version ${SWEEP_VERSION} file`);
+      check?.(raw);
       const head = {
         sweep: raw.sweep,
         specHash: raw.specHash,

@@ -10,9 +10,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, ResultsBuilder, type BackendInfo } from '../../engine/index.ts';
 import type { ParsedArgs } from '../args.ts';
+import { PROCESS_IO, type CliIO } from '../cli-io.ts';
+import { sha256 } from '../provenance-info.ts';
+import { checkShardHead, checkShardNotebook, checkShardProvenance, checkShardSpec, type ShardProvenance } from '../shard.ts';
 import { InputError } from '../cli-error.ts';
 import { notebookFromText } from '../notebook-input.ts';
-import { NOTEBOOK_COPY, PROVENANCE_FILE, stageNotebookOutputs, type SweepProvenance } from '../notebook-outputs.ts';
+import { NOTEBOOK_COPY, PROVENANCE_FILE, stageNotebookOutputs } from '../notebook-outputs.ts';
 import { OutputStage } from '../output-files.ts';
 import { progressReporter } from '../progress.ts';
 import { SweepFilesWriter } from '../results-files.ts';
@@ -21,20 +24,25 @@ import type { RangeResult } from '../run-range.ts';
 
 interface ShardDir {
   dir: string;
-  provenance: { notebook: { file: string; sha256: string }; runtime: string; wallMs: number; sweeps: Record<string, SweepProvenance> };
+  provenance: ShardProvenance;
   notebookText: string;
 }
 
+/** A shard folder: its provenance checked for shape, its notebook copy against the hash it records. */
 function readShardDir(dir: string): ShardDir {
   const path = join(dir, PROVENANCE_FILE);
   if (!existsSync(path)) throw new InputError(`${dir}: no ${PROVENANCE_FILE}; not the output of gradgap run (or that run did not finish)`);
+  let raw: unknown;
+  let notebookText: string;
   try {
-    const provenance = JSON.parse(readFileSync(path, 'utf8'));
-    if (provenance.format !== 'gradgap-provenance') throw new Error(`format is ${JSON.stringify(provenance.format)}`);
-    return { dir, provenance, notebookText: readFileSync(join(dir, NOTEBOOK_COPY), 'utf8') };
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+    notebookText = readFileSync(join(dir, NOTEBOOK_COPY), 'utf8');
   } catch (error) {
     throw new InputError(`${dir}: cannot read its gradgap run output: ${(error as Error).message}`);
   }
+  const provenance = checkShardProvenance(dir, raw);
+  checkShardNotebook(dir, provenance, notebookText, sha256);
+  return { dir, provenance, notebookText };
 }
 
 /** One backend description for the joined sweep: the shards' own when they agree. */
@@ -115,7 +123,7 @@ function joinSweep(stage: OutputStage, id: string, parts: ShardPart[]): RangeRes
   return { ...joined, runRange: [0, runCount], runCount };
 }
 
-export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): Promise<number> {
+export async function mergeCommand(args: ParsedArgs, argv: readonly string[], io: CliIO = PROCESS_IO): Promise<number> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const shards = args.positional.map(readShardDir);
@@ -138,11 +146,13 @@ export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): P
           if (!prov || !existsSync(path)) throw new InputError(`${s.dir}: no results for sweep "${sweep.id}"`);
           let file: SweepJsonStream;
           try {
-            file = SweepJsonStream.open(path);
+            // The head is checked before anything is derived from it (recordEvery: 0 would loop for ever).
+            file = SweepJsonStream.open(path, checkShardHead);
           } catch (error) {
             throw new InputError(`${path}: ${(error as Error).message}`);
           }
           parts.push({ file, backend: prov.backend, wallMs: prov.wallMs, dir: s.dir });
+          await checkShardSpec(s.dir, sweep.id, file.head, prov.specHash, sweep);
         }
         const joined = joinSweep(stage, sweep.id, parts);
         sweep.spec = joined.spec; // the seeds the shards ran with (published or the cell's)
@@ -161,7 +171,7 @@ export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): P
       shards: shards.map((s) => ({ dir: s.dir, ...s.provenance })),
     });
     const files = stage.commit([PROVENANCE_FILE]);
-    progressReporter(process.stderr, Boolean(args.flags.quiet)).note(`merged ${shards.length} shards: wrote ${files.length} files to ${args.flags.out}`);
+    progressReporter(io.stderr as NodeJS.WriteStream, Boolean(args.flags.quiet)).note(`merged ${shards.length} shards: wrote ${files.length} files to ${args.flags.out}`);
     return 0;
   } catch (error) {
     stage.discard();
