@@ -109,7 +109,14 @@ export function checkShardHead(head: Record<string, unknown>): void {
   if (issue) throw new Error(`spec.${issue.field}: ${issue.message}`);
   const runs = cellCount(spec as unknown as SweepSpec) * (spec as unknown as SweepSpec).seeds;
   if (runCount !== runs) throw new Error(`runCount = ${shown(runCount)}, but the spec has ${runs} runs`);
-  if (!Array.isArray(runRange) || runRange.length !== 2 || !runRange.every(Number.isSafeInteger) || runRange[0] < 0 || runRange[0] > runRange[1] || runRange[1] > runs)
+  if (
+    !Array.isArray(runRange) ||
+    runRange.length !== 2 ||
+    !runRange.every(Number.isSafeInteger) ||
+    runRange[0] < 0 ||
+    runRange[0] > runRange[1] ||
+    runRange[1] > runs
+  )
     throw new Error(`runRange = ${shown(runRange)}: expected [begin, end) with 0 ≤ begin ≤ end ≤ ${runs}`);
   if (!Array.isArray(head.cellStats)) throw new Error(`cellStats = ${shown(head.cellStats)}: expected a list`);
   if (!isHash(head.specHash)) throw new Error(`specHash = ${shown(head.specHash)}: expected a SHA-256 in hex`);
@@ -152,7 +159,9 @@ export async function checkShardSpec(
       `${where}: sweep "${id}" specHash is ${head.specHash.slice(0, 12)}…, but its spec hashes to ${own.slice(0, 12)}…: the spec was edited after the run`,
     );
   if (recorded !== own)
-    throw new InputError(`${where}: provenance.json sweeps["${id}"].specHash is ${recorded.slice(0, 12)}…, but the sweep's spec hashes to ${own.slice(0, 12)}…`);
+    throw new InputError(
+      `${where}: provenance.json sweeps["${id}"].specHash is ${recorded.slice(0, 12)}…, but the sweep's spec hashes to ${own.slice(0, 12)}…`,
+    );
   const [cell, published] = await Promise.all([specHash(sweep.cellSpec), specHash(sweep.publishedSpec)]);
   if (own !== cell && own !== published) {
     const near = head.spec.seeds === sweep.cellSpec.seeds ? sweep.cellSpec : sweep.publishedSpec;

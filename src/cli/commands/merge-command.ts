@@ -171,7 +171,9 @@ export async function mergeCommand(args: ParsedArgs, argv: readonly string[], io
       shards: shards.map((s) => ({ dir: s.dir, ...s.provenance })),
     });
     const files = stage.commit([PROVENANCE_FILE]);
-    progressReporter(io.stderr as NodeJS.WriteStream, Boolean(args.flags.quiet)).note(`merged ${shards.length} shards: wrote ${files.length} files to ${args.flags.out}`);
+    progressReporter(io.stderr as NodeJS.WriteStream, Boolean(args.flags.quiet)).note(
+      `merged ${shards.length} shards: wrote ${files.length} files to ${args.flags.out}`,
+    );
     return 0;
   } catch (error) {
     stage.discard();
