@@ -1,43 +1,18 @@
 /**
- * The bad-input corpus: spec fields, cell configs, notebook files and command-line flags that a
- * user can get wrong. Each case runs the real CLI (`bin/gradgap.mjs`) and must exit 2 within a
- * time bound, with one line on stderr that names the field or flag and what is allowed, no stack
- * trace, and nothing left in or beside --out. A case that hangs, crashes, exits 0/1, or says
- * something vague fails here.
+ * The bad-input corpus: spec fields, cell configs, notebook files, command-line flags, baked files
+ * and shards that a user (or a notebook's author) can get wrong. Each case runs the CLI's own
+ * entry point (`main`) in-process and must exit 2 with one line on stderr that names the field or
+ * flag and what is allowed, no stack trace, and nothing left in or beside --out; a handful also
+ * run as a child process (`bin/gradgap.mjs`), end to end. Tampered baked files and shards must be
+ * refused by verify (exit 1, the difference named) and merge (exit 2, the shard and field named);
+ * hostile but valid text (control characters, formulas) must give well-formed outputs. No case
+ * has a wall-clock limit but the hang detector (HANG_MS): the verdict never depends on how busy
+ * the machine is.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { tempDir } from './cli-harness.ts';
-import { ROOT } from './provenance-info.ts';
-
-/** Seconds a refused input may take, start-up included (the refusal itself is before any work). */
-const TIME_BOUND_S = 20;
-
-interface Outcome {
-  code: number | null;
-  stderr: string;
-  timedOut: boolean;
-}
-
-function runCli(args: string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/gradgap.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, TIME_BOUND_S * 1000);
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr, timedOut });
-    });
-  });
-}
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gradgap, gradgapInProcess, HANG_MS, tempDir, type CliRun } from './cli-harness.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Notebook builders
@@ -212,6 +187,54 @@ const specCases: Case[] = [
   ['100,000 unclosed [', sweepText('['.repeat(100_000)), RUN, /(nest|deep|depth).*64/],
 ];
 
+// Values that pass in float64 and break in the float32 the engine runs in; grid axes nothing reads.
+const precisionCases: Case[] = [
+  [
+    'beta1 that rounds to 1 in f32',
+    sweep((s) => Object.assign(s.base as object, { optimizer: 'adam', beta1: 0.99999999999 })),
+    RUN,
+    /base\.beta1.*rounds to 1 in float32/,
+  ],
+  [
+    'beta2 that rounds to 1 in f32',
+    sweep((s) => Object.assign(s.base as object, { optimizer: 'adamw', beta2: 0.99999999999 })),
+    RUN,
+    /base\.beta2.*rounds to 1 in float32/,
+  ],
+  [
+    'momentum that rounds to 1 in f32',
+    sweep((s) => Object.assign(s.base as object, { optimizer: 'momentum', momentum: 0.999999999999 })),
+    RUN,
+    /base\.momentum.*rounds to 1 in float32/,
+  ],
+  [
+    'adamEpsilon that underflows in f32',
+    sweep((s) => Object.assign(s.base as object, { optimizer: 'adam', adamEpsilon: 1e-50 })),
+    RUN,
+    /base\.adamEpsilon.*rounds to 0 in float32.*2\^-126/,
+  ],
+  ['grid.momentum with SGD', sweep((s) => (s.grid = { momentum: [0.5, 0.9] })), RUN, /grid\.momentum.*optimizer "sgd" does not read momentum/],
+  [
+    'grid.beta2 with momentum',
+    sweep((s) => ((s.grid = { beta2: [0.9, 0.99] }), Object.assign(s.base as object, { optimizer: 'momentum' }))),
+    RUN,
+    /grid\.beta2.*does not read beta2/,
+  ],
+  ['grid.adamEpsilon with SGD', sweep((s) => (s.grid = { adamEpsilon: [1e-8, 1e-6] })), RUN, /grid\.adamEpsilon.*does not read adamEpsilon/],
+];
+
+// Prose references are checked as a plot's are: exit 2 naming the Markdown cell.
+const prose = (text: string) =>
+  notebookOf([
+    [SWEEP, 'sweep', JSON.stringify(GOOD_SWEEP)],
+    ['text/markdown', 'intro', text],
+  ]);
+const proseCases: Case[] = [
+  ['a prose reference to a missing cell', prose('η* = {{nope.critical}}'), RUN, /markdown cell "intro".*\{\{nope\.critical\}\}: no cell has the id "nope"/],
+  ['a prose reference to a bogus field', prose('{{sweep.bogus}}'), RUN, /markdown cell "intro".*\{\{sweep\.bogus\}\}.*not \.bogus/],
+  ['an unclosed {{ in prose', prose('η* = {{sweep.critical\n\nmore'), RUN, /markdown cell "intro".*unclosed \{\{/],
+];
+
 const cellCases: Case[] = [
   ['a plot with an unknown view', withCell(PLOT, { view: 'nope', sweep: 'sweep' }), RUN, /plot cell "other".*view.*one of/],
   ['a plot with an unknown key', withCell(PLOT, { view: 'phase', sweep: 'sweep', colour: 'red' }), RUN, /plot cell "other".*colour.*unknown/],
@@ -341,11 +364,23 @@ const flagCases: Case[] = [
   ['slurm --partition a;b', GOOD_NB(), ['slurm', 'NB', '--out', 'OUT', '--tasks', '2', '--partition', 'a;b'], /--partition a;b: must be a partition name/],
 ];
 
+/** A case's folder: the notebook as nb.html, its files, and its argv with NB, OUT and MISSING filled in. */
+function prepare(notebook: string | null, argv: string[], files: Record<string, string>): { dir: string; args: string[] } {
+  const dir = tempDir('gradgap-corpus-');
+  const nb = join(dir, 'nb.html');
+  if (notebook !== null) writeFileSync(nb, notebook);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return { dir, args: argv.map((a) => (a === 'NB' ? nb : a === 'OUT' ? join(dir, 'out') : a === 'MISSING' ? join(dir, 'missing') : a)) };
+}
+
 function GOOD_NB(): string {
   return sweepText(JSON.stringify(GOOD_SWEEP));
 }
 
-const CORPUS: Case[] = [...specCases, ...cellCases, ...logsCases, ...fileCases, ...flagCases];
+const CORPUS: Case[] = [...specCases, ...precisionCases, ...proseCases, ...cellCases, ...logsCases, ...fileCases, ...flagCases];
 
 describe('bad-input corpus', () => {
   it('has at least 80 cases, each named once', () => {
@@ -354,24 +389,251 @@ describe('bad-input corpus', () => {
   });
 
   it.concurrent.each(CORPUS)('%s: exit 2, one clear line, nothing left', async (_name, notebook, argv, message, files = {}) => {
-    const dir = tempDir('gradgap-corpus-');
-    const nb = join(dir, 'nb.html');
-    if (notebook !== null) writeFileSync(nb, notebook);
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), text);
-    }
-    const args = argv.map((a) => (a === 'NB' ? nb : a === 'OUT' ? join(dir, 'out') : a === 'MISSING' ? join(dir, 'missing') : a));
-    const run = await runCli(args);
-    expect(run.timedOut, `exited within ${TIME_BOUND_S} s`).toBe(false);
-    const lines = run.stderr.split('\n').filter((l) => l.trim() !== '');
-    expect(run.stderr, 'no stack trace').not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-    expect(lines.length, `one line on stderr: ${run.stderr.slice(0, 500)}`).toBe(1);
-    expect(lines[0]).toMatch(/^gradgap: /);
-    expect(lines[0]).toMatch(message);
-    expect(lines[0].length, 'a line, not a dump').toBeLessThan(600);
-    expect(run.code).toBe(2);
+    const { dir, args } = prepare(notebook, argv, files);
+    const run = await gradgapInProcess(args);
+    expectRefusal(run, message);
     const inputs = [...new Set(Object.keys(files).map((p) => p.split('/')[0]))];
     expect(readdirSync(dir).sort(), 'nothing left in or beside --out').toEqual(notebook === null ? [] : ['nb.html', ...inputs].sort());
+  });
+});
+
+/** Exit 2 with one line on stderr naming what is wrong: no stack trace, no dump. */
+function expectRefusal(run: CliRun, message: RegExp, code = 2): void {
+  expect(run.timedOut, 'stopped by the hang detector').toBe(false);
+  const lines = run.stderr.split('\n').filter((l) => l.trim() !== '');
+  expect(run.stderr, 'no stack trace').not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  expect(lines.length, `one line on stderr: ${run.stderr.slice(0, 500)}`).toBe(1);
+  expect(lines[0]).toMatch(/^gradgap: /);
+  expect(lines[0]).toMatch(message);
+  expect(lines[0].length, 'a line, not a dump').toBeLessThan(600);
+  expect(run.code).toBe(code);
+}
+
+// ---------------------------------------------------------------------------------------------
+// End to end: a handful of the corpus through bin/gradgap.mjs as a child process (npx gradgap).
+
+const SPAWNED = ['V = 1', 'recordEvery = 0', 'a JSON syntax error', 'no command', 'an unknown flag', 'a prose reference to a missing cell'];
+
+describe('bad-input corpus, spawned', () => {
+  it.concurrent.each(CORPUS.filter((c) => SPAWNED.includes(c[0])))('%s: exit 2 from the process', async (_name, notebook, argv, message, files = {}) => {
+    const { args } = prepare(notebook, argv, files);
+    expectRefusal(await gradgap(args), message);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// verify and merge trust nothing they are given.
+
+/** A little-endian float32 array stored as base64, edited. */
+function editFloats(text: string, edit: (values: Float32Array) => void): string {
+  const bytes = Buffer.from(text, 'base64');
+  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  edit(values);
+  return Buffer.from(values.buffer).toString('base64');
+}
+
+type Json = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('verify cannot be talked out of its check', () => {
+  // 2 cells × 8 seeds = 16 runs: fewer than 100, so no run may part at a float tie.
+  const NB = sweepText(JSON.stringify({ ...GOOD_SWEEP, seeds: 8 }));
+  let dir = '';
+  let original: Json = {};
+  beforeAll(async () => {
+    dir = tempDir('gradgap-corpus-verify-');
+    writeFileSync(join(dir, 'nb.html'), NB);
+    const run = await gradgapInProcess(['run', join(dir, 'nb.html'), '--out', join(dir, 'out'), '--backend', 'cpu', '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    original = JSON.parse(readFileSync(join(dir, 'out/nb.results.json'), 'utf8'));
+  }, HANG_MS);
+
+  let counter = 0;
+  const verifyEdited = async (edit: (s: Json, file: Json) => void) => {
+    const file = structuredClone(original);
+    edit(file.sweeps.sweep, file);
+    const path = join(dir, `edited-${counter++}.results.json`);
+    writeFileSync(path, JSON.stringify(file));
+    const run = await gradgapInProcess(['verify', join(dir, 'nb.html'), '--baked', path, '--quiet']);
+    // Whatever else it says: a verify that reports differing runs never ends "verified".
+    if (/runs? differs?|MISMATCH/.test(run.stdout)) expect(run.stdout).not.toMatch(/^verified:/m);
+    return run;
+  };
+  const relabel = (s: Json) => (s.backend = { ...s.backend, kind: 'webgpu', adapter: 'Some GPU', threads: 1 });
+  /** Runs 0 and 15 (cells η = 1 and η = 10) swapped in every per-run array. */
+  const swap = (s: Json) => {
+    for (const k of ['finalJ', 'minJ', 'initialJ'])
+      s[k] = editFloats(s[k], (v) => {
+        expect(Math.abs(v[0] - v[15]) > 0.001 || k !== 'finalJ', 'the swapped runs differ').toBe(true);
+        [v[0], v[15]] = [v[15], v[0]];
+      });
+  };
+
+  it('the untouched file verifies bit for bit', async () => {
+    const run = await verifyEdited(() => {});
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Bit for bit: all 16 runs/);
+  });
+
+  const tamperings: [string, (s: Json, file: Json) => void, RegExp][] = [
+    // Swapped runs are no longer the twin's bit for bit: held run by run, and two parted runs are more than the 0 ties allowed.
+    ['relabelled as a GPU, two runs swapped', (s) => (relabel(s), swap(s)), /2 of 16 runs took another path .* more than the 0 float ties allowed/],
+    [
+      'relabelled as a GPU, a band quantile raised',
+      (s) => (relabel(s), (s.bands = editFloats(s.bands, (v) => (v[4 + 2] += 0.05)))),
+      /J\(t\) bands: 1 of \d+ values differ/,
+    ],
+    ['relabelled as a GPU, the trajectory hash replaced', (s) => (relabel(s), (s.trajectoryHash = 'a'.repeat(64))), /trajectoryHash\): baked aaaaaaaaaaaa…/],
+    [
+      'relabelled as a GPU, every J(θ0) moved in its last bits (a float-tie check), two runs swapped',
+      (s) => (relabel(s), swap(s), (s.initialJ = editFloats(s.initialJ, (v) => v.forEach((x, i) => (v[i] = Math.fround(x * (1 + 2 ** -21))))))),
+      /2 of 16 runs took another path .* more than the 0 float ties allowed/,
+    ],
+    ['gapBands deleted', (s) => delete s.gapBands, /#sweep gapBands: missing from the baked file/],
+    ['updateBands deleted', (s) => delete s.updateBands, /#sweep updateBands: missing from the baked file/],
+    ['lengthBands deleted', (s) => delete s.lengthBands, /#sweep lengthBands\.meanLength: missing from the baked file/],
+    ['gapBands deleted from a file relabelled as a GPU', (s) => (relabel(s), delete s.gapBands), /#sweep gapBands: missing from the baked file/],
+  ];
+  it.each(tamperings)('%s: exit 1, the difference named', async (_name, edit, message) => {
+    const run = await verifyEdited(edit);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toMatch(message);
+    expect(run.stdout).not.toMatch(/^verified:/m);
+    expect(run.stderr).toMatch(/^gradgap: verify failed: 1 of 1 sweeps do not match/m);
+  });
+
+  it('provenance that differs is said: the WGSL hash loudly, package versions and runtime as notes', async () => {
+    const run = await verifyEdited((_s, file) => {
+      file.provenance.wgslHash = 'b'.repeat(64);
+      file.provenance.packages = { ...file.provenance.packages, lit: '0.0.1' };
+      file.provenance.runtime = 'Chromium 1';
+    });
+    expect(run.code).toBe(0); // the re-run on the twin decides; the kernels do not shape its numbers
+    expect(run.stdout).toMatch(/^WARNING provenance\.wgslHash: baked bbbbbbbbbbbb…, this checkout [0-9a-f]{12}…: the WGSL kernels changed since baking/m);
+    expect(run.stdout).toMatch(/^note: provenance\.packages differ: lit baked 0\.0\.1, now \d/m);
+    expect(run.stdout).toMatch(/^note: provenance\.runtime: baked on Chromium 1, re-run on node/m);
+  });
+});
+
+describe('merge trusts no shard', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = tempDir('gradgap-corpus-merge-');
+    writeFileSync(join(dir, 'nb.html'), GOOD_NB());
+    for (const i of [1, 2]) {
+      const run = await gradgapInProcess(['run', join(dir, 'nb.html'), '--out', join(dir, `s${i}`), '--backend', 'cpu', '--shard', `${i}/2`, '--quiet']);
+      expect(run.code, run.stderr).toBe(0);
+    }
+  }, HANG_MS);
+
+  /** Merges an edited copy of shard 1 with shard 2. */
+  const mergeEdited = async (edit: (shard: string) => void | Promise<void>) => {
+    const shard = tempDir('gradgap-corpus-shard-');
+    cpSync(join(dir, 's1'), shard, { recursive: true });
+    await edit(shard);
+    const out = join(tempDir('gradgap-corpus-merged-'), 'out');
+    const run = await gradgapInProcess(['merge', shard, join(dir, 's2'), '--out', out, '--quiet']);
+    return { run, shard, out };
+  };
+  const editJson = (path: string, edit: (j: Json) => void) => {
+    const j = JSON.parse(readFileSync(path, 'utf8'));
+    edit(j);
+    writeFileSync(path, JSON.stringify(j, null, 1));
+  };
+  /** Edits the head of a shard's sweep JSON (the text before its first per-run list). */
+  const editHead = (shard: string, edit: (text: string) => string) => {
+    const path = join(shard, 'sweeps/sweep.json');
+    const text = readFileSync(path, 'utf8');
+    const at = text.indexOf('\n"initialJ": [');
+    writeFileSync(path, edit(text.slice(0, at)) + text.slice(at));
+  };
+
+  it('untouched shards merge', async () => {
+    const { run } = await mergeEdited(() => {});
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  const cases: [string, (shard: string) => void | Promise<void>, RegExp][] = [
+    [
+      'the notebook copy replaced',
+      (d) => writeFileSync(join(d, 'notebook.html'), GOOD_NB().replace('corpus', 'other')),
+      /notebook\.html hashes to .*provenance\.json notebook\.sha256/,
+    ],
+    [
+      'the grid relabelled (η = 10 as 99) under the old spec hash',
+      (d) => editHead(d, (t) => t.replace('"stepSize":[1,10]', '"stepSize":[1,99]')),
+      /sweep "sweep" specHash is [0-9a-f]{12}…, but its spec hashes to/,
+    ],
+    [
+      'the grid relabelled with its spec hash recomputed everywhere',
+      async (d) => {
+        const head = readFileSync(join(d, 'sweeps/sweep.json'), 'utf8');
+        const spec = JSON.parse(/\n"spec": (.*),\n/.exec(head)![1]);
+        spec.grid.stepSize = [1, 99];
+        const { specHash } = await import('../spec/index.ts');
+        const hash = await specHash(spec);
+        editHead(d, (t) => t.replace('"stepSize":[1,10]', '"stepSize":[1,99]').replace(/"specHash": "[0-9a-f]{64}"/, `"specHash": "${hash}"`));
+        editJson(join(d, 'provenance.json'), (p) => (p.sweeps.sweep.specHash = hash));
+      },
+      /sweep "sweep" is not the notebook's sweep cell "sweep".*spec\.grid\.stepSize\[1\]: shard 99, notebook 10/,
+    ],
+    [
+      'recordEvery: 0 in a shard head',
+      (d) => editHead(d, (t) => t.replace('"recordEvery":2', '"recordEvery":0')),
+      /sweeps\/sweep\.json: spec\.base\.recordEvery: recordEvery = 0/,
+    ],
+    [
+      '"sweeps": null in a shard\'s provenance',
+      (d) => editJson(join(d, 'provenance.json'), (p) => (p.sweeps = null)),
+      /provenance\.json sweeps = null: expected an object by sweep id/,
+    ],
+    [
+      "a shard's run range past its runs",
+      (d) => editHead(d, (t) => t.replace(/"runRange": \[0,2\]/, '"runRange": [0,9]')),
+      /runRange = \[0,9\]: expected \[begin, end\) with 0 ≤ begin ≤ end ≤ 4/,
+    ],
+    [
+      "a shard's backend that is not one",
+      (d) => editJson(join(d, 'provenance.json'), (p) => (p.sweeps.sweep.backend = 'gpu')),
+      /provenance\.json sweeps\["sweep"\]\.backend = "gpu"/,
+    ],
+  ];
+  it.each(cases)('%s: exit 2 naming the shard and the field, nothing written', async (_name, edit, message) => {
+    const { run, shard, out } = await mergeEdited(edit);
+    expectRefusal(run, message);
+    expect(run.stderr).toContain(shard);
+    expect(() => readdirSync(out)).toThrow(/ENOENT/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Hostile but valid: a correct exit 0 with well-formed outputs.
+
+describe('hostile text gives well-formed outputs', () => {
+  it('a plot title with control characters: the SVG is well-formed XML', async () => {
+    const { dir, args } = prepare(withCell(PLOT, { view: 'phase', sweep: 'sweep', title: 'η\u0001 sweep\u0000\u001b[31m' }), RUN, {});
+    const run = await gradgapInProcess([...args, '--backend', 'cpu', '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const svg = readFileSync(join(dir, 'out/plots/other.svg'), 'utf8');
+    expect(svg).not.toMatch(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u);
+    expect(svg).toContain('η sweep[31m');
+  });
+
+  it('a run label that is a formula: a text in the summary CSV; negative numbers stay numbers', async () => {
+    const csv =
+      'label,learning_rate,step,acc\n"=HYPERLINK(""http://x"",""y"")",1e-5,0,0.1\n"=HYPERLINK(""http://x"",""y"")",1e-5,5,0.2\n@b,1e-4,0,0.1\n@b,1e-4,5,-0.5\n';
+    const { dir, args } = prepare(withLogs({}), RUN, { 'data/runs.csv': csv });
+    const run = await gradgapInProcess([...args, '--backend', 'cpu', '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = readFileSync(join(dir, 'out/logs/runs.summary.csv'), 'utf8');
+    expect(summary).toContain('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(summary).toMatch(/^'@b,/m);
+    expect(summary).toContain(',-0.5,');
+    expect(summary).not.toMatch(/^[=+@]/m);
+  });
+
+  it('a prose reference inside a code span is shown, not evaluated: the notebook runs', async () => {
+    const { args } = prepare(prose('write `{{nope.critical}}` to quote η*, and\n\n```\n{{sweep.bogus}}\n```'), RUN, {});
+    const run = await gradgapInProcess([...args, '--backend', 'cpu', '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
   });
 });

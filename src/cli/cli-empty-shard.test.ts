@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gradgap, snapshot, tempDir } from './cli-harness.ts';
+import { gradgap, HANG_MS, snapshot, tempDir } from './cli-harness.ts';
 import { listFiles } from './output-files.ts';
 import { readSweepJson } from './results-files.ts';
 
@@ -23,7 +23,7 @@ describe('an empty shard', () => {
     );
     const whole = join(dir, 'whole');
     const shards = [1, 2, 3, 4, 5, 6].map((i) => join(dir, `shard${i}`));
-    const bound = { timeoutMs: 60_000 };
+    const bound = { timeoutMs: HANG_MS };
     const runs = [await gradgap(['run', nb, '--out', whole, '--backend', 'cpu', '--threads', '2'], {}, bound)];
     for (const [i, out] of shards.entries())
       runs.push(await gradgap(['run', nb, '--out', out, '--backend', 'cpu', '--threads', '2', '--shard', `${i + 1}/6`], {}, bound));

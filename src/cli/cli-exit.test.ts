@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { gradgap, tempDir } from './cli-harness.ts';
+import { gradgap, HANG_MS, tempDir } from './cli-harness.ts';
 import { listFiles } from './output-files.ts';
 import { ROOT } from './provenance-info.ts';
 
@@ -33,14 +33,13 @@ describe('gradgap run exits when done', () => {
     ['shard 1/3 of a 4-run sweep on 2 threads', 4, ['--threads', '2', '--shard', '1/3']],
   ];
 
-  it.each(cases)('%s: exits 0 within seconds of writing its output', async (_name, seeds, flags) => {
+  it.each(cases)('%s: exits 0 once its output is written (a lingering worker would hang it)', async (_name, seeds, flags) => {
     const dir = tempDir();
     const out = join(dir, 'out');
-    const run = await gradgap(['run', notebook(dir, seeds), '--out', out, '--backend', 'cpu', ...flags], {}, { timeoutMs: 60_000 });
-    expect(run.timedOut, `still running after 60 s; stderr: ${run.stderr}`).toBe(false);
+    const run = await gradgap(['run', notebook(dir, seeds), '--out', out, '--backend', 'cpu', ...flags], {});
+    expect(run.timedOut, `still running after ${HANG_MS / 1000} s (the hang detector); stderr: ${run.stderr}`).toBe(false);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/wrote \d+ files to/);
-    expect(run.exitLagMs).toBeLessThan(5_000);
     expect(listFiles(out)).toContain('provenance.json');
   });
 });
@@ -68,7 +67,7 @@ describe('the Node Web Worker shim', () => {
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | string>((resolve) => {
-      const timer = setTimeout(() => (child.kill('SIGKILL'), resolve('timed out')), 30_000);
+      const timer = setTimeout(() => (child.kill('SIGKILL'), resolve('timed out')), HANG_MS);
       child.on('close', (c) => (clearTimeout(timer), resolve(c ?? -1)));
     });
     expect(code, `after ${Math.round(performance.now() - started)} ms; stderr: ${stderr}`).toBe(0);

@@ -1,6 +1,8 @@
 /**
- * For the CLI tests: runs `bin/gradgap.mjs` as a child process (as `npx gradgap` does) and
- * reads what it left behind.
+ * For the CLI tests: runs the CLI in-process through its own entry point (`main`, with strings for
+ * stdout and stderr), or as a child process (`bin/gradgap.mjs`, as `npx gradgap` does) for the
+ * few end-to-end cases, and reads what it left behind. No test races the clock: the only limit is
+ * HANG_MS, a hang detector.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -19,11 +21,28 @@ export interface CliRun {
 
 export const FIXTURES = join(ROOT, 'src/cli/fixtures');
 
+/** The one wall-clock limit of the CLI tests: a hang detector, far above any run's time on a loaded machine. */
+export const HANG_MS = 600_000;
+
+/**
+ * Runs the CLI in-process: `main(args)` with its output captured. What it says on stdout and
+ * stderr is all a refusal says (a `run` that starts also draws progress on process.stderr).
+ */
+export async function gradgapInProcess(args: string[]): Promise<CliRun> {
+  // As bin/gradgap.mjs's loader does: webgpu-utils names Float16Array at import time; Node 20 lacks it.
+  (globalThis as { Float16Array?: unknown }).Float16Array ??= class extends Uint16Array {};
+  const { main } = await import('./main.ts');
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  return { code, stdout, stderr, timedOut: false, exitLagMs: 0 };
+}
+
 /**
  * Runs the CLI; kills it (SIGKILL) after `timeoutMs` and reports `timedOut`, so a hang fails the
  * test that caused it instead of the whole suite's timeout.
  */
-export function gradgap(args: string[], env: Record<string, string> = {}, { timeoutMs = 300_000 } = {}): Promise<CliRun> {
+export function gradgap(args: string[], env: Record<string, string> = {}, { timeoutMs = HANG_MS } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/gradgap.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = '';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, gradgap, snapshot, tempDir } from './cli-harness.ts';
+import { FIXTURES, gradgap, HANG_MS, snapshot, tempDir } from './cli-harness.ts';
 import { pathDifferences } from './path-differences.ts';
 import { readSweepJson, type SweepData } from './results-files.ts';
 
@@ -23,7 +23,7 @@ describe('chrome and dawn hosts', () => {
       expect(run.code, run.stderr).toBe(0);
       data[host] = readSweepJson(readFileSync(join(out, 'sweeps/sweep.json'), 'utf8'));
     }
-  }, 180_000);
+  }, HANG_MS);
 
   it('ran the WGSL engine on two different adapters', () => {
     const adapters = Object.values(outs).map((out) => JSON.parse(readFileSync(join(out, 'provenance.json'), 'utf8')).sweeps.sweep.backend);
@@ -51,13 +51,17 @@ describe('chrome and dawn hosts', () => {
 });
 
 describe('chrome and dawn hosts on the CPU twin', () => {
-  it("stream byte-identical results files (the page's chunks cross to Node as they finish)", async () => {
-    const outs = { chrome: tempDir(), dawn: tempDir() };
-    for (const [host, out] of Object.entries(outs)) {
-      const run = await gradgap(['run', NOTEBOOK, '--out', out, '--host', host, '--backend', 'cpu', '--threads', '2', '--quiet']);
-      expect(run.code, run.stderr).toBe(0);
-    }
-    const files = ['sweeps/sweep.json', 'sweeps/sweep.runs.csv', 'sweeps/sweep.cells.csv', 'plots/phase.svg', 'plots/traj.svg'];
-    expect(snapshot(outs.chrome, files)).toEqual(snapshot(outs.dawn, files));
-  }, 180_000);
+  it(
+    "stream byte-identical results files (the page's chunks cross to Node as they finish)",
+    async () => {
+      const outs = { chrome: tempDir(), dawn: tempDir() };
+      for (const [host, out] of Object.entries(outs)) {
+        const run = await gradgap(['run', NOTEBOOK, '--out', out, '--host', host, '--backend', 'cpu', '--threads', '2', '--quiet']);
+        expect(run.code, run.stderr).toBe(0);
+      }
+      const files = ['sweeps/sweep.json', 'sweeps/sweep.runs.csv', 'sweeps/sweep.cells.csv', 'plots/phase.svg', 'plots/traj.svg'];
+      expect(snapshot(outs.chrome, files)).toEqual(snapshot(outs.dawn, files));
+    },
+    HANG_MS,
+  );
 });

@@ -6,51 +6,55 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gradgap, tempDir } from './cli-harness.ts';
+import { gradgap, HANG_MS, tempDir } from './cli-harness.ts';
 import { listFiles } from './output-files.ts';
 
 const NOTEBOOK = 'notebooks/real-runs.html';
 
 describe('gradgap run on a notebook with logs', () => {
-  it('writes the per-run summary CSV and every plot, and merges shards to the same', async () => {
-    const out = tempDir();
-    const run = await gradgap(['run', NOTEBOOK, '--out', out, '--spec', 'cell', '--backend', 'cpu', '--quiet']);
-    expect(run.stderr).not.toMatch(/error/i);
-    expect(run.code).toBe(0);
-    expect(listFiles(out)).toEqual([
-      'data/grpo-lr-sweep.csv',
-      'logs/runs.summary.csv',
-      'notebook.html',
-      'plots/beside.svg',
-      'plots/outcome.svg',
-      'plots/traj.svg',
-      'provenance.json',
-      'real-runs.results.json',
-      'sweeps/sweep.cells.csv',
-      'sweeps/sweep.json',
-      'sweeps/sweep.runs.csv',
-    ]);
-    const csv = readFileSync(join(out, 'logs/runs.summary.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('label,learning_rate,learning_rate_source,metric,start,start_step,peak,peak_step,final,final_step,last_step,outcome,reason');
-    expect(csv).toHaveLength(10);
-    expect(csv[8]).toMatch(
-      /^qwen2\.5-0\.5b-grpo-lr7e-5,0\.00007,log,answer_accuracy,0\.08,0,0\.6103,30,0\.21,100,100,degraded,final 0\.21 < 0\.8 × peak 0\.61$/,
-    );
-    expect(csv[9]).toMatch(/,collapsed,final 0 < 0\.5 × start 0\.08$/);
-    for (const svg of ['traj', 'outcome', 'beside']) expect(readFileSync(join(out, `plots/${svg}.svg`), 'utf8')).toMatch(/^<\?xml[^]*<svg[^]*<\/svg>\n$/);
-    expect(readFileSync(join(out, 'plots/beside.svg'), 'utf8')).toMatch(/Real critical learning rate lr\*: 2e-4 \(between 7e-5 and 2e-4\)/);
-    expect(JSON.parse(readFileSync(join(out, 'provenance.json'), 'utf8')).logs.runs).toEqual([
-      { file: 'data/grpo-lr-sweep.csv', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
-    ]);
+  it(
+    'writes the per-run summary CSV and every plot, and merges shards to the same',
+    async () => {
+      const out = tempDir();
+      const run = await gradgap(['run', NOTEBOOK, '--out', out, '--spec', 'cell', '--backend', 'cpu', '--quiet']);
+      expect(run.stderr).not.toMatch(/error/i);
+      expect(run.code).toBe(0);
+      expect(listFiles(out)).toEqual([
+        'data/grpo-lr-sweep.csv',
+        'logs/runs.summary.csv',
+        'notebook.html',
+        'plots/beside.svg',
+        'plots/outcome.svg',
+        'plots/traj.svg',
+        'provenance.json',
+        'real-runs.results.json',
+        'sweeps/sweep.cells.csv',
+        'sweeps/sweep.json',
+        'sweeps/sweep.runs.csv',
+      ]);
+      const csv = readFileSync(join(out, 'logs/runs.summary.csv'), 'utf8').trim().split('\n');
+      expect(csv[0]).toBe('label,learning_rate,learning_rate_source,metric,start,start_step,peak,peak_step,final,final_step,last_step,outcome,reason');
+      expect(csv).toHaveLength(10);
+      expect(csv[8]).toMatch(
+        /^qwen2\.5-0\.5b-grpo-lr7e-5,0\.00007,log,answer_accuracy,0\.08,0,0\.6103,30,0\.21,100,100,degraded,final 0\.21 < 0\.8 × peak 0\.61$/,
+      );
+      expect(csv[9]).toMatch(/,collapsed,final 0 < 0\.5 × start 0\.08$/);
+      for (const svg of ['traj', 'outcome', 'beside']) expect(readFileSync(join(out, `plots/${svg}.svg`), 'utf8')).toMatch(/^<\?xml[^]*<svg[^]*<\/svg>\n$/);
+      expect(readFileSync(join(out, 'plots/beside.svg'), 'utf8')).toMatch(/Real critical learning rate lr\*: 2e-4 \(between 7e-5 and 2e-4\)/);
+      expect(JSON.parse(readFileSync(join(out, 'provenance.json'), 'utf8')).logs.runs).toEqual([
+        { file: 'data/grpo-lr-sweep.csv', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      ]);
 
-    const [a, b, merged] = [tempDir(), tempDir(), tempDir()];
-    for (const [dir, shard] of [
-      [a, '1/2'],
-      [b, '2/2'],
-    ])
-      expect((await gradgap(['run', NOTEBOOK, '--out', dir, '--spec', 'cell', '--backend', 'cpu', '--quiet', '--shard', shard])).code).toBe(0);
-    expect((await gradgap(['merge', a, b, '--out', merged, '--quiet'])).code).toBe(0);
-    expect(readFileSync(join(merged, 'logs/runs.summary.csv'), 'utf8')).toBe(readFileSync(join(out, 'logs/runs.summary.csv'), 'utf8'));
-    expect(listFiles(merged)).toContain('plots/beside.svg');
-  }, 120_000);
+      const [a, b, merged] = [tempDir(), tempDir(), tempDir()];
+      for (const [dir, shard] of [
+        [a, '1/2'],
+        [b, '2/2'],
+      ])
+        expect((await gradgap(['run', NOTEBOOK, '--out', dir, '--spec', 'cell', '--backend', 'cpu', '--quiet', '--shard', shard])).code).toBe(0);
+      expect((await gradgap(['merge', a, b, '--out', merged, '--quiet'])).code).toBe(0);
+      expect(readFileSync(join(merged, 'logs/runs.summary.csv'), 'utf8')).toBe(readFileSync(join(out, 'logs/runs.summary.csv'), 'utf8'));
+      expect(listFiles(merged)).toContain('plots/beside.svg');
+    },
+    HANG_MS,
+  );
 });

@@ -2,7 +2,7 @@
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, gradgap, reason, snapshot, tempDir } from './cli-harness.ts';
+import { FIXTURES, gradgap, HANG_MS, reason, snapshot, tempDir } from './cli-harness.ts';
 import { listFiles } from './output-files.ts';
 
 const NOTEBOOK = join(FIXTURES, 'tiny.html');
@@ -18,7 +18,7 @@ describe('shard and merge', () => {
       ...shards.map((dir, i) => gradgap(['run', NOTEBOOK, '--out', dir, '--backend', 'cpu', '--shard', `${i + 1}/3`, '--quiet'])),
     ]);
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
-  }, 120_000);
+  }, HANG_MS);
 
   it('a shard holds its run range and no plots', () => {
     expect(listFiles(shards[1])).toEqual(['notebook.html', 'provenance.json', 'sweeps/sweep.cells.csv', 'sweeps/sweep.json', 'sweeps/sweep.runs.csv']);

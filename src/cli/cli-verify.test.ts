@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gradgap, reason, tempDir } from './cli-harness.ts';
+import { gradgap, HANG_MS, reason, tempDir } from './cli-harness.ts';
 
 const TINY = 'src/cli/fixtures/tiny.html'; // the CLI runs in the repository root
 type Baked = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -20,7 +20,7 @@ beforeAll(async () => {
   const run = await gradgap(['run', TINY, '--out', dir, '--backend', 'cpu', '--quiet']);
   expect(run.code, run.stderr).toBe(0);
   original = readFileSync(join(dir, 'tiny.results.json'), 'utf8');
-}, 60_000);
+}, HANG_MS);
 
 let counter = 0;
 /** Writes an edited copy of the baked file and verifies the fixture against it. */
@@ -237,16 +237,26 @@ describe('gradgap verify finds every kind of tampering', () => {
     expect(reason(run)).toMatch(/the file: missing "provenance"/);
   });
 
-  it('across adapters (statistical check), baked statistics that are not those of the baked runs (exit 1)', async () => {
-    const run = await verifyEdited(
-      (b) => {
-        sweep(b).backend = { ...sweep(b).backend, kind: 'webgpu', adapter: 'Some GPU', threads: 1 };
-        sweep(b).cellStats[0].q50 += 1e-3;
-      },
-      ['--backend', 'cpu'],
-    );
+  it('relabelled as a GPU, its runs the twin’s: still bit for bit, so an edited statistic fails (exit 1)', async () => {
+    const run = await verifyEdited((b) => {
+      sweep(b).backend = { ...sweep(b).backend, kind: 'webgpu', adapter: 'Some GPU', threads: 1 };
+      sweep(b).cellStats[0].q50 += 1e-3;
+    });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/MISMATCH #sweep: Does not match: 4 of 4 cells agree .*baked on WebGPU on Some GPU, re-run on CPU twin/);
+    expect(run.stdout).toMatch(
+      /MISMATCH #sweep: Not bit for bit: 0 of 96 runs differ in some bit \(the file says WebGPU on Some GPU, but its runs are the CPU twin's bit for bit/,
+    );
+    expect(run.stdout).toMatch(/#sweep cellStats: 1 value differs: cell 0 \(stepSize=2, L=2\) q50: baked [\d.]+, re-run [\d.]+/);
+  });
+
+  it('a GPU file (J(θ0) a few ulps off), baked statistics that are not those of the baked runs (exit 1)', async () => {
+    const run = await verifyEdited((b) => {
+      sweep(b).backend = { ...sweep(b).backend, kind: 'webgpu', adapter: 'Some GPU', threads: 1 };
+      sweep(b).initialJ = editFloats(sweep(b).initialJ, (v) => v.forEach((x, i) => (v[i] = Math.fround(x * (1 + 2 ** -21)))));
+      sweep(b).cellStats[0].q50 += 1e-3;
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/MISMATCH #sweep: Does not match: 96 of 96 runs on the re-run's path .*baked on WebGPU on Some GPU, re-run on CPU twin/);
     expect(run.stdout).toMatch(
       /#sweep cellStats: 1 value is not those of the baked runs: cell 0 \(stepSize=2, L=2\) q50: baked [\d.]+, but its runs give [\d.]+/,
     );

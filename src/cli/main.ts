@@ -8,6 +8,7 @@
  */
 import { parseArgs, type CommandShape } from './args.ts';
 import { EXIT_BAD_INPUT, EXIT_RUN_FAILURE, InputError, RunError, oneLine } from './cli-error.ts';
+import { PROCESS_IO, type CliIO } from './cli-io.ts';
 import { HOSTS } from './hosts/host.ts';
 import { MAX_SHARDS } from './shard.ts';
 
@@ -74,13 +75,17 @@ export const USAGE = `gradgap: RLVR step-size sweeps without a browser window
   --spec     published: each sweep's publishSeeds (what baked results hold), default; cell: its seeds
 Exit codes: 0 ok, 1 run failure or verify mismatch, 2 bad input.`;
 
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Runs one command and returns its exit code; never calls process.exit, so tests run it in-process
+ * with their own `io` (a command that streams progress, `run`, still writes that to process.stderr).
+ */
+export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Promise<number> {
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
-      process.stdout.write(`${USAGE}\n`);
+      io.stdout.write(`${USAGE}\n`);
       if (argv.length > 0) return 0;
       // No command is a mistake: the usage on stdout, and the one-line reason every failure gives on stderr.
-      process.stderr.write(`gradgap: no command given; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+      io.stderr.write(`gradgap: no command given; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
       return EXIT_BAD_INPUT;
     }
     const args = parseArgs(argv, COMMANDS);
@@ -88,22 +93,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'run':
         return await (await import('./commands/run-command.ts')).runCommand(args, argv);
       case 'merge':
-        return await (await import('./commands/merge-command.ts')).mergeCommand(args, argv);
+        return await (await import('./commands/merge-command.ts')).mergeCommand(args, argv, io);
       case 'slurm':
         return await (await import('./commands/slurm-command.ts')).slurmCommand(args);
       case 'verify':
-        return await (await import('./commands/verify-command.ts')).verifyCommand(args);
+        return await (await import('./commands/verify-command.ts')).verifyCommand(args, io);
       case 'bench':
         return await (await import('./commands/bench-command.ts')).benchCommand(args);
       default:
-        process.stdout.write(`${USAGE}\n`);
+        io.stdout.write(`${USAGE}\n`);
         return 0;
     }
   } catch (error) {
     const known = error instanceof InputError || error instanceof RunError;
     const code = known ? error.exitCode : EXIT_RUN_FAILURE;
-    process.stderr.write(`gradgap: ${oneLine(known ? error.message : String((error as Error)?.message ?? error))}\n`);
-    if (!known && process.env.GRADGAP_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+    io.stderr.write(`gradgap: ${oneLine(known ? error.message : String((error as Error)?.message ?? error))}\n`);
+    if (!known && process.env.GRADGAP_DEBUG) io.stderr.write(`${(error as Error)?.stack}\n`);
     return code === EXIT_BAD_INPUT ? EXIT_BAD_INPUT : EXIT_RUN_FAILURE;
   }
 }

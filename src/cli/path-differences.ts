@@ -8,7 +8,10 @@
  *   const d = pathDifferences(baked, fresh); // { runs: 2560, differing: 3, rate: 0.0012 }
  */
 
-export const PATH_TOLERANCE = 1e-3;
+import { PATH_TOLERANCE } from '../results/index.ts';
+
+// One tolerance for 'another path', Reproduce's (src/results/compare.ts).
+export { PATH_TOLERANCE };
 
 export interface PathDifferences {
   runs: number;

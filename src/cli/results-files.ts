@@ -31,6 +31,7 @@ import {
   type RunOutputSpec,
   type SweepSpec,
 } from '../engine/index.ts';
+import { csvText } from '../results/index.ts';
 import { f32FromJson, f32Json, f32Text } from './float-format.ts';
 import type { OutputStage, StagedFile } from './output-files.ts';
 import type { RangeResult } from './run-range.ts';
@@ -52,10 +53,7 @@ export interface SweepData {
 const F32_STATS = ['meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90'] as const;
 const STAT_COLUMNS = ['runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'] as const;
 
-const csvField = (v: unknown) => {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+const csvField = (v: unknown) => (typeof v === 'number' ? String(v) : csvText(String(v)));
 const csvRow = (fields: unknown[]) => fields.map(csvField).join(',');
 const f32Items = (a: ArrayLike<number>) => Array.from(a, (x) => JSON.stringify(f32Json(x))).join(',');
 const f32List = (a: ArrayLike<number>) => `[${f32Items(a)}]`;

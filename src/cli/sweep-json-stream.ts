@@ -86,8 +86,8 @@ export class SweepJsonStream {
     this.next = head.runRange[0];
   }
 
-  /** Opens a sweep JSON file and parses its head; throws an Error naming what is wrong. */
-  static open(path: string, options: InputFileOptions = {}): SweepJsonStream {
+  /** Opens a sweep JSON file and parses its head, which `check` may refuse before any use; throws an Error naming what is wrong. */
+  static open(path: string, options: InputFileOptions = {}, check?: (head: Record<string, unknown>) => void): SweepJsonStream {
     // By the read rule (input-file.ts): a regular file (a FIFO cannot hang merge), inside the shard's folder.
     const { fd, size } = openInputFile(path, 'shard-results', options);
     try {
@@ -105,6 +105,7 @@ export class SweepJsonStream {
       readSync(fd, headBytes, 0, headBytes.length, 0);
       const raw = JSON.parse(`${headBytes.toString('utf8').trimEnd().replace(/,$/, '')}\n}`);
       if (raw?.format !== SWEEP_FORMAT || raw.version !== SWEEP_VERSION) throw new Error(`not a ${SWEEP_FORMAT} version ${SWEEP_VERSION} file`);
+      check?.(raw);
       const head = {
         sweep: raw.sweep,
         specHash: raw.specHash,

@@ -9,6 +9,7 @@
  *   a.summaries.map((s) => [s.learningRate, s.outcome]); a.critical.kind; // 'critical'
  */
 import type { CsvMapping } from './csv.ts';
+import { csvText } from '../results/index.ts';
 import { readLogs } from './read.ts';
 import { LogInputError, type LogFormat, type TrainingRun } from './run.ts';
 import { criticalLearningRate, metricSeries, summarizeRuns, type CriticalLearningRate, type OutcomeRulesInput, type RunSummary } from './summary.ts';
@@ -45,10 +46,9 @@ export function analyzeLogs(files: readonly { name: string; text: string }[], op
   return { runs, metric: options.metric, summaries, critical: criticalLearningRate(summaries, options.rules) };
 }
 
-const csvField = (v: string | number) => {
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '' : v > 0 ? 'inf' : '-inf') : v;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+// Labels, metric and column names come from the logs, untrusted: csvText quotes them and keeps a formula a text.
+const csvField = (v: string | number) =>
+  typeof v === 'number' ? (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '' : v > 0 ? 'inf' : '-inf') : csvText(v);
 
 /** The columns of the per-run summary CSV, in order. */
 export const SUMMARY_CSV_COLUMNS = [

@@ -19,6 +19,7 @@ import {
   type CellConfigs,
 } from './cell-config.ts';
 import { cellKind, type CellKind, type NotebookCell } from './notebook.ts';
+import { checkProseReferences } from './references.ts';
 
 /** A problem in one cell: the field when there is one, the file line when known. */
 export interface CellIssue {
@@ -126,6 +127,9 @@ export function checkCells(cells: readonly NotebookCell[], cellLines: readonly n
   const all = cells.map((cell, i): CheckedCell => {
     const kind = cellKind(cell.type);
     const id = idIssues(cell.id);
+    // Markdown's {{…}} references are checked as a plot's references are: what needs no results.
+    if (kind === 'markdown')
+      return { cell, kind, issues: [...id, ...checkProseReferences(cell.value, kinds).map((message) => ({ message }))], dependencies: [] };
     if (!isDeclarative(kind)) return { cell, kind, issues: id, dependencies: [] };
     const own = checkSource(kind, cell.value);
     if (own.jsonLine !== undefined) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findReferences, parseReference, referencedCells } from './references.ts';
+import { findReferences, parseReference, referencedCells, checkProseReferences, codeRanges } from './references.ts';
 
 describe('prose references', () => {
   it('reads a sweep critical step size, with a selector and a part', () => {
@@ -28,5 +28,45 @@ describe('prose references', () => {
     expect(text.slice(tokens[0].start, tokens[0].end)).toBe('{{s.critical}}');
     expect(tokens[2].error).toMatch(/unclosed/);
     expect(referencedCells(text)).toEqual(['s', 't']);
+  });
+});
+
+describe('references in Markdown code are text', () => {
+  it('an inline code span or a fenced block shows {{…}} as written; outside them it is a reference', () => {
+    const text =
+      'η* = {{sweep.critical}}; write `{{sweep.critical}}` to quote it\n\n```\n{{sweep.cell[stepSize=1].q50}}\n```\n\n``a `{{x}}` b`` and {{sweep.critical.low}}';
+    expect(findReferences(text).map((t) => t.raw)).toEqual(['sweep.critical', 'sweep.critical.low']);
+    expect(codeRanges('~~~\n{{a.b}}').length).toBe(1); // an unclosed fence runs to the end
+    expect(findReferences('~~~\n{{a.b}}')).toEqual([]);
+    expect(findReferences('an unpaired ` then {{sweep.critical}}').map((t) => t.raw)).toEqual(['sweep.critical']);
+  });
+});
+
+describe('checkProseReferences: what is known before any result', () => {
+  const kinds = new Map([
+    ['sweep', 'sweep'],
+    ['theory', 'theory'],
+    ['phase', 'plot'],
+  ]);
+  it('accepts references to what exists', () => {
+    expect(
+      checkProseReferences(
+        '{{sweep.critical}} {{sweep.critical[L=8, rule=collapse-half].low}} {{sweep.cell[stepSize=1].meanFinalJ}} {{theory.one-step[L=8]}} `{{nope.x}}`',
+        kinds,
+      ),
+    ).toEqual([]);
+  });
+  it('names a missing cell, an unknown field, a plot target, an unclosed {{', () => {
+    expect(checkProseReferences('{{nope.critical}}', kinds)).toEqual([
+      '{{nope.critical}}: no cell has the id "nope"; a reference names a sweep or a theory cell',
+    ]);
+    expect(checkProseReferences('{{sweep.bogus}}', kinds)[0]).toMatch(
+      /^\{\{sweep\.bogus\}\}: "sweep" is a sweep: name \.critical or \.cell\[…\]\.statistic, not \.bogus/,
+    );
+    expect(checkProseReferences('{{sweep.cell[stepSize=1].nope}}', kinds)[0]).toMatch(/name a statistic, one of/);
+    expect(checkProseReferences('{{sweep.critical.mid}}', kinds)[0]).toMatch(/after critical comes value, low, high/);
+    expect(checkProseReferences('{{theory.nope}}', kinds)[0]).toMatch(/curves are one-step, theorem-1, not nope/);
+    expect(checkProseReferences('{{phase.critical}}', kinds)[0]).toMatch(/"phase" is a plot cell/);
+    expect(checkProseReferences('η = {{sweep.critical', kinds)).toEqual(['{{: unclosed {{ (a reference ends with }}; write \\{{ for literal braces)']);
   });
 });

@@ -19,6 +19,7 @@
  *                                            meanSolvedShare: the mean over seeds there
  *   {{THEORY.one-step[L=8]}}                 a theory cell's curve (one-step, theorem-1) at L = 8: its η
  *   \{{                                      a literal "{{"
+ *   `{{…}}`, and {{…}} in a fenced code block, are shown as written, never evaluated (Markdown code)
  *
  * SWEEP and THEORY are cell ids. Selector values compare as numbers when both sides are numbers.
  *
@@ -27,6 +28,7 @@
  */
 import { CELL_STAT_NAMES, type BandedOutput } from '../engine/index.ts';
 import { LENGTH_SERIES } from '../results/index.ts';
+import { THEORY_CURVES } from './cell-config.ts';
 
 /** A parsed reference: `target.field[where].part`. */
 export interface ProseReference {
@@ -121,15 +123,56 @@ export function parseReference(text: string): { ref: ProseReference } | { error:
   return { ref: { target, field: m[1], where, part } };
 }
 
-/** Every `{{…}}` in a text, in order (`\{{` is skipped: it stands for a literal `{{`). */
+/**
+ * The [start, end) ranges of a Markdown text that are code, where `{{` is text like any other:
+ * fenced blocks (``` or ~~~, to the closing fence or the end) and inline code spans (a run of n
+ * backticks to the next run of exactly n, CommonMark's rule).
+ */
+export function codeRanges(source: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  const fence = /^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$/gm;
+  let m: RegExpExecArray | null;
+  let open: { at: number; mark: string } | null = null;
+  const fenced: [number, number][] = [];
+  while ((m = fence.exec(source))) {
+    const mark = m[1];
+    if (!open) open = { at: m.index, mark };
+    else if (mark[0] === open.mark[0] && mark.length >= open.mark.length && m[0].trim() === mark) {
+      fenced.push([open.at, m.index + m[0].length]);
+      open = null;
+    }
+  }
+  if (open) fenced.push([open.at, source.length]);
+  const inFence = (i: number) => fenced.some(([a, b]) => i >= a && i < b);
+  const ticks = /`+/g;
+  let pending: { at: number; n: number } | null = null;
+  while ((m = ticks.exec(source))) {
+    if (inFence(m.index) || (m.index > 0 && source[m.index - 1] === '\\' && !pending)) continue;
+    const n = m[0].length;
+    if (!pending) pending = { at: m.index, n };
+    else if (n === pending.n) {
+      ranges.push([pending.at, m.index + n]);
+      pending = null;
+    }
+  }
+  return [...fenced, ...ranges].sort((a, b) => a[0] - b[0]);
+}
+
+/** Every `{{…}}` in a text, in order (`\{{` is skipped: it stands for a literal `{{`; so is one in Markdown code, codeRanges). */
 export function findReferences(source: string): ReferenceToken[] {
   const tokens: ReferenceToken[] = [];
+  const code = source.includes('`') || source.includes('~~~') ? codeRanges(source) : [];
   let at = 0;
   for (;;) {
     const start = source.indexOf('{{', at);
     if (start < 0) return tokens;
     if (start > 0 && source[start - 1] === '\\') {
       at = start + 2;
+      continue;
+    }
+    const inCode = code.find(([a, b]) => start >= a && start < b);
+    if (inCode) {
+      at = inCode[1];
       continue;
     }
     const close = source.indexOf('}}', start + 2);
@@ -144,6 +187,44 @@ export function findReferences(source: string): ReferenceToken[] {
     tokens.push({ start, end: close + 2, raw, ...parsed });
     at = close + 2;
   }
+}
+
+/**
+ * What can be known of a text's references before any result exists, for the page and the CLI
+ * alike (checkCells): each must parse and be closed, name a sweep or theory cell that exists, and
+ * a field that cell has (critical or cell[…].statistic of a sweep, a theory curve). Whether a
+ * selector matches a series or a grid cell needs results: the page says so where it shows them.
+ */
+export function checkProseReferences(source: string, kinds: ReadonlyMap<string, string>): string[] {
+  const issues: string[] = [];
+  for (const t of findReferences(source)) {
+    const written = t.raw ? `{{${t.raw}}}` : '{{';
+    if (t.error || !t.ref) {
+      issues.push(`${written}: ${t.error}`);
+      continue;
+    }
+    const { target, field, part } = t.ref;
+    const kind = kinds.get(target);
+    if (!kind) issues.push(`${written}: no cell has the id "${target}"; a reference names a sweep or a theory cell`);
+    else if (kind === 'sweep') {
+      if (field === 'critical') {
+        if (part !== undefined && !(REFERENCE_CRITICAL_PARTS as readonly string[]).includes(part))
+          issues.push(`${written}: after critical comes ${REFERENCE_CRITICAL_PARTS.join(', ')}, or nothing`);
+        const rule = t.ref.where.rule;
+        if (rule !== undefined && rule !== 'mean-below-J0' && rule !== 'collapse-half')
+          issues.push(`${written}: rule=${rule}: must be mean-below-J0 or collapse-half`);
+      } else if (field === 'cell') {
+        if (!part || !([...REFERENCE_CELL_STATS, ...REFERENCE_LENGTH_SERIES] as readonly string[]).includes(part))
+          issues.push(
+            `${written}: cell[…].${part ?? ''}: name a statistic, one of ${REFERENCE_CELL_STATS.join(', ')}, or a length series, one of ${REFERENCE_LENGTH_SERIES.join(', ')}`,
+          );
+      } else issues.push(`${written}: "${target}" is a sweep: name .critical or .cell[…].statistic, not .${field}`);
+    } else if (kind === 'theory') {
+      if (!(THEORY_CURVES as readonly string[]).includes(field))
+        issues.push(`${written}: a theory cell's curves are ${THEORY_CURVES.join(', ')}, not ${field}`);
+    } else issues.push(`${written}: "${target}" is a ${kind} cell; a reference names a sweep or a theory cell`);
+  }
+  return issues;
 }
 
 /** The cell ids a text's references name (a text cell depends on them for staleness). */

@@ -83,7 +83,16 @@ export function figureSvg(root: Element, extras: FigureExtras = {}): { text: str
   out.setAttribute('font-family', 'system-ui, sans-serif');
   out.setAttribute('font-size', String(FONT));
   out.prepend(el('rect', { width: '100%', height: '100%', fill: 'white' }));
-  return { text: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(out)}\n`, width, height };
+  return { text: `<?xml version="1.0" encoding="UTF-8"?>\n${xmlChars(new XMLSerializer().serializeToString(out))}\n`, width, height };
+}
+
+/**
+ * Text with the characters XML 1.0 forbids removed (C0 controls but tab, LF and CR; U+FFFE, U+FFFF;
+ * lone surrogates): a title or label from an untrusted notebook may hold them, no escape can write
+ * them (&#1; is itself ill-formed), and one makes the whole file unreadable as SVG.
+ */
+export function xmlChars(text: string): string {
+  return text.replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '');
 }
 
 type Make = (name: string, attrs?: Record<string, string | number>) => Element;

@@ -30,10 +30,12 @@ describe('length bands', () => {
 
   it('are baked and read back bit for bit, and Reproduce names a changed value', () => {
     const text = expectBakedBands(summary, 'lengthBands', LENGTH_SERIES, { change: 'meanLengthFailing', index: 1, by: 0.5 });
-    // A file baked before lengths were recorded still reads and compares.
+    // A file baked before lengths were recorded still reads, but Reproduce names what it lacks (the page would lose those plots).
     const old = JSON.parse(text);
     delete old.sweeps.s.lengthBands;
-    expect(compareWithBaked(decodeBaked(JSON.stringify(old)).sweeps.s, summary).ok).toBe(true);
+    const report = compareWithBaked(decodeBaked(JSON.stringify(old)).sweeps.s, summary);
+    expect(report.ok).toBe(false);
+    expect(report.differences[0]).toMatch(/^lengthBands\.meanLength: missing from the baked file/);
   });
 });
 

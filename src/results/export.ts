@@ -23,14 +23,11 @@ import {
   type SweepSpec,
 } from '../engine/index.ts';
 import { cellEffectiveStepSize, RUN_SERIES_LIMIT, SERIES_OUTPUTS, summaryCells, type SeriesName, type SweepSummary } from './summary.ts';
+import { csvText } from './csv.ts';
 
 const STAT_COLUMNS = ['runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'] as const;
 
-const csvValue = (v: unknown) => {
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  const s = String(v ?? '');
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+const csvValue = (v: unknown) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : csvText(String(v ?? '')));
 
 /** One row per finished cell: grid coordinates, η, effective step size (with EOS, by E_θ0|o|), J0, statistics. */
 /**

@@ -5,3 +5,4 @@ export * from './compare.ts';
 export * from './export.ts';
 export * from './provenance.ts';
 export { toBase64, fromBase64 } from './base64.ts';
+export * from './csv.ts';

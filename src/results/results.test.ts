@@ -33,7 +33,7 @@ describe('results table', () => {
     expect(report.kind).toBe('statistical');
     expect(report.runsDiffering).toBe(1);
     expect(report.ok).toBe(true);
-    expect(report.summary).toMatch(/Within sampling error: 4 of 4 cells agree.*1 of 24 runs differ/);
+    expect(report.summary).toMatch(/Within sampling error: 4 of 4 cells agree.*23 of 24 runs identical to the last bit/);
     const same = compareWithBaked(baked, { ...fresh, backend: baked.backend });
     expect(same).toMatchObject({ kind: 'bit-for-bit', ok: false, runsDiffering: 1 });
   });

@@ -162,6 +162,12 @@ const BAND_HOME: Record<BandedOutput, keyof SweepSummary> = {
   >),
 };
 
+/** The key a banded series has in a summary and a baked file: 'gapBands', or 'lengthBands.meanLength' within a group. */
+export function bandKeyOf(name: BandedOutput): string {
+  const home = BAND_HOME[name];
+  return home in BAND_GROUPS ? `${home}.${name}` : home;
+}
+
 /** A banded series' bands in a summary ([cell][record][SERIES_BANDS[name]]); undefined when the summary has none. */
 export function seriesBands(
   summary: Partial<Pick<SweepSummary, 'bands' | 'gapBands' | 'updateBands' | BandGroup>>,

@@ -208,6 +208,42 @@ describe('validateSpec', () => {
     expect(validateSpec({ base: { family: 'bandit', features: 'gaussian', N: 2, B: 1 }, grid: { N: [2, 4], K: [4, 8] } })).toEqual([]);
   });
 
+  it('refuses optimizer axes that no optimizer of the sweep reads, as the other dead axes', () => {
+    expectIssue({ grid: { momentum: [0.5, 0.9] } }, 'grid.momentum', 'optimizer "sgd" does not read momentum', 'repeat the same runs');
+    expectIssue({ base: { optimizer: 'momentum' }, grid: { beta2: [0.9, 0.99] } }, 'grid.beta2', 'does not read beta2', 'adam, adamw');
+    expectIssue({ grid: { adamEpsilon: [1e-8, 1e-6] } }, 'grid.adamEpsilon', 'does not read adamEpsilon');
+    expectIssue({ base: { optimizer: 'adamw' }, grid: { momentum: [0.5, 0.9] } }, 'grid.momentum', 'optimizer "adamw" does not read momentum');
+    expectIssue({ grid: { optimizer: ['sgd', 'momentum'], beta1: [0.8, 0.9] } }, 'grid.beta1', '"sgd", "momentum" does not read beta1');
+    // Live where some optimizer of the sweep reads it: the base's, or one of grid.optimizer's.
+    expect(validateSpec({ base: { optimizer: 'momentum' }, grid: { momentum: [0.5, 0.9] } })).toEqual([]);
+    expect(validateSpec({ base: { optimizer: 'adam' }, grid: { beta1: [0.8, 0.9], beta2: [0.99, 0.999], adamEpsilon: [1e-8, 1e-6] } })).toEqual([]);
+    expect(validateSpec({ grid: { optimizer: ['sgd', 'adamw'], beta2: [0.99, 0.999] } })).toEqual([]);
+    // weightDecay is read by every optimizer (coupled L2, or AdamW's decoupled decay).
+    expect(validateSpec({ grid: { weightDecay: [0, 0.1] } })).toEqual([]);
+  });
+
+  it('checks the optimizer rates in float32, the precision the engine runs in, naming the rounded value', () => {
+    // Below 1 in float64, 1 in float32: Adam's bias correction would divide by zero, momentum never decays.
+    expectIssue({ base: { optimizer: 'adam', beta1: 0.99999999999 } }, 'base.beta1', 'beta1 = 0.99999999999', 'rounds to 1 in float32', '0.9999999403953552');
+    expectIssue({ base: { optimizer: 'adam', beta2: 0.99999999999 } }, 'base.beta2', 'rounds to 1 in float32');
+    expectIssue({ base: { optimizer: 'momentum', momentum: 0.999999999999 } }, 'base.momentum', 'rounds to 1 in float32');
+    expectIssue({ base: { optimizer: 'adam' }, grid: { beta2: [0.999, 0.99999999999] } }, 'grid.beta2[1]', 'rounds to 1 in float32');
+    // The largest float32 below 1 is itself fine.
+    expect(validateSpec({ base: { optimizer: 'adam', beta1: 1 - 2 ** -24, beta2: 1 - 2 ** -24 } })).toEqual([]);
+    // ε underflows: 1e-50 is 0 in float32, 1e-40 a subnormal; 2^-126 is the smallest normal.
+    expectIssue(
+      { base: { optimizer: 'adam', adamEpsilon: 1e-50 } },
+      'base.adamEpsilon',
+      'adamEpsilon = 1e-50',
+      'rounds to 0 in float32',
+      'normal float32',
+      '2^-126',
+    );
+    expectIssue({ base: { optimizer: 'adam', adamEpsilon: 1e-40 } }, 'base.adamEpsilon', 'rounds to 9.99994610111476e-41 in float32');
+    expect(validateSpec({ base: { optimizer: 'adam', adamEpsilon: 2 ** -126 } })).toEqual([]);
+    expect(validateSpec({ base: { optimizer: 'adam', adamEpsilon: 1e-30 } })).toEqual([]);
+  });
+
   it('keeps a huge or odd key to one short field path', () => {
     const key = 'k'.repeat(100_000);
     const issues = validateSpec({ base: { [key]: 1 } } as never);

@@ -99,6 +99,35 @@ function realIn(lo: number, hi: number, open: 'open' | 'closed' | 'left-open' | 
   };
 }
 
+/** The largest float32 below 1 (1 − 2^-24), the most a rate may be once the engine rounds it. */
+const F32_BELOW_ONE = 1 - 2 ** -24;
+/** The smallest normal float32: below it a value loses precision, and far enough below it rounds to 0. */
+export const F32_MIN_NORMAL = 2 ** -126;
+
+/**
+ * A decay rate (momentum, β1, β2) in [0, 1) as the engine holds it: the kernel and its twin round
+ * it to float32, where 0.99999999999 is 1 (Adam's bias correction then divides by 1 − 1 = 0), so
+ * the check is on the rounded value, which the message names.
+ */
+function belowOneInF32(): Check {
+  return (v) => {
+    const problem = realIn(0, 1, 'right-open')(v);
+    if (problem) return problem;
+    const rounded = Math.fround(v as number);
+    return rounded < 1
+      ? null
+      : `rounds to ${rounded} in float32 (the precision the engine runs in): must be at most ${F32_BELOW_ONE} (the largest float32 below 1)`;
+  };
+}
+
+/** Adam's ε as the engine holds it: a normal float32 (1e-50 rounds to 0, and √v + 0 divides by zero). */
+function normalInF32(v: number): string | null {
+  const rounded = Math.fround(v);
+  return rounded >= F32_MIN_NORMAL
+    ? null
+    : `rounds to ${rounded} in float32 (the precision the engine runs in): must be a normal float32, at least 2^-126 = ${F32_MIN_NORMAL}`;
+}
+
 /** The run parameters that take one of a list of names, with their lists: what the checks accept and the sweep form offers. */
 export const PARAM_CHOICES = {
   family: FAMILIES,
@@ -143,10 +172,10 @@ const FIELD_CHECKS: Record<keyof RunParams, Check> = {
   iterations: intIn(LIMITS.iterations[0], LIMITS.iterations[1]),
   recordEvery: intIn(1, LIMITS.iterations[1]),
   optimizer: oneOf(PARAM_CHOICES.optimizer),
-  momentum: realIn(0, 1, 'right-open'),
-  beta1: realIn(0, 1, 'right-open'),
-  beta2: realIn(0, 1, 'right-open'),
-  adamEpsilon: realIn(0, 1, 'left-open'),
+  momentum: belowOneInF32(),
+  beta1: belowOneInF32(),
+  beta2: belowOneInF32(),
+  adamEpsilon: (v) => realIn(0, 1, 'left-open')(v) ?? normalInF32(v as number),
   weightDecay: realIn(0, LIMITS.weightDecay, 'closed'),
   maxGradNorm: (v) =>
     v === null ? null : realIn(0, LIMITS.maxGradNorm, 'left-open')(v) && `must be null (no clipping) or a number in (0, ${LIMITS.maxGradNorm}]`,
@@ -257,12 +286,25 @@ export const SPEC_KEYS: readonly string[] = Object.freeze(['version', 'base', 'g
 /** Fields of `base` (every run parameter). */
 export const RUN_KEYS: readonly string[] = Object.freeze(Object.keys(FIELD_CHECKS));
 
+/** The optimizer fields that only some optimizers read, and which (the others ignore them). */
+const OPTIMIZER_READERS = {
+  momentum: ['momentum'],
+  beta1: ['adam', 'adamw'],
+  beta2: ['adam', 'adamw'],
+  adamEpsilon: ['adam', 'adamw'],
+} as const satisfies Partial<Record<GridKey, readonly (typeof OPTIMIZERS)[number][]>>;
+
 /**
  * Why a grid axis would only repeat the same runs: the field is one the cell's family or
  * features never read (the engine forces it or ignores it), so every value gives the same runs.
  */
-function inertAxis(base: Record<string, unknown>, key: GridKey): string | null {
+function inertAxis(base: Record<string, unknown>, grid: Record<string, unknown>, key: GridKey): string | null {
   const { family, features } = base;
+  // The optimizer fields each optimizer reads (src/engine/optimizer.ts): with every optimizer of the sweep (the base's, or grid.optimizer's) blind to one, its axis is dead.
+  const optimizers = Array.isArray(grid.optimizer) ? (grid.optimizer as unknown[]) : [base.optimizer];
+  const readers = OPTIMIZER_READERS[key as keyof typeof OPTIMIZER_READERS];
+  if (readers && !optimizers.some((o) => (readers as readonly unknown[]).includes(o)))
+    return `optimizer ${optimizers.map((o) => showValue(o)).join(', ')} does not read ${key} (only ${readers.join(', ')} do${readers.length === 1 ? 'es' : ''})`;
   if (family === 'bandit' && (key === 'L' || key === 'V')) return `the bandit family does not read ${key} (a bandit has L = 1 and no vocabulary)`;
   if (family === 'token' && key === 'K') return 'the token family does not read K (its responses are sequences over V tokens)';
   if (features === 'tabular' && key === 'd') return `tabular features fix d (K for a bandit, V² for tokens)`;
@@ -331,7 +373,7 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
         message: `${key} = ${showValue(values[i])} repeats grid.${key}[${firstAt.get(values[i])}]${more}: each grid value must appear once`,
       });
     }
-    const inert = baseOk ? inertAxis(spec.base as unknown as Record<string, unknown>, key as GridKey) : null;
+    const inert = baseOk ? inertAxis(spec.base as unknown as Record<string, unknown>, spec.grid as Record<string, unknown>, key as GridKey) : null;
     if (inert) issues.push({ field: `grid.${key}`, message: `${inert}: sweeping it would repeat the same runs; remove grid.${key}` });
   }
   if (issues.length > 0) return issues;

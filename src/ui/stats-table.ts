@@ -10,7 +10,7 @@
  *   download('table.csv', statsTableCsv(table), 'text/csv');
  */
 import { GRID_KEYS, type Cell, type CellStats, type GridKey } from '../engine/index.ts';
-import { cellEffectiveStepSize, summaryCells, type SweepSummary } from '../results/index.ts';
+import { cellEffectiveStepSize, csvText, summaryCells, type SweepSummary } from '../results/index.ts';
 
 /** Statistic columns when the cell names none. */
 export const DEFAULT_COLUMNS = ['meanFinalJ', 'q10', 'q50', 'q90', 'collapseProbability', 'diverged'];
@@ -44,11 +44,7 @@ export function statValue(column: string, { cell, stats, effectiveStepSize }: St
   return typeof v === 'number' ? v : undefined;
 }
 
-const csvField = (v: unknown) => {
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  const s = String(v ?? '');
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+const csvField = (v: unknown) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : csvText(String(v ?? '')));
 
 /** The table's rows and columns as CSV: a header of field and column names, one line per grid cell. */
 export function statsTableCsv(t: StatsTable): string {

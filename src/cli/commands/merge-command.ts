@@ -9,12 +9,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, ResultsBuilder, type BackendInfo } from '../../engine/index.ts';
-import { excerpt, kindOf, showValue } from '../../spec/index.ts';
+import { excerpt, showValue } from '../../spec/index.ts';
 import type { ParsedArgs } from '../args.ts';
+import { PROCESS_IO, type CliIO } from '../cli-io.ts';
+import { sha256 } from '../provenance-info.ts';
+import { checkShardHead, checkShardNotebook, checkShardProvenance, checkShardSpec, type ShardProvenance } from '../shard.ts';
 import { InputError } from '../cli-error.ts';
 import { readInputFile } from '../input-file.ts';
 import { notebookFromText } from '../notebook-input.ts';
-import { checkOutputPaths, NOTEBOOK_COPY, PROVENANCE_FILE, stageNotebookOutputs, type SweepProvenance } from '../notebook-outputs.ts';
+import { checkOutputPaths, NOTEBOOK_COPY, PROVENANCE_FILE, stageNotebookOutputs } from '../notebook-outputs.ts';
 import { OutputStage } from '../output-files.ts';
 import { progressReporter } from '../progress.ts';
 import { SweepFilesWriter } from '../results-files.ts';
@@ -23,26 +26,26 @@ import type { RangeResult } from '../run-range.ts';
 
 interface ShardDir {
   dir: string;
-  provenance: { notebook: { file: string; sha256: string }; runtime: string; wallMs: number; sweeps: Record<string, SweepProvenance> };
+  provenance: ShardProvenance;
   notebookText: string;
 }
 
+/** A shard folder: its provenance checked for shape, its notebook copy against the hash it records. */
 function readShardDir(dir: string): ShardDir {
   const path = join(dir, PROVENANCE_FILE);
   if (!existsSync(path)) throw new InputError(`${dir}: no ${PROVENANCE_FILE}; not the output of gradgap run (or that run did not finish)`);
   // Each file by the read rule (input-file.ts): a regular file inside the shard's folder, within its limit.
   const text = readInputFile(path, 'shard-provenance', { inside: dir });
-  let provenance;
+  let raw: unknown;
   try {
-    provenance = JSON.parse(text);
+    raw = JSON.parse(text);
   } catch (error) {
     throw new InputError(`${path}: not JSON (${excerpt((error as Error).message, 120)})`);
   }
-  if (provenance?.format !== 'gradgap-provenance')
-    throw new InputError(`${path}: not a gradgap run's provenance (format is ${showValue(provenance?.format)}, expected "gradgap-provenance")`);
-  if (typeof provenance.notebook !== 'object' || provenance.notebook === null)
-    throw new InputError(`${path}: notebook must be an object {file, title, sha256}, got ${kindOf(provenance.notebook)}`);
-  return { dir, provenance, notebookText: readInputFile(join(dir, NOTEBOOK_COPY), 'shard-notebook', { inside: dir }) };
+  const provenance = checkShardProvenance(dir, raw);
+  const notebookText = readInputFile(join(dir, NOTEBOOK_COPY), 'shard-notebook', { inside: dir });
+  checkShardNotebook(dir, provenance, notebookText, sha256);
+  return { dir, provenance, notebookText };
 }
 
 /**
@@ -137,7 +140,7 @@ function joinSweep(stage: OutputStage, id: string, parts: ShardPart[]): RangeRes
   return { ...joined, runRange: [0, runCount], runCount };
 }
 
-export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): Promise<number> {
+export async function mergeCommand(args: ParsedArgs, argv: readonly string[], io: CliIO = PROCESS_IO): Promise<number> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const shards = args.positional.map(readShardDir);
@@ -161,12 +164,14 @@ export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): P
           if (!prov || !existsSync(path)) throw new InputError(`${s.dir}: no results for sweep "${sweep.id}"`);
           let file: SweepJsonStream;
           try {
-            file = SweepJsonStream.open(path, { inside: s.dir });
+            // The head is checked before anything is derived from it (recordEvery: 0 would loop for ever).
+            file = SweepJsonStream.open(path, { inside: s.dir }, checkShardHead);
           } catch (error) {
             if (error instanceof InputError) throw error;
             throw new InputError(`${path}: ${(error as Error).message}`);
           }
           parts.push({ file, backend: prov.backend, wallMs: prov.wallMs, dir: s.dir });
+          await checkShardSpec(s.dir, sweep.id, file.head, prov.specHash, sweep);
         }
         const joined = joinSweep(stage, sweep.id, parts);
         sweep.spec = joined.spec; // the seeds the shards ran with (published or the cell's)
@@ -185,7 +190,9 @@ export async function mergeCommand(args: ParsedArgs, argv: readonly string[]): P
       shards: shards.map((s) => ({ dir: s.dir, ...s.provenance })),
     });
     const files = stage.commit([PROVENANCE_FILE]);
-    progressReporter(process.stderr, Boolean(args.flags.quiet)).note(`merged ${shards.length} shards: wrote ${files.length} files to ${args.flags.out}`);
+    progressReporter(io.stderr as NodeJS.WriteStream, Boolean(args.flags.quiet)).note(
+      `merged ${shards.length} shards: wrote ${files.length} files to ${args.flags.out}`,
+    );
     return 0;
   } catch (error) {
     stage.discard();
