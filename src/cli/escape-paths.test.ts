@@ -11,6 +11,7 @@ import { InputError } from './cli-error.ts';
 import { cells, gradgapInProcess, listAll, notebookFolder, RUNS_CSV, SECRET_VALUE, sentinel } from './file-rules-kit.ts';
 import { listFiles, OutputStage } from './output-files.ts';
 import { resolveInside } from './output-path.ts';
+import { sha256 } from './provenance-info.ts';
 
 describe('resolveInside: the one rule for output paths', () => {
   const root = sentinel();
@@ -163,7 +164,14 @@ describe("gradgap merge: the notebook name from a shard's provenance", () => {
     writeFileSync(join(dir, 'notebook.html'), text);
     writeFileSync(
       join(dir, 'provenance.json'),
-      JSON.stringify({ format: 'gradgap-provenance', version: 1, notebook: { file, title: 't', sha256: 'x' }, sweeps: {} }),
+      JSON.stringify({
+        format: 'gradgap-provenance',
+        version: 1,
+        notebook: { file, title: 't', sha256: sha256(text) },
+        runtime: 'node',
+        wallMs: 1,
+        sweeps: {},
+      }),
     );
     return dir;
   }
@@ -175,7 +183,7 @@ describe("gradgap merge: the notebook name from a shard's provenance", () => {
       const dir = shard(root, file);
       const before = listAll(root);
       const run = await gradgapInProcess(['merge', dir, '--out', join(root, 'merged', 'out'), '--quiet']);
-      expect(run.stderr).toMatch(/provenance\.json: notebook\.file = .*must be a plain file name/);
+      expect(run.stderr).toMatch(/provenance\.json:? notebook\.file = .*must be a plain file name/);
       expect(run.code).toBe(2);
       expect(listAll(root)).toEqual(before);
     },

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from './cli-error.ts';
 import { cells, gradgapInProcess, listAll, notebookFolder, SECRET_NAME, SECRET_VALUE, sentinel } from './file-rules-kit.ts';
 import { INPUT_LIMITS, readInputFile } from './input-file.ts';
-import { ROOT } from './provenance-info.ts';
+import { ROOT, sha256 } from './provenance-info.ts';
 
 const mkfifo = (path: string) => execFileSync('mkfifo', [path]);
 /** A sparse file of `bytes` (no disk used): its size says big, its content is zeros. */
@@ -171,7 +171,15 @@ describe('gradgap run, verify and merge: the notebook, --baked and shard files b
       return dir;
     };
     const prov = (over: object = {}) =>
-      JSON.stringify({ format: 'gradgap-provenance', version: 1, notebook: { file: 'rules.html', title: 't', sha256: 'x' }, sweeps: {}, ...over });
+      JSON.stringify({
+        format: 'gradgap-provenance',
+        version: 1,
+        notebook: { file: 'rules.html', title: 't', sha256: sha256(text) },
+        runtime: 'node',
+        wallMs: 1,
+        sweeps: {},
+        ...over,
+      });
 
     const a = shard('fifo-provenance');
     mkfifo(join(a, 'provenance.json'));
@@ -191,7 +199,9 @@ describe('gradgap run, verify and merge: the notebook, --baked and shard files b
     writeFileSync(join(c, 'notebook.html'), text);
     writeFileSync(
       join(c, 'provenance.json'),
-      prov({ sweeps: { sweep: { backend: { kind: 'cpu', threads: 1, adapter: 'x', fallbackAdapter: false, reason: '' }, wallMs: 1 } } }),
+      prov({
+        sweeps: { sweep: { specHash: '0'.repeat(64), backend: { kind: 'cpu', threads: 1, adapter: 'x', fallbackAdapter: false, reason: '' }, wallMs: 1 } },
+      }),
     );
     mkfifo(join(c, 'sweeps', 'sweep.json'));
     const before = listAll(root);

@@ -6,7 +6,7 @@
  *   parseShard('2/4');          // { index: 2, count: 4 }
  *   shardRange({ index: 2, count: 4 }, 1000); // [250, 500]
  */
-import { canonicalJson, cellCount, specHash, validateSpec, type SweepSpec, type SweepSpecInput } from '../spec/index.ts';
+import { canonicalJson, cellCount, excerpt, specHash, validateSpec, type SweepSpec, type SweepSpecInput } from '../spec/index.ts';
 import type { BackendInfo } from '../engine/index.ts';
 import { InputError } from './cli-error.ts';
 
@@ -53,7 +53,8 @@ export interface ShardProvenance {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isHash = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
-const shown = (v: unknown) => (JSON.stringify(v) ?? String(v)).slice(0, 80);
+// What a shard's file holds is quoted as a short escaped excerpt, never whole (the read rule).
+const shown = (v: unknown) => excerpt(JSON.stringify(v) ?? String(v));
 
 /** A shard's provenance.json, parsed: InputError naming the shard and the field that is not what `gradgap run` writes. */
 export function checkShardProvenance(dir: string, raw: unknown): ShardProvenance {
@@ -62,7 +63,10 @@ export function checkShardProvenance(dir: string, raw: unknown): ShardProvenance
   if (raw.format !== 'gradgap-provenance') throw bad('format', 'expected "gradgap-provenance": not the output of gradgap run', raw.format);
   const notebook = raw.notebook;
   if (!isObject(notebook)) throw bad('notebook', 'expected an object with the notebook file and its sha256', notebook);
-  if (typeof notebook.file !== 'string' || notebook.file === '') throw bad('notebook.file', 'expected the notebook file name', notebook.file);
+  // It names the baked-results file merge writes: a plain file name, never a path out of --out.
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  if (typeof notebook.file !== 'string' || !/^[^/\\\0-\x1f]{1,200}\.html?$/i.test(notebook.file) || notebook.file.startsWith('.'))
+    throw bad('notebook.file', 'must be a plain file name such as "threshold.html" (no folder, at most 200 characters before .html)', notebook.file);
   if (!isHash(notebook.sha256)) throw bad('notebook.sha256', 'expected a SHA-256 in hex', notebook.sha256);
   if (typeof raw.runtime !== 'string') throw bad('runtime', 'expected a string', raw.runtime);
   if (typeof raw.wallMs !== 'number' || !(raw.wallMs >= 0)) throw bad('wallMs', 'expected a number ≥ 0', raw.wallMs);

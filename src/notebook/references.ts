@@ -214,9 +214,10 @@ export function checkProseReferences(source: string, kinds: ReadonlyMap<string, 
         if (rule !== undefined && rule !== 'mean-below-J0' && rule !== 'collapse-half')
           issues.push(`${written}: rule=${rule}: must be mean-below-J0 or collapse-half`);
       } else if (field === 'cell') {
-        if (!part || !([...REFERENCE_CELL_STATS, ...REFERENCE_LENGTH_SERIES] as readonly string[]).includes(part))
+        const series = Object.keys(REFERENCE_SERIES);
+        if (!part || !([...REFERENCE_CELL_STATS, ...series] as readonly string[]).includes(part))
           issues.push(
-            `${written}: cell[…].${part ?? ''}: name a statistic, one of ${REFERENCE_CELL_STATS.join(', ')}, or a length series, one of ${REFERENCE_LENGTH_SERIES.join(', ')}`,
+            `${written}: cell[…].${part ?? ''}: name a statistic, one of ${REFERENCE_CELL_STATS.join(', ')}, or a recorded series, one of ${series.join(', ')}`,
           );
       } else issues.push(`${written}: "${target}" is a sweep: name .critical or .cell[…].statistic, not .${field}`);
     } else if (kind === 'theory') {

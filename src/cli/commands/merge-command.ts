@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, ResultsBuilder, type BackendInfo } from '../../engine/index.ts';
-import { excerpt, showValue } from '../../spec/index.ts';
+import { excerpt } from '../../spec/index.ts';
 import type { ParsedArgs } from '../args.ts';
 import { PROCESS_IO, type CliIO } from '../cli-io.ts';
 import { sha256 } from '../provenance-info.ts';
@@ -48,18 +48,9 @@ function readShardDir(dir: string): ShardDir {
   return { dir, provenance, notebookText };
 }
 
-/**
- * The notebook's name as a shard's provenance gives it (it names the baked-results file merge
- * writes): a plain file name ending .html, no folder part; InputError naming the shard otherwise.
- */
+/** The notebook's name as a shard's provenance gives it, a plain file name (checkShardProvenance), less .html. */
 function notebookName(shard: ShardDir): string {
-  const file: unknown = shard.provenance.notebook.file;
-  // eslint-disable-next-line no-control-regex -- control characters are what this escapes (or refuses)
-  if (typeof file !== 'string' || !/^[^/\\\0-\x1f]{1,200}\.html?$/i.test(file) || file.startsWith('.'))
-    throw new InputError(
-      `${join(shard.dir, PROVENANCE_FILE)}: notebook.file = ${showValue(file)}: must be a plain file name such as "threshold.html" (no folder, at most 200 characters before .html)`,
-    );
-  return file.replace(/\.html?$/i, '');
+  return shard.provenance.notebook.file.replace(/\.html?$/i, '');
 }
 
 /** One backend description for the joined sweep: the shards' own when they agree. */
