@@ -19,6 +19,7 @@ import {
   REWARDS,
   SCHEDULES,
   STD_KINDS,
+  KL_ESTIMATORS,
   cellCount,
   expandGrid,
   maxTokenPrompts,
@@ -58,6 +59,9 @@ export const LIMITS = Object.freeze({
   weightDecay: 1000,
   maxGradNorm: 1e6,
 });
+
+/** The PPO loop's limits (SPEC 1.9): passes over one batch (verl `ppo_epochs`), the clip ranges, c and β. */
+export const PPO_LIMITS = Object.freeze({ ppoEpochs: [1, 64], clipLow: 1, clipHigh: 10, dualClip: 100, klCoef: 1000 });
 
 /**
  * What the engine's ResultsBuilder holds for a sweep run without keeping every run's series (the
@@ -111,6 +115,7 @@ export const PARAM_CHOICES = {
   exactDirection: EXACT_DIRECTIONS,
   optimizer: OPTIMIZERS,
   schedule: SCHEDULES,
+  klEstimator: KL_ESTIMATORS,
 } as const satisfies Partial<Record<keyof RunParams, readonly string[]>>;
 
 const FIELD_CHECKS: Record<keyof RunParams, Check> = {
@@ -152,13 +157,16 @@ const FIELD_CHECKS: Record<keyof RunParams, Check> = {
     v === null ? null : realIn(0, LIMITS.maxGradNorm, 'left-open')(v) && `must be null (no clipping) or a number in (0, ${LIMITS.maxGradNorm}]`,
   warmupSteps: intIn(0, LIMITS.iterations[1]),
   schedule: oneOf(PARAM_CHOICES.schedule),
+  ...ppoFieldChecks(),
 };
 
 /** A grid value is checked as its base field is, except that a grid lists no null: clipping off is the base's null. */
 const gridCheck = (key: GridKey): Check =>
-  key === 'maxGradNorm'
+  key === 'maxGradNorm' || key === 'dualClip'
     ? (v) =>
-        v === null ? `a grid cannot list null; leave maxGradNorm out of the grid (or set base.maxGradNorm = null) for no clipping` : FIELD_CHECKS.maxGradNorm(v)
+        v === null
+          ? `a grid cannot list null; leave ${key} out of the grid (or set base.${key} = null) for ${key === 'dualClip' ? 'no dual clip' : 'no clipping'}`
+          : FIELD_CHECKS[key](v)
     : FIELD_CHECKS[key];
 
 /** Problems that only show once fields are combined (one cell's full parameters). */
@@ -180,6 +188,7 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
     out.push({ key: 'advantage', message: 'batch-std with B > 1 has no closed-form expected update: use mode "sampled", or group-std' });
   }
   if (p.eos) eosIssues(p, out);
+  ppoIssues(p, out);
   if (p.warmupSteps > p.iterations)
     out.push({ key: 'warmupSteps', message: `warmupSteps = ${p.warmupSteps} is longer than the run: must be in [0, iterations = ${p.iterations}]` });
   if (p.recordEvery > p.iterations) out.push({ key: 'recordEvery', message: `recordEvery = ${p.recordEvery} must be in [1, iterations = ${p.iterations}]` });
@@ -261,7 +270,9 @@ export const RUN_KEYS: readonly string[] = Object.freeze(Object.keys(FIELD_CHECK
  * Why a grid axis would only repeat the same runs: the field is one the cell's family or
  * features never read (the engine forces it or ignores it), so every value gives the same runs.
  */
-function inertAxis(base: Record<string, unknown>, key: GridKey): string | null {
+function inertAxis(base: Record<string, unknown>, key: GridKey, grid: Record<string, unknown> = {}): string | null {
+  const ppo = ppoInertAxis(base, grid, key);
+  if (ppo) return ppo;
   const { family, features } = base;
   if (family === 'bandit' && (key === 'L' || key === 'V')) return `the bandit family does not read ${key} (a bandit has L = 1 and no vocabulary)`;
   if (family === 'token' && key === 'K') return 'the token family does not read K (its responses are sequences over V tokens)';
@@ -331,7 +342,7 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
         message: `${key} = ${showValue(values[i])} repeats grid.${key}[${firstAt.get(values[i])}]${more}: each grid value must appear once`,
       });
     }
-    const inert = baseOk ? inertAxis(spec.base as unknown as Record<string, unknown>, key as GridKey) : null;
+    const inert = baseOk ? inertAxis(spec.base as unknown as Record<string, unknown>, key as GridKey, spec.grid as Record<string, unknown>) : null;
     if (inert) issues.push({ field: `grid.${key}`, message: `${inert}: sweeping it would repeat the same runs; remove grid.${key}` });
   }
   if (issues.length > 0) return issues;
@@ -368,4 +379,56 @@ export function parseSpec(input: SweepSpecInput): SweepSpec {
   const issues = validateSpec(input);
   if (issues.length) throw new SpecError(issues);
   return withDefaults(input);
+}
+
+// ---- The PPO loop's fields (SPEC 1.9): checks, cross-field rules and inert axes, kept together here. ----
+
+function ppoFieldChecks(): Pick<Record<keyof RunParams, Check>, 'ppoEpochs' | 'miniBatches' | 'clipLow' | 'clipHigh' | 'dualClip' | 'klCoef' | 'klEstimator'> {
+  return {
+    ppoEpochs: intIn(PPO_LIMITS.ppoEpochs[0], PPO_LIMITS.ppoEpochs[1]),
+    miniBatches: intIn(LIMITS.B[0], LIMITS.B[1]),
+    clipLow: realIn(0, PPO_LIMITS.clipLow, 'left-open'),
+    clipHigh: realIn(0, PPO_LIMITS.clipHigh, 'left-open'),
+    dualClip: (v) =>
+      v === null
+        ? null
+        : realIn(1, PPO_LIMITS.dualClip, 'left-open')(v) &&
+          `must be null (no dual clip) or a number in (1, ${PPO_LIMITS.dualClip}] (verl clip_ratio_c, 3 in its examples)`,
+    klCoef: realIn(0, PPO_LIMITS.klCoef, 'closed'),
+    klEstimator: oneOf(PARAM_CHOICES.klEstimator),
+  };
+}
+
+/** One cell's PPO-loop problems: mini-batches split whole prompt groups; exact mode has no expected update for the loop. */
+function ppoIssues(p: RunParams, out: { key: keyof RunParams; message: string }[]): void {
+  if (p.miniBatches > p.B)
+    out.push({ key: 'miniBatches', message: `miniBatches = ${p.miniBatches}, but a step draws B = ${p.B} prompt groups: must be in [1, B = ${p.B}]` });
+  else if (p.B % p.miniBatches !== 0)
+    out.push({
+      key: 'miniBatches',
+      message: `miniBatches = ${p.miniBatches} does not divide B = ${p.B}: each mini-batch is B/M whole prompt groups, so M must divide B`,
+    });
+  if (p.mode === 'exact') {
+    const named: [keyof RunParams, boolean, string][] = [
+      ['ppoEpochs', p.ppoEpochs > 1, `ppoEpochs = ${p.ppoEpochs}`],
+      ['miniBatches', p.miniBatches > 1, `miniBatches = ${p.miniBatches}`],
+      ['klCoef', p.klCoef > 0, `klCoef = ${p.klCoef}`],
+    ];
+    for (const [key, bad, text] of named)
+      if (bad)
+        out.push({
+          key,
+          message: `${text} in mode "exact": the expected update exists here only for one on-policy step without KL (ppoEpochs = miniBatches = 1, klCoef = 0); use mode "sampled"`,
+        });
+  }
+}
+
+/** A PPO field swept where it cannot act: the clip needs a second update on a batch (μ·M > 1), the estimator a β > 0. */
+function ppoInertAxis(base: Record<string, unknown>, grid: Record<string, unknown>, key: GridKey): string | null {
+  const swept = (k: string) => Object.hasOwn(grid, k);
+  const onPolicy = base.ppoEpochs === 1 && base.miniBatches === 1 && !swept('ppoEpochs') && !swept('miniBatches');
+  if ((key === 'clipLow' || key === 'clipHigh' || key === 'dualClip') && onPolicy)
+    return `${key} acts only from a batch's second update, and ppoEpochs = miniBatches = 1 takes one (the ratio is always 1)`;
+  if (key === 'klEstimator' && base.klCoef === 0 && !swept('klCoef')) return 'klEstimator is read only with klCoef > 0';
+  return null;
 }
