@@ -101,6 +101,7 @@ var<workgroup> wLen: array<u32, MAX_S>; // |o_j|, EOS included; L without EOS
 var<workgroup> wExpectedLength: f32;
 var<workgroup> wCoef: array<f32, MAX_S>;
 var<workgroup> wPrompt: array<u32, MAX_B>;
+var<workgroup> wOrder: array<u32, MAX_DRAW>; // the prompt draw's partial shuffle (B < prompts), else one unused word
 var<workgroup> wRowJ: array<f32, MAX_P>;
 var<workgroup> wAlpha: array<f32, MAX_K>;
 var<workgroup> wNext: array<f32, MAX_K>;
@@ -286,16 +287,29 @@ fn aliveChain(info: RunInfo, tid: u32) {
 // Samples B·G responses; one thread per response. Fills wTok, wLen, wReward, wPrompt.
 fn sampleResponses(info: RunInfo, local: u32, step: u32, tid: u32) {
   let key = vec2<u32>(dispatch.seed, 0u);
-  // Bandit rows, or token prompts (SPEC 1.8): all in order when B is their count, else drawn (counter word 3 = PROMPT_DRAW).
+  // Bandit rows, or token prompts (SPEC 1.8): all in order when B is their count, else B distinct ones by a partial
+  // Fisher–Yates shuffle on thread 0 (counter word 3 = PROMPT_DRAW), as prompt-draw.ts draws them.
   let count = select(info.prompts, info.P, info.rewardKind == 0u);
+  if (info.B < count && !(info.rewardKind != 0u && count == 1u)) {
+    if (tid == 0u) {
+      for (var q = 0u; q < count; q = q + 1u) { wOrder[q] = q; }
+      for (var g = 0u; g < info.B; g = g + 1u) {
+        let rest = count - g;
+        let u = uniform_from_bits(philox4x32_10(vec4<u32>(info.run, step, g, 0xffffffffu), key).x);
+        let pick = g + min(u32(floor(u * f32(rest))), rest - 1u);
+        let chosen = wOrder[pick];
+        wOrder[pick] = wOrder[g];
+        wOrder[g] = chosen;
+        wPrompt[g] = chosen;
+      }
+    }
+    workgroupBarrier();
+  }
   for (var g = tid; g < info.B; g = g + WG) {
     if (info.rewardKind != 0u && count == 1u) {
       wPrompt[g] = info.start;
     } else if (info.B == count) {
       wPrompt[g] = g;
-    } else {
-      let u = uniform_from_bits(philox4x32_10(vec4<u32>(info.run, step, g, 0xffffffffu), key).x);
-      wPrompt[g] = min(u32(floor(u * f32(count))), count - 1u);
     }
     if (dispatch.traceStride != 0u && step < dispatch.iterations) {
       // The prompt draws after the tokens of the run-step's trace (its last MAX_B words).

@@ -17,12 +17,13 @@
  * tokens, and the aggregation's scale is per response (1/|o_j|) or per batch (1/Σ|o|) as TRL and
  * verl compute it; the chains carry an absorbing "ended" state.
  */
-import { PROMPT_DRAW, STREAM_TRAINING, philoxWord0, uniformFromBits } from '../rng/index.ts';
+import { STREAM_TRAINING, philoxWord0, uniformFromBits } from '../rng/index.ts';
 import type { ExactDirection, RunParams } from '../spec/index.ts';
 import { aggregationLengthScale, isPlainSgd, perLengthAggregation } from '../spec/index.ts';
 import { OptimizerState } from './optimizer.ts';
 import { ADVANTAGE_CODE, NO_EOS, type PackedInstance } from './packing.ts';
 import { expectedAdvantageFactor } from './expected-advantage.ts';
+import { drawPrompts } from './prompt-draw.ts';
 import { KERNEL_RECORD_OUTPUTS, type RunRecord } from './run-outputs.ts';
 
 /** Per-run outputs the twin writes (declared in run-outputs.ts); records have one slot per recorded step. */
@@ -160,6 +161,7 @@ export class RunScratch {
   readonly rewards: Float32Array;
   readonly coef: Float32Array;
   readonly prompts: Int32Array;
+  readonly promptOrder: Int32Array; // the partial shuffle's scratch (prompt-draw.ts)
   readonly rowJ: Float32Array;
   readonly alpha: Float32Array;
   readonly next: Float32Array;
@@ -180,6 +182,7 @@ export class RunScratch {
     this.rewards = new Float32Array(samples);
     this.coef = new Float32Array(samples);
     this.prompts = new Int32Array(p.B);
+    this.promptOrder = new Int32Array(Math.max(P, p.N));
     this.rowJ = new Float32Array(P);
     this.alpha = new Float32Array(Math.max(P, K));
     this.next = new Float32Array(Math.max(P, K));
@@ -289,14 +292,11 @@ function sampleStep(
     for (let c = 0; c < K; c++) s.cdf[a * K + c] = acc = f32(acc + s.pi[a * K + c]);
   }
   // Prompts of the step: bandit rows, or token prompts (prompt q starts at token q, SPEC 1.8); all of them in order when B
-  // is their count, else drawn with replacement, counter (run, step, group, PROMPT_DRAW) of the training stream.
+  // is their count, else B distinct ones (prompt-draw.ts).
   const count = inst.rewardKind === 0 ? P : inst.prompts;
-  for (let g = 0; g < p.B; g++) {
-    if (inst.rewardKind !== 0 && count === 1) s.prompts[g] = inst.start;
-    else if (p.B === count) s.prompts[g] = g;
-    else s.prompts[g] = Math.min(Math.floor(uniformFromBits(philoxWord0(run, step, g, PROMPT_DRAW, seed, STREAM_TRAINING)) * count), count - 1);
-    promptProbe?.(step, g, s.prompts[g]);
-  }
+  if (inst.rewardKind !== 0 && count === 1) s.prompts[0] = inst.start;
+  else drawPrompts(s.prompts, p.B, count, s.promptOrder, seed, run, step);
+  if (promptProbe) for (let g = 0; g < p.B; g++) promptProbe(step, g, s.prompts[g]);
   const eos = inst.eos;
   const y = inst.rewardKind === 2 ? answerOf(inst) : 0;
   for (let j = 0; j < p.B * G; j++) {

@@ -49,7 +49,8 @@ function sequenceCode(s: KernelShape): string {
     .replace(/MAX_S\b/g, String(s.S))
     .replace(/MAX_B\b/g, String(s.B))
     .replace(/MAX_TOK\b/g, String(s.TOK))
-    .replace(/MAX_OPT\b/g, String(s.OPT));
+    .replace(/MAX_OPT\b/g, String(s.OPT))
+    .replace(/MAX_DRAW\b/g, String(s.DRAW));
   return `${philoxSource}\n${sized}`;
 }
 
