@@ -60,7 +60,7 @@ export function maxShape(cells: readonly Cell[]): KernelShape {
 
 /** Workgroup bytes the sequence kernel needs for a shape (its var<workgroup> arrays). */
 export function workgroupBytes(s: KernelShape): number {
-  return F32 * (2 * s.D + 2 * s.PK + s.TOK + 3 * s.S + s.B + s.P + 2 * s.K + 2 * s.OPT + s.DRAW + 12);
+  return F32 * (2 * s.D + 2 * s.PK + s.TOK + 3 * s.S + s.B + s.P + 2 * s.K + 2 * s.OPT + s.DRAW + 15);
 }
 
 /** Rough work units of one run-step, for sizing dispatches well under a GPU watchdog (~2 s). */
