@@ -67,9 +67,9 @@ export const PPO_LIMITS = Object.freeze({ ppoEpochs: [1, 64], clipLow: 1, clipHi
  * What the engine's ResultsBuilder holds for a sweep run without keeping every run's series (the
  * page above RUN_SERIES_LIMIT, `gradgap run`): its per-run outputs (3 f32 and a flag, rounded up to
  * 16 bytes; engine tests hold the outputs to it), and the buffers of cells split between chunks
- * until their last seed arrives (9 banded f32 series: J, ‖g‖, ‖Δθ‖, the four lengths, the shares of prompts solved and lost), a few cells at a time.
+ * until their last seed arrives (11 banded f32 series: J, ‖g‖, ‖Δθ‖, the four lengths, the shares of prompts solved and lost, the clipped share and the KL), a few cells at a time.
  */
-export const SWEEP_MEMORY = { bytesPerRun: 16, bytesPerSplitRecord: 36, cellsInFlight: 4 } as const;
+export const SWEEP_MEMORY = { bytesPerRun: 16, bytesPerSplitRecord: 44, cellsInFlight: 4 } as const;
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MiB`;
 
