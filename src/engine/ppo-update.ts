@@ -27,7 +27,7 @@ export class PpoScratch {
   readonly logRef: Float32Array; // [a][b]: log π_θ0(b | a), kept from step 0
   readonly rowKl: Float32Array; // KL_a of the current policy to π_ref, per row
   readonly thetaStart: Float32Array;
-  readonly constants: PpoTokenConstants;
+  constants: PpoTokenConstants;
   constructor(inst: PackedInstance, p: RunParams) {
     const samples = p.B * p.G;
     this.advantage = new Float32Array(samples);
@@ -36,6 +36,12 @@ export class PpoScratch {
     this.rowKl = new Float32Array(inst.P);
     this.thetaStart = new Float32Array(inst.d);
     this.constants = ppoTokenConstants(p);
+  }
+
+  /** Takes a run's loop constants (a scratch serves every run of its shape). */
+  configure(p: RunParams): this {
+    this.constants = ppoTokenConstants(p);
+    return this;
   }
 
   /** log π_θ0, from the policy table at step 0. */

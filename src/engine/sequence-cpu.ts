@@ -22,7 +22,6 @@ import type { ExactDirection, RunParams } from '../spec/index.ts';
 import { aggregationLengthScale, isPlainSgd, isPpoLoop } from '../spec/index.ts';
 import { responseScale, sampleScale } from './aggregation-scale.ts';
 import { PpoScratch, ppoIteration, referenceKl, type PolicyOps } from './ppo-update.ts';
-import { ppoTokenConstants } from './ppo-loss.ts';
 import { OptimizerState } from './optimizer.ts';
 import { ADVANTAGE_CODE, NO_EOS, type PackedInstance } from './packing.ts';
 import { expectedAdvantageFactor } from './expected-advantage.ts';
@@ -174,7 +173,8 @@ export class RunScratch {
   readonly delta: Float32Array; // θ_new − θ_old of the last step, for ‖Δθ‖
   readonly initialPromptJ: Float32Array; // J_q(0) of each prompt, for the lost-prompt rule (SPEC 1.8)
   readonly optimizer: OptimizerState;
-  readonly ppo: PpoScratch | null; // the PPO loop's per-token and reference log-probabilities (SPEC 1.9); null for today's loop
+  ppo: PpoScratch | null = null; // the PPO loop's arrays for the current run (SPEC 1.9); null in today's loop (usePpo)
+  private ppoStore: PpoScratch | null = null;
   constructor(inst: PackedInstance, p: RunParams) {
     const { P, K, d, L } = inst;
     const samples = p.B * p.G;
@@ -196,7 +196,13 @@ export class RunScratch {
     this.delta = new Float32Array(d);
     this.initialPromptJ = new Float32Array(P);
     this.optimizer = new OptimizerState(d);
-    this.ppo = isPpoLoop(p) && p.mode === 'sampled' ? new PpoScratch(inst, p) : null;
+    this.usePpo(inst, p);
+  }
+
+  /** Sets up the PPO loop's arrays for a run of `p` (a scratch serves every run of its shape, in or out of the loop). */
+  usePpo(inst: PackedInstance, p: RunParams): PpoScratch | null {
+    this.ppo = isPpoLoop(p) && p.mode === 'sampled' ? (this.ppoStore ??= new PpoScratch(inst, p)).configure(p) : null;
+    return this.ppo;
   }
 }
 
@@ -578,7 +584,7 @@ export function simulateRun(
   let rec = 0;
   out.minJ = Infinity;
   out.diverged = false;
-  const ppo = s.ppo;
+  const ppo = s.usePpo(inst, p);
   let currentStep = 0;
   const ops: PolicyOps = {
     computePolicy: () => computePolicy(inst, s.theta, s.pi),
@@ -705,11 +711,11 @@ export function ppoSampledStep(
 ): PpoSampledStep {
   const s = new RunScratch(inst, { ...p, klCoef: Math.max(p.klCoef, Number.MIN_VALUE) }); // a scratch with the loop's arrays
   const q = { ...p };
+  s.ppo!.configure(q);
   const plain = isPlainSgd(q);
   if (!plain) s.optimizer.configure(q);
   computePolicy(inst, thetaRef, s.pi);
   s.ppo!.setReference(s.pi);
-  Object.assign(s.ppo!.constants, ppoTokenConstants(q));
   s.theta.set(theta);
   computePolicy(inst, s.theta, s.pi);
   const J = successRateF32(inst, s.pi, s.rowJ, s.alpha, s.next);
