@@ -18,7 +18,7 @@ fn loadOptimizer(info: RunInfo, local: u32, tid: u32) {
     var p1 = 1.0;
     var p2 = 1.0;
     if (info.optimizer >= 2u) {
-      for (var s = 0u; s < dispatch.stepBegin; s = s + 1u) {
+      for (var s = 0u; s < dispatch.stepBegin * info.updatesPerStep; s = s + 1u) { // optimizer steps before this dispatch
         p1 = p1 * info.beta1;
         p2 = p2 * info.beta2;
       }

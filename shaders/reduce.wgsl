@@ -15,11 +15,12 @@ struct CellRange {
   _pad: u32,
 };
 
-struct RunState {
+struct RunState { // sequence.wgsl's, field for field: its size is the stride of `state`
   minJ: f32,
   finalJ: f32,
   diverged: u32,
-  _pad: u32,
+  lastUpdateNorm: f32,
+  lastClippedShare: f32,
 };
 
 @group(0) @binding(0) var<storage, read> state: array<RunState>;

@@ -3,8 +3,9 @@
 // sampled responses, count rows, parameter coordinates), and the run's policy table π, weighted
 // transition counts C, sampled tokens and θ live in workgroup memory. Twin: src/engine/sequence-cpu.ts.
 //
-// The host prepends philox.wgsl and appends expected-update.wgsl (exact mode and the recorded ‖∇J‖)
-// and optimizer.wgsl (clipping, schedules, momentum, Adam, AdamW: SPEC 1.6), and replaces the
+// The host prepends philox.wgsl and appends expected-update.wgsl (exact mode and the recorded ‖∇J‖),
+// optimizer.wgsl (clipping, schedules, momentum, Adam, AdamW: SPEC 1.6) and ppo-loop.wgsl (several
+// updates per batch, the ratio clip, KL to π_θ0: SPEC 1.9), and replaces the
 // MAX_* sizes with the chunk's largest shapes (MAX_OPT is 1 when no run keeps optimizer state).
 //
 // Step:  π = softmax rows of Φ·θ;  sample B·G responses (Philox counter = (run, step, sample, token));
@@ -52,6 +53,16 @@ struct RunInfo {
   targetLength: u32,   // tokens of the target: L, or L* with EOS
   aggregation: u32,    // 0 seq-sum, 1 seq-mean-token-mean, 2 token-mean, 3 constant, 4 constant-no-batch
   prompts: u32,        // token family: N prompts, prompt q starting at token q with its target at q·targetLength (SPEC 1.8); 1 for bandits
+  ppo: u32,            // 1: the PPO loop (ppo-loop.wgsl, SPEC 1.9); 0: one on-policy step per batch, today's code
+  ppoEpochs: u32,      // μ
+  miniBatches: u32,    // M
+  updatesPerStep: u32, // optimizer steps per iteration: μ·M in the loop, else 1 (Adam's bias corrections count them)
+  clipLow: f32,
+  clipHigh: f32,
+  dualClip: f32,       // c, or 0 when off
+  klCoef: f32,         // β
+  klEstimator: u32,    // 0 k3, 1 k1
+  ppoScale: f32,       // the mini-batch's sampleScale (B/M groups), as the twin rounds it
 };
 
 const NO_EOS: u32 = 0xffffffffu;
@@ -69,6 +80,8 @@ struct Dispatch {
   optBase: u32,     // where the optimizer state starts in `scratch`: [run][m | v][optStride]
   optStride: u32,   // floats of one optimizer-state vector per run; 0 when no run keeps state
   promptBase: u32,  // where each run's J_q(0) starts in `scratch`: [run][MAX_P] (SPEC 1.8: the lost-prompt rule)
+  ppoBase: u32,     // where the PPO loop's per-run scratch starts (ppo-loop.wgsl)
+  ppoStride: u32,   // its floats per run; 0 when no run of the chunk is in the loop
 };
 
 struct RunState {
@@ -76,6 +89,7 @@ struct RunState {
   finalJ: f32,
   diverged: u32,
   lastUpdateNorm: f32, // ‖Δθ‖ of the step into the current θ, carried from one dispatch to the next
+  lastClippedShare: f32, // the clipped share of the batch trained into the current θ (SPEC 1.9), carried likewise
 };
 
 @group(0) @binding(0) var<uniform> dispatch: Dispatch;
@@ -101,6 +115,7 @@ var<workgroup> wLen: array<u32, MAX_S>; // |o_j|, EOS included; L without EOS
 var<workgroup> wExpectedLength: f32;
 var<workgroup> wCoef: array<f32, MAX_S>;
 var<workgroup> wPrompt: array<u32, MAX_B>;
+var<workgroup> wOrder: array<u32, MAX_DRAW>; // the prompt draw's partial shuffle (B < prompts), else one unused word
 var<workgroup> wRowJ: array<f32, MAX_P>;
 var<workgroup> wAlpha: array<f32, MAX_K>;
 var<workgroup> wNext: array<f32, MAX_K>;
@@ -118,6 +133,9 @@ var<workgroup> wStepSize: f32;
 var<workgroup> wBc2Sqrt: f32;
 var<workgroup> wDecay: f32;
 var<workgroup> wUpdateNorm: f32; // ‖Δθ‖ of the step into the current θ
+var<workgroup> wClipCount: atomic<u32>; // the PPO loop's clipped token-updates of this batch
+var<workgroup> wClippedShare: f32; // of the batch trained into the current θ
+var<workgroup> wKl: f32; // exact KL(π_θ ‖ π_ref) at a recorded step
 
 fn isFiniteF32(x: f32) -> bool {
   // Bit test, not x == x: compilers may fold NaN comparisons away.
@@ -286,16 +304,29 @@ fn aliveChain(info: RunInfo, tid: u32) {
 // Samples B·G responses; one thread per response. Fills wTok, wLen, wReward, wPrompt.
 fn sampleResponses(info: RunInfo, local: u32, step: u32, tid: u32) {
   let key = vec2<u32>(dispatch.seed, 0u);
-  // Bandit rows, or token prompts (SPEC 1.8): all in order when B is their count, else drawn (counter word 3 = PROMPT_DRAW).
+  // Bandit rows, or token prompts (SPEC 1.8): all in order when B is their count, else B distinct ones by a partial
+  // Fisher–Yates shuffle on thread 0 (counter word 3 = PROMPT_DRAW), as prompt-draw.ts draws them.
   let count = select(info.prompts, info.P, info.rewardKind == 0u);
+  if (info.B < count && !(info.rewardKind != 0u && count == 1u)) {
+    if (tid == 0u) {
+      for (var q = 0u; q < count; q = q + 1u) { wOrder[q] = q; }
+      for (var g = 0u; g < info.B; g = g + 1u) {
+        let rest = count - g;
+        let u = uniform_from_bits(philox4x32_10(vec4<u32>(info.run, step, g, 0xffffffffu), key).x);
+        let pick = g + min(u32(floor(u * f32(rest))), rest - 1u);
+        let chosen = wOrder[pick];
+        wOrder[pick] = wOrder[g];
+        wOrder[g] = chosen;
+        wPrompt[g] = chosen;
+      }
+    }
+    workgroupBarrier();
+  }
   for (var g = tid; g < info.B; g = g + WG) {
     if (info.rewardKind != 0u && count == 1u) {
       wPrompt[g] = info.start;
     } else if (info.B == count) {
       wPrompt[g] = g;
-    } else {
-      let u = uniform_from_bits(philox4x32_10(vec4<u32>(info.run, step, g, 0xffffffffu), key).x);
-      wPrompt[g] = min(u32(floor(u * f32(count))), count - 1u);
     }
     if (dispatch.traceStride != 0u && step < dispatch.iterations) {
       // The prompt draws after the tokens of the run-step's trace (its last MAX_B words).
@@ -354,7 +385,7 @@ fn sampleResponses(info: RunInfo, local: u32, step: u32, tid: u32) {
 }
 
 // Advantages × aggregation scale into wCoef (SPEC 1.3 table); thread 0, in the twin's order.
-fn computeCoefficients(info: RunInfo, tid: u32) {
+fn computeCoefficients(info: RunInfo, local: u32, tid: u32) {
   if (tid == 0u) {
     let n = info.B * info.G;
     let perLength = info.eos != NO_EOS && (info.aggregation == 1u || info.aggregation == 2u);
@@ -403,6 +434,7 @@ fn computeCoefficients(info: RunInfo, tid: u32) {
           if (info.aggregation == 1u) { scale = info.sampleScale / f32(wLen[g * info.G + i]); } else { scale = 1.0 / f32(tokens); }
         }
         wCoef[g * info.G + i] = A * scale;
+        if (info.ppo != 0u) { scratch[ppoAdvantageAt(info, local) + g * info.G + i] = A; } // scaled per mini-batch by ppo-loop.wgsl
       }
     }
   }
@@ -494,6 +526,8 @@ fn writeRecord(info: RunInfo, local: u32, rec: u32, J: f32, norm: f32, gradNorm:
   } else {
     records[recordAt(4u, rec, local)] = wExpectedLength;
   }
+  records[recordAt(10u, rec, local)] = wClippedShare;
+  if (info.ppo != 0u) { records[recordAt(11u, rec, local)] = wKl; } // NaN outside the loop, as the host started it
 }
 
 // Shares of prompts solved (J_q > ½) and lost (J_q < J_q(0)/2) into the record (SPEC 1.8), thread 0.
@@ -541,6 +575,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     atomicStore(&wBad, 0u);
     wBadUniform = state[local].diverged;
     wUpdateNorm = state[local].lastUpdateNorm;
+    wClippedShare = state[local].lastClippedShare;
   }
   for (var k = tid; k < info.d; k = k + WG) { wTheta[k] = theta[info.thetaOffset + k]; }
   if (workgroupUniformLoad(&wBadUniform) != 0u) { return; }
@@ -551,11 +586,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     if (step == dispatch.stepEnd && !last) { break; } // the next dispatch starts here
     computePolicy(info, tid);
     workgroupBarrier();
+    if (info.ppo != 0u && step == 0u) { ppoSetReference(info, local, tid); }
     let isRecord = step % dispatch.recordEvery == 0u || last;
     if (isRecord || info.mode == 1u || info.advantage == 5u) { computeSuccessRate(info, tid); }
     if (isRecord && info.eos != NO_EOS && info.rewardKind != 2u) { aliveChain(info, tid); } // E|o| (final answer has it from J)
     var gradNorm = 0.0;
     if (isRecord) { gradNorm = gradientNorm(info, local, tid); }
+    if (isRecord && info.ppo != 0u) { referenceKl(info, local, tid); }
     if (tid == 0u) {
       wBadUniform = atomicLoad(&wBad);
       if (isRecord && wBadUniform == 0u) {
@@ -576,16 +613,22 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       }
       break;
     }
+    let next = step + 1u;
+    let wantDelta = next % dispatch.recordEvery == 0u || next == dispatch.iterations;
     if (info.mode == 0u) {
       sampleResponses(info, local, step, tid);
       if (isRecord && info.eos != NO_EOS && tid == 0u) { recordLengths(info, local, recordIndex(step)); }
-      computeCoefficients(info, tid);
-      sampledCounts(info, tid);
+      computeCoefficients(info, local, tid);
+      if (info.ppo != 0u) {
+        ppoIteration(info, local, step, wantDelta, tid); // SPEC 1.9: μ × M updates on this batch
+      } else {
+        sampledCounts(info, tid);
+        applyUpdate(info, step, wantDelta, tid);
+      }
     } else {
       exactCounts(info, local, info.exactDirection, tid);
+      applyUpdate(info, step, wantDelta, tid);
     }
-    let next = step + 1u;
-    applyUpdate(info, step, next % dispatch.recordEvery == 0u || next == dispatch.iterations, tid);
     if (tid == 0u) { wBadUniform = atomicLoad(&wBad); }
     if (workgroupUniformLoad(&wBadUniform) != 0u) { break; }
   }
@@ -594,6 +637,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     // Diverged: flag it. The host filled final J and the records with NaN; the unreached ones stay so.
     if (wBadUniform != 0u) { state[local].diverged = 1u; }
     state[local].lastUpdateNorm = wUpdateNorm;
+    state[local].lastClippedShare = wClippedShare;
   }
   for (var k = tid; k < info.d; k = k + WG) { theta[info.thetaOffset + k] = wTheta[k]; }
   if (info.plain == 0u) { storeOptimizer(info, local, tid); }

@@ -36,7 +36,7 @@ export const COMMANDS: Record<string, CommandShape> = {
   verify: { positional: { min: 1, max: 1, name: 'NOTEBOOK' }, flags: { ...common, baked: 'value' }, hints },
   bench: {
     positional: { min: 0, max: 0, name: '' },
-    flags: { ...common, workload: ['W1', 'W1-adamw', 'W1-eos', 'W1-prompts', 'W2', 'all'], full: 'boolean', quick: 'boolean' },
+    flags: { ...common, workload: ['W1', 'W1-adamw', 'W1-eos', 'W1-prompts', 'W1-ppo', 'W2', 'all'], full: 'boolean', quick: 'boolean' },
     hints,
   },
   slurm: {
@@ -65,7 +65,7 @@ export const USAGE = `gradgap: RLVR step-size sweeps without a browser window
   gradgap verify NOTEBOOK [--baked FILE] [--host …] [--backend …]
       Re-runs the notebook and compares with its baked results (NOTEBOOK.results.json):
       bit for bit on the same kind of adapter, within sampling error otherwise.
-  gradgap bench [--host dawn|chrome] [--workload W1|W1-adamw|W1-eos|W1-prompts|W2|all] [--full | --quick]
+  gradgap bench [--host dawn|chrome] [--workload W1|W1-adamw|W1-eos|W1-prompts|W1-ppo|W2|all] [--full | --quick]
       Throughput of the WGSL engine and the CPU twin (1 thread, all cores); last line JSON.
       Engines measure a subset of the runs (same per-run work) unless --full or a hardware GPU;
       --quick is a seconds-long smoke test whose rates mean nothing.

@@ -17,6 +17,7 @@ export interface KernelShape {
   TOK: number; // tokens per step, B·G·L
   BETA: number; // β scratch floats per run (storage memory): (L+1)·K for final-answer runs, else 1
   OPT: number; // optimizer-state floats per vector (m, v): d for momentum, Adam and AdamW, else 1
+  DRAW: number; // the prompt draw's shuffle (SPEC 1.8): the prompt count when B is less, else 1
 }
 
 const F32 = 4;
@@ -39,11 +40,17 @@ export function shapeOf(p: RunParams): KernelShape {
     TOK: p.mode === 'sampled' ? S * L : 1,
     BETA: p.family === 'token' && p.reward === 'final-answer' ? (L + 1) * K : 1,
     OPT: p.optimizer === 'sgd' ? 1 : d,
+    DRAW: p.mode === 'sampled' && p.B < promptCount(p) ? promptCount(p) : 1,
   };
 }
 
+/** Prompts a step draws from: the bandit's rows, or the token family's N start tokens. */
+function promptCount(p: RunParams): number {
+  return p.family === 'bandit' ? tableShape(p).P : p.N;
+}
+
 export function maxShape(cells: readonly Cell[]): KernelShape {
-  const out: KernelShape = { D: 1, PK: 1, P: 1, K: 1, S: 1, B: 1, TOK: 1, BETA: 1, OPT: 1 };
+  const out: KernelShape = { D: 1, PK: 1, P: 1, K: 1, S: 1, B: 1, TOK: 1, BETA: 1, OPT: 1, DRAW: 1 };
   for (const c of cells) {
     const s = shapeOf(c.params);
     for (const k of Object.keys(out) as (keyof KernelShape)[]) out[k] = Math.max(out[k], s[k]);
@@ -53,7 +60,7 @@ export function maxShape(cells: readonly Cell[]): KernelShape {
 
 /** Workgroup bytes the sequence kernel needs for a shape (its var<workgroup> arrays). */
 export function workgroupBytes(s: KernelShape): number {
-  return F32 * (2 * s.D + 2 * s.PK + s.TOK + 3 * s.S + s.B + s.P + 2 * s.K + 2 * s.OPT + 12);
+  return F32 * (2 * s.D + 2 * s.PK + s.TOK + 3 * s.S + s.B + s.P + 2 * s.K + 2 * s.OPT + s.DRAW + 15);
 }
 
 /** Rough work units of one run-step, for sizing dispatches well under a GPU watchdog (~2 s). */

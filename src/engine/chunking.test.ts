@@ -47,7 +47,7 @@ describe('planChunks', () => {
 
   it('refuses, with the reason, a shape that needs more workgroup memory than the device has', () => {
     const big = withDefaults({ base: { V: 64, d: 8, L: 64, G: 64 }, seeds: 1 });
-    const needed = workgroupBytes({ D: 8, PK: 4096, P: 64, K: 64, S: 64, B: 1, TOK: 4096, BETA: 1, OPT: 1 });
+    const needed = workgroupBytes({ D: 8, PK: 4096, P: 64, K: 64, S: 64, B: 1, TOK: 4096, BETA: 1, OPT: 1, DRAW: 1 });
     expect(needed).toBeGreaterThan(16384);
     expect(() => engineWith({}).planChunks(big, expandGrid(big))).toThrow(/needs \d+ bytes of workgroup memory per run; the device allows 16384/);
   });

@@ -86,7 +86,7 @@ describe("the validator's memory bound (SWEEP_MEMORY)", () => {
   it('refuses a sweep whose split cells would not fit, with the numbers', () => {
     const issues = validateSpec({ base: { iterations: 2000, recordEvery: 1 }, seeds: 65_536 });
     expect(issues.map((i) => `${i.field}: ${i.message}`)).toEqual([
-      'seeds: 65536 runs × 16 bytes (per-run finals) + 4 cells in flight × 65536 seeds × 2001 recorded steps × 36 bytes (banded series) = 18010 MiB, over the 1024 MiB a sweep may hold (fewer seeds or recorded steps, or shard it)',
+      'seeds: 65536 runs × 16 bytes (per-run finals) + 4 cells in flight × 65536 seeds × 2001 recorded steps × 44 bytes (banded series) = 22012 MiB, over the 1024 MiB a sweep may hold (fewer seeds or recorded steps, or shard it)',
     ]);
   });
 });

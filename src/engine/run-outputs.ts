@@ -73,6 +73,14 @@ export const RUN_OUTPUTS = {
     final: 'solvedShareFinal',
   }),
   lostShare: recordBlock('share of the prompts lost at each recorded step, J_q < J_q(0)/2 (SPEC 1.8)', { final: 'lostShareFinal' }),
+  // The PPO loop (SPEC 1.9).
+  clippedShare: recordBlock(
+    'share of the token-updates of the batch trained into each recorded step whose ratio term the clip zeroed (TRL clip_ratio/region_mean, verl pg_clipfrac); 0 at step 0 and in the one-step loop, where ρ = 1',
+    { final: 'clippedShareFinal' },
+  ),
+  klReference: recordBlock('exact KL(π_θ ‖ π_θ0) of a response at each recorded step (mean over prompts); NaN outside the PPO loop (μ·M = 1, β = 0)', {
+    final: 'klReferenceFinal',
+  }),
   gapNorm: {
     array: Float32Array,
     per: 'record',

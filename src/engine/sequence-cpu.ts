@@ -17,16 +17,21 @@
  * tokens, and the aggregation's scale is per response (1/|o_j|) or per batch (1/Σ|o|) as TRL and
  * verl compute it; the chains carry an absorbing "ended" state.
  */
-import { PROMPT_DRAW, STREAM_TRAINING, philoxWord0, uniformFromBits } from '../rng/index.ts';
+import { STREAM_TRAINING, philoxWord0, uniformFromBits } from '../rng/index.ts';
 import type { ExactDirection, RunParams } from '../spec/index.ts';
-import { aggregationLengthScale, isPlainSgd, perLengthAggregation } from '../spec/index.ts';
+import { aggregationLengthScale, isPlainSgd, isPpoLoop } from '../spec/index.ts';
+import { responseScale, sampleScale } from './aggregation-scale.ts';
+import { PpoScratch, ppoIteration, referenceKl, type PolicyOps } from './ppo-update.ts';
 import { OptimizerState } from './optimizer.ts';
 import { ADVANTAGE_CODE, NO_EOS, type PackedInstance } from './packing.ts';
 import { expectedAdvantageFactor } from './expected-advantage.ts';
+import { drawPrompts } from './prompt-draw.ts';
 import { KERNEL_RECORD_OUTPUTS, type RunRecord } from './run-outputs.ts';
 
 /** Per-run outputs the twin writes (declared in run-outputs.ts); records have one slot per recorded step. */
 export type { RunRecord };
+/** The aggregation's scale, re-exported from where it has always been imported. */
+export { sampleScale };
 
 /**
  * Optional probe for tests: every sampled token in (step, sample, position) order, with the
@@ -47,7 +52,7 @@ export type PromptJCapture = (record: number, prompt: number, Jq: number) => voi
 const f32 = Math.fround;
 
 /** Fills `pi` with the row-softmax of Φ·θ (max-subtracted), rounded to f32. False when a logit overflowed. */
-function computePolicy(inst: PackedInstance, theta: Float32Array, pi: Float32Array): boolean {
+export function computePolicy(inst: PackedInstance, theta: Float32Array, pi: Float32Array): boolean {
   let finite = true;
   const { P, K, d, phi } = inst;
   for (let a = 0; a < P; a++) {
@@ -160,6 +165,7 @@ export class RunScratch {
   readonly rewards: Float32Array;
   readonly coef: Float32Array;
   readonly prompts: Int32Array;
+  readonly promptOrder: Int32Array; // the partial shuffle's scratch (prompt-draw.ts)
   readonly rowJ: Float32Array;
   readonly alpha: Float32Array;
   readonly next: Float32Array;
@@ -167,6 +173,8 @@ export class RunScratch {
   readonly delta: Float32Array; // θ_new − θ_old of the last step, for ‖Δθ‖
   readonly initialPromptJ: Float32Array; // J_q(0) of each prompt, for the lost-prompt rule (SPEC 1.8)
   readonly optimizer: OptimizerState;
+  ppo: PpoScratch | null = null; // the PPO loop's arrays for the current run (SPEC 1.9); null in today's loop (usePpo)
+  private ppoStore: PpoScratch | null = null;
   constructor(inst: PackedInstance, p: RunParams) {
     const { P, K, d, L } = inst;
     const samples = p.B * p.G;
@@ -180,6 +188,7 @@ export class RunScratch {
     this.rewards = new Float32Array(samples);
     this.coef = new Float32Array(samples);
     this.prompts = new Int32Array(p.B);
+    this.promptOrder = new Int32Array(Math.max(P, p.N));
     this.rowJ = new Float32Array(P);
     this.alpha = new Float32Array(Math.max(P, K));
     this.next = new Float32Array(Math.max(P, K));
@@ -187,30 +196,14 @@ export class RunScratch {
     this.delta = new Float32Array(d);
     this.initialPromptJ = new Float32Array(P);
     this.optimizer = new OptimizerState(d);
+    this.usePpo(inst, p);
   }
-}
 
-/**
- * The factor on a response's summed token score that does not depend on its length: f32(1/(B·G))
- * times the aggregation's length scale at L, as the twin and the kernel's host round it
- * (constant-no-batch: f32(1/L), no division by the batch).
- */
-export function sampleScale(p: Pick<RunParams, 'aggregation' | 'B' | 'G' | 'eos'>, L: number): number {
-  if (p.aggregation === 'constant-no-batch') return f32(1 / L);
-  if (p.eos && perLengthAggregation(p.aggregation)) return f32(1 / (p.B * p.G)); // the length part is per response (responseScale)
-  return f32(f32(1 / (p.B * p.G)) * f32(aggregationLengthScale(p.aggregation, L)));
-}
-
-/**
- * With EOS, the aggregation's factor for one response of length `length` (SPEC 1.7): seq-sum,
- * constant and constant-no-batch keep `scale`; seq-mean-token-mean (TRL grpo) divides the batch mean
- * by |o_j|; token-mean (DAPO) divides by the batch's tokens Σ|o| instead of B·G. `scale` is then
- * f32(1/(B·G)) (their length scale at L is replaced).
- */
-function responseScale(aggregation: RunParams['aggregation'], scale: number, length: number, tokens: number): number {
-  if (aggregation === 'seq-mean-token-mean') return f32(scale / length);
-  if (aggregation === 'token-mean') return f32(1 / tokens);
-  return scale;
+  /** Sets up the PPO loop's arrays for a run of `p` (a scratch serves every run of its shape, in or out of the loop). */
+  usePpo(inst: PackedInstance, p: RunParams): PpoScratch | null {
+    this.ppo = isPpoLoop(p) && p.mode === 'sampled' ? (this.ppoStore ??= new PpoScratch(inst, p)).configure(p) : null;
+    return this.ppo;
+  }
 }
 
 /** Advantages of one step's samples, times the aggregation scale, into `coef` (SPEC 1.3 table). */
@@ -265,7 +258,9 @@ function sampledCoefficients(p: RunParams, inst: PackedInstance, s: RunScratch, 
         default:
           A = r - baselineJ; // oracle
       }
-      s.coef[g * G + i] = f32(f32(A) * (eos ? responseScale(p.aggregation, scale, s.lengths[g * G + i], tokens) : scale));
+      const a = f32(A);
+      if (s.ppo) s.ppo.advantage[g * G + i] = a; // the PPO loop scales it per mini-batch (ppo-update.ts)
+      s.coef[g * G + i] = f32(a * (eos ? responseScale(p.aggregation, scale, s.lengths[g * G + i], tokens) : scale));
     }
   }
 }
@@ -289,14 +284,11 @@ function sampleStep(
     for (let c = 0; c < K; c++) s.cdf[a * K + c] = acc = f32(acc + s.pi[a * K + c]);
   }
   // Prompts of the step: bandit rows, or token prompts (prompt q starts at token q, SPEC 1.8); all of them in order when B
-  // is their count, else drawn with replacement, counter (run, step, group, PROMPT_DRAW) of the training stream.
+  // is their count, else B distinct ones (prompt-draw.ts).
   const count = inst.rewardKind === 0 ? P : inst.prompts;
-  for (let g = 0; g < p.B; g++) {
-    if (inst.rewardKind !== 0 && count === 1) s.prompts[g] = inst.start;
-    else if (p.B === count) s.prompts[g] = g;
-    else s.prompts[g] = Math.min(Math.floor(uniformFromBits(philoxWord0(run, step, g, PROMPT_DRAW, seed, STREAM_TRAINING)) * count), count - 1);
-    promptProbe?.(step, g, s.prompts[g]);
-  }
+  if (inst.rewardKind !== 0 && count === 1) s.prompts[0] = inst.start;
+  else drawPrompts(s.prompts, p.B, count, s.promptOrder, seed, run, step);
+  if (promptProbe) for (let g = 0; g < p.B; g++) promptProbe(step, g, s.prompts[g]);
   const eos = inst.eos;
   const y = inst.rewardKind === 2 ? answerOf(inst) : 0;
   for (let j = 0; j < p.B * G; j++) {
@@ -534,7 +526,7 @@ function computeDirection(inst: PackedInstance, s: RunScratch): void {
  * θ ← θ + η·w (plain SGD), or the optimizer's step from g = −w. Returns false when θ left the
  * finite floats. With `wantDelta`, s.delta holds θ_new − θ_old (the kernel computes it only then too).
  */
-function applyUpdate(p: RunParams, inst: PackedInstance, s: RunScratch, step: number, plain: boolean, wantDelta: boolean): boolean {
+export function applyUpdate(p: RunParams, inst: PackedInstance, s: RunScratch, step: number, plain: boolean, wantDelta: boolean): boolean {
   computeDirection(inst, s);
   const { d } = inst;
   const w = s.w;
@@ -588,14 +580,22 @@ export function simulateRun(
   const eos = inst.eos !== NO_EOS;
   if (!plain) s.optimizer.configure(p);
   let lastUpdateNorm = 0; // ‖Δθ‖ of the step into the current θ; 0 before the first step
+  let lastClippedShare = 0; // of the batch trained into the current θ (SPEC 1.9); 0 before the first
   let rec = 0;
   out.minJ = Infinity;
   out.diverged = false;
+  const ppo = s.usePpo(inst, p);
+  let currentStep = 0;
+  const ops: PolicyOps = {
+    computePolicy: () => computePolicy(inst, s.theta, s.pi),
+    update: () => applyUpdate(p, inst, s, currentStep, plain, false),
+  };
   for (let step = 0; step <= p.iterations; step++) {
     if (!computePolicy(inst, s.theta, s.pi)) {
       markDiverged(out, rec, recordSteps.length);
       break;
     }
+    if (ppo && step === 0) ppo.setReference(s.pi);
     const isRecord = recordSteps[rec] === step;
     const needJ = isRecord || p.mode === 'exact' || p.advantage === 'oracle';
     const J = needJ ? successRateF32(inst, s.pi, s.rowJ, s.alpha, s.next) : 0;
@@ -619,6 +619,8 @@ export function simulateRun(
         out.expectedLength[rec] = aliveChain(inst, s.pi, s.alpha, s.next).expectedLength;
         out.meanLength[rec] = out.meanLengthPassing[rec] = out.meanLengthFailing[rec] = NaN; // sampled below, or none (exact mode)
       }
+      out.clippedShare[rec] = lastClippedShare;
+      out.klReference[rec] = ppo ? referenceKl(inst, s) : NaN;
       if (J < out.minJ) out.minJ = f32(J);
       rec++;
     }
@@ -631,15 +633,27 @@ export function simulateRun(
       }
       break;
     }
+    const wantDelta = recordSteps[rec] === step + 1; // the next step is recorded: it reports this step's ‖Δθ‖
     if (p.mode === 'sampled') {
       sampleStep(p, inst, s, seed, run, step, probe, promptProbe);
       if (eos && isRecord) recordLengths(out, rec - 1, s, p.B * p.G);
       sampledCoefficients(p, inst, s, J);
+      if (ppo) {
+        // SPEC 1.9: μ passes × M mini-batches on this batch (ppo-update.ts); θ after minus θ before is its ‖Δθ‖.
+        currentStep = step;
+        const done = ppoIteration(p, inst, s, ops, wantDelta);
+        if (!done.finite) {
+          markDiverged(out, rec, recordSteps.length);
+          break;
+        }
+        lastClippedShare = done.clippedShare;
+        if (wantDelta) lastUpdateNorm = updateNorm(s, inst.d);
+        continue;
+      }
       sampledCounts(p, inst, s);
     } else {
       exactCounts(p, inst, s, J, p.exactDirection);
     }
-    const wantDelta = recordSteps[rec] === step + 1; // the next step is recorded: it reports this step's ‖Δθ‖
     if (!applyUpdate(p, inst, s, step, plain, wantDelta)) {
       markDiverged(out, rec, recordSteps.length);
       break;
@@ -669,4 +683,45 @@ export function sampledStep(p: RunParams, inst: PackedInstance, theta: Float32Ar
   sampledCounts(p, inst, s);
   computeDirection(inst, s);
   return { tokens: s.tokens, lengths: s.lengths, rewards: s.rewards, pi: s.pi, w: s.w };
+}
+
+/** One PPO batch (SPEC 1.9) and what its μ × M updates did, for tests against an independent reference. */
+export interface PpoSampledStep {
+  tokens: Int32Array;
+  lengths: Int32Array;
+  rewards: Float32Array;
+  prompts: Int32Array;
+  theta: Float32Array; // after the batch's updates
+  clippedShare: number;
+  finite: boolean;
+}
+
+/**
+ * Samples the batch of `step` at θ and takes the PPO loop's updates on it (whatever μ, M and β, so
+ * μ = M = 1 with β = 0 runs the loop's own code), with π_ref = π at `thetaRef`.
+ */
+export function ppoSampledStep(
+  p: RunParams,
+  inst: PackedInstance,
+  theta: Float32Array,
+  thetaRef: Float32Array,
+  seed: number,
+  run: number,
+  step: number,
+): PpoSampledStep {
+  const s = new RunScratch(inst, { ...p, klCoef: Math.max(p.klCoef, Number.MIN_VALUE) }); // a scratch with the loop's arrays
+  const q = { ...p };
+  s.ppo!.configure(q);
+  const plain = isPlainSgd(q);
+  if (!plain) s.optimizer.configure(q);
+  computePolicy(inst, thetaRef, s.pi);
+  s.ppo!.setReference(s.pi);
+  s.theta.set(theta);
+  computePolicy(inst, s.theta, s.pi);
+  const J = successRateF32(inst, s.pi, s.rowJ, s.alpha, s.next);
+  sampleStep(q, inst, s, seed, run, step);
+  sampledCoefficients(q, inst, s, J);
+  const ops: PolicyOps = { computePolicy: () => computePolicy(inst, s.theta, s.pi), update: () => applyUpdate(q, inst, s, step, plain, false) };
+  const done = ppoIteration(q, inst, s, ops, false);
+  return { tokens: s.tokens, lengths: s.lengths, rewards: s.rewards, prompts: s.prompts, theta: s.theta, clippedShare: done.clippedShare, finite: done.finite };
 }

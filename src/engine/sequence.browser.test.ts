@@ -141,6 +141,11 @@ async function compare(engine: GpuEngine, spec: SweepSpec): Promise<Comparison> 
         else if (Math.abs(gpu.outputs[name][at] - cpu[name][r]) > 1e-6)
           result.shareMismatches.push(`${name} run ${run} record ${r}: gpu ${gpu.outputs[name][at]} cpu ${cpu[name][r]}`);
       }
+      // The PPO loop (SPEC 1.9): the same tokens clipped (one may flip where ρ sits within rounding of a clip edge), the KL from the chain.
+      if (Number.isNaN(cpu.klReference[r])) expect(gpu.outputs.klReference[at], `KL run ${run} record ${r}`).toBeNaN();
+      else
+        expect(Math.abs(gpu.outputs.klReference[at] - cpu.klReference[r]), `KL run ${run} record ${r}`).toBeLessThanOrEqual(1e-3 * cpu.klReference[r] + 1e-5);
+      expect(Math.abs(gpu.outputs.clippedShare[at] - cpu.clippedShare[r]), `clipped share run ${run} record ${r}`).toBeLessThanOrEqual(0.01);
       if (Number.isNaN(cpu.trajectory[r])) expect(gpu.outputs.trajectory[at]).toBeNaN();
       else expect(Math.abs(gpu.outputs.trajectory[at] - cpu.trajectory[r])).toBeLessThanOrEqual(J_TOLERANCE);
       // ‖∇J‖ = J(1−J)‖g‖ spans many decades: compare it relative to its scale, plus what the J
@@ -312,6 +317,51 @@ describe('sequence.wgsl against its CPU twin', () => {
         expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
       });
     }
+  }
+
+  // The PPO loop (SPEC 1.9): several updates per batch, the clips and the KL, beside today's loop in one chunk.
+  const PPO: [string, Partial<RunParams>, Record<string, unknown[]>, number?][] = [
+    [
+      'token, N = B = 4, M = 2, dual clip 3, k3: μ ∈ {1, 4} × β ∈ {0, 0.01}',
+      { ...FAMILIES['token gaussian exact-match'], N: 4, B: 4, miniBatches: 2, dualClip: 3, stepSize: 30 },
+      { ppoEpochs: [1, 4], klCoef: [0, 0.01] },
+    ],
+    [
+      'EOS final answer, token-mean, μ = 4, β = 0.001 k1, AdamW across dispatches',
+      {
+        ...FAMILIES['token gaussian exact-match'],
+        eos: true,
+        reward: 'final-answer',
+        targetLength: 3,
+        aggregation: 'token-mean',
+        ppoEpochs: 4,
+        klCoef: 0.001,
+        klEstimator: 'k1',
+        optimizer: 'adamw',
+        weightDecay: 0.01,
+        stepSize: 0.05,
+      },
+      { clipHigh: [0.2, 0.28] },
+      7 * 12 * 700,
+    ],
+    [
+      'bandit, B = 2 < N = 5, M = 2, μ = 2',
+      { family: 'bandit', features: 'gaussian', N: 5, K: 4, d: 3, B: 2, miniBatches: 2, ppoEpochs: 2, stepSize: 20 },
+      { klCoef: [0, 0.05] },
+    ],
+  ];
+  for (const [name, base, grid, budget] of PPO) {
+    it(`PPO loop, ${name}: tokens, J, ‖Δθ‖, clipped share and KL against the twin`, async () => {
+      const spec = withDefaults({ base: { G: 6, iterations: 24, recordEvery: 4, ...base }, grid, seeds: 4, seed: 23 });
+      const c = await compare(budget ? new GpuEngine(ctx, budget) : engine, spec);
+      report.push(
+        `PPO ${name}: ${c.runs} runs, ${c.draws} draws compared, ${c.tieRuns} parted at a float tie, ${c.driftRuns.length} after drift; max |ΔJ| ${c.maxJDiff.toExponential(2)}, max relative |Δ‖Δθ‖| ${c.maxUpdateRel.toExponential(2)}`,
+      );
+      expect(c.promptMismatches).toEqual([]);
+      expect(c.driftRuns.filter((d) => d.step < 12).map((d) => d.text)).toEqual([]);
+      expect(c.tieRuns + c.driftRuns.length).toBeLessThanOrEqual(Math.ceil(c.runs * 0.1));
+      expect(c.maxJDiff).toBeLessThanOrEqual(J_TOLERANCE);
+    });
   }
 
   it('optimizers in exact mode: a deterministic trajectory, GPU against twin', async () => {

@@ -10,6 +10,7 @@ import sequenceSource from '../../shaders/sequence.wgsl?raw';
 import expectedUpdateSource from '../../shaders/expected-update.wgsl?raw';
 import reduceSource from '../../shaders/reduce.wgsl?raw';
 import optimizerSource from '../../shaders/optimizer.wgsl?raw';
+import ppoLoopSource from '../../shaders/ppo-loop.wgsl?raw';
 import type { GpuContext } from './device.ts';
 import { ADVANTAGE_CODE, AGGREGATION_CODE, EXACT_DIRECTION_CODE, type PackedInstance } from './packing.ts';
 import { sampleScale } from './sequence-cpu.ts';
@@ -18,7 +19,8 @@ import { decodeReadback, REDUCED_STATS, runStateWords } from './gpu-readback.ts'
 import { KERNEL_RECORD_OUTPUTS, KERNEL_STATE_OUTPUTS, RUN_OUTPUTS, type RunChunk } from './run-outputs.ts';
 import { setupRuns, type RunSetup } from './setup.ts';
 import { maxShape, planChunks, workPerRunStep, type KernelShape } from './chunk-plan.ts';
-import { aggregationLengthScale, collapseThreshold, isPlainSgd, recordSteps, type Cell, type SweepSpec } from '../spec/index.ts';
+import { aggregationLengthScale, collapseThreshold, isPlainSgd, isPpoLoop, recordSteps, type Cell, type RunParams, type SweepSpec } from '../spec/index.ts';
+import { KL_ESTIMATOR_CODE } from './ppo-loss.ts';
 import { OPTIMIZER_CODE, scheduleTable } from './optimizer.ts';
 
 const F32 = 4;
@@ -41,7 +43,7 @@ export class DeviceLostError extends Error {
 }
 
 function sequenceCode(s: KernelShape): string {
-  const sized = `${sequenceSource}\n${expectedUpdateSource}\n${optimizerSource}`
+  const sized = `${sequenceSource}\n${expectedUpdateSource}\n${optimizerSource}\n${ppoLoopSource}`
     .replace(/MAX_D\b/g, String(s.D))
     .replace(/MAX_PK\b/g, String(s.PK))
     .replace(/MAX_P\b/g, String(s.P))
@@ -49,7 +51,8 @@ function sequenceCode(s: KernelShape): string {
     .replace(/MAX_S\b/g, String(s.S))
     .replace(/MAX_B\b/g, String(s.B))
     .replace(/MAX_TOK\b/g, String(s.TOK))
-    .replace(/MAX_OPT\b/g, String(s.OPT));
+    .replace(/MAX_OPT\b/g, String(s.OPT))
+    .replace(/MAX_DRAW\b/g, String(s.DRAW));
   return `${philoxSource}\n${sized}`;
 }
 
@@ -170,7 +173,9 @@ export class GpuEngine {
       return at;
     });
     const promptBase = scheduleBase + tables.length * spec.base.iterations; // then J_q(0) per run, [run][P] (SPEC 1.8)
-    const scratch = new Float32Array(Math.max(4, promptBase + n * shape.P)); // m = v = 0 at step 0
+    const ppoBase = promptBase + n * shape.P; // then the PPO loop's per-run scratch (ppo-loop.wgsl), only when a run is in it
+    const ppoStride = runs.some((r) => inPpoLoop(r.cell.params)) ? shape.PK + shape.TOK + shape.S + shape.D + shape.P : 0;
+    const scratch = new Float32Array(Math.max(4, ppoBase + n * ppoStride)); // m = v = 0 at step 0
     tables.forEach((t, i) => scratch.set(t, scheduleBase + i * spec.base.iterations));
     const theta = new Float32Array(n * shape.D);
     runs.forEach((r, i) => theta.set(r.theta0, i * shape.D));
@@ -238,6 +243,8 @@ export class GpuEngine {
           optBase,
           optStride: shape.OPT > 1 ? shape.OPT : 0,
           promptBase,
+          ppoBase,
+          ppoStride,
         });
         device.queue.writeBuffer(buffers.dispatch, 0, dispatchView.arrayBuffer);
         const encoder = device.createCommandEncoder();
@@ -344,5 +351,28 @@ function runInfo(r: RunSetup, inst: PackedInstance, phiOffset: number, rewardOff
     targetLength: inst.targetLength,
     aggregation: AGGREGATION_CODE[p.aggregation],
     prompts: inst.prompts,
+    ...ppoInfo(p, inst),
+  };
+}
+
+/** Whether a run takes the PPO loop's path in the kernel (SPEC 1.9); exact mode never does. */
+function inPpoLoop(p: RunParams): boolean {
+  return p.mode === 'sampled' && isPpoLoop(p);
+}
+
+/** The PPO loop's RunInfo fields (ppo-loop.wgsl), rounded as the twin rounds them (ppo-loss.ts, ppo-update.ts). */
+function ppoInfo(p: RunParams, inst: PackedInstance) {
+  const ppo = inPpoLoop(p);
+  return {
+    ppo: ppo ? 1 : 0,
+    ppoEpochs: p.ppoEpochs,
+    miniBatches: p.miniBatches,
+    updatesPerStep: ppo ? p.ppoEpochs * p.miniBatches : 1,
+    clipLow: p.clipLow,
+    clipHigh: p.clipHigh,
+    dualClip: p.dualClip ?? 0,
+    klCoef: p.klCoef,
+    klEstimator: KL_ESTIMATOR_CODE[p.klEstimator],
+    ppoScale: sampleScale({ ...p, B: p.B / p.miniBatches }, inst.L),
   };
 }

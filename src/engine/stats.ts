@@ -82,6 +82,9 @@ export const SERIES_BANDS = {
   // Many prompts (SPEC 1.8): shares of a run's prompts solved and lost; the mean over seeds is the cell's share.
   solvedShare: ['q10', 'q50', 'q90', 'mean'],
   lostShare: ['q10', 'q50', 'q90', 'mean'],
+  // The PPO loop (SPEC 1.9): the clipped share of token-updates, and KL(π_θ ‖ π_θ0) (NaN outside the loop).
+  clippedShare: ['q10', 'q50', 'q90', 'mean'],
+  klReference: ['q10', 'q50', 'q90', 'mean'],
 } as const satisfies Record<string, readonly BandField[]>;
 export type BandedOutput = keyof typeof SERIES_BANDS;
 export const BANDED_OUTPUTS = Object.keys(SERIES_BANDS) as BandedOutput[];

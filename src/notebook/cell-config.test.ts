@@ -59,7 +59,7 @@ describe('plot cell config', () => {
 
   it('refuses where keys that are not grid keys, and where values that are not one value', () => {
     expect(plot({ where: { colour: 1 } })).toEqual([
-      'where.colour: unknown field; grid keys: stepSize, L, targetLength, J0, G, V, d, N, K, B, advantage, aggregation, optimizer, momentum, beta1, beta2, adamEpsilon, weightDecay, maxGradNorm, warmupSteps, schedule',
+      'where.colour: unknown field; grid keys: stepSize, L, targetLength, J0, G, V, d, N, K, B, advantage, aggregation, optimizer, momentum, beta1, beta2, adamEpsilon, weightDecay, maxGradNorm, warmupSteps, schedule, ppoEpochs, miniBatches, clipLow, clipHigh, dualClip, klCoef, klEstimator',
     ]);
     expect(plot({ where: { J0: [0.2] } })[0]).toMatch(/^where\.J0: where\.J0 = \[1 values\]: must be one value/);
     expect(plot({ where: [1] })).toEqual(['where: where must be an object such as {"L": 8}, got an array']);

@@ -21,7 +21,17 @@ export interface SweepCellConfig extends SweepSpecInput {
 }
 
 /** Views drawn per η, which read `layout` and `color`: every η in one panel, or one panel per η. */
-export const LAYOUT_VIEWS = ['trajectories', 'gap', 'update-norm', 'length', 'prompts-solved', 'prompts-lost', 'prompts-mean'] as const;
+export const LAYOUT_VIEWS = [
+  'trajectories',
+  'gap',
+  'update-norm',
+  'length',
+  'prompts-solved',
+  'prompts-lost',
+  'prompts-mean',
+  'clipped-share',
+  'kl-reference',
+] as const;
 export const PLOT_VIEWS = ['phase', ...LAYOUT_VIEWS, 'prompts-run', 'distribution', 'critical', 'compare', 'logs-trajectories', 'logs-outcome'] as const;
 export type PlotView = (typeof PLOT_VIEWS)[number];
 /**

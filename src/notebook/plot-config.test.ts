@@ -26,7 +26,7 @@ describe('plot cell config', () => {
 
   it('rejects an unknown view, naming every view there is', () => {
     expect(plotIssues('{"view": "gap-norm", "sweep": "s"}')).toEqual([
-      'view: view = "gap-norm": must be one of phase, trajectories, gap, update-norm, length, prompts-solved, prompts-lost, prompts-mean, prompts-run, distribution, critical, compare, logs-trajectories, logs-outcome',
+      'view: view = "gap-norm": must be one of phase, trajectories, gap, update-norm, length, prompts-solved, prompts-lost, prompts-mean, clipped-share, kl-reference, prompts-run, distribution, critical, compare, logs-trajectories, logs-outcome',
     ]);
   });
 
@@ -40,7 +40,7 @@ describe('plot cell config', () => {
     expect(plotIssues('{"view": "gap", "sweep": "s", "__proto__": {"view": "phase"}}')[0]).toMatch(/^__proto__: unknown field/);
     expect(plotIssues('{"view": "gap", "sweep": "s", "toString": 1}')[0]).toMatch(/^toString: unknown field/);
     expect(plotIssues('{"view": "gap", "sweep": "s", "where": {"colour": 1}}')).toEqual([
-      'where.colour: unknown field; grid keys: stepSize, L, targetLength, J0, G, V, d, N, K, B, advantage, aggregation, optimizer, momentum, beta1, beta2, adamEpsilon, weightDecay, maxGradNorm, warmupSteps, schedule',
+      'where.colour: unknown field; grid keys: stepSize, L, targetLength, J0, G, V, d, N, K, B, advantage, aggregation, optimizer, momentum, beta1, beta2, adamEpsilon, weightDecay, maxGradNorm, warmupSteps, schedule, ppoEpochs, miniBatches, clipLow, clipHigh, dualClip, klCoef, klEstimator',
     ]);
     expect(plotIssues('{"view": "gap", "sweep": "s", "where": {"stepSize": 3}}')).toEqual([
       'where.stepSize: where.stepSize = 3 is not in sweep "s"\'s grid.stepSize: one of 1, 10',

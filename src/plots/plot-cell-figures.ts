@@ -19,6 +19,7 @@ import { thresholdPlot } from './threshold-curves.ts';
 import { distributionPlot } from './distribution.ts';
 import { gapTrajectoriesPlot } from './gap-trajectories.ts';
 import { updateTrajectoriesPlot } from './update-trajectories.ts';
+import { ppoTrajectoriesPlot } from './ppo-trajectories.ts';
 import { lengthTrajectoriesPlot } from './length-trajectories.ts';
 import { promptSharesPlot } from './prompt-shares.ts';
 import { promptMeanPlot } from './prompt-mean.ts';
@@ -91,6 +92,17 @@ export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], 
     case 'prompts-lost':
       return [
         promptSharesPlot(first, { share: c.view === 'prompts-lost' ? 'lostShare' : 'solvedShare', where: c.where, color: c.color, layout: c.layout, width }),
+      ];
+    case 'clipped-share':
+    case 'kl-reference':
+      return [
+        ppoTrajectoriesPlot(first, {
+          series: c.view === 'clipped-share' ? 'clippedShare' : 'klReference',
+          where: c.where,
+          color: c.color,
+          layout: c.layout,
+          width,
+        }),
       ];
     case 'prompts-mean':
       return [promptMeanPlot(first, { where: c.where, color: c.color, layout: c.layout, width })];

@@ -71,7 +71,7 @@ export const bakeOne = (summary: SweepSummary): string =>
  */
 export function expectBakedBands(
   summary: SweepSummary,
-  key: 'lengthBands' | 'promptBands',
+  key: 'lengthBands' | 'promptBands' | 'ppoBands',
   series: readonly string[],
   { change, index, by }: { change: string; index: number; by: number },
 ): string {

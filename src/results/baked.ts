@@ -76,12 +76,13 @@ const SWEEP_KEYS = [
   'updateBands',
   'lengthBands',
   'promptBands',
+  'ppoBands',
   'finalJ',
   'minJ',
   'initialJ',
   'diverged',
 ];
-const SWEEP_OPTIONAL = ['gapBands', 'updateBands', 'lengthBands', 'promptBands'];
+const SWEEP_OPTIONAL = ['gapBands', 'updateBands', 'lengthBands', 'promptBands', 'ppoBands'];
 /** The per-run outputs a baked sweep holds (a summary's), in the file's key order; element types from RUN_OUTPUTS. */
 const RUN_ARRAYS = SWEEP_KEYS.filter((k): k is PerRunOutputName => (PER_RUN_OUTPUTS as readonly string[]).includes(k));
 const CELL_STATS_KEYS = ['cell', 'runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'];
@@ -293,7 +294,7 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
       }),
     );
   }
-  const { lengthBands, promptBands } = groups as Partial<Pick<SweepSummary, BandGroup>>;
+  const { lengthBands, promptBands, ppoBands } = groups as Partial<Pick<SweepSummary, BandGroup>>;
 
   check(Array.isArray(raw.cellStats), `${at} cellStats`, 'expected a list, one entry per cell');
   const seen = new Set<number>();
@@ -320,6 +321,7 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
     updateBands,
     lengthBands,
     ...(promptBands ? { promptBands } : {}),
+    ...(ppoBands ? { ppoBands } : {}),
     ...runArrays,
     trajectoryHash: raw.trajectoryHash as string,
     backend: raw.backend as unknown as SweepSummary['backend'],

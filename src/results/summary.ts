@@ -14,6 +14,7 @@
 import {
   effectiveStepSize,
   expandGrid,
+  isPpoLoop,
   perLengthAggregation,
   RUN_OUTPUT_NAMES,
   RUN_OUTPUTS,
@@ -47,12 +48,15 @@ export const PROMPT_SERIES = ['solvedShare', 'lostShare'] as const;
 export type PromptSeries = (typeof PROMPT_SERIES)[number];
 /** Quantities of each share per cell and recorded step: quantiles over seeds and the mean, the cell's share of its seeds' prompts. */
 export const PROMPT_BAND_FIELDS = SERIES_BANDS.solvedShare;
+/** The PPO loop's series banded per cell and recorded step (SPEC 1.9): the clipped share and KL(π_θ ‖ π_θ0). */
+export const PPO_SERIES = ['clippedShare', 'klReference'] as const;
+export type PpoSeries = (typeof PPO_SERIES)[number];
 
 /**
  * The keyed band groups of a summary, one array per series, and the series each holds, in the baked
- * file's order: lengths (SPEC 1.7) and shares of prompts (SPEC 1.8).
+ * file's order: lengths (SPEC 1.7), shares of prompts (SPEC 1.8) and the PPO loop's series (SPEC 1.9).
  */
-export const BAND_GROUPS = { lengthBands: LENGTH_SERIES, promptBands: PROMPT_SERIES } as const;
+export const BAND_GROUPS = { lengthBands: LENGTH_SERIES, promptBands: PROMPT_SERIES, ppoBands: PPO_SERIES } as const;
 export type BandGroup = keyof typeof BAND_GROUPS;
 
 /** A per-record output of RUN_OUTPUTS (J(t), ‖θ‖(t), ‖∇J‖(t), ‖g‖(t), …): one value per run and recorded step. */
@@ -78,6 +82,7 @@ export interface SweepSummary {
   gapBands?: Float32Array; // [cell][record][GAP_BAND_FIELDS]: ‖g‖(t) quantiles; absent in results summarized before ‖g‖ was recorded
   updateBands?: Float32Array; // [cell][record][GAP_BAND_FIELDS]: ‖Δθ‖(t) quantiles (SPEC 1.6); absent in results summarized before ‖Δθ‖ was recorded
   promptBands?: Record<PromptSeries, Float32Array>; // per PROMPT_SERIES, [cell][record][PROMPT_BAND_FIELDS] (SPEC 1.8); only for sweeps with a token cell of N > 1 prompts
+  ppoBands?: Record<PpoSeries, Float32Array>; // per PPO_SERIES, [cell][record][fields] (SPEC 1.9); only for sweeps with a cell in the PPO loop
   lengthBands?: Record<LengthSeries, Float32Array>; // per LENGTH_SERIES, [cell][record][LENGTH_BAND_FIELDS] (SPEC 1.7); absent in results summarized before lengths were recorded
   finalJ: Float32Array; // per run (run = cell·seeds + seed); NaN when diverged
   minJ: Float32Array;
@@ -124,6 +129,8 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
   // Many prompts (SPEC 1.8): kept only where some cell has them, so other sweeps' summaries are as before.
   const manyPrompts = expandGrid(spec).some((c) => c.params.family === 'token' && c.params.N > 1);
   const promptBands = manyPrompts ? groupBands(BAND_GROUPS.promptBands) : undefined;
+  // The PPO loop (SPEC 1.9): likewise only where some cell runs it.
+  const ppoBands = expandGrid(spec).some((c) => c.params.mode === 'sampled' && isPpoLoop(c.params)) ? groupBands(BAND_GROUPS.ppoBands) : undefined;
   const trajectoryHash = result.trajectoryHash ?? (await sha256Bytes(runs.trajectory));
   const keepSeries = result.seriesKept !== false && keepSeriesFor(runs.finalJ.length, runs.recordSteps.length);
   return {
@@ -136,6 +143,7 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
     updateBands,
     lengthBands,
     ...(promptBands ? { promptBands } : {}),
+    ...(ppoBands ? { ppoBands } : {}),
     finalJ: runs.finalJ,
     minJ: runs.minJ,
     initialJ: runs.initialJ,
@@ -157,7 +165,7 @@ const BAND_HOME: Record<BandedOutput, keyof SweepSummary> = {
   gapNorm: 'gapBands',
   updateNorm: 'updateBands',
   ...(Object.fromEntries(Object.entries(BAND_GROUPS).flatMap(([group, series]) => series.map((n) => [n, group]))) as Record<
-    LengthSeries | PromptSeries,
+    LengthSeries | PromptSeries | PpoSeries,
     BandGroup
   >),
 };

@@ -26,6 +26,8 @@ export type StdKind = 'unbiased' | 'biased';
 export type Optimizer = 'sgd' | 'momentum' | 'adam' | 'adamw';
 /** Learning-rate schedule after the warmup (transformers `get_scheduler`): constant, linear decay to 0, or cosine to 0. */
 export type Schedule = 'constant' | 'linear' | 'cosine';
+/** Per-token KL to the reference (SPEC 1.9): k3 = exp(Δ) − Δ − 1 (verl `low_var_kl`, TRL), clamped to [−10, 10]; k1 = −Δ (verl `kl`). */
+export type KlEstimator = 'k3' | 'k1';
 
 export const FAMILIES: readonly Family[] = ['bandit', 'token'];
 export const FEATURES: readonly Features[] = ['gaussian', 'tabular'];
@@ -45,6 +47,7 @@ export const EXACT_DIRECTIONS: readonly ExactDirection[] = ['gradient', 'gap', '
 export const STD_KINDS: readonly StdKind[] = ['unbiased', 'biased'];
 export const OPTIMIZERS: readonly Optimizer[] = ['sgd', 'momentum', 'adam', 'adamw'];
 export const SCHEDULES: readonly Schedule[] = ['constant', 'linear', 'cosine'];
+export const KL_ESTIMATORS: readonly KlEstimator[] = ['k3', 'k1'];
 
 /** Everything one training run needs. All fields are plain JSON values. */
 export interface RunParams {
@@ -81,6 +84,14 @@ export interface RunParams {
   maxGradNorm: number | null; // clip ‖g‖ to this before the optimizer; null = no clipping
   warmupSteps: number; // linear warmup from 0 over this many steps
   schedule: Schedule; // after the warmup
+  // The loop TRL and verl run (SPEC 1.9): μ passes × M mini-batches per sampled batch, the PPO ratio clip, KL to π_θ0.
+  ppoEpochs: number; // μ: passes over each sampled batch (verl `ppo_epochs`, TRL `num_iterations`)
+  miniBatches: number; // M: mini-batches per pass, whole prompt groups, B/M groups each (M divides B); one optimizer step each
+  clipLow: number; // ε_low: ρ clipped below at 1 − ε_low (TRL `epsilon`, verl `clip_ratio_low`)
+  clipHigh: number; // ε_high: ρ clipped above at 1 + ε_high (TRL `epsilon_high`, verl `clip_ratio_high`; DAPO 0.28)
+  dualClip: number | null; // c > 1: for A < 0 the token loss is capped at −c·A (verl `clip_ratio_c`); null = off
+  klCoef: number; // β ≥ 0 on the per-token KL to π_ref = π_θ0 (TRL `beta`, verl `kl_loss_coef`)
+  klEstimator: KlEstimator; // k3 (verl `low_var_kl`) or k1 (verl `kl`)
 }
 
 /** Fields a grid may sweep over. */
@@ -105,7 +116,14 @@ export type GridKey =
   | 'weightDecay'
   | 'maxGradNorm'
   | 'warmupSteps'
-  | 'schedule';
+  | 'schedule'
+  | 'ppoEpochs'
+  | 'miniBatches'
+  | 'clipLow'
+  | 'clipHigh'
+  | 'dualClip'
+  | 'klCoef'
+  | 'klEstimator';
 export const GRID_KEYS: readonly GridKey[] = [
   'stepSize',
   'L',
@@ -128,6 +146,13 @@ export const GRID_KEYS: readonly GridKey[] = [
   'maxGradNorm',
   'warmupSteps',
   'schedule',
+  'ppoEpochs',
+  'miniBatches',
+  'clipLow',
+  'clipHigh',
+  'dualClip',
+  'klCoef',
+  'klEstimator',
 ];
 
 /** Grid values: a grid lists numbers or names, never null (clipping on and off are two sweeps, or a base and a grid). */
@@ -169,6 +194,26 @@ export type OptimizerKey = keyof typeof OPTIMIZER_DEFAULTS;
 /** The stop-token fields (SPEC 1.7) at values that give today's fixed-length responses exactly (targetLength is read only with EOS). */
 export const EOS_DEFAULTS = Object.freeze({ eos: false, targetLength: 4 });
 
+/**
+ * The PPO loop's fields (SPEC 1.9) at values that take today's one on-policy step per batch exactly:
+ * with μ = M = 1 the ratio is 1, so no clip acts, and β = 0 adds no KL.
+ */
+export const PPO_DEFAULTS = Object.freeze({
+  ppoEpochs: 1,
+  miniBatches: 1,
+  clipLow: 0.2,
+  clipHigh: 0.2,
+  dualClip: null as number | null,
+  klCoef: 0,
+  klEstimator: 'k3' as KlEstimator,
+});
+export type PpoKey = keyof typeof PPO_DEFAULTS;
+
+/** True when a run takes more than one update per batch or a KL penalty: the PPO loss path (SPEC 1.9); else today's loop, bit for bit. */
+export function isPpoLoop(p: Pick<RunParams, 'ppoEpochs' | 'miniBatches' | 'klCoef'>): boolean {
+  return p.ppoEpochs * p.miniBatches > 1 || p.klCoef > 0;
+}
+
 /** True when a run takes plain SGD steps θ ← θ + η·w (no clipping, no schedule, no decay): the kernel's fast path. */
 export function isPlainSgd(p: Pick<RunParams, OptimizerKey>): boolean {
   return p.optimizer === 'sgd' && p.maxGradNorm === null && p.warmupSteps === 0 && p.schedule === 'constant' && p.weightDecay === 0;
@@ -198,6 +243,7 @@ export const DEFAULT_RUN: Readonly<RunParams> = Object.freeze({
   iterations: 150,
   recordEvery: 10,
   ...OPTIMIZER_DEFAULTS,
+  ...PPO_DEFAULTS,
 });
 
 /** Fills every missing field with its default. Does not validate: see `validateSpec`. */

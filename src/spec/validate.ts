@@ -19,6 +19,7 @@ import {
   REWARDS,
   SCHEDULES,
   STD_KINDS,
+  KL_ESTIMATORS,
   cellCount,
   expandGrid,
   maxTokenPrompts,
@@ -30,10 +31,13 @@ import {
   type SweepSpecInput,
   recordSteps,
 } from './spec.ts';
+import { intIn, oneOf, realIn, type Check } from './field-checks.ts';
+import { ppoFieldChecks, ppoInertAxis, ppoIssues } from './ppo-validate.ts';
 import { isPlainObject, keyName, kindOf, nearestName, showValue, SpecError, unknownKeyIssues, type SpecIssue } from './issues.ts';
 
 // The issue type and the messages' helpers live in issues.ts; passed on here, where they have always been exported from.
 export * from './issues.ts';
+export { PPO_LIMITS } from './ppo-validate.ts';
 
 /** Engine limits that do not depend on the device; device limits are checked when chunking. */
 export const LIMITS = Object.freeze({
@@ -63,9 +67,9 @@ export const LIMITS = Object.freeze({
  * What the engine's ResultsBuilder holds for a sweep run without keeping every run's series (the
  * page above RUN_SERIES_LIMIT, `gradgap run`): its per-run outputs (3 f32 and a flag, rounded up to
  * 16 bytes; engine tests hold the outputs to it), and the buffers of cells split between chunks
- * until their last seed arrives (9 banded f32 series: J, ‖g‖, ‖Δθ‖, the four lengths, the shares of prompts solved and lost), a few cells at a time.
+ * until their last seed arrives (11 banded f32 series: J, ‖g‖, ‖Δθ‖, the four lengths, the shares of prompts solved and lost, the clipped share and the KL), a few cells at a time.
  */
-export const SWEEP_MEMORY = { bytesPerRun: 16, bytesPerSplitRecord: 36, cellsInFlight: 4 } as const;
+export const SWEEP_MEMORY = { bytesPerRun: 16, bytesPerSplitRecord: 44, cellsInFlight: 4 } as const;
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MiB`;
 
@@ -78,24 +82,6 @@ export function sweepMemory(runs: number, seeds: number, records: number): { byt
   return {
     bytes,
     text: `${runs} runs × ${bytesPerRun} bytes (per-run finals) + ${cellsInFlight} cells in flight × ${seeds} seeds × ${records} recorded steps × ${bytesPerSplitRecord} bytes (banded series) = ${mb(bytes)}`,
-  };
-}
-
-type Check = (v: unknown) => string | null;
-
-function intIn(lo: number, hi: number): Check {
-  return (v) => (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `must be an integer in [${lo}, ${hi}]`);
-}
-function oneOf(list: readonly string[]): Check {
-  return (v) => (typeof v === 'string' && list.includes(v) ? null : `must be one of ${list.join(', ')}`);
-}
-function realIn(lo: number, hi: number, open: 'open' | 'closed' | 'left-open' | 'right-open'): Check {
-  const text = open === 'open' ? `(${lo}, ${hi})` : open === 'left-open' ? `(${lo}, ${hi}]` : open === 'right-open' ? `[${lo}, ${hi})` : `[${lo}, ${hi}]`;
-  return (v) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) return `must be a finite number in ${text}`;
-    const okLo = open === 'closed' || open === 'right-open' ? v >= lo : v > lo;
-    const okHi = open === 'open' || open === 'right-open' ? v < hi : v <= hi;
-    return okLo && okHi ? null : `must be a number in ${text}`;
   };
 }
 
@@ -140,6 +126,7 @@ export const PARAM_CHOICES = {
   exactDirection: EXACT_DIRECTIONS,
   optimizer: OPTIMIZERS,
   schedule: SCHEDULES,
+  klEstimator: KL_ESTIMATORS,
 } as const satisfies Partial<Record<keyof RunParams, readonly string[]>>;
 
 const FIELD_CHECKS: Record<keyof RunParams, Check> = {
@@ -181,13 +168,16 @@ const FIELD_CHECKS: Record<keyof RunParams, Check> = {
     v === null ? null : realIn(0, LIMITS.maxGradNorm, 'left-open')(v) && `must be null (no clipping) or a number in (0, ${LIMITS.maxGradNorm}]`,
   warmupSteps: intIn(0, LIMITS.iterations[1]),
   schedule: oneOf(PARAM_CHOICES.schedule),
+  ...ppoFieldChecks(LIMITS.B),
 };
 
 /** A grid value is checked as its base field is, except that a grid lists no null: clipping off is the base's null. */
 const gridCheck = (key: GridKey): Check =>
-  key === 'maxGradNorm'
+  key === 'maxGradNorm' || key === 'dualClip'
     ? (v) =>
-        v === null ? `a grid cannot list null; leave maxGradNorm out of the grid (or set base.maxGradNorm = null) for no clipping` : FIELD_CHECKS.maxGradNorm(v)
+        v === null
+          ? `a grid cannot list null; leave ${key} out of the grid (or set base.${key} = null) for ${key === 'dualClip' ? 'no dual clip' : 'no clipping'}`
+          : FIELD_CHECKS[key](v)
     : FIELD_CHECKS[key];
 
 /** Problems that only show once fields are combined (one cell's full parameters). */
@@ -209,6 +199,7 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
     out.push({ key: 'advantage', message: 'batch-std with B > 1 has no closed-form expected update: use mode "sampled", or group-std' });
   }
   if (p.eos) eosIssues(p, out);
+  ppoIssues(p, out);
   if (p.warmupSteps > p.iterations)
     out.push({ key: 'warmupSteps', message: `warmupSteps = ${p.warmupSteps} is longer than the run: must be in [0, iterations = ${p.iterations}]` });
   if (p.recordEvery > p.iterations) out.push({ key: 'recordEvery', message: `recordEvery = ${p.recordEvery} must be in [1, iterations = ${p.iterations}]` });
@@ -299,6 +290,8 @@ const OPTIMIZER_READERS = {
  * features never read (the engine forces it or ignores it), so every value gives the same runs.
  */
 function inertAxis(base: Record<string, unknown>, grid: Record<string, unknown>, key: GridKey): string | null {
+  const ppo = ppoInertAxis(base, grid, key);
+  if (ppo) return ppo;
   const { family, features } = base;
   // The optimizer fields each optimizer reads (src/engine/optimizer.ts): with every optimizer of the sweep (the base's, or grid.optimizer's) blind to one, its axis is dead.
   const optimizers = Array.isArray(grid.optimizer) ? (grid.optimizer as unknown[]) : [base.optimizer];

@@ -20,6 +20,7 @@ export const NOTEBOOK_ORDER = [
   'real-runs',
   'length-bias',
   'many-prompts',
+  'ppo-loop',
 ];
 export const DEFAULT_NOTEBOOK = 'threshold';
 

@@ -71,6 +71,27 @@ export const BASE_FIELDS: FormField[] = [
   { path: 'base.maxGradNorm', label: 'clip ‖g‖ at', kind: 'real', range: '> 0; empty: no clipping', gridKey: 'maxGradNorm' },
   { path: 'base.warmupSteps', label: 'warmup steps', kind: 'int', range: '0 – iterations−1', gridKey: 'warmupSteps' },
   { path: 'base.schedule', label: 'schedule', kind: 'choice', choices: PARAM_CHOICES.schedule, gridKey: 'schedule' },
+  // The loop TRL and verl run (SPEC 1.9), with their names for each field.
+  { path: 'base.ppoEpochs', label: 'passes per batch μ', kind: 'int', range: '1–64; TRL num_iterations, verl ppo_epochs', gridKey: 'ppoEpochs' },
+  {
+    path: 'base.miniBatches',
+    label: 'mini-batches M',
+    kind: 'int',
+    range: '1–B, dividing B; verl train_batch_size / ppo_mini_batch_size',
+    gridKey: 'miniBatches',
+  },
+  { path: 'base.clipLow', label: 'ratio clip ε low', kind: 'real', range: '(0, 1]; TRL epsilon, verl clip_ratio_low', gridKey: 'clipLow' },
+  { path: 'base.clipHigh', label: 'ratio clip ε high', kind: 'real', range: '(0, 10]; TRL epsilon_high, verl clip_ratio_high', gridKey: 'clipHigh' },
+  { path: 'base.dualClip', label: 'dual clip c', kind: 'real', range: '(1, 100]; empty: off; verl clip_ratio_c', gridKey: 'dualClip' },
+  { path: 'base.klCoef', label: 'KL coefficient β', kind: 'real', range: '[0, 1000]; TRL beta, verl kl_loss_coef', gridKey: 'klCoef' },
+  {
+    path: 'base.klEstimator',
+    label: 'KL estimator',
+    kind: 'choice',
+    choices: PARAM_CHOICES.klEstimator,
+    range: 'k3 = verl low_var_kl (TRL); k1 = verl kl',
+    gridKey: 'klEstimator',
+  },
 ];
 
 export const SWEEP_FIELDS: FormField[] = [

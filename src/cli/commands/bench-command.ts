@@ -6,6 +6,7 @@
  *   W1-adamw  W1 under AdamW with clipping at 1 and a warmup (SPEC 1.6), η 0.01
  *   W1-eos  W1 with EOS (SPEC 1.7): responses end at the stop token, exact-match target of 8 tokens, L = 32 the maximum
  *   W1-prompts  W1 with N = 16 prompts, B = 4 drawn per step (SPEC 1.8)
+ *   W1-ppo  W1 in the loop TRL and verl run (SPEC 1.9): 4 passes over each batch, the ratio clip, KL β = 0.001 (k3)
  *   W2  a paper-scale phase diagram: 32 η × 8 L × 64 seeds = 16,384 runs × 300 iterations (W1's policy)
  * Engines: the WGSL engine on the host's adapter, the CPU twin on 1 thread, on every core.
  * Each engine runs a subset with the same per-run work (fewer seeds, every cell kept) unless
@@ -56,6 +57,8 @@ export const WORKLOADS = {
   'W1-eos': { base: { ...POLICY, eos: true, targetLength: 8, L: 32, iterations: 200, recordEvery: 50 }, seeds: 4096, seed: 1 },
   // W1 with many prompts (SPEC 1.8): N = 16 start tokens, B = 4 drawn per step (4× W1's tokens per step).
   'W1-prompts': { base: { ...POLICY, N: 16, B: 4, L: 32, iterations: 200, recordEvery: 50 }, seeds: 4096, seed: 1 },
+  // W1 in the PPO loop (SPEC 1.9): μ = 4 updates per batch, the clip at its default 0.2, verl's GRPO KL β = 0.001.
+  'W1-ppo': { base: { ...POLICY, L: 32, iterations: 200, recordEvery: 50, ppoEpochs: 4, klCoef: 0.001 }, seeds: 4096, seed: 1 },
   W2: {
     base: { ...POLICY, iterations: 300, recordEvery: 50 },
     grid: { stepSize: logSpaced(0.1, 1000, 32), L: [2, 4, 8, 16, 24, 32, 48, 64] },
@@ -127,7 +130,7 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
   const names: WorkloadName[] =
     typeof args.flags.workload === 'string' && args.flags.workload in WORKLOADS
       ? [args.flags.workload as WorkloadName]
-      : ['W1', 'W1-adamw', 'W1-eos', 'W1-prompts', 'W2'];
+      : ['W1', 'W1-adamw', 'W1-eos', 'W1-prompts', 'W1-ppo', 'W2'];
   const host = await openHost(hostName, memoryDecisionStore()); // auto measures afresh, and the cache file is left alone
   const out: Record<string, unknown> = {};
   let adapter: string;
