@@ -9,6 +9,7 @@
  *   a.summaries.map((s) => [s.learningRate, s.outcome]); a.critical.kind; // 'critical'
  */
 import type { CsvMapping } from './csv.ts';
+import { someNames } from './input-limits.ts';
 import { readLogs } from './read.ts';
 import { LogInputError, type LogFormat, type TrainingRun } from './run.ts';
 import { criticalLearningRate, metricSeries, summarizeRuns, type CriticalLearningRate, type OutcomeRulesInput, type RunSummary } from './summary.ts';
@@ -38,7 +39,7 @@ export function analyzeLogs(files: readonly { name: string; text: string }[], op
       files[0].name,
       undefined,
       'metric',
-      `no run has the metric '${options.metric}' (metrics in the logs: ${names.join(', ') || 'none'})`,
+      `no run has the metric '${options.metric}' (metrics in the logs: ${someNames(names, 20) || 'none'})`,
     );
   }
   const summaries = summarizeRuns(runs, options.metric, options.rules);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from './fixture-text.ts';
 import { detectFormat, LogInputError, readLog, readLogs } from './index.ts';
-import { parsePythonLiteral } from './python-literal.ts';
 
 describe('detectFormat', () => {
   it('picks the reader for each fixture', () => {
@@ -55,23 +54,5 @@ describe('readLogs', () => {
   });
   it('a format can be forced', () => {
     expect(() => readLog('x.csv', 'step:1 - a:1', { format: 'csv' })).toThrow(LogInputError);
-  });
-});
-
-describe('parsePythonLiteral', () => {
-  it('dicts, lists, tuples, strings split by pprint, numbers, True/False/None, nan/inf', () => {
-    const text =
-      "{'a': [1, -2.5e-06, 1_000], 'b': ('one ' \n 'string'), 'c': (1, 2), 'd': True, 'e': None, 'f': nan, 'g': -inf, 'h': \"q'uote\", 'i': some_name}";
-    expect(parsePythonLiteral(text).value).toEqual({
-      a: [1, -2.5e-6, 1000],
-      b: 'one string',
-      c: [1, 2],
-      d: true,
-      e: null,
-      f: NaN,
-      g: -Infinity,
-      h: "q'uote",
-      i: 'some_name',
-    });
   });
 });

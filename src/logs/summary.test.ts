@@ -11,10 +11,12 @@ function run(label: string, learningRate: number, steps: number[], values: numbe
     format: 'csv',
     learningRate,
     learningRateSource: 'log',
+    learningRateFrom: 'the largest logged lr',
     schedule: { shape: 'constant', peak: learningRate, peakStep: steps[0], warmupSteps: 0, final: learningRate },
     settings: {},
     metrics: { 'val/accuracy': { steps, values } },
     lastStep: steps[steps.length - 1],
+    notes: [],
   };
 }
 

@@ -5,7 +5,8 @@
  * TRL: `completion_length`), `kl`, `grad_norm`, `entropy`…; eval entries carry `eval_*` keys; the
  * last entry summarises training (`train_runtime`, `train_loss`, …) and goes to the settings.
  */
-import { lineOfJsonPath, lineOfSyntaxError, parsePythonJson } from './json-text.ts';
+import { excerpt, quoteValue, jsonTooDeepAt, MAX_JSON_DEPTH } from './input-limits.ts';
+import { lineAt, lineOfJsonPath, lineOfSyntaxError, parsePythonJson } from './json-text.ts';
 import { labelFromFileName, LogInputError, parseLogNumber, RunBuilder, type TrainingRun } from './run.ts';
 
 /** Keys of the closing summary entry of `log_history`. */
@@ -21,11 +22,18 @@ const SUMMARY_KEYS = ['train_runtime', 'train_samples_per_second', 'train_steps_
  *   run.metrics['reward']; // { steps: [1, 2, …], values: [0.1, 0.15, …] }
  */
 export function readTrainerState(name: string, text: string): TrainingRun[] {
+  const deep = jsonTooDeepAt(text);
+  if (deep !== -1) throw new LogInputError(name, lineAt(text, deep), undefined, `nested deeper than ${MAX_JSON_DEPTH} levels: not a trainer_state.json`);
   let doc: unknown;
   try {
     doc = parsePythonJson(text);
   } catch (error) {
-    throw new LogInputError(name, lineOfSyntaxError(text, error), undefined, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new LogInputError(
+      name,
+      lineOfSyntaxError(text, error),
+      undefined,
+      `not valid JSON (${excerpt(error instanceof Error ? error.message : String(error), 80)})`,
+    );
   }
   if (doc === null || typeof doc !== 'object' || !Array.isArray((doc as { log_history?: unknown }).log_history)) {
     throw new LogInputError(name, 1, 'log_history', 'not a trainer_state.json: no log_history list');
@@ -43,7 +51,12 @@ export function readTrainerState(name: string, text: string): TrainingRun[] {
     const fields = entry as Record<string, unknown>;
     const step = parseLogNumber(fields.step);
     if (step === undefined || !Number.isFinite(step))
-      throw new LogInputError(name, at(index, 'step'), `log_history[${index}].step`, `step is ${JSON.stringify(fields.step) ?? 'missing'}, not a number`);
+      throw new LogInputError(
+        name,
+        at(index, 'step'),
+        `log_history[${index}].step`,
+        `step is ${'step' in fields ? quoteValue(fields.step) : 'missing'}, not a number`,
+      );
     if (SUMMARY_KEYS.some((k) => k in fields)) {
       for (const [key, value] of Object.entries(fields)) if (typeof value === 'number') run.settings[`summary.${key}`] = value;
       return;
@@ -53,7 +66,7 @@ export function readTrainerState(name: string, text: string): TrainingRun[] {
       const value = parseLogNumber(raw);
       if (key === 'learning_rate') {
         if (value === undefined)
-          throw new LogInputError(name, at(index, key), `log_history[${index}].learning_rate`, `learning rate ${JSON.stringify(raw)} is not a number`);
+          throw new LogInputError(name, at(index, key), `log_history[${index}].learning_rate`, `learning rate ${quoteValue(raw)} is not a number`);
         run.addLearningRate(step, value);
       }
       if (value !== undefined) run.addMetric(key, step, value);
