@@ -11,7 +11,15 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { analyzeLogs, LogInputError, type LogsAnalysis } from '../logs/index.ts';
-import { resolveNotebook, type LogsCellConfig, type ResolvedNotebook, type ResolvedSweep, type SeedChoice } from '../notebook/index.ts';
+import {
+  logsAnalysisOptions,
+  logsCellFileNames,
+  resolveNotebook,
+  type LogsCellConfig,
+  type ResolvedNotebook,
+  type ResolvedSweep,
+  type SeedChoice,
+} from '../notebook/index.ts';
 import { InputError } from './cli-error.ts';
 
 export type { SeedChoice };
@@ -33,22 +41,24 @@ const RESERVED = ['sweeps', 'plots', 'logs', 'notebook.html', 'provenance.json']
 /** Reads a logs cell's files relative to the notebook and analyzes them; InputError naming the cell, the file and the reason. */
 function readLogsCell(path: string, id: string, config: LogsCellConfig): { files: { name: string; text: string }[]; analysis: LogsAnalysis } {
   const where = `${path}: logs cell "${id}"`;
-  const files = config.files.map((name, i) => {
+  const read = (name: string, field: string) => {
     if (RESERVED.includes(name.split('/')[0]) || name.endsWith('.results.json'))
-      throw new InputError(`${where}: files[${i}] = "${name}": that path is a gradgap output name; keep data files in a folder such as data/`);
+      throw new InputError(`${where}: ${field} = "${name}": that path is a gradgap output name; keep data files in a folder such as data/`);
     const full = join(dirname(path), name);
     try {
       return { name, text: readFileSync(full, 'utf8') };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new InputError(
-        `${where}: files[${i}] = "${name}": ${code === 'ENOENT' ? `no such file (${full})` : `cannot be read (${(error as Error).message})`}`,
-      );
+      throw new InputError(`${where}: ${field} = "${name}": ${code === 'ENOENT' ? `no such file (${full})` : `cannot be read (${(error as Error).message})`}`);
     }
-  });
+  };
+  const { configs } = logsCellFileNames(config);
+  const files = config.files.map((name, i) => read(name, `files[${i}]`));
+  // Config files are copied beside the logs (logsFiles), so a merge of shards reads the same settings.
+  const configFiles = configs.map((name) => read(name, 'fileSettings config'));
   try {
-    const mapping = config.mapping;
-    return { files, analysis: analyzeLogs(files, { format: config.format, csv: mapping, metric: config.metric, rules: config.rules }) };
+    const options = logsAnalysisOptions(config, new Map(configFiles.map((f) => [f.name, f.text])));
+    return { files: [...files, ...configFiles], analysis: analyzeLogs(files, options) };
   } catch (error) {
     if (error instanceof LogInputError) throw new InputError(`${where}: ${error.message}`);
     throw error;

@@ -79,7 +79,7 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
     await writeBakedResults({ file: `${nb.name}.html`, text: nb.text }, provenance, Object.fromEntries(summaries), (piece) => baked.append(piece));
     baked.close();
   }
-  for (const [id, analysis] of nb.logsResults) stage.write(`logs/${id}.summary.csv`, summaryCsv(analysis.summaries));
+  for (const [id, analysis] of nb.logsResults) stage.write(`logs/${id}.summary.csv`, summaryCsv(analysis.summaries, analysis.critical));
   stage.write(NOTEBOOK_COPY, nb.text);
   for (const files of nb.logsFiles.values()) for (const file of files) stage.write(file.name, file.text);
   const provenance = {

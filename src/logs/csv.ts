@@ -154,7 +154,7 @@ function columnIndex(
  * @example
  *   readCsvRuns('sweep.csv', text, { run: 'label', learningRate: 'learning_rate', step: 'grpo_step', metrics: ['answer_accuracy'] });
  */
-export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}): TrainingRun[] {
+export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}, learningRateGiven = false): TrainingRun[] {
   let header: string[] | undefined;
   let headerLine = 0;
   let rowCount = 0;
@@ -171,7 +171,7 @@ export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}
     const at = (field: string, mapped: string | undefined, guesses: readonly string[] | undefined, required: boolean) =>
       columnIndex(name, h, columns, line, mapped, guesses, field, required);
     const runCol = at('run', mapping.run, CSV_COLUMN_GUESSES.run, false);
-    lrCol = at('learning rate', mapping.learningRate, CSV_COLUMN_GUESSES.learningRate, true);
+    lrCol = at('learning rate', mapping.learningRate, CSV_COLUMN_GUESSES.learningRate, !learningRateGiven);
     const stepCol = at('step', mapping.step, CSV_COLUMN_GUESSES.step, true);
     used = new Set([runCol, lrCol, stepCol]);
     candidates = mapping.metrics ? mapping.metrics.map((m) => at('metric', m, undefined, true)) : h.map((_, c) => c).filter((c) => !used.has(c));
@@ -195,10 +195,12 @@ export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}
           `a second row for run ${excerpt(label)} at step ${step} (first on line ${previous}): two runs with the same label?`,
         );
       entry.lines.set(step, line);
-      const lr = parseLogNumber(fields[lrCol]);
-      if (lr === undefined || (fields[lrCol].trim() !== '' && Number.isNaN(lr)))
-        throw new LogInputError(name, line, h[lrCol], `learning rate ${excerpt(fields[lrCol])} is not a number`);
-      entry.builder.addLearningRate(step, lr);
+      if (lrCol !== -1) {
+        const lr = parseLogNumber(fields[lrCol]);
+        if (lr === undefined || (fields[lrCol].trim() !== '' && Number.isNaN(lr)))
+          throw new LogInputError(name, line, h[lrCol], `learning rate ${excerpt(fields[lrCol])} is not a number`);
+        entry.builder.addLearningRate(step, lr);
+      }
       for (const c of candidates) {
         if (!numeric[c]) continue;
         const value = parseLogNumber(fields[c]);
@@ -232,6 +234,6 @@ export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}
       builder.settings[h[c]] = asNumber !== undefined && raw.trim() !== '' ? asNumber : raw;
     }
     builder.dropMetrics((metric) => !metricNames.has(metric));
-    return builder.finish(h[lrCol]);
+    return builder.finish(lrCol === -1 ? 'learning_rate' : h[lrCol], learningRateGiven);
   });
 }

@@ -17,7 +17,7 @@ describe('readJsonlRuns', () => {
       'train/loss',
     ]);
     expect(run.learningRate).toBe(2e-6);
-    expect(run.learningRateSource).toBe('log');
+    expect(run.learningRateSource).toBe('config'); // a schedule is logged, so the config line's peak wins
     expect(run.schedule.shape).toBe('linear-decay');
   });
   it('missing steps, and a NaN at one step kept as a gap', () => {

@@ -44,7 +44,7 @@ function flattenFields(value: Record<string, unknown>, prefix = '', into: Record
  * @example
  *   readJsonlRuns('run-3e-6.jsonl', text, { types: ['eval'] }).map((r) => r.metrics['eval/accuracy']);
  */
-export function readJsonlRuns(name: string, text: string, mapping: JsonlMapping = {}): TrainingRun[] {
+export function readJsonlRuns(name: string, text: string, mapping: JsonlMapping = {}, learningRateGiven = false): TrainingRun[] {
   const typeField = mapping.typeField ?? 'type';
   const wanted = mapping.types ? new Set(mapping.types) : undefined;
   const keep = mapping.metrics ? new Set(mapping.metrics) : undefined;
@@ -130,5 +130,5 @@ export function readJsonlRuns(name: string, text: string, mapping: JsonlMapping 
     if (missing.length > 0) throw new LogInputError(name, undefined, 'mapping.metrics', `no line has the mapped metric ${someNames(missing)}`);
   }
   if (runName !== undefined && finished.length === 1 && mapping.run === undefined) finished[0].label = runName;
-  return finished.map((run) => run.finish(lrField ?? JSONL_LEARNING_RATE_FIELDS[0]));
+  return finished.map((run) => run.finish(lrField ?? JSONL_LEARNING_RATE_FIELDS[0], learningRateGiven));
 }

@@ -12,6 +12,7 @@ export interface ReadLogOptions {
   format?: LogFormat; // skip detection
   csv?: CsvMapping;
   jsonl?: JsonlMapping;
+  learningRateGiven?: boolean; // the caller states the learning rate (a logs cell): a log without one is not refused
 }
 
 /** The first non-blank line (at most 64 kB of it). */
@@ -61,15 +62,16 @@ export function detectFormat(name: string, text: string): LogFormat {
  */
 export function readLog(name: string, text: string, options: ReadLogOptions = {}): TrainingRun[] {
   const format = options.format ?? detectFormat(name, text);
+  const given = options.learningRateGiven ?? false;
   switch (format) {
     case 'trainer-state':
-      return readTrainerState(name, text);
+      return readTrainerState(name, text, given);
     case 'csv':
-      return readCsvRuns(name, text, options.csv);
+      return readCsvRuns(name, text, options.csv, given);
     case 'jsonl':
-      return readJsonlRuns(name, text, options.jsonl);
+      return readJsonlRuns(name, text, options.jsonl, given);
     case 'verl':
-      return readVerlLog(name, text);
+      return readVerlLog(name, text, given);
   }
 }
 

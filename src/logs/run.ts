@@ -173,8 +173,11 @@ export class RunBuilder {
     return n;
   }
 
-  /** The finished run; refuses (naming `lrField`) when neither the log nor a config gives a positive learning rate. */
-  finish(lrField: string): TrainingRun {
+  /**
+   * The finished run; refuses (naming `lrField`) when neither the log nor a config gives a
+   * positive learning rate, unless `learningRateGiven` (the logs cell states it: NaN until applied).
+   */
+  finish(lrField: string, learningRateGiven = false): TrainingRun {
     const metrics: Record<string, MetricSeries> = {};
     let lastStep = -Infinity;
     for (const [name, s] of this.metrics) {
@@ -191,8 +194,9 @@ export class RunBuilder {
     let learningRateSource: TrainingRun['learningRateSource'];
     let learningRateFrom: string;
     let schedule: LearningRateSchedule;
-    if (configOk && (!loggedOk || this.format === 'verl')) {
-      // verl rounds the logged lr (0.000), so its config is the exact value whenever it has one.
+    if (configOk && (!loggedOk || this.format === 'verl' || logged!.shape !== 'constant')) {
+      // verl rounds the logged lr (0.000), so its config is the exact value whenever it has one; and
+      // under a schedule the largest logged value misses the peak between logged steps.
       learningRate = this.configLearningRate!;
       learningRateSource = 'config';
       learningRateFrom = this.configLearningRateFrom;
@@ -205,6 +209,15 @@ export class RunBuilder {
       learningRateSource = 'log';
       learningRateFrom = `the largest logged ${lrField}`;
       schedule = logged!;
+      if (logged!.shape !== 'constant')
+        this.notes.push(
+          `the learning rate ${logged!.peak} is the largest logged value of a ${logged!.shape} schedule, which can miss the configured peak: state it (learningRate, or a config file, in the logs cell)`,
+        );
+    } else if (learningRateGiven) {
+      learningRate = NaN;
+      learningRateSource = 'log';
+      learningRateFrom = 'none in the log';
+      schedule = loggedOk ? logged! : { shape: 'unknown', peak: NaN, peakStep: NaN, warmupSteps: NaN, final: NaN };
     } else {
       throw new LogInputError(
         this.file,

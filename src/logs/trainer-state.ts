@@ -21,7 +21,7 @@ const SUMMARY_KEYS = ['train_runtime', 'train_samples_per_second', 'train_steps_
  *   run.schedule.shape; // 'warmup-cosine'
  *   run.metrics['reward']; // { steps: [1, 2, …], values: [0.1, 0.15, …] }
  */
-export function readTrainerState(name: string, text: string): TrainingRun[] {
+export function readTrainerState(name: string, text: string, learningRateGiven = false): TrainingRun[] {
   const deep = jsonTooDeepAt(text);
   if (deep !== -1) throw new LogInputError(name, lineAt(text, deep), undefined, `nested deeper than ${MAX_JSON_DEPTH} levels: not a trainer_state.json`);
   let doc: unknown;
@@ -73,5 +73,5 @@ export function readTrainerState(name: string, text: string): TrainingRun[] {
     }
   });
   if (run.pointCount === 0) throw new LogInputError(name, undefined, 'log_history', 'empty log: no entries with metrics');
-  return [run.finish('learning_rate')];
+  return [run.finish('learning_rate', learningRateGiven)];
 }

@@ -114,7 +114,7 @@ function joinRenamed(run: RunBuilder): string[] {
  *   run.learningRate; // 1e-6, from "'optim': {'lr': 1e-06, …"
  *   run.metrics['val-core/openai/gsm8k/reward/mean@1'];
  */
-export function readVerlLog(name: string, text: string): TrainingRun[] {
+export function readVerlLog(name: string, text: string, learningRateGiven = false): TrainingRun[] {
   const streams = rayStreams(text);
   const run = new RunBuilder(labelFromFileName(name), name, 'verl');
   const dumps = [...streams.values()].flatMap((lines) => readConfigDumps(lines));
@@ -164,5 +164,5 @@ export function readVerlLog(name: string, text: string): TrainingRun[] {
   }
   if (run.pointCount === 0) throw new LogInputError(name, undefined, undefined, "empty log: no 'step:N - key:value' lines");
   run.notes.push(...joinRenamed(run));
-  return [run.finish("actor/lr (and the config dump's actor optim.lr)")];
+  return [run.finish("actor/lr (and the config dump's actor optim.lr)", learningRateGiven)];
 }

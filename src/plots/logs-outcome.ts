@@ -10,7 +10,7 @@
  *   container.append(logsOutcomePlot(a, { width: 680 }));
  */
 import * as Plot from '@observablehq/plot';
-import type { CriticalLearningRate, LogsAnalysis, RunOutcome, RunSummary } from '../logs/index.ts';
+import { RUN_OUTCOMES, type CriticalLearningRate, type LogsAnalysis, type RunOutcome, type RunSummary } from '../logs/index.ts';
 import { formatNumber } from './axis-labels.ts';
 import { edges } from './phase-rows.ts';
 
@@ -34,8 +34,14 @@ export interface LogsOutcomeRow {
 /** CSS class of the run rectangles: tests count them. */
 export const LOGS_OUTCOME_CELL_CLASS = 'logs-outcome-cell';
 /** The symbol of each outcome, and its order in the key. */
-export const OUTCOME_SYMBOLS: Record<RunOutcome, string> = { converged: 'circle', degraded: 'triangle', collapsed: 'times', 'no-data': 'square' };
-const OUTCOMES = Object.keys(OUTCOME_SYMBOLS) as RunOutcome[];
+export const OUTCOME_SYMBOLS: Record<RunOutcome, string> = {
+  converged: 'circle',
+  degraded: 'triangle',
+  collapsed: 'times',
+  'stopped-early': 'diamond',
+  'too-short': 'plus',
+  'no-data': 'square',
+};
 
 /** Columns by learning rate (geometric midpoints between neighbours); runs sharing one learning rate stack within it. */
 export function logsOutcomeRows(summaries: readonly RunSummary[]): LogsOutcomeRow[] {
@@ -93,7 +99,8 @@ export function logsOutcomePlot(
       marginLeft: 12,
       width: 260,
     } as Plot.ScaleOptions,
-    symbol: { legend: true, domain: OUTCOMES.filter((o) => analysis.summaries.some((s) => s.outcome === o)), range: OUTCOMES.map((o) => OUTCOME_SYMBOLS[o]) },
+    // One key for every figure: the full domain, so a symbol means one outcome whichever outcomes are present.
+    symbol: { legend: true, domain: [...RUN_OUTCOMES], range: RUN_OUTCOMES.map((o) => OUTCOME_SYMBOLS[o]) },
     clip: true,
     marks: [
       Plot.rect(drawn, {

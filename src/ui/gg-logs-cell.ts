@@ -74,9 +74,8 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
     this.edit({ files: files.map((f) => f.name) });
   }
 
-  private setMapping(field: keyof LogsColumnMapping, value: string) {
+  private setMapping(field: 'run' | 'learningRate' | 'step' | 'typeField', value: string) {
     const mapping: LogsColumnMapping = { ...this.config?.mapping };
-    if (field === 'metrics') return;
     if (value === '') delete mapping[field];
     else mapping[field] = value;
     this.edit({ mapping: Object.keys(mapping).length ? mapping : undefined });
@@ -194,7 +193,7 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
       <span class="plot-tools">
         <button
           ?disabled=${!this.result?.ok}
-          @click=${() => this.result?.ok && download(`${this.cellId}.summary.csv`, summaryCsv(this.result.analysis.summaries), 'text/csv')}
+          @click=${() => this.result?.ok && download(`${this.cellId}.summary.csv`, summaryCsv(this.result.analysis.summaries, this.result.analysis.critical), 'text/csv')}
         >
           CSV
         </button>

@@ -10,7 +10,7 @@
  *   const r = await logsAnalysisFor(config); // { ok: true, analysis, files } or { ok: false, message }
  */
 import { analyzeLogs, LogInputError, type LogsAnalysis } from '../logs/index.ts';
-import type { LogsCellConfig } from '../notebook/index.ts';
+import { logsAnalysisOptions, logsCellFileNames, type LogsCellConfig } from '../notebook/index.ts';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { browserStore } from './browser-store.ts';
 
@@ -79,7 +79,9 @@ export function logsAnalysisFor(config: LogsCellConfig): Promise<LogsResult> {
     found = (async (): Promise<LogsResult> => {
       try {
         const files = await Promise.all(config.files.map(async (name) => ({ name, text: await logFileText(name) })));
-        const analysis = analyzeLogs(files, { format: config.format, csv: config.mapping, metric: config.metric, rules: config.rules });
+        const { configs } = logsCellFileNames(config);
+        const configTexts = new Map(await Promise.all(configs.map(async (name) => [name, await logFileText(name)] as const)));
+        const analysis = analyzeLogs(files, logsAnalysisOptions(config, configTexts));
         return { ok: true, analysis, files };
       } catch (error) {
         return { ok: false, message: error instanceof LogInputError ? error.message : (error as Error).message };
