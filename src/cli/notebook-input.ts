@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { analyzeLogs, LogInputError, type LogsAnalysis } from '../logs/index.ts';
+import { analyzeLogs, isTensorBoardName, LogInputError, type LogsAnalysis } from '../logs/index.ts';
 import {
   logsAnalysisOptions,
   logsCellFileNames,
@@ -46,7 +46,8 @@ function readLogsCell(path: string, id: string, config: LogsCellConfig): { files
       throw new InputError(`${where}: ${field} = "${name}": that path is a gradgap output name; keep data files in a folder such as data/`);
     const full = join(dirname(path), name);
     try {
-      return { name, text: readFileSync(full, 'utf8') };
+      // A TensorBoard event file is bytes: read as a binary string (one char per byte), as the readers take it.
+      return { name, text: readFileSync(full, isTensorBoardName(name) ? 'latin1' : 'utf8') };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new InputError(`${where}: ${field} = "${name}": ${code === 'ENOENT' ? `no such file (${full})` : `cannot be read (${(error as Error).message})`}`);

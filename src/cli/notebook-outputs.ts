@@ -9,7 +9,7 @@
  *   data/…                                    files its logs cells read beside it, at the paths the cells give
  *   provenance.json                           seeds, spec hashes, packages, WGSL hash, host, adapter, wall time; written last
  */
-import { summaryCsv } from '../logs/index.ts';
+import { isTensorBoardName, summaryCsv } from '../logs/index.ts';
 import { summarizeSweep, writeBakedResults, type SweepSummary } from '../results/index.ts';
 import type { BackendInfo } from '../engine/index.ts';
 import type { NotebookInput } from './notebook-input.ts';
@@ -19,6 +19,9 @@ import { bakedProvenance, packageVersions, sha256, wgslProvenance } from './prov
 import { sweepData, writeSweepFiles } from './results-files.ts';
 import type { RangeResult } from './run-range.ts';
 import type { Shard } from './shard.ts';
+
+/** A logs file as written and hashed: a TensorBoard event file's binary string back to its bytes. */
+const fileBytes = (file: { name: string; text: string }): string | Uint8Array => (isTensorBoardName(file.name) ? Buffer.from(file.text, 'latin1') : file.text);
 
 export const PROVENANCE_FILE = 'provenance.json';
 export const NOTEBOOK_COPY = 'notebook.html';
@@ -81,7 +84,7 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
   }
   for (const [id, analysis] of nb.logsResults) stage.write(`logs/${id}.summary.csv`, summaryCsv(analysis.summaries, analysis.critical));
   stage.write(NOTEBOOK_COPY, nb.text);
-  for (const files of nb.logsFiles.values()) for (const file of files) stage.write(file.name, file.text);
+  for (const files of nb.logsFiles.values()) for (const file of files) stage.write(file.name, fileBytes(file));
   const provenance = {
     format: 'gradgap-provenance',
     version: 1,
@@ -99,7 +102,7 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
     shard: meta.shard,
     sweeps,
     plots: whole ? plots : `not drawn: this output holds part of the runs; gradgap merge draws them`,
-    logs: Object.fromEntries([...nb.logsFiles].map(([id, files]) => [id, files.map((f) => ({ file: f.name, sha256: sha256(f.text) }))])),
+    logs: Object.fromEntries([...nb.logsFiles].map(([id, files]) => [id, files.map((f) => ({ file: f.name, sha256: sha256(fileBytes(f)) }))])),
     ...(meta.shards ? { shards: meta.shards } : {}),
   };
   stage.write(PROVENANCE_FILE, `${JSON.stringify(provenance, null, 1)}\n`);

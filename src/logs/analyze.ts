@@ -50,6 +50,7 @@ export function analyzeLogs(files: readonly { name: string; text: string }[], op
       format: options.format,
       csv: options.csv,
       jsonl: options.jsonl,
+      runLearningRates: given?.runLearningRates,
       learningRateGiven: given?.learningRate !== undefined || given?.config !== undefined,
     });
     return given ? read.map((run) => applyRunSettings(run, given, `fileSettings[${JSON.stringify(file.name)}]`)) : read;

@@ -28,7 +28,9 @@ describe('detectFormat', () => {
       }
     })();
     expect(e).toBeInstanceOf(LogInputError);
-    expect(e!.message).toBe('notes.txt, line 1: not a recognised log: expected a trainer_state.json, a CSV, JSONL metrics or a verl console log');
+    expect(e!.message).toBe(
+      'notes.txt, line 1: not a recognised log: expected a trainer_state.json, a CSV, JSONL metrics, a verl console log, a W&B CSV export or a TensorBoard event file',
+    );
     expect(() => detectFormat('config.json', '{\n  "lr": 1e-6\n}')).toThrow(/config\.json, line 1: not a recognised log/);
     expect(() => detectFormat('empty.csv', ' \n\n')).toThrow(/empty\.csv, line 1: empty log/);
   });

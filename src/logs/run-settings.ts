@@ -17,6 +17,7 @@ export interface RunSettingsInput {
   settings?: Record<string, Setting>; // any other setting (shown with the run, usable by a stopped rule)
   config?: { name: string; text: string }; // an attached config file, JSON or YAML
   learningRateKey?: string; // the config's key holding the learning rate (dotted); found when absent
+  runLearningRates?: Record<string, number>; // by run label, for a file of several runs (a W&B panel export)
 }
 
 /** Config keys tried, in order, for the learning rate when the cell names none. */

@@ -8,7 +8,7 @@ import { excerpt } from './input-limits.ts';
 import { detectSchedule, type LearningRateSchedule } from './schedule.ts';
 
 /** The formats `detectFormat` tells apart. */
-export type LogFormat = 'trainer-state' | 'csv' | 'jsonl' | 'verl';
+export type LogFormat = 'trainer-state' | 'csv' | 'jsonl' | 'verl' | 'wandb' | 'tensorboard';
 
 /** One metric over steps: ascending steps, one value each; NaN is a gap at that step, a missing step is simply absent. */
 export interface MetricSeries {
@@ -66,7 +66,7 @@ export function parseLogNumber(raw: unknown): number | undefined {
 export function labelFromFileName(name: string): string {
   const parts = name.split(/[\\/]/).filter((p) => p !== '');
   const base = (parts.pop() ?? name).replace(/\.(json|jsonl|ndjson|csv|log|txt)$/i, '');
-  if (base !== 'trainer_state') return base;
+  if (base !== 'trainer_state' && !base.startsWith('events.out.tfevents.')) return base;
   for (let i = parts.length - 1; i >= 0; i--) if (!/^checkpoint-\d+$/.test(parts[i])) return parts[i];
   return base;
 }

@@ -86,7 +86,7 @@ export interface TableCellConfig {
 }
 
 /** Readers a logs cell can name (src/logs detectFormat tells them apart when none is named). */
-export const LOG_FORMATS = ['trainer-state', 'csv', 'jsonl', 'verl'] as const satisfies readonly LogFormat[];
+export const LOG_FORMATS = ['trainer-state', 'csv', 'jsonl', 'verl', 'wandb', 'tensorboard'] as const satisfies readonly LogFormat[];
 
 /** A column (CSV) or field (JSONL, nested as 'a/b') mapping, as a logs cell's form saves it (src/logs CsvMapping, JsonlMapping). */
 export interface LogsColumnMapping {

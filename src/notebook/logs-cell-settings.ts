@@ -18,9 +18,10 @@ export interface LogsFileSettings {
   config?: string; // a JSON or YAML config file relative to the notebook, read for the learning rate and settings
   learningRateKey?: string; // the config's (dotted) key holding the learning rate, when it is not found by itself
   settings?: Record<string, string | number | boolean>; // any other setting, shown with the run (and usable by rules.stopped)
+  runLearningRates?: Record<string, number>; // by run label: a file of several runs without learning rates (a W&B panel export)
 }
 
-export const LOGS_FILE_SETTINGS_KEYS: readonly string[] = Object.freeze(['learningRate', 'config', 'learningRateKey', 'settings']);
+export const LOGS_FILE_SETTINGS_KEYS: readonly string[] = Object.freeze(['learningRate', 'config', 'learningRateKey', 'settings', 'runLearningRates']);
 export const LOGS_STOPPED_KEYS: readonly string[] = Object.freeze(['setting', 'values', 'countsAs']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -61,6 +62,17 @@ export function fileSettingsIssues(value: unknown, files: unknown, pathProblem: 
         });
       else if (s.config === undefined)
         issues.push({ field: `${f}.learningRateKey`, message: `${f}.learningRateKey names a key of the config file: set "config" too` });
+    }
+    if (s.runLearningRates !== undefined) {
+      if (!isObject(s.runLearningRates))
+        issues.push({
+          field: `${f}.runLearningRates`,
+          message: `${f}.runLearningRates must be an object of run labels to learning rates, got ${kindOf(s.runLearningRates)}`,
+        });
+      else
+        for (const [k, v] of Object.entries(s.runLearningRates))
+          if (!(typeof v === 'number' && v > 0 && Number.isFinite(v)))
+            issues.push({ field: `${f}.runLearningRates.${k}`, message: `${f}.runLearningRates.${k} = ${showValue(v)}: must be a positive number` });
     }
     if (s.settings !== undefined) {
       if (!isObject(s.settings))
@@ -146,6 +158,7 @@ export function logsAnalysisOptions(
       learningRate: s.learningRate,
       settings: s.settings,
       learningRateKey: s.learningRateKey,
+      runLearningRates: s.runLearningRates,
       config: s.config === undefined ? undefined : { name: s.config, text: configTexts.get(s.config) ?? '' },
     };
   return {

@@ -8,7 +8,7 @@
  * Events (bubbling): `cell-edit` {id, value}.
  */
 import { html, nothing } from 'lit';
-import { describeCriticalLearningRate, summaryCsv, type OutcomeRule } from '../logs/index.ts';
+import { bytesToBinaryString, describeCriticalLearningRate, isTensorBoardName, summaryCsv, type OutcomeRule } from '../logs/index.ts';
 import { formatJson, LOG_FORMATS, type LogsCellConfig, type LogsColumnMapping } from '../notebook/index.ts';
 import { download, formatNumber } from '../plots/index.ts';
 import { GgConfigCell } from './gg-config-cell.ts';
@@ -67,7 +67,13 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
     const input = e.target as HTMLInputElement;
     const picked = [...(input.files ?? [])];
     if (!picked.length) return;
-    const files = await Promise.all(picked.map(async (f) => ({ name: f.name, text: await f.text() })));
+    // A TensorBoard event file is bytes: kept as a binary string (one char per byte), as the readers take it.
+    const files = await Promise.all(
+      picked.map(async (f) => ({
+        name: f.name,
+        text: isTensorBoardName(f.name) ? bytesToBinaryString(new Uint8Array(await f.arrayBuffer())) : await f.text(),
+      })),
+    );
     const { stored } = await storeLogFiles(files);
     this.note = stored ? '' : 'This browser keeps no files: a reload loses them; open them again then.';
     input.value = '';

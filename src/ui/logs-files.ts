@@ -9,7 +9,7 @@
  *   await storeLogFiles([{ name: 'sweep.csv', text }]);
  *   const r = await logsAnalysisFor(config); // { ok: true, analysis, files } or { ok: false, message }
  */
-import { analyzeLogs, LogInputError, type LogsAnalysis } from '../logs/index.ts';
+import { analyzeLogs, bytesToBinaryString, isTensorBoardName, LogInputError, type LogsAnalysis } from '../logs/index.ts';
 import { logsAnalysisOptions, logsCellFileNames, type LogsCellConfig } from '../notebook/index.ts';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { browserStore } from './browser-store.ts';
@@ -66,7 +66,7 @@ export async function logFileText(name: string): Promise<string> {
     throw new Error(`${name}: could not be fetched (${(error as Error).message}); open it from disk`, { cause: error });
   }
   if (!response.ok) throw new Error(`${name}: not found beside this page (HTTP ${response.status}); open it from disk`);
-  return response.text();
+  return isTensorBoardName(name) ? bytesToBinaryString(new Uint8Array(await response.arrayBuffer())) : response.text();
 }
 
 const memo = new Map<string, Promise<LogsResult>>();
