@@ -166,9 +166,9 @@ export class GgNotebook extends LitElement {
     </div>`;
   }
 
-  /** The form / JSON editor under a plot, theory or table cell; open when the cell has problems, so that it can be fixed here. */
+  /** The form / JSON editor under a plot, theory, table or logs cell (its JSON view); open when the cell has problems, so that it can be fixed here. */
   private renderConfigEditor(c: CheckedCell) {
-    if (c.kind !== 'plot' && c.kind !== 'theory' && c.kind !== 'table') return nothing;
+    if (c.kind !== 'plot' && c.kind !== 'theory' && c.kind !== 'table' && c.kind !== 'logs') return nothing;
     const cells = this.session!.checked.map((x) => ({ id: x.cell.id, kind: x.kind }));
     return html`<gg-config-editor cell-id=${c.cell.id} kind=${c.kind} .source=${c.cell.value} .cells=${cells} ?open=${c.issues.length > 0}></gg-config-editor>`;
   }
