@@ -1,24 +1,18 @@
 // Outcome rules that read noise no more: windows with a minimum count, metrics that can be
 // negative, a stopped-early column, and the critical learning rate leaving such runs out.
 import { describe, expect, it } from 'vitest';
+import { testRun } from './test-run.ts';
 import { criticalLearningRate, LogInputError, readCsvRuns, summarizeRuns, type TrainingRun } from './index.ts';
 
-function run(label: string, learningRate: number, values: number[], settings: TrainingRun['settings'] = {}): TrainingRun {
-  const steps = values.map((_, i) => i * 10);
-  return {
+const run = (label: string, learningRate: number, values: number[], settings: TrainingRun['settings'] = {}): TrainingRun =>
+  testRun(
     label,
-    file: `${label}.csv`,
-    format: 'csv',
     learningRate,
-    learningRateSource: 'log',
-    learningRateFrom: 'the largest logged lr',
-    schedule: { shape: 'constant', peak: learningRate, peakStep: 0, warmupSteps: 0, final: learningRate },
+    'reward',
+    values.map((_, i) => i * 10),
+    values,
     settings,
-    metrics: { reward: { steps, values } },
-    lastStep: steps[steps.length - 1],
-    notes: [],
-  };
-}
+  );
 
 describe('windows over points', () => {
   it('start, peak and final are means over the window (checked by hand)', () => {
