@@ -9,11 +9,19 @@
  *   nb.sweeps[0].spec; // the published spec (publishSeeds) of the first sweep cell
  */
 import { basename, dirname, join } from 'node:path';
-import { analyzeLogs, LogInputError, type LogsAnalysis } from '../logs/index.ts';
-import { resolveNotebook, type LogsCellConfig, type ResolvedNotebook, type ResolvedSweep, type SeedChoice } from '../notebook/index.ts';
+import { analyzeLogs, isTensorBoardName, LogInputError, type LogsAnalysis } from '../logs/index.ts';
+import {
+  logsAnalysisOptions,
+  logsCellFileNames,
+  resolveNotebook,
+  type LogsCellConfig,
+  type ResolvedNotebook,
+  type ResolvedSweep,
+  type SeedChoice,
+} from '../notebook/index.ts';
 import { excerpt } from '../spec/index.ts';
 import { InputError } from './cli-error.ts';
-import { readInputFile } from './input-file.ts';
+import { readInputBytes, readInputFile } from './input-file.ts';
 
 export type { SeedChoice };
 
@@ -35,28 +43,34 @@ const RESERVED = ['sweeps', 'plots', 'logs', 'notebook.html', 'provenance.json']
  * Reads a logs cell's files relative to the notebook and analyzes them; InputError naming the
  * cell, the file and the reason. Each file by the read rule (input-file.ts): a regular file that
  * stays inside the notebook's folder once symlinks are followed, within the logs-file limit.
- * `read` holds the files read so far: two cells naming one file read it once and see one text.
+ * `cache` holds the files read so far: two cells naming one file read it once and see one text.
  */
 function readLogsCell(
   path: string,
   id: string,
   config: LogsCellConfig,
-  read: Map<string, string>,
+  cache: Map<string, string>,
 ): { files: { name: string; text: string }[]; analysis: LogsAnalysis } {
   const where = `${path}: logs cell "${id}"`;
-  const files = config.files.map((name, i) => {
+  const read = (name: string, field: string) => {
     if (RESERVED.includes(name.split('/')[0]) || name.endsWith('.results.json'))
-      throw new InputError(`${where}: files[${i}] = "${name}": that path is a gradgap output name; keep data files in a folder such as data/`);
-    let text = read.get(name);
+      throw new InputError(`${where}: ${field} = "${name}": that path is a gradgap output name; keep data files in a folder such as data/`);
+    let text = cache.get(name);
     if (text === undefined) {
-      text = readInputFile(join(dirname(path), name), 'logs', { inside: dirname(path), label: `${where}: files[${i}] = "${name}"` });
-      read.set(name, text);
+      const bytes = readInputBytes(join(dirname(path), name), 'logs', { inside: dirname(path), label: `${where}: ${field} = "${name}"` });
+      // A TensorBoard event file is bytes: read as a binary string (one char per byte), as the readers take it.
+      text = bytes.toString(isTensorBoardName(name) ? 'latin1' : 'utf8');
+      cache.set(name, text);
     }
     return { name, text };
-  });
+  };
+  const { configs } = logsCellFileNames(config);
+  const files = config.files.map((name, i) => read(name, `files[${i}]`));
+  // Config files are copied beside the logs (logsFiles), so a merge of shards reads the same settings.
+  const configFiles = configs.map((name) => read(name, 'fileSettings config'));
   try {
-    const mapping = config.mapping;
-    return { files, analysis: analyzeLogs(files, { format: config.format, csv: mapping, metric: config.metric, rules: config.rules }) };
+    const options = logsAnalysisOptions(config, new Map(configFiles.map((f) => [f.name, f.text])));
+    return { files: [...files, ...configFiles], analysis: analyzeLogs(files, options) };
   } catch (error) {
     if (error instanceof LogInputError) throw new InputError(`${where}: ${error.message}`);
     throw error;

@@ -10,7 +10,7 @@
  *   provenance.json                           seeds, spec hashes, packages, WGSL hash, host, adapter, wall time,
  *                                             Slurm's job ids when run in a Slurm job; written last
  */
-import { summaryCsv } from '../logs/index.ts';
+import { isTensorBoardName, summaryCsv } from '../logs/index.ts';
 import { summarizeSweep, writeBakedResults, type SweepSummary } from '../results/index.ts';
 import type { BackendInfo } from '../engine/index.ts';
 import type { NotebookInput } from './notebook-input.ts';
@@ -23,6 +23,9 @@ import { sweepData, writeSweepFiles } from './results-files.ts';
 import type { RangeResult } from './run-range.ts';
 import type { Shard } from './shard.ts';
 import { slurmJob } from './slurm-env.ts';
+
+/** A logs file as written and hashed: a TensorBoard event file's binary string back to its bytes. */
+const fileBytes = (file: { name: string; text: string }): string | Uint8Array => (isTensorBoardName(file.name) ? Buffer.from(file.text, 'latin1') : file.text);
 
 export const PROVENANCE_FILE = 'provenance.json';
 export const NOTEBOOK_COPY = 'notebook.html';
@@ -118,9 +121,9 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
     await writeBakedResults({ file: `${nb.name}.html`, text: nb.text }, provenance, Object.fromEntries(summaries), (piece) => baked.append(piece));
     baked.close();
   }
-  for (const [id, analysis] of nb.logsResults) stage.write(`logs/${id}.summary.csv`, summaryCsv(analysis.summaries));
+  for (const [id, analysis] of nb.logsResults) stage.write(`logs/${id}.summary.csv`, summaryCsv(analysis.summaries, analysis.critical));
   stage.write(NOTEBOOK_COPY, nb.text);
-  for (const file of dataFiles(nb).values()) stage.write(file.name, file.text);
+  for (const file of dataFiles(nb).values()) stage.write(file.name, fileBytes(file));
   const provenance = {
     format: 'gradgap-provenance',
     version: 1,
@@ -138,7 +141,7 @@ export async function stageNotebookOutputs(stage: OutputStage, nb: NotebookInput
     shard: meta.shard,
     sweeps,
     plots: whole ? plots : `not drawn: this output holds part of the runs; gradgap merge draws them`,
-    logs: Object.fromEntries([...nb.logsFiles].map(([id, files]) => [id, files.map((f) => ({ file: f.name, sha256: sha256(f.text) }))])),
+    logs: Object.fromEntries([...nb.logsFiles].map(([id, files]) => [id, files.map((f) => ({ file: f.name, sha256: sha256(fileBytes(f)) }))])),
     ...(meta.shards ? { shards: meta.shards } : {}),
     // Which scheduler job made this output (a shard's task, or the merge job); absent outside Slurm, so other runs' provenance is as before.
     ...(slurm ? { slurm } : {}),

@@ -10,14 +10,27 @@
  */
 import type { CsvMapping } from './csv.ts';
 import { csvText } from '../results/index.ts';
-import { readLogs } from './read.ts';
-import { LogInputError, type LogFormat, type TrainingRun } from './run.ts';
-import { criticalLearningRate, metricSeries, summarizeRuns, type CriticalLearningRate, type OutcomeRulesInput, type RunSummary } from './summary.ts';
+import { someNames } from './input-limits.ts';
+import type { JsonlMapping } from './jsonl.ts';
+import { readLog } from './read.ts';
+import { checkUniqueLabels, LogInputError, type LogFormat, type TrainingRun } from './run.ts';
+import { applyRunSettings, type RunSettingsInput } from './run-settings.ts';
+import {
+  criticalLearningRate,
+  describeCriticalLearningRate,
+  metricSeries,
+  summarizeRuns,
+  type CriticalLearningRate,
+  type OutcomeRulesInput,
+  type RunSummary,
+} from './summary.ts';
 
 /** How to read and summarize a set of log files (a logs cell's settings). */
 export interface LogsAnalysisOptions {
   format?: LogFormat; // one reader for every file; detected per file when absent
   csv?: CsvMapping; // the column mapping (CSV files)
+  jsonl?: JsonlMapping; // the field mapping (JSONL files)
+  fileSettings?: Readonly<Record<string, RunSettingsInput>>; // per file name: a stated learning rate, settings, an attached config
   metric: string; // the metric summarized (a name in the logs, or a METRIC_ALIASES key)
   rules?: OutcomeRulesInput; // outcome rules over the defaults
 }
@@ -32,14 +45,25 @@ export interface LogsAnalysis {
 /** Reads, summarizes and finds the critical learning rate; refuses a metric no run has, naming the metrics there are. */
 export function analyzeLogs(files: readonly { name: string; text: string }[], options: LogsAnalysisOptions): LogsAnalysis {
   if (files.length === 0) throw new LogInputError('(no files)', undefined, 'files', 'empty log: the cell names no files');
-  const runs = readLogs(files, { format: options.format, csv: options.csv });
+  const runs = files.flatMap((file) => {
+    const given = options.fileSettings?.[file.name];
+    const read = readLog(file.name, file.text, {
+      format: options.format,
+      csv: options.csv,
+      jsonl: options.jsonl,
+      runLearningRates: given?.runLearningRates,
+      learningRateGiven: given?.learningRate !== undefined || given?.config !== undefined,
+    });
+    return given ? read.map((run) => applyRunSettings(run, given, `fileSettings[${JSON.stringify(file.name)}]`)) : read;
+  });
+  checkUniqueLabels(runs);
   if (!runs.some((run) => metricSeries(run, options.metric))) {
     const names = [...new Set(runs.flatMap((run) => Object.keys(run.metrics)))];
     throw new LogInputError(
       files[0].name,
       undefined,
       'metric',
-      `no run has the metric '${options.metric}' (metrics in the logs: ${names.join(', ') || 'none'})`,
+      `no run has the metric '${options.metric}' (metrics in the logs: ${someNames(names, 20) || 'none'})`,
     );
   }
   const summaries = summarizeRuns(runs, options.metric, options.rules);
@@ -65,15 +89,42 @@ export const SUMMARY_CSV_COLUMNS = [
   'last_step',
   'outcome',
   'reason',
+  'learning_rate_from',
+  'critical_learning_rate',
+  'critical_interval_low',
+  'critical_interval_high',
+  'critical_result',
 ] as const;
 
 /**
  * The per-run summary as CSV (one row per run, by learning rate; NaN as an empty field), the
- * file `gradgap run` writes and the page's export.
+ * file `gradgap run` writes and the page's export. The sweep's critical learning rate and its
+ * interval (below, lr*] repeat on every row, so each row reads alone; `critical_result` says
+ * which case it is (critical, none-collapsed, all-collapsed) in words.
  */
-export function summaryCsv(summaries: readonly RunSummary[]): string {
+export function summaryCsv(summaries: readonly RunSummary[], critical: CriticalLearningRate): string {
+  const [lr, low, high] = critical.kind === 'critical' ? [critical.learningRate, critical.interval[0], critical.interval[1]] : [NaN, NaN, NaN];
   const rows = summaries.map((s) =>
-    [s.label, s.learningRate, s.learningRateSource, s.metric, s.start, s.startStep, s.peak, s.peakStep, s.final, s.finalStep, s.lastStep, s.outcome, s.reason]
+    [
+      s.label,
+      s.learningRate,
+      s.learningRateSource,
+      s.metric,
+      s.start,
+      s.startStep,
+      s.peak,
+      s.peakStep,
+      s.final,
+      s.finalStep,
+      s.lastStep,
+      s.outcome,
+      s.reason,
+      s.learningRateFrom,
+      lr,
+      low,
+      high,
+      describeCriticalLearningRate(critical),
+    ]
       .map(csvField)
       .join(','),
   );

@@ -67,7 +67,7 @@ describe('readCsvRuns', () => {
   it('refuses a mapped column missing from the header, naming it', () => {
     const e = errorOf(() => readCsvRuns(name, text, { ...mapping, step: 'global_step' }));
     expect(e.message).toBe(
-      `sweep-crlf.csv, line 2, field 'global_step': mapped step column 'global_step' is not in the header (label, learning_rate, status, grpo_step, answer_accuracy, format_accuracy, reward)`,
+      `sweep-crlf.csv, line 2, field 'global_step': mapped step column 'global_step' is not in the header ('label', 'learning_rate', 'status', 'grpo_step', 'answer_accuracy', 'format_accuracy', 'reward')`,
     );
     expect(errorOf(() => readCsvRuns(name, text, { ...mapping, metrics: ['pass@1'] })).field).toBe('pass@1');
   });

@@ -4,8 +4,8 @@
  * doubled quotes, newlines inside quotes), LF or CRLF; blank lines and lines starting with `#`
  * (outside quotes) are skipped, so a file can say where it came from in a comment.
  */
+import { excerpt, someNames } from './input-limits.ts';
 import { labelFromFileName, LogInputError, parseLogNumber, RunBuilder, type TrainingRun } from './run.ts';
-import { excerpt, excerptList } from '../spec/index.ts';
 
 /** Which columns mean what. Omitted fields are guessed from the header (see CSV_COLUMN_GUESSES). */
 export interface CsvMapping {
@@ -102,9 +102,30 @@ export function forEachCsvRecord(text: string, visit: (fields: string[], line: n
   }
 }
 
+/**
+ * Each header name's column, refusing a name that appears twice (naming both positions): with two
+ * `acc` columns one would silently win. Built once, so every lookup is O(1) however wide the file.
+ */
+function headerColumns(name: string, header: readonly string[], line: number): Map<string, number> {
+  const columns = new Map<string, number>();
+  header.forEach((h, c) => {
+    const first = columns.get(h);
+    if (first !== undefined)
+      throw new LogInputError(
+        name,
+        line,
+        h,
+        `the header names column ${excerpt(h)} twice (columns ${first + 1} and ${c + 1}): rename one so each column has its own name`,
+      );
+    columns.set(h, c);
+  });
+  return columns;
+}
+
 function columnIndex(
   name: string,
-  header: string[],
+  header: readonly string[],
+  columns: ReadonlyMap<string, number>,
   line: number,
   mapped: string | undefined,
   guesses: readonly string[] | undefined,
@@ -112,15 +133,16 @@ function columnIndex(
   required: boolean,
 ): number {
   if (mapped !== undefined) {
-    const index = header.indexOf(mapped);
-    if (index === -1) throw new LogInputError(name, line, mapped, `mapped ${field} column '${mapped}' is not in the header (${excerptList(header)})`);
+    const index = columns.get(mapped);
+    if (index === undefined)
+      throw new LogInputError(name, line, mapped, `mapped ${field} column ${excerpt(mapped)} is not in the header (${someNames(header)})`);
     return index;
   }
   for (const guess of guesses ?? []) {
-    const index = header.indexOf(guess);
-    if (index !== -1) return index;
+    const index = columns.get(guess);
+    if (index !== undefined) return index;
   }
-  if (required) throw new LogInputError(name, line, field, `no ${field} column: map one (header: ${excerptList(header)})`);
+  if (required) throw new LogInputError(name, line, field, `no ${field} column: map one (header: ${someNames(header)})`);
   return -1;
 }
 
@@ -132,7 +154,7 @@ function columnIndex(
  * @example
  *   readCsvRuns('sweep.csv', text, { run: 'label', learningRate: 'learning_rate', step: 'grpo_step', metrics: ['answer_accuracy'] });
  */
-export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}): TrainingRun[] {
+export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}, learningRateGiven = false): TrainingRun[] {
   let header: string[] | undefined;
   let headerLine = 0;
   let rowCount = 0;
@@ -145,10 +167,11 @@ export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}
   const readHeader = (fields: string[], line: number) => {
     const h = (header = fields.map((f) => f.trim()));
     headerLine = line;
+    const columns = headerColumns(name, h, line);
     const at = (field: string, mapped: string | undefined, guesses: readonly string[] | undefined, required: boolean) =>
-      columnIndex(name, h, line, mapped, guesses, field, required);
+      columnIndex(name, h, columns, line, mapped, guesses, field, required);
     const runCol = at('run', mapping.run, CSV_COLUMN_GUESSES.run, false);
-    lrCol = at('learning rate', mapping.learningRate, CSV_COLUMN_GUESSES.learningRate, true);
+    lrCol = at('learning rate', mapping.learningRate, CSV_COLUMN_GUESSES.learningRate, !learningRateGiven);
     const stepCol = at('step', mapping.step, CSV_COLUMN_GUESSES.step, true);
     used = new Set([runCol, lrCol, stepCol]);
     candidates = mapping.metrics ? mapping.metrics.map((m) => at('metric', m, undefined, true)) : h.map((_, c) => c).filter((c) => !used.has(c));
@@ -162,26 +185,28 @@ export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}
       let entry = runs.get(label);
       if (!entry) runs.set(label, (entry = { builder: new RunBuilder(label, name, 'csv'), lines: new Map(), lastRow: fields }));
       const step = parseLogNumber(fields[stepCol]);
-      if (step === undefined || !Number.isFinite(step)) throw new LogInputError(name, line, h[stepCol], `step '${excerpt(fields[stepCol])}' is not a number`);
+      if (step === undefined || !Number.isFinite(step)) throw new LogInputError(name, line, h[stepCol], `step ${excerpt(fields[stepCol])} is not a number`);
       const previous = entry.lines.get(step);
       if (previous !== undefined)
         throw new LogInputError(
           name,
           line,
           h[stepCol],
-          `a second row for run '${excerpt(label)}' at step ${step} (first on line ${previous}): two runs with the same label?`,
+          `a second row for run ${excerpt(label)} at step ${step} (first on line ${previous}): two runs with the same label?`,
         );
       entry.lines.set(step, line);
-      const lr = parseLogNumber(fields[lrCol]);
-      if (lr === undefined || (fields[lrCol].trim() !== '' && Number.isNaN(lr)))
-        throw new LogInputError(name, line, h[lrCol], `learning rate '${excerpt(fields[lrCol])}' is not a number`);
-      entry.builder.addLearningRate(step, lr);
+      if (lrCol !== -1) {
+        const lr = parseLogNumber(fields[lrCol]);
+        if (lr === undefined || (fields[lrCol].trim() !== '' && Number.isNaN(lr)))
+          throw new LogInputError(name, line, h[lrCol], `learning rate ${excerpt(fields[lrCol])} is not a number`);
+        entry.builder.addLearningRate(step, lr);
+      }
       for (const c of candidates) {
         if (!numeric[c]) continue;
         const value = parseLogNumber(fields[c]);
         if (value !== undefined) entry.builder.addMetric(h[c], step, value);
         else if (mapping.metrics)
-          throw new LogInputError(name, line, h[c], `metric value '${excerpt(fields[c])}' is not a number (write nan or leave it empty for a gap)`);
+          throw new LogInputError(name, line, h[c], `metric value ${excerpt(fields[c])} is not a number (write nan or leave it empty for a gap)`);
         else numeric[c] = false; // not a metric column after all: a setting
       }
       entry.lastRow = fields;
@@ -197,9 +222,10 @@ export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}
   if (header === undefined) throw new LogInputError(name, undefined, undefined, 'empty log: no header');
   if (rowCount === 0) throw new LogInputError(name, headerLine + 1, undefined, 'empty log: a header and no rows');
   const h = header;
-  const metricCols = candidates.filter((c) => numeric[c]);
-  if (metricCols.length === 0) throw new LogInputError(name, headerLine, undefined, 'no numeric metric columns: map some');
-  const otherCols = h.map((_, c) => c).filter((c) => !used.has(c) && !metricCols.includes(c));
+  const metricCols = new Set(candidates.filter((c) => numeric[c]));
+  if (metricCols.size === 0) throw new LogInputError(name, headerLine, undefined, 'no numeric metric columns: map some');
+  const otherCols = h.map((_, c) => c).filter((c) => !used.has(c) && !metricCols.has(c));
+  const metricNames = new Set([...metricCols].map((c) => h[c]));
   return [...runs.values()].map(({ builder, lastRow }) => {
     // Columns that are not metrics are settings, from the run's last row (a `status` column ends as the run ended).
     for (const c of otherCols) {
@@ -207,7 +233,7 @@ export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}
       const asNumber = parseLogNumber(raw);
       builder.settings[h[c]] = asNumber !== undefined && raw.trim() !== '' ? asNumber : raw;
     }
-    builder.dropMetrics((metric) => !metricCols.some((c) => h[c] === metric));
-    return builder.finish(h[lrCol]);
+    builder.dropMetrics((metric) => !metricNames.has(metric));
+    return builder.finish(lrCol === -1 ? 'learning_rate' : h[lrCol], learningRateGiven);
   });
 }

@@ -7,6 +7,9 @@ export { type CsvMapping, CSV_COLUMN_GUESSES, readCsvRuns } from './csv.ts';
 export { type JsonlMapping, JSONL_CONFIG_TYPES, JSONL_LEARNING_RATE_FIELDS, JSONL_STEP_FIELDS, readJsonlRuns } from './jsonl.ts';
 export { readTrainerState } from './trainer-state.ts';
 export { readVerlLog } from './verl.ts';
+export { bytesToBinaryString, isTensorBoardName, readTensorBoardEvents } from './tensorboard.ts';
+export { readWandbCsv } from './wandb.ts';
+export { type RunSettingsInput, CONFIG_LEARNING_RATE_KEYS, applyRunSettings, readConfigFile } from './run-settings.ts';
 export { type ReadLogOptions, detectFormat, readLog, readLogs } from './read.ts';
 export {
   type CriticalLearningRate,
@@ -15,7 +18,9 @@ export {
   type OutcomeRulesInput,
   type RunOutcome,
   type RunSummary,
+  type StoppedRule,
   DEFAULT_OUTCOME_RULES,
+  RUN_OUTCOMES,
   METRIC_ALIASES,
   criticalLearningRate,
   describeCriticalLearningRate,

@@ -17,7 +17,7 @@ describe('readJsonlRuns', () => {
       'train/loss',
     ]);
     expect(run.learningRate).toBe(2e-6);
-    expect(run.learningRateSource).toBe('log');
+    expect(run.learningRateSource).toBe('config'); // a schedule is logged, so the config line's peak wins
     expect(run.schedule.shape).toBe('linear-decay');
   });
   it('missing steps, and a NaN at one step kept as a gap', () => {
@@ -63,8 +63,33 @@ describe('readJsonlRuns', () => {
     expect((error as Error).message).toMatch(/^metrics\.jsonl, line 5: not JSON/);
   });
   it('refuses a non-numeric lr, a line without a step, an empty file', () => {
-    expect(() => readJsonlRuns('l.jsonl', '{"step":1,"lr":"x","acc":1}')).toThrow(/l\.jsonl, line 1, field 'lr': learning rate "x" is not a number/);
+    expect(() => readJsonlRuns('l.jsonl', '{"step":1,"lr":"x","acc":1}')).toThrow(/l\.jsonl, line 1, field 'lr': learning rate 'x' is not a number/);
     expect(() => readJsonlRuns('s.jsonl', '{"lr":1e-6,"acc":1}')).toThrow(/s\.jsonl, line 1, field 'step': no step field/);
     expect(() => readJsonlRuns('e.jsonl', '\n\n')).toThrow(/e\.jsonl: empty log/);
+  });
+  it('flattens nested objects as a/b, and a mapping names the step, lr, run and metrics fields (nested too)', () => {
+    const t = [
+      '{"grpo_step": 1, "optim": {"lr": 1e-6}, "rewards": {"accuracy": 0.25, "format": {"mean": 0.5}}, "tags": [1, 2]}',
+      '{"grpo_step": 2, "optim": {"lr": 1e-6}, "rewards": {"accuracy": 0.5, "format": {"mean": 0.75}}}',
+    ].join('\n');
+    const [r] = readJsonlRuns('nested.jsonl', t, { learningRate: 'optim/lr' });
+    expect(r.metrics['rewards/accuracy']).toEqual({ steps: [1, 2], values: [0.25, 0.5] });
+    expect(r.metrics['rewards/format/mean']).toEqual({ steps: [1, 2], values: [0.5, 0.75] });
+    expect([r.learningRate, r.learningRateFrom]).toEqual([1e-6, 'the largest logged optim/lr']);
+    const [only] = readJsonlRuns('nested.jsonl', t, { step: 'grpo_step', learningRate: 'optim/lr', metrics: ['rewards/accuracy'] });
+    expect(Object.keys(only.metrics)).toEqual(['rewards/accuracy']);
+    const runs = readJsonlRuns('multi.jsonl', '{"cfg":{"name":"a"},"it":1,"lr":1e-6,"m":0.1}\n{"cfg":{"name":"b"},"it":1,"lr":2e-6,"m":0.2}\n', {
+      run: 'cfg/name',
+      step: 'it',
+    });
+    expect(runs.map((x) => [x.label, x.learningRate, x.metrics.m.values])).toEqual([
+      ['a', 1e-6, [0.1]],
+      ['b', 2e-6, [0.2]],
+    ]);
+  });
+  it('refuses a mapped metric no line has, naming it', () => {
+    expect(() => readJsonlRuns('m.jsonl', '{"step":1,"lr":1e-6,"acc":1}\n', { metrics: ['accuracy'] })).toThrow(
+      /m\.jsonl, field 'mapping\.metrics': no line has the mapped metric 'accuracy'/,
+    );
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from './fixture-text.ts';
 import { detectFormat, LogInputError, readLog, readLogs } from './index.ts';
-import { parsePythonLiteral } from './python-literal.ts';
 
 describe('detectFormat', () => {
   it('picks the reader for each fixture', () => {
@@ -29,7 +28,9 @@ describe('detectFormat', () => {
       }
     })();
     expect(e).toBeInstanceOf(LogInputError);
-    expect(e!.message).toBe('notes.txt, line 1: not a recognised log: expected a trainer_state.json, a CSV, JSONL metrics or a verl console log');
+    expect(e!.message).toBe(
+      'notes.txt, line 1: not a recognised log: expected a trainer_state.json, a CSV, JSONL metrics, a verl console log, a W&B CSV export or a TensorBoard event file',
+    );
     expect(() => detectFormat('config.json', '{\n  "lr": 1e-6\n}')).toThrow(/config\.json, line 1: not a recognised log/);
     expect(() => detectFormat('empty.csv', ' \n\n')).toThrow(/empty\.csv, line 1: empty log/);
   });
@@ -55,23 +56,5 @@ describe('readLogs', () => {
   });
   it('a format can be forced', () => {
     expect(() => readLog('x.csv', 'step:1 - a:1', { format: 'csv' })).toThrow(LogInputError);
-  });
-});
-
-describe('parsePythonLiteral', () => {
-  it('dicts, lists, tuples, strings split by pprint, numbers, True/False/None, nan/inf', () => {
-    const text =
-      "{'a': [1, -2.5e-06, 1_000], 'b': ('one ' \n 'string'), 'c': (1, 2), 'd': True, 'e': None, 'f': nan, 'g': -inf, 'h': \"q'uote\", 'i': some_name}";
-    expect(parsePythonLiteral(text).value).toEqual({
-      a: [1, -2.5e-6, 1000],
-      b: 'one string',
-      c: [1, 2],
-      d: true,
-      e: null,
-      f: NaN,
-      g: -Infinity,
-      h: "q'uote",
-      i: 'some_name',
-    });
   });
 });

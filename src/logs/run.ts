@@ -4,11 +4,11 @@
  * collect points through a `RunBuilder`, which sorts them by step and detects the schedule, so
  * every format ends in the same shape.
  */
+import { excerpt } from './input-limits.ts';
 import { detectSchedule, type LearningRateSchedule } from './schedule.ts';
-import { excerpt } from '../spec/index.ts';
 
 /** The formats `detectFormat` tells apart. */
-export type LogFormat = 'trainer-state' | 'csv' | 'jsonl' | 'verl';
+export type LogFormat = 'trainer-state' | 'csv' | 'jsonl' | 'verl' | 'wandb' | 'tensorboard';
 
 /** One metric over steps: ascending steps, one value each; NaN is a gap at that step, a missing step is simply absent. */
 export interface MetricSeries {
@@ -21,11 +21,13 @@ export interface TrainingRun {
   file: string; // the file it was read from
   format: LogFormat;
   learningRate: number; // the peak learning rate (positive, finite)
-  learningRateSource: 'log' | 'config'; // logged per step or per row, or taken from a config dump/line
+  learningRateSource: 'log' | 'config' | 'cell'; // logged per step or per row; from a config dump, line or file; or given in the logs cell
+  learningRateFrom: string; // where exactly, in words ("the config dump on line 3 (actor_rollout_ref.actor.optim.lr)")
   schedule: LearningRateSchedule;
   settings: Record<string, string | number | boolean>; // other settings the log states (flattened, dotted keys)
   metrics: Record<string, MetricSeries>; // by the log's own metric name
   lastStep: number; // the largest step with any point: a run that ended early has a small one
+  notes: string[]; // what the reader did that a reader of the results should know (metrics joined, lines skipped)
 }
 
 /** Bad input: the message names the file, and the line and field where known. */
@@ -37,8 +39,7 @@ export class LogInputError extends Error {
     readonly field: string | undefined,
     readonly reason: string,
   ) {
-    // A field name is read from the file (a CSV header): quoted short, like every excerpt of a file's text.
-    super(`${file}${line === undefined ? '' : `, line ${line}`}${field === undefined ? '' : `, field '${excerpt(field)}'`}: ${reason}`);
+    super(`${file}${line === undefined ? '' : `, line ${line}`}${field === undefined ? '' : `, field ${excerpt(field)}`}: ${reason}`);
   }
 }
 
@@ -65,7 +66,7 @@ export function parseLogNumber(raw: unknown): number | undefined {
 export function labelFromFileName(name: string): string {
   const parts = name.split(/[\\/]/).filter((p) => p !== '');
   const base = (parts.pop() ?? name).replace(/\.(json|jsonl|ndjson|csv|log|txt)$/i, '');
-  if (base !== 'trainer_state') return base;
+  if (base !== 'trainer_state' && !base.startsWith('events.out.tfevents.')) return base;
   for (let i = parts.length - 1; i >= 0; i--) if (!/^checkpoint-\d+$/.test(parts[i])) return parts[i];
   return base;
 }
@@ -117,6 +118,8 @@ export class RunBuilder {
   private readonly lr = new Map<string, SeriesBuilder>();
   readonly settings: Record<string, string | number | boolean> = {};
   configLearningRate: number | undefined; // from a config dump or line, when the log states one
+  configLearningRateFrom = 'the config'; // where it was read, in words
+  readonly notes: string[] = [];
   configSchedule: LearningRateSchedule | undefined; // the schedule a config states, used when the logged lr cannot show one
 
   constructor(
@@ -133,9 +136,35 @@ export class RunBuilder {
     pushPoint(this.lr, 'lr', step, lr);
   }
 
+  /** The learning rate a config states, and where it was read (in words, for the run's learningRateFrom). */
+  setConfigLearningRate(lr: number, from: string): void {
+    this.configLearningRate = lr;
+    this.configLearningRateFrom = from;
+  }
+
+  /**
+   * Moves the points of metric `from` into `into` when no step has both; returns the moved steps
+   * (ascending), or undefined (and changes nothing) when they overlap.
+   */
+  joinMetric(from: string, into: string): number[] | undefined {
+    const a = this.metrics.get(from);
+    const b = this.metrics.get(into);
+    if (!a || !b) return undefined;
+    const taken = new Set(b.steps);
+    if (a.steps.some((s) => taken.has(s))) return undefined;
+    a.steps.forEach((s, i) => pushPoint(this.metrics, into, s, a.values[i]));
+    this.metrics.delete(from);
+    return [...a.steps].sort((x, y) => x - y);
+  }
+
   /** Forgets the metrics `drop` names (a CSV column that turned out not to be numeric). */
   dropMetrics(drop: (name: string) => boolean): void {
     for (const name of [...this.metrics.keys()]) if (drop(name)) this.metrics.delete(name);
+  }
+
+  /** The names of the metrics collected so far. */
+  metricNames(): string[] {
+    return [...this.metrics.keys()];
   }
 
   get pointCount(): number {
@@ -144,8 +173,11 @@ export class RunBuilder {
     return n;
   }
 
-  /** The finished run; refuses (naming `lrField`) when neither the log nor a config gives a positive learning rate. */
-  finish(lrField: string): TrainingRun {
+  /**
+   * The finished run; refuses (naming `lrField`) when neither the log nor a config gives a
+   * positive learning rate, unless `learningRateGiven` (the logs cell states it: NaN until applied).
+   */
+  finish(lrField: string, learningRateGiven = false): TrainingRun {
     const metrics: Record<string, MetricSeries> = {};
     let lastStep = -Infinity;
     for (const [name, s] of this.metrics) {
@@ -153,18 +185,21 @@ export class RunBuilder {
       const steps = metrics[name].steps;
       if (steps.length > 0) lastStep = Math.max(lastStep, steps[steps.length - 1]);
     }
-    if (lastStep === -Infinity) throw new LogInputError(this.file, undefined, undefined, `run '${excerpt(this.label)}' has no metric points (empty log)`);
+    if (lastStep === -Infinity) throw new LogInputError(this.file, undefined, undefined, `run ${excerpt(this.label)} has no metric points (empty log)`);
     const lrSeries = this.lr.get('lr');
     const logged = lrSeries ? detectSchedule(finishSeries(lrSeries)) : undefined;
     const loggedOk = logged !== undefined && logged.peak > 0 && Number.isFinite(logged.peak);
     const configOk = this.configLearningRate !== undefined && this.configLearningRate > 0 && Number.isFinite(this.configLearningRate);
     let learningRate: number;
     let learningRateSource: TrainingRun['learningRateSource'];
+    let learningRateFrom: string;
     let schedule: LearningRateSchedule;
-    if (configOk && (!loggedOk || this.format === 'verl')) {
-      // verl rounds the logged lr (0.000), so its config is the exact value whenever it has one.
+    if (configOk && (!loggedOk || this.format === 'verl' || logged!.shape !== 'constant')) {
+      // verl rounds the logged lr (0.000), so its config is the exact value whenever it has one; and
+      // under a schedule the largest logged value misses the peak between logged steps.
       learningRate = this.configLearningRate!;
       learningRateSource = 'config';
+      learningRateFrom = this.configLearningRateFrom;
       const loggedShape = loggedOk && logged!.shape !== 'unknown' ? logged! : undefined;
       schedule = loggedShape
         ? { ...loggedShape, peak: learningRate }
@@ -172,16 +207,38 @@ export class RunBuilder {
     } else if (loggedOk) {
       learningRate = logged!.peak;
       learningRateSource = 'log';
+      learningRateFrom = `the largest logged ${lrField}`;
       schedule = logged!;
+      if (logged!.shape !== 'constant')
+        this.notes.push(
+          `the learning rate ${logged!.peak} is the largest logged value of a ${logged!.shape} schedule, which can miss the configured peak: state it (learningRate, or a config file, in the logs cell)`,
+        );
+    } else if (learningRateGiven) {
+      learningRate = NaN;
+      learningRateSource = 'log';
+      learningRateFrom = 'none in the log';
+      schedule = loggedOk ? logged! : { shape: 'unknown', peak: NaN, peakStep: NaN, warmupSteps: NaN, final: NaN };
     } else {
       throw new LogInputError(
         this.file,
         undefined,
         lrField,
-        `run '${excerpt(this.label)}': no nonzero learning rate in the log${this.format === 'verl' ? ' or its config dump' : ''}`,
+        `run ${excerpt(this.label)}: no nonzero learning rate in the log${this.format === 'verl' ? ' or its config dump' : ''}`,
       );
     }
-    return { label: this.label, file: this.file, format: this.format, learningRate, learningRateSource, schedule, settings: this.settings, metrics, lastStep };
+    return {
+      label: this.label,
+      file: this.file,
+      format: this.format,
+      learningRate,
+      learningRateSource,
+      learningRateFrom,
+      schedule,
+      settings: this.settings,
+      metrics,
+      lastStep,
+      notes: [...this.notes],
+    };
   }
 }
 
@@ -190,7 +247,7 @@ export function checkUniqueLabels(runs: readonly TrainingRun[]): void {
   const seen = new Map<string, TrainingRun>();
   for (const run of runs) {
     const other = seen.get(run.label);
-    if (other) throw new LogInputError(run.file, undefined, 'label', `two runs are labelled '${excerpt(run.label)}' (also in ${other.file})`);
+    if (other) throw new LogInputError(run.file, undefined, 'label', `two runs are labelled ${excerpt(run.label)} (also in ${other.file})`);
     seen.set(run.label, run);
   }
 }

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { criticalLearningRate, describeCriticalLearningRate, readCsvRuns, summarizeRuns, type RunSummary, type TrainingRun } from './index.ts';
+import { testRun } from './test-run.ts';
 import { SYNTHETIC_BASE_ACCURACY, SYNTHETIC_EVAL_EVERY, SYNTHETIC_SWEEP, syntheticAccuracy, syntheticSweepCsv } from './synthetic-sweep.ts';
 
 /** A run with one metric, built directly (the readers are tested elsewhere). */
-function run(label: string, learningRate: number, steps: number[], values: number[]): TrainingRun {
-  return {
-    label,
-    file: `${label}.csv`,
-    format: 'csv',
-    learningRate,
-    learningRateSource: 'log',
-    schedule: { shape: 'constant', peak: learningRate, peakStep: steps[0], warmupSteps: 0, final: learningRate },
-    settings: {},
-    metrics: { 'val/accuracy': { steps, values } },
-    lastStep: steps[steps.length - 1],
-  };
-}
+const run = (label: string, learningRate: number, steps: number[], values: number[]): TrainingRun =>
+  testRun(label, learningRate, 'val/accuracy', steps, values);
 
 /** The nine-point sweep, exact (no noise): accuracy 0.10 … 0.88 over 3e-6 … 4e-5, 0.21 at 7e-5, 0 by step 5 at 2e-4. */
 const sweep = SYNTHETIC_SWEEP.map((r) => {

@@ -67,7 +67,7 @@ describe('readTrainerState', () => {
       }
     })();
     expect(error).toBeInstanceOf(LogInputError);
-    expect(error!.message).toMatch(/^lr-1e-6\/trainer_state\.json, line \d+, field 'log_history\[0\]\.learning_rate': learning rate "fast" is not a number/);
+    expect(error!.message).toMatch(/^lr-1e-6\/trainer_state\.json, line \d+, field 'log_history\[0\]\.learning_rate': learning rate 'fast' is not a number/);
     expect(bad.split('\n')[error!.line! - 1]).toContain('"learning_rate": "fast"');
   });
   it('refuses an empty log_history and invalid JSON', () => {

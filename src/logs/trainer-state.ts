@@ -5,9 +5,9 @@
  * TRL: `completion_length`), `kl`, `grad_norm`, `entropy`…; eval entries carry `eval_*` keys; the
  * last entry summarises training (`train_runtime`, `train_loss`, …) and goes to the settings.
  */
-import { lineOfJsonPath, lineOfSyntaxError, parsePythonJson } from './json-text.ts';
+import { excerpt, quoteValue, jsonTooDeepAt, MAX_JSON_DEPTH } from './input-limits.ts';
+import { lineAt, lineOfJsonPath, lineOfSyntaxError, parsePythonJson } from './json-text.ts';
 import { labelFromFileName, LogInputError, parseLogNumber, RunBuilder, type TrainingRun } from './run.ts';
-import { excerpt } from '../spec/index.ts';
 
 /** Keys of the closing summary entry of `log_history`. */
 const SUMMARY_KEYS = ['train_runtime', 'train_samples_per_second', 'train_steps_per_second', 'total_flos', 'train_loss'];
@@ -21,7 +21,9 @@ const SUMMARY_KEYS = ['train_runtime', 'train_samples_per_second', 'train_steps_
  *   run.schedule.shape; // 'warmup-cosine'
  *   run.metrics['reward']; // { steps: [1, 2, …], values: [0.1, 0.15, …] }
  */
-export function readTrainerState(name: string, text: string): TrainingRun[] {
+export function readTrainerState(name: string, text: string, learningRateGiven = false): TrainingRun[] {
+  const deep = jsonTooDeepAt(text);
+  if (deep !== -1) throw new LogInputError(name, lineAt(text, deep), undefined, `nested deeper than ${MAX_JSON_DEPTH} levels: not a trainer_state.json`);
   let doc: unknown;
   try {
     doc = parsePythonJson(text);
@@ -30,7 +32,7 @@ export function readTrainerState(name: string, text: string): TrainingRun[] {
       name,
       lineOfSyntaxError(text, error),
       undefined,
-      `not valid JSON (${excerpt(error instanceof Error ? error.message : String(error), 120)})`,
+      `not valid JSON (${excerpt(error instanceof Error ? error.message : String(error), 80)})`,
     );
   }
   if (doc === null || typeof doc !== 'object' || !Array.isArray((doc as { log_history?: unknown }).log_history)) {
@@ -53,7 +55,7 @@ export function readTrainerState(name: string, text: string): TrainingRun[] {
         name,
         at(index, 'step'),
         `log_history[${index}].step`,
-        `step is ${excerpt(JSON.stringify(fields.step) ?? 'missing')}, not a number`,
+        `step is ${'step' in fields ? quoteValue(fields.step) : 'missing'}, not a number`,
       );
     if (SUMMARY_KEYS.some((k) => k in fields)) {
       for (const [key, value] of Object.entries(fields)) if (typeof value === 'number') run.settings[`summary.${key}`] = value;
@@ -64,17 +66,12 @@ export function readTrainerState(name: string, text: string): TrainingRun[] {
       const value = parseLogNumber(raw);
       if (key === 'learning_rate') {
         if (value === undefined)
-          throw new LogInputError(
-            name,
-            at(index, key),
-            `log_history[${index}].learning_rate`,
-            `learning rate ${excerpt(JSON.stringify(raw) ?? 'undefined')} is not a number`,
-          );
+          throw new LogInputError(name, at(index, key), `log_history[${index}].learning_rate`, `learning rate ${quoteValue(raw)} is not a number`);
         run.addLearningRate(step, value);
       }
       if (value !== undefined) run.addMetric(key, step, value);
     }
   });
   if (run.pointCount === 0) throw new LogInputError(name, undefined, 'log_history', 'empty log: no entries with metrics');
-  return [run.finish('learning_rate')];
+  return [run.finish('learning_rate', learningRateGiven)];
 }

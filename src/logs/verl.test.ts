@@ -48,3 +48,61 @@ describe('readVerlLog', () => {
     expect(() => readVerlLog('empty.log', 'INFO nothing here\n')).toThrow(/empty\.log: empty log/);
   });
 });
+
+describe('readVerlLog on a console log as Ray writes it', () => {
+  // Colour codes around the prefixes (and a value), a WorkerDict line in the dump and one appended
+  // mid-line, a `commit:` line, a missing brace, CRLF, the command line echoed by `set -x`.
+  const { name, text } = fixture('verl-ray-console.log');
+  const [run] = readVerlLog(name, text);
+
+  it('reads the broken config dump past the stray lines and heals the missing brace by indentation', () => {
+    expect(text).toContain('\x1b[36m(main_task pid=51234)\x1b[0m');
+    expect([run.learningRate, run.learningRateSource]).toEqual([1e-6, 'config']);
+    expect(run.learningRateFrom).toBe('the config dump on line 5 (actor_rollout_ref.actor.optim.lr)');
+    expect(run.settings).toMatchObject({
+      'actor_rollout_ref.actor.optim.warmup_style': 'constant',
+      'actor_rollout_ref.actor.ppo_mini_batch_size': 64, // after the missing '}' of optim
+      'actor_rollout_ref.actor.use_kl_loss': true,
+      'actor_rollout_ref.rollout.temperature': 1,
+      'critic.optim.lr': 1e-5,
+      'trainer.total_training_steps': 4,
+    });
+    expect(run.settings['actor_rollout_ref.actor.optim.ppo_mini_batch_size']).toBeUndefined();
+    expect(run.notes).toContain('the config dump on line 5 had 1 stray line(s) from elsewhere; skipped'); // [validate_config]
+  });
+  it('reads actor/lr(1e-4):0.010 as 0.010 × 1e-4, and the step lines of the main process only', () => {
+    expect(run.metrics['actor/lr'].steps).toEqual([1, 2, 3, 4]);
+    for (const v of run.metrics['actor/lr'].values) expect(v).toBeCloseTo(1e-6, 18);
+    expect(run.metrics['critic/score/mean'].values).toEqual([0.148, 0.221, 0.305, 0.342]); // colour codes around a value stripped
+    expect(run.metrics['response_length/mean'].values[1]).toBe(229); // a WorkerDict line appended after it
+    expect(run.lastStep).toBe(4);
+  });
+  it('joins a validation metric renamed after step 0, and says so', () => {
+    expect(run.metrics['val/test_score/openai/gsm8k']).toEqual({ steps: [0, 3, 4], values: [0.061, 0.212, 0.305] });
+    expect(run.metrics['test_score/openai/gsm8k']).toBeUndefined();
+    expect(run.notes).toContain("joined 'test_score/openai/gsm8k' (step 0) into 'val/test_score/openai/gsm8k': one metric renamed between steps");
+  });
+  it('takes the command line override when the dump has no lr (and the settings from it)', () => {
+    const noDump = text
+      .split('\r\n')
+      .filter((l) => !l.includes("'lr': 1e-06"))
+      .join('\n');
+    const [r] = readVerlLog('no-dump.log', noDump);
+    expect(r.settings).toMatchObject({ 'algorithm.adv_estimator': 'grpo', 'actor_rollout_ref.rollout.n': 5, 'trainer.experiment_name': 'qwen_lr1e-6' });
+    expect([r.learningRate, r.learningRateSource, r.learningRateFrom]).toEqual([
+      1e-6,
+      'config',
+      'the command line (actor_rollout_ref.actor.optim.lr=0.000001)',
+    ]);
+  });
+  it('keeps two names apart when they overlap in steps (not a rename)', () => {
+    const [r] = readVerlLog('both.log', 'step:0 - acc:0.1 - val/acc:0.2\nstep:1 - acc:0.3 - val/acc:0.4 - actor/lr:0.001\n');
+    expect(Object.keys(r.metrics).sort()).toEqual(['acc', 'actor/lr', 'val/acc']);
+    expect(r.notes).toEqual([]);
+  });
+  it('refuses a scaled lr that is not a number', () => {
+    expect(() => readVerlLog('s.log', 'step:1 - actor/lr(1e-4):abc - a:1\n')).toThrow(
+      /s\.log, line 1, field 'actor\/lr\(1e-4\)': learning rate 'abc' is not a number/,
+    );
+  });
+});

@@ -12,6 +12,7 @@ import { GRID_KEYS, kindOf, nearestName, showValue, SPEC_KEYS, unknownKeyIssues,
 import { CELL_STAT_NAMES } from '../engine/index.ts';
 import type { LogFormat, OutcomeRulesInput } from '../logs/index.ts';
 import { jsonErrorAt } from './json-error.ts';
+import { dropIssue, fileSettingsIssues, newerRulesIssues, type LogsFileSettings } from './logs-cell-settings.ts';
 import type { CellKind } from './notebook.ts';
 
 /** A sweep cell: a spec for the engine plus presentation fields the engine never sees. */
@@ -95,31 +96,41 @@ export interface TableCellConfig {
 }
 
 /** Readers a logs cell can name (src/logs detectFormat tells them apart when none is named). */
-export const LOG_FORMATS = ['trainer-state', 'csv', 'jsonl', 'verl'] as const satisfies readonly LogFormat[];
+export const LOG_FORMATS = ['trainer-state', 'csv', 'jsonl', 'verl', 'wandb', 'tensorboard'] as const satisfies readonly LogFormat[];
 
-/** A CSV column mapping, as a logs cell's form saves it (src/logs CsvMapping). */
+/** A column (CSV) or field (JSONL, nested as 'a/b') mapping, as a logs cell's form saves it (src/logs CsvMapping, JsonlMapping). */
 export interface LogsColumnMapping {
   run?: string; // the column naming the run
   learningRate?: string;
   step?: string;
   metrics?: string[]; // the metric columns; default every numeric column
+  typeField?: string; // JSONL: the field giving a line's type (default 'type')
+  types?: string[]; // JSONL: the line types that give metrics (default all but config/hparams)
 }
 
 /** A logs cell: real training runs read from files, summarized for one metric with outcome rules. */
 export interface LogsCellConfig {
   files: string[]; // paths relative to the notebook (notebooks/data/… on the published site); in the app, names of files opened from disk
   format?: LogFormat; // one reader for every file; detected from each file when absent
-  mapping?: LogsColumnMapping; // CSV: which columns are the run, learning rate, step and metrics
+  mapping?: LogsColumnMapping; // CSV columns or JSONL fields: which are the run, learning rate, step and metrics
+  fileSettings?: Record<string, LogsFileSettings>; // per file (a name in files): a stated learning rate, a config file, settings
   metric: string; // the metric summarized: a name in the logs (answer_accuracy, critic/score/mean) or an alias (reward, kl, …)
   rules?: OutcomeRulesInput; // outcome rules over the defaults (src/logs DEFAULT_OUTCOME_RULES)
   title?: string;
 }
 
 /** Every field a logs cell may have (`LogsCellConfig`), its mapping and its rules. */
-export const LOGS_KEYS: readonly string[] = Object.freeze(['files', 'format', 'mapping', 'metric', 'rules', 'title']);
-export const LOGS_MAPPING_KEYS: readonly string[] = Object.freeze(['run', 'learningRate', 'step', 'metrics']);
-export const LOGS_RULES_KEYS: readonly string[] = Object.freeze(['collapsed', 'degraded', 'finalPoints', 'lrCollapsedWhen']);
-export const LOGS_RULE_KEYS: readonly string[] = Object.freeze(['finalBelowFractionOfStart', 'finalBelowFractionOfPeak', 'finalAtMost', 'endsNonFinite']);
+export const LOGS_KEYS: readonly string[] = Object.freeze(['files', 'format', 'mapping', 'fileSettings', 'metric', 'rules', 'title']);
+export const LOGS_MAPPING_KEYS: readonly string[] = Object.freeze(['run', 'learningRate', 'step', 'metrics', 'typeField', 'types']);
+export const LOGS_RULES_KEYS: readonly string[] = Object.freeze(['collapsed', 'degraded', 'finalPoints', 'window', 'minPoints', 'stopped', 'lrCollapsedWhen']);
+export const LOGS_RULE_KEYS: readonly string[] = Object.freeze([
+  'finalBelowFractionOfStart',
+  'finalBelowFractionOfPeak',
+  'finalDropFromStartAtLeast',
+  'finalDropFromPeakAtLeast',
+  'finalAtMost',
+  'endsNonFinite',
+]);
 export const LR_COLLAPSED_WHEN = ['any', 'majority', 'all'] as const;
 
 /** Every field a sweep cell may have: the spec's, and the presentation fields. */
@@ -393,6 +404,10 @@ function ruleIssues(field: string, v: unknown): ConfigIssue[] {
   }
   if (v.finalAtMost !== undefined && !(typeof v.finalAtMost === 'number' && Number.isFinite(v.finalAtMost)))
     issues.push({ field: `${field}.finalAtMost`, message: `${field}.finalAtMost = ${showValue(v.finalAtMost)}: must be a finite number` });
+  issues.push(
+    ...dropIssue(`${field}.finalDropFromStartAtLeast`, v.finalDropFromStartAtLeast),
+    ...dropIssue(`${field}.finalDropFromPeakAtLeast`, v.finalDropFromPeakAtLeast),
+  );
   if (v.endsNonFinite !== undefined && typeof v.endsNonFinite !== 'boolean')
     issues.push({ field: `${field}.endsNonFinite`, message: `${field}.endsNonFinite must be true or false, got ${kindOf(v.endsNonFinite)}` });
   return issues;
@@ -415,13 +430,15 @@ export function checkLogsConfig(value: unknown): ConfigIssue[] {
     issues.push({ field: 'mapping', message: `mapping must be an object such as {"run": "label", "step": "grpo_step"}, got ${kindOf(mapping)}` });
   else if (mapping !== undefined) {
     issues.push(...unknownKeyIssues(mapping, LOGS_MAPPING_KEYS, 'mapping.', 'mapping fields'));
-    for (const key of ['run', 'learningRate', 'step'] as const) {
+    for (const key of ['run', 'learningRate', 'step', 'typeField'] as const) {
       const v = mapping[key];
       if (v !== undefined && (typeof v !== 'string' || v === ''))
         issues.push({ field: `mapping.${key}`, message: `mapping.${key} = ${showValue(v)}: must be a column name` });
     }
     issues.push(...listIssues('mapping.metrics', mapping.metrics, 'column names', (x) => (typeof x === 'string' && x !== '' ? null : 'must be a column name')));
+    issues.push(...listIssues('mapping.types', mapping.types, 'JSONL line types', (x) => (typeof x === 'string' && x !== '' ? null : 'must be a line type')));
   }
+  issues.push(...fileSettingsIssues(value.fileSettings, value.files, filePathProblem));
   const rules = value.rules;
   if (rules !== undefined && !isObject(rules))
     issues.push({ field: 'rules', message: `rules must be an object such as {"collapsed": {"finalBelowFractionOfStart": 0.5}}, got ${kindOf(rules)}` });
@@ -432,6 +449,7 @@ export function checkLogsConfig(value: unknown): ConfigIssue[] {
     if (n !== undefined && !(Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1000))
       issues.push({ field: 'rules.finalPoints', message: `rules.finalPoints = ${showValue(n)}: must be an integer in [1, 1000]` });
     issues.push(...oneOfIssue('rules.lrCollapsedWhen', rules.lrCollapsedWhen, LR_COLLAPSED_WHEN));
+    issues.push(...newerRulesIssues(rules));
   }
   issues.push(...textIssue('title', value.title));
   return issues;

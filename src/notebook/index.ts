@@ -4,6 +4,7 @@ export { parseNotebook, type ParsedNotebook } from './parse.ts';
 export { serializeNotebook } from './serialize.ts';
 export { formatJson } from './format-json.ts';
 export * from './cell-config.ts';
+export { type LogsFileSettings, logsAnalysisOptions, logsCellFileNames } from './logs-cell-settings.ts';
 export {
   cellIdProblem,
   checkCells,

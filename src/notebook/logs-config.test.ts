@@ -71,6 +71,37 @@ describe('logs cell config', () => {
     expect(issues({ ...GOOD, rules: { finalPoints: 0 } })[0]).toMatch(/^rules\.finalPoints: .*\[1, 1000\]/);
     expect(issues({ ...GOOD, rules: { lrCollapsedWhen: 'most' } })[0]).toMatch(/^rules\.lrCollapsedWhen: .*one of any, majority, all/);
   });
+  it('fileSettings, JSONL mapping fields and the newer rules: good ones pass, each bad field named', () => {
+    const good = {
+      ...GOOD,
+      mapping: { step: 'grpo_step', typeField: 'kind', types: ['eval'] },
+      fileSettings: { 'data/grpo-lr-sweep.csv': { config: 'data/run.yaml', learningRateKey: 'optim.lr', settings: { seed: 1 } } },
+      rules: {
+        window: 3,
+        minPoints: 6,
+        stopped: { setting: 'status', values: ['stopped early'], countsAs: 'collapsed' },
+        collapsed: { finalDropFromStartAtLeast: 0.2 },
+      },
+    };
+    expect(issues(good)).toEqual([]);
+    const fs = (s: unknown) => issues({ ...GOOD, fileSettings: { 'data/grpo-lr-sweep.csv': s } });
+    expect(issues({ ...GOOD, fileSettings: { 'other.csv': { learningRate: 1e-6 } } })[0]).toMatch(
+      /^fileSettings\["other\.csv"\]: fileSettings\["other\.csv"\]: not one of the cell.s files/,
+    );
+    expect(fs({ learningRate: 0 })[0]).toMatch(/learningRate = 0: must be a positive number/);
+    expect(fs({ config: '../secret.yaml' })[0]).toMatch(/\.config = "\.\.\/secret\.yaml": must be a relative path inside the notebook's folder/);
+    expect(fs({ learningRateKey: 'optim.lr' })[0]).toMatch(/learningRateKey names a key of the config file: set "config" too/);
+    expect(fs({ settings: { a: [1] } })[0]).toMatch(/settings\.a = \[1 values\]: must be a string, number or true\/false/);
+    expect(fs({ lr: 1e-6 })[0]).toMatch(/lr/);
+    expect(issues({ ...GOOD, rules: { window: 0 } })[0]).toMatch(/^rules\.window: .*\[1, 1000\]/);
+    expect(issues({ ...GOOD, rules: { window: 2, finalPoints: 2 } })[0]).toMatch(/^rules\.finalPoints: .*keep one/);
+    expect(issues({ ...GOOD, rules: { stopped: { setting: 'status' } } })[0]).toMatch(/^rules\.stopped\.values: /);
+    expect(issues({ ...GOOD, rules: { stopped: { setting: 'status', values: ['x'], countsAs: 'maybe' } } })[0]).toMatch(
+      /countsAs = "maybe": must be one of excluded, collapsed/,
+    );
+    expect(issues({ ...GOOD, rules: { degraded: { finalDropFromPeakAtLeast: -1 } } })[0]).toMatch(/^rules\.degraded\.finalDropFromPeakAtLeast: .*≥ 0/);
+    expect(issues({ ...GOOD, mapping: { types: [] } })[0]).toMatch(/^mapping\.types: /);
+  });
 });
 
 describe('plot cells of logs', () => {

@@ -15,5 +15,6 @@ export { figureKey, plotCellExtras, swatchCss, type FigureKeyOptions, type KeyEn
 export { compareLabels, fieldLabel, fillLabel, formatNumber, percent, sortedLabels, xLabel } from './axis-labels.ts';
 export { plotCellFigures, type PlotSweep } from './plot-cell-figures.ts';
 export { logsTrajectoriesPlot, logsTrajectoryRows, LOGS_LINE_CLASS, type LogsTrajectoryRow } from './logs-trajectories.ts';
-export { logsOutcomePlot, logsOutcomeRows, LOGS_OUTCOME_CELL_CLASS, OUTCOME_SYMBOLS, type LogsOutcomeRow } from './logs-outcome.ts';
+export { logsOutcomePlot, logsOutcomeRows, LOGS_OUTCOME_CELL_CLASS, type LogsOutcomeRow } from './logs-outcome.ts';
+export { OUTCOME_SYMBOLS, OUTCOME_SYMBOL_SCALE } from './outcome-symbols.ts';
 export { logsBesideSweepPlot, alignAxes, besideNote, type AxisAlignment, type SimulatedStrip } from './logs-beside-sweep.ts';

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installSvgDom } from '../cli/svg-dom.ts';
-import { analyzeLogs, type LogsAnalysis } from '../logs/index.ts';
+import { analyzeLogs, RUN_OUTCOMES, type LogsAnalysis } from '../logs/index.ts';
+import { OUTCOME_SYMBOLS } from './outcome-symbols.ts';
 import type { PlotCellConfig } from '../notebook/cell-config.ts';
 import { summarizeSweep, type SweepSummary } from '../results/summary.ts';
 import { empiricalThresholds } from '../theory/index.ts';
@@ -73,6 +74,19 @@ describe('outcome against learning rate', () => {
     const [figure] = draw({});
     expect(figure.querySelectorAll(`g.${LOGS_OUTCOME_CELL_CLASS} rect`).length).toBe(9);
     expect(texts(figure)).toMatch(/final answer_accuracy/);
+  });
+});
+
+describe('one key of outcome symbols for every logs figure', () => {
+  it('both figures list every outcome, in one order, whichever outcomes are present', () => {
+    expect(logs.summaries.some((x) => x.outcome === 'stopped-early')).toBe(false); // absent here, listed all the same
+    for (const view of ['logs-trajectories', 'logs-outcome'] as const) {
+      const text = draw({ view })[0].textContent ?? ''; // the swatch legend is HTML beside the SVG
+      const at = RUN_OUTCOMES.map((o) => text.indexOf(o));
+      expect(at.every((i) => i >= 0)).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+    }
+    expect(OUTCOME_SYMBOLS.collapsed).toBe('times');
   });
 });
 

@@ -10,7 +10,8 @@
  *   container.append(logsOutcomePlot(a, { width: 680 }));
  */
 import * as Plot from '@observablehq/plot';
-import type { CriticalLearningRate, LogsAnalysis, RunOutcome, RunSummary } from '../logs/index.ts';
+import type { CriticalLearningRate, LogsAnalysis, RunSummary } from '../logs/index.ts';
+import { OUTCOME_SYMBOL_SCALE } from './outcome-symbols.ts';
 import { formatNumber } from './axis-labels.ts';
 import { edges } from './phase-rows.ts';
 
@@ -34,8 +35,6 @@ export interface LogsOutcomeRow {
 /** CSS class of the run rectangles: tests count them. */
 export const LOGS_OUTCOME_CELL_CLASS = 'logs-outcome-cell';
 /** The symbol of each outcome, and its order in the key. */
-export const OUTCOME_SYMBOLS: Record<RunOutcome, string> = { converged: 'circle', degraded: 'triangle', collapsed: 'times', 'no-data': 'square' };
-const OUTCOMES = Object.keys(OUTCOME_SYMBOLS) as RunOutcome[];
 
 /** Columns by learning rate (geometric midpoints between neighbours); runs sharing one learning rate stack within it. */
 export function logsOutcomeRows(summaries: readonly RunSummary[]): LogsOutcomeRow[] {
@@ -93,7 +92,7 @@ export function logsOutcomePlot(
       marginLeft: 12,
       width: 260,
     } as Plot.ScaleOptions,
-    symbol: { legend: true, domain: OUTCOMES.filter((o) => analysis.summaries.some((s) => s.outcome === o)), range: OUTCOMES.map((o) => OUTCOME_SYMBOLS[o]) },
+    symbol: OUTCOME_SYMBOL_SCALE,
     clip: true,
     marks: [
       Plot.rect(drawn, {

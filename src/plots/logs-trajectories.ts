@@ -7,6 +7,7 @@
  *   container.append(logsTrajectoriesPlot(analyzeLogs(files, { metric: 'answer_accuracy' }), { width: 680 }));
  */
 import * as Plot from '@observablehq/plot';
+import { OUTCOME_SYMBOL_SCALE } from './outcome-symbols.ts';
 import { metricSeries, type LogsAnalysis, type RunOutcome } from '../logs/index.ts';
 import { formatNumber } from './axis-labels.ts';
 
@@ -64,9 +65,11 @@ export function logsTrajectoriesPlot(
       marginLeft: 12,
       width: 300,
     } as Plot.ScaleOptions,
+    symbol: OUTCOME_SYMBOL_SCALE,
     marks: [
       Plot.line(rows, { x: 'step', y: 'value', z: 'label', stroke: 'learningRate', strokeWidth: 1.75, className: LOGS_LINE_CLASS }),
-      Plot.dot(lastPoints, { x: 'step', y: 'value', fill: 'learningRate', r: 3.5, stroke: 'white', strokeWidth: 0.75 }),
+      // The run's last point carries its outcome's symbol, keyed as in the outcome figure.
+      Plot.dot(lastPoints, { x: 'step', y: 'value', symbol: 'outcome', stroke: 'learningRate', r: 4, strokeWidth: 1.5 }),
       Plot.tip(finite, Plot.pointer({ x: 'step', y: 'value', title: tip })),
     ],
   });

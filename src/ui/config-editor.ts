@@ -22,6 +22,7 @@ import {
   PLOT_X,
   TRAJECTORY_LAYOUTS,
   TRAJECTORY_SCALES,
+  checkLogsConfig,
   checkPlotConfig,
   checkSweepRefConfig,
   formatJson,
@@ -31,7 +32,7 @@ import {
 } from '../notebook/index.ts';
 import { GRID_KEYS } from '../engine/index.ts';
 
-export type EditableKind = 'plot' | 'theory' | 'table';
+export type EditableKind = 'plot' | 'theory' | 'table' | 'logs';
 
 /** One field of the plot form: its config key, how it is entered, and the views that read it. */
 export interface PlotFormField {
@@ -98,7 +99,7 @@ export function checkConfigDraft(
 ): { value?: Record<string, unknown>; issues: ConfigIssue[] } {
   const read = readCellJson(text);
   if (!read.ok) return { issues: [{ field: 'json', message: `line ${read.line}: ${read.message}` }] };
-  const shape = kind === 'plot' ? checkPlotConfig(read.value) : checkSweepRefConfig(kind, read.value);
+  const shape = kind === 'plot' ? checkPlotConfig(read.value) : kind === 'logs' ? checkLogsConfig(read.value) : checkSweepRefConfig(kind, read.value);
   const value = read.value && typeof read.value === 'object' && !Array.isArray(read.value) ? (read.value as Record<string, unknown>) : undefined;
   return { value, issues: [...shape, ...referenceIssues(read.value, cells)] };
 }
@@ -212,7 +213,7 @@ export class GgConfigEditor extends DraftEditor {
     }
     const hasForm = this.kind === 'plot' && !!check.value;
     const view = hasForm ? this.view : 'source';
-    const label = { plot: 'Edit plot', theory: 'Edit theory', table: 'Edit table' }[this.kind];
+    const label = { plot: 'Edit plot', theory: 'Edit theory', table: 'Edit table', logs: 'Edit logs JSON' }[this.kind];
     const toggle = html`<button class="toggle-config" aria-expanded=${this.open ? 'true' : 'false'} @click=${() => (this.open = !this.open)}>${this.open ? 'Close editor' : label}</button>`;
     if (!this.open) return html`<div class="config-editor closed">${toggle}</div>`;
     const shown = view === 'form' ? PLOT_FORM_FIELDS.filter((f) => !f.views || f.views.includes(String(check.value?.view))) : [];

@@ -9,7 +9,16 @@
  */
 import { choiceOption } from './choice-option.ts';
 import { html, nothing } from 'lit';
-import { describeCriticalLearningRate, summaryCsv, type OutcomeRule } from '../logs/index.ts';
+import {
+  bytesToBinaryString,
+  describeCriticalLearningRate,
+  detectFormat,
+  isTensorBoardName,
+  METRIC_ALIASES,
+  readLog,
+  summaryCsv,
+  type OutcomeRule,
+} from '../logs/index.ts';
 import { dataFileName, formatJson, LOG_FORMATS, type LogsCellConfig, type LogsColumnMapping } from '../notebook/index.ts';
 import { download, formatNumber } from '../plots/index.ts';
 import { GgConfigCell } from './gg-config-cell.ts';
@@ -17,6 +26,12 @@ import { LogFilesWatch, logFileText, logsAnalysisFor, storeLogFiles, type LogsRe
 
 /** CSS class of the summary table: tests find it. */
 export const LOGS_TABLE_CLASS = 'logs-summary';
+
+/** A CSV's header names (the first line that is not blank or a # comment). */
+function csvHeader(text: string): string[] {
+  const line = text.split(/\r?\n/, 200).find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '';
+  return line.split(',').map((f) => f.trim().replace(/^"|"$/g, ''));
+}
 
 export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
   static override properties = { readOnly: { type: Boolean, attribute: 'read-only' }, result: { state: true }, header: { state: true }, note: { state: true } };
@@ -51,8 +66,7 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
     if (first && (c.format === 'csv' || (!c.format && /\.csv$/i.test(first))))
       void logFileText(first)
         .then((text) => {
-          const line = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '';
-          this.header = line.split(',').map((f) => f.trim().replace(/^"|"$/g, ''));
+          this.header = csvHeader(text);
         })
         .catch(() => (this.header = []));
     else this.header = [];
@@ -77,16 +91,48 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
       names.add(candidate);
       return candidate;
     };
-    const files = await Promise.all(picked.map(async (f) => ({ name: unique(dataFileName(f.name)), text: await f.text() })));
+    // A TensorBoard event file is bytes: kept as a binary string (one char per byte), as the readers take it.
+    const files = await Promise.all(
+      picked.map(async (f) => ({
+        name: unique(dataFileName(f.name)),
+        text: isTensorBoardName(f.name) ? bytesToBinaryString(new Uint8Array(await f.arrayBuffer())) : await f.text(),
+      })),
+    );
     const { stored } = await storeLogFiles(files);
     this.note = stored ? '' : 'This browser keeps no files: a reload loses them; open them again then.';
     input.value = '';
-    this.edit({ files: files.map((f) => f.name) });
+    this.edit({ files: files.map((f) => f.name), ...this.settingsFor(files) });
   }
 
-  private setMapping(field: keyof LogsColumnMapping, value: string) {
+  /**
+   * The reader, mapping and metric rebuilt from the files just opened, so nothing of the previous
+   * file stays: the reader goes back to detect (each file's own), mapped columns the new header
+   * lacks are dropped, and a metric the new files do not have gives way to one they have.
+   */
+  private settingsFor(files: readonly { name: string; text: string }[]): Partial<LogsCellConfig> {
+    const c = this.config;
+    const metrics = new Set<string>();
+    let header: string[] = [];
+    for (const f of files) {
+      try {
+        if (header.length === 0 && detectFormat(f.name, f.text) === 'csv') header = csvHeader(f.text);
+        for (const run of readLog(f.name, f.text, { learningRateGiven: true })) for (const m of Object.keys(run.metrics)) metrics.add(m);
+      } catch {
+        // the analysis says what is wrong with the file; here it only offers nothing
+      }
+    }
+    const kept = Object.fromEntries(
+      Object.entries(c?.mapping ?? {}).filter(([key, v]) =>
+        key === 'metrics' ? Array.isArray(v) && v.every((m) => header.includes(m)) : typeof v === 'string' && header.includes(v),
+      ),
+    );
+    const has = (m: string) => metrics.has(m) || (METRIC_ALIASES[m] ?? []).some((a) => metrics.has(a));
+    const metric = c?.metric && has(c.metric) ? c.metric : (['reward', 'accuracy'].find(has) ?? [...metrics][0] ?? c?.metric ?? '');
+    return { format: undefined, mapping: Object.keys(kept).length ? (kept as LogsColumnMapping) : undefined, metric };
+  }
+
+  private setMapping(field: 'run' | 'learningRate' | 'step' | 'typeField', value: string) {
     const mapping: LogsColumnMapping = { ...this.config?.mapping };
-    if (field === 'metrics') return;
     if (value === '') delete mapping[field];
     else mapping[field] = value;
     this.edit({ mapping: Object.keys(mapping).length ? mapping : undefined });
@@ -131,7 +177,7 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
         files: ${c.files.map((f) => html`<code>${f}</code> `)}
         <label class="file-pick"
           >Open logs…
-          <input type="file" multiple accept=".csv,.json,.jsonl,.ndjson,.log,.txt" ?disabled=${this.readOnly} @change=${(e: Event) => void this.openFiles(e)}
+          <input type="file" multiple ?disabled=${this.readOnly} @change=${(e: Event) => void this.openFiles(e)}
         /></label>
         <label
           >reader
@@ -152,7 +198,8 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
         <label
           >metric
           <select ?disabled=${this.readOnly} @change=${(e: Event) => this.edit({ metric: (e.target as HTMLSelectElement).value })}>
-            ${[...new Set([c.metric, ...metricNames])].map((m) => choiceOption(m, m, c.metric))}
+            ${metricNames.includes(c.metric) ? nothing : html`<option value=${c.metric} selected disabled>${c.metric} (not in these files)</option>`}
+            ${metricNames.map((m) => choiceOption(m, m, c.metric))}
           </select></label
         >
         <span class="muted">collapsed when final &lt;</span> ${rule('collapsed', 'finalBelowFractionOfStart', '× start')}
@@ -204,7 +251,7 @@ export class GgLogsCell extends GgConfigCell<LogsCellConfig> {
       <span class="plot-tools">
         <button
           ?disabled=${!this.result?.ok}
-          @click=${() => this.result?.ok && download(`${this.cellId}.summary.csv`, summaryCsv(this.result.analysis.summaries), 'text/csv')}
+          @click=${() => this.result?.ok && download(`${this.cellId}.summary.csv`, summaryCsv(this.result.analysis.summaries, this.result.analysis.critical), 'text/csv')}
         >
           CSV
         </button>

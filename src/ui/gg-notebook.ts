@@ -214,7 +214,7 @@ export class GgNotebook extends LitElement {
     </div>`;
   }
 
-  /** The form / JSON editor under a plot, theory or table cell; open when the cell has problems, so that it can be fixed here. */
+  /** The form / JSON editor under a plot, theory, table or logs cell (its JSON view); open when the cell has problems, so that it can be fixed here. */
   private renderConfigEditor(c: CheckedCell) {
     if (!hasConfigEditor(c)) return nothing;
     const cells = this.session!.checked.map((x) => ({ id: x.cell.id, kind: x.kind }));
@@ -407,9 +407,9 @@ export class GgNotebook extends LitElement {
   }
 }
 
-/** Plot, theory and table cells have the form / JSON editor under them. */
+/** Plot, theory, table and logs cells have the form / JSON editor under them. */
 function hasConfigEditor(c: CheckedCell): boolean {
-  return c.kind === 'plot' || c.kind === 'theory' || c.kind === 'table';
+  return c.kind === 'plot' || c.kind === 'theory' || c.kind === 'table' || c.kind === 'logs';
 }
 
 customElements.define('gg-notebook', GgNotebook);

@@ -56,4 +56,32 @@ describe('logs cell', () => {
     expect(error.textContent).toMatch(/browser-test-bad\.log.*not a recognised log/);
     el.remove();
   });
+
+  it('opening a trainer_state rebuilds the reader, the mapping and the metric from it; the cell has a JSON view', async () => {
+    const el = await mount(notebook('browser-test-runs.csv').replace('"files"', '"format": "csv", "files"'));
+    await waitFor(() => el.querySelector(`table.${LOGS_TABLE_CLASS}`));
+    expect(el.querySelector('gg-config-editor[kind="logs"]')).not.toBeNull(); // the JSON view under the cell
+    const state = JSON.stringify({
+      log_history: [
+        { step: 1, learning_rate: 1e-6, reward: 0.2 },
+        { step: 2, learning_rate: 1e-6, reward: 0.4 },
+      ],
+    });
+    const input = el.querySelector('gg-logs-cell input[type="file"]') as HTMLInputElement;
+    const dt = new DataTransfer();
+    dt.items.add(new File([state], 'trainer_state.json'));
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change'));
+    const table = await waitFor(() => {
+      const t = el.querySelector(`table.${LOGS_TABLE_CLASS}`);
+      return t?.textContent?.includes('trainer_state') ? t : null;
+    });
+    expect(table.textContent).toMatch(/1e-6/);
+    const reader = el.querySelector('gg-logs-cell .logs-files select') as HTMLSelectElement;
+    expect(reader.value).toBe(''); // detect, not the previous file's csv
+    const metric = el.querySelector('gg-logs-cell .logs-rules select') as HTMLSelectElement;
+    expect(metric.value).toBe('reward');
+    expect([...metric.options].map((o) => o.value)).not.toContain('acc');
+    el.remove();
+  });
 });

@@ -9,8 +9,8 @@
  *   await storeLogFiles([{ name: 'sweep.csv', text }]);
  *   const r = await logsAnalysisFor(config); // { ok: true, analysis, files } or { ok: false, message }
  */
-import { analyzeLogs, LogInputError, type LogsAnalysis } from '../logs/index.ts';
-import type { LogsCellConfig } from '../notebook/index.ts';
+import { analyzeLogs, bytesToBinaryString, isTensorBoardName, LogInputError, type LogsAnalysis } from '../logs/index.ts';
+import { logsAnalysisOptions, logsCellFileNames, type LogsCellConfig } from '../notebook/index.ts';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { browserStore } from './browser-store.ts';
 
@@ -66,7 +66,7 @@ export async function logFileText(name: string): Promise<string> {
     throw new Error(`${name}: could not be fetched (${(error as Error).message}); open it from disk`, { cause: error });
   }
   if (!response.ok) throw new Error(`${name}: not found beside this page (HTTP ${response.status}); open it from disk`);
-  return response.text();
+  return isTensorBoardName(name) ? bytesToBinaryString(new Uint8Array(await response.arrayBuffer())) : response.text();
 }
 
 const memo = new Map<string, Promise<LogsResult>>();
@@ -79,7 +79,9 @@ export function logsAnalysisFor(config: LogsCellConfig): Promise<LogsResult> {
     found = (async (): Promise<LogsResult> => {
       try {
         const files = await Promise.all(config.files.map(async (name) => ({ name, text: await logFileText(name) })));
-        const analysis = analyzeLogs(files, { format: config.format, csv: config.mapping, metric: config.metric, rules: config.rules });
+        const { configs } = logsCellFileNames(config);
+        const configTexts = new Map(await Promise.all(configs.map(async (name) => [name, await logFileText(name)] as const)));
+        const analysis = analyzeLogs(files, logsAnalysisOptions(config, configTexts));
         return { ok: true, analysis, files };
       } catch (error) {
         return { ok: false, message: error instanceof LogInputError ? error.message : (error as Error).message };

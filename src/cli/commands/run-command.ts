@@ -3,6 +3,7 @@
  * every sweep of the notebook on one host, then results, figures and provenance into DIR.
  * Input is checked in full (notebook, specs, shard, --out) before the host starts.
  */
+import { logsReport } from '../logs-report.ts';
 import { InputError, RunError } from '../cli-error.ts';
 import { parseSpec, type BackendChoice, type RunChunk } from '../../engine/index.ts';
 import { openHost, type Host, type HostName } from '../hosts/host.ts';
@@ -105,6 +106,7 @@ export async function runCommand(args: ParsedArgs, argv: readonly string[]): Pro
       wallMs: performance.now() - started,
     });
     const files = stage.commit(['provenance.json']);
+    for (const [id, analysis] of nb.logsResults) process.stdout.write(logsReport(id, analysis));
     bar.note(
       `wrote ${files.length} files to ${args.flags.out}${shard ? ` (shard ${shard.index}/${shard.count}: plots are drawn by gradgap merge)` : ` (${plots.length} plots)`}`,
     );
