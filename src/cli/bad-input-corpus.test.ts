@@ -299,7 +299,7 @@ const logsCases: Case[] = [
     'a metric no run has',
     { metric: 'reward' },
     { 'data/runs.csv': GOOD_CSV },
-    /logs cell "runs".*no run has the metric 'reward' \(metrics in the logs: acc\)/,
+    /logs cell "runs".*no run has the metric 'reward' \(metrics in the logs: 'acc'\)/,
   ),
   logsCase('a logs cell with an unknown key', { metrik: 'acc' }, { 'data/runs.csv': GOOD_CSV }, /logs cell "runs".*metrik.*did you mean metric/),
   logsCase(

@@ -39,7 +39,7 @@ describe.each(['dawn', 'chrome'])('gradgap run --host %s', (host) => {
     const csv = readFileSync(join(out, 'sweeps/sweep.runs.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(641);
     expect(csv[0]).toMatch(
-      /^run,cell,seed,stepSize,initialJ,finalJ,minJ,diverged,thetaNormFinal,updateNormFinal,expectedLengthFinal,meanLengthFinal,meanLengthPassingFinal,meanLengthFailingFinal,solvedShareFinal,lostShareFinal,gapNormFinal,J_0,J_10,/,
+      /^run,cell,seed,stepSize,initialJ,finalJ,minJ,diverged,thetaNormFinal,updateNormFinal,expectedLengthFinal,meanLengthFinal,meanLengthPassingFinal,meanLengthFailingFinal,solvedShareFinal,lostShareFinal,clippedShareFinal,klReferenceFinal,gapNormFinal,J_0,J_10,/,
     );
     expect(readFileSync(join(out, 'sweeps/sweep.cells.csv'), 'utf8').trim().split('\n')).toHaveLength(11);
     for (const svg of ['dist', 'gap', 'strip', 'traj']) expect(readFileSync(join(out, `plots/${svg}.svg`), 'utf8')).toMatch(/^<\?xml[^]*<svg[^]*<\/svg>\n$/);

@@ -217,7 +217,8 @@ export function readCsvRuns(name: string, text: string, mapping: CsvMapping = {}
   } catch (error) {
     if (error instanceof LogInputError) throw error;
     const m = /^line (\d+): (.*)$/.exec((error as Error).message);
-    throw new LogInputError(name, m ? Number(m[1]) : undefined, undefined, excerpt(m ? m[2] : (error as Error).message, 120));
+    // The parser's own 'line N: …' says what is wrong in its words; anything else is quoted short.
+    throw new LogInputError(name, m ? Number(m[1]) : undefined, undefined, m ? m[2] : excerpt((error as Error).message, 120));
   }
   if (header === undefined) throw new LogInputError(name, undefined, undefined, 'empty log: no header');
   if (rowCount === 0) throw new LogInputError(name, headerLine + 1, undefined, 'empty log: a header and no rows');

@@ -26,6 +26,7 @@ import {
   PER_RUN_OUTPUTS,
   RUN_OUTPUTS,
   SERIES_BANDS,
+  withDefaults,
   type BackendInfo,
 } from '../engine/index.ts';
 import { bandOf } from './bands.ts';
@@ -116,7 +117,8 @@ function matchKind(baked: SweepSummary, fresh: SweepSummary): MatchKind {
 function identityDifferences(baked: SweepSummary, fresh: SweepSummary, out: string[]): void {
   if (baked.specHash !== fresh.specHash) out.push(`specHash: baked ${baked.specHash.slice(0, 12)}…, re-run ${fresh.specHash.slice(0, 12)}…`);
   const spec = new Tally(5);
-  jsonDifferences(baked.spec, fresh.spec, 'spec', spec);
+  // A field added since the file was baked holds its default there (the spec hash leaves defaults out): filled in, not a difference.
+  jsonDifferences(withDefaults(baked.spec), fresh.spec, 'spec', spec);
   const order = (s: SweepSummary) => Object.keys(s.spec.grid ?? {}).join(', ');
   if (!spec.count && order(baked) !== order(fresh)) spec.add(`spec.grid order (sets the cell order): baked ${order(baked)}, re-run ${order(fresh)}`);
   spec.into(out, (n) => `spec (with its seeds): ${differs(n, 'field')}`);
