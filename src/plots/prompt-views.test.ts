@@ -144,7 +144,9 @@ describe('plot cell config of the prompt views', () => {
 
   it('refuses an unknown view, naming the nearest', () => {
     const [issue] = issues({ view: 'prompts-means', sweep: 's' });
-    expect(issue).toMatch(/^view: view = "prompts-means": must be one of .*prompts-mean, clipped-share, kl-reference, prompts-run.* \(did you mean prompts-mean\?\)$/);
+    expect(issue).toMatch(
+      /^view: view = "prompts-means": must be one of .*prompts-mean, clipped-share, kl-reference, prompts-run.* \(did you mean prompts-mean\?\)$/,
+    );
   });
 
   it('names "seed" when prompts-run lacks one or has a bad one, and when another view sets one', () => {
