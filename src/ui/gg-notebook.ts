@@ -224,12 +224,16 @@ export class GgNotebook extends LitElement {
   /**
    * A cell's problems as its body shows them. Where the editor under it is drawn (open, because
    * there are problems) it lists each one beside its field, so the body says where they are
-   * instead of listing them a second time; a read-only page has no editor and lists them here.
+   * instead of listing them a second time (a JSON syntax error keeps its line in the file here);
+   * a read-only page has no editor and lists them here.
    */
   private bodyIssues(c: CheckedCell): CellIssue[] {
     if (this.session!.notebook.readOnly || !c.issues.length || !hasConfigEditor(c)) return c.issues;
-    const n = c.issues.length;
-    return [{ message: `${n === 1 ? 'One problem' : `${n} problems`}, listed in the editor below.` }];
+    // A problem placed by its line in the file stays here: the editor counts lines from the cell's start.
+    const inFile = c.issues.filter((i) => i.line !== undefined);
+    const n = c.issues.length - inFile.length;
+    if (!n) return c.issues;
+    return [...inFile, { message: `${n === 1 ? 'One problem' : `${n} problems`}${inFile.length ? ' more' : ''}, listed in the editor below.` }];
   }
 
   private renderCell(c: CheckedCell) {
