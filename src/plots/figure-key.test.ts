@@ -10,7 +10,7 @@ import { summarizeSweep, type SweepSummary } from '../results/summary.ts';
 import { empiricalThresholds, theoryCurvesFor, type TheoryCurve } from '../theory/index.ts';
 import { figureSvg, FIGURE_TITLE_CLASS, KEY_ENTRY_CLASS } from './export-figure.ts';
 import { plotCellExtras, type KeyMark } from './figure-key.ts';
-import { OPEN_END_CLASS } from './phase-diagram.ts';
+import { OPEN_END_CLASS } from './open-ends.ts';
 import { plotCellFigures } from './plot-cell-figures.ts';
 import { THEORY_STYLES } from './theory-styles.ts';
 

@@ -11,6 +11,7 @@ import * as Plot from '@observablehq/plot';
 import type { PlotFill, PlotX } from '../notebook/index.ts';
 import type { CriticalPoint, TheoryCurve } from '../theory/index.ts';
 import { compareLabels, fieldLabel, fillLabel, formatNumber, percent, ticksFor, xLabel } from './axis-labels.ts';
+import { knownEnd, openEndMarks, openEnds } from './open-ends.ts';
 import { theoryStyle } from './theory-styles.ts';
 import type { PhaseLayout, PhaseRow } from './phase-rows.ts';
 
@@ -65,8 +66,6 @@ function facetLabelLines(domain: readonly string[], panelWidth: number): { tickF
   return { tickFormat: (d: string) => d.split(/(?<==)|, | · /).join('\n') };
 }
 
-/** Class of the dashed open end of an interval (an end beyond the η swept): tests find it by this. */
-export const OPEN_END_CLASS = 'interval-open-end';
 const facetOf = (d: { sweep: string; facet: string }) => [d.sweep, d.facet].filter(Boolean).join(' · ');
 
 export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): HTMLElement | SVGSVGElement {
@@ -94,14 +93,9 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
   const xs = rows.flatMap((r) => [r.x1, r.x2]);
   const xDomain: [number, number] = [Math.min(...xs), Math.max(...xs)];
   // An interval end beyond the η swept is not a value: the bar stops at what is known (the other
-  // end, or η*) and an open end runs dashed to the frame with an arrow and says so (openEnds).
-  const clampX = (p: CriticalPoint, side: 'low' | 'high') => (side === 'low' ? (p.low ?? p.x ?? p.high!) : (p.high ?? p.x ?? p.low!));
-  const openEnds = intervals.flatMap((p) => [
-    ...(p.low === null ? [{ ...p, from: clampX(p, 'low'), to: xDomain[0], side: 'low' as const }] : []),
-    ...(p.high === null ? [{ ...p, from: clampX(p, 'high'), to: xDomain[1], side: 'high' as const }] : []),
-  ]);
-  type OpenEnd = (typeof openEnds)[number];
-  const openText = (d: OpenEnd) => (d.side === 'high' ? '> largest η tried' : '< smallest η tried');
+  // end, or η*) and an open end runs dashed to the frame with an arrow and says so (open-ends.ts).
+  const ends = openEnds(intervals, xDomain);
+  const anchor = (side: 'low' | 'high') => (side === 'high' ? 'end' : 'start');
   const theoryPoints = (options.theory ?? []).flatMap((c) =>
     c.points.map((p) => ({ ...p, label: c.label, name: c.name, x: options.x === 'effectiveStepSize' ? p.effectiveStepSize : p.stepSize })),
   );
@@ -153,40 +147,23 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
   if (strip) {
     marks.push(
       Plot.rect(intervals, {
-        x1: (p: CriticalPoint) => clampX(p, 'low'),
-        x2: (p: CriticalPoint) => clampX(p, 'high'),
+        x1: (p: CriticalPoint) => knownEnd(p, 'low'),
+        x2: (p: CriticalPoint) => knownEnd(p, 'high'),
         y1: 0.8,
         y2: 0.95,
         fx,
         fill: 'black',
         fillOpacity: 0.35,
       }),
-      Plot.link(openEnds, {
-        x1: 'from',
-        x2: 'to',
-        y1: 0.875,
-        y2: 0.875,
-        fx,
-        stroke: 'black',
-        strokeWidth: 1.5,
-        strokeDasharray: '4,3',
-        markerEnd: 'arrow',
-        className: OPEN_END_CLASS,
-      }),
-      ...(['low', 'high'] as const).map((side) =>
-        Plot.text(
-          openEnds.filter((d) => d.side === side),
-          { x: 'to', y: 0.7, fx, text: openText, textAnchor: side === 'high' ? 'end' : 'start', fontSize: 9, fill: '#111' },
-        ),
-      ),
+      ...openEndMarks(ends, { along: 'x', at: 0.875, labelAt: 0.7, fx, label: (side) => ({ textAnchor: anchor(side) }) }),
       Plot.ruleX(critical, { x: 'x', y1: 0, y2: 1, fx, stroke: 'black', strokeWidth: 2.5 }),
       ...theoryMarks((data, s) => Plot.ruleX(data, { x: 'x', y1: 0, y2: 1, fx, stroke: s.stroke, strokeWidth: 2, strokeDasharray: s.dash })),
     );
   } else {
     const intervalLink = (style: Plot.LinkOptions) =>
       Plot.link(intervals, {
-        x1: (p: CriticalPoint) => clampX(p, 'low'),
-        x2: (p: CriticalPoint) => clampX(p, 'high'),
+        x1: (p: CriticalPoint) => knownEnd(p, 'low'),
+        x2: (p: CriticalPoint) => knownEnd(p, 'high'),
         y1: 'y',
         y2: 'y',
         fx,
@@ -196,24 +173,7 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
       // The bootstrap interval: a white halo under a black bar with end ticks.
       intervalLink({ stroke: 'white', strokeWidth: 5, strokeOpacity: 0.8 }),
       intervalLink({ stroke: 'black', strokeWidth: 1.5, markerStart: 'tick-x', markerEnd: 'tick-x' }),
-      Plot.link(openEnds, {
-        x1: 'from',
-        x2: 'to',
-        y1: 'y',
-        y2: 'y',
-        fx,
-        stroke: 'black',
-        strokeWidth: 1.5,
-        strokeDasharray: '4,3',
-        markerEnd: 'arrow',
-        className: OPEN_END_CLASS,
-      }),
-      ...(['low', 'high'] as const).map((side) =>
-        Plot.text(
-          openEnds.filter((d) => d.side === side),
-          { x: 'to', y: 'y', fx, text: openText, textAnchor: side === 'high' ? 'end' : 'start', dy: -9, fontSize: 9, fill: '#111' },
-        ),
-      ),
+      ...openEndMarks(ends, { along: 'x', at: 'y', fx, label: (side) => ({ textAnchor: anchor(side), dy: -9 }) }),
       Plot.line(critical, { x: 'x', y: 'y', fx, z: (p: CriticalPoint) => `${p.sweep}|${p.facet}`, stroke: 'black', strokeWidth: 2 }),
       Plot.dot(critical, { x: 'x', y: 'y', fx, fill: 'white', stroke: 'black', r: 4 }),
       ...theoryMarks((data, s) =>

@@ -12,7 +12,7 @@ import type { GridKey } from '../engine/index.ts';
 import type { PlotX } from '../notebook/index.ts';
 import type { CriticalPoint, TheoryCurve } from '../theory/index.ts';
 import { compareLabels, criticalStepLabel, fieldLabel, formatNumber } from './axis-labels.ts';
-import { OPEN_END_CLASS } from './phase-diagram.ts';
+import { openEndMarks, openEnds } from './open-ends.ts';
 import { theoryStyle } from './theory-styles.ts';
 
 export interface ThresholdOptions {
@@ -49,10 +49,7 @@ export function thresholdPlot(points: readonly CriticalPoint[], theory: readonly
   const edgeText = (p: CriticalPoint) => (p.status === 'above-grid' ? 'no crossing up to the largest η' : 'crossed already at the smallest η');
   const missing = points.filter((p) => p.x === null);
   const etaDomain: [number, number] = everything.length ? [Math.min(...everything) / 1.5, Math.max(...everything) * 1.5] : [0.1, 10];
-  const openEnds = found.flatMap((p) => [
-    ...(p.low === null ? [{ ...p, from: p.x!, to: etaDomain[0], side: 'low' as const }] : []),
-    ...(p.high === null ? [{ ...p, from: p.x!, to: etaDomain[1], side: 'high' as const }] : []),
-  ]);
+  const ends = openEnds(found, etaDomain); // found points have η*, so an open end starts there
   // Series in the order of the panels: sweeps as the plot names them (points come in that order),
   // then facets in numeric order; Plot alone would sort the names as text ("Dr. GRPO" before "GRPO").
   const sweeps = [...new Set([...points, ...theoryPoints].map((p) => p.sweep))];
@@ -121,32 +118,7 @@ export function thresholdPlot(points: readonly CriticalPoint[], theory: readonly
           markerEnd,
         }),
       ),
-      Plot.link(openEnds, {
-        x1: 'y',
-        x2: 'y',
-        y1: 'from',
-        y2: 'to',
-        stroke: seriesOf,
-        strokeWidth: 1.5,
-        strokeDasharray: '4,3',
-        markerEnd: 'arrow',
-        className: OPEN_END_CLASS,
-      }),
-      ...(['low', 'high'] as const).map((side) =>
-        Plot.text(
-          openEnds.filter((d) => d.side === side),
-          {
-            x: 'y',
-            y: 'to',
-            text: () => (side === 'high' ? '> largest η tried' : '< smallest η tried'),
-            dy: side === 'high' ? 8 : -8,
-            dx: 4,
-            textAnchor: 'start',
-            fontSize: 9,
-            fill: '#111',
-          },
-        ),
-      ),
+      ...openEndMarks(ends, { along: 'y', at: 'y', stroke: seriesOf, label: (side) => ({ dy: side === 'high' ? 8 : -8, dx: 4, textAnchor: 'start' }) }),
       Plot.line(found, { x: 'y', y: 'x', z: seriesOf, stroke: seriesOf, strokeWidth: 2 }),
       Plot.dot(found, { x: 'y', y: 'x', fill: seriesOf, r: 4, tip: true, title: (p: CriticalPoint) => tip(p, options.yKey) }),
       ...theoryMarks((data, dash) =>

@@ -13,7 +13,7 @@
  *   const baked = decodeBaked(text); // throws BakedFormatError with the reason
  */
 import { cellCount, PER_RUN_OUTPUTS, RUN_OUTPUTS, SERIES_BANDS, type PerRunOutputName } from '../engine/index.ts';
-import { BAND_FIELDS, BAND_GROUPS, GAP_BAND_FIELDS, seriesBands, type BandGroup, type SweepSummary } from './summary.ts';
+import { BAND_FIELDS, BAND_GROUPS, GAP_BAND_FIELDS, keyedBandFields, seriesBands, type BandGroup, type SweepSummary } from './summary.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 import { excerpt, excerptList, showValue } from '../spec/index.ts';
 
@@ -294,7 +294,6 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
       }),
     );
   }
-  const { lengthBands, promptBands, ppoBands } = groups as Partial<Pick<SweepSummary, BandGroup>>;
 
   check(Array.isArray(raw.cellStats), `${at} cellStats`, 'expected a list, one entry per cell');
   const seen = new Set<number>();
@@ -319,9 +318,7 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
     bands,
     gapBands,
     updateBands,
-    lengthBands,
-    ...(promptBands ? { promptBands } : {}),
-    ...(ppoBands ? { ppoBands } : {}),
+    ...keyedBandFields(groups as Partial<Pick<SweepSummary, BandGroup>>),
     ...runArrays,
     trajectoryHash: raw.trajectoryHash as string,
     backend: raw.backend as unknown as SweepSummary['backend'],

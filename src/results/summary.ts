@@ -59,6 +59,16 @@ export type PpoSeries = (typeof PPO_SERIES)[number];
 export const BAND_GROUPS = { lengthBands: LENGTH_SERIES, promptBands: PROMPT_SERIES, ppoBands: PPO_SERIES } as const;
 export type BandGroup = keyof typeof BAND_GROUPS;
 
+/**
+ * A summary's keyed band groups as it holds them, whether summarized or read back from a baked
+ * file: lengths listed always, the prompt and PPO groups only where the sweep has them (absent, not
+ * undefined, so other sweeps' summaries compare and bake as they did before those groups).
+ */
+export function keyedBandFields(groups: Partial<Pick<SweepSummary, BandGroup>>): Partial<Pick<SweepSummary, BandGroup>> {
+  const { lengthBands, promptBands, ppoBands } = groups;
+  return { lengthBands, ...(promptBands ? { promptBands } : {}), ...(ppoBands ? { ppoBands } : {}) };
+}
+
 /** A per-record output of RUN_OUTPUTS (J(t), ‖θ‖(t), ‖∇J‖(t), ‖g‖(t), …): one value per run and recorded step. */
 export type SeriesName = Exclude<RunOutputName, PerRunOutputName>;
 /** Every per-record output, in RUN_OUTPUTS' order: a new one is kept and exported without further edits. */
@@ -141,9 +151,7 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
     bands,
     gapBands,
     updateBands,
-    lengthBands,
-    ...(promptBands ? { promptBands } : {}),
-    ...(ppoBands ? { ppoBands } : {}),
+    ...keyedBandFields({ lengthBands, promptBands, ppoBands }),
     finalJ: runs.finalJ,
     minJ: runs.minJ,
     initialJ: runs.initialJ,

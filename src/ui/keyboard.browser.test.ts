@@ -8,38 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import './gg-app.ts';
 import type { GgApp } from './gg-app.ts';
-
-const until = async (what: string, ok: () => boolean, ms = 60_000) => {
-  const end = performance.now() + ms;
-  while (!ok()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
-function button(root: ParentNode, name: string): HTMLButtonElement {
-  const found = [...root.querySelectorAll('button')].filter((b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name);
-  if (!found.length) throw new Error(`no button named "${name}"`);
-  return found[found.length - 1];
-}
-const section = (app: Element, id: string) => app.querySelector<HTMLElement>(`section.cell[data-cell-id="${id}"]`)!;
-
-async function mountApp(search = ''): Promise<GgApp> {
-  document.querySelectorAll('gg-app').forEach((a) => a.remove());
-  history.replaceState(null, '', `${location.pathname}${search}`);
-  const app = document.createElement('gg-app') as GgApp;
-  document.body.append(app);
-  await until('a session', () => !!app.session);
-  app.session!.sweepIds().forEach((id) => app.session!.cancel(id));
-  return app;
-}
-
-async function settle(app: GgApp) {
-  await app.session!.whenIdle();
-  await app.updateComplete;
-  for (const el of app.querySelectorAll<HTMLElement & { updateComplete?: Promise<boolean> }>('*')) if (el.updateComplete) await el.updateComplete;
-  await new Promise((r) => setTimeout(r, 0));
-}
+import { button, cellSection, findCellSection, mountApp, settle, until } from './test-fixtures.ts';
 
 /** Tab until `target` has the focus (at most 200 presses): it is in the tab order. */
 async function tabTo(target: HTMLElement) {
@@ -51,14 +20,14 @@ async function tabTo(target: HTMLElement) {
 /** Adds a cell of `kind` below `after` with the keyboard: Enter on "Add cell below", Enter on the kind. */
 async function addWithEnter(app: GgApp, after: string, kind: string): Promise<string> {
   const before = new Set(app.session!.notebook.cells.map((c) => c.id));
-  button(section(app, after), 'Add cell below').focus();
+  button(cellSection(app, after), 'Add cell below').focus();
   await userEvent.keyboard('{Enter}');
   await settle(app);
-  button(section(app, after), kind).focus();
+  button(cellSection(app, after), kind).focus();
   await userEvent.keyboard('{Enter}');
   await until(`a new ${kind} cell`, () => !!app.session!.notebook.cells.find((c) => !before.has(c.id)));
   const id = app.session!.notebook.cells.find((c) => !before.has(c.id))!.id;
-  await until(`the focus in #${id}`, () => !!section(app, id)?.contains(document.activeElement));
+  await until(`the focus in #${id}`, () => !!findCellSection(app, id)?.contains(document.activeElement));
   return id;
 }
 
@@ -74,7 +43,7 @@ afterAll(() => {
 
 describe('the keyboard alone', () => {
   it('"Open file…" is reached with Tab and Enter opens the picker; without the File System Access API, the file input', async () => {
-    const app = await mountApp();
+    const app = await mountApp('');
     await settle(app);
     const open = button(app, 'Open file…');
     expect(open.tabIndex).toBe(0);
@@ -109,7 +78,7 @@ describe('the keyboard alone', () => {
   });
 
   it('a cell added with Enter takes the focus in its editor (Markdown, Sweep, Plot), in your own notebook and in a built-in one', async () => {
-    const app = await mountApp();
+    const app = await mountApp('');
     button(app, 'New notebook').click();
     await until('the new notebook', () => app.session?.name.startsWith('user:') ?? false);
     await settle(app);
@@ -129,25 +98,25 @@ describe('the keyboard alone', () => {
     expect(document.activeElement!.closest('gg-config-editor')?.getAttribute('cell-id')).toBe(plot);
 
     // A move keeps the focus on the moved cell's button, so a second Enter moves it again.
-    button(section(app, plot), 'Move up').focus();
+    button(cellSection(app, plot), 'Move up').focus();
     await userEvent.keyboard('{Enter}');
     await until('the move', () => app.session!.notebook.cells.findIndex((c) => c.id === plot) === 2);
     await settle(app);
-    await until('the focus on the moved cell', () => document.activeElement === button(section(app, plot), 'Move up'));
+    await until('the focus on the moved cell', () => document.activeElement === button(cellSection(app, plot), 'Move up'));
 
     // A built-in notebook becomes your copy on its first structural edit; the focus still lands in the new cell.
     const builtIn = await mountApp('?nb=threshold');
     await settle(builtIn);
     const first = builtIn.session!.notebook.cells[0].id;
     const before = new Set(builtIn.session!.notebook.cells.map((c) => c.id));
-    button(section(builtIn, first), 'Add cell below').focus();
+    button(cellSection(builtIn, first), 'Add cell below').focus();
     await userEvent.keyboard('{Enter}');
     await settle(builtIn);
-    button(section(builtIn, first), 'Markdown').focus();
+    button(cellSection(builtIn, first), 'Markdown').focus();
     await userEvent.keyboard('{Enter}');
     await until('the copy', () => builtIn.session!.name.startsWith('user:') && builtIn.session!.notebook.cells.some((c) => !before.has(c.id)));
     const added = builtIn.session!.notebook.cells.find((c) => !before.has(c.id))!.id;
-    await until(`the focus in #${added}`, () => !!section(builtIn, added)?.contains(document.activeElement));
+    await until(`the focus in #${added}`, () => !!findCellSection(builtIn, added)?.contains(document.activeElement));
     expect(document.activeElement?.tagName).toBe('TEXTAREA');
   });
 });

@@ -1,45 +1,18 @@
 /** A logs cell on the page: it reads a file the reader opened (kept in IndexedDB), renders the summary table, and names a bad file. */
 import { describe, expect, it } from 'vitest';
-import './gg-notebook.ts'; // registers the cell elements
-import type { GgNotebook } from './gg-notebook.ts';
 import { LOGS_TABLE_CLASS } from './gg-logs-cell.ts';
 import { storeLogFiles } from './logs-files.ts';
-import { memoryCache } from './result-cache.ts';
-import { NotebookSession } from './session.ts';
+import { logsNotebook, mountSession, waitFor } from './test-fixtures.ts';
 
 const CSV = 'label,learning_rate,step,acc\nslow,1e-5,0,0.2\nslow,1e-5,5,0.5\nfast,1e-4,0,0.2\nfast,1e-4,5,0\n';
-const notebook = (file: string) => `<!doctype html>
-<notebook theme="air" version="1">
-  <title>Logs under test</title>
-  <script id="runs" type="application/vnd.gradgap.logs+json">
-    {"files": ["${file}"], "mapping": {"run": "label", "learningRate": "learning_rate", "step": "step"}, "metric": "acc"}
-  </script>
-</notebook>
-`;
-
-async function mount(text: string) {
-  const session = await NotebookSession.open({ name: `logs-test-${Math.random()}`, fileText: text, cache: memoryCache(), persist: false });
-  const el = document.createElement('gg-notebook') as GgNotebook;
-  el.session = session;
-  document.body.append(el);
-  return el;
-}
-
-async function waitFor<T>(find: () => T | null | undefined, ms = 10_000): Promise<T> {
-  const until = performance.now() + ms;
-  for (;;) {
-    const found = find();
-    if (found) return found;
-    if (performance.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const notebook = (file: string) => logsNotebook('Logs under test', file);
+const mount = async (text: string) => (await mountSession(`logs-test-${Math.random()}`, text)).el;
 
 describe('logs cell', () => {
   it('renders one row per run from an opened file, with outcome and the critical learning rate', async () => {
     await storeLogFiles([{ name: 'browser-test-runs.csv', text: CSV }]);
     const el = await mount(notebook('browser-test-runs.csv'));
-    const table = await waitFor(() => el.querySelector(`table.${LOGS_TABLE_CLASS}`));
+    const table = await waitFor(() => el.querySelector(`table.${LOGS_TABLE_CLASS}`), 'the table');
     const rows = [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()));
     expect(rows.map((r) => [r[0], r[1], r[5]])).toEqual([
       ['slow', '1e-5', 'converged'],
@@ -52,14 +25,14 @@ describe('logs cell', () => {
   it('names a file that is none of the formats in the cell', async () => {
     await storeLogFiles([{ name: 'browser-test-bad.log', text: 'hello there\nnothing to see\n' }]);
     const el = await mount(notebook('browser-test-bad.log'));
-    const error = await waitFor(() => el.querySelector('gg-logs-cell .field-error'));
+    const error = await waitFor(() => el.querySelector('gg-logs-cell .field-error'), 'the error');
     expect(error.textContent).toMatch(/browser-test-bad\.log.*not a recognised log/);
     el.remove();
   });
 
   it('opening a trainer_state rebuilds the reader, the mapping and the metric from it; the cell has a JSON view', async () => {
     const el = await mount(notebook('browser-test-runs.csv').replace('"files"', '"format": "csv", "files"'));
-    await waitFor(() => el.querySelector(`table.${LOGS_TABLE_CLASS}`));
+    await waitFor(() => el.querySelector(`table.${LOGS_TABLE_CLASS}`), 'the table');
     expect(el.querySelector('gg-config-editor[kind="logs"]')).not.toBeNull(); // the JSON view under the cell
     const state = JSON.stringify({
       log_history: [
@@ -75,7 +48,7 @@ describe('logs cell', () => {
     const table = await waitFor(() => {
       const t = el.querySelector(`table.${LOGS_TABLE_CLASS}`);
       return t?.textContent?.includes('trainer_state') ? t : null;
-    });
+    }, 'the trainer_state table');
     expect(table.textContent).toMatch(/1e-6/);
     const reader = el.querySelector('gg-logs-cell .logs-files select') as HTMLSelectElement;
     expect(reader.value).toBe(''); // detect, not the previous file's csv

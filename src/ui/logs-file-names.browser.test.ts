@@ -5,41 +5,18 @@
  * was gone: nothing left to open another file with.
  */
 import { describe, expect, it } from 'vitest';
-import './gg-notebook.ts'; // registers the cell elements
-import type { GgNotebook } from './gg-notebook.ts';
 import { LOGS_TABLE_CLASS } from './gg-logs-cell.ts';
 import { storeLogFiles } from './logs-files.ts';
-import { memoryCache } from './result-cache.ts';
-import { NotebookSession } from './session.ts';
+import { logsNotebook, mountSession, waitFor } from './test-fixtures.ts';
 
 const CSV = 'label,learning_rate,step,acc\nslow,1e-5,0,0.2\nslow,1e-5,5,0.5\nfast,1e-4,0,0.2\nfast,1e-4,5,0\n';
 const OTHER = 'label,learning_rate,step,acc\nmid,3e-5,0,0.2\nmid,3e-5,5,0.4\n';
-const notebook = `<!doctype html>
-<notebook theme="air" version="1">
-  <title>Logs file names</title>
-  <script id="runs" type="application/vnd.gradgap.logs+json">
-    {"files": ["file-names-first.csv"], "mapping": {"run": "label", "learningRate": "learning_rate", "step": "step"}, "metric": "acc"}
-  </script>
-</notebook>
-`;
-
-async function waitFor<T>(find: () => T | null | undefined, what: string, ms = 20_000): Promise<T> {
-  const until = performance.now() + ms;
-  for (;;) {
-    const found = find();
-    if (found) return found;
-    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const notebook = logsNotebook('Logs file names', 'file-names-first.csv');
 
 describe('logs cell: names of opened files', () => {
   it('opens "runs (1).csv" and "résumé #2.csv": the cell keeps names its check accepts, the form stays and the runs are read', async () => {
     await storeLogFiles([{ name: 'file-names-first.csv', text: CSV }]);
-    const session = await NotebookSession.open({ name: `logs-names-${Math.random()}`, fileText: notebook, cache: memoryCache(), persist: false });
-    const el = document.createElement('gg-notebook') as GgNotebook;
-    el.session = session;
-    document.body.append(el);
+    const { el, session } = await mountSession(`logs-names-${Math.random()}`, notebook);
     await waitFor(() => el.querySelector(`table.${LOGS_TABLE_CLASS}`), 'the first table');
 
     const input = el.querySelector<HTMLInputElement>('gg-logs-cell input[type=file]')!;

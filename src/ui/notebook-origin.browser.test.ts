@@ -5,38 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseNotebook } from '../notebook/index.ts';
-import './gg-app.ts';
-import type { GgApp } from './gg-app.ts';
+import { button, mountApp, until } from './test-fixtures.ts';
 import authoredText from './fixtures/authored-notebook.html?raw';
-
-const until = async (what: string, ok: () => boolean, ms = 60_000) => {
-  const end = performance.now() + ms;
-  while (!ok()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
-function button(root: ParentNode, name: string): HTMLButtonElement {
-  const found = [...root.querySelectorAll('button')].filter((b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name);
-  if (!found.length) throw new Error(`no button named "${name}"`);
-  return found[found.length - 1];
-}
-
-async function mountApp(): Promise<GgApp> {
-  history.replaceState(null, '', location.pathname);
-  const app = document.createElement('gg-app') as GgApp;
-  document.body.append(app);
-  await until('a session', () => !!app.session);
-  app.session!.sweepIds().forEach((id) => app.session!.cancel(id));
-  return app;
-}
 
 const bar = (app: Element) => app.querySelector('.notebook-bar')?.textContent?.replace(/\s+/g, ' ') ?? '';
 
 describe('where a notebook came from, and its title', () => {
   it('a notebook opened from a file says so, with the file name, and the tab shows its title', async () => {
-    const app = await mountApp();
+    const app = await mountApp('');
     expect(bar(app)).toContain('As published.'); // the built-in notebook is
     const input = app.querySelector<HTMLInputElement>('input[type=file]')!;
     const files = new DataTransfer();
@@ -54,7 +30,7 @@ describe('where a notebook came from, and its title', () => {
   });
 
   it('renaming a notebook renames the tab; the add button is a plain "+"', async () => {
-    const app = await mountApp();
+    const app = await mountApp('');
     button(app, 'New notebook').click();
     await until('the new notebook', () => app.session?.name.startsWith('user:') ?? false);
     const nb = app.querySelector('gg-notebook') as HTMLElement & { updateComplete: Promise<boolean> };

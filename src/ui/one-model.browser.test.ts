@@ -11,10 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLOT_FILLS, PLOT_X } from '../notebook/index.ts';
 import type { GgConfigEditor } from './config-editor.ts';
 import type { GgPlotCell } from './gg-plot-cell.ts';
-import { memoryCache } from './result-cache.ts';
-import { NotebookSession } from './session.ts';
-import { engineRunner } from './sweep-runner.ts';
-import { mountNotebook } from './test-fixtures.ts';
+import { mountSession } from './test-fixtures.ts';
 
 const PLOT = { view: 'phase', sweep: 'a' };
 const NOTEBOOK = `<!doctype html>
@@ -53,7 +50,7 @@ const editArb: fc.Arbitrary<Edit> = fc.constantFrom<Key>('fill', 'x').chain((key
   ),
 );
 
-let mounted: Awaited<ReturnType<typeof mountNotebook>> & { session: NotebookSession };
+let mounted: Awaited<ReturnType<typeof mountSession>>;
 
 const editor = () => mounted.el.querySelector<GgConfigEditor>('gg-config-editor[cell-id="plot"]')!;
 const plotCell = () => mounted.el.querySelector<GgPlotCell>('gg-plot-cell[cell-id="plot"]')!;
@@ -115,15 +112,7 @@ async function views(key: Key) {
 }
 
 beforeAll(async () => {
-  const session = await NotebookSession.open({
-    name: 'one-model',
-    fileText: NOTEBOOK,
-    runner: (spec, options) => engineRunner(spec, { ...options, backend: 'cpu' }),
-    cache: memoryCache(),
-    persist: false,
-    autoRunDelayMs: 0,
-  });
-  mounted = { ...(await mountNotebook(session)), session };
+  mounted = await mountSession('one-model', NOTEBOOK);
   editor().querySelector<HTMLButtonElement>('button.toggle-config')!.click();
   await settle();
 });

@@ -7,10 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { promptMeanClass } from '../plots/prompt-mean.ts';
 import { PROMPT_LINE_CLASS } from '../plots/prompt-run.ts';
-import { memoryCache } from './result-cache.ts';
-import { NotebookSession } from './session.ts';
-import { engineRunner } from './sweep-runner.ts';
-import { mountNotebook } from './test-fixtures.ts';
+import { cellSection, mountSession } from './test-fixtures.ts';
 
 const plot = (id: string, config: object) => `  <script id="${id}" type="application/vnd.gradgap.plot+json">
     ${JSON.stringify(config)}
@@ -29,22 +26,12 @@ ${plot('run', { view: 'prompts-run', sweep: 's', where: { stepSize: 100 }, seed:
 </notebook>
 `;
 
-async function mount() {
-  const session = await NotebookSession.open({
-    name: 'test',
-    fileText: NOTEBOOK,
-    runner: (spec, options) => engineRunner(spec, { ...options, backend: 'cpu' }),
-    cache: memoryCache(),
-    persist: false,
-    autoRunDelayMs: 0,
-  });
-  const { el, settled } = await mountNotebook(session);
-  return { el, session, settled };
-}
+const mount = () => mountSession('test', NOTEBOOK);
 
-const section = (el: Element, id: string) => el.querySelector<HTMLElement>(`section.cell[data-cell-id="${id}"]`)!;
 const layoutSelect = (el: Element, id: string) =>
-  [...section(el, id).querySelectorAll<HTMLLabelElement>('.plot-tools label')].find((l) => l.textContent?.trim().startsWith('layout'))?.querySelector('select');
+  [...cellSection(el, id).querySelectorAll<HTMLLabelElement>('.plot-tools label')]
+    .find((l) => l.textContent?.trim().startsWith('layout'))
+    ?.querySelector('select');
 
 afterEach(() => document.querySelectorAll('gg-notebook').forEach((n) => n.remove()));
 
@@ -62,7 +49,7 @@ describe('prompt views in a notebook', () => {
 
   it('redraws prompts-mean overlaid when the toggle says so, and keeps it in the cell', async () => {
     const { el, session, settled } = await mount();
-    const figure = () => section(el, 'mean').querySelector('.figure')!;
+    const figure = () => cellSection(el, 'mean').querySelector('.figure')!;
     expect(figure().querySelectorAll(`.${promptMeanClass('J')} path`)).toHaveLength(2); // one per η
     expect(figure().querySelectorAll('[aria-label="frame"]').length).toBeGreaterThan(0); // small multiples: a frame per panel
     const select = layoutSelect(el, 'mean')!;
@@ -76,7 +63,7 @@ describe('prompt views in a notebook', () => {
 
   it('draws one replayed line per prompt for prompts-run, with the caption naming the run and the sweep’s final J', async () => {
     const { el } = await mount();
-    const figure = section(el, 'run').querySelector('.figure')!;
+    const figure = cellSection(el, 'run').querySelector('.figure')!;
     expect(figure.querySelectorAll(`.${PROMPT_LINE_CLASS} path`)).toHaveLength(4);
     expect(figure.textContent).toMatch(
       /run 5 \(η = 100, seed 1\) replayed on the CPU twin from its seed; final J ([\d.e+-]+) \(the sweep's: \1, bit for bit\)/,

@@ -7,30 +7,16 @@ import 'katex/dist/katex.min.css';
 import './app.css';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
-import './gg-app.ts';
 import type { GgApp } from './gg-app.ts';
 import { library } from './library.ts';
-
-const until = async (what: string, ok: () => boolean, ms = 120_000) => {
-  const end = performance.now() + ms;
-  while (!ok()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+import { mountApp, settle } from './test-fixtures.ts';
 
 /** The page at `search`, its sweeps left on their baked results. */
 async function open(search: string): Promise<GgApp> {
-  document.querySelectorAll('gg-app').forEach((a) => a.remove());
-  history.replaceState(null, '', `${location.pathname}${search}`);
-  const app = document.createElement('gg-app') as GgApp;
-  document.body.append(app);
-  await until('a session', () => !!app.session);
-  app.session!.sweepIds().forEach((id) => app.session!.cancel(id));
-  await app.session!.whenIdle();
-  await app.updateComplete;
-  await new Promise((r) => setTimeout(r, 50));
-  for (const el of app.querySelectorAll<HTMLElement & { updateComplete?: Promise<boolean> }>('*')) if (el.updateComplete) await el.updateComplete;
+  const app = await mountApp(search, 120_000);
+  await settle(app);
+  await new Promise((r) => setTimeout(r, 50)); // a beat for renders that start late, then settle again
+  await settle(app);
   await new Promise((r) => requestAnimationFrame(() => r(undefined)));
   return app;
 }

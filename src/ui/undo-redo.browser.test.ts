@@ -5,12 +5,7 @@
  * ("New notebook") there is no file to revert to, so no "Revert to file" is offered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import './gg-app.ts';
-import type { GgApp } from './gg-app.ts';
-import { memoryCache } from './result-cache.ts';
-import { NotebookSession } from './session.ts';
-import { engineRunner } from './sweep-runner.ts';
-import { mountNotebook } from './test-fixtures.ts';
+import { button as buttonNamed, buttonsNamed, mountApp, mountSession, settle, until } from './test-fixtures.ts';
 
 const NOTEBOOK = `<!doctype html>
 <notebook theme="air" version="1">
@@ -27,21 +22,9 @@ const NOTEBOOK = `<!doctype html>
 </notebook>
 `;
 
-const until = async (what: string, ok: () => boolean, ms = 60_000) => {
-  const end = performance.now() + ms;
-  while (!ok()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
-function button(root: ParentNode, name: string): HTMLButtonElement {
-  const found = [...root.querySelectorAll('button')].filter((b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name);
-  if (!found.length) throw new Error(`no button named "${name}"`);
-  return found[0];
-}
-const maybeButton = (root: ParentNode, name: string) =>
-  [...root.querySelectorAll('button')].find((b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name);
+// The page's own Undo and Redo come before an undo bar's: the first button of a name.
+const button = (root: ParentNode, name: string) => buttonNamed(root, name, 'first');
+const maybeButton = (root: ParentNode, name: string) => buttonsNamed(root, name)[0];
 
 function typeInto(el: HTMLTextAreaElement, text: string) {
   el.value = text;
@@ -57,15 +40,7 @@ afterAll(() => {
 
 describe('Undo and Redo', () => {
   it('in a published notebook: typing, a header menu and Revert to file are each one step back, and Redo takes them again', async () => {
-    const session = await NotebookSession.open({
-      name: 'undo-test',
-      fileText: NOTEBOOK,
-      runner: (spec, options) => engineRunner(spec, { ...options, backend: 'cpu' }),
-      cache: memoryCache(),
-      persist: false,
-      autoRunDelayMs: 0,
-    });
-    const { el, settled } = await mountNotebook(session);
+    const { el, session, settled } = await mountSession('undo-test', NOTEBOOK);
     const intro = () => session.cell('intro')!.cell.value.trim();
     const fill = () => (session.cell('plot')!.config as { fill?: string }).fill;
     expect(button(el, 'Undo').disabled).toBe(true);
@@ -133,31 +108,22 @@ describe('Undo and Redo', () => {
   });
 
   it('in your own notebook: no Revert to file; Undo takes back structural and cell edits alike, Redo redoes them', async () => {
-    history.replaceState(null, '', location.pathname);
-    const app = document.createElement('gg-app') as GgApp;
-    document.body.append(app);
-    await until('a session', () => !!app.session);
-    app.session!.sweepIds().forEach((id) => app.session!.cancel(id));
+    const app = await mountApp('');
     button(app, 'New notebook').click();
     await until('the new notebook', () => app.session?.name.startsWith('user:') ?? false);
     const s = () => app.session!;
-    const settle = async () => {
-      await s().whenIdle();
-      await app.updateComplete;
-      for (const e of app.querySelectorAll<HTMLElement & { updateComplete?: Promise<boolean> }>('*')) if (e.updateComplete) await e.updateComplete;
-    };
-    await settle();
+    await settle(app);
     const ids = () => s().notebook.cells.map((c) => c.id);
 
     // Add a Markdown cell and type into it.
     button(app.querySelector('section[data-cell-id="intro"]')!, 'Add cell below').click();
-    await settle();
+    await settle(app);
     button(app.querySelector('section[data-cell-id="intro"]')!, 'Markdown').click();
     await until('the new cell', () => ids().length === 2);
-    await settle();
+    await settle(app);
     const added = ids()[1];
     typeInto(app.querySelector<HTMLTextAreaElement>(`section[data-cell-id="${added}"] textarea`)!, 'Notes of mine.');
-    await settle();
+    await settle(app);
     expect(s().edits[added]).toBe('Notes of mine.');
     expect(maybeButton(app, 'Revert to file')).toBeUndefined(); // nothing published to go back to
     expect(app.querySelector('.notebook-bar')!.textContent).toMatch(/Your notebook, kept in this browser/);
@@ -165,21 +131,21 @@ describe('Undo and Redo', () => {
     // Delete it: then Undo (the delete), Undo (the typing), Undo (the add).
     button(app.querySelector(`section[data-cell-id="${added}"]`)!, 'Delete cell').click();
     await until('the delete', () => ids().length === 1);
-    await settle();
+    await settle(app);
     button(app, 'Undo').click();
     await until('the cell back', () => ids().length === 2);
-    await settle();
+    await settle(app);
     expect(s().cell(added)!.cell.value).toBe('Notes of mine.');
     button(app, 'Undo').click();
-    await settle();
+    await settle(app);
     expect(s().cell(added)!.cell.value).not.toBe('Notes of mine.');
     button(app, 'Undo').click();
     await until('the add undone', () => ids().length === 1);
-    await settle();
+    await settle(app);
     // And Redo all three.
     for (let i = 0; i < 3; i++) {
       button(app, 'Redo').click();
-      await settle();
+      await settle(app);
     }
     expect(ids()).toEqual(['intro']);
     expect(button(app, 'Redo').disabled).toBe(true);

@@ -14,56 +14,18 @@ import { PHASE_CELL_CLASS } from '../plots/phase-diagram.ts';
 import { sweepCsv } from '../results/index.ts';
 import './gg-app.ts';
 import type { GgApp } from './gg-app.ts';
+import { button, cellSection, mountApp, settle, until } from './test-fixtures.ts';
 import { thresholdsOf } from './theory-memo.ts';
 import authoredText from './fixtures/authored-notebook.html?raw';
 import authoredCells from './fixtures/authored-notebook.cells.csv?raw';
 
-const until = async (what: string, ok: () => boolean, ms = 60_000) => {
-  const end = performance.now() + ms;
-  while (!ok()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
-/** A button by its accessible name (aria-label, else its text), inside `root`. */
-function button(root: ParentNode, name: string): HTMLButtonElement {
-  const found = [...root.querySelectorAll('button')].filter((b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name);
-  if (!found.length) throw new Error(`no button named "${name}"`);
-  return found[found.length - 1];
-}
-
-const cellSection = (app: Element, id: string) => {
-  const s = app.querySelector<HTMLElement>(`section.cell[data-cell-id="${id}"]`);
-  if (!s) throw new Error(`no cell #${id}`);
-  return s;
-};
-
-async function mountApp(): Promise<GgApp> {
-  const app = document.createElement('gg-app') as GgApp;
-  document.body.append(app);
-  await until('a session', () => !!app.session);
-  return app;
-}
-
 /** The app on a fresh "New notebook", with the default notebook's sweeps cancelled. */
 async function newNotebook(): Promise<GgApp> {
-  history.replaceState(null, '', location.pathname);
-  const app = await mountApp();
-  app.session!.sweepIds().forEach((id) => app.session!.cancel(id));
+  const app = await mountApp('');
   button(app, 'New notebook').click();
   await until('the new notebook', () => app.session?.name.startsWith('user:') ?? false);
   await settle(app);
   return app;
-}
-
-async function settle(app: GgApp) {
-  await app.session!.whenIdle();
-  const nb = app.querySelector('gg-notebook') as HTMLElement & { updateComplete: Promise<boolean> };
-  await nb.updateComplete;
-  await new Promise((r) => setTimeout(r, 0));
-  for (const el of app.querySelectorAll<HTMLElement & { updateComplete?: Promise<boolean> }>('gg-text-cell, gg-plot-cell, gg-sweep-cell'))
-    await el.updateComplete;
 }
 
 /** Adds a cell of `kind` below `after` with the cell's buttons; resolves to the new cell's id. */
@@ -103,8 +65,7 @@ afterAll(() => {
 
 describe('writing a notebook in the app', () => {
   it('from New notebook to a downloaded file, with a reference that follows the results', async () => {
-    const app = await mountApp();
-    app.session!.sweepIds().forEach((id) => app.session!.cancel(id)); // the default notebook: nothing to run here
+    const app = await mountApp(''); // the default notebook, its sweeps cancelled: nothing to run here
     button(app, 'New notebook').click();
     await until('the new notebook', () => app.session?.name.startsWith('user:') ?? false);
     await settle(app);
@@ -253,9 +214,7 @@ describe('writing a notebook in the app', () => {
   });
 
   it('a structural edit of a built-in notebook makes a copy of your own and leaves the built-in as it is', async () => {
-    history.replaceState(null, '', `${location.pathname}?nb=threshold`);
-    const app = await mountApp();
-    app.session!.sweepIds().forEach((id) => app.session!.cancel(id));
+    const app = await mountApp('?nb=threshold');
     await settle(app);
     const first = app.session!.notebook.cells[0].id;
     const count = app.session!.notebook.cells.length;
