@@ -7,34 +7,19 @@
 import { mkdirSync, mkdtempSync, readdirSync, lstatSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from './main.ts';
+import { gradgapInProcess as harnessInProcess, type CliRun } from './cli-harness.ts';
 
 /** An environment variable whose value must never reach stderr: a test sets it, then looks for it. */
 export const SECRET_NAME = 'SECRET_XYZ';
 export const SECRET_VALUE = 'hunter2-do-not-echo-7c1f9a';
 
-export interface InProcessRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `gradgap ARGS` in this process, with SECRET_XYZ set; stdout and stderr captured. */
-export async function gradgapInProcess(args: string[]): Promise<InProcessRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = process.stdout.write;
-  const writeErr = process.stderr.write;
+/** Runs `gradgap ARGS` in this process (cli-harness's gradgapInProcess), with SECRET_XYZ set for the run. */
+export async function gradgapInProcess(args: string[]): Promise<CliRun> {
   const before = process.env[SECRET_NAME];
   process.env[SECRET_NAME] = SECRET_VALUE;
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
   try {
-    const code = await main(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
+    return await harnessInProcess(args);
   } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
     if (before === undefined) delete process.env[SECRET_NAME];
     else process.env[SECRET_NAME] = before;
   }
