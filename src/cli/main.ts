@@ -91,7 +91,7 @@ export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Pro
     const args = parseArgs(argv, COMMANDS);
     switch (args.command) {
       case 'run':
-        return await (await import('./commands/run-command.ts')).runCommand(args, argv);
+        return await (await import('./commands/run-command.ts')).runCommand(args, argv, io);
       case 'merge':
         return await (await import('./commands/merge-command.ts')).mergeCommand(args, argv, io);
       case 'slurm':

@@ -16,6 +16,7 @@ import { emptyRange, sweepRunCount, type RangeResult } from '../run-range.ts';
 import { parseShard, shardRange, type Shard } from '../shard.ts';
 import { slurmShard } from '../slurm-env.ts';
 import type { ParsedArgs } from '../args.ts';
+import { PROCESS_IO, type CliIO } from '../cli-io.ts';
 
 export function describeBackend(r: Pick<RangeResult, 'backend'>): string {
   const b = r.backend;
@@ -73,7 +74,7 @@ export async function runNotebookSweeps(
   return results;
 }
 
-export async function runCommand(args: ParsedArgs, argv: readonly string[]): Promise<number> {
+export async function runCommand(args: ParsedArgs, argv: readonly string[], io: CliIO = PROCESS_IO): Promise<number> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const nb = readNotebookFile(args.positional[0], (args.flags.spec as SeedChoice | undefined) ?? 'published');
@@ -106,7 +107,7 @@ export async function runCommand(args: ParsedArgs, argv: readonly string[]): Pro
       wallMs: performance.now() - started,
     });
     const files = stage.commit(['provenance.json']);
-    for (const [id, analysis] of nb.logsResults) process.stdout.write(logsReport(id, analysis));
+    for (const [id, analysis] of nb.logsResults) io.stdout.write(logsReport(id, analysis));
     bar.note(
       `wrote ${files.length} files to ${args.flags.out}${shard ? ` (shard ${shard.index}/${shard.count}: plots are drawn by gradgap merge)` : ` (${plots.length} plots)`}`,
     );
