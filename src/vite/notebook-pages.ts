@@ -8,7 +8,7 @@
  *   // vite.config.ts
  *   plugins: [notebookPages({ dir: 'notebooks' })]
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
 // Vite bundles this file with its config and follows every import, dynamic ones too: the notebook
@@ -40,10 +40,26 @@ export interface NotebookPage {
   title: string;
 }
 
+/**
+ * The largest file the site reads or publishes: notebooks are a few hundred KiB and logs a few MiB;
+ * anything past this is a mistake (or a trap) and is left out.
+ */
+export const SITE_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Whether `name` in `dir` is a file the site may read and publish: a regular file, not a symlink
+ * (a link could lead anywhere — ~/.ssh, /proc/self/environ — and the build would publish it), not
+ * a FIFO or device (reading one hangs or never ends), within SITE_FILE_BYTES.
+ */
+export function isPublishable(path: string): boolean {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  return st !== undefined && st.isFile() && st.size <= SITE_FILE_BYTES;
+}
+
 export function notebookList(dir: string): NotebookPage[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.html'))
+    .filter((f) => /^[\w-]+\.html$/.test(f) && isPublishable(join(dir, f)))
     .map((f) => ({ name: f.replace(/\.html$/, ''), title: parseNotebook(readFileSync(join(dir, f), 'utf8')).notebook.title }));
 }
 
@@ -61,15 +77,20 @@ export function withCsp(html: string): string {
   return charset ? html.replace(charset[0], `${charset[0]}\n    ${meta}`) : html.replace('<head>', `<head>\n    ${meta}`);
 }
 
-/** Every file under `dir`/data (the logs cells' files), as paths relative to `dir` with '/' separators. */
+/**
+ * Every publishable file under `dir`/data (the logs cells' files), as paths relative to `dir` with
+ * '/' separators. Symlinks (to files or folders), special files and oversized files are left out:
+ * the site publishes what is in the folder, never what a link points at.
+ */
 export function dataFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (at: string) => {
-    if (!existsSync(at)) return;
+    const st = lstatSync(at, { throwIfNoEntry: false });
+    if (!st?.isDirectory()) return; // a symlinked folder is not walked
     for (const name of readdirSync(at)) {
       const full = join(at, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.push(relative(dir, full).split(sep).join('/'));
+      if (lstatSync(full).isDirectory()) walk(full);
+      else if (isPublishable(full)) out.push(relative(dir, full).split(sep).join('/'));
     }
   };
   walk(join(dir, 'data'));
