@@ -91,7 +91,9 @@ export function transformerThresholdAlong(
   const { etaMax, relativeTolerance, ratio } = checkOptions(options);
   const n = theta.length;
   if (direction.length !== n) throw new RangeError(`the direction has ${direction.length} entries; θ has ${n}`);
-  const base = trainingSuccessLogit(twin, theta, set);
+  // Float64Array throughout: the float64 twin then sees one array kind (a Float32Array θ makes its forward polymorphic and several times slower).
+  const th = theta instanceof Float64Array ? theta : Float64Array.from(theta);
+  const base = trainingSuccessLogit(twin, th, set);
   let evaluations = 1;
   const result = (stepSize: number, status: ThresholdStatus, bracket: [number, number] | null, recoversAt: number | null = null): TransformerThreshold => ({
     stepSize,
@@ -111,7 +113,7 @@ export function transformerThresholdAlong(
 
   const point = new Float64Array(n);
   const rises = (eta: number) => {
-    for (let i = 0; i < n; i++) point[i] = theta[i] + eta * direction[i];
+    for (let i = 0; i < n; i++) point[i] = th[i] + eta * direction[i];
     evaluations++;
     return trainingSuccessLogit(twin, point, set).logit > base.logit;
   };
