@@ -9,7 +9,7 @@ import { transformerModel } from './forward.ts';
 import { initialParameters } from './init.ts';
 import { transformerLayout } from './layout.ts';
 import { transformerOneStepThreshold, transformerThresholdAlong } from './one-step-threshold.ts';
-import { F32 } from './precision.ts';
+import { F32, F64 } from './precision.ts';
 import { makeTaskSet, type TaskSet } from './tasks.ts';
 import { warmedTinyRun } from './theory-test-fixtures.ts';
 import { TransformerTwin } from './twin.ts';
@@ -36,7 +36,98 @@ function meanJ(twin: TransformerTwin, theta: Float64Array, D: Float64Array, eta:
   return s / N;
 }
 
+/**
+ * A known answer written by hand: V 2, one response token (task sum, promptLength 1, so y* = x),
+ * every layer matrix zero. Attention and MLP then add nothing and receive no gradient (each block's
+ * gradient is multiplied by a zero matrix or a zero activation), so along D the model stays
+ * J_x = softmax(f·Eᵀ)[x], f = h/√(mean h² + 1e-5), h = E[x] + P[0]. Here J is that formula, ∇J its
+ * central differences, c(J) the group-std factor by the binomial sum over the other G − 1 rewards, and
+ * the threshold a linear scan then bisection on J itself: nothing shared with the code under test.
+ */
+function handWritten() {
+  const d = 2;
+  const shape = { V: 2, d, T: 2, layers: 1, heads: 1 };
+  const set = makeTaskSet({ task: 'sum', V: 2, promptLength: 1, N: 2, heldOutPrompts: 0 }, 1, 0);
+  const layout = transformerLayout(shape);
+  const theta = new Float64Array(layout.size);
+  // E and P: fixed values at which one expected step can overshoot (J ≈ 0.63; many such points rise for every η).
+  const E = [-0.455, -0.127, 0.533, -0.045];
+  const P = [-0.524, -0.45];
+  theta.set(E, layout.embedding.offset);
+  theta.set(P, layout.positions.offset);
+  const J = (th: ArrayLike<number>, x: number) => {
+    const h = Array.from({ length: d }, (_, i) => th[layout.embedding.offset + x * d + i] + th[layout.positions.offset + i]);
+    const inv = 1 / Math.sqrt(h.reduce((a, b) => a + b * b, 0) / d + 1e-5);
+    const logit = [0, 1].map((v) => h.reduce((a, hi, i) => a + hi * inv * th[layout.embedding.offset + v * d + i], 0));
+    return 1 / (1 + Math.exp(logit[1 - x] - logit[x]));
+  };
+  return { shape, set, layout, theta, J };
+}
+
 describe('transformer one-step threshold (float64)', () => {
+  it('matches a hand-written J, its finite-difference gradient and the binomial group-std factor (V 2, one token, no layers at work)', () => {
+    const G = 6;
+    const eps = 1e-4;
+    const { shape, set, layout, theta, J } = handWritten();
+    const twin = new TransformerTwin(transformerModel(shape, F64));
+    const prompts = Array.from(set.trainPrompts);
+    expect(prompts.sort()).toEqual([0, 1]);
+    const meanJ = (th: ArrayLike<number>) => prompts.reduce((a, x) => a + J(th, x), 0) / 2;
+    const factor = (Jx: number) => {
+      // E[A_1 | r_1 = 1] − E[A_1 | r_1 = 0] over k ~ Binomial(G − 1, J) successes among the others (unbiased std).
+      let c = 0;
+      for (let k = 0; k < G; k++) {
+        let w = 1;
+        for (let i = 1; i <= k; i++) w = (w * (G - 1 - k + i)) / i;
+        w *= Jx ** k * (1 - Jx) ** (G - 1 - k);
+        const A = (r: number) => {
+          const mean = (r + k) / G;
+          const sd = Math.sqrt(((r - mean) ** 2 + k * (1 - mean) ** 2 + (G - 1 - k) * mean ** 2) / (G - 1));
+          return (r - mean) / (sd + eps);
+        };
+        c += w * (A(1) - A(0));
+      }
+      return c;
+    };
+    const D = new Float64Array(layout.size);
+    const h = 1e-6;
+    for (const x of prompts) {
+      const f = factor(J(theta, x)) / 2;
+      for (let i = 0; i < layout.size; i++) {
+        const keep = theta[i];
+        theta[i] = keep + h;
+        const up = J(theta, x);
+        theta[i] = keep - h;
+        const down = J(theta, x);
+        theta[i] = keep;
+        D[i] += (f * (up - down)) / (2 * h);
+      }
+    }
+    const p = { ...P, G, B: 1, epsilon: eps };
+    const u = transformerExpectedUpdate(twin, theta, set, p);
+    expect(Math.abs(u.J - meanJ(theta))).toBeLessThan(1e-14);
+    const size = Math.max(...D.map(Math.abs));
+    expect(Math.max(...u.direction.map((v, i) => Math.abs(v - D[i])))).toBeLessThan(1e-8 * size);
+    // Only E and P move: every layer block's entry of D is exactly zero.
+    expect(u.direction.subarray(layout.layers[0].wq.offset).every((v) => v === 0)).toBe(true);
+    // The threshold by hand: the first η on a linear scan where mean J no longer rises, then bisection on J itself.
+    const base = meanJ(theta);
+    const at = (eta: number) => meanJ(theta.map((v, i) => v + eta * D[i]));
+    let hi = 0;
+    for (let i = 1; i <= 100000 && hi === 0; i++) if (!(at(i * 0.01) > base)) hi = i * 0.01;
+    expect(hi).toBeGreaterThan(0); // a threshold exists below 1,000
+    let lo = hi - 0.01;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (at(mid) > base) lo = mid;
+      else hi = mid;
+    }
+    const r = transformerOneStepThreshold(twin, theta, set, p, { scanToMax: false });
+    expect(r.status).toBe('found');
+    console.log(`hand-written threshold ${lo}, the search's ${r.stepSize}`);
+    expect(Math.abs(r.stepSize / lo - 1)).toBeLessThan(1e-5);
+  });
+
   const { twin, theta, set } = warmedTinyRun();
   for (const advantage of ['group-std', 'mean', 'none'] as const) {
     it(`is the first η on a fine linear scan where J(θ + η·D) no longer exceeds J(θ): ${advantage}`, () => {
