@@ -2,7 +2,8 @@
 // quartile band), "SGD only" and PPO reasons, and the per-run value itself against the model's search.
 import { describe, expect, it } from 'vitest';
 import { expandGrid, expectedAdvantageFactor, withDefaults, type SweepSpecInput } from '../engine/index.ts';
-import { transformerOneStepThreshold } from '../model/index.ts';
+import { supervisedWarmStart } from '../engine/transformer-sft.ts';
+import { F32, initialParameters, makeTaskSet, transformerLayout, transformerModel, transformerOneStepThreshold, TransformerTwin } from '../model/index.ts';
 import { warmedTinyRun } from '../model/transformer/theory-test-fixtures.ts';
 import { runOneStepThreshold, transformerThresholdCurves, type TransformerThresholdCurve } from './transformer-threshold.ts';
 import { TheoryInputError } from './theory-input.ts';
@@ -182,5 +183,49 @@ describe('a run’s oneStepThreshold value', () => {
       { maxGradNorm: 1 },
     ])
       expect(runOneStepThreshold(twin, theta, set, { ...p, ...over })).toBeNaN();
+  });
+});
+
+describe('from warm-started runs to the overlay', () => {
+  it('per-run values of a small sweep (SFT to J0, then the search) give each J0 row its median and band (or its unbounded gap), each seed counted once over η', () => {
+    const shape = { V: 3, d: 8, T: 4, layers: 1, heads: 2 };
+    const s = {
+      base: { policy: 'transformer', task: 'copy', promptLength: 2, V: 3, d: 8, N: 3, G: 8, B: 3, advantage: 'group-std', aggregation: 'seq-sum' },
+      grid: { stepSize: [0.1, 1], J0: [0.3, 0.6] },
+      seeds: 3,
+      seed: 2,
+    } as unknown as SweepSpecInput;
+    const cells = expandGrid(withDefaults(s));
+    const twin = new TransformerTwin(transformerModel(shape, F32));
+    const thresholds = new Float32Array(cells.length * 3);
+    const perSeed = new Map<string, number>();
+    for (const cell of cells)
+      for (let k = 0; k < 3; k++) {
+        const key = `${cell.params.J0}|${k}`;
+        if (!perSeed.has(key)) {
+          const set = makeTaskSet({ task: 'copy', V: 3, promptLength: 2, N: 3, heldOutPrompts: 0 }, 2, k);
+          const theta = initialParameters(transformerLayout(shape), 2, k);
+          const sft = supervisedWarmStart(twin, theta, set, { J0: cell.params.J0, sftLearningRate: 0.05, sftMaxSteps: 2000 });
+          perSeed.set(key, sft.reached ? runOneStepThreshold(twin, theta, set, cell.params) : NaN);
+        }
+        thresholds[cell.index * 3 + k] = perSeed.get(key)!;
+      }
+    const c = curveOf(transformerThresholdCurves(s, thresholds));
+    for (const J0 of [0.3, 0.6]) {
+      // Three seeds, f32 as the output stores them: the median is the middle one, the quartiles the midpoints of each half.
+      const values = [0, 1, 2].map((k) => Math.fround(perSeed.get(`${J0}|${k}`)!)).sort((a, b) => a - b);
+      expect(values.every((v) => v > 0)).toBe(true); // every run reached J0 and its update raises J
+      const point = c.points.find((p) => p.y === J0);
+      if (!Number.isFinite(values[1])) {
+        expect(point).toBeUndefined();
+        expect(c.gaps.find((g) => g.y === J0)!.reason).toMatch(/^unbounded/);
+        continue;
+      }
+      expect(point!.stepSize).toBe(values[1]);
+      expect(point!.low).toBeCloseTo((values[0] + values[1]) / 2, 12);
+      expect(point!.high).toBe(Number.isFinite(values[2]) ? (values[1] + values[2]) / 2 : null);
+    }
+    expect(c.points.length).toBeGreaterThan(0);
+    console.log(`per-run one-step thresholds (J0|seed): ${[...perSeed].map(([key, v]) => `${key}: ${v.toPrecision(4)}`).join(', ')}`);
   });
 });
