@@ -30,3 +30,14 @@ export {
   type CriticalPoint,
   type CriticalOptions,
 } from './plot-theory.ts';
+export {
+  transformerThresholdCurves,
+  runOneStepThreshold,
+  transformerUpdateParams,
+  ONE_STEP_OUTPUT,
+  TRANSFORMER_THRESHOLD_LABEL,
+  type TransformerRunUpdate,
+  type TransformerThresholdCurve,
+  type TransformerThresholdPoint,
+  type TransformerThresholdOptions,
+} from './transformer-threshold.ts';

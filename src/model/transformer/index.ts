@@ -10,3 +10,5 @@ export * from './kv-cache.ts';
 export * from './backward.ts';
 export * from './twin.ts';
 export * from './exact.ts';
+export * from './expected-update.ts';
+export * from './one-step-threshold.ts';
