@@ -1,54 +1,78 @@
 /**
- * A minimal GRPO loop for the transformer policy on the f32 twin (SPEC 1.3 and 1.10): each step
- * draws B distinct training prompts, samples G responses to each with the KV cache, rewards exact
- * matches, takes group advantages, weights every response token by A times the aggregation's
- * scale, accumulates ∇ Σ w_t log π(o_t | ·) and steps with the existing optimizer (SPEC 1.6,
- * OptimizerState). J and held-out J are exact (teacher forcing) at recorded steps.
+ * The RL loop of the transformer policy on the f32 twin (SPEC 1.3, 1.9 and 1.10): each step draws
+ * B distinct training prompts, samples G responses to each with the KV cache, rewards exact
+ * matches, takes the advantages (transformer-loop-advantage.ts: every one of SPEC 1.3's, as the
+ * log-linear twin computes them), weights every response token by A times the aggregation's scale,
+ * accumulates w = ∇ Σ w_t log π(o_t | ·) and steps with the existing optimizer (SPEC 1.6,
+ * OptimizerState: momentum/Adam/AdamW, clipping at maxGradNorm, warmup and schedule). With μ·M > 1
+ * or β > 0 the batch instead takes the PPO loop's μ × M updates (transformer-loop-ppo.ts). J,
+ * held-out J, ‖∇J‖, the gradient gap and the prompt shares are exact (teacher forcing) at recorded
+ * steps (transformer-loop-records.ts).
  *
  * Draws (training stream, key (seed, STREAM_TRAINING)), as the log-linear twin counts them:
  * prompt g of a step: counter (run, step, g, PROMPT_DRAW), a partial Fisher–Yates over the N
  * prompts (without replacement, SPEC 1.8; all of them in order when B = N); token t of response j
  * (j = g·G + i): counter (run, step, j, t).
  *
- * Not yet: EOS, rloo/batch-std/oracle advantages, the PPO loop, exact mode, the WGSL kernel and
- * runSweep wiring (issue 22).
+ * Not yet: EOS, exact mode, the WGSL kernel and runSweep wiring (issue 22).
  *
  * @example
  *   const out = trainTransformerGrpo(twin, theta, set, { ...loop, seed, run }); // θ trained in place
  *   out.J;  // exact training J at steps 0, recordEvery, …, iterations
  */
-import { KvCache, exactMatchReward, sampleFromLogProbs, teacherForcedSuccessRates, type TaskSet, type TransformerTwin } from '../model/index.ts';
+import { KvCache, exactMatchReward, sampleFromLogProbs, teacherForcedSuccessRate, type TaskSet, type TransformerTwin } from '../model/index.ts';
 import { PROMPT_DRAW, STREAM_TRAINING, philoxWord0, uniformFromBits } from '../rng/index.ts';
-import type { OptimizerKey, RunParams } from '../spec/index.ts';
+import type { OptimizerKey, PpoKey, RunParams } from '../spec/index.ts';
+import { isPpoLoop, PPO_DEFAULTS } from '../spec/index.ts';
 import { OptimizerState } from './optimizer.ts';
+import { batchAdvantages, transformerTokenScale } from './transformer-loop-advantage.ts';
+import { exactReferenceKl, TransformerPpoState } from './transformer-loop-ppo.ts';
+import { ExactRecorder } from './transformer-loop-records.ts';
+
+export { TRANSFORMER_ADVANTAGES, TRANSFORMER_AGGREGATIONS } from './transformer-loop-advantage.ts';
 
 const f32 = Math.fround;
 
-/** The advantages and aggregations this loop takes (the rest of SPEC 1.3's table: not yet). */
-export const TRANSFORMER_ADVANTAGES = ['none', 'mean', 'group-std'] as const;
-export const TRANSFORMER_AGGREGATIONS = ['seq-sum', 'seq-mean-token-mean', 'token-mean', 'constant'] as const;
-
-export type TransformerLoopParams = Pick<RunParams, 'G' | 'B' | 'iterations' | 'recordEvery' | 'stepSize' | 'epsilon' | 'std' | OptimizerKey> & {
-  advantage: (typeof TRANSFORMER_ADVANTAGES)[number];
-  aggregation: (typeof TRANSFORMER_AGGREGATIONS)[number];
-  seed: number;
-  run: number; // the run's index: counter word 0 of its draws
-};
+/** A run's loop fields: RunParams' own (a full RunParams spread fits), the PPO ones optional (PPO_DEFAULTS: the one-step loop). */
+export type TransformerLoopParams = Pick<
+  RunParams,
+  'G' | 'B' | 'iterations' | 'recordEvery' | 'stepSize' | 'epsilon' | 'std' | 'advantage' | 'aggregation' | OptimizerKey
+> &
+  Partial<Pick<RunParams, PpoKey>> & {
+    seed: number;
+    run: number; // the run's index: counter word 0 of its draws
+  };
 
 export interface TransformerLoopResult {
   steps: number[]; // the recorded steps (0 … iterations)
   J: Float32Array; // exact training J at each recorded step
   heldOutJ: Float32Array; // exact held-out J at each recorded step (NaN without a held-out set)
-  deltaNorm: Float32Array; // ‖Δθ‖ of the step before each recorded step (0 at step 0)
+  deltaNorm: Float32Array; // ‖Δθ‖ of the step before each recorded step (0 at step 0); with PPO, θ after − θ before the batch's μ·M updates
   meanReward: Float32Array; // the sampled batch's mean reward of the step before (NaN at step 0)
   diverged: boolean; // θ left the finite floats (the run stops there)
+  gradientNorm: Float32Array; // exact ‖∇J‖ of the training set, ∇J = mean_q ∇J(x_q)
+  gapNorm: Float32Array; // ‖g‖ = ‖∇J‖/(J(1−J)), run-outputs.ts's gapNorm (the mixture's gap); NaN where J is 0 or 1
+  solvedShare: Float32Array; // share of training prompts with J_q > ½ (SPEC 1.8)
+  lostShare: Float32Array; // share of training prompts with J_q < J_q(0)/2
+  thetaNorm: Float32Array; // ‖θ‖
+  clippedShare: Float32Array; // share of the token-updates of the batch before whose ratio term the clip zeroed; 0 at step 0 and in the one-step loop
+  klReference: Float32Array; // exact KL(π_θ ‖ π_ref) of a response, mean over training prompts; NaN outside the PPO loop (or past KL_PREFIX_LIMIT)
 }
 
-/** The aggregation's scale of one token's weight, for responses all of length m (no EOS): SPEC 1.3's table. */
-function tokenScale(aggregation: TransformerLoopParams['aggregation'], B: number, G: number, m: number): number {
-  if (aggregation === 'seq-sum') return f32(1 / (B * G));
-  return f32(1 / (B * G * m)); // seq-mean-token-mean, token-mean and constant coincide at a fixed length
-}
+/** The per-record arrays of a result, cut together when a run diverges. */
+const RECORDS = [
+  'J',
+  'heldOutJ',
+  'deltaNorm',
+  'meanReward',
+  'gradientNorm',
+  'gapNorm',
+  'solvedShare',
+  'lostShare',
+  'thetaNorm',
+  'clippedShare',
+  'klReference',
+] as const;
 
 /**
  * The B distinct prompts of a step into order[0..B−1] (order holds N entries): a partial
@@ -68,8 +92,22 @@ export function drawPrompts(seed: number, run: number, step: number, B: number, 
   }
 }
 
-/** Trains θ (f32, in place) for p.iterations GRPO steps on the training prompts of `set`. */
+/** Trains θ (f32, in place) for p.iterations steps on the training prompts of `set`. */
 export function trainTransformerGrpo(twin: TransformerTwin, theta: Float32Array, set: TaskSet, p: TransformerLoopParams): TransformerLoopResult {
+  return trainTransformerLoop(twin, theta, set, p, isPpoLoop({ ...PPO_DEFAULTS, ...p }));
+}
+
+/**
+ * The loop itself; `ppoPath` takes the PPO loop's updates even at μ = M = 1, β = 0 (where they
+ * must equal the one-step loop's bit for bit: the tests force it to check that).
+ */
+export function trainTransformerLoop(
+  twin: TransformerTwin,
+  theta: Float32Array,
+  set: TaskSet,
+  p: TransformerLoopParams,
+  ppoPath: boolean,
+): TransformerLoopResult {
   const { V } = twin.model.layout.shape;
   const k = set.promptLength;
   const m = set.responseLength;
@@ -79,44 +117,53 @@ export function trainTransformerGrpo(twin: TransformerTwin, theta: Float32Array,
   const cache = new KvCache(twin.model);
   const opt = new OptimizerState(theta.length);
   opt.configure(p);
+  const ppo = ppoPath ? new TransformerPpoState({ ...PPO_DEFAULTS, ...p }, theta, m) : null;
+  const recorder = new ExactRecorder(twin, set);
   const w = new Float32Array(theta.length);
   const delta = new Float32Array(theta.length);
   const order = new Int32Array(N);
   const responses = new Int32Array(B * G * m);
   const rewards = new Float32Array(B * G);
+  const advantages = new Float32Array(B * G);
   const weights = new Float32Array(m);
-  const scale = tokenScale(p.aggregation, B, G, m);
+  const scale = transformerTokenScale(p, B, m);
+  const promptOf = (g: number) => set.trainPrompts.subarray(order[g] * k, order[g] * k + k);
+  const targetOf = (g: number) => set.trainTargets.subarray(order[g] * m, order[g] * m + m);
+  const promptJ = (g: number) => teacherForcedSuccessRate(twin, theta, promptOf(g), targetOf(g)); // the oracle's baseline
   const steps: number[] = [];
   for (let s = 0; s <= p.iterations; s += p.recordEvery) steps.push(s);
   if (steps[steps.length - 1] !== p.iterations) steps.push(p.iterations);
-  const out: TransformerLoopResult = {
-    steps,
-    J: new Float32Array(steps.length),
-    heldOutJ: new Float32Array(steps.length),
-    deltaNorm: new Float32Array(steps.length),
-    meanReward: new Float32Array(steps.length).fill(NaN),
-    diverged: false,
-  };
+  const out = { steps, diverged: false } as TransformerLoopResult;
+  for (const key of RECORDS) out[key] = new Float32Array(steps.length);
+  out.meanReward.fill(NaN);
   let lastDeltaNorm = 0;
   let lastReward = NaN;
+  let lastClippedShare = 0;
   let record = 0;
   const recordAt = (step: number) => {
     if (steps[record] !== step) return;
-    out.J[record] = teacherForcedSuccessRates(twin, theta, set.trainPrompts, set.trainTargets, k, m).mean;
-    out.heldOutJ[record] = teacherForcedSuccessRates(twin, theta, set.heldOutPrompts, set.heldOutTargets, k, m).mean;
+    const exact = recorder.record(theta);
+    out.J[record] = exact.J;
+    out.heldOutJ[record] = exact.heldOutJ;
+    out.gradientNorm[record] = exact.gradientNorm;
+    out.gapNorm[record] = exact.gapNorm;
+    out.solvedShare[record] = exact.solvedShare;
+    out.lostShare[record] = exact.lostShare;
+    out.thetaNorm[record] = exact.thetaNorm;
     out.deltaNorm[record] = lastDeltaNorm;
     out.meanReward[record] = lastReward;
+    out.clippedShare[record] = lastClippedShare;
+    out.klReference[record] = ppo ? exactReferenceKl(twin, theta, ppo.thetaRef, set) : NaN;
     record++;
   };
   recordAt(0);
   for (let step = 0; step < p.iterations; step++) {
     drawPrompts(p.seed, p.run, step, B, order);
-    // Sample B·G responses with the KV cache.
+    // Sample B·G responses with the KV cache (and, for the PPO loop, log π_old of each token as sampled).
     let rewardSum = 0;
     for (let g = 0; g < B; g++) {
-      const q = order[g];
-      const prompt = set.trainPrompts.subarray(q * k, q * k + k);
-      const target = set.trainTargets.subarray(q * m, q * m + m);
+      const prompt = promptOf(g);
+      const target = targetOf(g);
       for (let i = 0; i < G; i++) {
         const j = g * G + i;
         cache.reset();
@@ -124,6 +171,7 @@ export function trainTransformerGrpo(twin: TransformerTwin, theta: Float32Array,
         for (let t = 0; t < m; t++) {
           const token = sampleFromLogProbs(cache.logp, V, uniformFromBits(philoxWord0(p.run, step, j, t, p.seed, STREAM_TRAINING)), f32);
           responses[j * m + t] = token;
+          if (ppo) ppo.logOld[j * m + t] = cache.logp[token];
           if (t < m - 1) cache.push(theta, token);
         }
         rewards[j] = exactMatchReward(responses.subarray(j * m, j * m + m), target);
@@ -131,37 +179,30 @@ export function trainTransformerGrpo(twin: TransformerTwin, theta: Float32Array,
       }
     }
     lastReward = f32(rewardSum / (B * G));
-    // Advantages per group (as the log-linear twin computes them), the token weights, and w = Σ_j ∇ Σ_t w_jt log π.
-    w.fill(0);
-    for (let g = 0; g < B; g++) {
-      let sum = 0;
-      for (let i = 0; i < G; i++) sum += rewards[g * G + i];
-      const mean = f32(sum / G);
-      let std = 0;
-      if (p.advantage === 'group-std') {
-        let ss = 0;
-        for (let i = 0; i < G; i++) ss += (rewards[g * G + i] - mean) * (rewards[g * G + i] - mean);
-        std = f32(Math.sqrt(f32(ss / (p.std === 'unbiased' ? G - 1 : G))));
-      }
-      const q = order[g];
-      for (let i = 0; i < G; i++) {
-        const r = rewards[g * G + i];
-        const A = p.advantage === 'none' ? r : p.advantage === 'mean' ? f32(r - mean) : f32(f32(r - mean) / f32(std + f32(p.epsilon)));
-        const weight = f32(A * scale);
+    batchAdvantages(p, rewards, B, G, promptJ, advantages);
+    let finite: boolean;
+    if (ppo) {
+      const done = ppo.updates(twin, theta, (j) => promptOf((j / G) | 0), responses, m, advantages, opt, step, delta);
+      finite = done.finite;
+      lastClippedShare = done.clippedShare;
+    } else {
+      // w = Σ_j ∇ Σ_t f32(A_j · scale) log π(o_jt | ·), one optimizer step.
+      w.fill(0);
+      for (let j = 0; j < B * G; j++) {
+        const weight = f32(advantages[j] * scale);
         if (weight === 0) continue; // adds exactly nothing (an all-equal group under GRPO)
         weights.fill(weight);
-        const j = g * G + i;
-        twin.addGradient(theta, set.trainPrompts.subarray(q * k, q * k + k), responses.subarray(j * m, j * m + m), weights, w);
+        twin.addGradient(theta, promptOf((j / G) | 0), responses.subarray(j * m, j * m + m), weights, w);
       }
+      finite = opt.step(step, theta, w, delta);
     }
-    const finite = opt.step(step, theta, w, delta);
     let ss = 0;
     for (let i = 0; i < delta.length; i++) ss = f32(ss + f32(delta[i] * delta[i]));
     lastDeltaNorm = f32(Math.sqrt(ss));
     if (!finite) {
       out.diverged = true;
       out.steps.length = record;
-      for (const key of ['J', 'heldOutJ', 'deltaNorm', 'meanReward'] as const) out[key] = out[key].slice(0, record);
+      for (const key of RECORDS) out[key] = out[key].slice(0, record);
       return out;
     }
     recordAt(step + 1);
