@@ -43,6 +43,11 @@ export type TransformerLoopParams = Pick<
     run: number; // the run's index: counter word 0 of its draws
   };
 
+/**
+ * A run's records. The twin fills every field (TransformerLoopRecords); the fields after
+ * `diverged` are optional so a result built elsewhere (the WGSL kernel's, which records the first
+ * six) still type-checks until it records them too.
+ */
 export interface TransformerLoopResult {
   steps: number[]; // the recorded steps (0 … iterations)
   J: Float32Array; // exact training J at each recorded step
@@ -50,14 +55,17 @@ export interface TransformerLoopResult {
   deltaNorm: Float32Array; // ‖Δθ‖ of the step before each recorded step (0 at step 0); with PPO, θ after − θ before the batch's μ·M updates
   meanReward: Float32Array; // the sampled batch's mean reward of the step before (NaN at step 0)
   diverged: boolean; // θ left the finite floats (the run stops there)
-  gradientNorm: Float32Array; // exact ‖∇J‖ of the training set, ∇J = mean_q ∇J(x_q)
-  gapNorm: Float32Array; // ‖g‖ = ‖∇J‖/(J(1−J)), run-outputs.ts's gapNorm (the mixture's gap); NaN where J is 0 or 1
-  solvedShare: Float32Array; // share of training prompts with J_q > ½ (SPEC 1.8)
-  lostShare: Float32Array; // share of training prompts with J_q < J_q(0)/2
-  thetaNorm: Float32Array; // ‖θ‖
-  clippedShare: Float32Array; // share of the token-updates of the batch before whose ratio term the clip zeroed; 0 at step 0 and in the one-step loop
-  klReference: Float32Array; // exact KL(π_θ ‖ π_ref) of a response, mean over training prompts; NaN outside the PPO loop (or past KL_PREFIX_LIMIT)
+  gradientNorm?: Float32Array; // exact ‖∇J‖ of the training set, ∇J = mean_q ∇J(x_q): RUN_OUTPUTS gradientNorm
+  gapNorm?: Float32Array; // ‖g‖ = ‖∇J‖/(J(1−J)), as run-outputs.ts derives gapNorm (the mixture's gap); NaN where J is 0 or 1
+  solvedShare?: Float32Array; // share of training prompts with J_q > ½ (SPEC 1.8)
+  lostShare?: Float32Array; // share of training prompts with J_q < J_q(0)/2
+  thetaNorm?: Float32Array; // ‖θ‖
+  clippedShare?: Float32Array; // share of the token-updates of the batch before whose ratio term the clip zeroed; 0 at step 0 and in the one-step loop
+  klReference?: Float32Array; // exact KL(π_θ ‖ π_ref) of a response, mean over training prompts; NaN outside the PPO loop (or past KL_PREFIX_LIMIT)
 }
+
+/** The twin's result: every record present. */
+export type TransformerLoopRecords = Required<TransformerLoopResult>;
 
 /** The per-record arrays of a result, cut together when a run diverges. */
 const RECORDS = [
@@ -93,7 +101,7 @@ export function drawPrompts(seed: number, run: number, step: number, B: number, 
 }
 
 /** Trains θ (f32, in place) for p.iterations steps on the training prompts of `set`. */
-export function trainTransformerGrpo(twin: TransformerTwin, theta: Float32Array, set: TaskSet, p: TransformerLoopParams): TransformerLoopResult {
+export function trainTransformerGrpo(twin: TransformerTwin, theta: Float32Array, set: TaskSet, p: TransformerLoopParams): TransformerLoopRecords {
   return trainTransformerLoop(twin, theta, set, p, isPpoLoop({ ...PPO_DEFAULTS, ...p }));
 }
 
@@ -107,7 +115,7 @@ export function trainTransformerLoop(
   set: TaskSet,
   p: TransformerLoopParams,
   ppoPath: boolean,
-): TransformerLoopResult {
+): TransformerLoopRecords {
   const { V } = twin.model.layout.shape;
   const k = set.promptLength;
   const m = set.responseLength;
@@ -133,7 +141,7 @@ export function trainTransformerLoop(
   const steps: number[] = [];
   for (let s = 0; s <= p.iterations; s += p.recordEvery) steps.push(s);
   if (steps[steps.length - 1] !== p.iterations) steps.push(p.iterations);
-  const out = { steps, diverged: false } as TransformerLoopResult;
+  const out = { steps, diverged: false } as TransformerLoopRecords;
   for (const key of RECORDS) out[key] = new Float32Array(steps.length);
   out.meanReward.fill(NaN);
   let lastDeltaNorm = 0;
