@@ -23,10 +23,12 @@
 import { KvCache, exactMatchReward, sampleFromLogProbs, teacherForcedSuccessRate, type TaskSet, type TransformerTwin } from '../model/index.ts';
 import { PROMPT_DRAW, STREAM_TRAINING, philoxWord0, uniformFromBits } from '../rng/index.ts';
 import type { OptimizerKey, PpoKey, RunParams } from '../spec/index.ts';
-import { isPpoLoop, PPO_DEFAULTS } from '../spec/index.ts';
+import { isPpoLoop, perLengthAggregation, PPO_DEFAULTS } from '../spec/index.ts';
 import { OptimizerState } from './optimizer.ts';
 import { batchAdvantages, transformerTokenScale } from './transformer-loop-advantage.ts';
-import { exactReferenceKl, TransformerPpoState } from './transformer-loop-ppo.ts';
+import { TransformerPpoState } from './transformer-loop-ppo.ts';
+import { prefixSums } from './transformer-loop-prefixes.ts';
+import { responseScale, sampleScale } from './aggregation-scale.ts';
 import { ExactRecorder } from './transformer-loop-records.ts';
 
 export { TRANSFORMER_ADVANTAGES, TRANSFORMER_AGGREGATIONS } from './transformer-loop-advantage.ts';
@@ -38,7 +40,7 @@ export type TransformerLoopParams = Pick<
   RunParams,
   'G' | 'B' | 'iterations' | 'recordEvery' | 'stepSize' | 'epsilon' | 'std' | 'advantage' | 'aggregation' | OptimizerKey
 > &
-  Partial<Pick<RunParams, PpoKey>> & {
+  Partial<Pick<RunParams, PpoKey | 'eos' | 'L'>> & {
     seed: number;
     run: number; // the run's index: counter word 0 of its draws
   };
@@ -61,7 +63,11 @@ export interface TransformerLoopResult {
   lostShare?: Float32Array; // share of training prompts with J_q < J_q(0)/2
   thetaNorm?: Float32Array; // ‖θ‖
   clippedShare?: Float32Array; // share of the token-updates of the batch before whose ratio term the clip zeroed; 0 at step 0 and in the one-step loop
-  klReference?: Float32Array; // exact KL(π_θ ‖ π_ref) of a response, mean over training prompts; NaN outside the PPO loop (or past KL_PREFIX_LIMIT)
+  klReference?: Float32Array; // exact KL(π_θ ‖ π_ref) of a response, mean over training prompts; NaN outside the PPO loop (or past PREFIX_LIMIT)
+  expectedLength?: Float32Array; // exact E_π|o| (mean over training prompts; NaN past PREFIX_LIMIT); the task's length without EOS
+  meanLength?: Float32Array; // mean length of the batch sampled at each recorded step (the last: a batch drawn for the record); the task's length without EOS
+  meanLengthPassing?: Float32Array; // … of its responses with reward 1 (NaN when none passed)
+  meanLengthFailing?: Float32Array; // … of its responses with reward 0 (NaN when none failed)
 }
 
 /** The twin's result: every record present. */
@@ -80,6 +86,10 @@ const RECORDS = [
   'thetaNorm',
   'clippedShare',
   'klReference',
+  'expectedLength',
+  'meanLength',
+  'meanLengthPassing',
+  'meanLengthFailing',
 ] as const;
 
 /**
@@ -116,25 +126,34 @@ export function trainTransformerLoop(
   p: TransformerLoopParams,
   ppoPath: boolean,
 ): TransformerLoopRecords {
-  const { V } = twin.model.layout.shape;
+  const { V, T } = twin.model.layout.shape;
   const k = set.promptLength;
-  const m = set.responseLength;
+  const m = set.responseLength; // the target's length (its EOS included)
   const N = set.trainPrompts.length / k;
   const { B, G } = p;
   if (B > N) throw new Error(`B ${B} exceeds the ${N} training prompts`);
+  const eos = set.eos ?? -1;
+  if ((p.eos ?? false) !== eos >= 0) throw new Error(`eos ${p.eos ?? false} but the task set was made ${eos >= 0 ? 'with' : 'without'} EOS`);
+  // Tokens a response may take: the task's without EOS; with it, L_max (SPEC 1.7), cut there.
+  const L = eos >= 0 ? (p.L ?? m) : m;
+  if (eos >= 0 && !(Number.isInteger(L) && L >= m && k + L - 1 <= T))
+    throw new Error(`L ${L} must be an integer from the target's length ${m} (EOS included) to T − promptLength + 1 = ${T - k + 1}`);
   const cache = new KvCache(twin.model);
   const opt = new OptimizerState(theta.length);
   opt.configure(p);
-  const ppo = ppoPath ? new TransformerPpoState({ ...PPO_DEFAULTS, ...p }, theta, m) : null;
+  const ppo = ppoPath ? new TransformerPpoState({ ...PPO_DEFAULTS, ...p }, theta, L) : null;
   const recorder = new ExactRecorder(twin, set);
   const w = new Float32Array(theta.length);
   const delta = new Float32Array(theta.length);
   const order = new Int32Array(N);
-  const responses = new Int32Array(B * G * m);
+  const responses = new Int32Array(B * G * L);
+  const lengths = new Int32Array(B * G).fill(L);
   const rewards = new Float32Array(B * G);
   const advantages = new Float32Array(B * G);
-  const weights = new Float32Array(m);
-  const scale = transformerTokenScale(p, B, m);
+  const weights = new Float32Array(L);
+  // Without EOS one scale for every token (today's rounding); with EOS aggregation-scale.ts's, per response where the length matters.
+  const scale = eos >= 0 ? sampleScale({ aggregation: p.aggregation, B, G, eos: true }, L) : transformerTokenScale(p, B, m);
+  const perLength = eos >= 0 && perLengthAggregation(p.aggregation);
   const promptOf = (g: number) => set.trainPrompts.subarray(order[g] * k, order[g] * k + k);
   const targetOf = (g: number) => set.trainTargets.subarray(order[g] * m, order[g] * m + m);
   const promptJ = (g: number) => teacherForcedSuccessRate(twin, theta, promptOf(g), targetOf(g)); // the oracle's baseline
@@ -148,8 +167,57 @@ export function trainTransformerLoop(
   let lastReward = NaN;
   let lastClippedShare = 0;
   let record = 0;
+
+  /** Samples the B·G responses of `step` (with the PPO loop, log π_old of each token as sampled); returns the mean reward. */
+  const sample = (step: number): number => {
+    drawPrompts(p.seed, p.run, step, B, order);
+    let rewardSum = 0;
+    for (let g = 0; g < B; g++) {
+      const prompt = promptOf(g);
+      const target = targetOf(g);
+      for (let i = 0; i < G; i++) {
+        const j = g * G + i;
+        cache.reset();
+        for (let t = 0; t < k; t++) cache.push(theta, prompt[t], t === k - 1);
+        let length = L;
+        for (let t = 0; t < L; t++) {
+          const token = sampleFromLogProbs(cache.logp, V, uniformFromBits(philoxWord0(p.run, step, j, t, p.seed, STREAM_TRAINING)), f32);
+          responses[j * L + t] = token;
+          if (ppo) ppo.logOld[j * L + t] = cache.logp[token];
+          if (token === eos) {
+            length = t + 1; // the response ends here (SPEC 1.7): no more draws for it
+            break;
+          }
+          if (t < L - 1) cache.push(theta, token);
+        }
+        lengths[j] = length;
+        rewards[j] = exactMatchReward(responses.subarray(j * L, j * L + length), target);
+        rewardSum += rewards[j];
+      }
+    }
+    return f32(rewardSum / (B * G));
+  };
+
+  /** The sampled lengths' records (SPEC 1.7): all, passing, failing; L without EOS. */
+  const recordLengths = (at: number) => {
+    let all = 0;
+    let pass = 0;
+    let passing = 0;
+    for (let j = 0; j < B * G; j++) {
+      all += lengths[j];
+      if (rewards[j] > 0) {
+        pass += lengths[j];
+        passing++;
+      }
+    }
+    const n = B * G;
+    out.meanLength[at] = f32(all / n);
+    out.meanLengthPassing[at] = passing ? f32(pass / passing) : NaN;
+    out.meanLengthFailing[at] = n - passing ? f32((all - pass) / (n - passing)) : NaN;
+  };
+
   const recordAt = (step: number) => {
-    if (steps[record] !== step) return;
+    if (steps[record] !== step) return false;
     const exact = recorder.record(theta);
     out.J[record] = exact.J;
     out.heldOutJ[record] = exact.heldOutJ;
@@ -161,46 +229,39 @@ export function trainTransformerLoop(
     out.deltaNorm[record] = lastDeltaNorm;
     out.meanReward[record] = lastReward;
     out.clippedShare[record] = lastClippedShare;
-    out.klReference[record] = ppo ? exactReferenceKl(twin, theta, ppo.thetaRef, set) : NaN;
-    record++;
-  };
-  recordAt(0);
-  for (let step = 0; step < p.iterations; step++) {
-    drawPrompts(p.seed, p.run, step, B, order);
-    // Sample B·G responses with the KV cache (and, for the PPO loop, log π_old of each token as sampled).
-    let rewardSum = 0;
-    for (let g = 0; g < B; g++) {
-      const prompt = promptOf(g);
-      const target = targetOf(g);
-      for (let i = 0; i < G; i++) {
-        const j = g * G + i;
-        cache.reset();
-        for (let t = 0; t < k; t++) cache.push(theta, prompt[t], t === k - 1);
-        for (let t = 0; t < m; t++) {
-          const token = sampleFromLogProbs(cache.logp, V, uniformFromBits(philoxWord0(p.run, step, j, t, p.seed, STREAM_TRAINING)), f32);
-          responses[j * m + t] = token;
-          if (ppo) ppo.logOld[j * m + t] = cache.logp[token];
-          if (t < m - 1) cache.push(theta, token);
-        }
-        rewards[j] = exactMatchReward(responses.subarray(j * m, j * m + m), target);
-        rewardSum += rewards[j];
-      }
+    if (eos >= 0 || ppo) {
+      const sums = prefixSums(twin, theta, ppo ? ppo.thetaRef : null, set, L);
+      out.klReference[record] = ppo ? sums.kl : NaN;
+      out.expectedLength[record] = eos >= 0 ? sums.expectedLength : L;
+    } else {
+      out.klReference[record] = NaN;
+      out.expectedLength[record] = L;
     }
-    lastReward = f32(rewardSum / (B * G));
+    out.meanLength[record] = out.meanLengthPassing[record] = out.meanLengthFailing[record] = eos >= 0 ? NaN : L; // sampled below with EOS
+    record++;
+    return true;
+  };
+
+  let recorded = recordAt(0);
+  for (let step = 0; step < p.iterations; step++) {
+    lastReward = sample(step);
+    if (eos >= 0 && recorded) recordLengths(record - 1);
     batchAdvantages(p, rewards, B, G, promptJ, advantages);
     let finite: boolean;
     if (ppo) {
-      const done = ppo.updates(twin, theta, (j) => promptOf((j / G) | 0), responses, m, advantages, opt, step, delta);
+      const done = ppo.updates(twin, theta, (j) => promptOf((j / G) | 0), responses, L, lengths, eos >= 0, advantages, opt, step, delta);
       finite = done.finite;
       lastClippedShare = done.clippedShare;
     } else {
-      // w = Σ_j ∇ Σ_t f32(A_j · scale) log π(o_jt | ·), one optimizer step.
+      // w = Σ_j ∇ Σ_t f32(A_j · scale_j) log π(o_jt | ·), one optimizer step.
+      let tokens = 0; // Σ|o|: token-mean's normalizer with EOS
+      if (perLength) for (let j = 0; j < B * G; j++) tokens += lengths[j];
       w.fill(0);
       for (let j = 0; j < B * G; j++) {
-        const weight = f32(advantages[j] * scale);
+        const weight = f32(advantages[j] * (perLength ? responseScale(p.aggregation, scale, lengths[j], tokens) : scale));
         if (weight === 0) continue; // adds exactly nothing (an all-equal group under GRPO)
         weights.fill(weight);
-        twin.addGradient(theta, promptOf((j / G) | 0), responses.subarray(j * m, j * m + m), weights, w);
+        twin.addGradient(theta, promptOf((j / G) | 0), responses.subarray(j * L, j * L + lengths[j]), weights, w);
       }
       finite = opt.step(step, theta, w, delta);
     }
@@ -213,7 +274,12 @@ export function trainTransformerLoop(
       for (const key of RECORDS) out[key] = out[key].slice(0, record);
       return out;
     }
-    recordAt(step + 1);
+    recorded = recordAt(step + 1);
+  }
+  if (eos >= 0 && recorded) {
+    // A batch drawn only for the last record's lengths (counter step = iterations, never trained on), as the log-linear twin does.
+    sample(p.iterations);
+    recordLengths(record - 1);
   }
   return out;
 }

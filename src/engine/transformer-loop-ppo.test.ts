@@ -11,7 +11,8 @@ import { ADVANTAGES, DEFAULT_RUN } from '../spec/index.ts';
 import { ppoTokenConstants } from './ppo-loss.ts';
 import { referenceTokenLoss, type ReferenceLoop } from './ppo-reference.ts';
 import { trainTransformerGrpo, trainTransformerLoop, type TransformerLoopParams } from './transformer-grpo.ts';
-import { exactReferenceKl, ppoDirection, type PpoMiniBatch } from './transformer-loop-ppo.ts';
+import { ppoDirection, type PpoMiniBatch } from './transformer-loop-ppo.ts';
+import { prefixSums } from './transformer-loop-prefixes.ts';
 import { supervisedWarmStart } from './transformer-sft.ts';
 
 const shape = { V: 4, d: 8, T: 4, layers: 1, heads: 2 };
@@ -67,7 +68,19 @@ describe('the PPO direction on the transformer', () => {
   ] as const;
   for (const c of cases) {
     it(`is −∇ of the PPO loss by central differences (float64 twin; dual clip ${c.dualClip}, β ${c.klCoef}, ${c.klEstimator})`, () => {
-      const batch: PpoMiniBatch = { prompt, responses, m, first: 0, count, advantage, logOld, logRef, scale, constants: ppoTokenConstants(c) };
+      const batch: PpoMiniBatch = {
+        prompt,
+        responses,
+        L: m,
+        lengths: new Int32Array(count).fill(m),
+        first: 0,
+        count,
+        advantage,
+        logOld,
+        logRef,
+        scale,
+        constants: ppoTokenConstants(c),
+      };
       const w = new Float64Array(theta.length);
       const { clipped, seen } = ppoDirection(twin, theta, batch, w);
       expect(seen).toBe(count * m);
@@ -109,7 +122,7 @@ describe('the exact KL to π_ref', () => {
     const twin64 = new TransformerTwin(transformerModel(shape, F64));
     const theta = parameters(20, 0.5, 3);
     const ref = parameters(20, 0, 0);
-    const kl = exactReferenceKl(twin32, theta, ref, set);
+    const kl = prefixSums(twin32, theta, ref, set, m).kl;
     const N = set.trainPrompts.length / k;
     let sum = 0;
     const o = new Int32Array(m);
@@ -123,7 +136,7 @@ describe('the exact KL to π_ref', () => {
     }
     expect(kl).toBeGreaterThan(0.01);
     expect(Math.abs(kl - sum / N) / kl).toBeLessThan(1e-5);
-    expect(exactReferenceKl(twin32, theta, theta, set)).toBe(0);
+    expect(prefixSums(twin32, theta, theta, set, m).kl).toBe(0);
   });
 });
 

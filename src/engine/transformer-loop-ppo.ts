@@ -7,12 +7,14 @@
  * independent) times the mini-batch's aggregation scale: w = Σ_j ∇ Σ_t f32(c · weight_jt) log π(o_t | ·),
  * as ppo-update.ts does for the log-linear policy. π_ref is θ at the start of RL (after the SFT
  * warm start).
- *
- * Also the exact KL(π_θ ‖ π_ref) of a response, by walking the tree of response prefixes with
- * two KV caches: KL = Σ_t Σ_{o_<t} π(o_<t | x) Σ_b π(b | x, o_<t)(log π − log π_ref)(b | x, o_<t).
+ * With EOS (SPEC 1.7) each response has its own length, and the per-length aggregations scale
+ * each response by aggregation-scale.ts's responseScale over the mini-batch's Σ|o|, as
+ * ppo-update.ts does. The exact KL to π_ref is transformer-loop-prefixes.ts's.
  */
-import { KvCache, type Numbers, type TaskSet, type TransformerTwin } from '../model/index.ts';
+import type { Numbers, TransformerTwin } from '../model/index.ts';
 import type { RunParams } from '../spec/index.ts';
+import { perLengthAggregation } from '../spec/index.ts';
+import { responseScale, sampleScale } from './aggregation-scale.ts';
 import type { OptimizerState } from './optimizer.ts';
 import { ppoTokenConstants, ppoTokenTerms, type PpoTokenConstants } from './ppo-loss.ts';
 import { transformerTokenScale } from './transformer-loop-advantage.ts';
@@ -22,20 +24,19 @@ const f32 = Math.fround;
 /** The PPO fields of a run (SPEC 1.9). */
 export type TransformerPpoParams = Pick<RunParams, 'ppoEpochs' | 'miniBatches' | 'clipLow' | 'clipHigh' | 'dualClip' | 'klCoef' | 'klEstimator'>;
 
-/** Prefixes of one prompt's response tree past which the exact KL is not enumerated (NaN instead). */
-export const KL_PREFIX_LIMIT = 1 << 16;
-
 /** One mini-batch of a sampled batch as the direction reads it. */
 export interface PpoMiniBatch {
   prompt: (j: number) => ArrayLike<number>; // the prompt of response j
-  responses: Int32Array; // [j][m]
-  m: number;
+  responses: Int32Array; // [j][L], response j its first lengths[j] tokens
+  L: number;
+  lengths: Int32Array;
   first: number; // responses first .. first + count − 1
   count: number;
   advantage: Float32Array; // A_j, before any scale
-  logOld: Float32Array; // [j][m]: log π_old(o_t | ·) at sampling
-  logRef: Float32Array; // [j][m]: log π_ref(o_t | ·) (read only when β > 0)
+  logOld: Float32Array; // [j][L]: log π_old(o_t | ·) at sampling
+  logRef: Float32Array; // [j][L]: log π_ref(o_t | ·) (read only when β > 0)
   scale: number; // the aggregation's scale of the mini-batch
+  responseScales?: Float32Array; // [j]: each response's own scale instead (per-length aggregations with EOS)
   constants: PpoTokenConstants;
 }
 
@@ -45,24 +46,28 @@ export interface PpoMiniBatch {
  * against finite differences. Returns the tokens whose ratio term the clip zeroed, and all of them.
  */
 export function ppoDirection(twin: TransformerTwin, theta: Numbers, batch: PpoMiniBatch, w: Numbers): { clipped: number; seen: number } {
-  const { m, responses } = batch;
-  const logTheta = twin.model.precision.array(m);
-  const weights = new Float32Array(m);
+  const { L, responses } = batch;
+  const logTheta = twin.model.precision.array(L);
+  const weights = new Float32Array(L);
   let clipped = 0;
+  let seen = 0;
   for (let j = batch.first; j < batch.first + batch.count; j++) {
     const prompt = batch.prompt(j);
-    const response = responses.subarray(j * m, j * m + m);
+    const m = batch.lengths[j];
+    const response = responses.subarray(j * L, j * L + m);
+    const scale = batch.responseScales ? batch.responseScales[j] : batch.scale;
     twin.responseLogProb(theta, prompt, response, logTheta);
     let any = false;
     for (let t = 0; t < m; t++) {
-      const terms = ppoTokenTerms(f32(logTheta[t]), batch.logOld[j * m + t], batch.logRef[j * m + t], batch.advantage[j], batch.constants);
+      const terms = ppoTokenTerms(f32(logTheta[t]), batch.logOld[j * L + t], batch.logRef[j * L + t], batch.advantage[j], batch.constants);
       if (terms.clipped) clipped++;
-      weights[t] = f32(batch.scale * terms.weight);
+      weights[t] = f32(scale * terms.weight);
       if (weights[t] !== 0) any = true;
     }
+    seen += m;
     if (any) twin.addGradient(theta, prompt, response, weights, w);
   }
-  return { clipped, seen: batch.count * m };
+  return { clipped, seen };
 }
 
 /** The loop's arrays of one run: π_old's and π_ref's per-token log-probabilities, θ_ref, θ at the batch's start. */
@@ -73,18 +78,20 @@ export class TransformerPpoState {
   readonly thetaStart: Float32Array;
   readonly w: Float32Array;
   readonly stepDelta: Float32Array;
+  readonly responseScales: Float32Array;
   readonly constants: PpoTokenConstants;
   constructor(
     readonly p: TransformerPpoParams & Pick<RunParams, 'B' | 'G' | 'aggregation'>,
     theta: Float32Array,
-    m: number,
+    L: number, // tokens a response may take
   ) {
     if (!(Number.isInteger(p.miniBatches) && p.miniBatches >= 1 && p.B % p.miniBatches === 0))
       throw new Error(`miniBatches ${p.miniBatches} must divide B ${p.B} (whole prompt groups per mini-batch)`);
     if (!(Number.isInteger(p.ppoEpochs) && p.ppoEpochs >= 1)) throw new Error(`ppoEpochs ${p.ppoEpochs} must be an integer ≥ 1`);
     const samples = p.B * p.G;
-    this.logOld = new Float32Array(samples * m);
-    this.logRef = new Float32Array(samples * m);
+    this.logOld = new Float32Array(samples * L);
+    this.logRef = new Float32Array(samples * L);
+    this.responseScales = new Float32Array(samples);
     this.thetaRef = theta.slice(); // π_ref = π at the start of RL
     this.thetaStart = new Float32Array(theta.length);
     this.w = new Float32Array(theta.length);
@@ -93,7 +100,8 @@ export class TransformerPpoState {
   }
 
   /**
-   * μ × M updates on the sampled batch (responses [j][m], advantages, logOld filled at sampling)
+   * μ × M updates on the sampled batch (responses [j][L] of lengths, advantages, logOld filled at sampling;
+   * `eos` true when responses end at EOS, so per-length aggregations scale each response)
    * at optimizer step `step` (the batch's, as the log-linear loop passes it); delta = θ after − θ
    * before the batch. finite is false when θ left the finite floats.
    */
@@ -102,7 +110,9 @@ export class TransformerPpoState {
     theta: Float32Array,
     prompt: (j: number) => ArrayLike<number>,
     responses: Int32Array,
-    m: number,
+    L: number,
+    lengths: Int32Array,
+    eos: boolean,
     advantage: Float32Array,
     opt: OptimizerState,
     step: number,
@@ -111,31 +121,42 @@ export class TransformerPpoState {
     const { p } = this;
     const n = p.B * p.G;
     if (this.constants.klCoef > 0) {
-      const lp = new Float32Array(m);
+      const lp = new Float32Array(L);
       for (let j = 0; j < n; j++) {
-        twin.responseLogProb(this.thetaRef, prompt(j), responses.subarray(j * m, j * m + m), lp);
-        this.logRef.set(lp, j * m);
+        twin.responseLogProb(this.thetaRef, prompt(j), responses.subarray(j * L, j * L + lengths[j]), lp);
+        this.logRef.set(lp.subarray(0, lengths[j]), j * L);
       }
     }
     this.thetaStart.set(theta);
     const groups = p.B / p.miniBatches;
     const count = groups * p.G;
-    const scale = transformerTokenScale(p, groups, m);
+    // The mini-batch's own aggregation (its B/M·G responses, its Σ|o|), as verl computes each mini-batch's loss.
+    const scale = eos ? sampleScale({ aggregation: p.aggregation, B: groups, G: p.G, eos: true }, L) : transformerTokenScale(p, groups, L);
+    const perLength = eos && perLengthAggregation(p.aggregation);
+    if (perLength) {
+      for (let first = 0; first < n; first += count) {
+        let tokens = 0;
+        for (let j = first; j < first + count; j++) tokens += lengths[j];
+        for (let j = first; j < first + count; j++) this.responseScales[j] = responseScale(p.aggregation, scale, lengths[j], tokens);
+      }
+    }
     let clipped = 0;
     let seen = 0;
     for (let epoch = 0; epoch < p.ppoEpochs; epoch++) {
       for (let mini = 0; mini < p.miniBatches; mini++) {
         this.w.fill(0);
-        const batch = {
+        const batch: PpoMiniBatch = {
           prompt,
           responses,
-          m,
+          L,
+          lengths,
           first: mini * count,
           count,
           advantage,
           logOld: this.logOld,
           logRef: this.logRef,
           scale,
+          ...(perLength ? { responseScales: this.responseScales } : {}),
           constants: this.constants,
         };
         const done = ppoDirection(twin, theta, batch, this.w);
@@ -147,50 +168,4 @@ export class TransformerPpoState {
     for (let k = 0; k < theta.length; k++) delta[k] = f32(theta[k] - this.thetaStart[k]);
     return { finite: true, clippedShare: seen ? f32(clipped / seen) : 0 };
   }
-}
-
-/**
- * Exact KL(π_θ ‖ π_ref) of a response, the mean over the training prompts of `set` (f32); NaN
- * when a prompt's tree of response prefixes exceeds KL_PREFIX_LIMIT.
- */
-export function exactReferenceKl(twin: TransformerTwin, theta: Float32Array, thetaRef: Float32Array, set: TaskSet): number {
-  const { V } = twin.model.layout.shape;
-  const k = set.promptLength;
-  const m = set.responseLength;
-  let prefixes = 0;
-  for (let t = 0; t < m; t++) prefixes += V ** t;
-  if (prefixes > KL_PREFIX_LIMIT) return NaN;
-  const now = new KvCache(twin.model);
-  const ref = new KvCache(twin.model);
-  const rows = Array.from({ length: m }, () => ({ now: new Float64Array(V), ref: new Float64Array(V) }));
-  // Σ over the prefixes below depth t of P(prefix) · KL of the next token's distributions.
-  const walk = (t: number, logP: number): number => {
-    const row = rows[t];
-    row.now.set(now.logp);
-    row.ref.set(ref.logp);
-    let kl = 0;
-    for (let b = 0; b < V; b++) kl += Math.exp(row.now[b]) * (row.now[b] - row.ref[b]);
-    let total = Math.exp(logP) * kl;
-    if (t === m - 1) return total;
-    const at = now.length;
-    for (let b = 0; b < V; b++) {
-      now.length = ref.length = at; // back to this prefix: the next push overwrites position `at`
-      now.push(theta, b);
-      ref.push(thetaRef, b);
-      total += walk(t + 1, logP + row.now[b]);
-    }
-    return total;
-  };
-  const N = set.trainPrompts.length / k;
-  let sum = 0;
-  for (let q = 0; q < N; q++) {
-    now.reset();
-    ref.reset();
-    for (let i = 0; i < k; i++) {
-      now.push(theta, set.trainPrompts[q * k + i], i === k - 1);
-      ref.push(thetaRef, set.trainPrompts[q * k + i], i === k - 1);
-    }
-    sum = f32(sum + f32(walk(0, 0)));
-  }
-  return f32(sum / N);
 }
