@@ -115,9 +115,13 @@ export function trainTransformerGrpo(twin: TransformerTwin, theta: Float32Array,
   return trainTransformerLoop(twin, theta, set, p, isPpoLoop({ ...PPO_DEFAULTS, ...p }));
 }
 
+/** Test probe: each training step's sampled batch (prompt indices of its B groups; responses [j][L] of lengths). */
+export type BatchProbe = (step: number, batch: { prompts: Int32Array; responses: Int32Array; lengths: Int32Array; rewards: Float32Array; L: number }) => void;
+
 /**
  * The loop itself; `ppoPath` takes the PPO loop's updates even at μ = M = 1, β = 0 (where they
- * must equal the one-step loop's bit for bit: the tests force it to check that).
+ * must equal the one-step loop's bit for bit: the tests force it to check that); `probe` sees each
+ * step's batch before the update.
  */
 export function trainTransformerLoop(
   twin: TransformerTwin,
@@ -125,6 +129,7 @@ export function trainTransformerLoop(
   set: TaskSet,
   p: TransformerLoopParams,
   ppoPath: boolean,
+  probe?: BatchProbe,
 ): TransformerLoopRecords {
   const { V, T } = twin.model.layout.shape;
   const k = set.promptLength;
@@ -245,6 +250,7 @@ export function trainTransformerLoop(
   let recorded = recordAt(0);
   for (let step = 0; step < p.iterations; step++) {
     lastReward = sample(step);
+    probe?.(step, { prompts: order.subarray(0, B), responses, lengths, rewards, L });
     if (eos >= 0 && recorded) recordLengths(record - 1);
     batchAdvantages(p, rewards, B, G, promptJ, advantages);
     let finite: boolean;
