@@ -9,6 +9,7 @@ import { F32, F64, initialParameters, makeTaskSet, TransformerTwin, transformerM
 import { AGGREGATIONS, DEFAULT_RUN, type Aggregation } from '../spec/index.ts';
 import { trainTransformerGrpo, trainTransformerLoop, type TransformerLoopParams } from './transformer-grpo.ts';
 import { prefixSums } from './transformer-loop-prefixes.ts';
+import { referenceTokenLoss, type ReferenceLoop } from './ppo-reference.ts';
 import { supervisedWarmStart } from './transformer-sft.ts';
 
 const V = 5; // EOS = 4; the task uses tokens 0..3
@@ -148,5 +149,62 @@ describe('EOS on the transformer (SPEC 1.7)', () => {
     expect(() => trainTransformerGrpo(twin, theta0.slice(), set, { ...loop, L: 2 })).toThrow(/L 2 must be an integer from the target's length 3/);
     const plain: TaskSet = makeTaskSet({ task: 'reverse', V, promptLength: k, N: 8, heldOutPrompts: 0 }, 3, 0);
     expect(() => trainTransformerGrpo(twin, theta0.slice(), plain, loop)).toThrow(/eos true but the task set was made without EOS/);
+  });
+
+  it('splits a batch into mini-batches with their own Σ|o| (token-mean): two PPO updates recomputed in float64 (verl’s loss, its slope by differences)', () => {
+    const p = { ...loop, aggregation: 'token-mean', advantage: 'mean', miniBatches: 2, stepSize: 3 } as const;
+    const theta = theta0.slice();
+    let batch: { prompts: Int32Array; responses: Int32Array; lengths: Int32Array; rewards: Float32Array } | null = null;
+    const out = trainTransformerLoop(twin, theta, set, p, true, (_, b) => {
+      batch = { prompts: b.prompts.slice(), responses: b.responses.slice(), lengths: b.lengths.slice(), rewards: b.rewards.slice() };
+    });
+    const { prompts, responses, lengths, rewards } = batch!;
+    const c: ReferenceLoop = {
+      G: 4,
+      B: 4,
+      epochs: 1,
+      miniBatches: 2,
+      clipLow: 0.2,
+      clipHigh: 0.2,
+      dualClip: null,
+      klCoef: 0,
+      estimator: 'k3',
+      stepSize: 3,
+      aggregation: 'token-mean',
+      advantage: 'mean',
+      epsilon: 0,
+    };
+    const th = Float64Array.from(theta0);
+    const promptOf = (j: number) => set.trainPrompts.subarray(prompts[(j / 4) | 0] * k, prompts[(j / 4) | 0] * k + k);
+    const responseOf = (j: number) => responses.subarray(j * L, j * L + lengths[j]);
+    const logOld = Array.from({ length: 16 }, (_, j) => {
+      const row = new Float64Array(lengths[j]);
+      twin64.responseLogProb(th, promptOf(j), responseOf(j), row);
+      return row;
+    });
+    const A = Array.from(
+      { length: 16 },
+      (_, j) => rewards[j] - (rewards[j - (j % 4)] + rewards[j - (j % 4) + 1] + rewards[j - (j % 4) + 2] + rewards[j - (j % 4) + 3]) / 4,
+    );
+    for (const first of [0, 8]) {
+      let tokens = 0;
+      for (let j = first; j < first + 8; j++) tokens += lengths[j];
+      const w = new Float64Array(th.length);
+      for (let j = first; j < first + 8; j++) {
+        const x = new Float64Array(lengths[j]);
+        twin64.responseLogProb(th, promptOf(j), responseOf(j), x);
+        const h = 1e-6;
+        const weights = Array.from(
+          x,
+          (xt, t) => -(referenceTokenLoss(xt + h, logOld[j][t], 0, A[j], c) - referenceTokenLoss(xt - h, logOld[j][t], 0, A[j], c)) / (2 * h) / tokens,
+        );
+        twin64.addGradient(th, promptOf(j), responseOf(j), weights, w);
+      }
+      for (let i = 0; i < th.length; i++) th[i] += 3 * w[i];
+    }
+    const moved = Math.hypot(...Array.from(th, (x, i) => x - theta0[i]));
+    expect(moved).toBeGreaterThan(1e-3);
+    expect(Math.hypot(...Array.from(th, (x, i) => x - theta[i])) / moved).toBeLessThan(1e-4);
+    expect(out.deltaNorm[1]).toBeCloseTo(moved, 4);
   });
 });
