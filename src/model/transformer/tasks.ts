@@ -28,6 +28,7 @@ export interface TaskParams {
   promptLength: number; // k
   N: number; // training prompts
   heldOutPrompts: number; // held-out prompts (0 for none)
+  eos?: boolean; // SPEC 1.7: token V − 1 is EOS, prompts and f use tokens 0..V − 2, each target ends with EOS (default false)
 }
 
 export interface TaskSet {
@@ -37,6 +38,7 @@ export interface TaskSet {
   trainTargets: Int32Array; // [N][responseLength]
   heldOutPrompts: Int32Array; // [heldOut][k]
   heldOutTargets: Int32Array; // [heldOut][responseLength]
+  eos?: number; // the EOS token (V − 1) when responses end with one: then every target ends with it (responseLength counts it)
 }
 
 /** Writes f(prompt) into `out` (length responseLength). */
@@ -58,10 +60,13 @@ const candidateLimit = (needed: number) => 64 + needed * Math.ceil(4 * Math.log(
 
 /** The training and held-out prompts and their targets of seed index `seedIndex`. Throws the refusal when there is one. */
 export function makeTaskSet(p: TaskParams, seed: number, seedIndex: number): TaskSet {
-  const refusal = taskPromptRefusal(p);
-  if (refusal) throw new Error(refusal);
+  // With EOS the task lives on the other V − 1 tokens (the draws are the same words, scaled to V − 1).
+  const V = p.eos ? p.V - 1 : p.V;
+  const refusal = taskPromptRefusal({ ...p, V });
+  if (refusal) throw new Error(p.eos ? `${refusal} (with eos the last token is EOS, so prompts use V − 1 = ${V} tokens)` : refusal);
   const k = p.promptLength;
-  const m = taskResponseLength(p.task, k);
+  const answer = taskResponseLength(p.task, k);
+  const m = p.eos ? answer + 1 : answer;
   const needed = p.N + p.heldOutPrompts;
   const prompts = new Int32Array(needed * k);
   const seen = new Set<string>();
@@ -73,7 +78,7 @@ export function makeTaskSet(p: TaskParams, seed: number, seedIndex: number): Tas
     let words: number[] = [];
     for (let j = 0; j < k; j++) {
       if ((j & 3) === 0) words = philox4x32([seedIndex, TAG_PROMPTS, c, j >>> 2], [seed, STREAM_TRANSFORMER]);
-      candidate[j] = Math.min(Math.floor(uniformFromBits(words[j & 3]) * p.V), p.V - 1);
+      candidate[j] = Math.min(Math.floor(uniformFromBits(words[j & 3]) * V), V - 1);
     }
     const key = candidate.join(',');
     if (seen.has(key)) continue;
@@ -82,7 +87,10 @@ export function makeTaskSet(p: TaskParams, seed: number, seedIndex: number): Tas
     found++;
   }
   const targets = new Int32Array(needed * m);
-  for (let q = 0; q < needed; q++) taskTarget(p.task, prompts.subarray(q * k, q * k + k), p.V, targets.subarray(q * m, q * m + m));
+  for (let q = 0; q < needed; q++) {
+    taskTarget(p.task, prompts.subarray(q * k, q * k + k), V, targets.subarray(q * m, q * m + answer));
+    if (p.eos) targets[q * m + answer] = V; // EOS = the original V − 1
+  }
   return {
     promptLength: k,
     responseLength: m,
@@ -90,6 +98,7 @@ export function makeTaskSet(p: TaskParams, seed: number, seedIndex: number): Tas
     trainTargets: targets.slice(0, p.N * m),
     heldOutPrompts: prompts.slice(p.N * k),
     heldOutTargets: targets.slice(p.N * m),
+    ...(p.eos ? { eos: V } : {}),
   };
 }
 
