@@ -33,6 +33,7 @@ import {
 } from './spec.ts';
 import { intIn, oneOf, realIn, type Check } from './field-checks.ts';
 import { ppoFieldChecks, ppoInertAxis, ppoIssues } from './ppo-validate.ts';
+import { policyFieldChecks, policyGridRefusal, policyInertAxis, policyIssues } from './transformer-validate.ts';
 import { isPlainObject, keyName, kindOf, nearestName, showValue, SpecError, unknownKeyIssues, type SpecIssue } from './issues.ts';
 
 // The issue type and the messages' helpers live in issues.ts; passed on here, where they have always been exported from.
@@ -169,6 +170,7 @@ const FIELD_CHECKS: Record<keyof RunParams, Check> = {
   warmupSteps: intIn(0, LIMITS.iterations[1]),
   schedule: oneOf(PARAM_CHOICES.schedule),
   ...ppoFieldChecks(LIMITS.B),
+  ...policyFieldChecks(),
 };
 
 /** A grid value is checked as its base field is, except that a grid lists no null: clipping off is the base's null. */
@@ -190,6 +192,11 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
     out.push({ key: 'G', message: `G = ${p.G}, but advantage ${p.advantage} needs G ≥ 2` });
   if (p.mode === 'sampled' && p.advantage === 'batch-std' && p.B * p.G < 2)
     out.push({ key: 'G', message: `B·G = ${p.B * p.G}, but batch-std needs at least 2 responses per batch` });
+  if (p.warmupSteps > p.iterations)
+    out.push({ key: 'warmupSteps', message: `warmupSteps = ${p.warmupSteps} is longer than the run: must be in [0, iterations = ${p.iterations}]` });
+  if (p.recordEvery > p.iterations) out.push({ key: 'recordEvery', message: `recordEvery = ${p.recordEvery} must be in [1, iterations = ${p.iterations}]` });
+  policyIssues(p, out);
+  if (p.policy === 'transformer') return out; // its task sets N, B, lengths and tokens (transformer-validate.ts); the rest below is the log-linear table's
   if (p.family === 'token') tokenPromptIssues(p, out);
   if (p.family === 'bandit') {
     const { P } = tableShape(p);
@@ -200,9 +207,6 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
   }
   if (p.eos) eosIssues(p, out);
   ppoIssues(p, out);
-  if (p.warmupSteps > p.iterations)
-    out.push({ key: 'warmupSteps', message: `warmupSteps = ${p.warmupSteps} is longer than the run: must be in [0, iterations = ${p.iterations}]` });
-  if (p.recordEvery > p.iterations) out.push({ key: 'recordEvery', message: `recordEvery = ${p.recordEvery} must be in [1, iterations = ${p.iterations}]` });
   const { P, K, L } = tableShape(p);
   if (P * K > LIMITS.tableEntries)
     out.push({ key: p.family === 'bandit' ? 'K' : 'V', message: `the policy table has ${P}×${K} = ${P * K} entries; at most ${LIMITS.tableEntries}` });
@@ -290,8 +294,8 @@ const OPTIMIZER_READERS = {
  * features never read (the engine forces it or ignores it), so every value gives the same runs.
  */
 function inertAxis(base: Record<string, unknown>, grid: Record<string, unknown>, key: GridKey): string | null {
-  const ppo = ppoInertAxis(base, grid, key);
-  if (ppo) return ppo;
+  const inert = policyInertAxis(base, key) ?? ppoInertAxis(base, grid, key);
+  if (inert) return inert;
   const { family, features } = base;
   // The optimizer fields each optimizer reads (src/engine/optimizer.ts): with every optimizer of the sweep (the base's, or grid.optimizer's) blind to one, its axis is dead.
   const optimizers = Array.isArray(grid.optimizer) ? (grid.optimizer as unknown[]) : [base.optimizer];
@@ -338,6 +342,11 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   const gridKeys = GRID_KEYS as readonly string[];
   for (const [key, values] of Object.entries(spec.grid) as [string, unknown][]) {
     if (!gridKeys.includes(key)) {
+      const refusal = policyGridRefusal(key);
+      if (refusal) {
+        issues.push({ field: `grid.${key}`, message: refusal });
+        continue;
+      }
       const near = RUN_KEYS.includes(key) ? null : nearestName(key, gridKeys);
       issues.push({
         field: `grid.${keyName(key)}`,
