@@ -166,7 +166,7 @@ function exactDifferences(baked: SweepSummary, fresh: SweepSummary, cells: strin
       continue;
     }
     for (const key of Object.keys(f) as (keyof typeof f)[]) {
-      if (!sameValue(b[key], f[key])) stats.add(`${cellName(cells, f.cell)} ${key}: baked ${show(b[key])}, re-run ${show(f[key])}`);
+      if (!sameValue(b[key] as number, f[key] as number)) stats.add(`${cellName(cells, f.cell)} ${key}: baked ${show(b[key])}, re-run ${show(f[key])}`);
     }
   }
   stats.into(out, (n) => `cellStats: ${differs(n, 'value')}`);
@@ -188,12 +188,18 @@ function consistencyDifferences(baked: SweepSummary, out: string[]): void {
   for (const s of baked.cellStats) {
     const b = s.cell * seeds;
     if (!grid[s.cell] || (s.cell + 1) * seeds > baked.finalJ.length) continue;
-    const finalJ = baked.finalJ.subarray(b, b + seeds);
-    const diverged = baked.diverged.subarray(b, b + seeds);
-    const expected = cellStatsCpu(s.cell, finalJ, diverged, collapseThreshold(baked.spec, grid[s.cell]));
+    // A transformer cell's statistics leave out the seeds whose warm start never reached J0: their J(0) is NaN (SPEC 1.10).
+    const kept = (a: Float32Array | Uint8Array) => (s.unreached === undefined ? a : a.filter((_, i) => !Number.isNaN(baked.initialJ[b + i])));
+    const finalJ = kept(baked.finalJ.subarray(b, b + seeds)) as Float32Array;
+    const diverged = kept(baked.diverged.subarray(b, b + seeds)) as Uint8Array;
+    const expected = {
+      ...cellStatsCpu(s.cell, finalJ, diverged, collapseThreshold(baked.spec, grid[s.cell])),
+      ...(s.unreached !== undefined && { unreached: seeds - finalJ.length }),
+    };
     for (const key of Object.keys(expected) as (keyof typeof expected)[]) {
       const tolerance = key === 'meanFinalJ' && baked.backend.kind === 'webgpu' ? 1e-6 : 0;
-      if (!(sameValue(s[key], expected[key]) || Math.abs(s[key] - expected[key]) <= tolerance)) {
+      const [a, e] = [s[key] as number, expected[key] as number];
+      if (!(sameValue(a, e) || Math.abs(a - e) <= tolerance)) {
         stats.add(`${cellName(cells, s.cell)} ${key}: baked ${show(s[key])}, but its runs give ${show(expected[key])}`);
       }
     }

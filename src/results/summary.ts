@@ -16,6 +16,7 @@ import {
   expandGrid,
   isPpoLoop,
   perLengthAggregation,
+  outputApplies,
   RUN_OUTPUT_NAMES,
   RUN_OUTPUTS,
   SERIES_BANDS,
@@ -156,7 +157,10 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
     minJ: runs.minJ,
     initialJ: runs.initialJ,
     diverged: runs.diverged,
-    ...(keepSeries ? { runSeries: Object.fromEntries(SERIES_OUTPUTS.map((n) => [n, ownBuffer(runs[n] as Float32Array)])) } : {}),
+    // A policy's own series (held-out J) only in its sweeps' summaries, so a log-linear sweep's exports are as before.
+    ...(keepSeries
+      ? { runSeries: Object.fromEntries(SERIES_OUTPUTS.filter((n) => outputApplies(n, spec)).map((n) => [n, ownBuffer(runs[n] as Float32Array)])) }
+      : {}),
     trajectoryHash,
     backend: result.backend,
     wallMs: result.wallMs,
