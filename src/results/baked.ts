@@ -299,7 +299,7 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
   const seen = new Set<number>();
   (raw.cellStats as unknown[]).forEach((s, i) => {
     // unreached: a transformer sweep's count of seeds whose warm start never reached J0 (SPEC 1.10).
-    expectKeys(s, CELL_STATS_KEYS, ['unreached'], `${at} cellStats[${i}]`);
+    expectKeys(s, [...CELL_STATS_KEYS, 'unreached'], ['unreached'], `${at} cellStats[${i}]`);
     for (const k of [...CELL_STATS_KEYS, ...('unreached' in s ? ['unreached'] : [])])
       check(s[k] === null || typeof s[k] === 'number', `${at} cellStats[${i}].${k}`, `expected a number, found ${JSON.stringify(s[k])}`);
     check(
