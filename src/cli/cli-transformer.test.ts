@@ -22,6 +22,7 @@ describe('gradgap run of a transformer sweep', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(listFiles(out)).toEqual([
         'notebook.html',
+        'plots/heldout.svg',
         'plots/phase.svg',
         'plots/traj.svg',
         'provenance.json',
@@ -50,6 +51,11 @@ describe('gradgap run of a transformer sweep', () => {
       expect(phase).toMatch(/^<\?xml[^]*<svg[^]*<\/svg>\n$/);
       expect(phase).toMatch(/initial success rate J₀/);
       expect(phase).toMatch(/step size η/);
+
+      // Held-out J drawn as J(t) is, beside it.
+      const heldOut = readFileSync(join(out, 'plots/heldout.svg'), 'utf8');
+      expect(heldOut).toMatch(/held-out J \(exact, prompts never trained on\)/);
+      expect(heldOut).toMatch(/median over seeds: held-out J\(t\)/);
 
       const verify = await gradgapInProcess(['verify', FIXTURE, '--baked', join(out, 'transformer.results.json'), '--threads', '1', '--quiet']);
       expect(verify.code, verify.stderr).toBe(0);

@@ -20,6 +20,7 @@
 import type { BackendInfo, CellStats, SweepResult } from './results.ts';
 import {
   copyRunArrays,
+  outputApplies,
   pendingRunOutputs,
   runOutputNamesOf,
   RUN_OUTPUTS,
@@ -64,7 +65,8 @@ export class ResultsBuilder {
   private readonly hash = new Sha256();
   private readonly R: number;
   private readonly perRunNames: RunOutputName[]; // the per-run outputs this sweep has (a transformer sweep's warm start too)
-  private readonly transformer: boolean; // runs whose warm start did not reach J0 are left out of the cells' statistics and bands
+  private readonly transformer: boolean;
+  private readonly banded: BandedOutput[]; // the banded outputs this sweep has (held-out J only a transformer sweep's): the others' bands stay NaN // runs whose warm start did not reach J0 are left out of the cells' statistics and bands
 
   /** An empty table for runs [begin, end) of the sweep. */
   constructor(
@@ -86,6 +88,7 @@ export class ResultsBuilder {
     this.next = runRange[0];
     this.perRunNames = runOutputNamesOf(spec).filter((k) => RUN_OUTPUTS[k].per === 'run');
     this.transformer = isTransformer(spec.base);
+    this.banded = BANDED_OUTPUTS.filter((o) => outputApplies(o, spec));
   }
 
   /** Takes runs [chunk.begin, chunk.end) and any statistics already reduced for its cells. */
@@ -109,7 +112,7 @@ export class ResultsBuilder {
         buffer.finalJ.set(chunk.finalJ.subarray(from - chunk.begin, to - chunk.begin), from - b);
         buffer.diverged.set(chunk.diverged.subarray(from - chunk.begin, to - chunk.begin), from - b);
         buffer.sftReached.set(chunk.sftReached.subarray(from - chunk.begin, to - chunk.begin), from - b);
-        for (const o of BANDED_OUTPUTS) buffer[o].set(chunk[o].subarray((from - chunk.begin) * R, (to - chunk.begin) * R), (from - b) * R);
+        for (const o of this.banded) buffer[o].set(chunk[o].subarray((from - chunk.begin) * R, (to - chunk.begin) * R), (from - b) * R);
       }
       this.seedsIn[cell] += to - from;
       if (this.seedsIn[cell] !== seeds) continue;
@@ -127,7 +130,7 @@ export class ResultsBuilder {
           this.runs.diverged.subarray(b - first, b - first + seeds),
           collapseThreshold(spec, this.cells[cell]),
         );
-        for (const o of BANDED_OUTPUTS) cellBandInto(this.bands[o], SERIES_BANDS[o], cell, seeds, R, source.arrays[o], source.arrays.diverged, source.at);
+        for (const o of this.banded) cellBandInto(this.bands[o], SERIES_BANDS[o], cell, seeds, R, source.arrays[o], source.arrays.diverged, source.at);
       }
       this.split.delete(cell);
     }
@@ -159,7 +162,7 @@ export class ResultsBuilder {
     const stats = cellStatsCpu(cell, pick(this.runs.finalJ, 1, at), pick(this.runs.diverged, 1, at), collapseThreshold(this.spec, this.cells[cell]));
     this.stats[cell] = { ...stats, unreached: seeds - reached.length };
     const diverged = pick(source.arrays.diverged, 1, source.at);
-    for (const o of BANDED_OUTPUTS) cellBandInto(this.bands[o], SERIES_BANDS[o], cell, reached.length, R, pick(source.arrays[o], R, source.at), diverged, 0);
+    for (const o of this.banded) cellBandInto(this.bands[o], SERIES_BANDS[o], cell, reached.length, R, pick(source.arrays[o], R, source.at), diverged, 0);
   }
 
   /** Statistics of every cell whose seeds are all in, by cell. */

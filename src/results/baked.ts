@@ -77,12 +77,13 @@ const SWEEP_KEYS = [
   'lengthBands',
   'promptBands',
   'ppoBands',
+  'transformerBands',
   'finalJ',
   'minJ',
   'initialJ',
   'diverged',
 ];
-const SWEEP_OPTIONAL = ['gapBands', 'updateBands', 'lengthBands', 'promptBands', 'ppoBands'];
+const SWEEP_OPTIONAL = ['gapBands', 'updateBands', 'lengthBands', 'promptBands', 'ppoBands', 'transformerBands'];
 /** The per-run outputs a baked sweep holds (a summary's), in the file's key order; element types from RUN_OUTPUTS. */
 const RUN_ARRAYS = SWEEP_KEYS.filter((k): k is PerRunOutputName => (PER_RUN_OUTPUTS as readonly string[]).includes(k));
 const CELL_STATS_KEYS = ['cell', 'runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'];
