@@ -108,7 +108,7 @@ export class ResultsBuilder {
       let buffer = this.split.get(cell);
       if (!this.keepSeries && inRange && !whole) {
         // Part of a cell: its values wait, in seed order, until the rest arrives.
-        if (!buffer) this.split.set(cell, (buffer = cellBuffer(seeds, R)));
+        if (!buffer) this.split.set(cell, (buffer = cellBuffer(seeds, R, this.banded)));
         buffer.finalJ.set(chunk.finalJ.subarray(from - chunk.begin, to - chunk.begin), from - b);
         buffer.diverged.set(chunk.diverged.subarray(from - chunk.begin, to - chunk.begin), from - b);
         buffer.sftReached.set(chunk.sftReached.subarray(from - chunk.begin, to - chunk.begin), from - b);
@@ -211,8 +211,8 @@ export class ResultsBuilder {
 }
 
 /** A buffer for one split cell of `seeds` runs and R records. */
-function cellBuffer(seeds: number, R: number): CellBuffer {
+function cellBuffer(seeds: number, R: number, banded: readonly BandedOutput[]): CellBuffer {
   const out = { finalJ: new Float32Array(seeds), diverged: new Uint8Array(seeds), sftReached: new Uint8Array(seeds) } as CellBuffer;
-  for (const o of BANDED_OUTPUTS) out[o] = new Float32Array(seeds * R);
+  for (const o of banded) out[o] = new Float32Array(seeds * R);
   return out;
 }

@@ -32,6 +32,7 @@ import {
   recordSteps,
 } from './spec.ts';
 import { intIn, oneOf, realIn, type Check } from './field-checks.ts';
+import { mb, sweepMemory } from './sweep-memory.ts';
 import { ppoFieldChecks, ppoInertAxis, ppoIssues } from './ppo-validate.ts';
 import { policyFieldChecks, policyGridRefusal, policyInertAxis, policyIssues } from './transformer-validate.ts';
 import { isPlainObject, keyName, kindOf, nearestName, showValue, SpecError, unknownKeyIssues, type SpecIssue } from './issues.ts';
@@ -39,6 +40,7 @@ import { isPlainObject, keyName, kindOf, nearestName, showValue, SpecError, unkn
 // The issue type and the messages' helpers live in issues.ts; passed on here, where they have always been exported from.
 export * from './issues.ts';
 export { PPO_LIMITS } from './ppo-validate.ts';
+export { SWEEP_MEMORY, sweepMemory } from './sweep-memory.ts';
 
 /** Engine limits that do not depend on the device; device limits are checked when chunking. */
 export const LIMITS = Object.freeze({
@@ -63,28 +65,6 @@ export const LIMITS = Object.freeze({
   weightDecay: 1000,
   maxGradNorm: 1e6,
 });
-
-/**
- * What the engine's ResultsBuilder holds for a sweep run without keeping every run's series (the
- * page above RUN_SERIES_LIMIT, `gradgap run`): its per-run outputs (3 f32 and a flag, rounded up to
- * 16 bytes; engine tests hold the outputs to it), and the buffers of cells split between chunks
- * until their last seed arrives (11 banded f32 series: J, ‖g‖, ‖Δθ‖, the four lengths, the shares of prompts solved and lost, the clipped share and the KL), a few cells at a time.
- */
-export const SWEEP_MEMORY = { bytesPerRun: 16, bytesPerSplitRecord: 44, cellsInFlight: 4 } as const;
-
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MiB`;
-
-/** Bytes a sweep of `runs` runs, `seeds` seeds a cell and `records` recorded steps holds while it runs, with the sum spelt out. */
-export function sweepMemory(runs: number, seeds: number, records: number): { bytes: number; text: string } {
-  const { bytesPerRun, bytesPerSplitRecord, cellsInFlight } = SWEEP_MEMORY;
-  const perRun = runs * bytesPerRun;
-  const split = cellsInFlight * seeds * records * bytesPerSplitRecord;
-  const bytes = perRun + split;
-  return {
-    bytes,
-    text: `${runs} runs × ${bytesPerRun} bytes (per-run finals) + ${cellsInFlight} cells in flight × ${seeds} seeds × ${records} recorded steps × ${bytesPerSplitRecord} bytes (banded series) = ${mb(bytes)}`,
-  };
-}
 
 /** The largest float32 below 1 (1 − 2^-24), the most a rate may be once the engine rounds it. */
 const F32_BELOW_ONE = 1 - 2 ** -24;
@@ -384,7 +364,8 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   const runs = cells * spec.seeds;
   if (runs > LIMITS.runs)
     return [{ field: 'seeds', message: `${cells} cells × ${spec.seeds} seeds = ${runs} runs; at most ${LIMITS.runs} runs per sweep (shard bigger sweeps)` }];
-  const memory = sweepMemory(runs, spec.seeds, Math.max(...expandGrid(spec).map((c) => recordSteps(c.params.iterations, c.params.recordEvery).length)));
+  const records = Math.max(...expandGrid(spec).map((c) => recordSteps(c.params.iterations, c.params.recordEvery).length));
+  const memory = sweepMemory(runs, spec.seeds, records, spec.base.policy);
   if (memory.bytes > LIMITS.sweepBytes)
     return [{ field: 'seeds', message: `${memory.text}, over the ${mb(LIMITS.sweepBytes)} a sweep may hold (fewer seeds or recorded steps, or shard it)` }];
   const seen = new Set<string>();
