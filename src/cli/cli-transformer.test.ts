@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gradgapInProcess, HANG_MS, tempDir } from './cli-harness.ts';
+import { gradgap, gradgapInProcess, HANG_MS, snapshot, tempDir } from './cli-harness.ts';
 import { listFiles } from './output-files.ts';
 import { readSweepJson } from './results-files.ts';
 
@@ -60,6 +60,24 @@ describe('gradgap run of a transformer sweep', () => {
       const verify = await gradgapInProcess(['verify', FIXTURE, '--baked', join(out, 'transformer.results.json'), '--threads', '1', '--quiet']);
       expect(verify.code, verify.stderr).toBe(0);
       expect(verify.stdout).toMatch(/#sweep: Bit for bit: all 8 runs and every J\(t\) identical/);
+    },
+    HANG_MS,
+  );
+
+  it(
+    'in 3 shards (cells straddling them) merges into byte-identical runs, cells, JSON and plots (child processes: SVG ids count per process)',
+    async () => {
+      const whole = tempDir();
+      const shards = [tempDir(), tempDir(), tempDir()];
+      expect((await gradgap(['run', FIXTURE, '--out', whole, '--backend', 'cpu', '--threads', '1', '--quiet'])).code).toBe(0);
+      for (const [i, dir] of shards.entries())
+        expect((await gradgap(['run', FIXTURE, '--out', dir, '--backend', 'cpu', '--threads', '1', '--shard', `${i + 1}/3`, '--quiet'])).code).toBe(0);
+      const merged = tempDir();
+      const merge = await gradgap(['merge', shards[2], shards[0], shards[1], '--out', merged]);
+      expect(merge.code, merge.stderr).toBe(0);
+      const files = listFiles(whole).filter((f) => f.startsWith('sweeps/') || f.startsWith('plots/'));
+      expect(files).toHaveLength(6);
+      expect(snapshot(merged, files)).toEqual(snapshot(whole, files));
     },
     HANG_MS,
   );
