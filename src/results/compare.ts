@@ -23,6 +23,7 @@ import {
   collapseThreshold,
   BANDED_OUTPUTS,
   canonicalJson,
+  outputApplies,
   PER_RUN_OUTPUTS,
   RUN_OUTPUTS,
   SERIES_BANDS,
@@ -318,7 +319,8 @@ function notComparedText(baked: SweepSummary, fresh: SweepSummary, kind: MatchKi
     kind === 'bit-for-bit'
       ? ''
       : `Across adapters the J(t) hash cannot be compared${kind === 'float-ties' ? `, nor the quantiles of ${ILL_CONDITIONED.map(bandName).join(', ')} (ill-conditioned where J nears 0 or 1: their finite counts are)` : ''}.`;
-  const missing = SERIES_OUTPUTS.filter((n) => n !== 'trajectory' && !(baked.runSeries?.[n] && fresh.runSeries?.[n]));
+  // A policy's own series (held-out J) only where the sweep is of that policy.
+  const missing = SERIES_OUTPUTS.filter((n) => n !== 'trajectory' && outputApplies(n, fresh.spec) && !(baked.runSeries?.[n] && fresh.runSeries?.[n]));
   if (missing.length === 0) return across;
   const side = !baked.runSeries ? 'the baked file' : 'this run';
   const values = fresh.finalJ.length * fresh.recordSteps.length;
