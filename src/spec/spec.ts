@@ -8,7 +8,7 @@
  *   const cells = expandGrid(spec); // 6 cells, 1536 runs
  */
 
-import { TRANSFORMER_DEFAULTS, TRANSFORMER_FIELDS, type Policy, type TransformerTask } from './transformer-fields.ts';
+import { taskResponseLength, TRANSFORMER_DEFAULTS, TRANSFORMER_FIELDS, type Policy, type TransformerTask } from './transformer-fields.ts';
 
 /** Policy family: a bandit over N prompts × K responses, or an autoregressive token policy. */
 export type Family = 'bandit' | 'token';
@@ -342,11 +342,13 @@ export function perLengthAggregation(aggregation: Aggregation): boolean {
  * effective step size is η itself.
  */
 export function effectiveStepSize(
-  p: Pick<RunParams, 'stepSize' | 'aggregation' | 'L' | 'family'> & { optimizer?: Optimizer; eos?: boolean; G?: number; B?: number },
+  p: Pick<RunParams, 'stepSize' | 'aggregation' | 'L' | 'family'> &
+    Partial<Pick<RunParams, 'policy' | 'task' | 'promptLength'>> & { optimizer?: Optimizer; eos?: boolean; G?: number; B?: number },
   expectedLength?: number,
 ): number {
   if (p.optimizer === 'adam' || p.optimizer === 'adamw') return p.stepSize;
-  const L = p.family === 'bandit' ? 1 : p.L;
+  // A transformer's responses have the task's length (SPEC 1.10), not L.
+  const L = p.family === 'bandit' ? 1 : p.policy === 'transformer' ? taskResponseLength(p.task ?? 'copy', p.promptLength ?? 1) : p.L;
   // With EOS, the per-length normalizations divide by lengths that move: the axis uses E_π|o| at θ0 when given.
   const length = p.eos && perLengthAggregation(p.aggregation) && expectedLength !== undefined ? expectedLength : L;
   return p.stepSize * aggregationLengthScale(p.aggregation, length, (p.B ?? 1) * (p.G ?? 1));

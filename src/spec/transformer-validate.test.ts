@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { specHash } from './spec-hash.ts';
-import { DEFAULT_RUN, POLICY_DEFAULTS, withDefaults, type SweepSpecInput } from './spec.ts';
+import { DEFAULT_RUN, effectiveStepSize, POLICY_DEFAULTS, withDefaults, type SweepSpecInput } from './spec.ts';
 import { parseSpec, validateSpec } from './validate.ts';
 
 /** A small transformer sweep: copy of 2 tokens over V 4 (16 prompts), 8 trained and 4 held out. */
@@ -91,5 +91,13 @@ describe('policy "transformer" in the sweep spec (SPEC 1.10)', () => {
     expect(issueOn(sweep({}, { klCoef: [0, 0.1] }), 'grid.klCoef')).toContain('does not sweep klCoef');
     expect(issueOn(sweep({}, { layers: [1, 2] }), 'grid.layers')).toContain('layers cannot be swept yet');
     expect(issueOn(sweep({}, { policy: ['log-linear', 'transformer'] }), 'grid.policy')).toContain('a sweep is one policy');
+  });
+
+  it('scales the effective step by the task’s response length, not L', () => {
+    const p = withDefaults({ base: { ...T, stepSize: 1 } as never }).base;
+    expect(effectiveStepSize({ ...p, aggregation: 'token-mean' })).toBe(0.5); // copy of 2 tokens
+    expect(effectiveStepSize({ ...p, aggregation: 'seq-sum' })).toBe(1);
+    expect(effectiveStepSize({ ...p, aggregation: 'constant', task: 'sum', promptLength: 3 })).toBe(1); // sum answers with one token
+    expect(effectiveStepSize({ ...p, policy: 'log-linear', aggregation: 'token-mean' })).toBe(1 / 8); // log-linear: L
   });
 });
