@@ -41,6 +41,9 @@ const sweep = (patch: (s: Record<string, unknown>) => void) => {
 };
 /** The good sweep with one base field replaced (or removed with `undefined`). */
 const base = (key: string, value: unknown) => sweep((s) => ((s.base as Record<string, unknown>)[key] = value));
+/** A valid small transformer sweep's base (copy of 2 tokens over V 4: 16 prompts), and the good sweep on it with `patch` over the base. */
+const TRANSFORMER_BASE = { policy: 'transformer', V: 4, d: 8, N: 8, B: 4, G: 4, J0: 0.3, promptLength: 2, iterations: 4, recordEvery: 2 };
+const transformer = (patch: Record<string, unknown>) => sweep((s) => (s.base = { ...TRANSFORMER_BASE, ...patch }));
 /** The good sweep plus one other cell. */
 const withCell = (type: string, config: unknown) =>
   notebookOf([
@@ -221,6 +224,18 @@ const precisionCases: Case[] = [
     /grid\.beta2.*does not read beta2/,
   ],
   ['grid.adamEpsilon with SGD', sweep((s) => (s.grid = { adamEpsilon: [1e-8, 1e-6] })), RUN, /grid\.adamEpsilon.*does not read adamEpsilon/],
+  // The transformer policy (SPEC 1.10): named refusals with their numbers, and what it cannot take yet.
+  ['an unknown policy', base('policy', 'mlp'), RUN, /base\.policy.*log-linear, transformer/],
+  ['a transformer field under log-linear', base('layers', 2), RUN, /base\.layers.*applies only with policy "transformer"/],
+  ['transformer d not divisible by heads', transformer({ d: 10, heads: 4 }), RUN, /base\.heads.*d 10 is not divisible by heads 4/],
+  ['transformer over the parameters per run', transformer({ V: 64, d: 64, heads: 4, N: 8 }), RUN, /base\.d.*53504 parameters.*at most 32768/],
+  ['transformer task needing more prompts than V offers', transformer({ N: 20 }), RUN, /base\.N.*needs 20 distinct prompts.*V 4 offers only 16/],
+  ['transformer in mode exact', transformer({ mode: 'exact' }), RUN, /base\.mode.*no exact trajectory for the transformer.*mode "sampled"/],
+  ['transformer with eos', transformer({ eos: true }), RUN, /base\.eos.*eos must be false/],
+  ['transformer with rloo', transformer({ advantage: 'rloo' }), RUN, /base\.advantage.*none, mean, group-std/],
+  ['transformer with theta0', transformer({ theta0: [0, 1] }), RUN, /base\.theta0.*must be null/],
+  ['transformer sweeping L', sweep((s) => ((s.base = TRANSFORMER_BASE), (s.grid = { L: [2, 4] }))), RUN, /grid\.L.*policy "transformer" does not sweep L/],
+  ['transformer sweeping layers', sweep((s) => ((s.base = TRANSFORMER_BASE), (s.grid = { layers: [1, 2] }))), RUN, /grid\.layers.*cannot be swept yet/],
 ];
 
 // Prose references are checked as a plot's are: exit 2 naming the Markdown cell.

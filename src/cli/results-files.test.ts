@@ -15,6 +15,7 @@ import {
   parseSpec,
   runSweep,
   RUN_OUTPUT_NAMES,
+  runOutputNamesOf,
   RUN_OUTPUTS,
   type CellStats,
   type RunOutputName,
@@ -62,7 +63,7 @@ function sweepJson(d: SweepData): string {
   ];
   const cells = expandGrid(d.spec).map((c) => ({ cell: c.index, values: c.values, effectiveStepSize: effectiveStepSize(c.params) }));
   const stats = d.cellStats.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, F32_STATS.has(k) ? f32Json(v) : v])));
-  const outputs = RUN_OUTPUT_NAMES.map((name) => {
+  const outputs = runOutputNamesOf(d.spec).map((name) => {
     const values = Array.from(d.runs[name], (x) => value(name, x));
     if (RUN_OUTPUTS[name].per === 'run') return pair([name, values]);
     return itemLines(
@@ -94,12 +95,12 @@ function runsCsv(d: SweepData): string {
     ...GRID_KEYS.filter((k) => k in d.spec.grid).map((k) => ({ name: k, value: (i: number) => cell(i).params[k] })),
   ];
   const csvOf = (name: RunOutputName) => RUN_OUTPUTS[name].csv as string | { final?: string; eachStep?: string } | undefined;
-  for (const name of RUN_OUTPUT_NAMES) {
+  for (const name of runOutputNamesOf(d.spec)) {
     const csv = csvOf(name);
     if (typeof csv === 'string') columns.push({ name: csv, value: (i) => text(name, d.runs[name][i]) });
     else if (csv?.final) columns.push({ name: csv.final, value: (i) => text(name, d.runs[name][i * R + R - 1]) });
   }
-  for (const name of RUN_OUTPUT_NAMES) {
+  for (const name of runOutputNamesOf(d.spec)) {
     const csv = csvOf(name);
     const prefix = typeof csv === 'object' ? csv.eachStep : undefined;
     if (prefix) steps.forEach((t, r) => columns.push({ name: `${prefix}_${t}`, value: (i) => text(name, d.runs[name][i * R + r]) }));

@@ -17,7 +17,10 @@ import {
   effectiveStepSize,
   expandGrid,
   GRID_KEYS,
+  isTransformer,
+  outputLength,
   perLengthAggregation,
+  runOutputNamesOf,
   recordSteps,
   RUN_OUTPUT_NAMES,
   RUN_OUTPUTS,
@@ -95,13 +98,14 @@ function gridKeysOf(spec: SweepSpec): GridKey[] {
 /** The runs CSV's columns, from RUN_OUTPUTS' csv: one value per run first (a per-record output's at the last record), then the per-step columns. */
 function runsCsvColumns(spec: SweepSpec, steps: number[]) {
   const R = steps.length;
-  const single = RUN_OUTPUT_NAMES.flatMap((name) => {
+  const names = runOutputNamesOf(spec);
+  const single = names.flatMap((name) => {
     const { csv }: RunOutputSpec = RUN_OUTPUTS[name];
     if (typeof csv === 'string') return [{ name, column: csv, at: (i: number) => i }];
     if (csv && 'final' in csv) return [{ name, column: csv.final, at: (i: number) => i * R + R - 1 }];
     return [];
   });
-  const eachStep = RUN_OUTPUT_NAMES.flatMap((name) => {
+  const eachStep = names.flatMap((name) => {
     const { csv }: RunOutputSpec = RUN_OUTPUTS[name];
     return csv && typeof csv === 'object' && 'eachStep' in csv ? [{ name, prefix: csv.eachStep }] : [];
   });
@@ -114,11 +118,13 @@ function runsCsvColumns(spec: SweepSpec, steps: number[]) {
 function cellsCsv(spec: SweepSpec, cellStats: readonly CellStats[], effective: EffectiveStep): string {
   const cells = expandGrid(spec);
   const keys = gridKeysOf(spec).filter((k) => k !== 'stepSize');
-  const rows = [csvRow(['cell', ...keys, 'stepSize', 'effectiveStepSize', 'J0', ...STAT_COLUMNS])];
+  // A transformer sweep also counts each cell's seeds whose warm start never reached J0 (left out of the statistics).
+  const columns = isTransformer(spec.base) ? [...STAT_COLUMNS, 'unreached' as const] : STAT_COLUMNS;
+  const rows = [csvRow(['cell', ...keys, 'stepSize', 'effectiveStepSize', 'J0', ...columns])];
   for (const s of cellStats) {
     const p = cells[s.cell].params;
-    const stat = (c: (typeof STAT_COLUMNS)[number]) => ((F32_STATS as readonly string[]).includes(c) ? f32Text(s[c]) : s[c]);
-    rows.push(csvRow([s.cell, ...keys.map((k) => p[k]), p.stepSize, effective(cells[s.cell]), p.J0, ...STAT_COLUMNS.map(stat)]));
+    const stat = (c: (typeof columns)[number]) => ((F32_STATS as readonly string[]).includes(c) ? f32Text(s[c] as number) : s[c]);
+    rows.push(csvRow([s.cell, ...keys.map((k) => p[k]), p.stepSize, effective(cells[s.cell]), p.J0, ...columns.map(stat)]));
   }
   return `${rows.join('\n')}\n`;
 }
@@ -141,6 +147,7 @@ export class SweepFilesWriter {
   private readonly columns: ReturnType<typeof runsCsvColumns>;
   private readonly csv: StagedFile;
   private readonly parts: StagedFile[];
+  private readonly names: RunOutputName[]; // the outputs this sweep has (runOutputNamesOf), in the JSON's order
   private next: number; // first run not yet written
   // With EOS and a per-length aggregation: each cell's E_θ0|o| of its runs that did not diverge, as the
   // summary's length band keeps it (results cellEffectiveStepSize: the nearest-rank median over seeds).
@@ -160,7 +167,8 @@ export class SweepFilesWriter {
     if (this.steps[0] === 0 && this.cells.some((c) => c.params.eos && perLengthAggregation(c.params.aggregation))) this.lengthsAtStart = new Map();
     this.csv = stage.create(`sweeps/${sweep}.runs.csv`);
     this.csv.append(csvRow(this.columns.header));
-    this.parts = RUN_OUTPUT_NAMES.map((name) => {
+    this.names = runOutputNamesOf(spec);
+    this.parts = this.names.map((name) => {
       const part = stage.scratch(`sweeps/${sweep}.${name}.part`);
       part.append(RUN_OUTPUTS[name].per === 'record' ? `${JSON.stringify(name)}: [\n` : `${JSON.stringify(name)}: [`);
       return part;
@@ -201,7 +209,7 @@ export class SweepFilesWriter {
       );
     }
     this.csv.append(`\n${rows.join('\n')}`);
-    RUN_OUTPUT_NAMES.forEach((name, k) => {
+    this.names.forEach((name, k) => {
       const a = chunk[name];
       let text: string;
       if (RUN_OUTPUTS[name].per === 'record') text = Array.from({ length: n }, (_, i) => `  ${f32List(a.subarray(i * R, (i + 1) * R))}`).join(',\n');
@@ -231,7 +239,7 @@ export class SweepFilesWriter {
         this.effective,
       ),
     );
-    RUN_OUTPUT_NAMES.forEach((name, k) => {
+    this.names.forEach((name, k) => {
       const part = this.parts[k];
       part.append(RUN_OUTPUTS[name].per === 'record' ? '\n]' : ']');
       part.close();
@@ -268,7 +276,15 @@ export function readSweepJson(text: string): SweepData {
   const [begin, end] = raw.runRange as [number, number];
   const n = end - begin;
   const runs: RunOutputs = { ...allocateRunArrays(0, 0), runCount: n, recordSteps: steps };
+  const names = runOutputNamesOf(spec);
   for (const name of RUN_OUTPUT_NAMES) {
+    if (!names.includes(name)) {
+      // An output this sweep's policy does not have: held at its pending value, as the engine's arrays hold it.
+      (runs as Record<RunOutputName, Float32Array | Uint8Array>)[name] = new RUN_OUTPUTS[name].array(outputLength(name, n, steps.length)).fill(
+        (RUN_OUTPUTS[name] as RunOutputSpec).pending ?? 0,
+      );
+      continue;
+    }
     const values = (RUN_OUTPUTS[name].per === 'record' ? (raw[name] as (number | string)[][]).flat() : raw[name]) as (number | string)[];
     (runs as Record<RunOutputName, Float32Array | Uint8Array>)[name] = isFlag(name)
       ? Uint8Array.from(values as number[])

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSpec, runSweep, RUN_OUTPUT_NAMES, RUN_OUTPUTS, type RunChunk } from '../engine/index.ts';
+import { parseSpec, PER_RUN_OUTPUTS, runSweep, RUN_OUTPUT_NAMES, type RunChunk } from '../engine/index.ts';
 import { OutputStage } from './output-files.ts';
 import { readSweepJson, writeSweepFiles } from './results-files.ts';
 import { emptyRange } from './run-range.ts';
@@ -60,7 +60,7 @@ describe('SweepJsonStream', () => {
   it('a file with a value missing, or one too many, is refused with the output named', async () => {
     const path = await sweepFile([0, 42]);
     const text = readFileSync(path, 'utf8');
-    const last = RUN_OUTPUT_NAMES.filter((n) => RUN_OUTPUTS[n].per === 'run').at(-1)!;
+    const last = PER_RUN_OUTPUTS.at(-1)!; // the last per-run list every sweep's file has
     const cut = text.replace(new RegExp(`("${last}": \\[[^,\\]]*),`), '$1,0,');
     writeFileSync(path, cut);
     const more = SweepJsonStream.open(path);

@@ -11,7 +11,16 @@
  *   r.close();
  */
 import { closeSync, readSync } from 'node:fs';
-import { allocateRunArrays, recordSteps, RUN_OUTPUT_NAMES, RUN_OUTPUTS, type RunChunk, type RunOutputName } from '../engine/index.ts';
+import {
+  allocateRunArrays,
+  recordSteps,
+  RUN_OUTPUT_NAMES,
+  RUN_OUTPUTS,
+  runOutputNamesOf,
+  type RunChunk,
+  type RunOutputName,
+  type RunOutputSpec,
+} from '../engine/index.ts';
 import { f32FromJson } from './float-format.ts';
 import { openInputFile, showBytes, type InputFileOptions } from './input-file.ts';
 import { cellStatsFromJson, SWEEP_FORMAT, SWEEP_VERSION, type SweepData } from './results-files.ts';
@@ -80,7 +89,7 @@ export class SweepJsonStream {
     readonly path: string,
     private readonly fd: number,
     readonly head: Omit<SweepData, 'runs'>,
-    private readonly cursors: Record<RunOutputName, ValueCursor>,
+    private readonly cursors: Partial<Record<RunOutputName, ValueCursor>>,
   ) {
     this.R = recordSteps(head.spec.base.iterations, head.spec.base.recordEvery).length;
     this.next = head.runRange[0];
@@ -91,17 +100,18 @@ export class SweepJsonStream {
     // By the read rule (input-file.ts): a regular file (a FIFO cannot hang merge), inside the shard's folder.
     const { fd, size } = openInputFile(path, 'shard-results', options);
     try {
-      const starts = RUN_OUTPUT_NAMES.map((name) => {
+      const find = (name: RunOutputName) => {
         const key = Buffer.from(`\n${JSON.stringify(name)}: [`);
         const at = findFrom(fd, size, key, 0);
         if (at < 0) throw new Error(`no ${JSON.stringify(name)} list`);
         return { at: at + key.length, key: at };
-      });
-      if (starts[0].key > MAX_HEAD_BYTES)
+      };
+      const first = find(RUN_OUTPUT_NAMES[0]); // every sweep has it: the head ends there
+      if (first.key > MAX_HEAD_BYTES)
         throw new Error(
-          `its head (spec, cells, statistics) is ${showBytes(starts[0].key)}, more than the ${showBytes(MAX_HEAD_BYTES)} a results file's head may be`,
+          `its head (spec, cells, statistics) is ${showBytes(first.key)}, more than the ${showBytes(MAX_HEAD_BYTES)} a results file's head may be`,
         );
-      const headBytes = Buffer.alloc(starts[0].key);
+      const headBytes = Buffer.alloc(first.key);
       readSync(fd, headBytes, 0, headBytes.length, 0);
       const raw = JSON.parse(`${headBytes.toString('utf8').trimEnd().replace(/,$/, '')}\n}`);
       if (raw?.format !== SWEEP_FORMAT || raw.version !== SWEEP_VERSION) throw new Error(`not a ${SWEEP_FORMAT} version ${SWEEP_VERSION} file`);
@@ -114,9 +124,12 @@ export class SweepJsonStream {
         runRange: raw.runRange as [number, number],
         cellStats: cellStatsFromJson(raw.cellStats),
       };
+      // The outputs the sweep's policy has (runOutputNamesOf): a log-linear sweep's file lists no transformer output.
+      const names = runOutputNamesOf(head.spec ?? { base: {} });
+      const starts = names.map(find);
       const cursors = Object.fromEntries(
-        RUN_OUTPUT_NAMES.map((name, k) => [name, new ValueCursor(fd, starts[k].at, k + 1 < starts.length ? starts[k + 1].key : size)]),
-      ) as Record<RunOutputName, ValueCursor>;
+        names.map((name, k) => [name, new ValueCursor(fd, starts[k].at, k + 1 < starts.length ? starts[k + 1].key : size)]),
+      ) as Partial<Record<RunOutputName, ValueCursor>>;
       return new SweepJsonStream(path, fd, head, cursors);
     } catch (error) {
       closeSync(fd);
@@ -131,9 +144,15 @@ export class SweepJsonStream {
     const chunk = { ...allocateRunArrays(end - begin, this.R), begin, end };
     for (const name of RUN_OUTPUT_NAMES) {
       const into = chunk[name];
-      const flag = RUN_OUTPUTS[name].array === Uint8Array;
+      const cursor = this.cursors[name];
+      const spec: RunOutputSpec = RUN_OUTPUTS[name];
+      if (!cursor) {
+        into.fill(spec.pending ?? 0); // an output this sweep's policy does not have
+        continue;
+      }
+      const flag = spec.array === Uint8Array;
       for (let i = 0; i < into.length; i++) {
-        const text = this.cursors[name].next();
+        const text = cursor.next();
         if (text === undefined) throw new Error(`"${name}" holds fewer values than the range [${this.head.runRange.join(', ')}) needs`);
         into[i] = flag ? Number(text) : text.startsWith('"') ? f32FromJson(JSON.parse(text)) : Math.fround(Number(text));
       }
@@ -141,7 +160,8 @@ export class SweepJsonStream {
     this.next = end;
     if (end === this.head.runRange[1]) {
       for (const name of RUN_OUTPUT_NAMES) {
-        if (this.cursors[name].next() !== undefined) throw new Error(`"${name}" holds more values than the range [${this.head.runRange.join(', ')}) needs`);
+        if (this.cursors[name] && this.cursors[name].next() !== undefined)
+          throw new Error(`"${name}" holds more values than the range [${this.head.runRange.join(', ')}) needs`);
       }
     }
     return chunk;

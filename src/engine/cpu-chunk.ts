@@ -5,10 +5,12 @@
 import { allocateRunArrays, deriveOutputs, runRecordAt, storeRunRecord, type RunChunk } from './run-outputs.ts';
 import { RunScratch, simulateRun } from './sequence-cpu.ts';
 import { setupRuns } from './setup.ts';
-import { expandGrid, recordSteps, type SweepSpec } from '../spec/index.ts';
+import { simulateTransformerChunk } from './transformer-chunk.ts';
+import { expandGrid, isTransformer, recordSteps, type SweepSpec } from '../spec/index.ts';
 
-/** Runs [begin, end) of the sweep on this thread with the CPU twin. */
+/** Runs [begin, end) of the sweep on this thread with the CPU twin (a transformer sweep's with its own twin: one policy a sweep). */
 export function simulateChunkCpu(spec: SweepSpec, begin: number, end: number): RunChunk {
+  if (isTransformer(spec.base)) return simulateTransformerChunk(spec, begin, end);
   const cells = expandGrid(spec);
   const steps = recordSteps(spec.base.iterations, spec.base.recordEvery);
   const R = steps.length;

@@ -6,6 +6,8 @@ export {
   RUN_OUTPUTS,
   RUN_OUTPUT_NAMES,
   PER_RUN_OUTPUTS,
+  outputApplies,
+  runOutputNamesOf,
   allocateRunArrays,
   copyRunArrays,
   outputLength,

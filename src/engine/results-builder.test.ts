@@ -7,7 +7,7 @@ import type { RunChunk } from './run-outputs.ts';
 import { Sha256 } from './sha256.ts';
 import { BANDED_OUTPUTS, cellBandInto, SERIES_BANDS } from './stats.ts';
 import { parseSpec, SWEEP_MEMORY, validateSpec } from '../spec/index.ts';
-import { PER_RUN_OUTPUTS, RUN_OUTPUTS } from './run-outputs.ts';
+import { outputApplies, PER_RUN_OUTPUTS, RUN_OUTPUT_NAMES, RUN_OUTPUTS } from './run-outputs.ts';
 
 const ending = { specHash: 'h', backend: { kind: 'cpu', threads: 1, adapter: 'none', fallbackAdapter: false, reason: '' }, wallMs: 0, message: '' } as const;
 
@@ -40,7 +40,9 @@ describe('ResultsBuilder', () => {
     const R = whole.runs.recordSteps.length;
     for (const o of BANDED_OUTPUTS) {
       const expected = new Float32Array(3 * R * SERIES_BANDS[o].length).fill(NaN);
-      for (const s of whole.cellStats) cellBandInto(expected, SERIES_BANDS[o], s.cell, 10, R, whole.runs[o], whole.runs.diverged, s.cell * 10);
+      // Held-out J is the transformer's alone (SPEC 1.10): a log-linear sweep's bands of it stay NaN.
+      if (o !== 'heldOutJ')
+        for (const s of whole.cellStats) cellBandInto(expected, SERIES_BANDS[o], s.cell, 10, R, whole.runs[o], whole.runs.diverged, s.cell * 10);
       expect(Array.from(whole.bands![o])).toEqual(Array.from(expected));
     }
     const t = whole.runs.trajectory;
@@ -80,7 +82,12 @@ describe("the validator's memory bound (SWEEP_MEMORY)", () => {
   it('covers what the builder holds per run and per split cell', () => {
     const perRun = PER_RUN_OUTPUTS.reduce((sum, n) => sum + RUN_OUTPUTS[n].array.BYTES_PER_ELEMENT, 0);
     expect(perRun).toBeLessThanOrEqual(SWEEP_MEMORY.bytesPerRun);
-    expect(BANDED_OUTPUTS.length * Float32Array.BYTES_PER_ELEMENT).toBe(SWEEP_MEMORY.bytesPerSplitRecord);
+    const banded = (policy: 'log-linear' | 'transformer') => BANDED_OUTPUTS.filter((o) => outputApplies(o, { base: { policy } })).length * 4;
+    expect(banded('log-linear')).toBe(SWEEP_MEMORY.bytesPerSplitRecord);
+    // A transformer sweep: its warm start per run, and held-out J banded.
+    const perRunTransformer = RUN_OUTPUT_NAMES.filter((n) => RUN_OUTPUTS[n].per === 'run').reduce((sum, n) => sum + RUN_OUTPUTS[n].array.BYTES_PER_ELEMENT, 0);
+    expect(perRunTransformer).toBeLessThanOrEqual(SWEEP_MEMORY.transformer.bytesPerRun);
+    expect(banded('transformer')).toBe(SWEEP_MEMORY.transformer.bytesPerSplitRecord);
   });
 
   it('refuses a sweep whose split cells would not fit, with the numbers', () => {

@@ -20,15 +20,17 @@
 import type { BackendInfo, CellStats, SweepResult } from './results.ts';
 import {
   copyRunArrays,
-  PER_RUN_OUTPUTS,
+  outputApplies,
   pendingRunOutputs,
+  runOutputNamesOf,
   RUN_OUTPUTS,
   type RunArrays,
   type RunChunk,
   type RunOutputs,
+  type RunOutputName,
   type RunOutputSpec,
 } from './run-outputs.ts';
-import { collapseThreshold, expandGrid, recordSteps, type Cell, type SweepSpec } from '../spec/index.ts';
+import { collapseThreshold, expandGrid, isTransformer, recordSteps, type Cell, type SweepSpec } from '../spec/index.ts';
 import { BANDED_OUTPUTS, cellBandInto, cellStatsCpu, SERIES_BANDS, type BandedOutput } from './stats.ts';
 import { Sha256 } from './sha256.ts';
 
@@ -47,7 +49,7 @@ export interface BuilderOptions {
 }
 
 /** A split cell's values so far: the outputs its reduction reads, one slot per seed. */
-type CellBuffer = Pick<RunArrays, 'finalJ' | 'diverged' | BandedOutput>;
+type CellBuffer = Pick<RunArrays, 'finalJ' | 'diverged' | 'sftReached' | BandedOutput>;
 
 export class ResultsBuilder {
   readonly cells: Cell[];
@@ -62,6 +64,9 @@ export class ResultsBuilder {
   private next: number; // first run not yet streamed in order
   private readonly hash = new Sha256();
   private readonly R: number;
+  private readonly perRunNames: RunOutputName[]; // the per-run outputs this sweep has (a transformer sweep's warm start too)
+  private readonly transformer: boolean;
+  private readonly banded: BandedOutput[]; // the banded outputs this sweep has (held-out J only a transformer sweep's): the others' bands stay NaN // runs whose warm start did not reach J0 are left out of the cells' statistics and bands
 
   /** An empty table for runs [begin, end) of the sweep. */
   constructor(
@@ -81,6 +86,9 @@ export class ResultsBuilder {
     const bandSize = (o: BandedOutput) => this.cells.length * this.R * SERIES_BANDS[o].length;
     this.bands = Object.fromEntries(BANDED_OUTPUTS.map((o) => [o, new Float32Array(bandSize(o)).fill(NaN)])) as Record<BandedOutput, Float32Array>;
     this.next = runRange[0];
+    this.perRunNames = runOutputNamesOf(spec).filter((k) => RUN_OUTPUTS[k].per === 'run');
+    this.transformer = isTransformer(spec.base);
+    this.banded = BANDED_OUTPUTS.filter((o) => outputApplies(o, spec));
   }
 
   /** Takes runs [chunk.begin, chunk.end) and any statistics already reduced for its cells. */
@@ -89,7 +97,7 @@ export class ResultsBuilder {
     const seeds = spec.seeds;
     const [first, last] = this.runRange;
     if (this.keepSeries) copyRunArrays(this.runs, chunk, chunk.begin - first);
-    else copyRunArrays(this.runs, Object.fromEntries(PER_RUN_OUTPUTS.map((k) => [k, chunk[k]])), chunk.begin - first);
+    else copyRunArrays(this.runs, Object.fromEntries(this.perRunNames.map((k) => [k, chunk[k]])), chunk.begin - first);
     for (const s of cellStats) this.stats[s.cell] = s;
     for (let cell = Math.floor(chunk.begin / seeds); cell * seeds < chunk.end; cell++) {
       const b = cell * seeds;
@@ -100,10 +108,11 @@ export class ResultsBuilder {
       let buffer = this.split.get(cell);
       if (!this.keepSeries && inRange && !whole) {
         // Part of a cell: its values wait, in seed order, until the rest arrives.
-        if (!buffer) this.split.set(cell, (buffer = cellBuffer(seeds, R)));
+        if (!buffer) this.split.set(cell, (buffer = cellBuffer(seeds, R, this.banded)));
         buffer.finalJ.set(chunk.finalJ.subarray(from - chunk.begin, to - chunk.begin), from - b);
         buffer.diverged.set(chunk.diverged.subarray(from - chunk.begin, to - chunk.begin), from - b);
-        for (const o of BANDED_OUTPUTS) buffer[o].set(chunk[o].subarray((from - chunk.begin) * R, (to - chunk.begin) * R), (from - b) * R);
+        buffer.sftReached.set(chunk.sftReached.subarray(from - chunk.begin, to - chunk.begin), from - b);
+        for (const o of this.banded) buffer[o].set(chunk[o].subarray((from - chunk.begin) * R, (to - chunk.begin) * R), (from - b) * R);
       }
       this.seedsIn[cell] += to - from;
       if (this.seedsIn[cell] !== seeds) continue;
@@ -113,13 +122,16 @@ export class ResultsBuilder {
         : whole
           ? { arrays: chunk, at: b - chunk.begin }
           : { arrays: buffer!, at: 0 };
-      this.stats[cell] ??= cellStatsCpu(
-        cell,
-        this.runs.finalJ.subarray(b - first, b - first + seeds),
-        this.runs.diverged.subarray(b - first, b - first + seeds),
-        collapseThreshold(spec, this.cells[cell]),
-      );
-      for (const o of BANDED_OUTPUTS) cellBandInto(this.bands[o], SERIES_BANDS[o], cell, seeds, R, source.arrays[o], source.arrays.diverged, source.at);
+      if (this.transformer) this.reduceReached(cell, b - first, source);
+      else {
+        this.stats[cell] ??= cellStatsCpu(
+          cell,
+          this.runs.finalJ.subarray(b - first, b - first + seeds),
+          this.runs.diverged.subarray(b - first, b - first + seeds),
+          collapseThreshold(spec, this.cells[cell]),
+        );
+        for (const o of this.banded) cellBandInto(this.bands[o], SERIES_BANDS[o], cell, seeds, R, source.arrays[o], source.arrays.diverged, source.at);
+      }
       this.split.delete(cell);
     }
     this.runsDone += chunk.end - chunk.begin;
@@ -130,6 +142,27 @@ export class ResultsBuilder {
       this.options.onRuns?.(c);
       this.next = c.end;
     }
+  }
+
+  /**
+   * A transformer cell's statistics and bands over the seeds whose warm start reached J0 (SPEC
+   * 1.10): the others never trained, so they are counted (`unreached`) and never averaged in.
+   * `at` is the cell's first run in this.runs; `source` holds its series from `source.at`.
+   */
+  private reduceReached(cell: number, at: number, source: { arrays: CellBuffer; at: number }): void {
+    const { seeds } = this.spec;
+    const R = this.R;
+    const reached: number[] = [];
+    for (let s = 0; s < seeds; s++) if (this.runs.sftReached[at + s]) reached.push(s);
+    const pick = <A extends Float32Array | Uint8Array>(a: A, width: number, from: number): A => {
+      const out = new (a.constructor as new (n: number) => A)(reached.length * width);
+      reached.forEach((s, j) => out.set(a.subarray((from + s) * width, (from + s + 1) * width), j * width));
+      return out;
+    };
+    const stats = cellStatsCpu(cell, pick(this.runs.finalJ, 1, at), pick(this.runs.diverged, 1, at), collapseThreshold(this.spec, this.cells[cell]));
+    this.stats[cell] = { ...stats, unreached: seeds - reached.length };
+    const diverged = pick(source.arrays.diverged, 1, source.at);
+    for (const o of this.banded) cellBandInto(this.bands[o], SERIES_BANDS[o], cell, reached.length, R, pick(source.arrays[o], R, source.at), diverged, 0);
   }
 
   /** Statistics of every cell whose seeds are all in, by cell. */
@@ -178,8 +211,8 @@ export class ResultsBuilder {
 }
 
 /** A buffer for one split cell of `seeds` runs and R records. */
-function cellBuffer(seeds: number, R: number): CellBuffer {
-  const out = { finalJ: new Float32Array(seeds), diverged: new Uint8Array(seeds) } as CellBuffer;
-  for (const o of BANDED_OUTPUTS) out[o] = new Float32Array(seeds * R);
+function cellBuffer(seeds: number, R: number, banded: readonly BandedOutput[]): CellBuffer {
+  const out = { finalJ: new Float32Array(seeds), diverged: new Uint8Array(seeds), sftReached: new Uint8Array(seeds) } as CellBuffer;
+  for (const o of banded) out[o] = new Float32Array(seeds * R);
   return out;
 }

@@ -20,6 +20,7 @@ export interface CellStats {
   q90: number;
   collapsed: number; // runs with final J < collapseFraction·J0, diverged runs included
   collapseProbability: number; // collapsed / runs
+  unreached?: number; // transformer sweeps only (SPEC 1.10): seeds whose warm start never reached J0, left out of every statistic above (runs counts the others) and of the bands
 }
 
 /** The statistics of CellStats a reader can name (tables, prose references), in the order tables show them. */

@@ -7,16 +7,22 @@
  * Layout: struct of arrays, run index = cell·seeds + seed; a per-record output is
  * [run · recordSteps.length + record].
  *
+ * Outputs marked `only` (the transformer's) are held by every sweep's arrays but written to the
+ * files of their policy's sweeps only (runOutputNamesOf).
+ *
  * @example
  *   const arrays = allocateRunArrays(runs, recordSteps.length);
  *   for (const name of RUN_OUTPUT_NAMES) arrays[name]; // Float32Array or Uint8Array
  */
 
+import type { Policy } from '../spec/index.ts';
+
 /** Where an output's values come from. */
 type OutputSource =
   | { kernel: 'state'; start: number } // a field of the same name in sequence.wgsl's RunState; the host starts it at `start`
   | { kernel: 'records' } // a block of sequence.wgsl's records buffer, blocks in declaration order, started at NaN
-  | { derive: (a: KernelArraysView, k: number, records: number) => number }; // element k, computed on the host from kernel outputs after each chunk
+  | { derive: (a: KernelArraysView, k: number, records: number) => number } // element k, computed on the host from kernel outputs after each chunk
+  | { transformer: 'run' }; // written only by storeTransformerRun (transformer-run.ts), from a transformer run's warm start and loop
 
 /** Kernel outputs as a derivation sees them (named loosely: RunArrays is defined from this file). */
 type KernelArraysView = Readonly<Record<string, ArrayLike<number>>>;
@@ -28,6 +34,7 @@ export interface RunOutputSpec {
   pending?: number; // value of a run not computed (a cancelled sweep's table); 0 when absent
   doc: string;
   csv?: string | { final: string } | { eachStep: string }; // runs CSV: a column; a per-record output's last record; one column per recorded step, `${eachStep}_${step}`
+  only?: Policy; // an output only sweeps of this policy have: the files of other sweeps leave it out, so theirs are as before it existed
 }
 
 /** A block of sequence.wgsl's records buffer: one f32 per run and recorded step, started at NaN. */
@@ -81,6 +88,40 @@ export const RUN_OUTPUTS = {
   klReference: recordBlock('exact KL(π_θ ‖ π_θ0) of a response at each recorded step (mean over prompts); NaN outside the PPO loop (μ·M = 1, β = 0)', {
     final: 'klReferenceFinal',
   }),
+  // The transformer policy (SPEC 1.10): held-out J, and the supervised warm start that brings J to J0.
+  heldOutJ: {
+    array: Float32Array,
+    per: 'record',
+    source: { transformer: 'run' },
+    pending: NaN,
+    doc: 'exact held-out J (teacher forcing over heldOutPrompts prompts never trained on) at each recorded step; NaN without held-out prompts',
+    csv: { eachStep: 'heldOutJ' },
+    only: 'transformer',
+  },
+  sftSteps: {
+    array: Float32Array,
+    per: 'run',
+    source: { transformer: 'run' },
+    doc: 'Adam steps the supervised warm start took (until J first reached J0, or sftMaxSteps)',
+    csv: 'sftSteps',
+    only: 'transformer',
+  },
+  sftJ: {
+    array: Float32Array,
+    per: 'run',
+    source: { transformer: 'run' },
+    doc: 'the exact training J the warm start reached',
+    csv: 'sftJ',
+    only: 'transformer',
+  },
+  sftReached: {
+    array: Uint8Array,
+    per: 'run',
+    source: { transformer: 'run' },
+    doc: '1 when the warm start reached J0 within sftMaxSteps; a run that did not is never trained nor averaged in (its J series are NaN)',
+    csv: 'sftReached',
+    only: 'transformer',
+  },
   gapNorm: {
     array: Float32Array,
     per: 'record',
@@ -110,7 +151,8 @@ export type RunOutputs = RunArrays & {
 /** Outputs of runs [begin, end), laid out as in RunOutputs. */
 export type RunChunk = RunArrays & { begin: number; end: number };
 
-export type PerRunOutputName = NamesWhere<{ per: 'run' }>;
+/** The per-run outputs every sweep has (a summary holds each, by this name); a policy's own (`only`) are apart. */
+export type PerRunOutputName = Exclude<NamesWhere<{ per: 'run' }>, NamesWhere<{ only: Policy }>>;
 export type KernelStateName = NamesWhere<{ source: { kernel: 'state' } }>;
 export type KernelRecordName = NamesWhere<{ source: { kernel: 'records' } }>;
 
@@ -122,12 +164,23 @@ export type RunRecord = { [K in KernelStateName]: Outputs[K]['array'] extends Ui
 const names = <K extends RunOutputName>(keep: (spec: RunOutputSpec) => boolean) => (Object.keys(RUN_OUTPUTS) as K[]).filter((k) => keep(RUN_OUTPUTS[k]));
 
 export const RUN_OUTPUT_NAMES: readonly RunOutputName[] = names(() => true);
-export const PER_RUN_OUTPUTS: readonly PerRunOutputName[] = names((s) => s.per === 'run');
+export const PER_RUN_OUTPUTS: readonly PerRunOutputName[] = names((s) => s.per === 'run' && s.only === undefined);
 /** RunState fields of sequence.wgsl that are outputs. */
 export const KERNEL_STATE_OUTPUTS: readonly KernelStateName[] = names((s) => 'kernel' in s.source && s.source.kernel === 'state');
 /** Blocks of sequence.wgsl's records buffer ([block][record][run]), in this order. */
 export const KERNEL_RECORD_OUTPUTS: readonly KernelRecordName[] = names((s) => 'kernel' in s.source && s.source.kernel === 'records');
 const DERIVED_OUTPUTS = names((s) => 'derive' in s.source);
+
+/** Whether a sweep has an output: every sweep has those without `only`; the others only sweeps of their policy. */
+export function outputApplies(name: RunOutputName, spec: { base: { policy?: Policy } }): boolean {
+  const { only }: RunOutputSpec = RUN_OUTPUTS[name];
+  return only === undefined || (spec.base.policy ?? 'log-linear') === only;
+}
+
+/** The outputs a sweep has, in RUN_OUTPUTS' order (its files list these). */
+export function runOutputNamesOf(spec: { base: { policy?: Policy } }): RunOutputName[] {
+  return RUN_OUTPUT_NAMES.filter((name) => outputApplies(name, spec));
+}
 
 /** Values an output holds for `runs` runs of `records` recorded steps. */
 export function outputLength(name: RunOutputName, runs: number, records: number): number {

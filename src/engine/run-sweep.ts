@@ -30,7 +30,7 @@ import {
   type MeasuredChoice,
   type RangeRunner,
 } from './backend-choice.ts';
-import { cellCount, parseSpec, specHash, type Cell, type SweepSpec, type SweepSpecInput } from '../spec/index.ts';
+import { cellCount, isTransformer, parseSpec, specHash, type Cell, type SweepSpec, type SweepSpecInput } from '../spec/index.ts';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
@@ -78,6 +78,19 @@ export async function chooseBackend(
     return cpu(`auto: ${ctx.adapterName} is a software adapter; the CPU twin on ${threads} thread(s) is faster`, ctx);
   }
   return { info: { ...gpuInfo, reason: 'auto: hardware adapter' }, gpu: ctx };
+}
+
+/**
+ * The backend of a transformer sweep (SPEC 1.10): the CPU twin for now, under auto with that
+ * reason; an explicit 'webgpu' is refused. Where the WGSL transformer engine plugs in (issue 22,
+ * src/engine/transformer-gpu*.ts): choose it here as chooseBackend does, and build it in gpuEngine.
+ */
+export function transformerBackend(choice: BackendChoice = 'auto', threads: number): { info: BackendInfo; gpu?: GpuContext } {
+  if (choice === 'webgpu')
+    throw new Error('backend "webgpu" with policy "transformer": its WGSL kernel is not wired into sweeps yet; use backend "cpu" or "auto" (the CPU twin)');
+  const reason =
+    choice === 'cpu' ? 'user override: CPU twin' : 'auto: policy "transformer" runs on the CPU twin (its WGSL kernel is not wired into sweeps yet)';
+  return { info: { kind: 'cpu', threads, adapter: 'none', fallbackAdapter: false, reason } };
 }
 
 /** The run range to compute: the whole sweep, or a validated [begin, end). */
@@ -223,7 +236,7 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
   const table = new ResultsBuilder(spec, [first, last], { keepSeries: options.keepSeries, onRuns: options.onRuns });
   const { cells } = table;
   const threads = Math.max(1, options.threads ?? availableThreads());
-  const chosen = await chooseBackend(options.backend, threads, options.gpu);
+  const chosen = isTransformer(spec.base) ? transformerBackend(options.backend, threads) : await chooseBackend(options.backend, threads, options.gpu);
   const { gpu } = chosen;
   let { info } = chosen;
   const auto = (options.backend ?? 'auto') === 'auto';

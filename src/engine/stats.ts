@@ -85,6 +85,8 @@ export const SERIES_BANDS = {
   // The PPO loop (SPEC 1.9): the clipped share of token-updates, and KL(π_θ ‖ π_θ0) (NaN outside the loop).
   clippedShare: ['q10', 'q50', 'q90', 'mean'],
   klReference: ['q10', 'q50', 'q90', 'mean'],
+  // The transformer policy (SPEC 1.10): exact held-out J, banded as J(t) is.
+  heldOutJ: ['q10', 'q50', 'q90', 'mean'],
 } as const satisfies Record<string, readonly BandField[]>;
 export type BandedOutput = keyof typeof SERIES_BANDS;
 export const BANDED_OUTPUTS = Object.keys(SERIES_BANDS) as BandedOutput[];

@@ -32,6 +32,7 @@ export const LAYOUT_VIEWS = [
   'prompts-mean',
   'clipped-share',
   'kl-reference',
+  'held-out',
 ] as const;
 export const PLOT_VIEWS = ['phase', ...LAYOUT_VIEWS, 'prompts-run', 'distribution', 'critical', 'compare', 'logs-trajectories', 'logs-outcome'] as const;
 export type PlotView = (typeof PLOT_VIEWS)[number];

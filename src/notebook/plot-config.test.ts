@@ -26,7 +26,7 @@ describe('plot cell config', () => {
 
   it('rejects an unknown view, naming every view there is', () => {
     expect(plotIssues('{"view": "gap-norm", "sweep": "s"}')).toEqual([
-      'view: view = "gap-norm": must be one of phase, trajectories, gap, update-norm, length, prompts-solved, prompts-lost, prompts-mean, clipped-share, kl-reference, prompts-run, distribution, critical, compare, logs-trajectories, logs-outcome',
+      'view: view = "gap-norm": must be one of phase, trajectories, gap, update-norm, length, prompts-solved, prompts-lost, prompts-mean, clipped-share, kl-reference, held-out, prompts-run, distribution, critical, compare, logs-trajectories, logs-outcome',
     ]);
   });
 

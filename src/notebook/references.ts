@@ -74,6 +74,9 @@ export const REFERENCE_SERIES: Readonly<Record<string, ReferenceSeries>> = {
   lostShare: { output: 'lostShare', quote: 'median', what: 'share of prompts lost' },
   meanSolvedShare: { output: 'solvedShare', quote: 'mean', what: 'mean share of prompts solved over seeds' },
   meanLostShare: { output: 'lostShare', quote: 'mean', what: 'mean share of prompts lost over seeds' },
+  // The transformer policy (SPEC 1.10).
+  heldOutJ: { output: 'heldOutJ', quote: 'median', what: 'held-out success rate J (prompts never trained on)' },
+  meanHeldOutJ: { output: 'heldOutJ', quote: 'mean', what: 'mean held-out success rate J over seeds' },
 };
 /** Parts of a critical step size a reference may name alone. */
 export const REFERENCE_CRITICAL_PARTS = ['value', 'low', 'high'] as const;

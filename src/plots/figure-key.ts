@@ -116,6 +116,11 @@ export function figureKey(o: FigureKeyOptions): KeyEntry[] {
       return bandKey('‖g‖(t), over the runs where it is finite');
     case 'update-norm':
       return bandKey('‖Δθ‖(t)');
+    case 'held-out':
+      return [
+        ...bandKey('held-out J(t), exact on prompts never trained on'),
+        { mark: 'mean', label: 'mean held-out J(t) over seeds (dashed)', swatch: line(BAND_GREY, 1, '3,3') },
+      ];
     case 'length':
       return bandKey('response length, over the runs that have one');
     case 'prompts-solved':

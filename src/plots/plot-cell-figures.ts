@@ -20,6 +20,7 @@ import { distributionPlot } from './distribution.ts';
 import { gapTrajectoriesPlot } from './gap-trajectories.ts';
 import { updateTrajectoriesPlot } from './update-trajectories.ts';
 import { ppoTrajectoriesPlot } from './ppo-trajectories.ts';
+import { heldOutTrajectoriesPlot } from './held-out-trajectories.ts';
 import { lengthTrajectoriesPlot } from './length-trajectories.ts';
 import { promptSharesPlot } from './prompt-shares.ts';
 import { promptMeanPlot } from './prompt-mean.ts';
@@ -104,6 +105,8 @@ export function plotCellFigures(c: PlotCellConfig, ready: readonly PlotSweep[], 
           width,
         }),
       ];
+    case 'held-out':
+      return [heldOutTrajectoriesPlot(first, { where: c.where, color: c.color, layout: c.layout, width })];
     case 'prompts-mean':
       return [promptMeanPlot(first, { where: c.where, color: c.color, layout: c.layout, width })];
     case 'prompts-run': {

@@ -145,7 +145,7 @@ describe('plot cell config of the prompt views', () => {
   it('refuses an unknown view, naming the nearest', () => {
     const [issue] = issues({ view: 'prompts-means', sweep: 's' });
     expect(issue).toMatch(
-      /^view: view = "prompts-means": must be one of .*prompts-mean, clipped-share, kl-reference, prompts-run.* \(did you mean prompts-mean\?\)$/,
+      /^view: view = "prompts-means": must be one of .*prompts-mean, clipped-share, kl-reference, held-out, prompts-run.* \(did you mean prompts-mean\?\)$/,
     );
   });
 

@@ -77,12 +77,13 @@ const SWEEP_KEYS = [
   'lengthBands',
   'promptBands',
   'ppoBands',
+  'transformerBands',
   'finalJ',
   'minJ',
   'initialJ',
   'diverged',
 ];
-const SWEEP_OPTIONAL = ['gapBands', 'updateBands', 'lengthBands', 'promptBands', 'ppoBands'];
+const SWEEP_OPTIONAL = ['gapBands', 'updateBands', 'lengthBands', 'promptBands', 'ppoBands', 'transformerBands'];
 /** The per-run outputs a baked sweep holds (a summary's), in the file's key order; element types from RUN_OUTPUTS. */
 const RUN_ARRAYS = SWEEP_KEYS.filter((k): k is PerRunOutputName => (PER_RUN_OUTPUTS as readonly string[]).includes(k));
 const CELL_STATS_KEYS = ['cell', 'runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'];
@@ -298,8 +299,9 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
   check(Array.isArray(raw.cellStats), `${at} cellStats`, 'expected a list, one entry per cell');
   const seen = new Set<number>();
   (raw.cellStats as unknown[]).forEach((s, i) => {
-    expectKeys(s, CELL_STATS_KEYS, [], `${at} cellStats[${i}]`);
-    for (const k of CELL_STATS_KEYS)
+    // unreached: a transformer sweep's count of seeds whose warm start never reached J0 (SPEC 1.10).
+    expectKeys(s, [...CELL_STATS_KEYS, 'unreached'], ['unreached'], `${at} cellStats[${i}]`);
+    for (const k of [...CELL_STATS_KEYS, ...('unreached' in s ? ['unreached'] : [])])
       check(s[k] === null || typeof s[k] === 'number', `${at} cellStats[${i}].${k}`, `expected a number, found ${JSON.stringify(s[k])}`);
     check(
       isCount(s.cell) && (s.cell as number) < cells && !seen.has(s.cell as number),

@@ -23,6 +23,7 @@ import {
   collapseThreshold,
   BANDED_OUTPUTS,
   canonicalJson,
+  outputApplies,
   PER_RUN_OUTPUTS,
   RUN_OUTPUTS,
   SERIES_BANDS,
@@ -166,7 +167,7 @@ function exactDifferences(baked: SweepSummary, fresh: SweepSummary, cells: strin
       continue;
     }
     for (const key of Object.keys(f) as (keyof typeof f)[]) {
-      if (!sameValue(b[key], f[key])) stats.add(`${cellName(cells, f.cell)} ${key}: baked ${show(b[key])}, re-run ${show(f[key])}`);
+      if (!sameValue(b[key] as number, f[key] as number)) stats.add(`${cellName(cells, f.cell)} ${key}: baked ${show(b[key])}, re-run ${show(f[key])}`);
     }
   }
   stats.into(out, (n) => `cellStats: ${differs(n, 'value')}`);
@@ -188,12 +189,18 @@ function consistencyDifferences(baked: SweepSummary, out: string[]): void {
   for (const s of baked.cellStats) {
     const b = s.cell * seeds;
     if (!grid[s.cell] || (s.cell + 1) * seeds > baked.finalJ.length) continue;
-    const finalJ = baked.finalJ.subarray(b, b + seeds);
-    const diverged = baked.diverged.subarray(b, b + seeds);
-    const expected = cellStatsCpu(s.cell, finalJ, diverged, collapseThreshold(baked.spec, grid[s.cell]));
+    // A transformer cell's statistics leave out the seeds whose warm start never reached J0: their J(0) is NaN (SPEC 1.10).
+    const kept = (a: Float32Array | Uint8Array) => (s.unreached === undefined ? a : a.filter((_, i) => !Number.isNaN(baked.initialJ[b + i])));
+    const finalJ = kept(baked.finalJ.subarray(b, b + seeds)) as Float32Array;
+    const diverged = kept(baked.diverged.subarray(b, b + seeds)) as Uint8Array;
+    const expected = {
+      ...cellStatsCpu(s.cell, finalJ, diverged, collapseThreshold(baked.spec, grid[s.cell])),
+      ...(s.unreached !== undefined && { unreached: seeds - finalJ.length }),
+    };
     for (const key of Object.keys(expected) as (keyof typeof expected)[]) {
       const tolerance = key === 'meanFinalJ' && baked.backend.kind === 'webgpu' ? 1e-6 : 0;
-      if (!(sameValue(s[key], expected[key]) || Math.abs(s[key] - expected[key]) <= tolerance)) {
+      const [a, e] = [s[key] as number, expected[key] as number];
+      if (!(sameValue(a, e) || Math.abs(a - e) <= tolerance)) {
         stats.add(`${cellName(cells, s.cell)} ${key}: baked ${show(s[key])}, but its runs give ${show(expected[key])}`);
       }
     }
@@ -312,7 +319,8 @@ function notComparedText(baked: SweepSummary, fresh: SweepSummary, kind: MatchKi
     kind === 'bit-for-bit'
       ? ''
       : `Across adapters the J(t) hash cannot be compared${kind === 'float-ties' ? `, nor the quantiles of ${ILL_CONDITIONED.map(bandName).join(', ')} (ill-conditioned where J nears 0 or 1: their finite counts are)` : ''}.`;
-  const missing = SERIES_OUTPUTS.filter((n) => n !== 'trajectory' && !(baked.runSeries?.[n] && fresh.runSeries?.[n]));
+  // A policy's own series (held-out J) only where the sweep is of that policy.
+  const missing = SERIES_OUTPUTS.filter((n) => n !== 'trajectory' && outputApplies(n, fresh.spec) && !(baked.runSeries?.[n] && fresh.runSeries?.[n]));
   if (missing.length === 0) return across;
   const side = !baked.runSeries ? 'the baked file' : 'this run';
   const values = fresh.finalJ.length * fresh.recordSteps.length;

@@ -15,7 +15,9 @@ import {
   effectiveStepSize,
   expandGrid,
   isPpoLoop,
+  isTransformer,
   perLengthAggregation,
+  outputApplies,
   RUN_OUTPUT_NAMES,
   RUN_OUTPUTS,
   SERIES_BANDS,
@@ -51,12 +53,15 @@ export const PROMPT_BAND_FIELDS = SERIES_BANDS.solvedShare;
 /** The PPO loop's series banded per cell and recorded step (SPEC 1.9): the clipped share and KL(π_θ ‖ π_θ0). */
 export const PPO_SERIES = ['clippedShare', 'klReference'] as const;
 export type PpoSeries = (typeof PPO_SERIES)[number];
+/** The transformer policy's series banded per cell and recorded step (SPEC 1.10): exact held-out J. */
+export const TRANSFORMER_SERIES = ['heldOutJ'] as const;
+export type TransformerSeries = (typeof TRANSFORMER_SERIES)[number];
 
 /**
  * The keyed band groups of a summary, one array per series, and the series each holds, in the baked
  * file's order: lengths (SPEC 1.7), shares of prompts (SPEC 1.8) and the PPO loop's series (SPEC 1.9).
  */
-export const BAND_GROUPS = { lengthBands: LENGTH_SERIES, promptBands: PROMPT_SERIES, ppoBands: PPO_SERIES } as const;
+export const BAND_GROUPS = { lengthBands: LENGTH_SERIES, promptBands: PROMPT_SERIES, ppoBands: PPO_SERIES, transformerBands: TRANSFORMER_SERIES } as const;
 export type BandGroup = keyof typeof BAND_GROUPS;
 
 /**
@@ -65,8 +70,8 @@ export type BandGroup = keyof typeof BAND_GROUPS;
  * undefined, so other sweeps' summaries compare and bake as they did before those groups).
  */
 export function keyedBandFields(groups: Partial<Pick<SweepSummary, BandGroup>>): Partial<Pick<SweepSummary, BandGroup>> {
-  const { lengthBands, promptBands, ppoBands } = groups;
-  return { lengthBands, ...(promptBands ? { promptBands } : {}), ...(ppoBands ? { ppoBands } : {}) };
+  const { lengthBands, promptBands, ppoBands, transformerBands } = groups;
+  return { lengthBands, ...(promptBands ? { promptBands } : {}), ...(ppoBands ? { ppoBands } : {}), ...(transformerBands ? { transformerBands } : {}) };
 }
 
 /** A per-record output of RUN_OUTPUTS (J(t), ‖θ‖(t), ‖∇J‖(t), ‖g‖(t), …): one value per run and recorded step. */
@@ -93,6 +98,7 @@ export interface SweepSummary {
   updateBands?: Float32Array; // [cell][record][GAP_BAND_FIELDS]: ‖Δθ‖(t) quantiles (SPEC 1.6); absent in results summarized before ‖Δθ‖ was recorded
   promptBands?: Record<PromptSeries, Float32Array>; // per PROMPT_SERIES, [cell][record][PROMPT_BAND_FIELDS] (SPEC 1.8); only for sweeps with a token cell of N > 1 prompts
   ppoBands?: Record<PpoSeries, Float32Array>; // per PPO_SERIES, [cell][record][fields] (SPEC 1.9); only for sweeps with a cell in the PPO loop
+  transformerBands?: Record<TransformerSeries, Float32Array>; // per TRANSFORMER_SERIES, [cell][record][fields] (SPEC 1.10); only for transformer sweeps
   lengthBands?: Record<LengthSeries, Float32Array>; // per LENGTH_SERIES, [cell][record][LENGTH_BAND_FIELDS] (SPEC 1.7); absent in results summarized before lengths were recorded
   finalJ: Float32Array; // per run (run = cell·seeds + seed); NaN when diverged
   minJ: Float32Array;
@@ -141,6 +147,8 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
   const promptBands = manyPrompts ? groupBands(BAND_GROUPS.promptBands) : undefined;
   // The PPO loop (SPEC 1.9): likewise only where some cell runs it.
   const ppoBands = expandGrid(spec).some((c) => c.params.mode === 'sampled' && isPpoLoop(c.params)) ? groupBands(BAND_GROUPS.ppoBands) : undefined;
+  // The transformer policy (SPEC 1.10): held-out J, only in its sweeps.
+  const transformerBands = isTransformer(spec.base) ? groupBands(BAND_GROUPS.transformerBands) : undefined;
   const trajectoryHash = result.trajectoryHash ?? (await sha256Bytes(runs.trajectory));
   const keepSeries = result.seriesKept !== false && keepSeriesFor(runs.finalJ.length, runs.recordSteps.length);
   return {
@@ -151,12 +159,15 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
     bands,
     gapBands,
     updateBands,
-    ...keyedBandFields({ lengthBands, promptBands, ppoBands }),
+    ...keyedBandFields({ lengthBands, promptBands, ppoBands, transformerBands }),
     finalJ: runs.finalJ,
     minJ: runs.minJ,
     initialJ: runs.initialJ,
     diverged: runs.diverged,
-    ...(keepSeries ? { runSeries: Object.fromEntries(SERIES_OUTPUTS.map((n) => [n, ownBuffer(runs[n] as Float32Array)])) } : {}),
+    // A policy's own series (held-out J) only in its sweeps' summaries, so a log-linear sweep's exports are as before.
+    ...(keepSeries
+      ? { runSeries: Object.fromEntries(SERIES_OUTPUTS.filter((n) => outputApplies(n, spec)).map((n) => [n, ownBuffer(runs[n] as Float32Array)])) }
+      : {}),
     trajectoryHash,
     backend: result.backend,
     wallMs: result.wallMs,
@@ -173,7 +184,7 @@ const BAND_HOME: Record<BandedOutput, keyof SweepSummary> = {
   gapNorm: 'gapBands',
   updateNorm: 'updateBands',
   ...(Object.fromEntries(Object.entries(BAND_GROUPS).flatMap(([group, series]) => series.map((n) => [n, group]))) as Record<
-    LengthSeries | PromptSeries | PpoSeries,
+    LengthSeries | PromptSeries | PpoSeries | TransformerSeries,
     BandGroup
   >),
 };

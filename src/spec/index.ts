@@ -4,3 +4,4 @@ export * from './spec.ts';
 export * from './validate.ts';
 export { specHash, canonicalJson, sha256Hex } from './spec-hash.ts';
 export * from './transformer-fields.ts';
+export { TRANSFORMER_GRID_KEYS, TRANSFORMER_LOOP_ADVANTAGES, TRANSFORMER_LOOP_AGGREGATIONS } from './transformer-validate.ts';

@@ -1,8 +1,8 @@
 /** SHA-256 of a canonical JSON form (keys sorted): the cache key and provenance id of a spec. */
-import { EOS_DEFAULTS, OPTIMIZER_DEFAULTS, PPO_DEFAULTS } from './spec.ts';
+import { EOS_DEFAULTS, OPTIMIZER_DEFAULTS, POLICY_DEFAULTS, PPO_DEFAULTS } from './spec.ts';
 
 /** Fields added after specs were first hashed, at the values that leave a run as it was. */
-const LATER_DEFAULTS: Readonly<Record<string, unknown>> = { ...OPTIMIZER_DEFAULTS, ...EOS_DEFAULTS, ...PPO_DEFAULTS };
+const LATER_DEFAULTS: Readonly<Record<string, unknown>> = { ...OPTIMIZER_DEFAULTS, ...EOS_DEFAULTS, ...PPO_DEFAULTS, ...POLICY_DEFAULTS };
 
 /** JSON with object keys sorted at every level, so equal specs hash equal. */
 export function canonicalJson(value: unknown): string {
@@ -23,7 +23,7 @@ export async function sha256Hex(text: string): Promise<string> {
 
 /**
  * Hash of a sweep spec. The grid becomes [key, values] pairs first: its key order sets the cell order.
- * The optimizer fields (SPEC 1.6), the EOS fields (SPEC 1.7) and the PPO loop's (SPEC 1.9) came after specs were first hashed:
+ * The optimizer fields (SPEC 1.6), the EOS fields (SPEC 1.7), the PPO loop's (SPEC 1.9) and the policy's (SPEC 1.10) came after specs were first hashed:
  * at their defaults they are left out of `base`, so an older spec keeps the hash it had before they existed.
  */
 export function specHash(spec: { grid?: object; base?: object }): Promise<string> {

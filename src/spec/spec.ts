@@ -8,6 +8,8 @@
  *   const cells = expandGrid(spec); // 6 cells, 1536 runs
  */
 
+import { taskResponseLength, TRANSFORMER_DEFAULTS, TRANSFORMER_FIELDS, type Policy, type TransformerTask } from './transformer-fields.ts';
+
 /** Policy family: a bandit over N prompts × K responses, or an autoregressive token policy. */
 export type Family = 'bandit' | 'token';
 /** Bandit: `tabular` = one-hot arms (N=1, d=K); `gaussian` = contextual. Token: `gaussian` or `tabular` = bigram one-hot (d=V²). */
@@ -92,6 +94,15 @@ export interface RunParams {
   dualClip: number | null; // c > 1: for A < 0 the token loss is capped at −c·A (verl `clip_ratio_c`); null = off
   klCoef: number; // β ≥ 0 on the per-token KL to π_ref = π_θ0 (TRL `beta`, verl `kl_loss_coef`)
   klEstimator: KlEstimator; // k3 (verl `low_var_kl`) or k1 (verl `kl`)
+  // The policy (SPEC 1.10): the paper's log-linear policy, or a tiny transformer per run (the token family; transformer-fields.ts).
+  policy: Policy;
+  layers: number; // transformer blocks
+  heads: number; // attention heads, each d/heads wide
+  task: TransformerTask; // copy, reverse, sort or sum of a prompt of promptLength tokens
+  promptLength: number; // k tokens per prompt
+  heldOutPrompts: number; // prompts never trained on, for held-out J (0: none)
+  sftMaxSteps: number; // Adam steps the supervised warm start may take to reach J0
+  sftLearningRate: number; // the warm start's Adam learning rate
 }
 
 /** Fields a grid may sweep over. */
@@ -209,6 +220,23 @@ export const PPO_DEFAULTS = Object.freeze({
 });
 export type PpoKey = keyof typeof PPO_DEFAULTS;
 
+/**
+ * The policy's fields (SPEC 1.10) at values that leave today's log-linear runs exactly as they were:
+ * policy "log-linear", and the transformer's fields (which that policy never reads) at their defaults.
+ */
+export const POLICY_DEFAULTS = Object.freeze({
+  policy: 'log-linear' as Policy,
+  ...(Object.fromEntries(TRANSFORMER_FIELDS.map((k) => [k, TRANSFORMER_DEFAULTS[k]])) as Pick<
+    typeof TRANSFORMER_DEFAULTS,
+    (typeof TRANSFORMER_FIELDS)[number]
+  >),
+});
+
+/** True when a run's policy is the tiny transformer (SPEC 1.10); else the paper's log-linear policy. */
+export function isTransformer(p: Pick<RunParams, 'policy'>): boolean {
+  return p.policy === 'transformer';
+}
+
 /** True when a run takes more than one update per batch or a KL penalty: the PPO loss path (SPEC 1.9); else today's loop, bit for bit. */
 export function isPpoLoop(p: Pick<RunParams, 'ppoEpochs' | 'miniBatches' | 'klCoef'>): boolean {
   return p.ppoEpochs * p.miniBatches > 1 || p.klCoef > 0;
@@ -244,13 +272,15 @@ export const DEFAULT_RUN: Readonly<RunParams> = Object.freeze({
   recordEvery: 10,
   ...OPTIMIZER_DEFAULTS,
   ...PPO_DEFAULTS,
+  ...POLICY_DEFAULTS,
 });
 
 /** Fills every missing field with its default. Does not validate: see `validateSpec`. */
 export function withDefaults(input: SweepSpecInput): SweepSpec {
   return {
     version: 1,
-    base: { ...DEFAULT_RUN, ...(input.base ?? {}) } as RunParams,
+    // The transformer's own default width (SPEC 1.10: d 16) where the policy is named and d is not.
+    base: { ...DEFAULT_RUN, ...(input.base?.policy === 'transformer' && { d: TRANSFORMER_DEFAULTS.d }), ...(input.base ?? {}) } as RunParams,
     grid: input.grid ?? {},
     seeds: input.seeds ?? 64,
     seed: input.seed ?? 1,
@@ -312,11 +342,13 @@ export function perLengthAggregation(aggregation: Aggregation): boolean {
  * effective step size is η itself.
  */
 export function effectiveStepSize(
-  p: Pick<RunParams, 'stepSize' | 'aggregation' | 'L' | 'family'> & { optimizer?: Optimizer; eos?: boolean; G?: number; B?: number },
+  p: Pick<RunParams, 'stepSize' | 'aggregation' | 'L' | 'family'> &
+    Partial<Pick<RunParams, 'policy' | 'task' | 'promptLength'>> & { optimizer?: Optimizer; eos?: boolean; G?: number; B?: number },
   expectedLength?: number,
 ): number {
   if (p.optimizer === 'adam' || p.optimizer === 'adamw') return p.stepSize;
-  const L = p.family === 'bandit' ? 1 : p.L;
+  // A transformer's responses have the task's length (SPEC 1.10), not L.
+  const L = p.family === 'bandit' ? 1 : p.policy === 'transformer' ? taskResponseLength(p.task ?? 'copy', p.promptLength ?? 1) : p.L;
   // With EOS, the per-length normalizations divide by lengths that move: the axis uses E_π|o| at θ0 when given.
   const length = p.eos && perLengthAggregation(p.aggregation) && expectedLength !== undefined ? expectedLength : L;
   return p.stepSize * aggregationLengthScale(p.aggregation, length, (p.B ?? 1) * (p.G ?? 1));

@@ -5,7 +5,8 @@
  * V offers. `policy` defaults to "log-linear", under which none of these fields may be given, so
  * every existing spec keeps its meaning and its hash.
  *
- * Not yet read by parseSpec/runSweep (issue 22: the engine wiring comes with the WGSL kernel).
+ * validateSpec reads them through transformer-validate.ts (which adds the log-linear options the
+ * transformer cannot take yet, by name).
  *
  * @example
  *   transformerFieldIssues({ policy: 'transformer', d: 12, heads: 5, V: 8, N: 16, B: 4, J0: 0.5 });

@@ -32,12 +32,15 @@ import {
   recordSteps,
 } from './spec.ts';
 import { intIn, oneOf, realIn, type Check } from './field-checks.ts';
+import { mb, sweepMemory } from './sweep-memory.ts';
 import { ppoFieldChecks, ppoInertAxis, ppoIssues } from './ppo-validate.ts';
+import { policyFieldChecks, policyGridRefusal, policyInertAxis, policyIssues } from './transformer-validate.ts';
 import { isPlainObject, keyName, kindOf, nearestName, showValue, SpecError, unknownKeyIssues, type SpecIssue } from './issues.ts';
 
 // The issue type and the messages' helpers live in issues.ts; passed on here, where they have always been exported from.
 export * from './issues.ts';
 export { PPO_LIMITS } from './ppo-validate.ts';
+export { SWEEP_MEMORY, sweepMemory } from './sweep-memory.ts';
 
 /** Engine limits that do not depend on the device; device limits are checked when chunking. */
 export const LIMITS = Object.freeze({
@@ -62,28 +65,6 @@ export const LIMITS = Object.freeze({
   weightDecay: 1000,
   maxGradNorm: 1e6,
 });
-
-/**
- * What the engine's ResultsBuilder holds for a sweep run without keeping every run's series (the
- * page above RUN_SERIES_LIMIT, `gradgap run`): its per-run outputs (3 f32 and a flag, rounded up to
- * 16 bytes; engine tests hold the outputs to it), and the buffers of cells split between chunks
- * until their last seed arrives (11 banded f32 series: J, ‖g‖, ‖Δθ‖, the four lengths, the shares of prompts solved and lost, the clipped share and the KL), a few cells at a time.
- */
-export const SWEEP_MEMORY = { bytesPerRun: 16, bytesPerSplitRecord: 44, cellsInFlight: 4 } as const;
-
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MiB`;
-
-/** Bytes a sweep of `runs` runs, `seeds` seeds a cell and `records` recorded steps holds while it runs, with the sum spelt out. */
-export function sweepMemory(runs: number, seeds: number, records: number): { bytes: number; text: string } {
-  const { bytesPerRun, bytesPerSplitRecord, cellsInFlight } = SWEEP_MEMORY;
-  const perRun = runs * bytesPerRun;
-  const split = cellsInFlight * seeds * records * bytesPerSplitRecord;
-  const bytes = perRun + split;
-  return {
-    bytes,
-    text: `${runs} runs × ${bytesPerRun} bytes (per-run finals) + ${cellsInFlight} cells in flight × ${seeds} seeds × ${records} recorded steps × ${bytesPerSplitRecord} bytes (banded series) = ${mb(bytes)}`,
-  };
-}
 
 /** The largest float32 below 1 (1 − 2^-24), the most a rate may be once the engine rounds it. */
 const F32_BELOW_ONE = 1 - 2 ** -24;
@@ -169,6 +150,7 @@ const FIELD_CHECKS: Record<keyof RunParams, Check> = {
   warmupSteps: intIn(0, LIMITS.iterations[1]),
   schedule: oneOf(PARAM_CHOICES.schedule),
   ...ppoFieldChecks(LIMITS.B),
+  ...policyFieldChecks(),
 };
 
 /** A grid value is checked as its base field is, except that a grid lists no null: clipping off is the base's null. */
@@ -190,6 +172,11 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
     out.push({ key: 'G', message: `G = ${p.G}, but advantage ${p.advantage} needs G ≥ 2` });
   if (p.mode === 'sampled' && p.advantage === 'batch-std' && p.B * p.G < 2)
     out.push({ key: 'G', message: `B·G = ${p.B * p.G}, but batch-std needs at least 2 responses per batch` });
+  if (p.warmupSteps > p.iterations)
+    out.push({ key: 'warmupSteps', message: `warmupSteps = ${p.warmupSteps} is longer than the run: must be in [0, iterations = ${p.iterations}]` });
+  if (p.recordEvery > p.iterations) out.push({ key: 'recordEvery', message: `recordEvery = ${p.recordEvery} must be in [1, iterations = ${p.iterations}]` });
+  policyIssues(p, out);
+  if (p.policy === 'transformer') return out; // its task sets N, B, lengths and tokens (transformer-validate.ts); the rest below is the log-linear table's
   if (p.family === 'token') tokenPromptIssues(p, out);
   if (p.family === 'bandit') {
     const { P } = tableShape(p);
@@ -200,9 +187,6 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
   }
   if (p.eos) eosIssues(p, out);
   ppoIssues(p, out);
-  if (p.warmupSteps > p.iterations)
-    out.push({ key: 'warmupSteps', message: `warmupSteps = ${p.warmupSteps} is longer than the run: must be in [0, iterations = ${p.iterations}]` });
-  if (p.recordEvery > p.iterations) out.push({ key: 'recordEvery', message: `recordEvery = ${p.recordEvery} must be in [1, iterations = ${p.iterations}]` });
   const { P, K, L } = tableShape(p);
   if (P * K > LIMITS.tableEntries)
     out.push({ key: p.family === 'bandit' ? 'K' : 'V', message: `the policy table has ${P}×${K} = ${P * K} entries; at most ${LIMITS.tableEntries}` });
@@ -290,8 +274,8 @@ const OPTIMIZER_READERS = {
  * features never read (the engine forces it or ignores it), so every value gives the same runs.
  */
 function inertAxis(base: Record<string, unknown>, grid: Record<string, unknown>, key: GridKey): string | null {
-  const ppo = ppoInertAxis(base, grid, key);
-  if (ppo) return ppo;
+  const inert = policyInertAxis(base, key) ?? ppoInertAxis(base, grid, key);
+  if (inert) return inert;
   const { family, features } = base;
   // The optimizer fields each optimizer reads (src/engine/optimizer.ts): with every optimizer of the sweep (the base's, or grid.optimizer's) blind to one, its axis is dead.
   const optimizers = Array.isArray(grid.optimizer) ? (grid.optimizer as unknown[]) : [base.optimizer];
@@ -338,6 +322,11 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   const gridKeys = GRID_KEYS as readonly string[];
   for (const [key, values] of Object.entries(spec.grid) as [string, unknown][]) {
     if (!gridKeys.includes(key)) {
+      const refusal = policyGridRefusal(key);
+      if (refusal) {
+        issues.push({ field: `grid.${key}`, message: refusal });
+        continue;
+      }
       const near = RUN_KEYS.includes(key) ? null : nearestName(key, gridKeys);
       issues.push({
         field: `grid.${keyName(key)}`,
@@ -375,7 +364,8 @@ export function validateSpec(input: SweepSpecInput): SpecIssue[] {
   const runs = cells * spec.seeds;
   if (runs > LIMITS.runs)
     return [{ field: 'seeds', message: `${cells} cells × ${spec.seeds} seeds = ${runs} runs; at most ${LIMITS.runs} runs per sweep (shard bigger sweeps)` }];
-  const memory = sweepMemory(runs, spec.seeds, Math.max(...expandGrid(spec).map((c) => recordSteps(c.params.iterations, c.params.recordEvery).length)));
+  const records = Math.max(...expandGrid(spec).map((c) => recordSteps(c.params.iterations, c.params.recordEvery).length));
+  const memory = sweepMemory(runs, spec.seeds, records, spec.base.policy);
   if (memory.bytes > LIMITS.sweepBytes)
     return [{ field: 'seeds', message: `${memory.text}, over the ${mb(LIMITS.sweepBytes)} a sweep may hold (fewer seeds or recorded steps, or shard it)` }];
   const seen = new Set<string>();

@@ -51,6 +51,18 @@ type DraftCheck = ReturnType<typeof checkSweepDraft>;
 function relevant(field: FormField, config: SweepCellConfig): boolean {
   const base = withDefaults(sweepSpecOf(config)).base;
   const token = base.family === 'token';
+  const transformer = base.policy === 'transformer';
+  // The transformer (SPEC 1.10) reads its own fields and not the log-linear policy's construction, length or exact mode.
+  if (['base.layers', 'base.heads', 'base.task', 'base.promptLength', 'base.heldOutPrompts', 'base.sftMaxSteps', 'base.sftLearningRate'].includes(field.path))
+    return transformer;
+  if (
+    transformer &&
+    ['base.family', 'base.features', 'base.reward', 'base.L', 'base.eos', 'base.targetLength', 'base.K', 'base.mode', 'base.exactDirection'].includes(
+      field.path,
+    )
+  )
+    return false;
+  if (transformer && (field.path === 'base.N' || field.path === 'base.B')) return true;
   switch (field.path) {
     case 'base.V':
     case 'base.L':

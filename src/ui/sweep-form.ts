@@ -8,7 +8,20 @@
  *   const next = writeField(config, 'base.L', '0');  // { base: { L: 0 } }
  *   issuesByField(validateSpec(sweepSpecOf(next))).get('base.L'); // ['L = 0: must be an integer in [1, 256]']
  */
-import { AGGREGATION_NAMES, GRID_KEYS, LIMITS, PARAM_CHOICES, cellCount, logSpaced, withDefaults, type GridKey } from '../engine/index.ts';
+import {
+  AGGREGATION_NAMES,
+  GRID_KEYS,
+  LIMITS,
+  PARAM_CHOICES,
+  POLICIES,
+  TRANSFORMER_GRID_KEYS,
+  TRANSFORMER_LIMITS,
+  TRANSFORMER_TASKS,
+  cellCount,
+  logSpaced,
+  withDefaults,
+  type GridKey,
+} from '../engine/index.ts';
 import { sweepSpecOf, type SweepCellConfig } from '../notebook/index.ts';
 
 export interface FormField {
@@ -32,6 +45,15 @@ export const AGGREGATION_LIBRARY_NAMES = PARAM_CHOICES.aggregation
   .join('; ');
 
 export const BASE_FIELDS: FormField[] = [
+  { path: 'base.policy', label: 'policy', kind: 'choice', choices: POLICIES },
+  // The transformer policy (SPEC 1.10): shown only when it is chosen.
+  { path: 'base.layers', label: 'layers', kind: 'int', range: range(TRANSFORMER_LIMITS.layers) },
+  { path: 'base.heads', label: 'heads (divide d)', kind: 'int', range: range(TRANSFORMER_LIMITS.heads) },
+  { path: 'base.task', label: 'task', kind: 'choice', choices: TRANSFORMER_TASKS },
+  { path: 'base.promptLength', label: 'prompt length', kind: 'int', range: range(TRANSFORMER_LIMITS.promptLength) },
+  { path: 'base.heldOutPrompts', label: 'held-out prompts', kind: 'int', range: range(TRANSFORMER_LIMITS.heldOutPrompts) },
+  { path: 'base.sftMaxSteps', label: 'warm start: most steps', kind: 'int', range: range(TRANSFORMER_LIMITS.sftMaxSteps) },
+  { path: 'base.sftLearningRate', label: 'warm start: Adam rate', kind: 'real', range: '(0, 1]' },
   { path: 'base.family', label: 'family', kind: 'choice', choices: PARAM_CHOICES.family },
   { path: 'base.features', label: 'features', kind: 'choice', choices: PARAM_CHOICES.features },
   { path: 'base.reward', label: 'reward', kind: 'choice', choices: PARAM_CHOICES.reward },
@@ -164,7 +186,8 @@ export function writeGrid(config: SweepCellConfig, key: GridKey, text: string | 
 /** Keys that can still be added as a grid axis. */
 export function addableGridKeys(config: SweepCellConfig): GridKey[] {
   const present = new Set(gridKeys(config));
-  return GRID_KEYS.filter((k) => !present.has(k));
+  const keys = withDefaults(sweepSpecOf(config)).base.policy === 'transformer' ? TRANSFORMER_GRID_KEYS : GRID_KEYS;
+  return keys.filter((k) => !present.has(k));
 }
 
 /** Validator issues grouped by the form field they belong beside; '' collects the rest. */

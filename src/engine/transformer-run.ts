@@ -1,0 +1,100 @@
+/**
+ * One transformer run (SPEC 1.10) on the f32 twin, and the one place a run's results become its
+ * per-run outputs (RUN_OUTPUTS). A run: its task set and θ0 from (seed, seed index) — so a seed is
+ * paired across cells — the supervised warm start to J0, then the GRPO loop; a run whose warm
+ * start does not reach J0 is never trained, and its J series stay NaN (results-builder leaves it
+ * out of every statistic and band, and counts it).
+ *
+ * storeTransformerRun is what a WGSL transformer kernel's readback calls too, with the same two
+ * parts ({ sft, loop }) read from its buffers.
+ *
+ * @example
+ *   const result = runTransformer(cell.params, spec.seed, seedIndex, run, models);
+ *   storeTransformerRun(arrays, i, steps.length, result, cell.params);
+ */
+import { F32, initialParameters, makeTaskSet, TransformerTwin, transformerModel, type TaskSet } from '../model/index.ts';
+import { taskResponseLength, type RunParams } from '../spec/index.ts';
+import type { RunArrays } from './run-outputs.ts';
+import { trainTransformerGrpo, type TransformerLoopParams, type TransformerLoopResult } from './transformer-grpo.ts';
+import { supervisedWarmStart, type SftResult } from './transformer-sft.ts';
+
+/** What storeTransformerRun reads of a run: its warm start, and its loop (null when the warm start did not reach J0). */
+export interface TransformerRunResult {
+  sft: Pick<SftResult, 'steps' | 'J' | 'reached'>;
+  loop: Pick<TransformerLoopResult, 'J' | 'heldOutJ' | 'deltaNorm' | 'meanReward' | 'diverged'> | null;
+}
+
+/** A run's model shape: T holds the prompt and the task's response. */
+export function transformerShape(p: RunParams) {
+  return { V: p.V, d: p.d, T: p.promptLength + taskResponseLength(p.task, p.promptLength), layers: p.layers, heads: p.heads };
+}
+
+/** Twins by shape, so a chunk builds each model's buffers once. */
+export class TwinCache {
+  private readonly twins = new Map<string, TransformerTwin>();
+  get(p: RunParams): TransformerTwin {
+    const shape = transformerShape(p);
+    const key = `${shape.V}|${shape.d}|${shape.T}|${shape.layers}|${shape.heads}`;
+    let twin = this.twins.get(key);
+    if (!twin) this.twins.set(key, (twin = new TransformerTwin(transformerModel(shape, F32))));
+    return twin;
+  }
+}
+
+/** The task set of seed index `seedIndex` (the same prompts in every cell of equal task sizes). */
+export function runTaskSet(p: RunParams, seed: number, seedIndex: number): TaskSet {
+  return makeTaskSet({ task: p.task, V: p.V, promptLength: p.promptLength, N: p.N, heldOutPrompts: p.heldOutPrompts }, seed, seedIndex);
+}
+
+/** Runs one transformer run: θ0, the warm start to J0, and (when it reached J0) the loop; `run` is its index in the sweep. */
+export function runTransformer(p: RunParams, seed: number, seedIndex: number, run: number, twins: TwinCache): TransformerRunResult {
+  const twin = twins.get(p);
+  const set = runTaskSet(p, seed, seedIndex);
+  const theta = initialParameters(twin.model.layout, seed, seedIndex);
+  const sft = supervisedWarmStart(twin, theta, set, { J0: p.J0, sftLearningRate: p.sftLearningRate, sftMaxSteps: p.sftMaxSteps });
+  if (!sft.reached) return { sft, loop: null };
+  // validateSpec holds a transformer cell to the loop's advantages and aggregations (transformer-validate.ts).
+  const loop = trainTransformerGrpo(twin, theta, set, { ...p, seed, run } as TransformerLoopParams);
+  return { sft, loop };
+}
+
+/**
+ * Stores run `i`'s results into `arrays` (R recorded steps): J, held-out J and ‖Δθ‖ at the
+ * recorded steps (NaN past a divergence and for a run that never started), finalJ, minJ and the
+ * flag, the warm start's steps, J and whether it reached J0. What the transformer does not
+ * compute is NaN (‖θ‖, ‖∇J‖, per-prompt shares, KL); lengths are the task's response length; the
+ * clipped share is 0, as in any one-step loop.
+ */
+export function storeTransformerRun(arrays: RunArrays, i: number, R: number, result: TransformerRunResult, p: RunParams): void {
+  const { sft, loop } = result;
+  const at = i * R;
+  arrays.sftSteps[i] = sft.steps;
+  arrays.sftJ[i] = sft.J;
+  arrays.sftReached[i] = sft.reached ? 1 : 0;
+  for (const name of ['trajectory', 'heldOutJ', 'updateNorm', 'thetaNorm', 'gradientNorm', 'solvedShare', 'lostShare', 'klReference'] as const)
+    arrays[name].fill(NaN, at, at + R);
+  for (const name of ['expectedLength', 'meanLength', 'meanLengthPassing', 'meanLengthFailing', 'clippedShare'] as const) arrays[name].fill(NaN, at, at + R);
+  arrays.diverged[i] = loop?.diverged ? 1 : 0;
+  if (!loop) {
+    arrays.finalJ[i] = NaN;
+    arrays.minJ[i] = NaN;
+    return;
+  }
+  const m = taskResponseLength(p.task, p.promptLength);
+  let minJ = Infinity;
+  for (let r = 0; r < loop.J.length; r++) {
+    arrays.trajectory[at + r] = loop.J[r];
+    arrays.heldOutJ[at + r] = p.heldOutPrompts > 0 ? loop.heldOutJ[r] : NaN;
+    arrays.updateNorm[at + r] = loop.deltaNorm[r];
+    arrays.expectedLength[at + r] = m;
+    arrays.meanLength[at + r] = m;
+    // The batch trained into step r: its passing and failing responses' length, where it had any (the step-0 record has no batch).
+    const reward = loop.meanReward[r];
+    arrays.meanLengthPassing[at + r] = reward > 0 ? m : NaN;
+    arrays.meanLengthFailing[at + r] = reward < 1 ? m : NaN;
+    arrays.clippedShare[at + r] = 0;
+    minJ = Math.min(minJ, loop.J[r]);
+  }
+  arrays.finalJ[i] = loop.diverged ? NaN : loop.J[loop.J.length - 1];
+  arrays.minJ[i] = minJ;
+}

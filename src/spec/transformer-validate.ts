@@ -1,0 +1,113 @@
+/**
+ * Validation of the policy field (SPEC 1.10) beside validate.ts's tables: the transformer's field
+ * checks, the problems of one cell's fields combined (the named refusals of transformer-fields.ts,
+ * and every log-linear option the transformer cannot take yet, each by name with what is allowed),
+ * and the grid axes it does not read. Under policy "log-linear" a transformer field away from its
+ * default is refused, so every existing spec keeps its meaning.
+ *
+ * @example
+ *   const out: { key: keyof RunParams; message: string }[] = [];
+ *   policyIssues({ ...DEFAULT_RUN, policy: 'transformer', mode: 'exact' }, out);
+ *   // [{ key: 'mode', message: 'mode "exact" with policy "transformer": … use mode "sampled"' }]
+ */
+import { intIn, oneOf, realIn, type Check } from './field-checks.ts';
+import { showValue } from './issues.ts';
+import { DEFAULT_RUN, isPpoLoop, POLICY_DEFAULTS, PPO_DEFAULTS, type Advantage, type Aggregation, type GridKey, type RunParams } from './spec.ts';
+import { POLICIES, TRANSFORMER_FIELDS, TRANSFORMER_LIMITS, TRANSFORMER_TASKS, transformerFieldIssues } from './transformer-fields.ts';
+
+/** The advantages and aggregations the transformer's loop takes today (src/engine/transformer-grpo.ts; a test holds the two lists equal). */
+export const TRANSFORMER_LOOP_ADVANTAGES: readonly Advantage[] = ['none', 'mean', 'group-std'];
+export const TRANSFORMER_LOOP_AGGREGATIONS: readonly Aggregation[] = ['seq-sum', 'seq-mean-token-mean', 'token-mean', 'constant'];
+
+/** Grid keys a transformer sweep may sweep: the step, the start, the task sizes, the loop and the optimizer (everything else it does not read, or not yet). */
+export const TRANSFORMER_GRID_KEYS: readonly GridKey[] = [
+  'stepSize',
+  'J0',
+  'G',
+  'B',
+  'N',
+  'V',
+  'd',
+  'advantage',
+  'aggregation',
+  'optimizer',
+  'momentum',
+  'beta1',
+  'beta2',
+  'adamEpsilon',
+  'weightDecay',
+  'maxGradNorm',
+  'warmupSteps',
+  'schedule',
+];
+
+type PolicyField = 'policy' | (typeof TRANSFORMER_FIELDS)[number];
+
+/** The policy fields' checks, for validate.ts's table. */
+export function policyFieldChecks(): Record<PolicyField, Check> {
+  const L = TRANSFORMER_LIMITS;
+  return {
+    policy: oneOf(POLICIES),
+    layers: intIn(L.layers[0], L.layers[1]),
+    heads: intIn(L.heads[0], L.heads[1]),
+    task: oneOf(TRANSFORMER_TASKS),
+    promptLength: intIn(L.promptLength[0], L.promptLength[1]),
+    heldOutPrompts: intIn(L.heldOutPrompts[0], L.heldOutPrompts[1]),
+    sftMaxSteps: intIn(L.sftMaxSteps[0], L.sftMaxSteps[1]),
+    sftLearningRate: realIn(0, L.sftLearningRate, 'left-open'),
+  };
+}
+
+type Out = { key: keyof RunParams; message: string }[];
+
+/**
+ * One cell's policy problems. Log-linear: a transformer field away from its default. Transformer:
+ * the named refusals (d % heads, parameters per run, prompts the task needs), and each option of
+ * the log-linear family that has no meaning here or is not built yet, by name.
+ */
+export function policyIssues(p: RunParams, out: Out): void {
+  if (p.policy !== 'transformer') {
+    for (const key of TRANSFORMER_FIELDS)
+      if (p[key] !== POLICY_DEFAULTS[key])
+        out.push({ key, message: `${key} = ${showValue(p[key])} applies only with policy "transformer" (policy is "log-linear"); remove it or set policy` });
+    return;
+  }
+  const refuse = (key: keyof RunParams, message: string) => out.push({ key, message });
+  const named = 'with policy "transformer"';
+  if (p.family !== 'token') refuse('family', `family = ${showValue(p.family)} ${named}: the transformer is a token policy; family must be "token"`);
+  if (p.features !== DEFAULT_RUN.features)
+    refuse('features', `features = ${showValue(p.features)} ${named}: features build the log-linear policy; the transformer has none (leave features out)`);
+  if (p.theta0 !== null) refuse('theta0', `theta0 is given ${named}: θ0 is the GPT-2 initialization fine-tuned to J0 (SPEC 1.10); theta0 must be null`);
+  if (p.reward !== 'exact-match')
+    refuse(
+      'reward',
+      `reward = ${showValue(p.reward)} ${named}: the task's reward is an exact match of the response to f(prompt); reward must be "exact-match"`,
+    );
+  if (p.L !== DEFAULT_RUN.L)
+    refuse('L', `L = ${p.L} ${named}: the response length is the task's (promptLength for copy, reverse and sort, 1 for sum); leave L out (${DEFAULT_RUN.L})`);
+  if (p.mode === 'exact') refuse('mode', `mode "exact" ${named}: the engine has no exact trajectory for the transformer; use mode "sampled"`);
+  if (p.eos) refuse('eos', `eos = true ${named}: not built (responses have the task's fixed length); eos must be false`);
+  if (!TRANSFORMER_LOOP_ADVANTAGES.includes(p.advantage))
+    refuse('advantage', `advantage ${p.advantage} ${named}: not built yet; must be one of ${TRANSFORMER_LOOP_ADVANTAGES.join(', ')}`);
+  if (!TRANSFORMER_LOOP_AGGREGATIONS.includes(p.aggregation))
+    refuse('aggregation', `aggregation ${p.aggregation} ${named}: not built yet; must be one of ${TRANSFORMER_LOOP_AGGREGATIONS.join(', ')}`);
+  if (isPpoLoop(p)) {
+    const which = (['ppoEpochs', 'miniBatches', 'klCoef'] as const).find((k) => p[k] !== PPO_DEFAULTS[k])!;
+    refuse(which, `${which} = ${p[which]} ${named}: the PPO loop is not built for the transformer yet; ppoEpochs and miniBatches must be 1 and klCoef 0`);
+  }
+  for (const issue of transformerFieldIssues(p as unknown as Record<string, unknown>))
+    out.push({ key: issue.field as keyof RunParams, message: issue.message });
+}
+
+/** Why a grid axis cannot be swept under the base's policy, or null. */
+export function policyInertAxis(base: Record<string, unknown>, key: GridKey): string | null {
+  if (base.policy !== 'transformer' || TRANSFORMER_GRID_KEYS.includes(key)) return null;
+  return `policy "transformer" does not sweep ${key} (its grid keys: ${TRANSFORMER_GRID_KEYS.join(', ')})`;
+}
+
+/** Why a policy field is not a grid key, for validate.ts's message. */
+export function policyGridRefusal(key: string): string | null {
+  if (key === 'policy') return 'policy cannot be swept: a sweep is one policy (put the log-linear and the transformer sweeps in two cells)';
+  if (!(TRANSFORMER_FIELDS as readonly string[]).includes(key)) return null;
+  return `${key} cannot be swept yet: the cells of a transformer sweep share layers, heads, task, promptLength, heldOutPrompts and the warm start's settings (one sweep per value; grid keys: ${TRANSFORMER_GRID_KEYS.join(', ')})`;
+}
