@@ -66,7 +66,10 @@ describe('a transformer sweep on the CPU twin', () => {
       expect(whole.minJ[run]).toBe(Math.min(...loop.J));
       expect(whole.diverged[run]).toBe(0);
       expect(whole.meanLength[run * R + 1]).toBe(2); // copy of 2 tokens: every response has 2
-      expect(whole.gradientNorm[run * R]).toBeNaN(); // not computed for the transformer
+      // The loop's own records land under their RUN_OUTPUTS names (‖∇J‖ exact, shares, ‖θ‖).
+      for (const name of ['gradientNorm', 'solvedShare', 'lostShare', 'thetaNorm'] as const)
+        expect(Array.from(whole[name].subarray(run * R, run * R + R)), name).toEqual(Array.from(loop[name]));
+      expect(Number.isFinite(whole.gradientNorm[run * R])).toBe(true);
     }
     // η = 3 collapses J where η = 0.03 does not (the cells' stats: 0.03 first).
     const result = await runSweep(INPUT, { backend: 'cpu' });

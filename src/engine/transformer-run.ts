@@ -18,10 +18,25 @@ import type { RunArrays } from './run-outputs.ts';
 import { trainTransformerGrpo, type TransformerLoopParams, type TransformerLoopResult } from './transformer-grpo.ts';
 import { supervisedWarmStart, type SftResult } from './transformer-sft.ts';
 
+/** The loop's optional records that are RUN_OUTPUTS of the same name (the twin records all; a kernel may leave some out). */
+const RECORDED_SERIES = [
+  'thetaNorm',
+  'gradientNorm',
+  'solvedShare',
+  'lostShare',
+  'clippedShare',
+  'klReference',
+  'expectedLength',
+  'meanLength',
+  'meanLengthPassing',
+  'meanLengthFailing',
+] as const;
+type RecordedSeries = (typeof RECORDED_SERIES)[number];
+
 /** What storeTransformerRun reads of a run: its warm start, and its loop (null when the warm start did not reach J0). */
 export interface TransformerRunResult {
   sft: Pick<SftResult, 'steps' | 'J' | 'reached'>;
-  loop: Pick<TransformerLoopResult, 'J' | 'heldOutJ' | 'deltaNorm' | 'meanReward' | 'diverged'> | null;
+  loop: Pick<TransformerLoopResult, 'J' | 'heldOutJ' | 'deltaNorm' | 'meanReward' | 'diverged' | RecordedSeries> | null;
 }
 
 /** A run's model shape: T holds the prompt and the task's response. */
@@ -61,9 +76,10 @@ export function runTransformer(p: RunParams, seed: number, seedIndex: number, ru
 /**
  * Stores run `i`'s results into `arrays` (R recorded steps): J, held-out J and ‖Δθ‖ at the
  * recorded steps (NaN past a divergence and for a run that never started), finalJ, minJ and the
- * flag, the warm start's steps, J and whether it reached J0. What the transformer does not
- * compute is NaN (‖θ‖, ‖∇J‖, per-prompt shares, KL); lengths are the task's response length; the
- * clipped share is 0, as in any one-step loop.
+ * flag, the warm start's steps, J and whether it reached J0, and every series the loop recorded
+ * under a RUN_OUTPUTS name (‖θ‖, ‖∇J‖, prompt shares, the PPO loop's clip share and KL, lengths).
+ * A loop that did not record a series (a kernel's) leaves it as a one-step loop without EOS has
+ * it: ‖θ‖, ‖∇J‖, shares and KL NaN, lengths the task's response length, clipped share 0.
  */
 export function storeTransformerRun(arrays: RunArrays, i: number, R: number, result: TransformerRunResult, p: RunParams): void {
   const { sft, loop } = result;
@@ -71,9 +87,7 @@ export function storeTransformerRun(arrays: RunArrays, i: number, R: number, res
   arrays.sftSteps[i] = sft.steps;
   arrays.sftJ[i] = sft.J;
   arrays.sftReached[i] = sft.reached ? 1 : 0;
-  for (const name of ['trajectory', 'heldOutJ', 'updateNorm', 'thetaNorm', 'gradientNorm', 'solvedShare', 'lostShare', 'klReference'] as const)
-    arrays[name].fill(NaN, at, at + R);
-  for (const name of ['expectedLength', 'meanLength', 'meanLengthPassing', 'meanLengthFailing', 'clippedShare'] as const) arrays[name].fill(NaN, at, at + R);
+  for (const name of ['trajectory', 'heldOutJ', 'updateNorm', ...RECORDED_SERIES] as const) arrays[name].fill(NaN, at, at + R);
   arrays.diverged[i] = loop?.diverged ? 1 : 0;
   if (!loop) {
     arrays.finalJ[i] = NaN;
@@ -94,6 +108,10 @@ export function storeTransformerRun(arrays: RunArrays, i: number, R: number, res
     arrays.meanLengthFailing[at + r] = reward < 1 ? m : NaN;
     arrays.clippedShare[at + r] = 0;
     minJ = Math.min(minJ, loop.J[r]);
+  }
+  for (const name of RECORDED_SERIES) {
+    const series = loop[name];
+    if (series) arrays[name].set(series.subarray(0, loop.J.length), at);
   }
   arrays.finalJ[i] = loop.diverged ? NaN : loop.J[loop.J.length - 1];
   arrays.minJ[i] = minJ;

@@ -76,19 +76,14 @@ describe('policy "transformer" in the sweep spec (SPEC 1.10)', () => {
     expect(issueOn(sweep({ theta0: [1, 2] }), 'base.theta0')).toContain('theta0 must be null');
     expect(issueOn(sweep({ reward: 'final-answer' }), 'base.reward')).toContain('reward must be "exact-match"');
     expect(issueOn(sweep({ L: 4 }), 'base.L')).toContain("the response length is the task's");
-    expect(issueOn(sweep({ advantage: 'rloo' }), 'base.advantage')).toBe(
-      'advantage rloo with policy "transformer": not built yet; must be one of none, mean, group-std',
-    );
-    expect(issueOn(sweep({}, { aggregation: ['seq-sum', 'constant-no-batch'] }), 'grid.aggregation')).toContain(
-      'must be one of seq-sum, seq-mean-token-mean, token-mean, constant',
-    );
-    expect(issueOn(sweep({ ppoEpochs: 2 }), 'base.ppoEpochs')).toContain('the PPO loop is not built for the transformer yet');
-    expect(issueOn(sweep({ klCoef: 0.01 }), 'base.klCoef')).toContain('klCoef 0');
+    // The loop takes every advantage, aggregation and the PPO loop (src/engine/transformer-grpo.ts).
+    expect(validateSpec(sweep({ advantage: 'rloo' }, { aggregation: ['seq-sum', 'constant-no-batch'] }))).toEqual([]);
+    expect(validateSpec(sweep({ ppoEpochs: 2, miniBatches: 2, klCoef: 0.01 }, { klCoef: [0, 0.1] }))).toEqual([]);
   });
 
   it('refuses grid axes it does not read, and the policy fields as grid keys, by name', () => {
     expect(issueOn(sweep({}, { L: [2, 4] }), 'grid.L')).toContain('policy "transformer" does not sweep L (its grid keys: stepSize, J0,');
-    expect(issueOn(sweep({}, { klCoef: [0, 0.1] }), 'grid.klCoef')).toContain('does not sweep klCoef');
+    expect(issueOn(sweep({}, { K: [2, 4] }), 'grid.K')).toContain('does not sweep K');
     expect(issueOn(sweep({}, { layers: [1, 2] }), 'grid.layers')).toContain('layers cannot be swept yet');
     expect(issueOn(sweep({}, { policy: ['log-linear', 'transformer'] }), 'grid.policy')).toContain('a sweep is one policy');
   });

@@ -12,14 +12,14 @@
  */
 import { intIn, oneOf, realIn, type Check } from './field-checks.ts';
 import { showValue } from './issues.ts';
-import { DEFAULT_RUN, isPpoLoop, POLICY_DEFAULTS, PPO_DEFAULTS, type Advantage, type Aggregation, type GridKey, type RunParams } from './spec.ts';
+import { ADVANTAGES, AGGREGATIONS, DEFAULT_RUN, POLICY_DEFAULTS, type Advantage, type Aggregation, type GridKey, type RunParams } from './spec.ts';
 import { POLICIES, TRANSFORMER_FIELDS, TRANSFORMER_LIMITS, TRANSFORMER_TASKS, transformerFieldIssues } from './transformer-fields.ts';
 
-/** The advantages and aggregations the transformer's loop takes today (src/engine/transformer-grpo.ts; a test holds the two lists equal). */
-export const TRANSFORMER_LOOP_ADVANTAGES: readonly Advantage[] = ['none', 'mean', 'group-std'];
-export const TRANSFORMER_LOOP_AGGREGATIONS: readonly Aggregation[] = ['seq-sum', 'seq-mean-token-mean', 'token-mean', 'constant'];
+/** The advantages and aggregations the transformer's loop takes: all of them (src/engine/transformer-grpo.ts; a test holds the lists equal). */
+export const TRANSFORMER_LOOP_ADVANTAGES: readonly Advantage[] = ADVANTAGES;
+export const TRANSFORMER_LOOP_AGGREGATIONS: readonly Aggregation[] = AGGREGATIONS;
 
-/** Grid keys a transformer sweep may sweep: the step, the start, the task sizes, the loop and the optimizer (everything else it does not read, or not yet). */
+/** Grid keys a transformer sweep may sweep: the step, the start, the task sizes, the loop (the PPO loop's included) and the optimizer (everything else it does not read, or not yet). */
 export const TRANSFORMER_GRID_KEYS: readonly GridKey[] = [
   'stepSize',
   'J0',
@@ -39,6 +39,13 @@ export const TRANSFORMER_GRID_KEYS: readonly GridKey[] = [
   'maxGradNorm',
   'warmupSteps',
   'schedule',
+  'ppoEpochs',
+  'miniBatches',
+  'clipLow',
+  'clipHigh',
+  'dualClip',
+  'klCoef',
+  'klEstimator',
 ];
 
 type PolicyField = 'policy' | (typeof TRANSFORMER_FIELDS)[number];
@@ -87,14 +94,6 @@ export function policyIssues(p: RunParams, out: Out): void {
     refuse('L', `L = ${p.L} ${named}: the response length is the task's (promptLength for copy, reverse and sort, 1 for sum); leave L out (${DEFAULT_RUN.L})`);
   if (p.mode === 'exact') refuse('mode', `mode "exact" ${named}: the engine has no exact trajectory for the transformer; use mode "sampled"`);
   if (p.eos) refuse('eos', `eos = true ${named}: not built (responses have the task's fixed length); eos must be false`);
-  if (!TRANSFORMER_LOOP_ADVANTAGES.includes(p.advantage))
-    refuse('advantage', `advantage ${p.advantage} ${named}: not built yet; must be one of ${TRANSFORMER_LOOP_ADVANTAGES.join(', ')}`);
-  if (!TRANSFORMER_LOOP_AGGREGATIONS.includes(p.aggregation))
-    refuse('aggregation', `aggregation ${p.aggregation} ${named}: not built yet; must be one of ${TRANSFORMER_LOOP_AGGREGATIONS.join(', ')}`);
-  if (isPpoLoop(p)) {
-    const which = (['ppoEpochs', 'miniBatches', 'klCoef'] as const).find((k) => p[k] !== PPO_DEFAULTS[k])!;
-    refuse(which, `${which} = ${p[which]} ${named}: the PPO loop is not built for the transformer yet; ppoEpochs and miniBatches must be 1 and klCoef 0`);
-  }
   for (const issue of transformerFieldIssues(p as unknown as Record<string, unknown>))
     out.push({ key: issue.field as keyof RunParams, message: issue.message });
 }
