@@ -82,7 +82,7 @@ export function backwardSequence(
     const row = p * V;
     value = r(value + r(w * acts.logp[row + o]));
     for (let v = 0; v < V; v++) dl[v] = r(w * r((v === o ? 1 : 0) - r(Math.exp(acts.logp[row + v]))));
-    for (let v = 0; v < V; v++) for (let i = 0; i < d; i++) grad[E + v * d + i] = r(grad[E + v * d + i] + r(dl[v] * acts.f[p * d + i]));
+    addOuterProduct(r, dl, 0, acts.f, p * d, V, d, grad, E); // grad E_vi += r(dl_v f_i): the outer product dlᵀ·f
     rowTimesMatrix(r, dl, 0, theta, E, V, d, dRow, 0); // df_i = Σ_v dl_v E_vi: E is V × d, so this is dl·E
     rmsNormBackward(r, acts.x[layout.layers.length], p * d, acts.invF[p], dRow, 0, d, dx, p * d);
   }
@@ -109,26 +109,32 @@ export function backwardSequence(
     dq.fill(0, 0, fed * d);
     dk.fill(0, 0, fed * d);
     dv.fill(0, 0, fed * d);
+    // Speed (same results): offsets hoisted, each accumulator of a chain kept in a local.
     for (let p = 0; p < fed; p++) {
+      const pd = p * d;
       for (let h = 0; h < heads; h++) {
         const col = h * dh;
         const pb = h * T * T + p * T;
         let sum = 0;
         for (let u = 0; u <= p; u++) {
           const pu = A.probs[pb + u];
+          const ud = u * d + col;
           let acc = 0;
           for (let i = 0; i < dh; i++) {
-            acc = r(acc + r(dO[p * d + col + i] * A.v[u * d + col + i]));
-            dv[u * d + col + i] = r(dv[u * d + col + i] + r(pu * dO[p * d + col + i]));
+            const g = dO[pd + col + i];
+            acc = r(acc + r(g * A.v[ud + i]));
+            dv[ud + i] = r(dv[ud + i] + r(pu * g));
           }
           dp[u] = acc;
           sum = r(sum + r(pu * acc));
         }
         for (let u = 0; u <= p; u++) {
           const ds = r(r(A.probs[pb + u] * r(dp[u] - sum)) * scale);
+          const ud = u * d + col;
+          const qd = pd + col;
           for (let i = 0; i < dh; i++) {
-            dq[p * d + col + i] = r(dq[p * d + col + i] + r(ds * A.k[u * d + col + i]));
-            dk[u * d + col + i] = r(dk[u * d + col + i] + r(ds * A.q[p * d + col + i]));
+            dq[qd + i] = r(dq[qd + i] + r(ds * A.k[ud + i]));
+            dk[ud + i] = r(dk[ud + i] + r(ds * A.q[qd + i]));
           }
         }
       }
