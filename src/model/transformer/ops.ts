@@ -132,6 +132,54 @@ export function addOuterProduct(r: Round, a: Numbers, aOff: number, dy: Numbers,
 }
 
 /**
+ * addOuterProduct for `count` rows of a and dy at once (row p at aOff + p·aStride and dyOff + p·dyStride):
+ * gW_ij = r(gW_ij + r(a_pi dy_pj)) for p ascending — per element the very sequence of roundings of
+ * calling addOuterProduct once per p, ascending, but each gW_ij is loaded and stored once, and four
+ * independent chains run at a time (speed only).
+ */
+export function addOuterProducts(
+  r: Round,
+  a: Numbers,
+  aOff: number,
+  aStride: number,
+  dy: Numbers,
+  dyOff: number,
+  dyStride: number,
+  count: number,
+  rows: number,
+  cols: number,
+  gW: Numbers,
+  gOff: number,
+): void {
+  for (let i = 0; i < rows; i++) {
+    const row = gOff + i * cols;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      let g0 = gW[row + j];
+      let g1 = gW[row + j + 1];
+      let g2 = gW[row + j + 2];
+      let g3 = gW[row + j + 3];
+      for (let p = 0, ap = aOff + i, dp = dyOff + j; p < count; p++, ap += aStride, dp += dyStride) {
+        const ai = a[ap];
+        g0 = r(g0 + r(ai * dy[dp]));
+        g1 = r(g1 + r(ai * dy[dp + 1]));
+        g2 = r(g2 + r(ai * dy[dp + 2]));
+        g3 = r(g3 + r(ai * dy[dp + 3]));
+      }
+      gW[row + j] = g0;
+      gW[row + j + 1] = g1;
+      gW[row + j + 2] = g2;
+      gW[row + j + 3] = g3;
+    }
+    for (; j < cols; j++) {
+      let g = gW[row + j];
+      for (let p = 0; p < count; p++) g = r(g + r(a[aOff + p * aStride + i] * dy[dyOff + p * dyStride + j]));
+      gW[row + j] = g;
+    }
+  }
+}
+
+/**
  * Causal attention of the query at position p over keys and values 0..p, every head; rows of K
  * and V are d wide (head h is columns h·dh … (h+1)·dh − 1). Writes the attention weights of head
  * h to probs[base + h·headStride + u] and the heads' outputs, side by side, to o.
