@@ -15,12 +15,14 @@ then an SFT warm start (full-batch cross-entropy, Adam lr sftLearningRate) until
 runs reaches J0. Timed: `iterations` GRPO steps: B prompts per run, G responses each sampled
 token by token (full recompute of the short prefix under no_grad), exact-match rewards, group-std
 advantages (unbiased std + epsilon), seq-sum weights A/(B*G), autograd backward, plain SGD.
-Prints run-steps/s and sampled tokens/s.
+Prints run-steps/s and sampled tokens/s (the median over --reps timings, each from the same SFT
+parameters); --json adds a last line of JSON for `gradgap bench --workload W3`.
 """
 import argparse
 import json
 import math
 import os
+import sys
 import time
 
 import torch
@@ -138,6 +140,8 @@ def main():
     ap.add_argument("--iterations", type=int)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reps", type=int, default=1, help="time the GRPO iterations this many times, each from the same SFT parameters")
+    ap.add_argument("--json", action="store_true", help="last line: one JSON object (gradgap bench --workload W3 reads it)")
     args = ap.parse_args()
     if args.check:
         return check(args.check)
@@ -156,10 +160,13 @@ def main():
     # Untimed SFT warm start: Adam on the mean cross-entropy, until mean J over runs reaches J0.
     opt = torch.optim.Adam(model.parameters(), lr=w["sftLearningRate"])
     sft_steps = 0
+    t_sft = time.perf_counter()
     while True:
         logp = teacher_forced_logp(model, prompts, targets)
-        J = logp.exp().mean().item()
-        if J >= w["J0"] or sft_steps >= w["sftMaxSteps"]:
+        sft_J = logp.exp().mean().item()
+        if sft_steps % 10 == 0:
+            print(f"SFT step {sft_steps}: mean J {sft_J:.4f} ({time.perf_counter() - t_sft:.1f} s)", file=sys.stderr, flush=True)
+        if sft_J >= w["J0"] or sft_steps >= w["sftMaxSteps"]:
             break
         opt.zero_grad()
         (-(logp.sum(-1) / (N * m)).sum()).backward()  # each run's own mean; runs are independent
@@ -167,39 +174,52 @@ def main():
         sft_steps += 1
 
     params = model.parameters()
+    sft_params = [p.detach().clone() for p in params]
+    sft_seconds = time.perf_counter() - t_sft
     eta, eps = w["stepSize"], w["epsilon"]
     runs = torch.arange(R)[:, None]
-    t0 = time.perf_counter()
-    for step in range(iterations):
+    rep_seconds = []
+    for rep in range(args.reps):
         with torch.no_grad():
-            pick = torch.rand(R, N, generator=gen).argsort(-1)[:, :B]  # B distinct prompts per run
-            x = prompts[runs, pick].repeat_interleave(G, 1)  # [R, B*G, k]
-            y = targets[runs, pick].repeat_interleave(G, 1)
-            seq = x
-            for t in range(m):
-                lp = model.log_probs(seq)[:, :, -1, :]
-                tok = torch.multinomial(lp.exp().reshape(-1, V), 1, generator=gen).reshape(R, B * G, 1)
-                seq = torch.cat([seq, tok], -1)
-            reward = (seq[..., k:] == y).all(-1).float().reshape(R, B, G)
-            mean = reward.mean(-1, keepdim=True)
-            A = (reward - mean) / (reward.std(-1, unbiased=True, keepdim=True) + eps)
-            weight = (A / (B * G)).reshape(R, B * G)
-        lp = model.log_probs(seq[..., :-1])[..., k - 1:, :].gather(-1, seq[..., k:, None]).squeeze(-1)
-        loss = -(weight[..., None] * lp).sum()
-        for p in params:
-            p.grad = None
-        loss.backward()
-        with torch.no_grad():
+            for p, p0 in zip(params, sft_params):
+                p.copy_(p0)
+        gen.manual_seed(args.seed + 1000 + rep)
+        t0 = time.perf_counter()
+        for step in range(iterations):
+            with torch.no_grad():
+                pick = torch.rand(R, N, generator=gen).argsort(-1)[:, :B]  # B distinct prompts per run
+                x = prompts[runs, pick].repeat_interleave(G, 1)  # [R, B*G, k]
+                y = targets[runs, pick].repeat_interleave(G, 1)
+                seq = x
+                for t in range(m):
+                    lp = model.log_probs(seq)[:, :, -1, :]
+                    tok = torch.multinomial(lp.exp().reshape(-1, V), 1, generator=gen).reshape(R, B * G, 1)
+                    seq = torch.cat([seq, tok], -1)
+                reward = (seq[..., k:] == y).all(-1).float().reshape(R, B, G)
+                mean = reward.mean(-1, keepdim=True)
+                A = (reward - mean) / (reward.std(-1, unbiased=True, keepdim=True) + eps)
+                weight = (A / (B * G)).reshape(R, B * G)
+            lp = model.log_probs(seq[..., :-1])[..., k - 1:, :].gather(-1, seq[..., k:, None]).squeeze(-1)
+            loss = -(weight[..., None] * lp).sum()
             for p in params:
-                p -= eta * p.grad
-    seconds = time.perf_counter() - t0
+                p.grad = None
+            loss.backward()
+            with torch.no_grad():
+                for p in params:
+                    p -= eta * p.grad
+        rep_seconds.append(time.perf_counter() - t0)
+    seconds = sorted(rep_seconds)[len(rep_seconds) // 2]
     with torch.no_grad():
         J = teacher_forced_logp(model, prompts, targets).exp().mean().item()
     steps = R * iterations
     print(
-        f"W3 torch {torch.__version__} ({args.threads} threads): {R} runs x {iterations} iterations in {seconds:.2f} s: "
-        f"{steps / seconds:.1f} run-steps/s, {steps * B * G * m / seconds:.0f} tokens/s; SFT {sft_steps} steps; mean final J {J:.4f}"
+        f"W3 torch {torch.__version__} ({args.threads} threads): {R} runs x {iterations} iterations in {seconds:.2f} s (median of {args.reps}): "
+        f"{steps / seconds:.1f} run-steps/s, {steps * B * G * m / seconds:.0f} tokens/s; SFT {sft_steps} steps ({sft_seconds:.1f} s, J {sft_J:.4f}); mean final J {J:.4f}",
+        flush=True,
     )
+    if args.json:
+        print(json.dumps(dict(torch=torch.__version__, threads=args.threads, runs=R, iterations=iterations, tokensPerRunStep=B * G * m,
+                              repSeconds=rep_seconds, sftSteps=sft_steps, sftSeconds=sft_seconds, sftJ=sft_J, finalJ=J)))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 //   npx tsx scripts/w3-twin.ts [runs]      (default 8 runs: the twin is timed per run-step)
 // Each run: its own θ0 and prompts, an untimed SFT warm start to J0, then the timed GRPO
 // iterations. Prints run-steps/s and sampled tokens/s (B·G·m tokens a run-step), and Σ final J so a
-// speed change can be seen not to be a change of results. Not yet through `gradgap bench` (issue 22).
+// speed change can be seen not to be a change of results. On all cores, next to PyTorch: `gradgap bench --workload W3`.
 import { readFileSync } from 'node:fs';
 import { trainTransformerGrpo } from '../src/engine/transformer-grpo.ts';
 import { supervisedWarmStart } from '../src/engine/transformer-sft.ts';

@@ -69,7 +69,7 @@ describe('bad input', () => {
     ['--quiet given twice', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--quiet', '--quiet'], /--quiet given twice/],
     ['--quiet=yes', (dir) => ['run', TINY, '--out', join(dir, 'out'), '--quiet=yes'], /--quiet takes no value/],
     ['an empty --baked', () => ['verify', TINY, '--baked', ''], /--baked needs a value: a \.results\.json file/],
-    ['bench --workload W3', () => ['bench', '--workload', 'W3'], /--workload W3: must be one of W1, W1-adamw, W1-eos, W1-prompts, W1-ppo, W2, all/],
+    ['bench --workload W4', () => ['bench', '--workload', 'W4'], /--workload W4: must be one of W1, W1-adamw, W1-eos, W1-prompts, W1-ppo, W2, W3, all/],
     ['merge with an empty --out', (dir) => ['merge', dir, '--out='], /--out needs a value: a directory/],
   ];
 

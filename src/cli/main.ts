@@ -36,7 +36,7 @@ export const COMMANDS: Record<string, CommandShape> = {
   verify: { positional: { min: 1, max: 1, name: 'NOTEBOOK' }, flags: { ...common, baked: 'value' }, hints },
   bench: {
     positional: { min: 0, max: 0, name: '' },
-    flags: { ...common, workload: ['W1', 'W1-adamw', 'W1-eos', 'W1-prompts', 'W1-ppo', 'W2', 'all'], full: 'boolean', quick: 'boolean' },
+    flags: { ...common, workload: ['W1', 'W1-adamw', 'W1-eos', 'W1-prompts', 'W1-ppo', 'W2', 'W3', 'all'], full: 'boolean', quick: 'boolean' },
     hints,
   },
   slurm: {
@@ -65,10 +65,13 @@ export const USAGE = `gradgap: RLVR step-size sweeps without a browser window
   gradgap verify NOTEBOOK [--baked FILE] [--host …] [--backend …]
       Re-runs the notebook and compares with its baked results (NOTEBOOK.results.json):
       bit for bit on the same kind of adapter, within sampling error otherwise.
-  gradgap bench [--host dawn|chrome] [--workload W1|W1-adamw|W1-eos|W1-prompts|W1-ppo|W2|all] [--full | --quick]
+  gradgap bench [--host dawn|chrome] [--workload W1|W1-adamw|W1-eos|W1-prompts|W1-ppo|W2|W3|all] [--full | --quick]
       Throughput of the WGSL engine and the CPU twin (1 thread, all cores); last line JSON.
       Engines measure a subset of the runs (same per-run work) unless --full or a hardware GPU;
       --quick is a seconds-long smoke test whose rates mean nothing.
+      W3 (transformer, not in all): the twin on --threads (default all) cores vs the same model and
+      loop in PyTorch on the CPU (scripts/w3-torch.py, $PYTHON or /usr/bin/python3, batched over
+      1,024 runs, as many threads), GRPO iterations timed after an untimed warm start; medians of 5.
 
   --host     dawn: Dawn in Node (npm webgpu), default; chrome: headless Chromium ($CHROME_PATH)
   --backend  auto (WebGPU on a hardware adapter, else the CPU twin), webgpu, cpu

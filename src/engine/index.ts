@@ -37,3 +37,5 @@ export { cellStatsCpu, bandOf, nearestRank, cellBandInto, SERIES_BANDS, BANDED_O
 export { Sha256 } from './sha256.ts';
 export { expectedAdvantageFactor } from './expected-advantage.ts';
 export { philoxWord0, uniformFromBits } from '../rng/index.ts';
+export { trainTransformerGrpo, type TransformerLoopParams, type TransformerLoopResult } from './transformer-grpo.ts';
+export { supervisedWarmStart, type SftOptions, type SftResult } from './transformer-sft.ts';

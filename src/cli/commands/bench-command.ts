@@ -1,5 +1,5 @@
 /**
- * `gradgap bench [--host dawn|chrome] [--workload W1|W2|all] [--full | --quick]`: throughput of every
+ * `gradgap bench [--host dawn|chrome] [--workload W1|W2|W3|all] [--full | --quick]`: throughput of every
  * engine on fixed workloads, measured in one process so the ratios compare like with like
  * (SPEC 2.4):
  *   W1  token level, V=16, d=16, L=32, G=8, exact match, GRPO (group std) seq-sum, 4096 runs × 200 iterations
@@ -8,6 +8,9 @@
  *   W1-prompts  W1 with N = 16 prompts, B = 4 drawn per step (SPEC 1.8)
  *   W1-ppo  W1 in the loop TRL and verl run (SPEC 1.9): 4 passes over each batch, the ratio clip, KL β = 0.001 (k3)
  *   W2  a paper-scale phase diagram: 32 η × 8 L × 64 seeds = 16,384 runs × 300 iterations (W1's policy)
+ *   W3  a transformer per run (d 16, 1 layer, 2 heads, V 16, copy of 4 tokens), GRPO G 8 B 4, 1,024 runs × 10
+ *       iterations after a supervised warm start: the twin on all cores vs PyTorch on the CPU (../bench-w3.ts);
+ *       only with --workload W3 (not in `all`: it needs Python with torch and takes minutes)
  * Engines: the WGSL engine on the host's adapter, the CPU twin on 1 thread, on every core.
  * Each engine runs a subset with the same per-run work (fewer seeds, every cell kept) unless
  * --full is given or the adapter is a hardware one; rates are per run, so they scale by run count.
@@ -15,6 +18,7 @@
  * Human-readable lines first; the last line of stdout is one JSON object.
  */
 import { availableParallelism } from 'node:os';
+import { benchW3, w3Table } from '../bench-w3.ts';
 import { expandGrid, logSpaced, memoryDecisionStore, withDefaults, type BackendChoice, type SweepSpecInput } from '../../engine/index.ts';
 import type { ParsedArgs } from '../args.ts';
 import { openHost, type Host, type HostName } from '../hosts/host.ts';
@@ -124,9 +128,27 @@ async function measure(host: Host, spec: SweepSpecInput, backend: BackendChoice,
 const fmt = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? Number((a / b).toFixed(3)) : null);
 
+/** W3 runs measured: the twin measures a subset (its rate is per run) unless --full; PyTorch batches all 1,024 (its rate depends on the batch). */
+export function w3Runs(threads: number, full: boolean, quick: boolean): { twinRuns: number; torchRuns: number; reps: number } {
+  if (quick) return { twinRuns: threads, torchRuns: 16, reps: 1 };
+  return { twinRuns: full ? 1024 : Math.min(1024, 32 * threads), torchRuns: 1024, reps: 5 };
+}
+
+async function benchW3Command(args: ParsedArgs, threads: number): Promise<number> {
+  const quick = Boolean(args.flags.quick);
+  const sizes = w3Runs(threads, Boolean(args.flags.full) && !quick, quick);
+  const r = await benchW3({ threads, ...sizes, iterations: quick ? 2 : undefined }, (line) => process.stderr.write(`${line}\n`));
+  for (const line of w3Table(r)) process.stdout.write(`${line}\n`);
+  const { workload: parameters, ...measured } = r;
+  const json = { bench: 'gradgap', workload: 'W3', parameters, quick, threads, ...measured };
+  process.stdout.write(`${JSON.stringify(json, (_k, v) => (typeof v === 'number' ? (Number.isFinite(v) ? Number(v.toPrecision(6)) : null) : v))}\n`);
+  return 0;
+}
+
 export async function benchCommand(args: ParsedArgs): Promise<number> {
   const hostName = (args.flags.host as HostName | undefined) ?? 'dawn';
   const threads = threadsFlag(args.flags.threads) ?? availableParallelism();
+  if (args.flags.workload === 'W3') return benchW3Command(args, threads);
   const names: WorkloadName[] =
     typeof args.flags.workload === 'string' && args.flags.workload in WORKLOADS
       ? [args.flags.workload as WorkloadName]
