@@ -11,6 +11,38 @@ import { probeTransformerGpu, type ProbeItem } from './transformer-gpu-probe.ts'
 import { F32, KvCache, TransformerTwin, transformerModel, type TransformerShape } from '../model/index.ts';
 import { responseBatch, scaledParameters } from '../model/transformer/test-fixtures.ts';
 import { ulpDistance } from './transformer-gpu-ulps.ts';
+import { compileTransformer, readBack, storageBuffer } from './transformer-gpu-kernel.ts';
+
+/** exp(a), log(b), sqrt(b) and −a/b on the GPU, [op][i]. */
+async function mathProbe(device: GPUDevice, a: Float32Array, b: Float32Array): Promise<Float32Array> {
+  const n = a.length;
+  const code = `@group(0) @binding(0) var<storage, read_write> io: array<f32>;
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i >= ${n}u) { return; }
+  let x = io[i];
+  let y = io[${n}u + i];
+  io[2u * ${n}u + i] = exp(x);
+  io[3u * ${n}u + i] = log(y);
+  io[4u * ${n}u + i] = sqrt(y);
+  io[5u * ${n}u + i] = -x / y;
+}`;
+  const p = await compileTransformer(device, code, 'math probe');
+  const data = new Float32Array(6 * n);
+  data.set(a, 0);
+  data.set(b, n);
+  const io = storageBuffer(device, data, 'io');
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(p.pipeline);
+  pass.setBindGroup(0, device.createBindGroup({ layout: p.pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: io } }] }));
+  pass.dispatchWorkgroups(Math.ceil(n / 64));
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+  const out = new Float32Array(await readBack(device, io)).slice(2 * n);
+  io.destroy();
+  return out;
+}
 
 /**
  * log π bound in ulps. Measured on SwiftShader: see the printed maximum. exp/log/sqrt/div that
@@ -38,6 +70,38 @@ describe('transformer kernel model functions vs the f32 twin', () => {
   let ctx: GpuContext;
   beforeAll(async () => {
     ctx = await acquireGpu();
+  });
+
+  it("counts where WGSL's exp, log, sqrt and division round differently from JavaScript's", async () => {
+    // The operands the model feeds them: exp of shifted scores and log π (≤ 0), log of a partition
+    // function in [1, V], sqrt of mean(x²) + ε, and quotients like p_u = e_u / Z and ss / d.
+    const n = 4096;
+    const a = new Float32Array(n);
+    const b = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      a[i] = Math.fround(-30 * ((i * 0.6180339887) % 1)); // exp operand
+      b[i] = Math.fround(1 + 15 * ((i * 0.7548776662) % 1)); // log / sqrt operand, divisor
+    }
+    const out = await mathProbe(ctx.device, a, b);
+    const counts: string[] = [];
+    const js = [(x: number) => Math.exp(x), (_: number, y: number) => Math.log(y), (_: number, y: number) => Math.sqrt(y), (x: number, y: number) => -x / y];
+    let beyondWgsl = 0;
+    ['exp', 'log', 'sqrt', 'div'].forEach((name, f) => {
+      let differ = 0;
+      let max = 0;
+      for (let i = 0; i < n; i++) {
+        const want = Math.fround(js[f](a[i], b[i]));
+        const u = ulpDistance(out[f * n + i], want);
+        if (u) differ++;
+        max = Math.max(max, u);
+        // WGSL's accuracy: exp 3 + 2|x| ulps, log 3 ulps (2^-21 absolute near 1), sqrt and division 2.5 ulps.
+        const bound = f === 0 ? 3 + 2 * Math.abs(a[i]) : 3;
+        if (u > bound && !(f === 1 && Math.abs(out[f * n + i] - want) <= 2 ** -21)) beyondWgsl++;
+      }
+      counts.push(`${name} ${differ}/${n} differ (max ${max} ulps)`);
+    });
+    console.log(`WGSL vs JavaScript (rounded to f32): ${counts.join(', ')}`);
+    expect(beyondWgsl).toBe(0);
   });
 
   for (const c of CASES) {
