@@ -63,29 +63,23 @@ export async function readBack(device: GPUDevice, buffer: GPUBuffer): Promise<Ar
   return copy;
 }
 
-/** Runs `pipeline` over `threads` invocations (64 per workgroup) with bindings 0 (uniform), 1 (mem), 2 (tok). */
-export async function dispatchThreads(
-  device: GPUDevice,
-  p: TransformerPipeline,
-  uniform: GPUBuffer,
-  mem: GPUBuffer,
-  tok: GPUBuffer,
-  threads: number,
-): Promise<void> {
+/**
+ * Runs `pipeline` `repeat` times in one submit over `threads` invocations (64 per workgroup), with
+ * `buffers` bound at 0, 1, 2, … (the Dispatch uniform first).
+ */
+export async function dispatchThreads(device: GPUDevice, p: TransformerPipeline, buffers: readonly GPUBuffer[], threads: number, repeat = 1): Promise<void> {
   const bindGroup = device.createBindGroup({
     layout: p.pipeline.getBindGroupLayout(0),
-    entries: [
-      { binding: 0, resource: { buffer: uniform } },
-      { binding: 1, resource: { buffer: mem } },
-      { binding: 2, resource: { buffer: tok } },
-    ],
+    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
   const encoder = device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  pass.setPipeline(p.pipeline);
-  pass.setBindGroup(0, bindGroup);
-  pass.dispatchWorkgroups(Math.ceil(threads / 64));
-  pass.end();
+  for (let i = 0; i < repeat; i++) {
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(p.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(Math.ceil(threads / 64));
+    pass.end();
+  }
   device.queue.submit([encoder.finish()]);
   await device.queue.onSubmittedWorkDone();
 }

@@ -48,7 +48,7 @@ export async function probeTransformerGpu(device: GPUDevice, shape: TransformerS
   const memBuffer = storageBuffer(device, mem, 'mem');
   const tokBuffer = storageBuffer(device, tok, 'tok');
   const uniform = dispatchUniform(device, p.defs, { zero: 0, runs: n, k, m, tokStride });
-  await dispatchThreads(device, p, uniform, memBuffer, tokBuffer, n);
+  await dispatchThreads(device, p, [uniform, memBuffer, tokBuffer], n);
   const out = new Float32Array(await readBack(device, memBuffer));
   for (const b of [memBuffer, tokBuffer, uniform]) b.destroy();
   return items.map((_, run) => {
