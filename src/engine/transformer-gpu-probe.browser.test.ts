@@ -8,41 +8,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acquireGpu, type GpuContext } from './device.ts';
 import { probeTransformerGpu, type ProbeItem } from './transformer-gpu-probe.ts';
-import { F32, KvCache, TransformerTwin, transformerModel, type TransformerShape } from '../model/index.ts';
+import { F32, KvCache, TransformerTwin, transformerModel, type TransformerModel, type TransformerShape } from '../model/index.ts';
 import { responseBatch, scaledParameters } from '../model/transformer/test-fixtures.ts';
 import { ulpDistance } from './transformer-gpu-ulps.ts';
-import { compileTransformer, readBack, storageBuffer } from './transformer-gpu-kernel.ts';
-
-/** exp(a), log(b), sqrt(b) and −a/b on the GPU, [op][i]. */
-async function mathProbe(device: GPUDevice, a: Float32Array, b: Float32Array): Promise<Float32Array> {
-  const n = a.length;
-  const code = `@group(0) @binding(0) var<storage, read_write> io: array<f32>;
-@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x;
-  if (i >= ${n}u) { return; }
-  let x = io[i];
-  let y = io[${n}u + i];
-  io[2u * ${n}u + i] = exp(x);
-  io[3u * ${n}u + i] = log(y);
-  io[4u * ${n}u + i] = sqrt(y);
-  io[5u * ${n}u + i] = -x / y;
-}`;
-  const p = await compileTransformer(device, code, 'math probe');
-  const data = new Float32Array(6 * n);
-  data.set(a, 0);
-  data.set(b, n);
-  const io = storageBuffer(device, data, 'io');
-  const encoder = device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  pass.setPipeline(p.pipeline);
-  pass.setBindGroup(0, device.createBindGroup({ layout: p.pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: io } }] }));
-  pass.dispatchWorkgroups(Math.ceil(n / 64));
-  pass.end();
-  device.queue.submit([encoder.finish()]);
-  const out = new Float32Array(await readBack(device, io)).slice(2 * n);
-  io.destroy();
-  return out;
-}
+import { gpuDivide, gpuMath, withGpuMath } from './transformer-gpu-substitute.ts';
 
 /**
  * log π bound in ulps. Measured on SwiftShader: see the printed maximum. exp/log/sqrt/div that
@@ -66,6 +35,25 @@ const CASES: Case[] = [
   { name: 'W3 shape, GPT-2 θ0', shape: { V: 16, d: 16, T: 8, layers: 1, heads: 2 }, gain: 1, k: 4, m: 4, runs: 3 },
 ];
 
+/** The twin's numbers for each item: per-token log π (full forward and KV cache), gradient and value. */
+function twinProbe(model: TransformerModel, items: readonly ProbeItem[], k: number, m: number) {
+  const twin = new TransformerTwin(model);
+  const cache = new KvCache(model);
+  return items.map((it) => {
+    const perToken = new Float32Array(m);
+    const grad = new Float32Array(model.layout.size);
+    const value = twin.addGradient(it.theta, it.prompt, it.response, it.weights, grad, perToken);
+    cache.reset();
+    const cached = new Float32Array(m);
+    for (let p = 0; p < k; p++) cache.push(it.theta, it.prompt[p], p === k - 1);
+    for (let t = 0; t < m; t++) {
+      cached[t] = cache.logp[it.response[t]];
+      if (t + 1 < m) cache.push(it.theta, it.response[t]);
+    }
+    return { perToken, cached, grad, value };
+  });
+}
+
 describe('transformer kernel model functions vs the f32 twin', () => {
   let ctx: GpuContext;
   beforeAll(async () => {
@@ -74,7 +62,7 @@ describe('transformer kernel model functions vs the f32 twin', () => {
 
   it("counts where WGSL's exp, log, sqrt and division round differently from JavaScript's", async () => {
     // The operands the model feeds them: exp of shifted scores and log π (≤ 0), log of a partition
-    // function in [1, V], sqrt of mean(x²) + ε, and quotients like p_u = e_u / Z and ss / d.
+    // function in [1, V], sqrt of mean(x²) + ε, and quotients like p_u = e_u / Z and ss / d (here log π / Z).
     const n = 4096;
     const a = new Float32Array(n);
     const b = new Float32Array(n);
@@ -82,21 +70,24 @@ describe('transformer kernel model functions vs the f32 twin', () => {
       a[i] = Math.fround(-30 * ((i * 0.6180339887) % 1)); // exp operand
       b[i] = Math.fround(1 + 15 * ((i * 0.7548776662) % 1)); // log / sqrt operand, divisor
     }
-    const out = await mathProbe(ctx.device, a, b);
+    const onA = await gpuMath(ctx.device, a);
+    const onB = await gpuMath(ctx.device, b);
+    const quotients = await gpuDivide(ctx.device, a, b);
+    const gpu = [onA.exp, onB.log, onB.sqrt, quotients];
     const counts: string[] = [];
-    const js = [(x: number) => Math.exp(x), (_: number, y: number) => Math.log(y), (_: number, y: number) => Math.sqrt(y), (x: number, y: number) => -x / y];
+    const js = [(x: number) => Math.exp(x), (_: number, y: number) => Math.log(y), (_: number, y: number) => Math.sqrt(y), (x: number, y: number) => x / y];
     let beyondWgsl = 0;
     ['exp', 'log', 'sqrt', 'div'].forEach((name, f) => {
       let differ = 0;
       let max = 0;
       for (let i = 0; i < n; i++) {
         const want = Math.fround(js[f](a[i], b[i]));
-        const u = ulpDistance(out[f * n + i], want);
+        const u = ulpDistance(gpu[f][i], want);
         if (u) differ++;
         max = Math.max(max, u);
         // WGSL's accuracy: exp 3 + 2|x| ulps, log 3 ulps (2^-21 absolute near 1), sqrt and division 2.5 ulps.
         const bound = f === 0 ? 3 + 2 * Math.abs(a[i]) : 3;
-        if (u > bound && !(f === 1 && Math.abs(out[f * n + i] - want) <= 2 ** -21)) beyondWgsl++;
+        if (u > bound && !(f === 1 && Math.abs(gpu[f][i] - want) <= 2 ** -21)) beyondWgsl++;
       }
       counts.push(`${name} ${differ}/${n} differ (max ${max} ulps)`);
     });
@@ -105,13 +96,17 @@ describe('transformer kernel model functions vs the f32 twin', () => {
   });
 
   for (const c of CASES) {
-    it(c.name, async () => {
+    const setup = () => {
       const model = transformerModel(c.shape, F32);
-      const twin = new TransformerTwin(model);
-      const cache = new KvCache(model);
       const batch = responseBatch(c.shape.V, c.k, c.m, c.runs, 17);
       const items: ProbeItem[] = batch.map((b, i) => ({ theta: scaledParameters(c.shape, c.gain, i), ...b, weights: b.weights.map(Math.fround) }));
+      return { model, items };
+    };
+
+    it(`${c.name}: within ulps of the twin`, async () => {
+      const { model, items } = setup();
       const gpu = await probeTransformerGpu(ctx.device, c.shape, items);
+      const cpu = twinProbe(model, items, c.k, c.m);
       let maxLogpUlps = 0;
       let logpDiffering = 0;
       let maxCacheUlps = 0;
@@ -120,17 +115,8 @@ describe('transformer kernel model functions vs the f32 twin', () => {
       let maxGradUlps = 0;
       let valueUlps = 0;
       let coordinates = 0;
-      items.forEach((it, run) => {
-        const perToken = new Float32Array(c.m);
-        const grad = new Float32Array(model.layout.size);
-        const value = twin.addGradient(it.theta, it.prompt, it.response, it.weights, grad, perToken);
-        cache.reset();
-        const cached = new Float32Array(c.m);
-        for (let p = 0; p < c.k; p++) cache.push(it.theta, it.prompt[p], p === c.k - 1);
-        for (let t = 0; t < c.m; t++) {
-          cached[t] = cache.logp[it.response[t]];
-          if (t + 1 < c.m) cache.push(it.theta, it.response[t]);
-        }
+      items.forEach((_, run) => {
+        const { perToken, cached, grad, value } = cpu[run];
         const g = gpu[run];
         for (let t = 0; t < c.m; t++) {
           const u = ulpDistance(g.fullLogProbs[t], perToken[t]);
@@ -160,6 +146,22 @@ describe('transformer kernel model functions vs the f32 twin', () => {
       expect(maxLogpUlps).toBeLessThanOrEqual(LOGP_ULPS);
       expect(maxCacheUlps).toBeLessThanOrEqual(LOGP_ULPS);
       expect(maxGradRel).toBeLessThanOrEqual(GRAD_REL);
+    });
+
+    it(`${c.name}: bit for bit with the GPU's exp, log and sqrt in the twin`, async () => {
+      const { model, items } = setup();
+      const gpu = await probeTransformerGpu(ctx.device, c.shape, items);
+      const { result: cpu, rounds, calls, differ } = await withGpuMath(ctx.device, () => twinProbe(model, items, c.k, c.m));
+      console.log(
+        `${c.name}, GPU math in the twin (${rounds} rounds): exp ${differ.exp}/${calls.exp}, log ${differ.log}/${calls.log}, sqrt ${differ.sqrt}/${calls.sqrt} calls differ from JavaScript's`,
+      );
+      items.forEach((_, run) => {
+        const g = gpu[run];
+        expect(Array.from(g.fullLogProbs)).toEqual(Array.from(cpu[run].perToken));
+        expect(Array.from(g.cacheLogProbs)).toEqual(Array.from(cpu[run].cached));
+        expect(g.value).toBe(cpu[run].value);
+        expect(Array.from(g.gradient)).toEqual(Array.from(cpu[run].grad));
+      });
     });
   }
 });
