@@ -127,4 +127,42 @@ describe('transformer loop kernel vs the twin', () => {
     expect(maxNormRel).toBeLessThanOrEqual(J_TOLERANCE);
     expect(draws).toBeGreaterThan(0);
   });
+
+  it('carries every run across dispatches: one step per dispatch gives the same bits as all at once', async () => {
+    const runs = makeRuns().map((r) => ({ ...r, sft: { ...SFT, sftMaxSteps: 4 }, loop: { ...r.loop, iterations: 3 } }));
+    const one = await simulateTransformerRunsGpu(ctx.device, SHAPE, runs, { budget: 1, dispatchesPerCheck: 2 });
+    const all = await simulateTransformerRunsGpu(ctx.device, SHAPE, runs, { budget: 100 });
+    expect(one.results.map((r) => r.sft)).toEqual(all.results.map((r) => r.sft));
+    one.results.forEach((r, i) => {
+      expect(Array.from(r.theta)).toEqual(Array.from(all.results[i].theta));
+      expect(Array.from(r.loop.J)).toEqual(Array.from(all.results[i].loop.J));
+      expect(Array.from(r.loop.deltaNorm)).toEqual(Array.from(all.results[i].loop.deltaNorm));
+    });
+  });
+
+  it('stops a run that leaves the floats where the twin stops it', async () => {
+    const runs = makeRuns()
+      .slice(0, 2)
+      // Run 0 leaves the floats in GRPO (an infinite SGD rate: ∞·0 is NaN), run 1 already in the warm start (a huge Adam rate).
+      .map((r, i) => ({
+        ...r,
+        sft: { ...SFT, sftLearningRate: i === 0 ? SFT.sftLearningRate : 3e38 },
+        loop: { ...r.loop, advantage: 'none' as const, optimizer: 'sgd' as const, maxGradNorm: null, stepSize: i === 0 ? Infinity : 1e38, iterations: 6 },
+      }));
+    const { results } = await simulateTransformerRunsGpu(ctx.device, SHAPE, runs, { budget: 2 });
+    const twin = new TransformerTwin(transformerModel(SHAPE, F32));
+    for (const [i, r] of runs.entries()) {
+      const theta = r.theta0.slice();
+      const sft = supervisedWarmStart(twin, theta, r.set, r.sft);
+      const loop = trainTransformerGrpo(twin, theta, r.set, r.loop);
+      expect({ ...results[i].sft, J: 0 }).toEqual({ ...sft, J: 0 });
+      expect(Math.abs(results[i].sft.J - sft.J)).toBeLessThanOrEqual(J_TOLERANCE);
+      console.log(`run ${i}: warm start ${JSON.stringify(sft)}, loop diverged ${loop.diverged} after ${loop.steps.length} records`);
+      expect(sft.diverged).toBe(i === 1);
+      expect(loop.diverged).toBe(true);
+      expect(results[i].loop.diverged).toBe(true);
+      expect(results[i].loop.steps).toEqual(loop.steps); // the records up to the step that diverged
+      expect(results[i].loop.J.length).toBe(loop.J.length);
+    }
+  });
 });
