@@ -84,6 +84,9 @@ function checkRuns(shape: TransformerShape, runs: readonly TransformerGpuRun[]):
     if (k + m > shape.T) throw new Error(`run ${i}: a prompt of ${k} and a response of ${m} tokens do not fit T ${shape.T}`);
     if (!(r.loop.advantage in ADVANTAGE_CODE))
       throw new Error(`run ${i}: advantage ${r.loop.advantage} is not in the kernel (one of ${Object.keys(ADVANTAGE_CODE).join(', ')})`);
+    if (!(Number.isInteger(r.loop.recordEvery) && r.loop.recordEvery >= 1))
+      throw new Error(`run ${i}: recordEvery ${r.loop.recordEvery} must be an integer ≥ 1`);
+    if (!(r.loop.B >= 1 && r.loop.G >= 1)) throw new Error(`run ${i}: B ${r.loop.B} and G ${r.loop.G} must be ≥ 1`);
     const N = r.set.trainPrompts.length / k;
     if (r.loop.B > N) throw new Error(`run ${i}: B ${r.loop.B} exceeds the ${N} training prompts`);
     if (r.loop.iterations !== runs[0].loop.iterations || r.loop.recordEvery !== runs[0].loop.recordEvery)
