@@ -1,6 +1,8 @@
 // W3 (scripts/w3-workload.json) on the transformer kernel (shaders/transformer-loop.wgsl) through
 // Dawn (npm `webgpu`), against the f32 twin on one thread, in this process:
 //   node --import ./src/cli/node-loader/register.mjs scripts/transformer-gpu-w3.ts [gpuRuns] [twinRuns] [reps]
+// Not measured yet: on this 2-core machine Dawn offers only OpenGL ES on llvmpipe, where 2 runs did
+// not finish their first dispatch in 10 minutes (2026-12-07); SwiftShader in Chromium runs the tests.
 // As scripts/w3-twin.ts: each run's SFT warm start to J0 is untimed, the GRPO iterations are timed.
 // The timed GPU pass starts every run from a warm-started θ (sftMaxSteps 0, J0 0: one
 // teacher-forced J and gradient before the loop, the warm start's check). Prints run-steps/s of each (median over reps) and Σ final J of the runs both did.
@@ -33,11 +35,13 @@ console.log(`adapter: ${ctx.adapterName}${ctx.fallbackAdapter ? ' (software)' : 
 // bits, transformer-gpu.browser.test.ts, and on a software adapter far slower than the loop itself);
 // GPU run i starts from the warm-started θ of run i mod twinRuns, with its own draws.
 const twin = new TransformerTwin(model);
+const warmStart = performance.now();
 const warmTheta = Array.from({ length: twinRuns }, (_, run) => {
   const theta = initialParameters(model.layout, 1, run);
   return { theta, reached: supervisedWarmStart(twin, theta, task(run), sft).reached };
 });
 const reached = warmTheta.filter((r) => r.reached).length;
+console.log(`twin warm start of ${twinRuns} runs (untimed): ${((performance.now() - warmStart) / 1000).toFixed(1)} s`);
 const timedRuns: TransformerGpuRun[] = Array.from({ length: gpuRuns }, (_, run) => ({
   set: task(run % twinRuns),
   theta0: warmTheta[run % twinRuns].theta,
@@ -50,6 +54,7 @@ for (let rep = 0; rep < reps; rep++) {
   const t0 = performance.now();
   const out = await simulateTransformerRunsGpu(ctx.device, shape, timedRuns, { budget: w.iterations + 1, dispatchesPerCheck: 1 });
   gpuSeconds.push((performance.now() - t0) / 1000);
+  console.log(`kernel rep ${rep + 1}: ${gpuSeconds[rep].toFixed(2)} s`);
   gpuFinal = Float32Array.from(out.results, (r) => r.loop.J[r.loop.J.length - 1]);
 }
 const gpuRate = (gpuRuns * w.iterations) / median(gpuSeconds);
