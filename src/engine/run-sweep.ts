@@ -11,6 +11,7 @@
 import { simulateChunkCpu } from './cpu-chunk.ts';
 import { CpuPool, availableThreads } from './cpu-pool.ts';
 import { maxShape, workgroupBytes } from './chunk-plan.ts';
+import { transformerKernelRefusal } from './transformer-kernel-plan.ts';
 import { acquireGpu, type GpuContext } from './device.ts';
 import { ResultsBuilder } from './results-builder.ts';
 import type { BackendInfo, BackendKind, CellStats, Progress, SweepResult } from './results.ts';
@@ -85,11 +86,24 @@ export async function chooseBackend(
  * reason; an explicit 'webgpu' is refused. Where the WGSL transformer engine plugs in (issue 22,
  * src/engine/transformer-gpu*.ts): choose it here as chooseBackend does, and build it in gpuEngine.
  */
-export function transformerBackend(choice: BackendChoice = 'auto', threads: number): { info: BackendInfo; gpu?: GpuContext } {
-  if (choice === 'webgpu')
-    throw new Error('backend "webgpu" with policy "transformer": its WGSL kernel is not wired into sweeps yet; use backend "cpu" or "auto" (the CPU twin)');
+export async function transformerBackend(
+  choice: BackendChoice = 'auto',
+  threads: number,
+  cells: readonly Cell[],
+  gpu?: GpuContext,
+): Promise<{ info: BackendInfo; gpu?: GpuContext }> {
+  if (choice === 'webgpu') {
+    // The kernel runs only the options it has; the refusal names the first it lacks, before any adapter is asked for.
+    const refusal = transformerKernelRefusal(cells);
+    if (refusal) throw new Error(`backend "webgpu" with policy "transformer": ${refusal.message}`);
+    return chooseBackend('webgpu', threads, gpu);
+  }
+  // Auto does not time the kernel: one GPU thread per run did not finish one W3 dispatch in 10 minutes on the
+  // software adapters CI and most laptops' headless Chromium have, so the twin on every core is the safe choice.
   const reason =
-    choice === 'cpu' ? 'user override: CPU twin' : 'auto: policy "transformer" runs on the CPU twin (its WGSL kernel is not wired into sweeps yet)';
+    choice === 'cpu'
+      ? 'user override: CPU twin'
+      : 'auto: policy "transformer" runs on the CPU twin (its WGSL kernel, one GPU thread per run, runs when backend "webgpu" is chosen)';
   return { info: { kind: 'cpu', threads, adapter: 'none', fallbackAdapter: false, reason } };
 }
 
@@ -143,6 +157,7 @@ function cpuEngine(spec: SweepSpec, threads: number, options: SweepOptions): Eng
 }
 
 async function gpuEngine(spec: SweepSpec, cells: Cell[], gpu: GpuContext, options: SweepOptions): Promise<Engine> {
+  if (isTransformer(spec.base)) return transformerGpuEngine(spec, cells, gpu, options);
   // Loaded only here: webgpu-utils needs APIs (Float16Array) that Node 20 lacks, and the CPU path needs none of it.
   const { GpuEngine } = await import('./sequence.ts');
   const engine = new GpuEngine(gpu);
@@ -159,6 +174,19 @@ async function gpuEngine(spec: SweepSpec, cells: Cell[], gpu: GpuContext, option
 }
 
 /** Runs [begin, end) on an engine and collects its chunks (for timing, before they may be kept). */
+async function transformerGpuEngine(spec: SweepSpec, cells: Cell[], gpu: GpuContext, options: SweepOptions): Promise<Engine> {
+  const { planTransformerChunks, runTransformerChunkGpu } = await import('./transformer-gpu-engine.ts');
+  return {
+    plan: (begin, end) => planTransformerChunks(spec, cells, begin, end, options.chunkRuns),
+    async run(ranges, onChunk) {
+      for (const [begin, end] of ranges) {
+        if (options.signal?.aborted) break;
+        onChunk({ outputs: await runTransformerChunkGpu(gpu, spec, cells, begin, end) });
+      }
+    },
+  };
+}
+
 function collect(engine: Engine): RangeRunner<Chunk> {
   return async (begin, end) => {
     const chunks: Chunk[] = [];
@@ -236,13 +264,16 @@ export async function runSweep(input: SweepSpecInput, options: SweepOptions = {}
   const table = new ResultsBuilder(spec, [first, last], { keepSeries: options.keepSeries, onRuns: options.onRuns });
   const { cells } = table;
   const threads = Math.max(1, options.threads ?? availableThreads());
-  const chosen = isTransformer(spec.base) ? transformerBackend(options.backend, threads) : await chooseBackend(options.backend, threads, options.gpu);
+  const transformer = isTransformer(spec.base);
+  const chosen = transformer
+    ? await transformerBackend(options.backend, threads, cells, options.gpu)
+    : await chooseBackend(options.backend, threads, options.gpu);
   const { gpu } = chosen;
   let { info } = chosen;
   const auto = (options.backend ?? 'auto') === 'auto';
   // A shape too big for the kernel's workgroup memory still runs: on the CPU twin when the choice
   // was automatic (an explicit 'webgpu' gets planChunks' error, with the numbers).
-  const needed = workgroupBytes(maxShape(cells));
+  const needed = transformer ? 0 : workgroupBytes(maxShape(cells)); // the transformer kernel keeps a run in storage buffers
   const fitsGpu = gpu !== undefined && needed <= gpu.device.limits.maxComputeWorkgroupStorageSize;
   if (info.kind === 'webgpu' && auto && !fitsGpu) {
     const reason = `auto: this sweep needs ${needed} bytes of workgroup memory per run and ${info.adapter} allows ${gpu!.device.limits.maxComputeWorkgroupStorageSize}; CPU twin`;

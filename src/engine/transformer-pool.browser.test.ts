@@ -33,7 +33,7 @@ describe('a transformer sweep in the page', () => {
     const result = await runSweep(INPUT, { threads: 2, chunkRuns: 1 });
     expect(result.backend).toMatchObject({
       kind: 'cpu',
-      reason: 'auto: policy "transformer" runs on the CPU twin (its WGSL kernel is not wired into sweeps yet)',
+      reason: 'auto: policy "transformer" runs on the CPU twin (its WGSL kernel, one GPU thread per run, runs when backend "webgpu" is chosen)',
     });
     expect(CpuPool.shared(2).started).toBe(2);
     const direct = simulateChunkCpu(parseSpec(INPUT), 0, 4);
@@ -41,5 +41,23 @@ describe('a transformer sweep in the page', () => {
       expect(Array.from(result.runs[name]), name).toEqual(Array.from(direct[name]));
     expect(Array.from(result.runs.sftReached)).toEqual([1, 1, 1, 1]);
     CpuPool.shared(2).terminate();
+  });
+
+  it('runs on the WGSL kernel under backend "webgpu": warm starts, draws and records as the twin has them', async () => {
+    const result = await runSweep(INPUT, { backend: 'webgpu', chunkRuns: 3 }); // chunks of 3 and 1 runs
+    expect(result.backend.kind).toBe('webgpu');
+    const twin = simulateChunkCpu(parseSpec(INPUT), 0, 4);
+    // The warm start's step count and reach are integers the kernel must reproduce exactly.
+    for (const name of ['sftSteps', 'sftReached', 'diverged'] as const) expect(Array.from(result.runs[name]), name).toEqual(Array.from(twin[name]));
+    // J, held-out J and ‖Δθ‖ part from the twin only by WGSL's exp/log in the last bits (transformer-gpu.browser.test.ts:
+    // the sampled tokens are the same draw by draw), so the records agree to float rounding.
+    for (const name of ['trajectory', 'heldOutJ', 'updateNorm', 'sftJ', 'finalJ'] as const) {
+      const gpu = Array.from(result.runs[name]);
+      Array.from(twin[name]).forEach((x, i) => expect(Math.abs(gpu[i] - x), `${name}[${i}]: ${gpu[i]} vs ${x}`).toBeLessThan(1e-4));
+    }
+    // The threshold prediction needs θ after the warm start, which the kernel does not read back.
+    await expect(runSweep({ ...INPUT, base: { ...INPUT.base, advantage: 'rloo' } }, { backend: 'webgpu' })).rejects.toThrow(
+      /advantage = "rloo" is not in the transformer's WGSL kernel/,
+    );
   });
 });

@@ -12,6 +12,7 @@ import { ResultsBuilder } from './results-builder.ts';
 import { runSweep } from './run-sweep.ts';
 import { cellStatsCpu } from './stats.ts';
 import { simulateChunkCpu } from './cpu-chunk.ts';
+import { planTransformerChunks } from './transformer-kernel-plan.ts';
 import { TRANSFORMER_ADVANTAGES, TRANSFORMER_AGGREGATIONS, trainTransformerGrpo, type TransformerLoopParams } from './transformer-grpo.ts';
 import { supervisedWarmStart } from './transformer-sft.ts';
 
@@ -33,13 +34,36 @@ const INPUT = { base: BASE, grid: { stepSize: [0.03, 3], J0: [0.3, 0.6] }, seeds
 const R = 3; // steps 0, 3, 6
 
 describe('a transformer sweep on the CPU twin', () => {
-  it('runs on the twin under auto and says so; an explicit webgpu is refused by name', async () => {
+  it('runs on the twin under auto and says so; backend webgpu is refused by name for an option the kernel lacks', async () => {
     const result = await runSweep(INPUT, { chunkRuns: 5 });
     expect(result.backend).toMatchObject({
       kind: 'cpu',
-      reason: 'auto: policy "transformer" runs on the CPU twin (its WGSL kernel is not wired into sweeps yet)',
+      reason: 'auto: policy "transformer" runs on the CPU twin (its WGSL kernel, one GPU thread per run, runs when backend "webgpu" is chosen)',
     });
-    await expect(runSweep(INPUT, { backend: 'webgpu' })).rejects.toThrow(/backend "webgpu" with policy "transformer".*use backend "cpu" or "auto"/);
+    // Refused before any adapter is asked for, naming the field the kernel lacks.
+    for (const [patch, field] of [
+      [{ advantage: 'rloo' }, 'advantage'],
+      [{ aggregation: 'constant-no-batch' }, 'aggregation'],
+      [{ ppoEpochs: 2 }, 'ppoEpochs'],
+      [{ klCoef: 0.1 }, 'klCoef'],
+    ] as const)
+      await expect(runSweep({ ...INPUT, base: { ...INPUT.base, ...patch } }, { backend: 'webgpu' })).rejects.toThrow(
+        new RegExp(`backend "webgpu" with policy "transformer": ${field} = .* is not in the transformer's WGSL kernel.*use backend "auto" or "cpu"`),
+      );
+  });
+
+  it('plans kernel chunks of at most chunkRuns runs, cut where the model shape changes', () => {
+    const spec = parseSpec({ ...INPUT, grid: { d: [8, 16], stepSize: [0.1, 3] } } as SweepSpecInput);
+    const cells = expandGrid(spec);
+    const seeds = spec.seeds;
+    const ranges = planTransformerChunks(spec, cells, 0, cells.length * seeds, 5);
+    expect(ranges.flat()[0]).toBe(0);
+    expect(ranges[ranges.length - 1][1]).toBe(cells.length * seeds);
+    for (const [b, e] of ranges) {
+      expect(e - b).toBeLessThanOrEqual(5);
+      const shapes = new Set(cells.slice(Math.floor(b / seeds), Math.floor((e - 1) / seeds) + 1).map((c) => c.params.d));
+      expect(shapes.size).toBe(1);
+    }
   });
 
   it('stores each run as the warm start and loop called directly give it, whatever the chunking', async () => {
