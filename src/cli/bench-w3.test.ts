@@ -1,7 +1,7 @@
 /**
  * `gradgap bench --workload W3` (bench-w3.ts): the twin spread over worker threads computes, run by
  * run, exactly what one thread computes (SHA-256 of each final θ), every repetition the same; the
- * WGSL column says "not built" until the kernel lands; a machine without Python or without torch
+ * WGSL column times the kernel only on a hardware adapter (here: says why not); a machine without Python or without torch
  * is told so and still gets the twin's rate. Rates themselves are not asserted (no timing tests).
  */
 import { createHash } from 'node:crypto';
@@ -41,11 +41,12 @@ describe('gradgap bench --workload W3', () => {
     expect(r.twin.repSeconds).toHaveLength(2);
     expect(r.twin.runStepsPerS).toBeGreaterThan(0);
     expect(r.twin.tokensPerS).toBeCloseTo(r.twin.runStepsPerS * 128, 6);
-    expect(r.wgsl.error).toBe('not built');
+    // This machine's Dawn offers llvmpipe or nothing: the kernel is not timed there, and the line says why.
+    expect(r.wgsl.error).toMatch(/^(not timed: .* is a software adapter|no adapter: )/);
     expect(r.torch.error).toMatch(/no Python at \/nonexistent\/python3/);
     expect(r.twinOverTorch).toBeNull();
     const table = w3Table(r);
-    expect(table.find((l) => l.includes('WGSL'))).toMatch(/not built/);
+    expect(table.find((l) => l.includes('WGSL'))).toMatch(/not timed|no adapter/);
     expect(table.find((l) => l.includes('CPU twin'))).toMatch(/3 runs × 2 iterations; 2 reps/);
     expect(lines.some((l) => l.includes('warm start of 3 runs'))).toBe(true);
   }, 300_000);

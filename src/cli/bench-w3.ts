@@ -82,14 +82,10 @@ function failed(label: string, runs: number, iterations: number, error: string):
   return { label, runs, iterations, repSeconds: [], loadAverages: [], runStepsPerS: NaN, tokensPerS: NaN, error };
 }
 
-/**
- * The WGSL engine's column. LEAD: plug the transformer kernel in here once it lands (issue 22,
- * src/engine/transformer-gpu*.ts, `simulateTransformerRunsGpu`): warm-start the runs with the twin
- * (untimed, as measureTwin does), then time `reps` GPU runs of the GRPO iterations and return
- * engine('WGSL engine', …). Until then the column says "not built".
- */
-async function measureWgsl(_w: W3Workload, _o: W3Options, iterations: number): Promise<W3Engine> {
-  return failed('WGSL engine', 0, iterations, 'not built');
+/** The WGSL engine's column (bench-w3-wgsl.ts), loaded only here: the kernel's host needs WebGPU globals. */
+async function measureWgsl(w: W3Workload, o: W3Options, iterations: number): Promise<W3Engine> {
+  const { measureWgslW3 } = await import('./bench-w3-wgsl.ts');
+  return measureWgslW3(w, { runs: o.torchRuns, reps: o.reps, seed: o.seed }, iterations);
 }
 
 /** A Web Worker per thread, each holding a contiguous chunk of the runs. */

@@ -13,7 +13,7 @@ import { runRange } from '../run-range.ts';
 import type { Host } from './host.ts';
 
 /** An adapter from Dawn: the platform default first, then OpenGL ES in compatibility mode. */
-async function dawnGpu(): Promise<GpuContext> {
+export async function dawnGpu(): Promise<GpuContext> {
   process.env.EGL_PLATFORM ??= 'surfaceless'; // GL ES without a display server
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals); // GPUBufferUsage, GPUMapMode, … that the engine names
