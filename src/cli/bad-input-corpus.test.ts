@@ -231,7 +231,7 @@ const precisionCases: Case[] = [
   ['transformer over the parameters per run', transformer({ V: 64, d: 64, heads: 4, N: 8 }), RUN, /base\.d.*53504 parameters.*at most 32768/],
   ['transformer task needing more prompts than V offers', transformer({ N: 20 }), RUN, /base\.N.*needs 20 distinct prompts.*V 4 offers only 16/],
   ['transformer in mode exact', transformer({ mode: 'exact' }), RUN, /base\.mode.*no exact trajectory for the transformer.*mode "sampled"/],
-  ['transformer with eos', transformer({ eos: true }), RUN, /base\.eos.*eos must be false/],
+  ['transformer with eos and L too short', transformer({ eos: true, V: 5, L: 2 }), RUN, /base\.L.*L = 2 with eos.*at least 3/],
   ['transformer with miniBatches not dividing B', transformer({ miniBatches: 3 }), RUN, /base\.miniBatches/],
   ['transformer with theta0', transformer({ theta0: [0, 1] }), RUN, /base\.theta0.*must be null/],
   ['transformer sweeping L', sweep((s) => ((s.base = TRANSFORMER_BASE), (s.grid = { L: [2, 4] }))), RUN, /grid\.L.*policy "transformer" does not sweep L/],

@@ -52,6 +52,29 @@ describe('a transformer sweep on the CPU twin', () => {
       );
   });
 
+  it("runs a sweep with EOS (SPEC 1.7): responses stop at EOS, L counts it, the lengths are the loop's own records", async () => {
+    const input = { base: { ...BASE, V: 5, N: 8, heldOutPrompts: 4, eos: true, L: 4 }, grid: { stepSize: [0.1, 3] }, seeds: 2 } as SweepSpecInput;
+    const spec = parseSpec(input);
+    const out = simulateChunkCpu(spec, 0, 4);
+    const p = expandGrid(spec)[0].params;
+    const model = transformerModel({ V: 5, d: 8, T: 2 + 4, layers: 1, heads: 2 }, F32);
+    const twin = new TransformerTwin(model);
+    const set = makeTaskSet({ task: 'copy', V: 5, promptLength: 2, N: 8, heldOutPrompts: 4, eos: true }, spec.seed, 1);
+    expect(set.eos).toBe(4);
+    const theta = initialParameters(model.layout, spec.seed, 1);
+    const sft = supervisedWarmStart(twin, theta, set, { J0: p.J0, sftLearningRate: 0.05, sftMaxSteps: 300 });
+    const loop = trainTransformerGrpo(twin, theta, set, { ...p, seed: spec.seed, run: 1 } as TransformerLoopParams);
+    expect([out.sftSteps[1], out.sftJ[1]]).toEqual([sft.steps, sft.J]);
+    for (const name of ['trajectory', 'meanLength', 'expectedLength'] as const) {
+      const mine = name === 'trajectory' ? loop.J : loop[name];
+      expect(Array.from(out[name].subarray(R, 2 * R)), name).toEqual(Array.from(mine));
+    }
+    // Copy of 2 tokens then EOS: a response is 1 to L = 4 tokens long, so E|o| lies in [1, 4] and is not fixed at 2.
+    for (const length of out.expectedLength) expect(length >= 1 && length <= 4, `E|o| = ${length}`).toBe(true);
+    expect(new Set(Array.from(out.expectedLength)).size).toBeGreaterThan(1);
+    await expect(runSweep(input, { backend: 'webgpu' })).rejects.toThrow(/eos = true is not in the transformer's WGSL kernel/);
+  });
+
   it('plans kernel chunks of at most chunkRuns runs, cut where the model shape changes', () => {
     const spec = parseSpec({ ...INPUT, grid: { d: [8, 16], stepSize: [0.1, 3] } } as SweepSpecInput);
     const cells = expandGrid(spec);

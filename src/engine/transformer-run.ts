@@ -13,7 +13,7 @@
  *   storeTransformerRun(arrays, i, steps.length, result, cell.params);
  */
 import { F32, initialParameters, makeTaskSet, TransformerTwin, transformerModel, type TaskSet } from '../model/index.ts';
-import { taskResponseLength, type RunParams } from '../spec/index.ts';
+import { taskResponseLength, transformerPositions, type RunParams } from '../spec/index.ts';
 import type { RunArrays } from './run-outputs.ts';
 import { trainTransformerGrpo, type TransformerLoopParams, type TransformerLoopResult } from './transformer-grpo.ts';
 import { supervisedWarmStart, type SftResult } from './transformer-sft.ts';
@@ -41,7 +41,7 @@ export interface TransformerRunResult {
 
 /** A run's model shape: T holds the prompt and the task's response. */
 export function transformerShape(p: RunParams) {
-  return { V: p.V, d: p.d, T: p.promptLength + taskResponseLength(p.task, p.promptLength), layers: p.layers, heads: p.heads };
+  return { V: p.V, d: p.d, T: transformerPositions(p), layers: p.layers, heads: p.heads };
 }
 
 /** Twins by shape, so a chunk builds each model's buffers once. */
@@ -58,7 +58,7 @@ export class TwinCache {
 
 /** The task set of seed index `seedIndex` (the same prompts in every cell of equal task sizes). */
 export function runTaskSet(p: RunParams, seed: number, seedIndex: number): TaskSet {
-  return makeTaskSet({ task: p.task, V: p.V, promptLength: p.promptLength, N: p.N, heldOutPrompts: p.heldOutPrompts }, seed, seedIndex);
+  return makeTaskSet({ task: p.task, V: p.V, promptLength: p.promptLength, N: p.N, heldOutPrompts: p.heldOutPrompts, eos: p.eos }, seed, seedIndex);
 }
 
 /** Runs one transformer run: θ0, the warm start to J0, and (when it reached J0) the loop; `run` is its index in the sweep. */

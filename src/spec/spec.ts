@@ -348,7 +348,7 @@ export function effectiveStepSize(
 ): number {
   if (p.optimizer === 'adam' || p.optimizer === 'adamw') return p.stepSize;
   // A transformer's responses have the task's length (SPEC 1.10), not L.
-  const L = p.family === 'bandit' ? 1 : p.policy === 'transformer' ? taskResponseLength(p.task ?? 'copy', p.promptLength ?? 1) : p.L;
+  const L = p.family === 'bandit' ? 1 : p.policy === 'transformer' && !p.eos ? taskResponseLength(p.task ?? 'copy', p.promptLength ?? 1) : p.L;
   // With EOS, the per-length normalizations divide by lengths that move: the axis uses E_π|o| at θ0 when given.
   const length = p.eos && perLengthAggregation(p.aggregation) && expectedLength !== undefined ? expectedLength : L;
   return p.stepSize * aggregationLengthScale(p.aggregation, length, (p.B ?? 1) * (p.G ?? 1));

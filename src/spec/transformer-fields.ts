@@ -72,6 +72,13 @@ export const TRANSFORMER_LIMITS = Object.freeze({
 /** Response tokens a task asks for after a prompt of length k: k, or one for sum. */
 export const taskResponseLength = (task: TransformerTask, k: number) => (task === 'sum' ? 1 : k);
 
+/**
+ * Positions a run's model holds, T = promptLength + the longest response: the task's length, or
+ * with EOS (SPEC 1.7) the spec's L, which counts the EOS token.
+ */
+export const transformerPositions = (p: { task: TransformerTask; promptLength: number; eos?: boolean; L?: number }) =>
+  p.promptLength + (p.eos ? (p.L ?? 0) : taskResponseLength(p.task, p.promptLength));
+
 /** Parameters per run (SPEC 1.10): V·d + T·d + layers·12·d², with T = prompt + response length. */
 export const transformerParameterCount = (s: { V: number; d: number; T: number; layers: number }) => s.V * s.d + s.T * s.d + s.layers * 12 * s.d * s.d;
 
@@ -129,15 +136,23 @@ export function transformerFieldIssues(p: Record<string, unknown>, prefix = ''):
   const k = f.promptLength as number;
   const heldOutPrompts = f.heldOutPrompts as number;
   if (d % heads !== 0) issue('heads', `d ${d} is not divisible by heads ${heads}: each head has d/heads columns, so heads must divide d`);
-  const T = k + taskResponseLength(task, k);
+  // With EOS the last token is EOS: prompts use V − 1 tokens, and L must hold the answer and its EOS.
+  const eos = f.eos === true;
+  const maxLength = f.L as number;
+  if (eos && maxLength < taskResponseLength(task, k) + 1)
+    issue(
+      'L',
+      `L = ${maxLength} with eos: a response of task ${task} is ${taskResponseLength(task, k)} token(s) and then EOS, so L must be at least ${taskResponseLength(task, k) + 1}`,
+    );
+  const T = transformerPositions({ task, promptLength: k, eos, L: maxLength });
   const count = transformerParameterCount({ V, d, T, layers });
   if (count > L.parametersPerRun)
     issue(
       'd',
       `a run has V·d + T·d + layers·12·d² = ${V}·${d} + ${T}·${d} + ${layers}·12·${d}² = ${count} parameters; one dispatch holds at most ${L.parametersPerRun} per run (θ, ∇, Adam's m and v of 256 runs in a 128 MiB binding)`,
     );
-  const refusal = taskPromptRefusal({ task, V, promptLength: k, N, heldOutPrompts });
-  if (refusal) issue('N', refusal);
+  const refusal = taskPromptRefusal({ task, V: eos ? V - 1 : V, promptLength: k, N, heldOutPrompts });
+  if (refusal) issue('N', eos ? `${refusal} (with eos the last token is EOS, so prompts use V − 1 = ${V - 1} tokens)` : refusal);
   if (B > N) issue('B', `B = ${B} exceeds the ${N} training prompts: must be in [1, N = ${N}]`);
   return out;
 }

@@ -70,12 +70,19 @@ describe('policy "transformer" in the sweep spec (SPEC 1.10)', () => {
     expect(issueOn(sweep({ mode: 'exact' }), 'base.mode')).toBe(
       'mode "exact" with policy "transformer": the engine has no exact trajectory for the transformer; use mode "sampled"',
     );
-    expect(issueOn(sweep({ eos: true }), 'base.eos')).toContain('eos must be false');
+    // EOS (SPEC 1.7): L is the longest response, EOS included; prompts use the V − 1 other tokens.
+    expect(validateSpec(sweep({ eos: true, L: 4, V: 5 }))).toEqual([]);
+    expect(issueOn(sweep({ eos: true, L: 2, V: 5 }), 'base.L')).toBe(
+      'L = 2 with eos: a response of task copy is 2 token(s) and then EOS, so L must be at least 3',
+    );
+    expect(issueOn(sweep({ eos: true, L: 4 }), 'base.N')).toContain(
+      'V 3 offers only 9 prompts of promptLength 2 (V^promptLength) (with eos the last token is EOS, so prompts use V − 1 = 3 tokens)',
+    );
     expect(issueOn(sweep({ family: 'bandit' }), 'base.family')).toContain('family must be "token"');
     expect(issueOn(sweep({ features: 'tabular' }), 'base.features')).toContain('the transformer has none');
     expect(issueOn(sweep({ theta0: [1, 2] }), 'base.theta0')).toContain('theta0 must be null');
     expect(issueOn(sweep({ reward: 'final-answer' }), 'base.reward')).toContain('reward must be "exact-match"');
-    expect(issueOn(sweep({ L: 4 }), 'base.L')).toContain("the response length is the task's");
+    expect(issueOn(sweep({ L: 4 }), 'base.L')).toContain("without eos the response length is the task's");
     // The loop takes every advantage, aggregation and the PPO loop (src/engine/transformer-grpo.ts).
     expect(validateSpec(sweep({ advantage: 'rloo' }, { aggregation: ['seq-sum', 'constant-no-batch'] }))).toEqual([]);
     expect(validateSpec(sweep({ ppoEpochs: 2, miniBatches: 2, klCoef: 0.01 }, { klCoef: [0, 0.1] }))).toEqual([]);

@@ -90,10 +90,14 @@ export function policyIssues(p: RunParams, out: Out): void {
       'reward',
       `reward = ${showValue(p.reward)} ${named}: the task's reward is an exact match of the response to f(prompt); reward must be "exact-match"`,
     );
-  if (p.L !== DEFAULT_RUN.L)
-    refuse('L', `L = ${p.L} ${named}: the response length is the task's (promptLength for copy, reverse and sort, 1 for sum); leave L out (${DEFAULT_RUN.L})`);
+  if (p.L !== DEFAULT_RUN.L && !p.eos)
+    refuse(
+      'L',
+      `L = ${p.L} ${named}: without eos the response length is the task's (promptLength for copy, reverse and sort, 1 for sum); leave L out (${DEFAULT_RUN.L}), or set eos and L the longest response`,
+    );
+  if (p.targetLength !== DEFAULT_RUN.targetLength)
+    refuse('targetLength', `targetLength = ${p.targetLength} ${named}: the target is f(prompt) of the task, then EOS with eos; leave targetLength out`);
   if (p.mode === 'exact') refuse('mode', `mode "exact" ${named}: the engine has no exact trajectory for the transformer; use mode "sampled"`);
-  if (p.eos) refuse('eos', `eos = true ${named}: not built (responses have the task's fixed length); eos must be false`);
   for (const issue of transformerFieldIssues(p as unknown as Record<string, unknown>))
     out.push({ key: issue.field as keyof RunParams, message: issue.message });
 }

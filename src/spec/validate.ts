@@ -176,7 +176,10 @@ function crossFieldIssues(p: RunParams): { key: keyof RunParams; message: string
     out.push({ key: 'warmupSteps', message: `warmupSteps = ${p.warmupSteps} is longer than the run: must be in [0, iterations = ${p.iterations}]` });
   if (p.recordEvery > p.iterations) out.push({ key: 'recordEvery', message: `recordEvery = ${p.recordEvery} must be in [1, iterations = ${p.iterations}]` });
   policyIssues(p, out);
-  if (p.policy === 'transformer') return out; // its task sets N, B, lengths and tokens (transformer-validate.ts); the rest below is the log-linear table's
+  if (p.policy === 'transformer') {
+    ppoIssues(p, out); // the PPO loop's rules hold for both policies (M divides B, …)
+    return out; // its task sets N, B, lengths and tokens (transformer-validate.ts); the rest below is the log-linear table's
+  }
   if (p.family === 'token') tokenPromptIssues(p, out);
   if (p.family === 'bandit') {
     const { P } = tableShape(p);
