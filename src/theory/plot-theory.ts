@@ -53,6 +53,7 @@ export interface TheoryCurves {
   curves: TheoryCurve[];
   reason?: string;
   note?: string; // what the curves are of, where that is not the one prompt of the paper (MIXTURE_NOTE)
+  fromResults?: boolean; // taken from the sweep's results (a transformer sweep's per-run thresholds), not its spec alone
 }
 
 /**

@@ -25,12 +25,13 @@ describe('a theory cell’s curves over its sweep', () => {
   });
 
   it('wait for a transformer sweep’s results, then summarize its runs’ thresholds', () => {
-    expect(sweepTheoryCurves(TRANSFORMER, { y: 'J0' })).toEqual({ curves: [], reason: TRANSFORMER_THEORY_WAITS });
-    expect(sweepTheoryCurves(TRANSFORMER, { y: null }, { spec: withDefaults(TRANSFORMER) })).toEqual({ curves: [], reason: TRANSFORMER_THEORY_WAITS });
+    const waits = { curves: [], reason: TRANSFORMER_THEORY_WAITS, fromResults: true };
+    expect(sweepTheoryCurves(TRANSFORMER, { y: 'J0' })).toEqual(waits);
+    expect(sweepTheoryCurves(TRANSFORMER, { y: null }, { spec: withDefaults(TRANSFORMER) })).toEqual(waits);
     // Runs: cell (η, J0) · 2 seeds; J0 0.3 at cells 0 and 2, J0 0.6 at cells 1 and 3 (η the slower axis).
     const r = results(TRANSFORMER, [1, 4, 2, 8, 1, 4, 2, 8]);
     const got = sweepTheoryCurves(TRANSFORMER, { y: 'J0', sweep: 'GRPO' }, r);
-    expect(got).toEqual(transformerThresholdCurves(r.spec, r.oneStepThreshold, { y: 'J0', sweep: 'GRPO' }));
+    expect(got).toEqual({ ...transformerThresholdCurves(r.spec, r.oneStepThreshold, { y: 'J0', sweep: 'GRPO' }), fromResults: true });
     expect(got.curves[0].points.map((p) => [p.y, p.stepSize])).toEqual([
       [0.3, 2], // √(1·4): the median of two seeds is their geometric mean
       [0.6, 4],

@@ -25,12 +25,13 @@ export function sweepTheoryCurves(spec: SweepSpecInput, options: TheoryCurvesOpt
   if (!isTransformer(withDefaults(spec).base)) return theoryCurvesFor(spec, options);
   const wanted = options.curves ?? ['one-step'];
   if (!wanted.includes('one-step'))
-    return { curves: [], reason: `a transformer sweep has the one-step threshold only; this theory cell asks for ${wanted.join(', ')}` };
-  if (!results?.oneStepThreshold || !isTransformer(withDefaults(results.spec).base)) return { curves: [], reason: TRANSFORMER_THEORY_WAITS };
+    return { curves: [], reason: `a transformer sweep has the one-step threshold only; this theory cell asks for ${wanted.join(', ')}`, fromResults: true };
+  if (!results?.oneStepThreshold || !isTransformer(withDefaults(results.spec).base)) return { curves: [], reason: TRANSFORMER_THEORY_WAITS, fromResults: true };
   try {
     // The results' own spec: run indices are theirs (results shown may be of an earlier spec than the cell's).
-    return transformerThresholdCurves(results.spec, results.oneStepThreshold, { y: (options.y ?? undefined) as GridKey | undefined, sweep: options.sweep });
+    const y = (options.y ?? undefined) as GridKey | undefined;
+    return { ...transformerThresholdCurves(results.spec, results.oneStepThreshold, { y, sweep: options.sweep }), fromResults: true };
   } catch (error) {
-    return { curves: [], reason: (error as Error).message };
+    return { curves: [], reason: (error as Error).message, fromResults: true };
   }
 }

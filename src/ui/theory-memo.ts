@@ -17,6 +17,7 @@ export interface TheoryResult {
   curves: TheoryCurve[];
   reason?: string; // why there are no curves
   note?: string; // what the curves are of, where that is not the paper's one prompt (many prompts: the mixture's)
+  fromResults?: boolean; // from the sweep's results (a transformer sweep's per-run thresholds), not its spec alone
   ms: number; // time to compute, shown in the cell
 }
 
@@ -39,8 +40,8 @@ export function theoryForCell(sweep: SweepCellConfig, theory: TheoryCellConfig, 
   if (!hit) {
     const t = performance.now();
     const options = { y: theory.y ?? null, curves: theory.curves, instances: theory.instances, sweep: sweepLabel };
-    const { curves, reason, note } = sweepTheoryCurves(spec, options, results);
-    hit = { curves, reason, note, ms: performance.now() - t };
+    const { curves, reason, note, fromResults } = sweepTheoryCurves(spec, options, results);
+    hit = { curves, reason, note, ...(fromResults ? { fromResults } : {}), ms: performance.now() - t };
     if (table.size > 64) table.clear();
     table.set(memoKey, hit);
   }
