@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { gradgap, gradgapInProcess, HANG_MS, snapshot, tempDir } from './cli-harness.ts';
 import { listFiles } from './output-files.ts';
 import { readSweepJson } from './results-files.ts';
+import { THEORY_STYLES } from '../plots/theory-styles.ts';
+import { expandGrid } from '../engine/index.ts';
+import { TRANSFORMER_THRESHOLD_LABEL, transformerThresholdCurves } from '../theory/index.ts';
 
 const FIXTURE = 'src/cli/fixtures/transformer.html'; // the CLI runs in the repository root
 
@@ -51,6 +54,28 @@ describe('gradgap run of a transformer sweep', () => {
       expect(phase).toMatch(/^<\?xml[^]*<svg[^]*<\/svg>\n$/);
       expect(phase).toMatch(/initial success rate J₀/);
       expect(phase).toMatch(/step size η/);
+      // The predicted one-step threshold over it (the theory cell names the sweep; the curve is the runs' oneStepThreshold summarized).
+      expect(header).toContain('oneStepThreshold');
+      const eta = data.runs.oneStepThreshold;
+      expect(Array.from(eta).every((v) => v > 0)).toBe(true); // every run reached J0, plain SGD: a prediction each
+      // η does not change a seed's value: each cell's seeds as those of the cell at the same J0.
+      const grid = expandGrid(data.spec);
+      for (const cell of grid) {
+        const twin = grid.find((c) => c.params.J0 === cell.params.J0)!;
+        expect(Array.from(eta.subarray(cell.index * 2, cell.index * 2 + 2))).toEqual(Array.from(eta.subarray(twin.index * 2, twin.index * 2 + 2)));
+      }
+      expect(Math.fround(Number(row.oneStepThreshold))).toBe(eta[0]); // the CSV's shortest f32 text
+      const curve = transformerThresholdCurves(data.spec, eta, {});
+      expect(curve.curves).toHaveLength(1);
+      expect(phase).toContain(TRANSFORMER_THRESHOLD_LABEL);
+      const drawn = curve.curves[0].points.length;
+      expect(drawn).toBeGreaterThan(0);
+      // The curve's line (a group in its dash and colour, not only the key's swatch) and its band, with the band's key entry.
+      const { stroke, dash } = THEORY_STYLES['one-step'];
+      expect(phase).toMatch(new RegExp(`<g stroke-dasharray="${dash}"[^>]*stroke="${stroke}"`));
+      expect(phase).toMatch(/<g [^>]*class="theory-band"/);
+      expect(phase).toContain('band of the one-step prediction over seeds (quartiles)');
+      console.log(`one-step thresholds per run: ${Array.from(eta, (v) => v.toPrecision(4)).join(', ')}; points drawn: ${drawn}`);
 
       // Held-out J drawn as J(t) is, beside it.
       const heldOut = readFileSync(join(out, 'plots/heldout.svg'), 'utf8');

@@ -1,6 +1,7 @@
 /**
  * The figures of a notebook's plot cells, as standalone SVG text, drawn by the page's own path:
- * the theory curves of the theory cells a plot names (src/theory theoryCurvesFor), each sweep's
+ * the theory curves of the theory cells a plot names (src/theory sweepTheoryCurves: a transformer
+ * sweep's from its results), each sweep's
  * empirical thresholds (src/theory empiricalThresholds) and the view dispatch (src/plots
  * plotCellFigures), with the title and key the page's SVG button exports (src/plots plotCellExtras),
  * so a headless run draws what a reader sees.
@@ -11,7 +12,7 @@
 import { figureSvg, plotCellExtras, plotCellFigures } from '../plots/index.ts';
 import { sweepSpecOf, type PlotCellConfig } from '../notebook/index.ts';
 import type { SweepSummary } from '../results/index.ts';
-import { empiricalThresholds, theoryCurvesFor, type TheoryCurve } from '../theory/index.ts';
+import { empiricalThresholds, sweepTheoryCurves, type TheoryCurve } from '../theory/index.ts';
 import type { NotebookInput } from './notebook-input.ts';
 import { installSvgDom } from './svg-dom.ts';
 
@@ -19,14 +20,20 @@ import { installSvgDom } from './svg-dom.ts';
 export const FIGURE_WIDTH = 680;
 
 /** Curves of the theory cells a plot names, each labelled with its sweep in a compare view (as GgNotebook.theory); the reason when none has any. */
-function theoryFor(nb: NotebookInput, ids: PlotCellConfig['theory'], compare: boolean): { curves: TheoryCurve[]; reason?: string } {
+function theoryFor(
+  nb: NotebookInput,
+  ids: PlotCellConfig['theory'],
+  compare: boolean,
+  summaries: Map<string, SweepSummary>,
+): { curves: TheoryCurve[]; reason?: string } {
   const list = ids === undefined ? [] : Array.isArray(ids) ? ids : [ids];
   const results = list.flatMap((id) => {
     const theory = nb.theories.get(id);
     const sweep = theory && nb.sweeps.find((s) => s.id === theory.sweep);
     if (!theory || !sweep) return [];
     const label = compare ? sweep.label : '';
-    return [theoryCurvesFor(sweepSpecOf(sweep.config), { y: theory.y ?? null, curves: theory.curves, instances: theory.instances, sweep: label })];
+    const options = { y: theory.y ?? null, curves: theory.curves, instances: theory.instances, sweep: label };
+    return [sweepTheoryCurves(sweepSpecOf(sweep.config), options, summaries.get(sweep.id))];
   });
   const curves = results.flatMap((r) => r.curves);
   return { curves, reason: curves.length ? undefined : results.find((r) => r.reason)?.reason };
@@ -44,7 +51,7 @@ export function plotSvg(nb: NotebookInput, plot: { id: string; config: PlotCellC
     if (!summary) throw new Error(`plot "${plot.id}" needs sweep "${id}", which has no results`);
     return { label: nb.sweeps.find((s) => s.id === id)?.label ?? id, summary, thresholds: empiricalThresholds(summary) };
   });
-  const theory = theoryFor(nb, c.theory, c.view === 'compare');
+  const theory = theoryFor(nb, c.theory, c.view === 'compare', summaries);
   const root = document.createElement('div');
   for (const figure of plotCellFigures(c, ready, theory.curves, width, logs)) root.append(figure);
   // The title and key the page's SVG button exports with the same figure.

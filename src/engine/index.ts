@@ -39,3 +39,12 @@ export { expectedAdvantageFactor } from './expected-advantage.ts';
 export { philoxWord0, uniformFromBits } from '../rng/index.ts';
 export { trainTransformerGrpo, type TransformerLoopParams, type TransformerLoopResult } from './transformer-grpo.ts';
 export { supervisedWarmStart, type SftOptions, type SftResult } from './transformer-sft.ts';
+export {
+  runOneStepThreshold,
+  transformerUpdateParams,
+  plainSgdStep,
+  hasOneStepPrediction,
+  RUN_THRESHOLD_TOLERANCE,
+  type TransformerRunUpdate,
+  type OptimizerFields,
+} from './transformer-threshold.ts';

@@ -122,6 +122,15 @@ export const RUN_OUTPUTS = {
     csv: 'sftReached',
     only: 'transformer',
   },
+  oneStepThreshold: {
+    array: Float32Array,
+    per: 'run',
+    source: { transformer: 'run' },
+    pending: NaN,
+    doc: 'the predicted one-step threshold η* at θ after the warm start (exact expected update, line search to 1e-3): +∞ when one step raises J at every η up to 1e6, 0 when it does not raise J, NaN without a prediction (warm start short of J0; not plain SGD; PPO or β > 0)',
+    csv: 'oneStepThreshold',
+    only: 'transformer',
+  },
   gapNorm: {
     array: Float32Array,
     per: 'record',

@@ -15,6 +15,7 @@ import { simulateChunkCpu } from './cpu-chunk.ts';
 import { planTransformerChunks } from './transformer-kernel-plan.ts';
 import { TRANSFORMER_ADVANTAGES, TRANSFORMER_AGGREGATIONS, trainTransformerGrpo, type TransformerLoopParams } from './transformer-grpo.ts';
 import { supervisedWarmStart } from './transformer-sft.ts';
+import { runOneStepThreshold, RUN_THRESHOLD_TOLERANCE } from './transformer-threshold.ts';
 
 const BASE = {
   policy: 'transformer',
@@ -95,6 +96,10 @@ describe('a transformer sweep on the CPU twin', () => {
     const whole = simulateChunkCpu(spec, 0, 12);
     const pieces = [simulateChunkCpu(spec, 0, 5), simulateChunkCpu(spec, 5, 12)];
     expect(Array.from(pieces.flatMap((c) => Array.from(c.trajectory)))).toEqual(Array.from(whole.trajectory));
+    // The threshold, memoized per chunk over η: the same whichever runs share a chunk (one run a chunk: none shared).
+    const single = Array.from({ length: 12 }, (_, run) => simulateChunkCpu(spec, run, run + 1).oneStepThreshold[0]);
+    expect(Array.from(pieces.flatMap((c) => Array.from(c.oneStepThreshold)))).toEqual(Array.from(whole.oneStepThreshold));
+    expect(single).toEqual(Array.from(whole.oneStepThreshold));
     const model = transformerModel({ V: 4, d: 8, T: 4, layers: 1, heads: 2 }, F32);
     const twin = new TransformerTwin(model);
     for (const run of [0, 4, 11]) {
@@ -103,6 +108,9 @@ describe('a transformer sweep on the CPU twin', () => {
       const set = makeTaskSet({ task: 'copy', V: 4, promptLength: 2, N: 8, heldOutPrompts: 4 }, spec.seed, seedIndex);
       const theta = initialParameters(model.layout, spec.seed, seedIndex);
       const sft = supervisedWarmStart(twin, theta, set, { J0: p.J0, sftLearningRate: 0.05, sftMaxSteps: 300 });
+      const eta = runOneStepThreshold(twin, theta, set, p, { relativeTolerance: RUN_THRESHOLD_TOLERANCE });
+      expect(eta).toBeGreaterThan(0); // a found threshold or +∞: J rises for small η after the warm start
+      expect(whole.oneStepThreshold[run]).toBe(Math.fround(eta));
       const loop = trainTransformerGrpo(twin, theta, set, { ...p, seed: spec.seed, run } as TransformerLoopParams);
       expect([whole.sftSteps[run], whole.sftJ[run], whole.sftReached[run]]).toEqual([sft.steps, sft.J, 1]);
       expect(Array.from(whole.trajectory.subarray(run * R, run * R + R))).toEqual(Array.from(loop.J));
@@ -131,6 +139,8 @@ describe('a transformer sweep on the CPU twin', () => {
     const whole = await runSweep(input, { backend: 'cpu' });
     expect(Array.from(whole.runs.sftReached)).toEqual([1, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1]);
     expect(whole.runs.finalJ[1]).toBeNaN();
+    expect(whole.runs.oneStepThreshold[1]).toBeNaN(); // no θ at J0: no prediction
+    expect(Number.isNaN(whole.runs.oneStepThreshold[0])).toBe(false);
     expect(whole.runs.trajectory[1 * R]).toBeNaN();
     expect(whole.cellStats.map((s) => [s.runs, s.unreached])).toEqual([
       [2, 1],

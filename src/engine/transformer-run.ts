@@ -5,8 +5,12 @@
  * start does not reach J0 is never trained, and its J series stay NaN (results-builder leaves it
  * out of every statistic and band, and counts it).
  *
+ * A run that reached J0 also gets its predicted one-step threshold at that θ (transformer-threshold.ts),
+ * where the loop is one plain SGD step; it does not depend on η, so a chunk computes it once per
+ * seed and everything else it reads (TwinCache.thresholds), and an η grid pays for it once.
+ *
  * storeTransformerRun is what a WGSL transformer kernel's readback calls too, with the same two
- * parts ({ sft, loop }) read from its buffers.
+ * parts ({ sft, loop }) read from its buffers (and the threshold, where the host computed it).
  *
  * @example
  *   const result = runTransformer(cell.params, spec.seed, seedIndex, run, models);
@@ -17,6 +21,7 @@ import { taskResponseLength, transformerPositions, type RunParams } from '../spe
 import type { RunArrays } from './run-outputs.ts';
 import { trainTransformerGrpo, type TransformerLoopParams, type TransformerLoopResult } from './transformer-grpo.ts';
 import { supervisedWarmStart, type SftResult } from './transformer-sft.ts';
+import { hasOneStepPrediction, runOneStepThreshold, RUN_THRESHOLD_TOLERANCE } from './transformer-threshold.ts';
 
 /** The loop's optional records that are RUN_OUTPUTS of the same name (the twin records all; a kernel may leave some out). */
 const RECORDED_SERIES = [
@@ -37,6 +42,7 @@ type RecordedSeries = (typeof RECORDED_SERIES)[number];
 export interface TransformerRunResult {
   sft: Pick<SftResult, 'steps' | 'J' | 'reached'>;
   loop: Pick<TransformerLoopResult, 'J' | 'heldOutJ' | 'deltaNorm' | 'meanReward' | 'diverged' | RecordedSeries> | null;
+  oneStepThreshold?: number; // the predicted threshold at θ after the warm start (NaN, or absent, without a prediction)
 }
 
 /** A run's model shape: T holds the prompt and the task's response. */
@@ -44,9 +50,11 @@ export function transformerShape(p: RunParams) {
   return { V: p.V, d: p.d, T: transformerPositions(p), layers: p.layers, heads: p.heads };
 }
 
-/** Twins by shape, so a chunk builds each model's buffers once. */
+/** Twins by shape, so a chunk builds each model's buffers once; and the one-step thresholds computed in the chunk. */
 export class TwinCache {
   private readonly twins = new Map<string, TransformerTwin>();
+  /** oneStepThreshold by thresholdKey: runs that differ only in η share θ after the warm start, so their value. */
+  readonly thresholds = new Map<string, number>();
   get(p: RunParams): TransformerTwin {
     const shape = transformerShape(p);
     const key = `${shape.V}|${shape.d}|${shape.T}|${shape.layers}|${shape.heads}`;
@@ -61,16 +69,35 @@ export function runTaskSet(p: RunParams, seed: number, seedIndex: number): TaskS
   return makeTaskSet({ task: p.task, V: p.V, promptLength: p.promptLength, N: p.N, heldOutPrompts: p.heldOutPrompts, eos: p.eos }, seed, seedIndex);
 }
 
+/**
+ * What a run's threshold depends on: its seed and seed index (task set, θ0) and every parameter but
+ * η (the model's shape, the task set's, the warm start's, the update's, the optimizer's). Keying on
+ * all of them rather than a list of the read ones keeps a parameter added later from being missed.
+ */
+function thresholdKey(p: RunParams, seed: number, seedIndex: number): string {
+  const rest = Object.entries(p)
+    .filter(([k]) => k !== 'stepSize')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([seed, seedIndex, rest]);
+}
+
 /** Runs one transformer run: θ0, the warm start to J0, and (when it reached J0) the loop; `run` is its index in the sweep. */
 export function runTransformer(p: RunParams, seed: number, seedIndex: number, run: number, twins: TwinCache): TransformerRunResult {
   const twin = twins.get(p);
   const set = runTaskSet(p, seed, seedIndex);
   const theta = initialParameters(twin.model.layout, seed, seedIndex);
   const sft = supervisedWarmStart(twin, theta, set, { J0: p.J0, sftLearningRate: p.sftLearningRate, sftMaxSteps: p.sftMaxSteps });
-  if (!sft.reached) return { sft, loop: null };
+  if (!sft.reached) return { sft, loop: null, oneStepThreshold: NaN };
+  let oneStepThreshold = NaN;
+  if (hasOneStepPrediction(p)) {
+    const key = thresholdKey(p, seed, seedIndex);
+    const known = twins.thresholds.get(key);
+    oneStepThreshold = known ?? runOneStepThreshold(twin, theta, set, p, { relativeTolerance: RUN_THRESHOLD_TOLERANCE });
+    if (known === undefined) twins.thresholds.set(key, oneStepThreshold);
+  }
   // validateSpec holds a transformer cell to the loop's advantages and aggregations (transformer-validate.ts).
   const loop = trainTransformerGrpo(twin, theta, set, { ...p, seed, run } as TransformerLoopParams);
-  return { sft, loop };
+  return { sft, loop, oneStepThreshold };
 }
 
 /**
@@ -87,6 +114,7 @@ export function storeTransformerRun(arrays: RunArrays, i: number, R: number, res
   arrays.sftSteps[i] = sft.steps;
   arrays.sftJ[i] = sft.J;
   arrays.sftReached[i] = sft.reached ? 1 : 0;
+  arrays.oneStepThreshold[i] = result.oneStepThreshold ?? NaN;
   for (const name of ['trajectory', 'heldOutJ', 'updateNorm', ...RECORDED_SERIES] as const) arrays[name].fill(NaN, at, at + R);
   arrays.diverged[i] = loop?.diverged ? 1 : 0;
   if (!loop) {

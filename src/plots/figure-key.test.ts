@@ -65,6 +65,27 @@ describe('exported figures carry their title and key', () => {
     expect(svg.querySelectorAll('svg').length).toBeGreaterThanOrEqual(2);
   });
 
+  // Issue 22: a curve with a band over seeds (the transformer's one-step threshold) draws it, in its colour, and keys it.
+  it('phase diagram: a theory curve’s band over seeds, raw or effective, drawn and named in the key; not in the critical view', () => {
+    const oneStep = curves.find((c) => c.name === 'one-step')!;
+    const banded: TheoryCurve = {
+      ...oneStep,
+      points: oneStep.points.map((p) => ({ ...p, low: p.stepSize / 2, high: null, lowEffective: p.effectiveStepSize / 2, highEffective: null })),
+    };
+    expect(banded.points.length).toBeGreaterThan(0);
+    for (const x of ['stepSize', 'effectiveStepSize'] as const) {
+      const { marks, svg } = exported({ view: 'phase', x }, [banded]);
+      expect(marks).toEqual(['critical', 'interval', 'open-interval', 'theory', 'theory-band']);
+      const bands = [...svg.querySelectorAll('g.theory-band')];
+      expect(bands.length).toBe(2); // the area between rows and a bar at each row
+      expect([bands[0].getAttribute('fill'), bands[1].getAttribute('stroke')]).toEqual([THEORY_STYLES['one-step'].stroke, THEORY_STYLES['one-step'].stroke]);
+      expect(bands[1].querySelectorAll('path, line').length).toBe(banded.points.length);
+    }
+    expect(exported({ view: 'critical' }, [banded]).marks).not.toContain('theory-band');
+    // A curve without a band (the log-linear one) draws none and keys none.
+    expect(exported({ view: 'phase' }, [oneStep]).svg.querySelector('g.theory-band')).toBeNull();
+  });
+
   it('trajectories: band, median and mean, one entry each', () => {
     const { svg, marks } = exported({ view: 'trajectories' });
     expect(svg.querySelector(`.${FIGURE_TITLE_CLASS}`)!.textContent).toBe('trajectories plot');

@@ -35,6 +35,7 @@ export type KeyMark =
   | 'open-interval'
   | 'no-crossing'
   | 'theory'
+  | 'theory-band'
   | 'no-theory'
   | 'band'
   | 'median'
@@ -211,6 +212,13 @@ function thresholdKey(o: FigureKeyOptions): KeyEntry[] {
       swatch: line(o.view === 'critical' ? '#777' : s.stroke, 2, s.dash, s.css),
       reconstructed: t.reconstructed || undefined,
     });
+    // A curve with a band over seeds (the transformer's one-step threshold): the band the phase diagram draws.
+    if (o.view !== 'critical' && t.points.some((p) => (p.low ?? null) !== null || (p.high ?? null) !== null))
+      entries.push({
+        mark: 'theory-band',
+        label: `band of the ${t.name} prediction over seeds (quartiles)`,
+        swatch: { kind: 'area', fill: s.stroke, opacity: 0.3 },
+      });
   }
   if (!curves.length && o.theoryReason) entries.push({ mark: 'no-theory', label: `no theory curve: ${o.theoryReason}` });
   return entries;

@@ -26,6 +26,8 @@ export interface PhaseOptions {
 
 /** CSS class of the cell rectangles' group: tests count its rects. */
 export const PHASE_CELL_CLASS = 'phase-cell';
+/** CSS class of a theory curve's band over seeds (the transformer's quartiles of the one-step threshold). */
+export const THEORY_BAND_CLASS = 'theory-band';
 /** CSS class of the cells a stopped run did not finish ("not run"). */
 export const NOT_RUN_CLASS = 'phase-not-run';
 
@@ -99,6 +101,18 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
   const theoryPoints = (options.theory ?? []).flatMap((c) =>
     c.points.map((p) => ({ ...p, label: c.label, name: c.name, x: options.x === 'effectiveStepSize' ? p.effectiveStepSize : p.stepSize })),
   );
+  // A curve's band over seeds, where it has one: from the known ends (an end at 0 or +∞ is null and stops at the median).
+  const effective = options.x === 'effectiveStepSize';
+  const theoryBands = theoryPoints
+    .filter((p) => (p.low ?? null) !== null || (p.high ?? null) !== null)
+    .map((p) => ({ ...p, x1: (effective ? p.lowEffective : p.low) ?? p.x, x2: (effective ? p.highEffective : p.high) ?? p.x }));
+  const bandMarks = (mark: (data: typeof theoryBands, style: ReturnType<typeof theoryStyle>) => Plot.Markish) =>
+    [...new Set(theoryBands.map((p) => p.name))].map((name) =>
+      mark(
+        theoryBands.filter((p) => p.name === name),
+        theoryStyle(name),
+      ),
+    );
   // Each curve in its own colour and dash (theoryStyle), so the one-step threshold and the Theorem-1 step never look alike.
   const theoryMarks = (mark: (data: typeof theoryPoints, style: ReturnType<typeof theoryStyle>) => Plot.Markish) =>
     [...new Set(theoryPoints.map((p) => p.name))].map((name) =>
@@ -156,6 +170,7 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
         fillOpacity: 0.35,
       }),
       ...openEndMarks(ends, { along: 'x', at: 0.875, labelAt: 0.7, fx, label: (side) => ({ textAnchor: anchor(side) }) }),
+      ...bandMarks((data, s) => Plot.rect(data, { x1: 'x1', x2: 'x2', y1: 0, y2: 1, fx, fill: s.stroke, fillOpacity: 0.2, className: THEORY_BAND_CLASS })),
       Plot.ruleX(critical, { x: 'x', y1: 0, y2: 1, fx, stroke: 'black', strokeWidth: 2.5 }),
       ...theoryMarks((data, s) => Plot.ruleX(data, { x: 'x', y1: 0, y2: 1, fx, stroke: s.stroke, strokeWidth: 2, strokeDasharray: s.dash })),
     );
@@ -176,6 +191,22 @@ export function phaseDiagram(layout: PhaseLayout, options: PhaseOptions = {}): H
       ...openEndMarks(ends, { along: 'x', at: 'y', fx, label: (side) => ({ textAnchor: anchor(side), dy: -9 }) }),
       Plot.line(critical, { x: 'x', y: 'y', fx, z: (p: CriticalPoint) => `${p.sweep}|${p.facet}`, stroke: 'black', strokeWidth: 2 }),
       Plot.dot(critical, { x: 'x', y: 'y', fx, fill: 'white', stroke: 'black', r: 4 }),
+      // The band in the curve's colour: an area between the rows (as a J(t) band) and a bar at each row, which shows with one row too.
+      ...bandMarks((data, s) =>
+        Plot.areaX(data, {
+          x1: 'x1',
+          x2: 'x2',
+          y: 'y',
+          fx,
+          z: (p: { sweep: string; facet: string; label: string }) => `${p.label}|${p.sweep}|${p.facet}`,
+          fill: s.stroke,
+          fillOpacity: 0.15,
+          className: THEORY_BAND_CLASS,
+        }),
+      ),
+      ...bandMarks((data, s) =>
+        Plot.link(data, { x1: 'x1', x2: 'x2', y1: 'y', y2: 'y', fx, stroke: s.stroke, strokeWidth: 6, strokeOpacity: 0.35, className: THEORY_BAND_CLASS }),
+      ),
       ...theoryMarks((data, s) =>
         Plot.line(data, {
           x: 'x',

@@ -6,13 +6,14 @@
  * `gapBands` (‖g‖(t) quantiles) is optional within version 1: files baked before it existed
  * still read, and the gap plot says that they lack it. `updateBands` (‖Δθ‖(t) quantiles, SPEC 1.6)
  * is optional the same way, and so is `lengthBands` (SPEC 1.7: one base64 array per LENGTH_SERIES), and
- * `promptBands` (SPEC 1.8: one per PROMPT_SERIES, only in sweeps with many token prompts).
+ * `promptBands` (SPEC 1.8: one per PROMPT_SERIES, only in sweeps with many token prompts), and
+ * `oneStepThreshold` (SPEC 1.10: per run, only in transformer sweeps).
  *
  * @example
  *   const text = encodeBaked({ notebook: 'threshold.html', provenance, sweeps: { sweep: summary } });
  *   const baked = decodeBaked(text); // throws BakedFormatError with the reason
  */
-import { cellCount, PER_RUN_OUTPUTS, RUN_OUTPUTS, SERIES_BANDS, type PerRunOutputName } from '../engine/index.ts';
+import { cellCount, isTransformer, PER_RUN_OUTPUTS, RUN_OUTPUTS, SERIES_BANDS, type PerRunOutputName } from '../engine/index.ts';
 import { BAND_FIELDS, BAND_GROUPS, GAP_BAND_FIELDS, keyedBandFields, seriesBands, type BandGroup, type SweepSummary } from './summary.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 import { excerpt, excerptList, showValue } from '../spec/index.ts';
@@ -82,8 +83,9 @@ const SWEEP_KEYS = [
   'minJ',
   'initialJ',
   'diverged',
+  'oneStepThreshold',
 ];
-const SWEEP_OPTIONAL = ['gapBands', 'updateBands', 'lengthBands', 'promptBands', 'ppoBands', 'transformerBands'];
+const SWEEP_OPTIONAL = ['gapBands', 'updateBands', 'lengthBands', 'promptBands', 'ppoBands', 'transformerBands', 'oneStepThreshold'];
 /** The per-run outputs a baked sweep holds (a summary's), in the file's key order; element types from RUN_OUTPUTS. */
 const RUN_ARRAYS = SWEEP_KEYS.filter((k): k is PerRunOutputName => (PER_RUN_OUTPUTS as readonly string[]).includes(k));
 const CELL_STATS_KEYS = ['cell', 'runs', 'finite', 'diverged', 'meanFinalJ', 'q10', 'q25', 'q50', 'q75', 'q90', 'collapsed', 'collapseProbability'];
@@ -139,6 +141,7 @@ function encodeSummary(s: SweepSummary, array: ArrayText): unknown {
     // lengthBands, promptBands: one base64 array per series.
     ...Object.fromEntries(bandGroups.map(([group, series]) => [group, s[group] && Object.fromEntries(series.map((n) => [n, array(seriesBands(s, n)!)]))])),
     ...Object.fromEntries(RUN_ARRAYS.map((k) => [k, array(s[k])])),
+    oneStepThreshold: s.oneStepThreshold && array(s.oneStepThreshold), // a transformer sweep's only
   };
 }
 
@@ -244,7 +247,7 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
   check(typeof raw.message === 'string', `${at} message`, 'expected a string');
   const recordSteps = raw.recordSteps;
   check(Array.isArray(recordSteps) && recordSteps.length > 0 && recordSteps.every(isCount), `${at} recordSteps`, 'expected a list of steps');
-  for (const k of ['bands', 'gapBands', 'updateBands', ...RUN_ARRAYS])
+  for (const k of ['bands', 'gapBands', 'updateBands', 'oneStepThreshold', ...RUN_ARRAYS])
     check(raw[k] === undefined || typeof raw[k] === 'string', `${at} ${k}`, 'expected base64 text');
 
   const cells = cellCount(spec);
@@ -258,6 +261,9 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
     const a = runArrays[k];
     check(a.length === runs, `${at} ${k}`, `${a.length} runs, but the spec has ${cells} cells × ${spec.seeds} seeds = ${runs}`);
   }
+  const oneStepThreshold = typeof raw.oneStepThreshold === 'string' ? f32(raw.oneStepThreshold, `${at} oneStepThreshold`) : undefined;
+  check(!oneStepThreshold || oneStepThreshold.length === runs, `${at} oneStepThreshold`, `${oneStepThreshold?.length} runs, but the spec has ${runs}`);
+  check(!oneStepThreshold || isTransformer(spec.base), `${at} oneStepThreshold`, 'only a transformer sweep has a one-step threshold per run');
   const bands = f32(raw.bands as string, `${at} bands`);
   const gapBands = typeof raw.gapBands === 'string' ? f32(raw.gapBands, `${at} gapBands`) : undefined;
   if (gapBands && gapBands.length !== bands.length)
@@ -322,6 +328,7 @@ function decodeSummary(id: string, raw: unknown): SweepSummary {
     updateBands,
     ...keyedBandFields(groups as Partial<Pick<SweepSummary, BandGroup>>),
     ...runArrays,
+    ...(oneStepThreshold ? { oneStepThreshold } : {}),
     trajectoryHash: raw.trajectoryHash as string,
     backend: raw.backend as unknown as SweepSummary['backend'],
     wallMs: raw.wallMs as number,

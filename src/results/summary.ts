@@ -104,6 +104,7 @@ export interface SweepSummary {
   minJ: Float32Array;
   initialJ: Float32Array;
   diverged: Uint8Array;
+  oneStepThreshold?: Float32Array; // per run: the predicted one-step threshold after the warm start (RUN_OUTPUTS; SPEC 1.10); only for transformer sweeps
   runSeries?: Partial<Record<SeriesName, Float32Array>>; // [run · records + record] per SERIES_OUTPUTS name; only when runs × records ≤ RUN_SERIES_LIMIT; never baked
   trajectoryHash: string; // SHA-256 of the full trajectory array's bytes
   backend: BackendInfo;
@@ -164,6 +165,8 @@ export async function summarizeSweep(result: SweepResult): Promise<SweepSummary>
     minJ: runs.minJ,
     initialJ: runs.initialJ,
     diverged: runs.diverged,
+    // The transformer's predicted threshold (theory/transformer-threshold.ts reads it), only in its sweeps: other summaries are as before.
+    ...(isTransformer(spec.base) ? { oneStepThreshold: runs.oneStepThreshold } : {}),
     // A policy's own series (held-out J) only in its sweeps' summaries, so a log-linear sweep's exports are as before.
     ...(keepSeries
       ? { runSeries: Object.fromEntries(SERIES_OUTPUTS.filter((n) => outputApplies(n, spec)).map((n) => [n, ownBuffer(runs[n] as Float32Array)])) }

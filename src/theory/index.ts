@@ -41,3 +41,4 @@ export {
   type TransformerThresholdPoint,
   type TransformerThresholdOptions,
 } from './transformer-threshold.ts';
+export { sweepTheoryCurves, TRANSFORMER_THEORY_WAITS } from './sweep-theory.ts';

@@ -21,7 +21,18 @@ export interface TheoryCurve {
   label: string; // legend text
   reconstructed: boolean; // the formula is our reconstruction of the paper's, not its statement
   axis?: CurveAxis; // the field the curve runs over (L, J0 or G): the theory table's first column
-  points: { sweep: string; facet: string; y: number; stepSize: number; effectiveStepSize: number }[];
+  // low/high (raw η) and their effective values: a band over seeds where the curve has one (the transformer's quartiles; null: that end unknown, 0 or +∞).
+  points: {
+    sweep: string;
+    facet: string;
+    y: number;
+    stepSize: number;
+    effectiveStepSize: number;
+    low?: number | null;
+    high?: number | null;
+    lowEffective?: number | null;
+    highEffective?: number | null;
+  }[];
   // y values with no point, and why (no threshold below the search limit, or not an ascent direction at θ0):
   // the theory table shows them as "—" with the reason rather than dropping the row.
   gaps: { sweep: string; facet: string; y: number; reason: string }[];
@@ -42,6 +53,7 @@ export interface TheoryCurves {
   curves: TheoryCurve[];
   reason?: string;
   note?: string; // what the curves are of, where that is not the one prompt of the paper (MIXTURE_NOTE)
+  fromResults?: boolean; // taken from the sweep's results (a transformer sweep's per-run thresholds), not its spec alone
 }
 
 /**

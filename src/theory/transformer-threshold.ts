@@ -3,7 +3,7 @@
  * on the η × J0 phase diagram. Unlike the log-linear curve (theory-curves.ts, computed at θ0 from
  * the seed instances), the prediction is per run: it is taken at the run's θ after its SFT warm
  * start, which the engine holds, so the engine records it per run (`oneStepThreshold`, computed
- * with `runOneStepThreshold` or the model's transformerOneStepThreshold) and this file only
+ * with the engine's `runOneStepThreshold`, src/engine/transformer-threshold.ts) and this file only
  * summarizes it: per cell the median over seeds with a band (quartiles by default), drawn like
  * the log-linear one-step curve (same name, so the same style).
  *
@@ -22,8 +22,8 @@
 import {
   effectiveStepSize,
   expandGrid,
-  expectedAdvantageFactor,
-  isPlainSgd,
+  plainSgdStep,
+  transformerUpdateParams,
   taskResponseLength,
   withDefaults,
   TRANSFORMER_DEFAULTS,
@@ -32,63 +32,17 @@ import {
   type RunParams,
   type SweepSpecInput,
 } from '../engine/index.ts';
-import {
-  expectedUpdateRefusal,
-  transformerOneStepThreshold,
-  type Numbers,
-  type TaskSet,
-  type ThresholdSearchOptions,
-  type TransformerTwin,
-  type TransformerUpdateParams,
-} from '../model/index.ts';
+import { expectedUpdateRefusal } from '../model/index.ts';
 import type { TheoryCurve, TheoryCurves } from './plot-theory.ts';
 import { TheoryInputError } from './theory-input.ts';
 
-/** The per-run output this overlay reads (the lead adds it to RUN_OUTPUTS). */
+// A run's value is the engine's (it holds θ after the warm start); re-exported for the theory's callers.
+export { runOneStepThreshold, transformerUpdateParams, type TransformerRunUpdate } from '../engine/index.ts';
+
+/** The per-run output this overlay reads (RUN_OUTPUTS, written by runTransformer). */
 export const ONE_STEP_OUTPUT = 'oneStepThreshold';
 
 export const TRANSFORMER_THRESHOLD_LABEL = 'exact one-step threshold after the SFT warm start (median over seeds, band: quartiles)';
-
-/** The run parameters the expected update reads. */
-export type TransformerRunUpdate = Pick<RunParams, 'advantage' | 'aggregation' | 'G' | 'B' | 'epsilon' | 'std'> &
-  Partial<Pick<RunParams, 'ppoEpochs' | 'miniBatches' | 'klCoef'>>;
-
-/** The fields that make a step other than plain SGD (SPEC 1.6). */
-type OptimizerFields = Partial<Pick<RunParams, 'optimizer' | 'maxGradNorm' | 'warmupSteps' | 'schedule' | 'weightDecay'>>;
-
-/** A run's update parameters with the engine's c(J) (expected-advantage.ts), for the model's functions. */
-export function transformerUpdateParams(p: TransformerRunUpdate): TransformerUpdateParams {
-  return {
-    advantage: p.advantage,
-    aggregation: p.aggregation,
-    G: p.G,
-    B: p.B,
-    epsilon: p.epsilon,
-    std: p.std,
-    ppoEpochs: p.ppoEpochs,
-    miniBatches: p.miniBatches,
-    klCoef: p.klCoef,
-    advantageFactor: expectedAdvantageFactor,
-  };
-}
-
-/**
- * One run's `oneStepThreshold` value (the encoding above) from its θ after the warm start. NaN where
- * there is no prediction: the update has no closed form (PPO, β > 0, batch-std with B > 1) or the
- * optimizer is not plain SGD. The search is the model's (scanToMax off: a per-run value needs no recovery scan).
- */
-export function runOneStepThreshold(
-  twin: TransformerTwin,
-  theta: Numbers,
-  set: TaskSet,
-  p: TransformerRunUpdate & OptimizerFields,
-  options: ThresholdSearchOptions = {},
-): number {
-  if (!plainSgd(p)) return NaN;
-  const params = transformerUpdateParams(p);
-  if (expectedUpdateRefusal(params)) return NaN;
-  return transformerOneStepThreshold(twin, theta, set, params, { scanToMax: false, ...options }).stepSize;
-}
 
 /** A point of the curve: the median and its band over seeds, raw and effective. */
 export interface TransformerThresholdPoint {
@@ -115,13 +69,9 @@ export interface TransformerThresholdOptions {
   band?: [number, number]; // quantiles of the band over seeds (default [0.25, 0.75])
 }
 
-function plainSgd(p: OptimizerFields): boolean {
-  return isPlainSgd({ optimizer: 'sgd', maxGradNorm: null, warmupSteps: 0, schedule: 'constant', weightDecay: 0, ...p } as RunParams);
-}
-
 /** Why a cell has no one-step prediction, or null. */
 function cellReason(p: RunParams): string | null {
-  if (!plainSgd(p)) {
+  if (!plainSgdStep(p)) {
     const what = p.optimizer !== 'sgd' ? `optimizer ${p.optimizer}` : p.maxGradNorm !== null ? 'gradient clipping' : 'a schedule or weight decay';
     return `SGD only: the one-step threshold is derived for plain SGD steps θ ← θ + η·D; this cell uses ${what}`;
   }

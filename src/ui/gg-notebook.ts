@@ -96,7 +96,8 @@ export class GgNotebook extends LitElement {
     const config = t.config;
     const sweep = this.session!.cell(config.sweep);
     if (!sweep || sweep.kind !== 'sweep' || sweep.issues.length || !sweep.config) return undefined;
-    return theoryForCell(sweep.config, config, label);
+    // A transformer sweep's one-step threshold comes from its results (sweepTheoryCurves).
+    return theoryForCell(sweep.config, config, label, this.session!.sweeps.get(config.sweep)?.summary);
   }
 
   /** Curves of the theory cells a plot names; each labelled with its sweep in a compare view. */

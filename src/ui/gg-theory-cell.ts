@@ -15,7 +15,7 @@ export class GgTheoryCell extends GgConfigCell<TheoryCellConfig> {
 
   override render() {
     const head = html`<div class="cell-head"><span class="cell-title">Theory</span> <code class="cell-id">#${this.cellId}</code>
-      ${this.config ? html`<span class="muted">over the instances of #${this.config.sweep}</span>` : nothing}</div>`;
+      ${this.config ? html`<span class="muted">${this.result?.fromResults ? 'from the runs of' : 'over the instances of'} #${this.config.sweep}</span>` : nothing}</div>`;
     if (this.issues.length || !this.config) return html`${head}${this.issueLines()}`;
     const r = this.result;
     if (!r) return html`${head}<div class="plot-wait">theory waits for a valid spec in #${this.config.sweep}</div>`;
@@ -52,16 +52,29 @@ export class GgTheoryCell extends GgConfigCell<TheoryCellConfig> {
           </ul>`
           : nothing
       }
-      <p class="muted">
+      ${r.fromResults ? this.fromResultsText(r) : this.fromSpecText(r)}
+      ${r.note ? html`<p class="muted theory-note">With ${r.note}.</p>` : nothing}`;
+  }
+
+  /** A transformer sweep's curve: each run's threshold at θ after its warm start, summarized over seeds. */
+  private fromResultsText(r: TheoryResult) {
+    return html`<p class="muted">
+      One-step threshold: the largest η for which the exact expected update still raises J at θ after each run’s SFT warm start, per run (its
+      <code>oneStepThreshold</code>). Each point is the median over the sweep’s seeds (its band on the plots: their quartiles); computed in
+      ${formatNumber(r.ms, 2)} ms.
+    </p>`;
+  }
+
+  private fromSpecText(r: TheoryResult) {
+    return html`<p class="muted">
         ${r.curves.some((c) => c.name === 'one-step') ? html`One-step threshold: the largest η for which the exact expected update still raises J at θ0 — exact for these policy families.` : nothing}
         ${
           r.curves.some((c) => c.name === 'theorem-1')
             ? html`Theorem-1 step size: max(0, Δμ)/(2(L_o + 8·G_o²)) — <em class="reconstructed">a reconstructed formula</em> (the paper's constants are not available to us).`
             : nothing
         }
-        Each point is the median over ${this.config.instances ?? 5} seed instances; computed in ${formatNumber(r.ms, 2)} ms.
-      </p>
-      ${r.note ? html`<p class="muted theory-note">With ${r.note}.</p>` : nothing}`;
+        Each point is the median over ${this.config?.instances ?? 5} seed instances; computed in ${formatNumber(r.ms, 2)} ms.
+      </p>`;
   }
 }
 
