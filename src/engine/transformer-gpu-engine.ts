@@ -6,8 +6,11 @@
  *
  * What the kernel takes and how runs are grouped into chunks: transformer-kernel-plan.ts (no GPU
  * code, so runSweep reads it without loading the kernel).
- * The per-run predicted threshold needs θ after the warm start, which the kernel does not read
- * back: on this engine `oneStepThreshold` is NaN (no prediction).
+ * A chunk runs in two kernel calls so the host can read θ after each warm start: the warm starts
+ * alone (no GRPO iterations), the predicted one-step threshold at that θ on the host (as the twin's
+ * runs record it), then the GRPO loop from the warm-started θ with fresh optimizer state — what
+ * the kernel does in one call, since its loop starts that way (a J0 of 0 ends the second warm start
+ * before its first step).
  *
  * @example
  *   for (const [begin, end] of planTransformerChunks(spec, cells, 0, runs)) onChunk(await runTransformerChunkGpu(gpu, spec, cells, begin, end));
@@ -18,14 +21,14 @@ import type { GpuContext } from './device.ts';
 import { allocateRunArrays, deriveOutputs, type RunChunk } from './run-outputs.ts';
 import { simulateTransformerRunsGpu, type TransformerGpuRun } from './transformer-gpu.ts';
 import type { TransformerLoopParams } from './transformer-grpo.ts';
-import { runTaskSet, storeTransformerRun, transformerShape, TwinCache } from './transformer-run.ts';
+import { predictedThreshold, runTaskSet, storeTransformerRun, transformerShape, TwinCache } from './transformer-run.ts';
 
 export { planTransformerChunks } from './transformer-kernel-plan.ts';
 
 /** Runs [begin, end) (one chunk key) on the GPU; their outputs as the twin's chunk has them. */
 export async function runTransformerChunkGpu(gpu: GpuContext, spec: SweepSpec, cells: readonly Cell[], begin: number, end: number): Promise<RunChunk> {
   const R = recordSteps(spec.base.iterations, spec.base.recordEvery).length;
-  const twins = new TwinCache(); // for the layout only
+  const twins = new TwinCache(); // the layout, and the host's threshold search
   const params = (run: number) => cells[Math.floor(run / spec.seeds)].params;
   const runs: TransformerGpuRun[] = [];
   for (let run = begin; run < end; run++) {
@@ -38,9 +41,31 @@ export async function runTransformerChunkGpu(gpu: GpuContext, spec: SweepSpec, c
       loop: { ...p, seed: spec.seed, run } as TransformerLoopParams,
     });
   }
-  const { results } = await simulateTransformerRunsGpu(gpu.device, transformerShape(params(begin)), runs);
+  const shape = transformerShape(params(begin));
+  const warm = (
+    await simulateTransformerRunsGpu(
+      gpu.device,
+      shape,
+      runs.map((r) => ({ ...r, loop: { ...r.loop, iterations: 0, recordEvery: 1 } })),
+    )
+  ).results;
+  const reached = runs.flatMap((r, i) => (warm[i].sft.reached ? [i] : []));
+  const trained = reached.length
+    ? (
+        await simulateTransformerRunsGpu(
+          gpu.device,
+          shape,
+          reached.map((i) => ({ ...runs[i], theta0: warm[i].theta, sft: { ...runs[i].sft, J0: 0, sftMaxSteps: 0 } })),
+        )
+      ).results
+    : [];
   const out: RunChunk = { ...allocateRunArrays(end - begin, R), begin, end };
-  results.forEach((r, i) => storeTransformerRun(out, i, R, { sft: r.sft, loop: r.sft.reached ? r.loop : null }, params(begin + i)));
+  runs.forEach((r, i) => {
+    const p = params(begin + i);
+    const at = reached.indexOf(i);
+    const oneStepThreshold = at >= 0 ? predictedThreshold(p, spec.seed, (begin + i) % spec.seeds, warm[i].theta, r.set, twins) : NaN;
+    storeTransformerRun(out, i, R, { sft: warm[i].sft, loop: at >= 0 ? trained[at].loop : null, oneStepThreshold }, p);
+  });
   deriveOutputs(out, R);
   return out;
 }

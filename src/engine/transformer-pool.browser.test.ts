@@ -55,7 +55,13 @@ describe('a transformer sweep in the page', () => {
       const gpu = Array.from(result.runs[name]);
       Array.from(twin[name]).forEach((x, i) => expect(Math.abs(gpu[i] - x), `${name}[${i}]: ${gpu[i]} vs ${x}`).toBeLessThan(1e-4));
     }
-    // The threshold prediction needs θ after the warm start, which the kernel does not read back.
+    // The predicted threshold is searched on the host at the kernel's θ after each warm start: the
+    // same θ as the twin's but for exp/log's last bits, so the same η* to the search's tolerance (1e-3).
+    const gpuEta = Array.from(result.runs.oneStepThreshold);
+    Array.from(twin.oneStepThreshold).forEach((x, i) => {
+      expect(Number.isFinite(x), `twin η*[${i}] = ${x}`).toBe(true);
+      expect(Math.abs(gpuEta[i] - x) / x, `η*[${i}]: ${gpuEta[i]} vs ${x}`).toBeLessThan(1e-2);
+    });
     await expect(runSweep({ ...INPUT, base: { ...INPUT.base, advantage: 'rloo' } }, { backend: 'webgpu' })).rejects.toThrow(
       /advantage = "rloo" is not in the transformer's WGSL kernel/,
     );

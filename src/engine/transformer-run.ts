@@ -81,6 +81,21 @@ function thresholdKey(p: RunParams, seed: number, seedIndex: number): string {
   return JSON.stringify([seed, seedIndex, rest]);
 }
 
+/**
+ * A run's predicted one-step threshold at θ after its warm start (NaN without a prediction),
+ * memoized in `twins` over the runs that differ only in η (they share that θ).
+ */
+export function predictedThreshold(p: RunParams, seed: number, seedIndex: number, theta: Float32Array, set: TaskSet, twins: TwinCache): number {
+  if (!hasOneStepPrediction(p)) return NaN;
+  const key = thresholdKey(p, seed, seedIndex);
+  let value = twins.thresholds.get(key);
+  if (value === undefined) {
+    value = runOneStepThreshold(twins.get(p), theta, set, p, { relativeTolerance: RUN_THRESHOLD_TOLERANCE });
+    twins.thresholds.set(key, value);
+  }
+  return value;
+}
+
 /** Runs one transformer run: θ0, the warm start to J0, and (when it reached J0) the loop; `run` is its index in the sweep. */
 export function runTransformer(p: RunParams, seed: number, seedIndex: number, run: number, twins: TwinCache): TransformerRunResult {
   const twin = twins.get(p);
@@ -88,13 +103,7 @@ export function runTransformer(p: RunParams, seed: number, seedIndex: number, ru
   const theta = initialParameters(twin.model.layout, seed, seedIndex);
   const sft = supervisedWarmStart(twin, theta, set, { J0: p.J0, sftLearningRate: p.sftLearningRate, sftMaxSteps: p.sftMaxSteps });
   if (!sft.reached) return { sft, loop: null, oneStepThreshold: NaN };
-  let oneStepThreshold = NaN;
-  if (hasOneStepPrediction(p)) {
-    const key = thresholdKey(p, seed, seedIndex);
-    const known = twins.thresholds.get(key);
-    oneStepThreshold = known ?? runOneStepThreshold(twin, theta, set, p, { relativeTolerance: RUN_THRESHOLD_TOLERANCE });
-    if (known === undefined) twins.thresholds.set(key, oneStepThreshold);
-  }
+  const oneStepThreshold = predictedThreshold(p, seed, seedIndex, theta, set, twins);
   // validateSpec holds a transformer cell to the loop's advantages and aggregations (transformer-validate.ts).
   const loop = trainTransformerGrpo(twin, theta, set, { ...p, seed, run } as TransformerLoopParams);
   return { sft, loop, oneStepThreshold };

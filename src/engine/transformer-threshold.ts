@@ -27,7 +27,7 @@ import { expectedAdvantageFactor } from './expected-advantage.ts';
 
 /** The run parameters the expected update reads. */
 export type TransformerRunUpdate = Pick<RunParams, 'advantage' | 'aggregation' | 'G' | 'B' | 'epsilon' | 'std'> &
-  Partial<Pick<RunParams, 'ppoEpochs' | 'miniBatches' | 'klCoef'>>;
+  Partial<Pick<RunParams, 'ppoEpochs' | 'miniBatches' | 'klCoef' | 'eos'>>;
 
 /** The fields that make a step other than plain SGD (SPEC 1.6). */
 export type OptimizerFields = Partial<Pick<RunParams, 'optimizer' | 'maxGradNorm' | 'warmupSteps' | 'schedule' | 'weightDecay'>>;
@@ -61,7 +61,9 @@ export function plainSgdStep(p: OptimizerFields): boolean {
 
 /** Whether a run has a one-step prediction at all (cheap: no J is evaluated). */
 export function hasOneStepPrediction(p: TransformerRunUpdate & OptimizerFields): boolean {
-  return plainSgdStep(p) && expectedUpdateRefusal(transformerUpdateParams(p)) === null;
+  // The expected update is written for the task's fixed-length responses: with EOS the response's
+  // length is random and the aggregations weigh it (SPEC 1.7), which expected-update.ts does not.
+  return plainSgdStep(p) && !p.eos && expectedUpdateRefusal(transformerUpdateParams(p)) === null;
 }
 
 /**
