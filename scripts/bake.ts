@@ -10,11 +10,15 @@
  *   npm run bake -- threshold --out DIR   # write DIR/threshold.results.json instead
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
 // webgpu-utils (imported by the engine barrel) names Float16Array at import time; Node 20 lacks it.
 (globalThis as { Float16Array?: unknown }).Float16Array ??= class extends Uint16Array {};
 const { runSweep } = await import('../src/engine/index.ts');
+// The twin on every core, as `gradgap run` spreads it (worker_threads); results do not depend on it.
+const { installWebWorker } = await import('../src/cli/node-loader/web-worker.ts');
+installWebWorker();
 const { resolveNotebook } = await import('../src/notebook/index.ts');
 const { bakedResultsText, PROVENANCE_PACKAGES, summarizeSweep } = await import('../src/results/index.ts');
 const { bakedProvenance, packageVersions } = await import('../src/cli/provenance-info.ts');
@@ -66,7 +70,7 @@ for (const file of files) {
   const sweeps: Record<string, Awaited<ReturnType<typeof summarizeSweep>>> = {};
   for (const sweep of nb.sweeps) {
     const t = performance.now();
-    const result = await runSweep(sweep.publishedSpec, { backend: 'cpu' });
+    const result = await runSweep(sweep.publishedSpec, { backend: 'cpu', threads: availableParallelism() });
     sweeps[sweep.id] = await summarizeSweep(result);
     console.log(`${file} #${sweep.id}: ${result.runs.runCount} runs in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }

@@ -50,11 +50,19 @@ export function transformerShape(p: RunParams) {
   return { V: p.V, d: p.d, T: transformerPositions(p), layers: p.layers, heads: p.heads };
 }
 
-/** Twins by shape, so a chunk builds each model's buffers once; and the one-step thresholds computed in the chunk. */
+/**
+ * oneStepThreshold by thresholdKey, kept across chunks on this thread (a worker runs many chunks
+ * of one sweep): runs that differ only in η share θ after the warm start, so their value, and an η
+ * grid is usually cut across chunks. A key names every parameter, so a value is never stale; the
+ * map is emptied when it grows past THRESHOLD_MEMO_SIZE.
+ */
+const THRESHOLD_MEMO = new Map<string, number>();
+const THRESHOLD_MEMO_SIZE = 65_536;
+
+/** Twins by shape, so a chunk builds each model's buffers once; and the one-step thresholds known on this thread. */
 export class TwinCache {
   private readonly twins = new Map<string, TransformerTwin>();
-  /** oneStepThreshold by thresholdKey: runs that differ only in η share θ after the warm start, so their value. */
-  readonly thresholds = new Map<string, number>();
+  readonly thresholds = THRESHOLD_MEMO;
   get(p: RunParams): TransformerTwin {
     const shape = transformerShape(p);
     const key = `${shape.V}|${shape.d}|${shape.T}|${shape.layers}|${shape.heads}`;
@@ -91,6 +99,7 @@ export function predictedThreshold(p: RunParams, seed: number, seedIndex: number
   let value = twins.thresholds.get(key);
   if (value === undefined) {
     value = runOneStepThreshold(twins.get(p), theta, set, p, { relativeTolerance: RUN_THRESHOLD_TOLERANCE });
+    if (twins.thresholds.size >= THRESHOLD_MEMO_SIZE) twins.thresholds.clear();
     twins.thresholds.set(key, value);
   }
   return value;

@@ -34,7 +34,8 @@ async function bakedContext(name: string): Promise<{ context: ReferenceContext; 
       const t = cells.get(id);
       if (t?.kind !== 'theory' || !t.config) return undefined;
       const s = cells.get(t.config.sweep);
-      return s?.kind === 'sweep' && s.config ? theoryForCell(s.config, t.config) : undefined;
+      // As the page does: a transformer sweep's curve comes from its results (sweepTheoryCurves).
+      return s?.kind === 'sweep' && s.config ? theoryForCell(s.config, t.config, '', summaries.get(t.config.sweep)) : undefined;
     },
   };
   return { context, markdown: nb.checked.filter((c) => c.kind === 'markdown') };
@@ -163,5 +164,29 @@ describe('the other notebooks: words around quoted values', () => {
     expect(await num('length', 'seqsum.critical[L=32, rule=collapse-half].high')).toBeGreaterThan(
       await num('length', 'seqsum.critical[L=8, rule=collapse-half].low'),
     );
+  });
+  it("neural-threshold: the transformer's η* falls as J0 rises; its one-step prediction lies above it, the log-linear one below", async () => {
+    const nb = 'neural-threshold';
+    const crit = await Promise.all([0.2, 0.4, 0.6, 0.8].map((j) => num(nb, `tgrpo.critical[J0=${j}].value`)));
+    for (let i = 1; i < crit.length; i++) expect(crit[i]).toBeLessThan(crit[i - 1]);
+    for (const j of [0.2, 0.4, 0.6, 0.8])
+      expect(await num(nb, `tgrpo-theory.one-step[J0=${j}]`)).toBeGreaterThan(await num(nb, `tgrpo.critical[J0=${j}].value`));
+    for (const j of [0.6, 0.8]) expect(await num(nb, `loglinear-theory.one-step[J0=${j}]`)).toBeLessThan(await num(nb, `loglinear.critical[J0=${j}].value`));
+    // The log-linear threshold falls with J0 too ("above 3000" from 0.2 quotes no number: checked as text).
+    expect(await quote(nb, 'loglinear.critical[J0=0.2]')).toMatch(/^above 3000/);
+    expect(await num(nb, 'loglinear.critical[J0=0.8].value')).toBeLessThan(await num(nb, 'loglinear.critical[J0=0.4].value'));
+  });
+  it('neural-threshold: Dr. GRPO tolerates larger SGD steps than GRPO, its prediction too; AdamW lands both close; held-out J below training J', async () => {
+    const nb = 'neural-threshold';
+    for (const j of [0.2, 0.8]) expect(await num(nb, `tdrgrpo.critical[J0=${j}].value`)).toBeGreaterThan(await num(nb, `tgrpo.critical[J0=${j}].value`));
+    expect(await num(nb, 'tdrgrpo-theory.one-step[J0=0.8]')).toBeGreaterThan(await num(nb, 'tgrpo-theory.one-step[J0=0.8]'));
+    for (const j of [0.2, 0.8]) {
+      const [a, b] = [await num(nb, `tadamw.critical[J0=${j}].value`), await num(nb, `tdradamw.critical[J0=${j}].value`)];
+      expect(Math.max(a, b) / Math.min(a, b)).toBeLessThan(1.5); // "land close"
+    }
+    const cell = 'tgrpo.cell[J0=0.6, stepSize=0.2';
+    const [train0, held0] = [await num(nb, `${cell}, step=0].J`), await num(nb, `${cell}, step=0].heldOutJ`)];
+    const [train, held] = [await num(nb, `${cell}].J`), await num(nb, `${cell}].heldOutJ`)];
+    expect(train - train0).toBeGreaterThan(held - held0); // raised more on the prompts it trained on
   });
 });
