@@ -16,6 +16,7 @@
  *   const r = transformerOneStepThreshold(twin, theta, set, { ...params, advantageFactor: expectedAdvantageFactor });
  *   if (r.status === 'found') r.stepSize; // J rises at r.bracket[0], not at r.bracket[1]
  */
+import { searchRiseThreshold } from '../rise-search.ts';
 import type { Numbers } from './precision.ts';
 import type { TaskSet } from './tasks.ts';
 import type { TransformerTwin } from './twin.ts';
@@ -117,43 +118,8 @@ export function transformerThresholdAlong(
     evaluations++;
     return trainingSuccessLogit(twin, point, set).logit > base.logit;
   };
-  // Start where the first-order gain in logit J is 1e-4: well above rounding, well inside the linear regime.
-  let lo = Math.min(1e-4 / deltaMu, etaMax);
-  let guard = 0;
-  while (!rises(lo)) {
-    lo /= 2;
-    if (++guard > 200 || lo * deltaMu < 1e-14) return result(0, 'not-ascent', null);
-  }
-  let hi = 0;
-  if (guard > 0)
-    hi = 2 * lo; // came down from a point that did not rise
-  else {
-    while (lo < etaMax) {
-      const next = Math.min(lo * ratio, etaMax);
-      if (!rises(next)) {
-        hi = next;
-        break;
-      }
-      lo = next;
-    }
-    if (hi === 0) return result(Infinity, 'not-found-below-max', null);
-  }
-  while (hi / lo - 1 > relativeTolerance) {
-    const mid = Math.sqrt(lo * hi);
-    if (mid <= lo || mid >= hi) break;
-    if (rises(mid)) lo = mid;
-    else hi = mid;
-  }
-  let recoversAt: number | null = null;
-  if (options.scanToMax ?? true) {
-    for (let eta = hi * ratio; eta <= etaMax; eta *= ratio) {
-      if (rises(eta)) {
-        recoversAt = eta;
-        break;
-      }
-    }
-  }
-  return result(lo, 'found', [lo, hi], recoversAt);
+  const found = searchRiseThreshold(rises, deltaMu, { etaMax, relativeTolerance, ratio, scanToMax: options.scanToMax });
+  return result(found.stepSize, found.status, found.bracket, found.recoversAt);
 }
 
 /**
