@@ -58,7 +58,7 @@ const houseRule = {
       ImportDeclaration: check,
       ExportNamedDeclaration: check,
       ExportAllDeclaration: check,
-      ImportExpression: (node) => node.source.type === 'Literal' && check({ source: node.source }),
+      ImportExpression: (node) => node.source.type === 'Literal' && check(node), // the node itself: a report needs its location
     };
   },
 };

@@ -11,6 +11,7 @@
  *   e.runStepsPerS; e.note; // 'NVIDIA H200 (…); GRPO = kernel with − without iterations'
  */
 import { loadavg } from 'node:os';
+// eslint-disable-next-line house/imports -- a type only; the module loads below once an adapter is there
 import type { TransformerGpuRun } from '../engine/transformer-gpu.ts';
 import { initialParameters, makeTaskSet, transformerLayout } from '../model/index.ts';
 import { DEFAULT_RUN, type RunParams } from '../spec/index.ts';
@@ -37,7 +38,16 @@ function w3Runs(w: W3Workload, runs: number, seed: number, iterations: number): 
 }
 
 export async function measureWgslW3(w: W3Workload, o: { runs: number; reps: number; seed?: number }, iterations: number): Promise<W3Engine> {
-  const empty = (error: string): W3Engine => ({ label: LABEL, runs: o.runs, iterations, repSeconds: [], loadAverages: [], runStepsPerS: NaN, tokensPerS: NaN, error });
+  const empty = (error: string): W3Engine => ({
+    label: LABEL,
+    runs: o.runs,
+    iterations,
+    repSeconds: [],
+    loadAverages: [],
+    runStepsPerS: NaN,
+    tokensPerS: NaN,
+    error,
+  });
   let gpu;
   try {
     gpu = await dawnGpu();
@@ -50,6 +60,8 @@ export async function measureWgslW3(w: W3Workload, o: { runs: number; reps: numb
         `not timed: ${gpu.adapterName} is a software adapter (one GPU thread per run did not finish one W3 dispatch in 10 minutes on llvmpipe); run it on a GPU (npm run device-kit)`,
       );
     // Loaded once an adapter is there to time: webgpu-utils needs Float16Array (bin/gradgap.mjs's loader supplies it on Node 20).
+    // Not through engine/index.ts: the barrel must stay loadable without WebGPU globals.
+    // eslint-disable-next-line house/imports
     const { simulateTransformerRunsGpu } = await import('../engine/transformer-gpu.ts');
     const seed = o.seed ?? 1;
     const timed = async (its: number) => {
