@@ -20,7 +20,7 @@
  *   await recorder.finish(summary);
  *   const found = await storedRuns(summary); // { csv: () => Promise<Blob>, … } or { reason }
  */
-import type { RunChunk, SweepSpec } from '../engine/index.ts';
+import { outputApplies, type RunChunk, type SweepSpec } from '../engine/index.ts';
 import { runsCsvLayout, SERIES_OUTPUTS, type RunsCsvLayout, type SweepSummary } from '../results/index.ts';
 import { browserStore, NO_INDEXEDDB, type BrowserStore } from './browser-store.ts';
 
@@ -93,7 +93,12 @@ export class RunsRecorder {
     recordSteps: readonly number[],
     private readonly store: BrowserStore<Value, Key> = runsStore(),
   ) {
-    this.layout = runsCsvLayout(spec, recordSteps, SERIES_OUTPUTS);
+    // The sweep's own series (held-out J only in a transformer sweep), as runSeriesCsv lists them.
+    this.layout = runsCsvLayout(
+      spec,
+      recordSteps,
+      SERIES_OUTPUTS.filter((n) => outputApplies(n, spec)),
+    );
     const writeId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     this.manifest = {
       owner,
