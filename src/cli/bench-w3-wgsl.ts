@@ -15,16 +15,11 @@ import { loadavg } from 'node:os';
 import type { TransformerGpuRun } from '../engine/transformer-gpu.ts';
 import { initialParameters, makeTaskSet, transformerLayout } from '../model/index.ts';
 import { DEFAULT_RUN, type RunParams } from '../spec/index.ts';
-import type { W3Engine } from './bench-w3.ts';
+import { median, type W3Engine } from './bench-w3.ts';
 import { w3Shape, w3TokensPerRunStep, type W3Workload } from './bench-w3-workload.ts';
 import { dawnGpu } from './hosts/dawn-host.ts';
 
 const LABEL = 'WGSL engine (Dawn)';
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** W3's runs for the kernel: task sets and θ0 as the twin's bench makes them, `iterations` GRPO steps. */
 function w3Runs(w: W3Workload, runs: number, seed: number, iterations: number): TransformerGpuRun[] {

@@ -51,7 +51,8 @@ export interface W3Result {
   twinDigests: string[]; // SHA-256 of each twin run's final θ (the same every repetition)
 }
 
-const median = (xs: number[]) => {
+/** Median of repetition times (NaN for none). */
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };

@@ -16,9 +16,11 @@
 import loopSource from '../../shaders/transformer-loop.wgsl?raw';
 import { getSizeAndAlignmentOfUnsizedArrayElement, makeStructuredView } from 'webgpu-utils';
 import type { TaskSet, TransformerShape } from '../model/index.ts';
+import { recordSteps } from '../spec/index.ts';
 import { OPTIMIZER_CODE, scheduleTable } from './optimizer.ts';
 import type { SftOptions, SftResult } from './transformer-sft.ts';
 import { type TransformerLoopParams, type TransformerLoopResult } from './transformer-grpo.ts';
+import { transformerTokenScale } from './transformer-loop-advantage.ts';
 import { transformerGpuLayout } from './transformer-gpu-layout.ts';
 import { compileTransformer, dispatchThreads, dispatchUniform, readBack, storageBuffer, transformerCode } from './transformer-gpu-kernel.ts';
 
@@ -60,19 +62,6 @@ export interface TransformerGpuTrace {
   runStride: number; // words per run
 }
 
-/** The aggregation's token scale at a fixed length (transformer-grpo.ts tokenScale). */
-function tokenScale(aggregation: TransformerLoopParams['aggregation'], B: number, G: number, m: number): number {
-  return aggregation === 'seq-sum' ? f32(1 / (B * G)) : f32(1 / (B * G * m));
-}
-
-/** The recorded steps of a loop, as trainTransformerGrpo lists them. */
-function recordedSteps(iterations: number, recordEvery: number): number[] {
-  const steps: number[] = [];
-  for (let s = 0; s <= iterations; s += recordEvery) steps.push(s);
-  if (steps[steps.length - 1] !== iterations) steps.push(iterations);
-  return steps;
-}
-
 /** Refuses what the kernel does not run, naming the field. */
 function checkRuns(shape: TransformerShape, runs: readonly TransformerGpuRun[]): void {
   if (runs.length === 0) throw new Error('simulateTransformerRunsGpu: no runs');
@@ -106,7 +95,7 @@ export async function simulateTransformerRunsGpu(
   const k = runs[0].set.promptLength;
   const m = runs[0].set.responseLength;
   const { iterations, recordEvery } = runs[0].loop;
-  const steps = recordedSteps(iterations, recordEvery);
+  const steps = recordSteps(iterations, recordEvery);
   const R = steps.length;
   const maxS = Math.max(...runs.map((r) => r.loop.B * r.loop.G));
   const maxB = Math.max(...runs.map((r) => r.loop.B));
@@ -188,7 +177,7 @@ export async function simulateTransformerRunsGpu(
         advantage: ADVANTAGE_CODE[lp.advantage],
         stdUnbiased: lp.std === 'unbiased' ? 1 : 0,
         epsilon: lp.epsilon,
-        scale: tokenScale(lp.aggregation, lp.B, lp.G, m),
+        scale: transformerTokenScale(lp, lp.B, m), // the twin's own scale, so the two cannot part
         optimizer: OPTIMIZER_CODE[lp.optimizer],
         stepSize: lp.stepSize,
         momentum: lp.momentum,

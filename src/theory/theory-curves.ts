@@ -76,7 +76,7 @@ class InstanceCache {
 }
 
 /** Median of positive values that may include 0 (none) and +∞ (not found); geometric mean of the middle pair. */
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const v = [...values].sort((a, b) => a - b);
   const m = v.length >> 1;
   if (v.length % 2) return v[m];

@@ -34,6 +34,7 @@ import {
 } from '../engine/index.ts';
 import { expectedUpdateRefusal } from '../model/index.ts';
 import type { TheoryCurve, TheoryCurves } from './plot-theory.ts';
+import { median } from './theory-curves.ts';
 import { TheoryInputError } from './theory-input.ts';
 
 // A run's value is the engine's (it holds θ after the warm start); re-exported for the theory's callers.
@@ -91,14 +92,6 @@ function quantile(sorted: number[], q: number): number {
   if (f === 0) return sorted[i];
   const [a, b] = [sorted[i], sorted[i + 1]];
   return Number.isFinite(b) ? a + f * (b - a) : Infinity; // a + f·∞
-}
-
-/** Median as theory-curves.ts takes it: the geometric mean of the middle pair, with 0 and +∞ kept. */
-function median(sorted: number[]): number {
-  const m = sorted.length >> 1;
-  if (sorted.length % 2) return sorted[m];
-  const [a, b] = [sorted[m - 1], sorted[m]];
-  return a === 0 || b === 0 ? 0 : Number.isFinite(a) && Number.isFinite(b) ? Math.sqrt(a * b) : Infinity;
 }
 
 /** Response length m of the sweep's task (the aggregation's length). */
@@ -163,7 +156,7 @@ export function transformerThresholdCurves(input: SweepSpecInput, thresholds: Ar
       curve.gaps.push({ sweep, facet: g.facet, y: g.y, reason: g.reason });
       continue;
     }
-    const values = g.perSeed.filter((v) => v.length > 0).map((v) => median([...v].sort((a, b) => a - b)));
+    const values = g.perSeed.filter((v) => v.length > 0).map((v) => median(v));
     values.sort((a, b) => a - b);
     const found = values.filter((v) => v > 0 && Number.isFinite(v)).length;
     const over = `${values.length} of ${spec.seeds} seeds with a prediction, ${found} with a finite threshold`;
